@@ -1,0 +1,220 @@
+//! The working-day calendar of `[calendar]`: work weekdays, public holidays and make-up
+//! working days (调休), and deadlines counted on it.
+
+use std::collections::BTreeSet;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono_tz::Tz;
+
+use crate::timeparse::{local_to_utc_millis, to_local, Limit};
+
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    pub tz: Tz,
+    /// Working weekdays, 1 = Monday … 7 = Sunday.
+    pub workdays: BTreeSet<u32>,
+    pub holidays: BTreeSet<NaiveDate>,
+    pub makeup_workdays: BTreeSet<NaiveDate>,
+}
+
+impl Default for Calendar {
+    fn default() -> Self {
+        Calendar {
+            tz: chrono_tz::Asia::Shanghai,
+            workdays: (1..=5).collect(),
+            holidays: BTreeSet::new(),
+            makeup_workdays: BTreeSet::new(),
+        }
+    }
+}
+
+/// How far ahead a deadline may be searched (ten years of days).
+const MAX_DAYS: usize = 3660;
+
+impl Calendar {
+    pub fn is_working_day(&self, d: NaiveDate) -> bool {
+        if self.makeup_workdays.contains(&d) {
+            return true;
+        }
+        if self.holidays.contains(&d) {
+            return false;
+        }
+        self.workdays.contains(&d.weekday().number_from_monday())
+    }
+
+    /// The instant by which something started at `from_ms` is due, for a limit on the
+    /// `calendar` clock (`working = false`) or the `working` clock (only time on working
+    /// days counts). `Limit::WorkingDays(n)` is always counted on the calendar of working
+    /// days: the same time of day on the n-th working day after the start (a start on a
+    /// non-working day counts from 00:00 of the next working day).
+    pub fn due(&self, from_ms: i64, limit: Limit, working: bool) -> i64 {
+        match (limit, working) {
+            (Limit::Millis(ms), false) => from_ms + ms,
+            (Limit::Millis(ms), true) => self.add_working_millis(from_ms, ms),
+            (Limit::WorkingDays(n), _) => self.add_working_days(from_ms, n),
+        }
+    }
+
+    fn start_on_working_day(&self, from_ms: i64) -> Option<NaiveDateTime> {
+        let mut t = to_local(from_ms, self.tz);
+        for _ in 0..MAX_DAYS {
+            if self.is_working_day(t.date()) {
+                return Some(t);
+            }
+            t = t.date().succ_opt()?.and_time(NaiveTime::MIN);
+        }
+        None
+    }
+
+    fn add_working_days(&self, from_ms: i64, n: u32) -> i64 {
+        let Some(start) = self.start_on_working_day(from_ms) else {
+            return i64::MAX;
+        };
+        let mut d = start.date();
+        let mut left = n;
+        for _ in 0..MAX_DAYS {
+            if left == 0 {
+                break;
+            }
+            let Some(next) = d.succ_opt() else {
+                return i64::MAX;
+            };
+            d = next;
+            if self.is_working_day(d) {
+                left -= 1;
+            }
+        }
+        if left > 0 {
+            return i64::MAX;
+        }
+        local_to_utc_millis(d.and_time(start.time()), self.tz)
+    }
+
+    fn add_working_millis(&self, from_ms: i64, ms: i64) -> i64 {
+        let Some(mut cursor) = self.start_on_working_day(from_ms) else {
+            return i64::MAX;
+        };
+        let mut left = ms;
+        for _ in 0..MAX_DAYS {
+            let Some(next_day) = cursor.date().succ_opt() else {
+                return i64::MAX;
+            };
+            let midnight = next_day.and_time(NaiveTime::MIN);
+            if self.is_working_day(cursor.date()) {
+                let available = (midnight - cursor).num_milliseconds();
+                if left <= available {
+                    let due = cursor + chrono::Duration::milliseconds(left);
+                    return local_to_utc_millis(due, self.tz);
+                }
+                left -= available;
+            }
+            cursor = midnight;
+        }
+        i64::MAX
+    }
+}
+
+/// Parse `2026-10-01` or a range `2026-10-01..2026-10-07` (inclusive) into dates.
+pub fn parse_dates(s: &str) -> Result<Vec<NaiveDate>, String> {
+    let one = |t: &str| {
+        NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").map_err(|_| {
+            format!("bad date `{t}`: expected YYYY-MM-DD or a range YYYY-MM-DD..YYYY-MM-DD")
+        })
+    };
+    match s.split_once("..") {
+        Some((a, b)) => {
+            let (a, b) = (one(a)?, one(b)?);
+            if b < a {
+                return Err(format!("range `{s}` ends before it starts"));
+            }
+            if (b - a).num_days() > 366 {
+                return Err(format!("range `{s}` is longer than a year"));
+            }
+            Ok(a.iter_days().take_while(|d| *d <= b).collect())
+        }
+        None => Ok(vec![one(s)?]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::timeparse::{format_local, parse_timestamp};
+
+    fn cal_2026() -> Calendar {
+        let mut c = Calendar::default();
+        for h in [
+            "2026-01-01..2026-01-03",
+            "2026-02-15..2026-02-23",
+            "2026-04-04..2026-04-06",
+            "2026-05-01..2026-05-05",
+            "2026-06-19..2026-06-21",
+            "2026-09-25..2026-09-27",
+            "2026-10-01..2026-10-07",
+        ] {
+            c.holidays.extend(parse_dates(h).unwrap());
+        }
+        for m in [
+            "2026-01-04",
+            "2026-02-14",
+            "2026-02-28",
+            "2026-05-09",
+            "2026-09-20",
+            "2026-10-10",
+        ] {
+            c.makeup_workdays.extend(parse_dates(m).unwrap());
+        }
+        c
+    }
+
+    fn t(s: &str) -> i64 {
+        parse_timestamp(s, chrono_tz::Asia::Shanghai).unwrap()
+    }
+    fn f(ms: i64) -> String {
+        format_local(ms, chrono_tz::Asia::Shanghai)
+    }
+
+    #[test]
+    fn national_day_and_its_makeup_saturday() {
+        let c = cal_2026();
+        // Wed 30 Sep, 1 working day: 1–7 Oct are holidays, Thu 8 Oct is the next working day.
+        assert_eq!(
+            f(c.due(t("2026-09-30 10:00"), Limit::WorkingDays(1), false)),
+            "2026-10-08 10:00:00"
+        );
+        // Fri 9 Oct + 1 wd = Sat 10 Oct, a 调休 working day.
+        assert_eq!(
+            f(c.due(t("2026-10-09 15:00"), Limit::WorkingDays(1), false)),
+            "2026-10-10 15:00:00"
+        );
+        // Received during the holiday: counting starts 00:00 on 8 Oct; 2 wd → 00:00 on 10 Oct.
+        assert_eq!(
+            f(c.due(t("2026-10-03 09:00"), Limit::WorkingDays(2), false)),
+            "2026-10-10 00:00:00"
+        );
+        assert!(c.is_working_day(NaiveDate::from_ymd_opt(2026, 9, 20).unwrap()));
+        assert!(!c.is_working_day(NaiveDate::from_ymd_opt(2026, 9, 26).unwrap()));
+    }
+
+    #[test]
+    fn working_clock_skips_holidays_and_weekends() {
+        let c = cal_2026();
+        // 30 Sep 20:00 + 24 working hours: 4 h left on 30 Sep, then 20 h on 8 Oct.
+        assert_eq!(
+            f(c.due(t("2026-09-30 20:00"), Limit::Millis(24 * 3_600_000), true)),
+            "2026-10-08 20:00:00"
+        );
+        // The calendar clock ignores the calendar.
+        assert_eq!(
+            f(c.due(t("2026-09-30 20:00"), Limit::Millis(24 * 3_600_000), false)),
+            "2026-10-01 20:00:00"
+        );
+    }
+
+    #[test]
+    fn date_ranges() {
+        assert_eq!(parse_dates("2026-10-01..2026-10-07").unwrap().len(), 7);
+        assert!(parse_dates("2026-10-07..2026-10-01").is_err());
+        assert!(parse_dates("2026/10/01").is_err());
+    }
+}

@@ -1,0 +1,707 @@
+//! Loading a dataset: the five input files, header mapping, typed columns, rejections.
+//!
+//! Every record read is either kept (audited) or listed in [`Rejected`] with its file,
+//! line, reason and raw text, so that `rows_read = rows_audited + rows_rejected` per file.
+
+pub mod csvfile;
+pub mod schema;
+
+use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono_tz::Tz;
+
+use crate::error::{Error, Result};
+use crate::timeparse::parse_timestamp;
+use csvfile::CsvFile;
+pub use csvfile::Encoding;
+pub use schema::{ColType, Column, FileKind};
+
+/// A row that could not be audited.
+#[derive(Debug, Clone)]
+pub struct Rejected {
+    pub file: String,
+    pub line: u64,
+    pub reason: String,
+    pub raw: String,
+    /// Personal data in `raw` (value, is_phone), masked when the report is written.
+    pub pii: Vec<(String, bool)>,
+}
+
+/// Reading statistics for one input file (manifest.json).
+#[derive(Debug, Clone)]
+pub struct FileStats {
+    pub kind: FileKind,
+    pub path: String,
+    pub sha256: String,
+    pub encoding: &'static str,
+    pub rows_read: usize,
+    pub rows_audited: usize,
+    pub rows_rejected: usize,
+}
+
+/// Values of one canonical column, one per kept row.
+#[derive(Debug, Clone)]
+pub enum ColData {
+    Text(Vec<Option<String>>),
+    /// Epoch milliseconds (UTC).
+    Time(Vec<Option<i64>>),
+    Count(Vec<Option<i64>>),
+    Money(Vec<Option<f64>>),
+}
+
+impl ColData {
+    fn new(ty: ColType) -> ColData {
+        match ty {
+            ColType::Text => ColData::Text(vec![]),
+            ColType::DateTime => ColData::Time(vec![]),
+            ColType::Count => ColData::Count(vec![]),
+            ColType::Money => ColData::Money(vec![]),
+        }
+    }
+    fn truncate(&mut self, n: usize) {
+        match self {
+            ColData::Text(v) => v.truncate(n),
+            ColData::Time(v) => v.truncate(n),
+            ColData::Count(v) => v.truncate(n),
+            ColData::Money(v) => v.truncate(n),
+        }
+    }
+    fn retain_mask(&mut self, keep: &[bool]) {
+        fn f<T>(v: &mut Vec<T>, keep: &[bool]) {
+            let mut i = 0;
+            v.retain(|_| {
+                i += 1;
+                keep[i - 1]
+            });
+        }
+        match self {
+            ColData::Text(v) => f(v, keep),
+            ColData::Time(v) => f(v, keep),
+            ColData::Count(v) => f(v, keep),
+            ColData::Money(v) => f(v, keep),
+        }
+    }
+}
+
+/// Where a kept row came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Source {
+    /// Index into [`Table::files`].
+    pub file: usize,
+    pub line: u64,
+}
+
+/// All kept rows of one kind of file, column by column (every canonical column exists;
+/// a column absent from the header is all empty and not in `present`).
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub kind: FileKind,
+    pub files: Vec<String>,
+    pub columns: Vec<(&'static Column, ColData)>,
+    /// Canonical columns that appeared in the header of at least one file.
+    pub present: Vec<&'static str>,
+    pub sources: Vec<Source>,
+    /// The raw text of each kept row (for rejections decided after loading).
+    raws: Vec<String>,
+}
+
+impl Table {
+    fn new(kind: FileKind) -> Table {
+        Table {
+            kind,
+            files: vec![],
+            columns: kind
+                .columns()
+                .iter()
+                .map(|c| (c, ColData::new(c.ty)))
+                .collect(),
+            present: vec![],
+            sources: vec![],
+            raws: vec![],
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.sources.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sources.is_empty()
+    }
+
+    pub fn col(&self, name: &str) -> &ColData {
+        &self
+            .columns
+            .iter()
+            .find(|(c, _)| c.name == name)
+            .unwrap_or_else(|| panic!("no column {name} in {:?}", self.kind))
+            .1
+    }
+
+    pub fn text(&self, name: &str) -> &[Option<String>] {
+        match self.col(name) {
+            ColData::Text(v) => v,
+            _ => panic!("{name} is not a text column"),
+        }
+    }
+
+    pub fn time(&self, name: &str) -> &[Option<i64>] {
+        match self.col(name) {
+            ColData::Time(v) => v,
+            _ => panic!("{name} is not a time column"),
+        }
+    }
+
+    pub fn count(&self, name: &str) -> &[Option<i64>] {
+        match self.col(name) {
+            ColData::Count(v) => v,
+            _ => panic!("{name} is not a count column"),
+        }
+    }
+
+    pub fn money(&self, name: &str) -> &[Option<f64>] {
+        match self.col(name) {
+            ColData::Money(v) => v,
+            _ => panic!("{name} is not a money column"),
+        }
+    }
+
+    pub fn is_present(&self, name: &str) -> bool {
+        self.present.contains(&name)
+    }
+
+    /// `file:line` of row `i`.
+    pub fn source(&self, i: usize) -> String {
+        let s = self.sources[i];
+        format!("{}:{}", self.files[s.file], s.line)
+    }
+
+    /// Drop the rows where `keep` is false, listing each as rejected with `reason(i)`.
+    pub fn reject_where(
+        &mut self,
+        keep: &[bool],
+        mut reason: impl FnMut(usize) -> String,
+        rejected: &mut Vec<Rejected>,
+    ) {
+        if keep.iter().all(|k| *k) {
+            return;
+        }
+        for (i, k) in keep.iter().enumerate() {
+            if !k {
+                let s = self.sources[i];
+                let pii = PII_COLUMNS
+                    .iter()
+                    .filter(|(c, _)| self.kind.column(c).is_some())
+                    .filter_map(|(c, phone)| self.text(c)[i].clone().map(|v| (v, *phone)))
+                    .collect();
+                rejected.push(Rejected {
+                    file: self.files[s.file].clone(),
+                    line: s.line,
+                    reason: reason(i),
+                    raw: self.raws[i].clone(),
+                    pii,
+                });
+            }
+        }
+        for (_, c) in &mut self.columns {
+            c.retain_mask(keep);
+        }
+        let mut i = 0;
+        self.sources.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
+        let mut i = 0;
+        self.raws.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
+    }
+}
+
+/// Columns holding customers' personal data: (column, is a phone number).
+pub const PII_COLUMNS: &[(&str, bool)] = &[("customer_name", false), ("customer_phone", true)];
+
+/// Options that shape reading: timezone, encoding and extra header aliases.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    pub tz: Tz,
+    pub encoding: Encoding,
+    /// `[input.aliases.<file>]`: canonical column → extra header names.
+    pub aliases: BTreeMap<FileKind, BTreeMap<String, Vec<String>>>,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            tz: chrono_tz::Asia::Shanghai,
+            encoding: Encoding::Auto,
+            aliases: BTreeMap::new(),
+        }
+    }
+}
+
+/// A file to read, with the name to show for it.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    pub path: PathBuf,
+    pub display: String,
+}
+
+impl InputFile {
+    pub fn new(path: impl Into<PathBuf>) -> InputFile {
+        let path = path.into();
+        InputFile {
+            display: path.display().to_string(),
+            path,
+        }
+    }
+}
+
+/// Read every file of one kind into one table; rejected rows go to `rejected`.
+pub fn read_table(
+    kind: FileKind,
+    files: &[InputFile],
+    opts: &ReadOptions,
+    stats: &mut Vec<FileStats>,
+    rejected: &mut Vec<Rejected>,
+) -> Result<Table> {
+    let mut table = Table::new(kind);
+    for f in files {
+        let csv = if is_xlsx(&f.path) {
+            let (bytes, rows) = crate::xlsx::xlsx_to_csv(&f.path, &f.display)?;
+            let mut c = CsvFile::from_bytes(bytes, &f.display, Encoding::Utf8)?;
+            c.line_map = Some(rows);
+            c.sha256 = csvfile::sha256_hex(
+                &std::fs::read(&f.path).map_err(|e| Error::input(&f.display, e.to_string()))?,
+            );
+            c.encoding = "xlsx";
+            c
+        } else {
+            CsvFile::open(&f.path, &f.display, opts.encoding)?
+        };
+        let st = read_file(&mut table, &csv, opts, rejected)?;
+        stats.push(st);
+    }
+    Ok(table)
+}
+
+fn is_xlsx(p: &Path) -> bool {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.eq_ignore_ascii_case("xlsx"))
+        .unwrap_or(false)
+}
+
+/// Map header cells to canonical columns. Priority when two cells name one column:
+/// an alias from the rules file, then the canonical name, then the built-in aliases in
+/// their listed order; two cells at the same priority are an error.
+fn map_header(
+    kind: FileKind,
+    headers: &[String],
+    opts: &ReadOptions,
+    display: &str,
+) -> Result<Vec<Option<usize>>> {
+    let cols = kind.columns();
+    let user = opts.aliases.get(&kind);
+    let mut best: Vec<Option<(usize, usize)>> = vec![None; cols.len()]; // (priority, header idx)
+    let mut mapping = vec![None; headers.len()];
+    for (hi, h) in headers.iter().enumerate() {
+        let nh = schema::normalize_header(h);
+        if nh.is_empty() {
+            continue;
+        }
+        for (ci, c) in cols.iter().enumerate() {
+            let mut prio = None;
+            if let Some(list) = user.and_then(|u| u.get(c.name)) {
+                if list.iter().any(|a| schema::normalize_header(a) == nh) {
+                    prio = Some(0);
+                }
+            }
+            if prio.is_none() && nh == c.name {
+                prio = Some(1);
+            }
+            if prio.is_none() {
+                if let Some(p) = c
+                    .aliases
+                    .iter()
+                    .position(|a| schema::normalize_header(a) == nh)
+                {
+                    prio = Some(2 + p);
+                }
+            }
+            let Some(p) = prio else { continue };
+            match best[ci] {
+                Some((bp, bh)) if bp == p => {
+                    return Err(Error::input(
+                        display,
+                        format!(
+                            "columns {} ({:?}) and {} ({:?}) both name `{}` ({}); keep one, or map one explicitly with [input.aliases.{}]",
+                            bh + 1,
+                            headers[bh],
+                            hi + 1,
+                            h,
+                            c.name,
+                            c.label,
+                            kind.name()
+                        ),
+                    ))
+                }
+                Some((bp, _)) if bp < p => {}
+                _ => best[ci] = Some((p, hi)),
+            }
+        }
+    }
+    for (ci, b) in best.iter().enumerate() {
+        if let Some((_, hi)) = b {
+            mapping[*hi] = Some(ci);
+        }
+    }
+    let missing: Vec<&Column> = cols
+        .iter()
+        .enumerate()
+        .filter(|(ci, c)| c.required && best[*ci].is_none())
+        .map(|(_, c)| c)
+        .collect();
+    if let Some(c) = missing.first() {
+        let names: Vec<String> = missing
+            .iter()
+            .map(|c| format!("`{}` ({})", c.name, c.label))
+            .collect();
+        let mut accepted = vec![c.name.to_string()];
+        accepted.extend(c.aliases.iter().map(|a| a.to_string()));
+        return Err(Error::input(
+            display,
+            format!(
+                "missing required column {}; for `{}` a header must be one of: {} (or add an alias under [input.aliases.{}] in the rules file). The header read was: {}",
+                names.join(", "),
+                c.name,
+                accepted.join(", "),
+                kind.name(),
+                headers.join(",")
+            ),
+        ));
+    }
+    Ok(mapping)
+}
+
+fn read_file(
+    table: &mut Table,
+    csv: &CsvFile,
+    opts: &ReadOptions,
+    rejected: &mut Vec<Rejected>,
+) -> Result<FileStats> {
+    let kind = table.kind;
+    let file_idx = table.files.len();
+    table.files.push(csv.display.clone());
+    let mut mapping: Option<Vec<Option<usize>>> = None;
+    let mut headers: Vec<String> = vec![];
+    let (mut read, mut kept, mut rej) = (0usize, 0usize, 0usize);
+    let cols = kind.columns();
+    csv.for_each_record(|r| {
+        let Some(map) = &mapping else {
+            headers = r
+                .record
+                .iter()
+                .map(|b| csv.decode_lossy(b))
+                .collect();
+            let m = map_header(kind, &headers, opts, &csv.display)?;
+            for (ci, c) in cols.iter().enumerate() {
+                if m.contains(&Some(ci)) && !table.present.contains(&c.name) {
+                    table.present.push(c.name);
+                }
+            }
+            mapping = Some(m);
+            return Ok(());
+        };
+        read += 1;
+        let reject = |reason: String| Rejected {
+            file: csv.display.clone(),
+            line: r.line,
+            reason,
+            raw: csv.decode_lossy(r.raw),
+            pii: PII_COLUMNS
+                .iter()
+                .filter_map(|(c, phone)| {
+                    let ci = cols.iter().position(|x| x.name == *c)?;
+                    let hi = map.iter().position(|m| *m == Some(ci))?;
+                    let v = csv.decode_lossy(r.record.get(hi)?);
+                    Some((v.trim().to_string(), *phone))
+                })
+                .collect(),
+        };
+        if r.record.len() != headers.len() {
+            rejected.push(reject(format!(
+                "expected {} fields as in the header, found {}",
+                headers.len(),
+                r.record.len()
+            )));
+            rej += 1;
+            return Ok(());
+        }
+        let before = table.len();
+        let mut error: Option<String> = None;
+        let mut seen = vec![false; cols.len()];
+        for (hi, field) in r.record.iter().enumerate() {
+            let Some(ci) = map[hi] else { continue };
+            seen[ci] = true;
+            let c = &cols[ci];
+            let value = match csv.decode(field) {
+                Ok(v) => v,
+                Err(csvfile::NotUtf8) => {
+                    error.get_or_insert(format!(
+                        "`{}` ({}): not valid UTF-8 (the file was read as UTF-8; set [input] encoding if it is GBK)",
+                        c.name, c.label
+                    ));
+                    continue;
+                }
+            };
+            let v = value.trim();
+            if v.is_empty() {
+                if c.required {
+                    error.get_or_insert(format!(
+                        "`{}` ({}) is required but empty",
+                        c.name, c.label
+                    ));
+                }
+                push_null(&mut table.columns[ci].1);
+                continue;
+            }
+            match (&mut table.columns[ci].1, c.ty) {
+                (ColData::Text(vec), _) => vec.push(Some(v.to_string())),
+                (ColData::Time(vec), _) => match parse_timestamp(v, opts.tz) {
+                    Ok(ms) => vec.push(Some(ms)),
+                    Err(e) => {
+                        error.get_or_insert(format!(
+                            "`{}` ({}): cannot read {:?} as a time: {}",
+                            c.name, c.label, v, e.0
+                        ));
+                        vec.push(None);
+                    }
+                },
+                (ColData::Count(vec), _) => match parse_count(v) {
+                    Ok(n) => vec.push(Some(n)),
+                    Err(e) => {
+                        error.get_or_insert(format!(
+                            "`{}` ({}): {:?} {}",
+                            c.name, c.label, v, e
+                        ));
+                        vec.push(None);
+                    }
+                },
+                (ColData::Money(vec), _) => match parse_money(v) {
+                    Ok(n) => vec.push(Some(n)),
+                    Err(e) => {
+                        error.get_or_insert(format!(
+                            "`{}` ({}): {:?} {}",
+                            c.name, c.label, v, e
+                        ));
+                        vec.push(None);
+                    }
+                },
+            }
+        }
+        for (ci, s) in seen.iter().enumerate() {
+            if !s {
+                push_null(&mut table.columns[ci].1);
+            }
+        }
+        if let Some(reason) = error {
+            for (_, c) in &mut table.columns {
+                c.truncate(before);
+            }
+            rejected.push(reject(reason));
+            rej += 1;
+        } else {
+            table.sources.push(Source {
+                file: file_idx,
+                line: r.line,
+            });
+            table.raws.push(csv.decode_lossy(r.raw));
+            kept += 1;
+        }
+        Ok(())
+    })?;
+    if mapping.is_none() {
+        return Err(Error::input(&csv.display, "the file has no header row"));
+    }
+    Ok(FileStats {
+        kind,
+        path: csv.display.clone(),
+        sha256: csv.sha256.clone(),
+        encoding: csv.encoding,
+        rows_read: read,
+        rows_audited: kept,
+        rows_rejected: rej,
+    })
+}
+
+fn push_null(c: &mut ColData) {
+    match c {
+        ColData::Text(v) => v.push(None),
+        ColData::Time(v) => v.push(None),
+        ColData::Count(v) => v.push(None),
+        ColData::Money(v) => v.push(None),
+    }
+}
+
+fn parse_count(v: &str) -> std::result::Result<i64, &'static str> {
+    let t = v.trim();
+    let t = t.strip_suffix(".0").unwrap_or(t);
+    match t.parse::<i64>() {
+        Ok(n) if n >= 0 => Ok(n),
+        Ok(_) => Err("is negative; expected a whole number ≥ 0"),
+        Err(_) => Err("is not a whole number"),
+    }
+}
+
+fn parse_money(v: &str) -> std::result::Result<f64, &'static str> {
+    let t: String = v
+        .trim()
+        .trim_start_matches(['¥', '￥'])
+        .chars()
+        .filter(|c| *c != ',')
+        .collect();
+    let t = t.trim_end_matches('元');
+    match t.parse::<f64>() {
+        Ok(n) if n.is_finite() && n >= 0.0 => Ok(n),
+        Ok(_) => Err("is negative or not finite; expected an amount in yuan ≥ 0"),
+        Err(_) => Err("is not a number; expected an amount in yuan"),
+    }
+}
+
+/// The files of a dataset, one list per kind (only cases is required).
+#[derive(Debug, Clone, Default)]
+pub struct DatasetFiles {
+    pub cases: Vec<InputFile>,
+    pub handoffs: Option<InputFile>,
+    pub roster: Option<InputFile>,
+    pub inspections: Option<InputFile>,
+    pub waivers: Option<InputFile>,
+}
+
+impl DatasetFiles {
+    /// Find the files in a dataset folder: `cases*.csv|xlsx` (several allowed, e.g. one per
+    /// center), and `handoffs`, `roster`, `inspections`, `waivers` with `.csv` or `.xlsx`.
+    pub fn discover(dir: &Path) -> Result<DatasetFiles> {
+        let disp = dir.display().to_string();
+        let entries = std::fs::read_dir(dir)
+            .map_err(|e| Error::input(&disp, format!("cannot read the dataset folder: {e}")))?;
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().is_file())
+            .filter_map(|e| e.file_name().to_str().map(|s| s.to_string()))
+            .collect();
+        names.sort();
+        let data_ext = |n: &str| {
+            let l = n.to_ascii_lowercase();
+            l.ends_with(".csv") || l.ends_with(".xlsx")
+        };
+        let stem = |n: &str| {
+            n.rsplit_once('.')
+                .map(|(s, _)| s.to_string())
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+        };
+        let file = |n: &String| InputFile {
+            path: dir.join(n),
+            display: dir.join(n).display().to_string(),
+        };
+        let mut out = DatasetFiles::default();
+        for n in &names {
+            if !data_ext(n) {
+                continue;
+            }
+            let s = stem(n);
+            if s == "cases" || s.starts_with("cases_") || s.starts_with("cases-") {
+                out.cases.push(file(n));
+            }
+        }
+        let one = |kind: &str| -> Result<Option<InputFile>> {
+            let found: Vec<&String> = names
+                .iter()
+                .filter(|n| data_ext(n) && stem(n) == kind)
+                .collect();
+            if found.len() > 1 {
+                return Err(Error::input(
+                    &disp,
+                    format!(
+                        "both {} are present; keep one {kind} file",
+                        found
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    ),
+                ));
+            }
+            Ok(found.first().map(|n| file(n)))
+        };
+        out.handoffs = one("handoffs")?;
+        out.roster = one("roster")?;
+        out.inspections = one("inspections")?;
+        out.waivers = one("waivers")?;
+        if out.cases.is_empty() {
+            return Err(Error::input(
+                &disp,
+                "no cases file: expected cases.csv (or cases.xlsx, or several cases_*.csv) in the dataset folder",
+            ));
+        }
+        Ok(out)
+    }
+}
+
+/// Expand `--cases` arguments: plain paths, or glob patterns (`exports/*.csv`).
+pub fn expand_globs(args: &[String]) -> Result<Vec<InputFile>> {
+    let mut out = vec![];
+    for a in args {
+        if a.contains(['*', '?', '[']) {
+            let paths =
+                glob::glob(a).map_err(|e| Error::Usage(format!("bad pattern {a:?}: {e}")))?;
+            let mut found: Vec<PathBuf> = paths.filter_map(|p| p.ok()).collect();
+            found.sort();
+            if found.is_empty() {
+                return Err(Error::Usage(format!("--cases {a:?} matches no file")));
+            }
+            out.extend(found.into_iter().map(InputFile::new));
+        } else {
+            let p = PathBuf::from(a);
+            if !p.is_file() {
+                return Err(Error::input(a, "no such file"));
+            }
+            out.push(InputFile::new(p));
+        }
+    }
+    Ok(out)
+}
+
+/// Index of the first row of each value (for duplicate detection in file order).
+pub fn first_seen<'a>(
+    values: impl Iterator<Item = Option<&'a str>>,
+) -> (Vec<bool>, Vec<Option<usize>>) {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut keep = vec![];
+    let mut dup_of = vec![];
+    for (i, v) in values.enumerate() {
+        match v {
+            Some(v) => match seen.get(v) {
+                Some(&first) => {
+                    keep.push(false);
+                    dup_of.push(Some(first));
+                }
+                None => {
+                    seen.insert(v, i);
+                    keep.push(true);
+                    dup_of.push(None);
+                }
+            },
+            None => {
+                keep.push(true);
+                dup_of.push(None);
+            }
+        }
+    }
+    (keep, dup_of)
+}

@@ -1,0 +1,378 @@
+//! The canonical columns of each input file, their Chinese aliases and types (SPEC, Input).
+
+/// The five input files of a dataset folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FileKind {
+    Cases,
+    Handoffs,
+    Roster,
+    Inspections,
+    Waivers,
+}
+
+impl FileKind {
+    pub const ALL: [FileKind; 5] = [
+        FileKind::Cases,
+        FileKind::Handoffs,
+        FileKind::Roster,
+        FileKind::Inspections,
+        FileKind::Waivers,
+    ];
+
+    /// The name used in `[input.aliases.<name>]` and as the file stem.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileKind::Cases => "cases",
+            FileKind::Handoffs => "handoffs",
+            FileKind::Roster => "roster",
+            FileKind::Inspections => "inspections",
+            FileKind::Waivers => "waivers",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<FileKind> {
+        FileKind::ALL.into_iter().find(|k| k.name() == s)
+    }
+
+    pub fn columns(self) -> &'static [Column] {
+        match self {
+            FileKind::Cases => CASES,
+            FileKind::Handoffs => HANDOFFS,
+            FileKind::Roster => ROSTER,
+            FileKind::Inspections => INSPECTIONS,
+            FileKind::Waivers => WAIVERS,
+        }
+    }
+
+    pub fn column(self, name: &str) -> Option<&'static Column> {
+        self.columns().iter().find(|c| c.name == name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColType {
+    Text,
+    DateTime,
+    /// A whole number ≥ 0 (往返次数, 序号).
+    Count,
+    /// A number ≥ 0 (yuan).
+    Money,
+}
+
+#[derive(Debug)]
+pub struct Column {
+    pub name: &'static str,
+    /// Chinese label for people (reports, evidence).
+    pub label: &'static str,
+    pub aliases: &'static [&'static str],
+    pub ty: ColType,
+    pub required: bool,
+}
+
+const fn col(
+    name: &'static str,
+    label: &'static str,
+    aliases: &'static [&'static str],
+    ty: ColType,
+    required: bool,
+) -> Column {
+    Column {
+        name,
+        label,
+        aliases,
+        ty,
+        required,
+    }
+}
+
+use ColType::*;
+
+pub static CASES: &[Column] = &[
+    col(
+        "case_id",
+        "案件编号",
+        &["编号", "案件编号", "工单号", "序号"],
+        Text,
+        true,
+    ),
+    col(
+        "center",
+        "服务中心",
+        &["服务中心", "管理处", "项目"],
+        Text,
+        true,
+    ),
+    col(
+        "received_at",
+        "受理时间",
+        &["受理时间", "接待时间", "来电时间", "来访时间", "登记时间"],
+        DateTime,
+        true,
+    ),
+    col(
+        "channel",
+        "渠道",
+        &["渠道", "接待方式", "来源"],
+        Text,
+        false,
+    ),
+    col(
+        "category",
+        "类别",
+        &["类别", "事项类别", "问题类型"],
+        Text,
+        true,
+    ),
+    col(
+        "customer_name",
+        "客户姓名",
+        &["业主姓名", "客户姓名", "来访人", "来电人"],
+        Text,
+        false,
+    ),
+    col(
+        "customer_phone",
+        "联系电话",
+        &["联系电话", "电话", "手机"],
+        Text,
+        false,
+    ),
+    col("unit", "房号", &["房号"], Text, false),
+    col(
+        "content",
+        "反映内容",
+        &["反映内容", "问题内容", "诉求"],
+        Text,
+        false,
+    ),
+    col(
+        "first_responder_id",
+        "首问人工号",
+        &["首问人工号", "首问责任人工号", "接待人工号"],
+        Text,
+        true,
+    ),
+    col(
+        "first_responder",
+        "首问人",
+        &["首问人", "首问责任人", "接待人"],
+        Text,
+        false,
+    ),
+    col(
+        "first_response_at",
+        "首次回应时间",
+        &["首次回应时间", "回应时间"],
+        DateTime,
+        false,
+    ),
+    col(
+        "reply",
+        "答复内容",
+        &["答复内容", "接待记录", "沟通记录"],
+        Text,
+        false,
+    ),
+    col(
+        "promised_at",
+        "承诺时间",
+        &["承诺时间", "预计解决时间"],
+        DateTime,
+        false,
+    ),
+    col(
+        "resolved_at",
+        "办结时间",
+        &["办结时间", "完成时间"],
+        DateTime,
+        false,
+    ),
+    col("resolution", "处理结果", &["处理结果"], Text, false),
+    col(
+        "contacts",
+        "往返次数",
+        &["往返次数", "来访次数"],
+        Count,
+        false,
+    ),
+    col("followup_at", "回访时间", &["回访时间"], DateTime, false),
+    col("followup_by", "回访人工号", &["回访人工号"], Text, false),
+    col(
+        "satisfaction",
+        "满意度",
+        &["满意度", "回访结果"],
+        Text,
+        false,
+    ),
+    col("coordination_slip", "协调单号", &["协调单号"], Text, false),
+];
+
+pub static HANDOFFS: &[Column] = &[
+    col(
+        "case_id",
+        "案件编号",
+        &["编号", "案件编号", "工单号"],
+        Text,
+        true,
+    ),
+    col("seq", "序号", &["序号"], Count, true),
+    col("at", "转交时间", &["转交时间"], DateTime, true),
+    col("from_id", "转出人工号", &["转出人工号"], Text, true),
+    col("to_id", "接收人工号", &["接收人工号"], Text, true),
+    col("to_department", "接收部门", &["接收部门"], Text, false),
+    col("method", "转交方式", &["转交方式", "方式"], Text, false),
+    col("note", "备注", &["备注", "说明"], Text, false),
+];
+
+pub static ROSTER: &[Column] = &[
+    col("employee_id", "工号", &["工号", "员工编号"], Text, true),
+    col("name", "姓名", &["姓名", "员工姓名"], Text, false),
+    col(
+        "role",
+        "岗位类别",
+        &["岗位类别", "岗位", "职务"],
+        Text,
+        false,
+    ),
+    col("department", "部门", &["部门"], Text, false),
+    col(
+        "center",
+        "服务中心",
+        &["服务中心", "管理处", "项目"],
+        Text,
+        false,
+    ),
+    col(
+        "supervisor_id",
+        "直接上级工号",
+        &["直接上级工号", "上级工号"],
+        Text,
+        false,
+    ),
+    col(
+        "base_pay",
+        "绩效工资基数",
+        &["绩效工资基数", "绩效工资"],
+        Money,
+        false,
+    ),
+];
+
+pub static INSPECTIONS: &[Column] = &[
+    col(
+        "inspection_id",
+        "检查编号",
+        &["检查编号", "编号"],
+        Text,
+        true,
+    ),
+    col("at", "检查时间", &["检查时间", "时间"], DateTime, true),
+    col(
+        "center",
+        "服务中心",
+        &["服务中心", "管理处", "项目"],
+        Text,
+        false,
+    ),
+    col(
+        "employee_id",
+        "被查人工号",
+        &["被查人工号", "工号"],
+        Text,
+        true,
+    ),
+    col("method", "检查方式", &["检查方式", "方式"], Text, false),
+    col("findings", "检查发现", &["检查发现", "问题"], Text, false),
+    col("note", "备注", &["备注", "说明"], Text, false),
+];
+
+pub static WAIVERS: &[Column] = &[
+    col(
+        "case_id",
+        "案件编号",
+        &["编号", "案件编号", "工单号"],
+        Text,
+        true,
+    ),
+    col("rule_id", "规则编号", &["规则编号", "规则"], Text, true),
+    col("reason", "豁免理由", &["豁免理由", "理由"], Text, true),
+    col("approved_by", "批准人", &["批准人", "审批人"], Text, false),
+];
+
+/// Roles of the seed regulation (物业公司首问责任制实施细则), canonical names first.
+pub const ROLES: &[(&str, &str, &[&str])] = &[
+    (
+        "operator",
+        "操作人员",
+        &[
+            "操作人员",
+            "保安员",
+            "保洁员",
+            "维修员",
+            "保安",
+            "保洁",
+            "维修工",
+        ],
+    ),
+    ("team_lead", "班组长", &["班组长", "保安队长", "保洁组长"]),
+    ("staff", "管理人员", &["管理人员", "客服专员", "客服人员"]),
+    ("cr_supervisor", "客户关系主管", &["客户关系主管"]),
+    ("dept_supervisor", "部门主管", &["部门主管"]),
+    ("center_manager", "管理部经理", &["管理部经理", "物业经理"]),
+];
+
+/// The canonical role for a roster value (English canonical name or a Chinese title).
+pub fn canonical_role(v: &str) -> Option<&'static str> {
+    let v = v.trim();
+    ROLES
+        .iter()
+        .find(|(canon, label, aliases)| *canon == v || *label == v || aliases.contains(&v))
+        .map(|(canon, _, _)| *canon)
+}
+
+/// Chinese label of a canonical role.
+pub fn role_label(canon: &str) -> &'static str {
+    ROLES
+        .iter()
+        .find(|(c, _, _)| *c == canon)
+        .map(|(_, l, _)| *l)
+        .unwrap_or("")
+}
+
+/// Header cell as compared with names: trimmed, BOM and full-width stripped, ASCII lowercased.
+pub fn normalize_header(h: &str) -> String {
+    h.trim_start_matches('\u{feff}')
+        .chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect::<String>()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_has_a_canonical_and_chinese_name() {
+        assert_eq!(canonical_role("保安员"), Some("operator"));
+        assert_eq!(canonical_role("保洁组长"), Some("team_lead"));
+        assert_eq!(canonical_role("cr_supervisor"), Some("cr_supervisor"));
+        assert_eq!(canonical_role("管理部经理"), Some("center_manager"));
+        assert_eq!(canonical_role("厨师"), None);
+    }
+
+    #[test]
+    fn column_names_are_unique_per_file() {
+        for k in FileKind::ALL {
+            let mut names: Vec<_> = k.columns().iter().map(|c| c.name).collect();
+            names.sort();
+            names.dedup();
+            assert_eq!(names.len(), k.columns().len(), "{k:?}");
+        }
+    }
+}

@@ -1,0 +1,417 @@
+//! Timestamps as reception logs write them.
+//!
+//! Accepted (SPEC, Input): `2026-10-03 09:05[:00]`, `2026/10/3 9:05`,
+//! `2026-10-03T09:05:00+08:00`, `2026年10月3日 9:05`, plus a bare date (midnight),
+//! fractional seconds, `Z`/`±HH:MM`/`±HHMM` offsets, full-width digits, and the US
+//! `MM/DD/YYYY hh:mm:ss AM` of public 311 exports. A time without an offset is local
+//! time in the rules file's timezone. Everything becomes milliseconds since the Unix
+//! epoch (UTC), so durations are real elapsed time even across a DST change.
+
+use chrono::{LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono_tz::Tz;
+
+/// Why a text is not a timestamp; shown to users in rejected.csv.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeError(pub String);
+
+/// Parse `s` as a timestamp in `tz` (unless it carries an offset), to epoch milliseconds.
+pub fn parse_timestamp(s: &str, tz: Tz) -> Result<i64, TimeError> {
+    let norm = normalize(s);
+    let t = norm.trim();
+    if t.is_empty() {
+        return Err(TimeError("empty".into()));
+    }
+    let (naive, offset_secs) = parse_parts(t)?;
+    match offset_secs {
+        Some(off) => Ok((naive.and_utc().timestamp() - off as i64) * 1000
+            + naive.and_utc().timestamp_subsec_millis() as i64),
+        None => Ok(local_to_utc_millis(naive, tz)),
+    }
+}
+
+/// Local wall-clock time → UTC milliseconds. An ambiguous time (DST fall-back) takes the
+/// earlier instant; a time in a DST gap is read with the offset in force before the gap.
+pub fn local_to_utc_millis(naive: NaiveDateTime, tz: Tz) -> i64 {
+    match tz.from_local_datetime(&naive) {
+        LocalResult::Single(dt) => dt.timestamp_millis(),
+        LocalResult::Ambiguous(a, _) => a.timestamp_millis(),
+        LocalResult::None => {
+            let before = naive - chrono::Duration::hours(3);
+            let off = match tz.from_local_datetime(&before) {
+                LocalResult::Single(dt) | LocalResult::Ambiguous(dt, _) => {
+                    chrono::Offset::fix(dt.offset()).local_minus_utc()
+                }
+                LocalResult::None => 0,
+            };
+            (naive.and_utc().timestamp() - off as i64) * 1000
+                + naive.and_utc().timestamp_subsec_millis() as i64
+        }
+    }
+}
+
+/// Epoch milliseconds → local wall-clock time in `tz`.
+pub fn to_local(ms: i64, tz: Tz) -> NaiveDateTime {
+    match tz.timestamp_millis_opt(ms) {
+        LocalResult::Single(dt) | LocalResult::Ambiguous(dt, _) => dt.naive_local(),
+        LocalResult::None => chrono::DateTime::from_timestamp_millis(ms)
+            .map(|d| d.naive_utc())
+            .unwrap_or_default(),
+    }
+}
+
+/// `2026-10-03 09:05:00` in `tz`.
+pub fn format_local(ms: i64, tz: Tz) -> String {
+    to_local(ms, tz).format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// `2026-10-03 09:05` in `tz` (for evidence text).
+pub fn format_local_short(ms: i64, tz: Tz) -> String {
+    to_local(ms, tz).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Full-width ASCII (０-９, ：, ／, －, ＋, Ｔ, spaces) to half-width.
+fn normalize(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect()
+}
+
+fn err(msg: &str) -> TimeError {
+    TimeError(msg.to_string())
+}
+
+fn parse_parts(t: &str) -> Result<(NaiveDateTime, Option<i32>), TimeError> {
+    if looks_like_excel_serial(t) {
+        return Err(err(
+            "a bare number (an Excel serial date?); write the date and time as text, e.g. 2026-10-03 09:05",
+        ));
+    }
+    let (date, rest) = parse_date(t)?;
+    let rest = rest.trim_start_matches(['T', 't', ' ']).trim();
+    if rest.is_empty() {
+        return Ok((date.and_time(NaiveTime::MIN), None));
+    }
+    let (time, offset) = parse_time(rest)?;
+    Ok((date.and_time(time), offset))
+}
+
+fn looks_like_excel_serial(t: &str) -> bool {
+    let mut parts = t.splitn(2, '.');
+    let int = parts.next().unwrap_or("");
+    let frac = parts.next().unwrap_or("0");
+    (4..=6).contains(&int.len())
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && !t.contains('-')
+}
+
+/// Take leading digits; returns (number, digit count, rest).
+fn take_num(s: &str) -> Option<(u32, usize, &str)> {
+    let n = s.bytes().take_while(|b| b.is_ascii_digit()).count();
+    if n == 0 || n > 9 {
+        return None;
+    }
+    Some((s[..n].parse().ok()?, n, &s[n..]))
+}
+
+fn parse_date(t: &str) -> Result<(NaiveDate, &str), TimeError> {
+    let bad = || err("unrecognised date; expected e.g. 2026-10-03, 2026/10/3 or 2026年10月3日");
+    let (a, an, rest) = take_num(t).ok_or_else(bad)?;
+    let (y, m, d, rest) = if let Some(r) = rest.strip_prefix('年') {
+        let (m, _, r) = take_num(r).ok_or_else(bad)?;
+        let r = r.strip_prefix('月').ok_or_else(bad)?;
+        let (d, _, r) = take_num(r).ok_or_else(bad)?;
+        let r = r
+            .strip_prefix('日')
+            .or_else(|| r.strip_prefix('号'))
+            .ok_or_else(bad)?;
+        (a as i32, m, d, r)
+    } else {
+        let sep = rest.chars().next().ok_or_else(bad)?;
+        if !matches!(sep, '-' | '/' | '.') {
+            return Err(bad());
+        }
+        let r = &rest[sep.len_utf8()..];
+        let (b, _, r) = take_num(r).ok_or_else(bad)?;
+        let r = r.strip_prefix(sep).ok_or_else(bad)?;
+        let (c, cn, r) = take_num(r).ok_or_else(bad)?;
+        if an == 4 {
+            (a as i32, b, c, r)
+        } else if cn == 4 && sep == '/' {
+            // US order, as in NYC/LA 311 exports: MM/DD/YYYY.
+            (c as i32, a, b, r)
+        } else {
+            return Err(bad());
+        }
+    };
+    if !(1..=12).contains(&m) {
+        return Err(TimeError(format!("month {m} is not 1–12")));
+    }
+    if !(1900..=2999).contains(&y) {
+        return Err(TimeError(format!("year {y} is out of range")));
+    }
+    let date = NaiveDate::from_ymd_opt(y, m, d)
+        .ok_or_else(|| TimeError(format!("day {d} does not exist in {y}-{m:02}")))?;
+    Ok((date, rest))
+}
+
+fn parse_time(s: &str) -> Result<(NaiveTime, Option<i32>), TimeError> {
+    let bad = || err("unrecognised time; expected e.g. 09:05, 9:05:00 or 09:05:00+08:00");
+    // 上午/下午 prefix.
+    let (mut pm, mut am, mut s) = (false, false, s);
+    if let Some(r) = s.strip_prefix("下午").or_else(|| s.strip_prefix("晚上")) {
+        pm = true;
+        s = r.trim_start();
+    } else if let Some(r) = s.strip_prefix("上午").or_else(|| s.strip_prefix("凌晨")) {
+        am = true;
+        s = r.trim_start();
+    }
+    let (h, _, r) = take_num(s).ok_or_else(bad)?;
+    let (r, hm_sep_cn) = match r.strip_prefix(':') {
+        Some(r) => (r, false),
+        None => (
+            r.strip_prefix('时')
+                .or_else(|| r.strip_prefix('点'))
+                .ok_or_else(bad)?,
+            true,
+        ),
+    };
+    let (mi, _, mut r) = take_num(r).ok_or_else(bad)?;
+    if hm_sep_cn {
+        r = r.strip_prefix('分').unwrap_or(r);
+    }
+    let mut sec = 0;
+    let mut milli = 0;
+    if let Some(r2) = r.strip_prefix(':') {
+        let (sv, _, r3) = take_num(r2).ok_or_else(bad)?;
+        sec = sv;
+        r = r3;
+        if let Some(r4) = r.strip_prefix('.').or_else(|| r.strip_prefix(',')) {
+            let n = r4.bytes().take_while(|b| b.is_ascii_digit()).count();
+            if n == 0 {
+                return Err(bad());
+            }
+            let digits = &r4[..n.min(3)];
+            milli = digits.parse::<u32>().unwrap_or(0) * 10u32.pow(3 - digits.len() as u32);
+            r = &r4[n..];
+        }
+    } else if hm_sep_cn {
+        if let Some((sv, _, r3)) = take_num(r) {
+            sec = sv;
+            r = r3.strip_prefix('秒').unwrap_or(r3);
+        }
+    }
+    let mut r = r.trim_start();
+    let up = r.get(..2).map(|x| x.to_ascii_uppercase());
+    match up.as_deref() {
+        Some("AM") => {
+            am = true;
+            r = r[2..].trim_start();
+        }
+        Some("PM") => {
+            pm = true;
+            r = r[2..].trim_start();
+        }
+        _ => {}
+    }
+    let mut h = h;
+    if am || pm {
+        if !(1..=12).contains(&h) {
+            return Err(TimeError(format!("hour {h} is not 1–12 with AM/PM")));
+        }
+        if am && h == 12 {
+            h = 0;
+        } else if pm && h != 12 {
+            h += 12;
+        }
+    }
+    if h > 23 {
+        return Err(TimeError(format!("hour {h} is not 0–23")));
+    }
+    if mi > 59 {
+        return Err(TimeError(format!("minute {mi} is not 0–59")));
+    }
+    if sec > 59 {
+        return Err(TimeError(format!("second {sec} is not 0–59")));
+    }
+    let offset = parse_offset(r)?;
+    let time = NaiveTime::from_hms_milli_opt(h, mi, sec, milli).ok_or_else(bad)?;
+    Ok((time, offset))
+}
+
+fn parse_offset(r: &str) -> Result<Option<i32>, TimeError> {
+    let r = r.trim();
+    if r.is_empty() {
+        return Ok(None);
+    }
+    if r.eq_ignore_ascii_case("z") || r.eq_ignore_ascii_case("utc") {
+        return Ok(Some(0));
+    }
+    let bad = || TimeError(format!("unrecognised text after the time: {r:?}"));
+    let sign = match r.as_bytes()[0] {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return Err(bad()),
+    };
+    let body = &r[1..];
+    let digits: String = body.chars().filter(|c| *c != ':').collect();
+    if !digits.bytes().all(|b| b.is_ascii_digit()) || !(digits.len() == 2 || digits.len() == 4) {
+        return Err(bad());
+    }
+    let hh: i32 = digits[..2].parse().map_err(|_| bad())?;
+    let mm: i32 = if digits.len() == 4 {
+        digits[2..].parse().map_err(|_| bad())?
+    } else {
+        0
+    };
+    if hh > 14 || mm > 59 {
+        return Err(bad());
+    }
+    Ok(Some(sign * (hh * 3600 + mm * 60)))
+}
+
+/// A duration limit as written in a rules file: `24h`, `3d`, `90m`, `5wd`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// Elapsed milliseconds on the calendar clock.
+    Millis(i64),
+    /// Working days on the `[calendar]`.
+    WorkingDays(u32),
+}
+
+impl Limit {
+    pub fn parse(s: &str) -> Result<Limit, String> {
+        let t = s.trim();
+        let n = t
+            .bytes()
+            .take_while(|b| b.is_ascii_digit() || *b == b'.')
+            .count();
+        let (num, unit) = t.split_at(n);
+        let expected = "expected a number and a unit: `24h` (hours), `3d` (days), `90m` (minutes) or `5wd` (working days)";
+        let v: f64 = num
+            .parse()
+            .map_err(|_| format!("bad duration `{s}`: {expected}"))?;
+        if !v.is_finite() || v <= 0.0 {
+            return Err(format!("bad duration `{s}`: it must be greater than zero"));
+        }
+        let ms = match unit.trim() {
+            "h" => v * 3_600_000.0,
+            "d" => v * 86_400_000.0,
+            "m" | "min" => v * 60_000.0,
+            "wd" => {
+                if v.fract() != 0.0 {
+                    return Err(format!(
+                        "bad duration `{s}`: working days must be a whole number"
+                    ));
+                }
+                return Ok(Limit::WorkingDays(v as u32));
+            }
+            other => {
+                return Err(format!(
+                    "bad duration `{s}`: unknown unit `{other}`; {expected}"
+                ))
+            }
+        };
+        Ok(Limit::Millis(ms.round() as i64))
+    }
+
+    /// Chinese text for evidence: `24 小时`, `3 天`, `5 个工作日`.
+    pub fn describe(&self) -> String {
+        match self {
+            Limit::Millis(ms) => {
+                let ms = *ms;
+                if ms % 86_400_000 == 0 && ms >= 86_400_000 * 2 {
+                    format!("{} 天", ms / 86_400_000)
+                } else if ms % 3_600_000 == 0 {
+                    format!("{} 小时", ms / 3_600_000)
+                } else {
+                    format!("{} 分钟", ms / 60_000)
+                }
+            }
+            Limit::WorkingDays(n) => format!("{n} 个工作日"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SH: Tz = chrono_tz::Asia::Shanghai;
+
+    fn p(s: &str) -> String {
+        format_local(parse_timestamp(s, SH).unwrap(), SH)
+    }
+
+    #[test]
+    fn every_spec_format_reads_as_the_same_instant() {
+        let want = "2026-10-03 09:05:00";
+        for s in [
+            "2026-10-03 09:05",
+            "2026-10-03 09:05:00",
+            "2026/10/3 9:05",
+            "2026/10/03 09:05:00",
+            "2026-10-03T09:05:00+08:00",
+            "2026-10-03T01:05:00Z",
+            "2026-10-03T09:05:00+0800",
+            "2026年10月3日 9:05",
+            "2026年10月3日9:05",
+            "２０２６年１０月３日 ９：０５",
+            "10/03/2026 09:05:00 AM",
+            " 2026-10-03 09:05 ",
+            "2026-10-03 09:05:00.000",
+        ] {
+            assert_eq!(p(s), want, "{s}");
+        }
+    }
+
+    #[test]
+    fn offsets_convert_to_the_rules_timezone() {
+        assert_eq!(p("2026-10-03T09:05:00-04:00"), "2026-10-03 21:05:00");
+        assert_eq!(p("10/03/2026 12:30:00 PM"), "2026-10-03 12:30:00");
+        assert_eq!(p("10/03/2026 12:30:00 AM"), "2026-10-03 00:30:00");
+        assert_eq!(p("2026-10-03"), "2026-10-03 00:00:00");
+    }
+
+    #[test]
+    fn impossible_values_are_errors_that_say_why() {
+        for (s, why) in [
+            ("2026-13-01 09:00", "month 13"),
+            ("2026-02-30 09:00", "day 30"),
+            ("2026-10-03 25:00", "hour 25"),
+            ("2026-10-03 09:61", "minute 61"),
+            ("45944.375", "Excel"),
+            ("yesterday", "unrecognised date"),
+            ("2026-10-03 09:05 +99:00", "unrecognised text"),
+            ("", "empty"),
+        ] {
+            let e = parse_timestamp(s, SH).unwrap_err().0;
+            assert!(e.contains(why), "{s}: {e}");
+        }
+    }
+
+    #[test]
+    fn local_time_depends_on_the_timezone() {
+        let ny: Tz = chrono_tz::America::New_York;
+        let a = parse_timestamp("2026-10-03 09:05", SH).unwrap();
+        let b = parse_timestamp("2026-10-03 09:05", ny).unwrap();
+        assert_eq!(b - a, 12 * 3_600_000);
+    }
+
+    #[test]
+    fn limits_parse_and_describe() {
+        assert_eq!(Limit::parse("24h"), Ok(Limit::Millis(86_400_000)));
+        assert_eq!(Limit::parse("3d"), Ok(Limit::Millis(3 * 86_400_000)));
+        assert_eq!(Limit::parse("5wd"), Ok(Limit::WorkingDays(5)));
+        assert!(Limit::parse("24x").unwrap_err().contains("unknown unit"));
+        assert!(Limit::parse("h").unwrap_err().contains("expected a number"));
+        assert!(Limit::parse("0h").is_err());
+        assert_eq!(Limit::Millis(86_400_000).describe(), "24 小时");
+        assert_eq!(Limit::Millis(3 * 86_400_000).describe(), "3 天");
+        assert_eq!(Limit::WorkingDays(5).describe(), "5 个工作日");
+    }
+}
