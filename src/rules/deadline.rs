@@ -1,0 +1,275 @@
+//! `deadline`: the time from one timestamp to another is within a limit.
+
+use polars::prelude::*;
+
+use super::config::RawRule;
+use super::{case_column, require_param, Diags, KindInfo, Responsible};
+use crate::audit::{EvalCtx, Hit, Outcome};
+use crate::input::schema::CASES;
+use crate::input::ColType;
+use crate::timeparse::{format_local_short, Limit};
+
+pub static INFO: KindInfo = KindInfo {
+    name: "deadline",
+    doc: "Checks that the time from one timestamp to another is within a limit
+(24-hour first response, resolution by category, follow-up within N days).
+
+A case whose start (`from`) is empty is not judged. A recorded end time is judged
+on its own: on time when end ≤ start + limit (exactly at the limit is on time).
+An end time that is missing is a violation only once the case is past due at the
+audit's as-of time; before that the case is *pending* and listed in pending.csv.
+
+Limits: `24h`, `90m`, `3d` on the calendar clock; with `clock = \"working\"` only
+time on working days of [calendar] counts; `5wd` is the same time of day on the
+fifth working day after the start (调休 make-up days count, holidays do not).
+
+Example violation: RESP-24H on C000123, 首次回应用时 78.0 小时，超过 24 小时.",
+    params: &[
+        ("from", "the start timestamp column, e.g. received_at"),
+        ("to", "the end timestamp column, e.g. first_response_at"),
+        ("within", "the limit: 24h, 3d, 90m or 5wd (working days)"),
+        ("clock", "calendar (default) or working"),
+    ],
+    responsible: &[
+        Responsible::FirstResponder,
+        Responsible::Holder,
+        Responsible::Resolver,
+        Responsible::FollowupBy,
+    ],
+};
+
+#[derive(Debug, Clone)]
+pub struct Deadline {
+    pub from: String,
+    pub to: String,
+    pub within: Limit,
+    pub working_clock: bool,
+}
+
+impl Deadline {
+    pub(crate) fn validate(r: &RawRule, d: &mut Diags<'_>) -> Option<Deadline> {
+        let from = require_param(&r.from, "from", r, d, "from = \"received_at\"")
+            .and_then(|s| case_column(s, Some(ColType::DateTime), d));
+        let to = require_param(&r.to, "to", r, d, "to = \"first_response_at\"")
+            .and_then(|s| case_column(s, Some(ColType::DateTime), d));
+        let within = require_param(&r.within, "within", r, d, "within = \"24h\"").and_then(|s| {
+            Limit::parse(s.get_ref())
+                .map_err(|e| d.at(s.span(), e))
+                .ok()
+        });
+        let working_clock = match &r.clock {
+            None => false,
+            Some(c) => match c.get_ref().as_str() {
+                "calendar" => false,
+                "working" => true,
+                other => {
+                    d.at(
+                        c.span(),
+                        format!(
+                            "unknown clock `{other}`; expected `calendar` or `working`{}",
+                            super::did_you_mean(other, &["calendar", "working"])
+                        ),
+                    );
+                    false
+                }
+            },
+        };
+        if let (Some(f), Some(t)) = (&from, &to) {
+            if f == t {
+                d.at(
+                    r.to.as_ref().map(|s| s.span()).unwrap_or(0..0),
+                    "`to` must differ from `from`",
+                );
+                return None;
+            }
+        }
+        Some(Deadline {
+            from: from?,
+            to: to?,
+            within: within?,
+            working_clock,
+        })
+    }
+
+    pub fn describe(&self) -> String {
+        format!(
+            "  from    {} ({})\n  to      {} ({})\n  within  {} ({})\n  clock   {}\n",
+            self.from,
+            label(&self.from),
+            self.to,
+            label(&self.to),
+            self.within_text(),
+            self.within.describe(),
+            if self.working_clock {
+                "working"
+            } else {
+                "calendar"
+            }
+        )
+    }
+
+    fn within_text(&self) -> String {
+        match self.within {
+            Limit::Millis(ms) if ms % 3_600_000 == 0 => format!("{}h", ms / 3_600_000),
+            Limit::Millis(ms) => format!("{}m", ms / 60_000),
+            Limit::WorkingDays(n) => format!("{n}wd"),
+        }
+    }
+
+    /// Columnar: start, end and due instant per case; violations and pending cases.
+    pub fn evaluate(&self, ctx: &EvalCtx<'_>, base: LazyFrame) -> PolarsResult<Outcome> {
+        let from = format!("__utc_{}", self.from);
+        let to = format!("__utc_{}", self.to);
+        let frame = base.filter(col(from.as_str()).is_not_null()).select([
+            col("__row"),
+            col(from.as_str()).alias("from"),
+            col(to.as_str()).alias("to"),
+        ]);
+        let frame = match (self.within, self.working_clock) {
+            (Limit::Millis(ms), false) => frame.with_column((col("from") + lit(ms)).alias("due")),
+            _ => {
+                // No columnar form: the due instant walks the working-day calendar.
+                let df = frame.collect()?;
+                let due: Vec<Option<i64>> = df
+                    .column("from")?
+                    .i64()?
+                    .iter()
+                    .map(|f| f.map(|f| ctx.calendar.due(f, self.within, self.working_clock)))
+                    .collect();
+                let mut df = df;
+                df.with_column(Column::new("due".into(), due))?;
+                df.lazy()
+            }
+        };
+        let as_of = lit(ctx.as_of);
+        let open = col("to").is_null();
+        let late = col("to").is_not_null().and(col("to").gt(col("due")));
+        let past_due = open.clone().and(as_of.clone().gt(col("due")));
+        let pending = open.and(as_of.lt_eq(col("due")));
+        let flagged = frame
+            .with_columns([
+                late.alias("late"),
+                past_due.alias("past_due"),
+                pending.alias("pending"),
+            ])
+            .collect()?;
+        let judged = flagged
+            .clone()
+            .lazy()
+            .filter(col("pending").not())
+            .collect()?
+            .column("__row")?
+            .u32()?
+            .into_no_null_iter()
+            .collect();
+        let hits_df = flagged
+            .lazy()
+            .filter(col("late").or(col("past_due")).or(col("pending")))
+            .collect()?;
+        let rows = hits_df.column("__row")?.u32()?;
+        let froms = hits_df.column("from")?.i64()?;
+        let tos = hits_df.column("to")?.i64()?;
+        let dues = hits_df.column("due")?.i64()?;
+        let pend = hits_df.column("pending")?.bool()?;
+        let mut hits = Vec::with_capacity(hits_df.height());
+        for i in 0..hits_df.height() {
+            let (row, from, due) = (
+                rows.get(i).unwrap_or(0),
+                froms.get(i).unwrap_or(0),
+                dues.get(i).unwrap_or(0),
+            );
+            let to = tos.get(i);
+            let pending = pend.get(i).unwrap_or(false);
+            hits.push(Hit {
+                row,
+                evidence: self.evidence(ctx, from, to, due, pending),
+                pending,
+                at: Some(due),
+            });
+        }
+        Ok(Outcome { judged, hits })
+    }
+
+    fn evidence(
+        &self,
+        ctx: &EvalCtx<'_>,
+        from: i64,
+        to: Option<i64>,
+        due: i64,
+        pending: bool,
+    ) -> String {
+        let tz = ctx.calendar.tz;
+        let event = event_word(&self.to);
+        let hours = |ms: i64| fmt_hours(ms, self.within);
+        let limit = self.within.describe();
+        let exact = matches!(self.within, Limit::Millis(_)) && !self.working_clock;
+        let due_text = if exact {
+            String::new()
+        } else {
+            format!("，应于 {} 前", format_local_short(due, tz))
+        };
+        match to {
+            Some(t) => format!(
+                "{event}用时 {} 小时，超过 {limit}{due_text}（{} {} → {} {}）",
+                hours(t - from),
+                label(&self.from),
+                format_local_short(from, tz),
+                label(&self.to),
+                format_local_short(t, tz),
+            ),
+            None if pending => format!(
+                "截至 {} 尚未{event}，已过 {} 小时，未超过 {limit}（{} {}，最迟 {}）",
+                format_local_short(ctx.as_of, tz),
+                hours(ctx.as_of - from),
+                label(&self.from),
+                format_local_short(from, tz),
+                format_local_short(due, tz),
+            ),
+            None => format!(
+                "截至 {} 仍未{event}，已过 {} 小时，超过 {limit}{due_text}（{} {}）",
+                format_local_short(ctx.as_of, tz),
+                hours(ctx.as_of - from),
+                label(&self.from),
+                format_local_short(from, tz),
+            ),
+        }
+    }
+}
+
+/// Hours with one decimal; when that rounding would hide a small excess over an hour
+/// limit (24:00:01 shows as 24.0), the exact hours, minutes and seconds instead.
+fn fmt_hours(ms: i64, limit: Limit) -> String {
+    let h = ms as f64 / 3_600_000.0;
+    let rounded = (h * 10.0).round() / 10.0;
+    match limit {
+        Limit::Millis(l) if ms > l && rounded <= l as f64 / 3_600_000.0 => {
+            let s = ms / 1000;
+            format!(
+                "{} 小时 {} 分 {} 秒，即 {rounded:.1}",
+                s / 3600,
+                (s % 3600) / 60,
+                s % 60
+            )
+        }
+        _ => format!("{rounded:.1}"),
+    }
+}
+
+fn label(c: &str) -> &'static str {
+    CASES
+        .iter()
+        .find(|x| x.name == c)
+        .map(|x| x.label)
+        .unwrap_or("")
+}
+
+/// The event an end column records, for evidence: first_response_at → 首次回应.
+fn event_word(to: &str) -> &'static str {
+    match to {
+        "first_response_at" => "首次回应",
+        "resolved_at" => "办结",
+        "followup_at" => "回访",
+        "promised_at" => "告知预计解决时间",
+        _ => label(to),
+    }
+}

@@ -1,0 +1,92 @@
+//! `expression`: anything else, as an SQL boolean expression that must hold.
+
+use polars::prelude::*;
+
+use super::config::RawRule;
+use super::{compile_sql, expr_columns, require_param, Diags, KindInfo, Responsible};
+use crate::audit::{EvalCtx, Hit, Outcome};
+use crate::input::schema::CASES;
+
+pub static INFO: KindInfo = KindInfo {
+    name: "expression",
+    doc: "Checks an SQL boolean expression over case columns: a violation where `when`
+holds and `require` does not (e.g. 二次办结: require = \"contacts <= 2\").
+
+SQL's three-valued logic applies: where `require` is unknown because a column it
+reads is empty, the case is not judged (neither a violation nor a pass).
+
+Example violation: VISITS-2 on C000789, 不满足 contacts <= 2（往返次数 = 3）.",
+    params: &[(
+        "require",
+        "an SQL boolean expression that must hold, e.g. \"contacts <= 2\"",
+    )],
+    responsible: &[
+        Responsible::FirstResponder,
+        Responsible::Holder,
+        Responsible::Resolver,
+        Responsible::FollowupBy,
+    ],
+};
+
+#[derive(Debug, Clone)]
+pub struct Expression {
+    pub require: String,
+    pub expr: Expr,
+    pub columns: Vec<String>,
+}
+
+impl Expression {
+    pub(crate) fn validate(r: &RawRule, d: &mut Diags<'_>) -> Option<Expression> {
+        let s = require_param(&r.require, "require", r, d, "require = \"contacts <= 2\"")?;
+        let expr = compile_sql(s, d, "require")?;
+        Some(Expression {
+            require: s.get_ref().clone(),
+            columns: expr_columns(&expr),
+            expr,
+        })
+    }
+
+    pub fn describe(&self) -> String {
+        format!("  require {}\n", self.require)
+    }
+
+    pub fn evaluate(&self, ctx: &EvalCtx<'_>, base: LazyFrame) -> PolarsResult<Outcome> {
+        let df = base
+            .select([col("__row"), self.expr.clone().alias("ok")])
+            .filter(col("ok").is_not_null())
+            .collect()?;
+        let judged = df.column("__row")?.u32()?.into_no_null_iter().collect();
+        let bad = df.lazy().filter(col("ok").not()).collect()?;
+        let rows = bad.column("__row")?.u32()?;
+        let hits = rows
+            .iter()
+            .flatten()
+            .map(|row| Hit {
+                row,
+                evidence: format!(
+                    "不满足 {}（{}）",
+                    self.require,
+                    values(ctx, row, &self.columns)
+                ),
+                pending: false,
+                at: None,
+            })
+            .collect();
+        Ok(Outcome { judged, hits })
+    }
+}
+
+/// `往返次数 = 3、渠道 = 电话` for the columns an expression reads.
+fn values(ctx: &EvalCtx<'_>, row: u32, cols: &[String]) -> String {
+    cols.iter()
+        .map(|c| {
+            let label = CASES
+                .iter()
+                .find(|x| x.name == c)
+                .map(|x| x.label)
+                .unwrap_or("");
+            format!("{label} = {}", ctx.value_text(row as usize, c))
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}

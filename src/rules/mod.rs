@@ -1,0 +1,850 @@
+//! Rules: parsed from TOML with positions, validated all at once, compiled to polars
+//! expressions that run over the whole cases table.
+//!
+//! Each rule kind lives in its own file (its parameters, evaluation, evidence and the
+//! documentation shown by `shouwen rules explain`); [`KINDS`] is the one list of kinds.
+
+pub mod config;
+pub mod deadline;
+pub mod expression;
+pub mod required;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use polars::prelude::Expr;
+
+use crate::calendar::{self, Calendar};
+use crate::error::{line_col, Diagnostic, Error};
+use crate::input::schema::{FileKind, CASES};
+use crate::input::{Encoding, ReadOptions};
+use config::{RawRule, RawRules, S};
+
+/// How grave a violation is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Minor,
+    Major,
+    Critical,
+}
+
+impl Severity {
+    pub const NAMES: [&'static str; 3] = ["minor", "major", "critical"];
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "minor" => Some(Severity::Minor),
+            "major" => Some(Severity::Major),
+            "critical" => Some(Severity::Critical),
+            _ => None,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+    pub fn label(self) -> &'static str {
+        ["轻微", "一般", "严重"][self as usize]
+    }
+}
+
+/// Who is charged with a violation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Responsible {
+    /// The employee the resident reached first (首问责任人).
+    FirstResponder,
+    /// Whoever held the case (by the handoffs) when its deadline passed.
+    Holder,
+    /// Whoever held the case when it was resolved (or holds it now, if open).
+    Resolver,
+    /// The employee recorded as having made the follow-up call (回访人).
+    FollowupBy,
+    /// The sender of a handoff (escalation rules).
+    HandoffSender,
+    /// The staff member who said the words (forbidden phrases).
+    Speaker,
+    /// The employee inspected (spot checks).
+    Inspected,
+}
+
+impl Responsible {
+    pub const ALL: [(&'static str, Responsible); 7] = [
+        ("first_responder", Responsible::FirstResponder),
+        ("holder", Responsible::Holder),
+        ("resolver", Responsible::Resolver),
+        ("followup_by", Responsible::FollowupBy),
+        ("handoff_sender", Responsible::HandoffSender),
+        ("speaker", Responsible::Speaker),
+        ("inspected", Responsible::Inspected),
+    ];
+    pub fn parse(s: &str) -> Option<Responsible> {
+        Self::ALL.iter().find(|(n, _)| *n == s).map(|(_, r)| *r)
+    }
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, r)| *r == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("")
+    }
+}
+
+/// A rule kind: its name, documentation and parameters. One entry per kind file.
+pub struct KindInfo {
+    pub name: &'static str,
+    /// What it checks (first line) and how (the rest), shown by `rules explain`.
+    pub doc: &'static str,
+    /// Kind-specific parameter keys and their meaning.
+    pub params: &'static [(&'static str, &'static str)],
+    /// Who a violation of this kind may be charged to; the first is the default.
+    pub responsible: &'static [Responsible],
+}
+
+/// Every rule kind shouwen knows. Parsing, `rules explain` and the docs read this list.
+pub static KINDS: &[&KindInfo] = &[&deadline::INFO, &required::INFO, &expression::INFO];
+
+pub fn kind_info(name: &str) -> Option<&'static KindInfo> {
+    KINDS.iter().copied().find(|k| k.name == name)
+}
+
+/// A validated, compiled rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub title: String,
+    pub kind: &'static str,
+    pub severity: Severity,
+    pub points: f64,
+    pub responsible: Responsible,
+    pub fatal: bool,
+    /// The `when` filter as written, and compiled.
+    pub when: Option<(String, Expr)>,
+    pub basis: String,
+    pub enabled: bool,
+    pub description: Option<String>,
+    pub check: Check,
+    /// `file:line` of the rule's table in the rules file.
+    pub defined_at: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum Check {
+    Deadline(deadline::Deadline),
+    Required(required::Required),
+    Expression(expression::Expression),
+}
+
+impl Rule {
+    /// Case columns this rule reads (it cannot run when one is absent from the input).
+    pub fn columns(&self) -> Vec<String> {
+        let mut v: Vec<String> = match &self.check {
+            Check::Deadline(d) => vec![d.from.clone(), d.to.clone()],
+            Check::Required(r) => r.fields.clone(),
+            Check::Expression(e) => e.columns.clone(),
+        };
+        if let Some((_, e)) = &self.when {
+            v.extend(expr_columns(e));
+        }
+        v.sort();
+        v.dedup();
+        v
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub name: String,
+    pub version: i64,
+    pub description: Option<String>,
+}
+
+/// A rules file, validated.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    pub path: String,
+    pub sha256: String,
+    pub meta: Meta,
+    pub calendar: Calendar,
+    pub base_score: f64,
+    pub read: ReadOptions,
+    pub rules: Vec<Rule>,
+}
+
+/// Schema version this build reads.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Collects diagnostics against one source text.
+pub(crate) struct Diags<'a> {
+    file: &'a str,
+    text: &'a str,
+    list: Vec<Diagnostic>,
+}
+
+impl Diags<'_> {
+    pub(crate) fn at(&mut self, span: Range<usize>, message: impl Into<String>) {
+        let (line, column) = line_col(self.text, span.start);
+        self.list.push(Diagnostic {
+            file: self.file.to_string(),
+            line,
+            column,
+            message: message.into(),
+        });
+    }
+}
+
+/// Read and validate a rules file. Every problem is reported, each at its line and column.
+pub fn load(path: &std::path::Path) -> Result<RuleSet, Error> {
+    let display = path.display().to_string();
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::input(&display, format!("cannot read the rules file: {e}")))?;
+    let text = String::from_utf8(bytes.clone())
+        .map_err(|e| Error::input(&display, format!("the rules file is not UTF-8: {e}")))?;
+    parse(&text, &display, &crate::input::csvfile::sha256_hex(&bytes)).map_err(Error::Rules)
+}
+
+/// Parse and validate rules text (`file` names it in diagnostics).
+pub fn parse(text: &str, file: &str, sha256: &str) -> Result<RuleSet, Vec<Diagnostic>> {
+    let mut d = Diags {
+        file,
+        text,
+        list: vec![],
+    };
+    let raw: RawRules = match toml::from_str(text) {
+        Ok(r) => r,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            d.at(span, improve_toml_message(e.message()));
+            return Err(d.list);
+        }
+    };
+
+    // [meta]
+    let mut meta = Meta {
+        name: String::new(),
+        version: SCHEMA_VERSION,
+        description: None,
+    };
+    if let Some(m) = &raw.meta {
+        let m = m.get_ref();
+        if let Some(n) = &m.name {
+            meta.name = n.get_ref().clone();
+        }
+        if let Some(v) = &m.version {
+            if *v.get_ref() != SCHEMA_VERSION {
+                d.at(
+                    v.span(),
+                    format!(
+                        "schema version {} is not supported; this shouwen reads version {SCHEMA_VERSION}",
+                        v.get_ref()
+                    ),
+                );
+            }
+            meta.version = *v.get_ref();
+        }
+        meta.description = m.description.as_ref().map(|s| s.get_ref().clone());
+    }
+
+    // [calendar]
+    let mut cal = Calendar::default();
+    if let Some(c) = &raw.calendar {
+        let c = c.get_ref();
+        if let Some(tz) = &c.timezone {
+            match tz.get_ref().parse::<chrono_tz::Tz>() {
+                Ok(t) => cal.tz = t,
+                Err(_) => d.at(
+                    tz.span(),
+                    format!(
+                        "unknown timezone `{}`; expected an IANA name such as `Asia/Shanghai`",
+                        tz.get_ref()
+                    ),
+                ),
+            }
+        }
+        if let Some(w) = &c.workdays {
+            cal.workdays.clear();
+            for day in w.get_ref() {
+                match u32::try_from(*day.get_ref()) {
+                    Ok(n) if (1..=7).contains(&n) => {
+                        cal.workdays.insert(n);
+                    }
+                    _ => d.at(
+                        day.span(),
+                        format!(
+                            "weekday {} is not 1–7 (1 = Monday … 7 = Sunday)",
+                            day.get_ref()
+                        ),
+                    ),
+                }
+            }
+            if w.get_ref().is_empty() {
+                d.at(w.span(), "workdays is empty; expected e.g. [1, 2, 3, 4, 5]");
+            }
+        }
+        let mut dates = |list: &Option<S<Vec<S<String>>>>,
+                         into: &mut std::collections::BTreeSet<_>| {
+            for s in list.iter().flat_map(|l| l.get_ref()) {
+                match calendar::parse_dates(s.get_ref()) {
+                    Ok(v) => into.extend(v),
+                    Err(e) => d.at(s.span(), e),
+                }
+            }
+        };
+        dates(&c.holidays, &mut cal.holidays);
+        dates(&c.makeup_workdays, &mut cal.makeup_workdays);
+    }
+
+    // [scoring]
+    let mut base_score = 100.0;
+    if let Some(s) = &raw.scoring {
+        if let Some(b) = &s.get_ref().base {
+            if !b.get_ref().is_finite() || *b.get_ref() <= 0.0 {
+                d.at(b.span(), "base must be a number greater than 0, e.g. 100");
+            }
+            base_score = *b.get_ref();
+        }
+    }
+
+    // [input]
+    let mut read = ReadOptions {
+        tz: cal.tz,
+        ..ReadOptions::default()
+    };
+    if let Some(i) = &raw.input {
+        let i = i.get_ref();
+        if let Some(e) = &i.encoding {
+            match Encoding::parse(e.get_ref()) {
+                Some(enc) => read.encoding = enc,
+                None => d.at(
+                    e.span(),
+                    format!(
+                        "unknown encoding `{}`; expected `auto`, `utf-8`, `gbk` or `gb18030`",
+                        e.get_ref()
+                    ),
+                ),
+            }
+        }
+        if let Some(a) = &i.aliases {
+            for (file_name, cols) in a.get_ref() {
+                let Some(kind) = FileKind::from_name(file_name) else {
+                    let names: Vec<&str> = FileKind::ALL.iter().map(|k| k.name()).collect();
+                    d.at(
+                        cols.span(),
+                        format!(
+                            "unknown input file `{file_name}` in [input.aliases]; expected one of {}{}",
+                            names.join(", "),
+                            did_you_mean(file_name, &names)
+                        ),
+                    );
+                    continue;
+                };
+                for (col, list) in cols.get_ref() {
+                    if kind.column(col).is_none() {
+                        let names: Vec<&str> = kind.columns().iter().map(|c| c.name).collect();
+                        d.at(
+                            list.span(),
+                            format!(
+                                "`{col}` is not a column of {}; expected one of {}{}",
+                                kind.name(),
+                                names.join(", "),
+                                did_you_mean(col, &names)
+                            ),
+                        );
+                        continue;
+                    }
+                    read.aliases.entry(kind).or_default().insert(
+                        col.clone(),
+                        list.get_ref().iter().map(|s| s.get_ref().clone()).collect(),
+                    );
+                }
+            }
+        }
+    }
+
+    // [[rule]]
+    let mut rules = vec![];
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for r in &raw.rule {
+        let span = r.span();
+        let (line, _) = line_col(text, span.start);
+        if let Some(rule) = validate_rule(r.get_ref(), &mut d, &format!("{file}:{line}")) {
+            if let Some(prev) = seen.get(&rule.id) {
+                d.at(
+                    r.get_ref().id.span(),
+                    format!(
+                        "duplicate rule id `{}` (first defined at line {prev}); ids must be unique",
+                        rule.id
+                    ),
+                );
+            } else {
+                seen.insert(rule.id.clone(), line);
+            }
+            rules.push(rule);
+        }
+    }
+    if raw.rule.is_empty() {
+        d.at(0..0, "the rules file defines no [[rule]]");
+    }
+
+    if !d.list.is_empty() {
+        return Err(d.list);
+    }
+    Ok(RuleSet {
+        path: file.to_string(),
+        sha256: sha256.to_string(),
+        meta,
+        calendar: cal,
+        base_score,
+        read,
+        rules,
+    })
+}
+
+fn validate_rule(r: &RawRule, d: &mut Diags<'_>, defined_at: &str) -> Option<Rule> {
+    let errors_before = d.list.len();
+    let id = r.id.get_ref().trim().to_string();
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    {
+        d.at(
+            r.id.span(),
+            format!("rule id `{id}` must be upper-case letters, digits and `-`, e.g. `RESP-24H`"),
+        );
+    }
+    if r.title.get_ref().trim().is_empty() {
+        d.at(
+            r.title.span(),
+            "title is empty; give the rule a Chinese title",
+        );
+    }
+    if r.basis.get_ref().trim().is_empty() {
+        d.at(
+            r.basis.span(),
+            "basis is empty; cite the clause the rule comes from",
+        );
+    }
+    let severity = Severity::parse(r.severity.get_ref()).or_else(|| {
+        d.at(
+            r.severity.span(),
+            format!(
+                "unknown severity `{}`; expected one of {}{}",
+                r.severity.get_ref(),
+                Severity::NAMES.join(", "),
+                did_you_mean(r.severity.get_ref(), &Severity::NAMES)
+            ),
+        );
+        None
+    });
+    let points = *r.points.get_ref();
+    if !points.is_finite() || points < 0.0 {
+        d.at(r.points.span(), "points must be a number ≥ 0");
+    }
+    let kind_names: Vec<&str> = KINDS.iter().map(|k| k.name).collect();
+    let Some(info) = kind_info(r.kind.get_ref()) else {
+        d.at(
+            r.kind.span(),
+            format!(
+                "unknown kind `{}`; expected one of {}{}",
+                r.kind.get_ref(),
+                kind_names.join(", "),
+                did_you_mean(r.kind.get_ref(), &kind_names)
+            ),
+        );
+        return None;
+    };
+    for (key, span) in r.params() {
+        if !info.params.iter().any(|(p, _)| *p == key) {
+            let owner = KINDS
+                .iter()
+                .find(|k| k.params.iter().any(|(p, _)| *p == key))
+                .map(|k| k.name)
+                .unwrap_or("another kind");
+            let allowed: Vec<&str> = info.params.iter().map(|(p, _)| *p).collect();
+            d.at(
+                span,
+                format!(
+                    "`{key}` is a parameter of kind `{owner}`, not of `{}`; `{}` takes: {}",
+                    info.name,
+                    info.name,
+                    allowed.join(", ")
+                ),
+            );
+        }
+    }
+    let responsible = match &r.responsible {
+        None => info.responsible[0],
+        Some(s) => match Responsible::parse(s.get_ref()) {
+            Some(x) if info.responsible.contains(&x) => x,
+            found => {
+                let allowed: Vec<&str> = info.responsible.iter().map(|r| r.name()).collect();
+                let what = if found.is_some() {
+                    format!(
+                        "`{}` cannot be charged by a `{}` rule",
+                        s.get_ref(),
+                        info.name
+                    )
+                } else {
+                    format!("unknown responsible `{}`", s.get_ref())
+                };
+                d.at(
+                    s.span(),
+                    format!(
+                        "{what}; expected one of {}{}",
+                        allowed.join(", "),
+                        did_you_mean(s.get_ref(), &allowed)
+                    ),
+                );
+                info.responsible[0]
+            }
+        },
+    };
+    let when = r
+        .when
+        .as_ref()
+        .and_then(|w| compile_sql(w, d, "when").map(|e| (w.get_ref().clone(), e)));
+    let check = match info.name {
+        "deadline" => deadline::Deadline::validate(r, d).map(Check::Deadline),
+        "required" => required::Required::validate(r, d).map(Check::Required),
+        "expression" => expression::Expression::validate(r, d).map(Check::Expression),
+        _ => None,
+    };
+    if d.list.len() > errors_before {
+        return None;
+    }
+    Some(Rule {
+        id,
+        title: r.title.get_ref().clone(),
+        kind: info.name,
+        severity: severity?,
+        points,
+        responsible,
+        fatal: r.fatal.as_ref().map(|b| *b.get_ref()).unwrap_or(false),
+        when,
+        basis: r.basis.get_ref().clone(),
+        enabled: r.enabled.as_ref().map(|b| *b.get_ref()).unwrap_or(true),
+        description: r.description.as_ref().map(|s| s.get_ref().clone()),
+        check: check?,
+        defined_at: defined_at.to_string(),
+    })
+}
+
+/// Compile an SQL boolean expression over case columns, checking every column it names.
+fn compile_sql(s: &S<String>, d: &mut Diags<'_>, key: &str) -> Option<Expr> {
+    let text = s.get_ref();
+    let expr = match polars::sql::sql_expr(text) {
+        Ok(e) => e,
+        Err(e) => {
+            d.at(
+                s.span(),
+                format!(
+                    "`{key}` is not a valid SQL expression: {}",
+                    first_line(&e.to_string())
+                ),
+            );
+            return None;
+        }
+    };
+    let names: Vec<&str> = CASES.iter().map(|c| c.name).collect();
+    let mut ok = true;
+    for c in expr_columns(&expr) {
+        if !names.contains(&c.as_str()) {
+            d.at(
+                s.span(),
+                format!(
+                    "`{key}` names `{c}`, which is not a case column; expected one of {}{}",
+                    names.join(", "),
+                    did_you_mean(&c, &names)
+                ),
+            );
+            ok = false;
+        }
+    }
+    ok.then_some(expr)
+}
+
+/// The columns an expression reads.
+pub fn expr_columns(e: &Expr) -> Vec<String> {
+    let mut v: Vec<String> = e
+        .clone()
+        .meta()
+        .root_names()
+        .into_iter()
+        .map(|s| s.to_string())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or("").trim().to_string()
+}
+
+/// Require a parameter of the kind; report it missing at the rule's `kind` key.
+pub(crate) fn require_param<'a, T>(
+    v: &'a Option<S<T>>,
+    key: &str,
+    r: &RawRule,
+    d: &mut Diags<'_>,
+    example: &str,
+) -> Option<&'a S<T>> {
+    if v.is_none() {
+        d.at(
+            r.kind.span(),
+            format!(
+                "a `{}` rule needs `{key}`, e.g. {example}",
+                r.kind.get_ref()
+            ),
+        );
+    }
+    v.as_ref()
+}
+
+/// A case column of the given type, or a diagnostic.
+pub(crate) fn case_column(
+    s: &S<String>,
+    want: Option<crate::input::ColType>,
+    d: &mut Diags<'_>,
+) -> Option<String> {
+    let name = s.get_ref().trim();
+    let names: Vec<&str> = CASES.iter().map(|c| c.name).collect();
+    match CASES.iter().find(|c| c.name == name) {
+        None => {
+            d.at(
+                s.span(),
+                format!(
+                    "`{name}` is not a case column; expected one of {}{}",
+                    names.join(", "),
+                    did_you_mean(name, &names)
+                ),
+            );
+            None
+        }
+        Some(c) => {
+            if let Some(w) = want {
+                if c.ty != w {
+                    let fit: Vec<&str> =
+                        CASES.iter().filter(|c| c.ty == w).map(|c| c.name).collect();
+                    d.at(
+                        s.span(),
+                        format!(
+                            "`{name}` is not a time column; expected one of {}",
+                            fit.join(", ")
+                        ),
+                    );
+                    return None;
+                }
+            }
+            Some(name.to_string())
+        }
+    }
+}
+
+/// Rewrite serde's "unknown field" message with a suggestion.
+fn improve_toml_message(msg: &str) -> String {
+    let msg = msg.trim();
+    // serde: "unknown field `x`, expected one of `a`, `b`"
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        if let Some((field, tail)) = rest.split_once('`') {
+            let expected: Vec<&str> = tail
+                .split('`')
+                .enumerate()
+                .filter(|(i, _)| i % 2 == 1)
+                .map(|(_, s)| s)
+                .collect();
+            let hint = did_you_mean(field, &expected);
+            return format!(
+                "unknown key `{field}`; expected one of {}{hint}",
+                expected.join(", ")
+            );
+        }
+    }
+    if let Some(rest) = msg.strip_prefix("missing field `") {
+        if let Some((field, _)) = rest.split_once('`') {
+            return format!("missing key `{field}` in this table");
+        }
+    }
+    msg.to_string()
+}
+
+/// ` (did you mean `x`?)` for the closest candidate, if it is close.
+pub fn did_you_mean(got: &str, candidates: &[&str]) -> String {
+    let best = candidates
+        .iter()
+        .map(|c| (levenshtein(&got.to_lowercase(), &c.to_lowercase()), *c))
+        .min();
+    match best {
+        Some((dist, c)) if dist > 0 && dist <= (c.chars().count() / 3).max(2) => {
+            format!(" (did you mean `{c}`?)")
+        }
+        _ => String::new(),
+    }
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Resolve `--select` / `--ignore` lists (ids or id prefixes) to the rules they keep.
+/// An entry that matches no rule is an error, never a silent no-op.
+pub fn select(rules: &[Rule], select: &[String], ignore: &[String]) -> Result<Vec<bool>, Error> {
+    let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+    let matches = |pat: &str, id: &str| id == pat || id.starts_with(pat);
+    for (flag, list) in [("--select", select), ("--ignore", ignore)] {
+        for p in list {
+            if !ids.iter().any(|id| matches(p, id)) {
+                return Err(Error::Usage(format!(
+                    "{flag} {p}: no rule has this id or id prefix; rules are: {}{}",
+                    ids.join(", "),
+                    did_you_mean(p, &ids)
+                )));
+            }
+        }
+    }
+    Ok(rules
+        .iter()
+        .map(|r| {
+            r.enabled
+                && (select.is_empty() || select.iter().any(|p| matches(p, &r.id)))
+                && !ignore.iter().any(|p| matches(p, &r.id))
+        })
+        .collect())
+}
+
+/// `shouwen rules explain ID`: what the rule checks, why, its parameters, an example.
+pub fn explain(set: &RuleSet, id: &str) -> Result<String, Error> {
+    let Some(rule) = set.rules.iter().find(|r| r.id == id) else {
+        let ids: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
+        return Err(Error::Usage(format!(
+            "no rule `{id}` in {}; rules are: {}{}",
+            set.path,
+            ids.join(", "),
+            did_you_mean(id, &ids)
+        )));
+    };
+    let info = kind_info(rule.kind).expect("validated kind");
+    let mut s = String::new();
+    use std::fmt::Write;
+    let _ = writeln!(s, "{} {}", rule.id, rule.title);
+    let _ = writeln!(s, "  defined at   {}", rule.defined_at);
+    let _ = writeln!(s, "  kind         {}", rule.kind);
+    let _ = writeln!(s, "  basis        {}", rule.basis);
+    let _ = writeln!(
+        s,
+        "  severity     {} ({}), {} point(s) per violation{}",
+        rule.severity.name(),
+        rule.severity.label(),
+        fmt_points(rule.points),
+        if rule.fatal { ", fatal" } else { "" }
+    );
+    let _ = writeln!(s, "  charged to   {}", rule.responsible.name());
+    if let Some((w, _)) = &rule.when {
+        let _ = writeln!(s, "  applies when {w}");
+    }
+    if !rule.enabled {
+        let _ = writeln!(s, "  (disabled)");
+    }
+    if let Some(desc) = &rule.description {
+        let _ = writeln!(s, "\n{desc}");
+    }
+    let _ = writeln!(s, "\nParameters:");
+    let _ = write!(
+        s,
+        "{}",
+        match &rule.check {
+            Check::Deadline(x) => x.describe(),
+            Check::Required(x) => x.describe(),
+            Check::Expression(x) => x.describe(),
+        }
+    );
+    let _ = writeln!(s, "\nThe `{}` kind:\n{}", info.name, indent(info.doc));
+    Ok(s)
+}
+
+fn indent(s: &str) -> String {
+    s.lines()
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!("  {l}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Points as people write them: `2`, `0.5`.
+pub fn fmt_points(p: f64) -> String {
+    if p.fract() == 0.0 {
+        format!("{}", p as i64)
+    } else {
+        let s = format!("{p:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn did_you_mean_suggests_close_names_only() {
+        assert_eq!(
+            did_you_mean("deadlin", &["deadline", "required"]),
+            " (did you mean `deadline`?)"
+        );
+        assert_eq!(did_you_mean("zzz", &["deadline", "required"]), "");
+    }
+
+    #[test]
+    fn select_by_prefix_and_refuse_unknown() {
+        let set = parse(
+            r#"
+[[rule]]
+id = "RESP-24H"
+title = "t"
+kind = "deadline"
+severity = "major"
+points = 2
+basis = "b"
+from = "received_at"
+to = "first_response_at"
+within = "24h"
+
+[[rule]]
+id = "RECORD-CASE"
+title = "t"
+kind = "required"
+severity = "minor"
+points = 1
+basis = "b"
+fields = ["content"]
+"#,
+            "r.toml",
+            "",
+        )
+        .unwrap();
+        assert_eq!(
+            select(&set.rules, &["RESP".into()], &[]).unwrap(),
+            vec![true, false]
+        );
+        assert_eq!(
+            select(&set.rules, &[], &["RECORD-CASE".into()]).unwrap(),
+            vec![true, false]
+        );
+        let e = select(&set.rules, &["RESX".into()], &[])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("--select RESX") && e.contains("RESP-24H"), "{e}");
+    }
+}

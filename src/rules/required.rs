@@ -1,0 +1,114 @@
+//! `required`: fields that must be recorded for a case (问题记录原则).
+
+use polars::prelude::*;
+
+use super::config::RawRule;
+use super::{case_column, require_param, Diags, KindInfo, Responsible};
+use crate::audit::{EvalCtx, Hit, Outcome};
+use crate::input::schema::CASES;
+
+pub static INFO: KindInfo = KindInfo {
+    name: "required",
+    doc: "Checks that fields which must be recorded are filled in (问题记录原则).
+
+A field counts as missing when it is empty or only whitespace. One violation per
+case lists every missing field; `when` narrows the cases (e.g. phone inquiries
+must record the caller's name and number: channel = '电话').
+
+Example violation: RECORD-PHONE on C000456, 未记录：联系电话.",
+    params: &[(
+        "fields",
+        "the case columns that must be filled, e.g. [\"customer_name\", \"customer_phone\"]",
+    )],
+    responsible: &[
+        Responsible::FirstResponder,
+        Responsible::Holder,
+        Responsible::Resolver,
+        Responsible::FollowupBy,
+    ],
+};
+
+#[derive(Debug, Clone)]
+pub struct Required {
+    pub fields: Vec<String>,
+}
+
+impl Required {
+    pub(crate) fn validate(r: &RawRule, d: &mut Diags<'_>) -> Option<Required> {
+        let list = require_param(&r.fields, "fields", r, d, "fields = [\"content\"]")?;
+        if list.get_ref().is_empty() {
+            d.at(
+                list.span(),
+                "fields is empty; name at least one case column",
+            );
+            return None;
+        }
+        let mut fields = vec![];
+        let mut ok = true;
+        for f in list.get_ref() {
+            match case_column(f, None, d) {
+                Some(c) if fields.contains(&c) => {
+                    d.at(f.span(), format!("`{c}` is listed twice"));
+                    ok = false;
+                }
+                Some(c) => fields.push(c),
+                None => ok = false,
+            }
+        }
+        ok.then_some(Required { fields })
+    }
+
+    pub fn describe(&self) -> String {
+        let f: Vec<String> = self
+            .fields
+            .iter()
+            .map(|f| format!("{f} ({})", label(f)))
+            .collect();
+        format!("  fields  {}\n", f.join(", "))
+    }
+
+    /// Columnar: one null test per field over the whole table.
+    pub fn evaluate(&self, _ctx: &EvalCtx<'_>, base: LazyFrame) -> PolarsResult<Outcome> {
+        let mut exprs = vec![col("__row")];
+        for (i, f) in self.fields.iter().enumerate() {
+            let m = col(f.as_str()).is_null();
+            exprs.push(m.alias(format!("m{i}")));
+        }
+        let df = base.select(exprs).collect()?;
+        let judged = df.column("__row")?.u32()?.into_no_null_iter().collect();
+        let hits_df = df.lazy().filter(any_of(self.fields.len())).collect()?;
+        let rows = hits_df.column("__row")?.u32()?;
+        let masks: Vec<&BooleanChunked> = (0..self.fields.len())
+            .map(|i| hits_df.column(&format!("m{i}")).and_then(|c| c.bool()))
+            .collect::<PolarsResult<_>>()?;
+        let mut hits = Vec::with_capacity(hits_df.height());
+        for i in 0..hits_df.height() {
+            let missing: Vec<&str> = self
+                .fields
+                .iter()
+                .zip(&masks)
+                .filter(|(_, m)| m.get(i).unwrap_or(false))
+                .map(|(f, _)| label(f))
+                .collect();
+            hits.push(Hit {
+                row: rows.get(i).unwrap_or(0),
+                evidence: format!("未记录：{}", missing.join("、")),
+                pending: false,
+                at: None,
+            });
+        }
+        Ok(Outcome { judged, hits })
+    }
+}
+
+fn any_of(n: usize) -> Expr {
+    (0..n).fold(lit(false), |acc, i| acc.or(col(format!("m{i}").as_str())))
+}
+
+fn label(c: &str) -> &'static str {
+    CASES
+        .iter()
+        .find(|x| x.name == c)
+        .map(|x| x.label)
+        .unwrap_or("")
+}
