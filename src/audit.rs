@@ -1,0 +1,929 @@
+//! The audit: load a dataset, run the selected rules over the cases table, charge each
+//! violation to an employee, apply waivers and total the points per employee.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{Datelike, NaiveDate};
+use polars::prelude::*;
+
+use crate::calendar::Calendar;
+use crate::error::{Error, Result};
+use crate::input::schema::{canonical_role, FileKind, CASES};
+use crate::input::{first_seen, read_table, ColData, DatasetFiles, FileStats, Rejected, Table};
+use crate::rules::{Check, Responsible, Rule, RuleSet};
+use crate::timeparse::{format_local_short, local_to_utc_millis, parse_timestamp, to_local};
+
+/// What a rule kind sees when it runs.
+pub struct EvalCtx<'a> {
+    pub cases: &'a Table,
+    pub as_of: i64,
+    pub calendar: &'a Calendar,
+}
+
+impl EvalCtx<'_> {
+    /// A case value as text for evidence (`空` when empty).
+    pub fn value_text(&self, row: usize, column: &str) -> String {
+        let tz = self.calendar.tz;
+        match self.cases.col(column) {
+            ColData::Text(v) => v[row].clone(),
+            ColData::Time(v) => v[row].map(|ms| format_local_short(ms, tz)),
+            ColData::Count(v) => v[row].map(|n| n.to_string()),
+            ColData::Money(v) => v[row].map(|n| format!("{n:.2}")),
+        }
+        .unwrap_or_else(|| "空".to_string())
+    }
+}
+
+/// What one rule found.
+pub struct Outcome {
+    /// Rows judged (violation or pass; not pending, not outside `when`).
+    pub judged: Vec<u32>,
+    /// Violations and pending cases.
+    pub hits: Vec<Hit>,
+}
+
+pub struct Hit {
+    pub row: u32,
+    pub evidence: String,
+    /// Not yet due at the as-of time: reported as pending, not a violation.
+    pub pending: bool,
+    /// The instant that decides who held the case (a deadline's due time).
+    pub at: Option<i64>,
+}
+
+/// An audited month: the period label and its bounds.
+#[derive(Debug, Clone)]
+pub struct Period {
+    pub label: String,
+    pub start: i64,
+    pub end: i64,
+}
+
+impl Period {
+    /// `2026-10` → the month in the rules' timezone.
+    pub fn parse(s: &str, tz: chrono_tz::Tz) -> Result<Period> {
+        let bad = || {
+            Error::Usage(format!(
+                "--period {s:?}: expected a month as YYYY-MM, e.g. 2026-10"
+            ))
+        };
+        let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
+        let (y, m): (i32, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+        let first = NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(bad)?;
+        let next = if m == 12 {
+            NaiveDate::from_ymd_opt(y + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(y, m + 1, 1)
+        }
+        .ok_or_else(bad)?;
+        Ok(Period {
+            label: format!("{y:04}-{m:02}"),
+            start: local_to_utc_millis(first.and_hms_opt(0, 0, 0).unwrap_or_default(), tz),
+            end: local_to_utc_millis(next.and_hms_opt(0, 0, 0).unwrap_or_default(), tz),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AuditOptions {
+    pub period: Option<String>,
+    pub as_of: Option<String>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+/// An employee as the reports show them.
+#[derive(Debug, Clone, Default)]
+pub struct Employee {
+    pub id: String,
+    pub name: String,
+    pub center: String,
+    pub department: String,
+    pub role: String,
+    pub supervisor_id: String,
+    pub base_pay: Option<f64>,
+    pub in_roster: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Violation {
+    pub row: usize,
+    pub rule: usize,
+    pub employee_id: String,
+    pub evidence: String,
+    /// (reason, approved_by) when a waiver matched.
+    pub waiver: Option<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PendingCase {
+    pub row: usize,
+    pub rule: usize,
+    pub employee_id: String,
+    pub due: Option<i64>,
+    pub evidence: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Scorecard {
+    pub employee: Employee,
+    pub cases: usize,
+    pub checks: usize,
+    pub minor: usize,
+    pub major: usize,
+    pub critical: usize,
+    pub waived: usize,
+    pub points: f64,
+    pub score: f64,
+}
+
+/// A waiver that matched no violation, with why.
+#[derive(Debug, Clone)]
+pub struct UnmatchedWaiver {
+    pub source: String,
+    pub case_id: String,
+    pub rule_id: String,
+    pub why: String,
+}
+
+/// Per rule: whether it ran, and what it judged.
+#[derive(Debug, Clone)]
+pub struct RuleRun {
+    pub selected: bool,
+    /// Why a selected rule could not run (a column it reads is absent from the input).
+    pub not_run: Option<String>,
+    pub judged: usize,
+    pub violations: usize,
+    pub pending: usize,
+}
+
+pub struct AuditResult {
+    pub rules: RuleSet,
+    pub runs: Vec<RuleRun>,
+    pub period: String,
+    pub as_of: i64,
+    pub cases: Table,
+    pub stats: Vec<FileStats>,
+    pub rejected: Vec<Rejected>,
+    pub violations: Vec<Violation>,
+    pub pending: Vec<PendingCase>,
+    pub scorecards: Vec<Scorecard>,
+    pub unmatched_waivers: Vec<UnmatchedWaiver>,
+    pub employees: BTreeMap<String, Employee>,
+}
+
+impl AuditResult {
+    pub fn case_id(&self, row: usize) -> &str {
+        self.cases.text("case_id")[row].as_deref().unwrap_or("")
+    }
+    pub fn case_center(&self, row: usize) -> &str {
+        self.cases.text("center")[row].as_deref().unwrap_or("")
+    }
+    pub fn employee_name(&self, id: &str) -> &str {
+        self.employees
+            .get(id)
+            .map(|e| e.name.as_str())
+            .unwrap_or("")
+    }
+    pub fn waived_count(&self) -> usize {
+        self.violations
+            .iter()
+            .filter(|v| v.waiver.is_some())
+            .count()
+    }
+}
+
+/// The tables of a dataset after loading and cross-file checks.
+pub struct Loaded {
+    pub cases: Table,
+    pub handoffs: Table,
+    pub roster: Option<Table>,
+    pub inspections: Option<Table>,
+    pub waivers: Option<Table>,
+    pub stats: Vec<FileStats>,
+    pub rejected: Vec<Rejected>,
+    pub period: Option<Period>,
+}
+
+/// Read every input file and apply the row checks that need more than one row.
+pub fn load(files: &DatasetFiles, rules: &RuleSet, period: Option<&str>) -> Result<Loaded> {
+    let opts = &rules.read;
+    let tz = rules.calendar.tz;
+    let period = period.map(|p| Period::parse(p, tz)).transpose()?;
+    let mut stats = vec![];
+    let mut rejected = vec![];
+    let mut cases = read_table(
+        FileKind::Cases,
+        &files.cases,
+        opts,
+        &mut stats,
+        &mut rejected,
+    )?;
+
+    // A response or resolution before the case was received is a data error.
+    for col in ["first_response_at", "resolved_at"] {
+        {
+            let rec = cases.time("received_at").to_vec();
+            let label = CASES
+                .iter()
+                .find(|c| c.name == col)
+                .map(|c| c.label)
+                .unwrap_or("");
+            let vals = cases.time(col).to_vec();
+            let keep: Vec<bool> = rec
+                .iter()
+                .zip(&vals)
+                .map(|(r, v)| !matches!((r, v), (Some(r), Some(v)) if v < r))
+                .collect();
+            cases.reject_where(
+                &keep,
+                |i| {
+                    format!(
+                        "`{col}` ({label}) {} is before `received_at` (受理时间) {}",
+                        format_local_short(vals[i].unwrap_or(0), tz),
+                        format_local_short(rec[i].unwrap_or(0), tz)
+                    )
+                },
+                &mut rejected,
+            );
+        }
+    }
+
+    // Duplicate case ids: the first occurrence is audited, later ones are rejected.
+    {
+        let ids = cases.text("case_id").to_vec();
+        let (keep, dup_of) = first_seen(ids.iter().map(|s| s.as_deref()));
+        let sources: Vec<String> = (0..cases.len()).map(|i| cases.source(i)).collect();
+        cases.reject_where(
+            &keep,
+            |i| {
+                format!(
+                    "duplicate case_id {:?}: already at {} (only the first is audited)",
+                    ids[i].as_deref().unwrap_or(""),
+                    dup_of[i].map(|j| sources[j].clone()).unwrap_or_default()
+                )
+            },
+            &mut rejected,
+        );
+    }
+
+    if let Some(p) = &period {
+        let rec = cases.time("received_at").to_vec();
+        let keep: Vec<bool> = rec
+            .iter()
+            .map(|r| r.map(|r| r >= p.start && r < p.end).unwrap_or(false))
+            .collect();
+        cases.reject_where(
+            &keep,
+            |i| {
+                format!(
+                    "received_at (受理时间) {} is outside the audited period {}",
+                    format_local_short(rec[i].unwrap_or(0), tz),
+                    p.label
+                )
+            },
+            &mut rejected,
+        );
+    }
+
+    // Handoffs: of a case in the audit.
+    let mut handoffs = match &files.handoffs {
+        Some(f) => read_table(
+            FileKind::Handoffs,
+            std::slice::from_ref(f),
+            opts,
+            &mut stats,
+            &mut rejected,
+        )?,
+        None => read_table(FileKind::Handoffs, &[], opts, &mut stats, &mut rejected)?,
+    };
+    {
+        let known: BTreeSet<&str> = cases
+            .text("case_id")
+            .iter()
+            .flatten()
+            .map(|s| s.as_str())
+            .collect();
+        let ids = handoffs.text("case_id").to_vec();
+        let keep: Vec<bool> = ids
+            .iter()
+            .map(|c| c.as_deref().map(|c| known.contains(c)).unwrap_or(false))
+            .collect();
+        let why = if period.is_some() {
+            "is not an audited case (unknown, rejected, or outside the period)"
+        } else {
+            "is not an audited case (unknown or rejected)"
+        };
+        handoffs.reject_where(
+            &keep,
+            |i| format!("case_id {:?} {why}", ids[i].as_deref().unwrap_or("")),
+            &mut rejected,
+        );
+    }
+
+    // Roster: known roles, unique employee ids.
+    let roster = match &files.roster {
+        None => None,
+        Some(f) => {
+            let mut t = read_table(
+                FileKind::Roster,
+                std::slice::from_ref(f),
+                opts,
+                &mut stats,
+                &mut rejected,
+            )?;
+            let roles = t.text("role").to_vec();
+            let keep: Vec<bool> = roles
+                .iter()
+                .map(|r| {
+                    r.as_deref()
+                        .map(|r| canonical_role(r).is_some())
+                        .unwrap_or(true)
+                })
+                .collect();
+            t.reject_where(
+                &keep,
+                |i| {
+                    format!(
+                        "`role` (岗位类别) {:?} is not a role of the regulation; expected one of {}",
+                        roles[i].as_deref().unwrap_or(""),
+                        crate::input::schema::ROLES
+                            .iter()
+                            .map(|(c, l, _)| format!("{c}/{l}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                },
+                &mut rejected,
+            );
+            let ids = t.text("employee_id").to_vec();
+            let (keep, dup_of) = first_seen(ids.iter().map(|s| s.as_deref()));
+            let sources: Vec<String> = (0..t.len()).map(|i| t.source(i)).collect();
+            t.reject_where(
+                &keep,
+                |i| {
+                    format!(
+                        "duplicate employee_id {:?}: already at {}",
+                        ids[i].as_deref().unwrap_or(""),
+                        dup_of[i].map(|j| sources[j].clone()).unwrap_or_default()
+                    )
+                },
+                &mut rejected,
+            );
+            Some(t)
+        }
+    };
+    let inspections = match &files.inspections {
+        None => None,
+        Some(f) => Some(read_table(
+            FileKind::Inspections,
+            std::slice::from_ref(f),
+            opts,
+            &mut stats,
+            &mut rejected,
+        )?),
+    };
+    let waivers = match &files.waivers {
+        None => None,
+        Some(f) => Some(read_table(
+            FileKind::Waivers,
+            std::slice::from_ref(f),
+            opts,
+            &mut stats,
+            &mut rejected,
+        )?),
+    };
+
+    // Reconcile: rows read = rows kept + rows rejected, per file.
+    let tables: Vec<&Table> = [
+        Some(&cases),
+        Some(&handoffs),
+        roster.as_ref(),
+        inspections.as_ref(),
+        waivers.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    for st in &mut stats {
+        let kept: usize = tables
+            .iter()
+            .filter(|t| t.kind == st.kind)
+            .map(|t| {
+                t.sources
+                    .iter()
+                    .filter(|s| t.files[s.file] == st.path)
+                    .count()
+            })
+            .sum();
+        let rej = rejected.iter().filter(|r| r.file == st.path).count();
+        st.rows_audited = kept;
+        st.rows_rejected = rej;
+        if kept + rej != st.rows_read {
+            return Err(Error::Other(format!(
+                "internal error: {} read {} rows but kept {kept} and rejected {rej}",
+                st.path, st.rows_read
+            )));
+        }
+    }
+    Ok(Loaded {
+        cases,
+        handoffs,
+        roster,
+        inspections,
+        waivers,
+        stats,
+        rejected,
+        period,
+    })
+}
+
+/// The cases table as a polars frame: every canonical column (times as local
+/// datetimes, for `when` filters), `__utc_<time>` epoch milliseconds for deadline
+/// arithmetic, and `__row`, the row's index in the table.
+pub fn cases_frame(cases: &Table, tz: chrono_tz::Tz) -> PolarsResult<DataFrame> {
+    let n = cases.len();
+    let mut cols: Vec<Column> = vec![Column::new(
+        "__row".into(),
+        (0..n as u32).collect::<Vec<u32>>(),
+    )];
+    for (c, data) in &cases.columns {
+        match data {
+            ColData::Text(v) => cols.push(Column::new(
+                c.name.into(),
+                v.iter()
+                    .map(|s| s.as_deref())
+                    .collect::<Vec<Option<&str>>>(),
+            )),
+            ColData::Time(v) => {
+                let local: Vec<Option<i64>> = v
+                    .iter()
+                    .map(|ms| ms.map(|ms| to_local(ms, tz).and_utc().timestamp_millis()))
+                    .collect();
+                let s = Series::new(c.name.into(), local)
+                    .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?;
+                cols.push(s.into());
+                cols.push(Column::new(format!("__utc_{}", c.name).into(), v.clone()));
+            }
+            ColData::Count(v) => cols.push(Column::new(c.name.into(), v.clone())),
+            ColData::Money(v) => cols.push(Column::new(c.name.into(), v.clone())),
+        }
+    }
+    DataFrame::new(n, cols)
+}
+
+/// Run the audit on loaded tables.
+pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditResult> {
+    let tz = rules.calendar.tz;
+    let selected = crate::rules::select(&rules.rules, &opts.select, &opts.ignore)?;
+    let Loaded {
+        cases,
+        handoffs,
+        roster,
+        waivers,
+        stats,
+        rejected,
+        period,
+        ..
+    } = loaded;
+
+    let as_of = match &opts.as_of {
+        Some(s) => {
+            parse_timestamp(s, tz).map_err(|e| Error::Usage(format!("--as-of {s:?}: {}", e.0)))?
+        }
+        None => match &period {
+            Some(p) => p.end,
+            None => latest_timestamp(&cases, &handoffs).unwrap_or(0),
+        },
+    };
+    let period_label = match &period {
+        Some(p) => p.label.clone(),
+        None => derived_period(&cases, tz),
+    };
+
+    let df = cases_frame(&cases, tz).map_err(polars_err)?;
+    let ctx = EvalCtx {
+        cases: &cases,
+        as_of,
+        calendar: &rules.calendar,
+    };
+    let holders = Holders::new(&cases, &handoffs);
+    let first = cases.text("first_responder_id");
+
+    let mut runs = vec![];
+    let mut violations = vec![];
+    let mut pending = vec![];
+    let mut judged_by_row: Vec<u32> = vec![0; cases.len()];
+    for (ri, rule) in rules.rules.iter().enumerate() {
+        let mut run = RuleRun {
+            selected: selected[ri],
+            not_run: None,
+            judged: 0,
+            violations: 0,
+            pending: 0,
+        };
+        if !selected[ri] {
+            runs.push(run);
+            continue;
+        }
+        let absent: Vec<String> = rule
+            .columns()
+            .into_iter()
+            .filter(|c| !cases.is_present(c))
+            .collect();
+        if !absent.is_empty() {
+            run.not_run = Some(format!(
+                "the cases input has no column {}",
+                absent
+                    .iter()
+                    .map(|c| format!(
+                        "`{c}` ({})",
+                        CASES
+                            .iter()
+                            .find(|x| x.name == c)
+                            .map(|x| x.label)
+                            .unwrap_or("")
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            runs.push(run);
+            continue;
+        }
+        let mut base = df.clone().lazy();
+        if let Some((_, w)) = &rule.when {
+            base = base.filter(w.clone().fill_null(lit(false)));
+        }
+        let outcome = match &rule.check {
+            Check::Deadline(k) => k.evaluate(&ctx, base),
+            Check::Required(k) => k.evaluate(&ctx, base),
+            Check::Expression(k) => k.evaluate(&ctx, base),
+        }
+        .map_err(|e| Error::Other(format!("rule {} could not run: {e}", rule.id)))?;
+        run.judged = outcome.judged.len();
+        for r in &outcome.judged {
+            judged_by_row[*r as usize] += 1;
+        }
+        for hit in outcome.hits {
+            let row = hit.row as usize;
+            let (employee_id, note) =
+                charge(rule, row, hit.at.unwrap_or(as_of), &cases, &holders, first);
+            let evidence = match note {
+                Some(n) => format!("{}{n}", hit.evidence),
+                None => hit.evidence,
+            };
+            if hit.pending {
+                run.pending += 1;
+                pending.push(PendingCase {
+                    row,
+                    rule: ri,
+                    employee_id,
+                    due: hit.at,
+                    evidence,
+                });
+            } else {
+                run.violations += 1;
+                violations.push(Violation {
+                    row,
+                    rule: ri,
+                    employee_id,
+                    evidence,
+                    waiver: None,
+                });
+            }
+        }
+        runs.push(run);
+    }
+    // File order, then rules-file order: stable and independent of hashing.
+    let order = |row: usize| (cases.sources[row].file, cases.sources[row].line);
+    violations.sort_by_key(|v| (order(v.row), v.rule));
+    pending.sort_by_key(|p| (order(p.row), p.rule));
+
+    let unmatched_waivers = apply_waivers(&mut violations, waivers.as_ref(), &rules, &runs, &cases);
+    let employees = employees(roster.as_ref(), &cases, &violations, &pending);
+    let scorecards = scorecards(&rules, &employees, &cases, &violations, &judged_by_row);
+    Ok(AuditResult {
+        rules,
+        runs,
+        period: period_label,
+        as_of,
+        cases,
+        stats,
+        rejected,
+        violations,
+        pending,
+        scorecards,
+        unmatched_waivers,
+        employees,
+    })
+}
+
+pub fn polars_err(e: PolarsError) -> Error {
+    Error::Other(format!("evaluation failed: {e}"))
+}
+
+/// Latest event time in the data: received, first response, resolution, follow-up and
+/// handoff times (not promised_at, which is a promise about the future).
+fn latest_timestamp(cases: &Table, handoffs: &Table) -> Option<i64> {
+    [
+        "received_at",
+        "first_response_at",
+        "resolved_at",
+        "followup_at",
+    ]
+    .iter()
+    .flat_map(|c| cases.time(c).iter().flatten())
+    .chain(handoffs.time("at").iter().flatten())
+    .copied()
+    .max()
+}
+
+/// `2026-10` when every case was received in one month, else `2026-09_2026-10`.
+fn derived_period(cases: &Table, tz: chrono_tz::Tz) -> String {
+    let months: BTreeSet<(i32, u32)> = cases
+        .time("received_at")
+        .iter()
+        .flatten()
+        .map(|ms| {
+            let d = to_local(*ms, tz);
+            (d.year(), d.month())
+        })
+        .collect();
+    match (months.first(), months.last()) {
+        (Some(a), Some(b)) if a == b => format!("{:04}-{:02}", a.0, a.1),
+        (Some(a), Some(b)) => format!("{:04}-{:02}_{:04}-{:02}", a.0, a.1, b.0, b.1),
+        _ => "empty".to_string(),
+    }
+}
+
+/// Who held each case when: its handoffs in order.
+struct Holders {
+    by_case: HashMap<String, Vec<(i64, i64, String)>>, // (seq, at, to_id)
+}
+
+impl Holders {
+    fn new(cases: &Table, handoffs: &Table) -> Holders {
+        let _ = cases;
+        let mut by_case: HashMap<String, Vec<(i64, i64, String)>> = HashMap::new();
+        let ids = handoffs.text("case_id");
+        let seq = handoffs.count("seq");
+        let at = handoffs.time("at");
+        let to = handoffs.text("to_id");
+        for i in 0..handoffs.len() {
+            if let (Some(c), Some(a), Some(t)) = (&ids[i], at[i], &to[i]) {
+                by_case
+                    .entry(c.clone())
+                    .or_default()
+                    .push((seq[i].unwrap_or(0), a, t.clone()));
+            }
+        }
+        for v in by_case.values_mut() {
+            v.sort();
+        }
+        Holders { by_case }
+    }
+
+    /// The employee holding `case_id` at `at`: the receiver of the last handoff made by
+    /// then, else the first responder.
+    fn at<'a>(&'a self, case_id: &str, at: i64, first: &'a str) -> &'a str {
+        self.by_case
+            .get(case_id)
+            .and_then(|v| v.iter().rev().find(|(_, t, _)| *t <= at))
+            .map(|(_, _, to)| to.as_str())
+            .unwrap_or(first)
+    }
+}
+
+/// The employee a violation is charged to, and a note when the rule's party was unknown.
+fn charge(
+    rule: &Rule,
+    row: usize,
+    at: i64,
+    cases: &Table,
+    holders: &Holders,
+    first: &[Option<String>],
+) -> (String, Option<String>) {
+    let first_id = first[row].clone().unwrap_or_default();
+    let case_id = cases.text("case_id")[row].as_deref().unwrap_or("");
+    match rule.responsible {
+        Responsible::Holder => (holders.at(case_id, at, &first_id).to_string(), None),
+        Responsible::Resolver => {
+            let when = cases.time("resolved_at")[row].unwrap_or(at);
+            (holders.at(case_id, when, &first_id).to_string(), None)
+        }
+        Responsible::FollowupBy => match &cases.text("followup_by")[row] {
+            Some(f) => (f.clone(), None),
+            None => (
+                first_id,
+                Some("（未记录回访人，记入首问责任人）".to_string()),
+            ),
+        },
+        _ => (first_id, None),
+    }
+}
+
+fn apply_waivers(
+    violations: &mut [Violation],
+    waivers: Option<&Table>,
+    rules: &RuleSet,
+    runs: &[RuleRun],
+    cases: &Table,
+) -> Vec<UnmatchedWaiver> {
+    let Some(w) = waivers else { return vec![] };
+    let mut index: HashMap<(&str, usize), Vec<usize>> = HashMap::new();
+    for (vi, v) in violations.iter().enumerate() {
+        let case_id = cases.text("case_id")[v.row].as_deref().unwrap_or("");
+        index.entry((case_id, v.rule)).or_default().push(vi);
+    }
+    let mut marks: Vec<(usize, String, String)> = vec![];
+    let mut unmatched = vec![];
+    let (cid, rid, reason, by) = (
+        w.text("case_id"),
+        w.text("rule_id"),
+        w.text("reason"),
+        w.text("approved_by"),
+    );
+    for i in 0..w.len() {
+        let case_id = cid[i].as_deref().unwrap_or("");
+        let rule_id = rid[i].as_deref().unwrap_or("");
+        let why = match rules.rules.iter().position(|r| r.id == rule_id) {
+            None => Some(format!("no rule `{rule_id}` in {}", rules.path)),
+            Some(ri) if !runs[ri].selected => {
+                Some(format!("rule `{rule_id}` was not selected for this audit"))
+            }
+            Some(ri) if runs[ri].not_run.is_some() => {
+                Some(format!("rule `{rule_id}` could not run"))
+            }
+            Some(ri) => match index.get(&(case_id, ri)) {
+                Some(vis) => {
+                    for vi in vis {
+                        marks.push((
+                            *vi,
+                            reason[i].clone().unwrap_or_default(),
+                            by[i].clone().unwrap_or_default(),
+                        ));
+                    }
+                    None
+                }
+                None => Some(format!("case {case_id:?} has no `{rule_id}` violation")),
+            },
+        };
+        if let Some(why) = why {
+            unmatched.push(UnmatchedWaiver {
+                source: w.source(i),
+                case_id: case_id.to_string(),
+                rule_id: rule_id.to_string(),
+                why,
+            });
+        }
+    }
+    for (vi, reason, by) in marks {
+        violations[vi].waiver.get_or_insert((reason, by));
+    }
+    unmatched
+}
+
+fn employees(
+    roster: Option<&Table>,
+    cases: &Table,
+    violations: &[Violation],
+    pending: &[PendingCase],
+) -> BTreeMap<String, Employee> {
+    let mut out: BTreeMap<String, Employee> = BTreeMap::new();
+    if let Some(r) = roster {
+        for i in 0..r.len() {
+            let Some(id) = r.text("employee_id")[i].clone() else {
+                continue;
+            };
+            let t = |c: &str| r.text(c)[i].clone().unwrap_or_default();
+            out.insert(
+                id.clone(),
+                Employee {
+                    id,
+                    name: t("name"),
+                    center: t("center"),
+                    department: t("department"),
+                    role: r.text("role")[i]
+                        .as_deref()
+                        .and_then(canonical_role)
+                        .unwrap_or("")
+                        .to_string(),
+                    supervisor_id: t("supervisor_id"),
+                    base_pay: r.money("base_pay")[i],
+                    in_roster: true,
+                },
+            );
+        }
+    }
+    // Employees met only in the cases: the name and center they appear with most often.
+    type Tally = BTreeMap<String, usize>;
+    let mut seen: BTreeMap<String, (Tally, Tally)> = BTreeMap::new();
+    let ids = cases.text("first_responder_id");
+    let names = cases.text("first_responder");
+    let centers = cases.text("center");
+    for i in 0..cases.len() {
+        if let Some(id) = &ids[i] {
+            if out.contains_key(id) {
+                continue;
+            }
+            let e = seen.entry(id.clone()).or_default();
+            if let Some(n) = &names[i] {
+                *e.0.entry(n.clone()).or_default() += 1;
+            }
+            if let Some(c) = &centers[i] {
+                *e.1.entry(c.clone()).or_default() += 1;
+            }
+        }
+    }
+    let most = |m: &BTreeMap<String, usize>| {
+        m.iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .map(|(k, _)| k.clone())
+            .unwrap_or_default()
+    };
+    for (id, (n, c)) in seen {
+        out.insert(
+            id.clone(),
+            Employee {
+                id,
+                name: most(&n),
+                center: most(&c),
+                ..Employee::default()
+            },
+        );
+    }
+    for id in violations
+        .iter()
+        .map(|v| &v.employee_id)
+        .chain(pending.iter().map(|p| &p.employee_id))
+    {
+        if !id.is_empty() && !out.contains_key(id) {
+            out.insert(
+                id.clone(),
+                Employee {
+                    id: id.clone(),
+                    ..Employee::default()
+                },
+            );
+        }
+    }
+    out
+}
+
+fn scorecards(
+    rules: &RuleSet,
+    employees: &BTreeMap<String, Employee>,
+    cases: &Table,
+    violations: &[Violation],
+    judged_by_row: &[u32],
+) -> Vec<Scorecard> {
+    let mut cards: BTreeMap<&str, Scorecard> = employees
+        .iter()
+        .map(|(id, e)| {
+            (
+                id.as_str(),
+                Scorecard {
+                    employee: e.clone(),
+                    cases: 0,
+                    checks: 0,
+                    minor: 0,
+                    major: 0,
+                    critical: 0,
+                    waived: 0,
+                    points: 0.0,
+                    score: 0.0,
+                },
+            )
+        })
+        .collect();
+    for (i, id) in cases.text("first_responder_id").iter().enumerate() {
+        if let Some(c) = id.as_deref().and_then(|id| cards.get_mut(id)) {
+            c.cases += 1;
+            c.checks += judged_by_row[i] as usize;
+        }
+    }
+    for v in violations {
+        let Some(c) = cards.get_mut(v.employee_id.as_str()) else {
+            continue;
+        };
+        if v.waiver.is_some() {
+            c.waived += 1;
+            continue;
+        }
+        let rule = &rules.rules[v.rule];
+        match rule.severity {
+            crate::rules::Severity::Minor => c.minor += 1,
+            crate::rules::Severity::Major => c.major += 1,
+            crate::rules::Severity::Critical => c.critical += 1,
+        }
+        c.points += rule.points;
+    }
+    cards
+        .into_values()
+        .map(|mut c| {
+            c.points = (c.points * 100.0).round() / 100.0;
+            c.score = ((rules.base_score - c.points) * 100.0).round() / 100.0;
+            c
+        })
+        .collect()
+}

@@ -1,0 +1,321 @@
+//! The command line: argument parsing and exit codes (0 audited, 1 `--fail-on`
+//! threshold crossed, 2 bad input or rules, with nothing written).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::audit::{self, AuditOptions, AuditResult};
+use crate::error::{Error, Result};
+use crate::input::{expand_globs, DatasetFiles, InputFile};
+use crate::report::{self, ReportOptions};
+use crate::rules::{self, Severity};
+
+#[derive(Parser)]
+#[command(
+    name = "shouwen",
+    version,
+    about = "Audit reception logs against the 首问责任制 (first-inquiry responsibility system)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Audit a dataset folder (default: sample-data/) into reports/<period>/
+    Audit(Box<AuditArgs>),
+    /// Check or explain a rules file
+    Rules {
+        #[command(subcommand)]
+        cmd: RulesCmd,
+    },
+    /// Write a realistic synthetic dataset with planted violations and their truth
+    Sample(SampleArgs),
+}
+
+#[derive(Subcommand)]
+enum RulesCmd {
+    /// Validate a rules file without auditing; every problem is listed at file:line:column
+    Check { file: PathBuf },
+    /// What a rule checks, why (its clause), its parameters and an example
+    Explain {
+        rule_id: String,
+        #[arg(long, default_value = "rules/default.toml")]
+        rules: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct AuditArgs {
+    /// Dataset folder with cases.csv and optionally handoffs, roster, inspections, waivers
+    dataset: Option<PathBuf>,
+    /// Cases file(s); repeatable, globs allowed ("exports/*.csv")
+    #[arg(long)]
+    cases: Vec<String>,
+    #[arg(long)]
+    roster: Option<PathBuf>,
+    #[arg(long)]
+    handoffs: Option<PathBuf>,
+    #[arg(long)]
+    inspections: Option<PathBuf>,
+    #[arg(long)]
+    waivers: Option<PathBuf>,
+    /// Rules file
+    #[arg(long, default_value = "rules/default.toml")]
+    rules: PathBuf,
+    /// Audit only cases received in this month (YYYY-MM); open cases are judged as of its end
+    #[arg(long)]
+    period: Option<String>,
+    /// The time open cases are judged at (default: the period's end, or the latest time in the data)
+    #[arg(long)]
+    as_of: Option<String>,
+    /// Report folder (default: reports/<period>)
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Outputs to write, comma-separated; csv is always written
+    #[arg(long, value_delimiter = ',')]
+    format: Vec<String>,
+    /// Only these rules (ids or id prefixes, comma-separated)
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Skip these rules (ids or id prefixes, comma-separated)
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Any rejected input row is an error (exit 2, nothing written)
+    #[arg(long)]
+    strict: bool,
+    /// Show customer names and phone numbers unmasked (recorded in manifest.json)
+    #[arg(long)]
+    unmask: bool,
+    /// Exit 1 when a non-waived violation of this severity or worse is found
+    #[arg(long, value_parser = ["minor", "major", "critical"])]
+    fail_on: Option<String>,
+    /// Print how long each phase took
+    #[arg(long)]
+    timings: bool,
+    /// Print nothing but errors
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct SampleArgs {
+    /// Number of cases
+    #[arg(long, default_value_t = 5000)]
+    cases: usize,
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    #[arg(long)]
+    out: PathBuf,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let r = match cli.cmd {
+        Cmd::Audit(a) => audit_cmd(*a),
+        Cmd::Rules {
+            cmd: RulesCmd::Check { file },
+        } => rules_check(&file),
+        Cmd::Rules {
+            cmd: RulesCmd::Explain { rule_id, rules },
+        } => rules::load(&rules)
+            .and_then(|set| rules::explain(&set, &rule_id))
+            .map(|text| {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }),
+        Cmd::Sample(s) => sample_cmd(&s),
+    };
+    match r {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = std::io::stdout().flush();
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn rules_check(file: &std::path::Path) -> Result<ExitCode> {
+    let set = rules::load(file)?;
+    let ids: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
+    println!("{}: ok, {} rules: {}", set.path, ids.len(), ids.join(", "));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn sample_cmd(s: &SampleArgs) -> Result<ExitCode> {
+    let summary = crate::sample::generate(
+        &crate::sample::SampleOptions {
+            cases: s.cases,
+            seed: s.seed,
+        },
+        &s.out,
+    )
+    .map_err(|e| Error::Output {
+        path: s.out.display().to_string(),
+        message: e.to_string(),
+    })?;
+    println!(
+        "wrote {}: {} cases, {} employees in {} centers, {} handoffs, {} planted violations (as of {})",
+        s.out.display(),
+        summary.cases,
+        summary.employees,
+        summary.centers,
+        summary.handoffs,
+        summary.planted,
+        summary.as_of
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn dataset_files(a: &AuditArgs) -> Result<DatasetFiles> {
+    let mut files = match (&a.dataset, a.cases.is_empty()) {
+        (Some(dir), _) => DatasetFiles::discover(dir)?,
+        (None, true) => DatasetFiles::discover(&PathBuf::from("sample-data"))?,
+        (None, false) => DatasetFiles::default(),
+    };
+    if !a.cases.is_empty() {
+        files.cases = expand_globs(&a.cases)?;
+    }
+    let one = |p: &Option<PathBuf>| -> Result<Option<InputFile>> {
+        match p {
+            None => Ok(None),
+            Some(p) if p.is_file() => Ok(Some(InputFile::new(p.clone()))),
+            Some(p) => Err(Error::input(p.display().to_string(), "no such file")),
+        }
+    };
+    if let Some(f) = one(&a.roster)? {
+        files.roster = Some(f);
+    }
+    if let Some(f) = one(&a.handoffs)? {
+        files.handoffs = Some(f);
+    }
+    if let Some(f) = one(&a.inspections)? {
+        files.inspections = Some(f);
+    }
+    if let Some(f) = one(&a.waivers)? {
+        files.waivers = Some(f);
+    }
+    Ok(files)
+}
+
+fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
+    for f in &a.format {
+        match f.trim() {
+            "csv" => {}
+            "xlsx" | "html" | "charts" => {
+                return Err(Error::Usage(format!(
+                    "--format {f}: this version writes csv only (the {f} report is not built yet)"
+                )))
+            }
+            other => {
+                return Err(Error::Usage(format!(
+                    "--format {other}: expected csv, xlsx, html or charts"
+                )))
+            }
+        }
+    }
+    let t0 = Instant::now();
+    let rules = rules::load(&a.rules)?;
+    let files = dataset_files(&a)?;
+    let opts = AuditOptions {
+        period: a.period.clone(),
+        as_of: a.as_of.clone(),
+        select: a.select.clone(),
+        ignore: a.ignore.clone(),
+    };
+    // Refuse unknown --select/--ignore before reading any data.
+    rules::select(&rules.rules, &opts.select, &opts.ignore)?;
+    let loaded = audit::load(&files, &rules, opts.period.as_deref())?;
+    let t_load = t0.elapsed();
+    if a.strict && !loaded.rejected.is_empty() {
+        for r in loaded.rejected.iter().take(20) {
+            eprintln!("{}:{}: rejected: {}", r.file, r.line, r.reason);
+        }
+        if loaded.rejected.len() > 20 {
+            eprintln!("… and {} more", loaded.rejected.len() - 20);
+        }
+        return Err(Error::Strict {
+            rejected: loaded.rejected.len(),
+        });
+    }
+    let t1 = Instant::now();
+    let result = audit::run(rules, loaded, &opts)?;
+    let t_rules = t1.elapsed();
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("reports").join(&result.period));
+    let t2 = Instant::now();
+    report::write(&result, &out, &ReportOptions { unmask: a.unmask })?;
+    let t_report = t2.elapsed();
+    if !a.quiet {
+        print_summary(&result, &out);
+    }
+    if a.timings {
+        eprintln!(
+            "timings: load {:.3}s, rules {:.3}s, reports {:.3}s, total {:.3}s",
+            t_load.as_secs_f64(),
+            t_rules.as_secs_f64(),
+            t_report.as_secs_f64(),
+            t0.elapsed().as_secs_f64()
+        );
+    }
+    if let Some(level) = a.fail_on.as_deref().and_then(Severity::parse) {
+        let crossed = result
+            .violations
+            .iter()
+            .any(|v| v.waiver.is_none() && result.rules.rules[v.rule].severity >= level);
+        if crossed {
+            return Ok(ExitCode::from(1));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_summary(r: &AuditResult, out: &std::path::Path) {
+    let mut by_sev = [0usize; 3];
+    for v in r.violations.iter().filter(|v| v.waiver.is_none()) {
+        by_sev[r.rules.rules[v.rule].severity as usize] += 1;
+    }
+    let read: usize = r.stats.iter().map(|s| s.rows_read).sum();
+    println!(
+        "shouwen: period {}, as of {}: {} cases audited; {} rows read, {} rejected",
+        r.period,
+        report::iso_local(r.as_of, r.rules.calendar.tz),
+        r.cases.len(),
+        read,
+        r.rejected.len()
+    );
+    println!(
+        "  violations {} (critical {}, major {}, minor {}; waived {}), pending {}",
+        r.violations.len(),
+        by_sev[2],
+        by_sev[1],
+        by_sev[0],
+        r.waived_count(),
+        r.pending.len()
+    );
+    for (rule, run) in r.rules.rules.iter().zip(&r.runs) {
+        if let Some(why) = &run.not_run {
+            println!("  warning: {} could not run: {why}", rule.id);
+        } else if run.selected {
+            println!(
+                "  {:<14} {:>6} violations  {:>5} pending  of {:>7} judged  {}",
+                rule.id, run.violations, run.pending, run.judged, rule.title
+            );
+        }
+    }
+    for w in &r.unmatched_waivers {
+        println!(
+            "  warning: waiver at {} matches nothing: {}",
+            w.source, w.why
+        );
+    }
+    println!("  report: {}", out.display());
+}

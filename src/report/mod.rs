@@ -1,0 +1,441 @@
+//! Writing the report folder: CSV tables and manifest.json, written aside and moved
+//! into place only when complete, so a failed run leaves the previous report intact.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::audit::AuditResult;
+use crate::error::{Error, Result};
+use crate::mask::{mask_name, mask_phone, mask_phones_in_text, neutralize_formula};
+use crate::rules::fmt_points;
+use crate::timeparse::{format_local, to_local};
+
+#[derive(Debug, Clone, Default)]
+pub struct ReportOptions {
+    /// Show customer names and phone numbers as recorded.
+    pub unmask: bool,
+}
+
+/// Write every report file into `out` (created or replaced as a whole).
+pub fn write(result: &AuditResult, out: &Path, opts: &ReportOptions) -> Result<()> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "report".to_string());
+    let oerr = |p: &Path, e: std::io::Error| Error::Output {
+        path: p.display().to_string(),
+        message: e.to_string(),
+    };
+    fs::create_dir_all(&parent).map_err(|e| oerr(&parent, e))?;
+    let pid = std::process::id();
+    let tmp = parent.join(format!(".{name}.tmp-{pid}"));
+    if tmp.exists() {
+        fs::remove_dir_all(&tmp).map_err(|e| oerr(&tmp, e))?;
+    }
+    fs::create_dir(&tmp).map_err(|e| oerr(&tmp, e))?;
+    let written = write_files(result, &tmp, opts);
+    if let Err(e) = written {
+        let _ = fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    if out.exists() {
+        let old = parent.join(format!(".{name}.old-{pid}"));
+        fs::rename(out, &old).map_err(|e| oerr(out, e))?;
+        if let Err(e) = fs::rename(&tmp, out) {
+            let _ = fs::rename(&old, out);
+            return Err(oerr(out, e));
+        }
+        let _ = fs::remove_dir_all(&old);
+    } else {
+        fs::rename(&tmp, out).map_err(|e| oerr(out, e))?;
+    }
+    Ok(())
+}
+
+/// The files of a report, in the order they are written.
+pub const FILES: &[&str] = &[
+    "violations.csv",
+    "pending.csv",
+    "scorecards.csv",
+    "rejected.csv",
+    "manifest.json",
+];
+
+fn write_files(r: &AuditResult, dir: &Path, opts: &ReportOptions) -> Result<()> {
+    write_csv(dir, "violations.csv", violations(r, opts))?;
+    write_csv(dir, "pending.csv", pending(r, opts))?;
+    write_csv(dir, "scorecards.csv", scorecards(r))?;
+    write_csv(dir, "rejected.csv", rejected(r, opts))?;
+    let json = serde_json::to_string_pretty(&manifest(r, opts))
+        .map_err(|e| Error::Other(e.to_string()))?;
+    write_bytes(dir, "manifest.json", format!("{json}\n").as_bytes())
+}
+
+/// A CSV table: header and rows of cells. Text cells are neutralised against formulas.
+pub struct Sheet {
+    pub header: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+pub enum Cell {
+    Text(String),
+    Num(String),
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+    fn render(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Cell::Text(s) => neutralize_formula(s),
+            Cell::Num(s) => std::borrow::Cow::Borrowed(s),
+        }
+    }
+}
+
+fn num(x: impl ToString) -> Cell {
+    Cell::Num(x.to_string())
+}
+
+fn write_csv(dir: &Path, name: &str, sheet: Sheet) -> Result<()> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(vec![]);
+    let io = |e: csv::Error| Error::Output {
+        path: dir.join(name).display().to_string(),
+        message: e.to_string(),
+    };
+    w.write_record(&sheet.header).map_err(io)?;
+    for row in &sheet.rows {
+        w.write_record(row.iter().map(|c| c.render().into_owned()))
+            .map_err(io)?;
+    }
+    let bytes = w.into_inner().map_err(|e| Error::Output {
+        path: dir.join(name).display().to_string(),
+        message: e.to_string(),
+    })?;
+    write_bytes(dir, name, &bytes)
+}
+
+fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    let p = dir.join(name);
+    fs::write(&p, bytes).map_err(|e| Error::Output {
+        path: p.display().to_string(),
+        message: e.to_string(),
+    })
+}
+
+fn mask_text<'a>(s: &'a str, opts: &ReportOptions) -> std::borrow::Cow<'a, str> {
+    if opts.unmask {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        mask_phones_in_text(s)
+    }
+}
+
+pub fn violations(r: &AuditResult, opts: &ReportOptions) -> Sheet {
+    let rows = r
+        .violations
+        .iter()
+        .map(|v| {
+            let rule = &r.rules.rules[v.rule];
+            let (waived, reason) = match &v.waiver {
+                Some((reason, by)) if by.is_empty() => ("true", reason.clone()),
+                Some((reason, by)) => ("true", format!("{reason}（批准人 {by}）")),
+                None => ("false", String::new()),
+            };
+            vec![
+                Cell::text(r.case_id(v.row)),
+                Cell::text(&rule.id),
+                Cell::text(&rule.title),
+                Cell::text(rule.severity.name()),
+                num(fmt_points(if v.waiver.is_some() {
+                    0.0
+                } else {
+                    rule.points
+                })),
+                Cell::text(&v.employee_id),
+                Cell::text(r.employee_name(&v.employee_id)),
+                Cell::text(r.case_center(v.row)),
+                Cell::text(mask_text(&v.evidence, opts)),
+                Cell::text(r.cases.source(v.row)),
+                Cell::text(waived),
+                Cell::text(reason),
+            ]
+        })
+        .collect();
+    Sheet {
+        header: vec![
+            "case_id",
+            "rule_id",
+            "title",
+            "severity",
+            "points",
+            "employee_id",
+            "employee_name",
+            "center",
+            "evidence",
+            "source",
+            "waived",
+            "waiver_reason",
+        ],
+        rows,
+    }
+}
+
+pub fn pending(r: &AuditResult, opts: &ReportOptions) -> Sheet {
+    let tz = r.rules.calendar.tz;
+    let rows = r
+        .pending
+        .iter()
+        .map(|p| {
+            let rule = &r.rules.rules[p.rule];
+            vec![
+                Cell::text(r.case_id(p.row)),
+                Cell::text(&rule.id),
+                Cell::text(&rule.title),
+                Cell::text(&p.employee_id),
+                Cell::text(r.employee_name(&p.employee_id)),
+                Cell::text(r.case_center(p.row)),
+                Cell::text(p.due.map(|d| format_local(d, tz)).unwrap_or_default()),
+                Cell::text(mask_text(&p.evidence, opts)),
+                Cell::text(r.cases.source(p.row)),
+            ]
+        })
+        .collect();
+    Sheet {
+        header: vec![
+            "case_id",
+            "rule_id",
+            "title",
+            "employee_id",
+            "employee_name",
+            "center",
+            "due_at",
+            "evidence",
+            "source",
+        ],
+        rows,
+    }
+}
+
+pub fn scorecards(r: &AuditResult) -> Sheet {
+    let rows = r
+        .scorecards
+        .iter()
+        .map(|c| {
+            let e = &c.employee;
+            vec![
+                Cell::text(&e.id),
+                Cell::text(&e.name),
+                Cell::text(&e.center),
+                Cell::text(&e.department),
+                Cell::text(&e.role),
+                num(c.cases),
+                num(c.checks),
+                num(c.minor),
+                num(c.major),
+                num(c.critical),
+                num(c.waived),
+                num(fmt_points(c.points)),
+                num(fmt_points(c.score)),
+            ]
+        })
+        .collect();
+    Sheet {
+        header: vec![
+            "employee_id",
+            "name",
+            "center",
+            "department",
+            "role",
+            "cases",
+            "checks",
+            "minor",
+            "major",
+            "critical",
+            "waived",
+            "points",
+            "score",
+        ],
+        rows,
+    }
+}
+
+pub fn rejected(r: &AuditResult, opts: &ReportOptions) -> Sheet {
+    let rows = r
+        .rejected
+        .iter()
+        .map(|x| {
+            let raw = if opts.unmask {
+                x.raw.clone()
+            } else {
+                let mut raw = x.raw.clone();
+                for (value, is_phone) in &x.pii {
+                    if value.is_empty() {
+                        continue;
+                    }
+                    let m = if *is_phone {
+                        mask_phone(value)
+                    } else {
+                        mask_name(value)
+                    };
+                    raw = raw.replace(value.as_str(), &m);
+                }
+                mask_phones_in_text(&raw).into_owned()
+            };
+            vec![
+                Cell::text(&x.file),
+                num(x.line),
+                Cell::text(mask_text(&x.reason, opts)),
+                Cell::text(raw),
+            ]
+        })
+        .collect();
+    Sheet {
+        header: vec!["file", "line", "reason", "raw"],
+        rows,
+    }
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    tool_version: &'static str,
+    period: &'a str,
+    as_of: String,
+    timezone: String,
+    rules: RulesRef<'a>,
+    files: Vec<FileRef<'a>>,
+    cases_audited: usize,
+    violations: usize,
+    waived: usize,
+    pending: usize,
+    rows_rejected: usize,
+    unmasked: bool,
+    rule_runs: Vec<RuleRunRef<'a>>,
+    unmatched_waivers: Vec<WaiverRef<'a>>,
+    outputs: &'static [&'static str],
+}
+
+#[derive(Serialize)]
+struct RulesRef<'a> {
+    path: &'a str,
+    sha256: &'a str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct FileRef<'a> {
+    kind: &'static str,
+    path: &'a str,
+    sha256: &'a str,
+    encoding: &'static str,
+    rows_read: usize,
+    rows_audited: usize,
+    rows_rejected: usize,
+}
+
+#[derive(Serialize)]
+struct RuleRunRef<'a> {
+    id: &'a str,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    judged: usize,
+    violations: usize,
+    pending: usize,
+}
+
+#[derive(Serialize)]
+struct WaiverRef<'a> {
+    source: &'a str,
+    case_id: &'a str,
+    rule_id: &'a str,
+    why: &'a str,
+}
+
+/// ISO 8601 with the offset of the rules' timezone: `2026-11-01T00:00:00+08:00`.
+pub fn iso_local(ms: i64, tz: chrono_tz::Tz) -> String {
+    let local = to_local(ms, tz);
+    let off = (local.and_utc().timestamp_millis() - ms) / 1000;
+    let sign = if off < 0 { '-' } else { '+' };
+    let off = off.abs();
+    format!(
+        "{}{sign}{:02}:{:02}",
+        local.format("%Y-%m-%dT%H:%M:%S"),
+        off / 3600,
+        (off % 3600) / 60
+    )
+}
+
+fn manifest<'a>(r: &'a AuditResult, opts: &ReportOptions) -> Manifest<'a> {
+    let tz = r.rules.calendar.tz;
+    Manifest {
+        tool_version: env!("CARGO_PKG_VERSION"),
+        period: &r.period,
+        as_of: iso_local(r.as_of, tz),
+        timezone: tz.name().to_string(),
+        rules: RulesRef {
+            path: &r.rules.path,
+            sha256: &r.rules.sha256,
+            name: &r.rules.meta.name,
+        },
+        files: r
+            .stats
+            .iter()
+            .map(|s| FileRef {
+                kind: s.kind.name(),
+                path: &s.path,
+                sha256: &s.sha256,
+                encoding: s.encoding,
+                rows_read: s.rows_read,
+                rows_audited: s.rows_audited,
+                rows_rejected: s.rows_rejected,
+            })
+            .collect(),
+        cases_audited: r.cases.len(),
+        violations: r.violations.len(),
+        waived: r.waived_count(),
+        pending: r.pending.len(),
+        rows_rejected: r.rejected.len(),
+        unmasked: opts.unmask,
+        rule_runs: r
+            .rules
+            .rules
+            .iter()
+            .zip(&r.runs)
+            .map(|(rule, run)| RuleRunRef {
+                id: &rule.id,
+                status: if !run.selected {
+                    "not selected"
+                } else if run.not_run.is_some() {
+                    "could not run"
+                } else {
+                    "ran"
+                },
+                reason: run.not_run.as_deref(),
+                judged: run.judged,
+                violations: run.violations,
+                pending: run.pending,
+            })
+            .collect(),
+        unmatched_waivers: r
+            .unmatched_waivers
+            .iter()
+            .map(|w| WaiverRef {
+                source: &w.source,
+                case_id: &w.case_id,
+                rule_id: &w.rule_id,
+                why: &w.why,
+            })
+            .collect(),
+        outputs: FILES,
+    }
+}

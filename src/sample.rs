@@ -1,0 +1,2389 @@
+//! `shouwen sample`: a realistic synthetic month of reception logs with planted
+//! violations and the list of violations an audit must find.
+//!
+//! The dataset describes four service centers of one property-management company in
+//! 2026-10: a roster organised as the seed regulation describes it (物业公司首问责任制实施细则:
+//! 操作人员 → 直接上司; 班组长 / 管理人员 → 责任部门主管 or 客户关系主管; 客户关系主管 →
+//! 责任部门主管), reception cases with transcripts, handoffs that follow that path,
+//! passed spot checks and a few waivers.
+//!
+//! Everything is derived from one SplitMix64 stream seeded by `--seed`: no clock, no
+//! hash-map order, so the same `(cases, seed)` always gives byte-identical files.
+//!
+//! Planted violations are listed per case as `Plant` values: the response plants
+//! shape the case's timeline (`response_plan`), the record plants damage fields
+//! afterwards (`plant_record_case`, `plant_record_phone`), and `Plant::rule_id` names
+//! the rule each one violates, if any. To plant a new rule kind, add a variant, a
+//! selector in `assign_plants`, its apply function and its check in `evaluate`.
+//! Before writing, [`generate`] re-evaluates the implemented rules on the data it
+//! built and refuses to write an `expected_violations.csv` that disagrees with what
+//! was planted.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::{self, Write};
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// Options of `shouwen sample`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SampleOptions {
+    /// Number of reception cases to generate.
+    pub cases: usize,
+    /// Seed of the pseudo-random generator; same seed, same bytes.
+    pub seed: u64,
+}
+
+/// What [`generate`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SampleSummary {
+    /// Rows in `cases.csv`.
+    pub cases: usize,
+    /// Rows in `roster.csv`.
+    pub employees: usize,
+    /// Number of service centers.
+    pub centers: usize,
+    /// Rows in `handoffs.csv`.
+    pub handoffs: usize,
+    /// Rows in `expected_violations.csv` (waived ones included).
+    pub planted: usize,
+    /// The audit's as-of time (`YYYY-MM-DD HH:MM:SS`), empty when there are no cases.
+    pub as_of: String,
+}
+
+/// Generates the sample dataset into `out_dir` (created if needed): `cases.csv`,
+/// `handoffs.csv`, `roster.csv`, `inspections.csv`, `waivers.csv`,
+/// `expected_violations.csv` and `README.md`.
+pub fn generate(opts: &SampleOptions, out_dir: &Path) -> io::Result<SampleSummary> {
+    let data = build(opts);
+    let expected = evaluate(&data);
+    let intended = intended(&data);
+    if expected != intended {
+        return Err(io::Error::other(format!(
+            "sample generator bug: {} planted violations but the rules find {}",
+            intended.len(),
+            expected.len()
+        )));
+    }
+    fs::create_dir_all(out_dir)?;
+    write_roster(&data, &out_dir.join("roster.csv"))?;
+    write_cases(&data, &out_dir.join("cases.csv"))?;
+    write_handoffs(&data, &out_dir.join("handoffs.csv"))?;
+    write_inspections(&data, &out_dir.join("inspections.csv"))?;
+    write_waivers(&data, &out_dir.join("waivers.csv"))?;
+    write_expected(&expected, &out_dir.join("expected_violations.csv"))?;
+    let summary = SampleSummary {
+        cases: data.cases.len(),
+        employees: data.roster.people.len(),
+        centers: data.roster.centers.len(),
+        handoffs: data.handoffs.len(),
+        planted: expected.len(),
+        as_of: data.as_of.map(fmt_ts).unwrap_or_default(),
+    };
+    write_readme(&data, &expected, &summary, &out_dir.join("README.md"))?;
+    Ok(summary)
+}
+
+// ---------------------------------------------------------------------------
+// Time: seconds since 2026-10-01 00:00:00 local time.
+
+const MINUTE: i64 = 60;
+const HOUR: i64 = 3_600;
+const DAY: i64 = 86_400;
+const MONTH_DAYS: i64 = 31;
+/// 2026-10-31 23:59:59: no event may happen later.
+const MONTH_END: i64 = MONTH_DAYS * DAY - 1;
+/// The RESP-24H limit: 24:00:00 is on time, 24:00:01 is late.
+const RESP_LIMIT: i64 = 24 * HOUR;
+/// Normal first responses come within 20 hours.
+const NORMAL_MAX_DELAY: i64 = 20 * HOUR;
+/// Late first responses are planted up to 120 hours after receipt.
+const LATE_MAX_DELAY: i64 = 120 * HOUR;
+
+/// `YYYY-MM-DD HH:MM:SS`; `t` is after 2026-10-01 00:00:00 and the month is
+/// October, which has 31 days, and November for the few promises beyond it.
+fn fmt_ts(t: i64) -> String {
+    let (month, day) = month_day(t);
+    let s = t.rem_euclid(DAY);
+    format!(
+        "2026-{:02}-{:02} {:02}:{:02}:{:02}",
+        month,
+        day,
+        s / HOUR,
+        s % HOUR / MINUTE,
+        s % MINUTE
+    )
+}
+
+fn month_day(t: i64) -> (i64, i64) {
+    let d = t.div_euclid(DAY);
+    if d < MONTH_DAYS {
+        (10, d + 1)
+    } else {
+        (11, d - MONTH_DAYS + 1)
+    }
+}
+
+/// How staff say a time: `10月5日18点` / `10月5日18点半`.
+fn fmt_spoken(t: i64) -> String {
+    let (month, day) = month_day(t);
+    let s = t.rem_euclid(DAY);
+    let half = if s % HOUR >= 30 * MINUTE { "半" } else { "" };
+    format!("{}月{}日{}点{}", month, day, s / HOUR, half)
+}
+
+fn ceil_to(t: i64, step: i64) -> i64 {
+    (t + step - 1).div_euclid(step) * step
+}
+
+// ---------------------------------------------------------------------------
+// Pseudo-random numbers: SplitMix64, integers only.
+
+struct Rng {
+    state: u64,
+}
+
+impl Rng {
+    fn new(seed: u64) -> Self {
+        Rng {
+            state: seed ^ 0x5348_4F55_5745_4E31,
+        }
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (0 when `n` is 0).
+    fn below(&mut self, n: u64) -> u64 {
+        ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
+    }
+
+    fn index(&mut self, len: usize) -> usize {
+        self.below(len as u64) as usize
+    }
+
+    /// Uniform in `lo..=hi`.
+    fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        debug_assert!(lo <= hi);
+        lo + self.below((hi - lo + 1) as u64) as i64
+    }
+
+    fn percent(&mut self, p: u64) -> bool {
+        self.below(100) < p
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.index(items.len())]
+    }
+
+    fn weighted(&mut self, weights: &[u32]) -> usize {
+        let total: u64 = weights.iter().map(|&w| u64::from(w)).sum();
+        let mut x = self.below(total);
+        for (i, &w) in weights.iter().enumerate() {
+            if x < u64::from(w) {
+                return i;
+            }
+            x -= u64::from(w);
+        }
+        weights.len() - 1
+    }
+
+    fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = self.index(i + 1);
+            items.swap(i, j);
+        }
+    }
+
+    fn pick_char(&mut self, chars: &str) -> char {
+        let n = chars.chars().count();
+        chars.chars().nth(self.index(n)).unwrap_or('明')
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Organisation.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Dept {
+    Admin,
+    Service,
+    Engineering,
+    Security,
+    Environment,
+}
+
+impl Dept {
+    fn name(self) -> &'static str {
+        match self {
+            Dept::Admin => "管理处",
+            Dept::Service => "客服部",
+            Dept::Engineering => "工程部",
+            Dept::Security => "秩序部",
+            Dept::Environment => "环境部",
+        }
+    }
+
+    /// Index into [`CenterStaff::sup`].
+    fn slot(self) -> usize {
+        match self {
+            Dept::Admin | Dept::Service => 0,
+            Dept::Engineering => 1,
+            Dept::Security => 2,
+            Dept::Environment => 3,
+        }
+    }
+}
+
+const SUPERVISED_DEPTS: [Dept; 4] = [
+    Dept::Service,
+    Dept::Engineering,
+    Dept::Security,
+    Dept::Environment,
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+    Guard,
+    Cleaner,
+    Repairer,
+    GuardLead,
+    CleanLead,
+    Staff,
+    CrSupervisor,
+    DeptSupervisor,
+    Manager,
+}
+
+impl Role {
+    fn title(self) -> &'static str {
+        match self {
+            Role::Guard => "保安员",
+            Role::Cleaner => "保洁员",
+            Role::Repairer => "维修员",
+            Role::GuardLead => "保安队长",
+            Role::CleanLead => "保洁组长",
+            Role::Staff => "管理人员",
+            Role::CrSupervisor => "客户关系主管",
+            Role::DeptSupervisor => "部门主管",
+            Role::Manager => "管理部经理",
+        }
+    }
+
+    /// Monthly performance-pay base in yuan, inclusive range, steps of 50.
+    fn pay_range(self) -> (u32, u32) {
+        match self {
+            Role::Guard | Role::Cleaner | Role::Repairer => (1500, 2000),
+            Role::GuardLead | Role::CleanLead => (2200, 2800),
+            Role::Staff => (2400, 3400),
+            Role::DeptSupervisor => (3600, 4600),
+            Role::CrSupervisor => (4000, 4800),
+            Role::Manager => (5200, 6800),
+        }
+    }
+
+    fn is_operator(self) -> bool {
+        matches!(self, Role::Guard | Role::Cleaner | Role::Repairer)
+    }
+}
+
+struct Employee {
+    id: String,
+    name: String,
+    role: Role,
+    dept: Dept,
+    center: usize,
+    supervisor: Option<usize>,
+    base_pay: u32,
+}
+
+/// Who holds which post in one service center (indices into `Roster::people`).
+struct CenterStaff {
+    manager: usize,
+    cr: usize,
+    /// 部门主管 of 客服部, 工程部, 秩序部, 环境部 (see [`Dept::slot`]).
+    sup: [usize; 4],
+    staff: Vec<usize>,
+    guards: Vec<usize>,
+    cleaners: Vec<usize>,
+    repairers: Vec<usize>,
+    leads: Vec<usize>,
+}
+
+struct Roster {
+    people: Vec<Employee>,
+    centers: Vec<CenterStaff>,
+}
+
+struct Center {
+    name: &'static str,
+    buildings: i64,
+    units: i64,
+    floors: i64,
+    weight: u32,
+}
+
+const CENTERS: [Center; 4] = [
+    Center {
+        name: "锦绣花园服务中心",
+        buildings: 14,
+        units: 3,
+        floors: 18,
+        weight: 30,
+    },
+    Center {
+        name: "滨江壹号服务中心",
+        buildings: 8,
+        units: 2,
+        floors: 32,
+        weight: 26,
+    },
+    Center {
+        name: "翠湖山庄服务中心",
+        buildings: 22,
+        units: 2,
+        floors: 6,
+        weight: 20,
+    },
+    Center {
+        name: "云栖雅苑服务中心",
+        buildings: 11,
+        units: 2,
+        floors: 26,
+        weight: 24,
+    },
+];
+
+const COMMON_SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗";
+const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤";
+const GIVEN_CHARS: &str = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚华建国志海燕红梅玉兰晓东文博浩然涵欣怡雨轩思远俊婷丹春德凤淑珍立新学永晨阳宇航佳梦琪诗鸣天佑慧颖鑫鹏辉琳雪倩斌宁凯峰亮成飞晶瑶桂秀英荣庆云龙家瑞子安嘉祥福";
+
+fn person_name(rng: &mut Rng) -> String {
+    let mut name = String::new();
+    name.push(if rng.percent(60) {
+        rng.pick_char(COMMON_SURNAMES)
+    } else {
+        rng.pick_char(SURNAMES)
+    });
+    name.push(rng.pick_char(GIVEN_CHARS));
+    if rng.percent(65) {
+        name.push(rng.pick_char(GIVEN_CHARS));
+    }
+    name
+}
+
+fn customer_name(rng: &mut Rng, phone_call: bool) -> String {
+    if rng.percent(if phone_call { 15 } else { 6 }) {
+        let mut name = String::new();
+        name.push(rng.pick_char(COMMON_SURNAMES));
+        name.push_str(if rng.percent(50) { "先生" } else { "女士" });
+        name
+    } else {
+        person_name(rng)
+    }
+}
+
+fn mobile_phone(rng: &mut Rng) -> String {
+    const SECOND: [char; 7] = ['3', '4', '5', '6', '7', '8', '9'];
+    let second = SECOND[rng.weighted(&[30, 2, 25, 2, 12, 22, 7])];
+    let mut phone = String::with_capacity(11);
+    phone.push('1');
+    phone.push(second);
+    for _ in 0..9 {
+        phone.push(char::from(b'0' + rng.below(10) as u8));
+    }
+    phone
+}
+
+struct RosterBuilder {
+    used_names: BTreeSet<String>,
+    people: Vec<Employee>,
+}
+
+impl RosterBuilder {
+    fn add(
+        &mut self,
+        rng: &mut Rng,
+        role: Role,
+        dept: Dept,
+        center: usize,
+        supervisor: Option<usize>,
+    ) -> usize {
+        let name = loop {
+            let candidate = person_name(rng);
+            if self.used_names.insert(candidate.clone()) {
+                break candidate;
+            }
+        };
+        let (lo, hi) = role.pay_range();
+        let steps = (hi - lo) / 50;
+        let base_pay = lo + 50 * rng.below(u64::from(steps) + 1) as u32;
+        let index = self.people.len();
+        self.people.push(Employee {
+            id: format!("E{:04}", index + 1),
+            name,
+            role,
+            dept,
+            center,
+            supervisor,
+            base_pay,
+        });
+        index
+    }
+}
+
+fn build_roster(rng: &mut Rng) -> Roster {
+    let mut b = RosterBuilder {
+        used_names: BTreeSet::new(),
+        people: Vec::new(),
+    };
+    let mut centers = Vec::new();
+    for c in 0..CENTERS.len() {
+        let manager = b.add(rng, Role::Manager, Dept::Admin, c, None);
+        let cr = b.add(rng, Role::CrSupervisor, Dept::Service, c, Some(manager));
+        let mut sup = [0; 4];
+        for (slot, dept) in SUPERVISED_DEPTS.iter().enumerate() {
+            sup[slot] = b.add(rng, Role::DeptSupervisor, *dept, c, Some(manager));
+        }
+        let guard_lead = b.add(
+            rng,
+            Role::GuardLead,
+            Dept::Security,
+            c,
+            Some(sup[Dept::Security.slot()]),
+        );
+        let clean_lead = b.add(
+            rng,
+            Role::CleanLead,
+            Dept::Environment,
+            c,
+            Some(sup[Dept::Environment.slot()]),
+        );
+        let staff = (0..4)
+            .map(|_| {
+                b.add(
+                    rng,
+                    Role::Staff,
+                    Dept::Service,
+                    c,
+                    Some(sup[Dept::Service.slot()]),
+                )
+            })
+            .collect();
+        let n_guards = rng.range(2, 4);
+        let guards = (0..n_guards)
+            .map(|_| b.add(rng, Role::Guard, Dept::Security, c, Some(guard_lead)))
+            .collect();
+        let n_cleaners = rng.range(2, 3);
+        let cleaners = (0..n_cleaners)
+            .map(|_| b.add(rng, Role::Cleaner, Dept::Environment, c, Some(clean_lead)))
+            .collect();
+        let n_repairers = rng.range(2, 3);
+        let repairers = (0..n_repairers)
+            .map(|_| {
+                b.add(
+                    rng,
+                    Role::Repairer,
+                    Dept::Engineering,
+                    c,
+                    Some(sup[Dept::Engineering.slot()]),
+                )
+            })
+            .collect();
+        centers.push(CenterStaff {
+            manager,
+            cr,
+            sup,
+            staff,
+            guards,
+            cleaners,
+            repairers,
+            leads: vec![guard_lead, clean_lead],
+        });
+    }
+    Roster {
+        people: b.people,
+        centers,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// What residents ask for.
+
+/// One kind of resident request. `text` has `{0}`, `{1}`… filled from `slots`;
+/// `dept` is the responsible (for multi-department matters: the lead) department.
+struct Matter {
+    category: &'static str,
+    dept: Dept,
+    multi: bool,
+    on_spot: bool,
+    weight: u32,
+    text: &'static str,
+    slots: Vec<Vec<&'static str>>,
+    answer: &'static str,
+    resolution: &'static str,
+}
+
+/// The request catalogue, one matter per line:
+/// `category|department|flags|weight|text|slots|staff answer|resolution`.
+/// `flags`: `multi` (several departments; `department` leads), `spot` (answered on
+/// the spot), `-`; `slots`: `;`-separated lists of `,`-separated fillers for
+/// `{0}`, `{1}`…, or `-`. Staff answers must stay free of banned phrases.
+const MATTER_TABLE: &str = "\
+报修|工程部|-|6|{0}{1}漏水，{2}，麻烦尽快派人来看看|卫生间,厨房,阳台,主卧卫生间;顶部,墙角,水管接口,地漏附近;已经滴了一晚上,地板都泡了,越来越严重,楼下邻居也来问了|好的，我马上安排维修师傅上门查找漏水点，请您先关闭进户水阀，师傅出发前会先给您打电话。|维修员上门更换老化的水管接口，漏水已止住，地面已清理
+报修|工程部|-|5|{0}栋{1}号电梯{2}，{3}|1,2,3,5,6,8;1,2;运行时有异响,经常停在半层,楼层按钮失灵,门关不上;老人小孩坐着很害怕,已经好几天了,请尽快检修|收到，我立即通知工程部和电梯维保单位到场检修，检修期间请先使用另一部电梯，给您带来不便非常抱歉。|电梯维保单位到场检修，更换门机皮带并调试，已恢复正常运行
+报修|工程部|-|4|{0}的楼道灯{1}，晚上回家{2}|1楼,5楼,12楼,地下车库,单元门口;不亮了,一直在闪,坏了一个星期;黑乎乎的,老人上下楼不安全|好的，我这就通知维修师傅今天更换灯具，修好后给您回个电话。|已更换LED灯具，照明恢复
+报修|工程部|-|4|家里{0}堵了，{1}|厨房下水道,卫生间马桶,洗手池,阳台地漏;水排不下去,往上返水,有很大的异味|好的，我安排维修师傅带疏通工具上门，公共管道部分免费疏通，户内部分师傅会先跟您确认费用。|维修员上门疏通，排水恢复正常
+报修|工程部|-|3|家里突然停电了，{0}|别的住户好像都有电,空开跳了合不上,冰箱里的东西怕坏|好的，我马上请电工上门检查线路，请您先不要反复合闸，注意用电安全。|电工检查为户内插座短路，已更换插座并恢复供电
+报修|工程部|-|2|{0}水压太低，{1}|家里,高层,早晚高峰时;热水器都打不着火,洗澡都很困难|收到，我请工程部检查二次供水加压泵，今天之内给您答复检查结果。|工程部调整加压泵压力，水压恢复正常
+报修|工程部|-|3|单元门禁对讲{0}|没有声音,按了没反应,刷卡开不了门,屏幕不亮|好的，我安排弱电维修员今天上门检修门禁对讲系统，维修期间有需要可以联系岗亭帮您开门。|更换门禁读卡模块，门禁对讲恢复正常
+报修|工程部|-|1|{0}的下水井盖{1}，{2}|小区东门,3栋楼前,儿童游乐场旁边;松动了,有裂缝,踩上去会晃;怕有人摔倒,晚上很危险|谢谢您提醒，我马上通知工程部到场设置警示标识并更换井盖。|已设置警示并更换井盖
+报修|秩序部|-|2|{0}道闸{1}，{2}|地库入口,东门,北门;抬杆很慢,识别不了车牌,一直不落杆;进出排了很长的队,车辆进不来|好的，我马上通知秩序部安排人员到岗疏导，并联系道闸厂家检修。|秩序部到岗疏导，厂家调整识别摄像头后恢复正常
+报修|工程部|multi|2|楼上{0}漏水渗到我家{1}，楼上一直没人在家，{2}|卫生间,厨房,阳台;吊顶,墙面,衣柜;吊顶都发霉了,联系不上楼上业主|非常理解您的心情，我们先安排维修师傅到您家查看，同时联系楼上业主，尽快把漏水点找出来。|联系楼上业主开门，修补防水层破损处，受损吊顶由双方协商赔偿
+投诉|秩序部|-|4|楼上{0}{1}，{2}|每天晚上,凌晨一两点,周末一大早;拖拽家具的声音很大,小孩跑跳很吵,有人唱歌声音很大;已经影响休息了,已经好几次了,希望物业出面协调|非常抱歉给您带来困扰，我们会安排秩序部同事上门提醒，并做好沟通记录。|秩序部上门沟通，楼上业主表示会注意，已在地面加铺地垫
+投诉|秩序部|-|4|我的车位被{0}占了，{1}|外来车辆,别的业主的车,电动车;打电话也找不到车主,已经是第二次了,耽误我上班了|非常抱歉，我马上通知秩序部联系车主挪车，并加强对外来车辆的登记管理。|秩序部联系车主挪车，已加强外来车辆登记
+投诉|环境部|-|3|{0}的垃圾{1}没有清运，{2}|单元门口,地下车库,小区东门,3栋旁边;两天,一整天;味道很大,招了很多苍蝇,影响出行|非常抱歉，我马上通知环境部安排清运，并对垃圾桶周边进行清洗消毒。|环境部完成清运并清洗消毒，已调整清运频次
+投诉|环境部|-|3|楼道保洁不到位，{0}|楼梯扶手上很多灰,电梯厢里有污渍,楼道里有烟头,消防通道堆了杂物|感谢您的反馈，我会通知环境部当天重新清洁，并加强巡查。|环境部重新清洁，已纳入每日巡查
+投诉|工程部|-|3|前天报修的{0}到现在还没人来修，{1}|漏水,门禁,楼道灯,下水道;打了两次电话了,希望给个准信|非常抱歉让您久等，我现在就跟工程部确认维修时间，今天之内给您明确答复。|工程部当天上门完成维修，已向业主致歉
+投诉|秩序部|-|2|小区里有人{0}，{1}|遛狗不牵绳,让狗随地大小便;把孩子吓哭了,草坪上到处都是,希望加强管理|非常抱歉，我们会安排秩序部加强巡查劝导，并在小区内张贴文明养犬提示。|秩序部加强巡查劝导，已张贴文明养犬提示
+投诉|客服部|-|2|对{0}的物业费账单有疑问，{1}|本季度,上个月;公摊水电费比以前高很多,好像多收了车位管理费|好的，我先把您的账单调出来，和财务核对后逐项给您解释，如有多收会及时退还。|核对账单，公摊费用按实际分摊，已向业主逐项解释
+投诉|秩序部|multi|2|{0}装修{1}，{2}|楼上,对门,楼下;中午午休时间还在施工,周末一大早就开始打电钻,晚上八点以后还在施工;违反了装修管理规定,请物业制止|非常抱歉影响您休息，我们马上安排人员到现场制止违规施工，并约谈装修负责人。|秩序部现场制止，客服部约谈装修负责人并重申装修时间规定
+投诉|秩序部|-|2|快递放在{0}被人拿走了，{1}|单元门口,快递柜旁边,门卫室门口;希望帮忙调一下监控,门卫说会帮忙看着的|非常抱歉，我马上安排秩序部调取监控查看，有结果第一时间通知您。|调取监控找到取件人，快递已追回
+咨询|客服部|spot|5|想了解一下物业费{0}|怎么在线缴纳,有没有年缴优惠,的收费标准|物业费可以通过微信公众号在线缴纳，也可以到服务中心前台缴纳，收费标准在公示栏有公示，我现在也可以帮您查询您家的账单。|已解答物业费缴纳方式及收费标准
+咨询|工程部|spot|3|请问{0}停水是什么时间|这周,明天,这次水箱清洗|这次二次供水水箱清洗安排在周四上午九点到十二点，届时会暂停供水，请您提前储水。|已告知停水时间
+咨询|客服部|spot|3|家里要装修，需要办什么手续|-|装修需要先到服务中心办理装修登记，带上房产证明和装修公司资质，签订装修管理协议后就可以施工了。|已告知装修登记流程及所需材料
+咨询|秩序部|spot|3|请问快递柜{0}|在哪里,怎么取件,超时会收费吗|快递柜在小区东门和北门各有一组，凭取件码取件，超过二十四小时会收取少量保管费。|已解答快递柜位置及取件方式
+咨询|秩序部|spot|2|租户想办停车月卡，需要带什么材料|-|租户办理月卡需要带行驶证和租赁合同复印件，到服务中心登记后当天就可以生效。|已告知停车月卡办理材料
+咨询|客服部|spot|2|小区{0}几点开放|游泳池,会所,健身房|开放时间是早上九点到晚上九点，每周一上午例行保养暂停开放。|已告知开放时间
+咨询|环境部|spot|2|垃圾分类是几点投放|-|每天早上七点到九点、晚上六点到八点定时投放，其他时间可以投到小区东门的误时投放点。|已告知垃圾分类投放时间
+咨询|工程部|spot|2|家里想安装{0}，物业有什么要求|空调外机,太阳能热水器,防盗窗|需要按小区统一位置安装，安装前到服务中心登记，工程部会告知统一的安装位置和规格。|已告知安装规定
+求助|秩序部|-|3|钥匙锁在家里了，{0}|能不能帮忙联系开锁,孩子还在家里,手机也在家里|您别着急，我马上通知秩序部同事过来协助，并帮您联系有资质的开锁公司。|秩序部协助核实身份，联系开锁公司开门
+求助|秩序部|-|2|家里有{0}要搬下楼，{1}|旧沙发,大件家具,旧冰箱;能不能找人帮个忙,能不能临时用一下货梯|好的，我帮您预约货梯，并安排秩序部同事过去协助搬运。|已预约货梯并协助搬运
+求助|秩序部|-|3|车在{0}被刮了，想查一下监控|地下车库,东门停车场,地面停车位|好的，请您提供大概的时间段，我马上安排秩序部同事帮您调取监控。|调取监控找到肇事车辆，已协助双方联系
+求助|秩序部|-|1|家里老人{0}，需要帮忙|在楼下摔倒了,身体不舒服|好的，我马上让最近的秩序部同事赶过去，需要的话我们帮您拨打急救电话。|秩序部同事到场协助，已联系家属陪同就医
+求助|秩序部|-|1|家里的{0}走丢了，能不能帮忙找一下|猫,狗,小狗|好的，我会通知各岗亭和巡逻岗帮忙留意，也可以帮您调取监控看看。|巡逻岗在地库找到宠物，已交还业主
+求助|环境部|-|1|{0}有个马蜂窝，{1}|阳台外面,楼道窗户外,小区花园的树上;怕蜇到小孩,进出很害怕|好的，我马上通知环境部联系专业人员来摘除，处理前请尽量关好窗户。|环境部联系专业人员摘除马蜂窝
+业务办理|客服部|spot|4|门禁卡{0}，想补办一张|丢了,消磁了,坏了|补办门禁卡需要登记一下身份证信息，工本费二十元，现场十分钟就可以办好。|已现场补办门禁卡
+业务办理|客服部|-|3|要办理装修登记，{0}|装修公司下周进场,想问一下押金怎么交|好的，请您把装修方案和装修公司资质留下，我们审核后一个工作日内通知您办理结果。|装修登记审核通过，已发放施工许可证
+业务办理|客服部|spot|3|要开{0}的物业费发票|今年,上半年,去年|好的，请您提供开票抬头和税号，我现在就帮您开具电子发票。|已开具电子发票
+业务办理|客服部|spot|3|要搬{0}出小区，办一下放行条|家具,家电,装修材料|好的，我核对一下业主信息，现在就给您开放行条，出门时交给门岗就可以。|已开具放行条
+业务办理|秩序部|spot|2|停车月卡到期了，要{0}|续费,换一个车牌|好的，月卡可以现场办理，也可以在公众号上办理，我现在帮您登记。|已办理停车月卡
+业务办理|客服部|-|2|房子过户了，需要变更业主信息|-|好的，请您提供新的不动产权证和身份证复印件，我们核对后两个工作日内完成变更。|业主信息变更完成
+建议|工程部|multi|1|建议小区增加{0}|电动车充电桩,汽车充电桩|感谢您的建议，我们会组织工程部和秩序部评估场地和用电负荷，评估结果会及时告知您。|已评估，计划在地面停车场增设充电桩
+建议|环境部|-|2|建议{0}|增加绿化修剪的频次,在小区里多放几个分类垃圾桶,把中心花园的枯树补种一下|谢谢您的建议，我会转达环境部，纳入下月的工作计划。|环境部已采纳并纳入月度计划
+建议|客服部|-|2|建议{0}|延长会所开放时间,在单元门口放置雨伞架,在公众号上公示维修进度|谢谢您的宝贵建议，我们会认真研究，有结果后第一时间告知您。|建议已采纳，下月起实施
+举报|秩序部|multi|2|{0}有住户{1}|顶楼,一楼花园,3栋楼顶;私搭乱建,占用公共绿地种菜,封闭了公共走廊|感谢您的举报，我们会安排人员到现场核实，并按规定督促整改，处理结果会告知您。|现场核实后下发整改通知，住户已自行拆除
+举报|秩序部|-|2|有人从楼上{0}，{1}|往下扔垃圾,往下扔烟头;差点砸到人,太危险了|非常感谢您反映，我们会立即调取高空监控排查，并在楼内张贴禁止高空抛物的提示。|调取监控锁定楼层，已上门教育并张贴提示
+举报|客服部|multi|1|{0}疑似群租，{1}|隔壁,楼下,8楼;人员进出很复杂,晚上很吵|感谢您的举报，我们会联合秩序部核实情况，并按管理规约处理，对您的信息严格保密。|核实后联系房东整改，并报社区备案
+举报|秩序部|-|2|有人在{0}给电动车充电，{1}|楼道里,电梯厅,单元门口;有火灾隐患,已经好几天了|感谢您反映，这存在安全隐患，我马上安排秩序部到场劝离，并加强巡查。|秩序部到场劝离，已张贴禁止楼道充电提示
+投诉|环境部|-|2|{0}的树枝{1}，{2}|窗户外面,楼前,阳台旁边;长得太密了,挡住了采光;屋里白天都要开灯,蚊虫很多|感谢您反映，我会安排环境部绿化组上门查看，按规定修剪，修剪前会提前通知您。|环境部绿化组完成修剪，已通知业主
+求助|秩序部|-|1|今天有快递{0}，家里没人，{1}|要送到,是生鲜;能不能帮忙代收一下,能不能先放在门岗|好的，可以先放在门岗代为保管，您回来凭手机号登记领取就可以。|门岗代收快递，业主已领取";
+
+/// The parsed [`MATTER_TABLE`].
+fn matters() -> &'static [Matter] {
+    static PARSED: OnceLock<Vec<Matter>> = OnceLock::new();
+    PARSED.get_or_init(|| MATTER_TABLE.lines().map(parse_matter).collect())
+}
+
+fn parse_matter(line: &'static str) -> Matter {
+    let f: Vec<&'static str> = line.split('|').collect();
+    assert_eq!(f.len(), 8, "malformed matter: {line}");
+    let dept = match f[1] {
+        "客服部" => Dept::Service,
+        "工程部" => Dept::Engineering,
+        "秩序部" => Dept::Security,
+        "环境部" => Dept::Environment,
+        other => panic!("unknown department {other} in matter: {line}"),
+    };
+    let slots = if f[5] == "-" {
+        Vec::new()
+    } else {
+        f[5].split(';').map(|s| s.split(',').collect()).collect()
+    };
+    Matter {
+        category: f[0],
+        dept,
+        multi: f[2].split('+').any(|x| x == "multi"),
+        on_spot: f[2].split('+').any(|x| x == "spot"),
+        weight: f[3].parse().expect("matter weight"),
+        text: f[4],
+        slots,
+        answer: f[6],
+        resolution: f[7],
+    }
+}
+
+const CATEGORIES: [&str; 7] = ["报修", "咨询", "投诉", "求助", "业务办理", "建议", "举报"];
+const CATEGORY_WEIGHTS: [u32; 7] = [28, 22, 14, 12, 14, 6, 4];
+
+const CHANNELS: [&str; 5] = ["电话", "来访", "微信", "网络", "来函"];
+const CHANNEL_WEIGHTS: [u32; 5] = [40, 34, 13, 8, 5];
+const PHONE: &str = "电话";
+const VISIT: &str = "来访";
+const LETTER: &str = "来函";
+
+/// Relative number of cases received per hour of the day.
+const HOUR_WEIGHTS: [u32; 24] = [
+    2, 1, 1, 1, 1, 2, 4, 8, 14, 18, 18, 16, 12, 14, 16, 16, 15, 13, 11, 10, 8, 6, 4, 3,
+];
+
+fn fill(text: &str, slots: &[Vec<&str>], rng: &mut Rng) -> String {
+    let mut out = text.to_string();
+    for (i, options) in slots.iter().enumerate() {
+        let choice = rng.pick(options);
+        out = out.replace(&format!("{{{i}}}"), choice);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Cases.
+
+/// A planted situation; each maps to at most one rule id. Add variants here for new
+/// rule kinds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Plant {
+    /// First response this many seconds after receipt, more than 24 hours
+    /// (24:00:01 … 120:00:00): violates RESP-24H.
+    RespLate(i64),
+    /// First response exactly 24:00:00 after receipt: on time, no violation.
+    RespOnTimeBoundary,
+    /// No first response and more than 24 hours old at AS_OF: violates RESP-24H.
+    RespMissing,
+    /// No first response, received less than 24 hours before AS_OF: pending only.
+    RespPending,
+    /// A visit / letter / online case with channel, content or customer name blank.
+    RecordCase,
+    /// A phone case with customer name, phone or content blank.
+    RecordPhone,
+}
+
+impl Plant {
+    fn rule_id(self) -> Option<&'static str> {
+        match self {
+            Plant::RespLate(_) | Plant::RespMissing => Some(RULE_RESP),
+            Plant::RespOnTimeBoundary | Plant::RespPending => None,
+            Plant::RecordCase => Some(RULE_RECORD_CASE),
+            Plant::RecordPhone => Some(RULE_RECORD_PHONE),
+        }
+    }
+
+    fn shapes_response(self) -> bool {
+        matches!(
+            self,
+            Plant::RespLate(_)
+                | Plant::RespOnTimeBoundary
+                | Plant::RespMissing
+                | Plant::RespPending
+        )
+    }
+}
+
+const RULE_RESP: &str = "RESP-24H";
+const RULE_RECORD_CASE: &str = "RECORD-CASE";
+const RULE_RECORD_PHONE: &str = "RECORD-PHONE";
+const RULES: [&str; 3] = [RULE_RESP, RULE_RECORD_CASE, RULE_RECORD_PHONE];
+
+struct Case {
+    id: String,
+    center: usize,
+    received: i64,
+    channel: String,
+    category: &'static str,
+    matter: usize,
+    customer_name: String,
+    customer_phone: String,
+    unit: String,
+    content: String,
+    responder: usize,
+    first_response: Option<i64>,
+    reply: String,
+    promised: Option<i64>,
+    resolved: Option<i64>,
+    resolution: String,
+    contacts: u32,
+    followup: Option<i64>,
+    followup_by: Option<usize>,
+    satisfaction: &'static str,
+    slip: String,
+    plants: Vec<Plant>,
+}
+
+struct Handoff {
+    case: usize,
+    seq: usize,
+    at: i64,
+    from: usize,
+    to: usize,
+    method: &'static str,
+    note: String,
+}
+
+struct Inspection {
+    at: i64,
+    employee: usize,
+    method: &'static str,
+    note: &'static str,
+}
+
+struct Waiver {
+    case: usize,
+    reason: &'static str,
+}
+
+struct Dataset {
+    seed: u64,
+    roster: Roster,
+    cases: Vec<Case>,
+    handoffs: Vec<Handoff>,
+    inspections: Vec<Inspection>,
+    waivers: Vec<Waiver>,
+    as_of: Option<i64>,
+}
+
+fn build(opts: &SampleOptions) -> Dataset {
+    let mut rng = Rng::new(opts.seed);
+    let roster = build_roster(&mut rng);
+    let mut cases = base_cases(opts.cases, &roster, &mut rng);
+    assign_plants(&mut cases, &mut rng);
+    let mut handoffs = Vec::new();
+    let mut slips = 0;
+    for (index, case) in cases.iter_mut().enumerate() {
+        develop_case(index, case, &roster, &mut rng, &mut handoffs, &mut slips);
+    }
+    for case in &mut cases {
+        apply_record_plants(case, &mut rng);
+    }
+    let as_of = compute_as_of(&cases, &handoffs);
+    let waivers = make_waivers(&cases, &mut rng);
+    let inspections = make_inspections(&roster, &mut rng);
+    Dataset {
+        seed: opts.seed,
+        roster,
+        cases,
+        handoffs,
+        inspections,
+        waivers,
+        as_of,
+    }
+}
+
+fn received_time(rng: &mut Rng) -> i64 {
+    let day = rng.range(0, MONTH_DAYS - 1);
+    // The last day's intake stops at 22:00 so that late events still fit the month.
+    let hours = if day == MONTH_DAYS - 1 { 22 } else { 24 };
+    let hour = rng.weighted(&HOUR_WEIGHTS[..hours]) as i64;
+    day * DAY + hour * HOUR + rng.range(0, HOUR - 1)
+}
+
+fn pick_responder(channel: &str, received: i64, staff: &CenterStaff, rng: &mut Rng) -> usize {
+    let hour = received.rem_euclid(DAY) / HOUR;
+    let night = !(7..22).contains(&hour);
+    // staff, cr, dept supervisor, manager, guard, cleaner, repairer, team lead
+    let weights: [u32; 8] = match channel {
+        // At night the duty desk and the guards on patrol receive visitors.
+        VISIT if night => [40, 0, 0, 0, 60, 0, 0, 0],
+        VISIT => [58, 10, 5, 3, 10, 4, 5, 5],
+        _ if night => [100, 0, 0, 0, 0, 0, 0, 0],
+        PHONE => [78, 14, 6, 2, 0, 0, 0, 0],
+        LETTER => [50, 40, 0, 10, 0, 0, 0, 0],
+        _ => [80, 18, 2, 0, 0, 0, 0, 0],
+    };
+    match rng.weighted(&weights) {
+        0 => *rng.pick(&staff.staff),
+        1 => staff.cr,
+        2 => *rng.pick(&staff.sup),
+        3 => staff.manager,
+        4 => *rng.pick(&staff.guards),
+        5 => *rng.pick(&staff.cleaners),
+        6 => *rng.pick(&staff.repairers),
+        _ => *rng.pick(&staff.leads),
+    }
+}
+
+fn base_cases(n: usize, roster: &Roster, rng: &mut Rng) -> Vec<Case> {
+    let mut received: Vec<i64> = (0..n).map(|_| received_time(rng)).collect();
+    received.sort_unstable();
+    let center_weights: Vec<u32> = CENTERS.iter().map(|c| c.weight).collect();
+    received
+        .into_iter()
+        .enumerate()
+        .map(|(i, received)| {
+            let center = rng.weighted(&center_weights);
+            let site = &CENTERS[center];
+            let channel = CHANNELS[rng.weighted(&CHANNEL_WEIGHTS)];
+            let responder = pick_responder(channel, received, &roster.centers[center], rng);
+            let category = CATEGORIES[rng.weighted(&CATEGORY_WEIGHTS)];
+            let catalogue = matters();
+            let candidates: Vec<usize> = (0..catalogue.len())
+                .filter(|&m| catalogue[m].category == category)
+                .collect();
+            let weights: Vec<u32> = candidates.iter().map(|&m| catalogue[m].weight).collect();
+            let matter = candidates[rng.weighted(&weights)];
+            let content = fill(catalogue[matter].text, &catalogue[matter].slots, rng);
+            let phone_call = channel == PHONE;
+            let name = customer_name(rng, phone_call);
+            let phone = mobile_phone(rng);
+            let unit = format!(
+                "{}栋{}单元{}{:02}",
+                rng.range(1, site.buildings),
+                rng.range(1, site.units),
+                rng.range(1, site.floors),
+                rng.range(1, 4)
+            );
+            Case {
+                id: format!("C{:06}", i + 1),
+                center,
+                received,
+                channel: channel.to_string(),
+                category,
+                matter,
+                customer_name: name,
+                customer_phone: phone,
+                unit,
+                content,
+                responder,
+                first_response: None,
+                reply: String::new(),
+                promised: None,
+                resolved: None,
+                resolution: String::new(),
+                contacts: 1,
+                followup: None,
+                followup_by: None,
+                satisfaction: "",
+                slip: String::new(),
+                plants: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// Choosing which cases carry which plant.
+
+fn percent_of(n: usize, percent: usize) -> usize {
+    (n * percent + 50) / 100
+}
+
+/// Picks up to `count` random cases that satisfy `eligible` and marks them with the
+/// plant made by `make`.
+fn plant_some(
+    cases: &mut [Case],
+    rng: &mut Rng,
+    count: usize,
+    eligible: impl Fn(&Case) -> bool,
+    mut make: impl FnMut(&Case, &mut Rng) -> Plant,
+) {
+    let mut pool: Vec<usize> = (0..cases.len()).filter(|&i| eligible(&cases[i])).collect();
+    rng.shuffle(&mut pool);
+    for &i in pool.iter().take(count) {
+        let plant = make(&cases[i], rng);
+        cases[i].plants.push(plant);
+    }
+}
+
+fn free_response(case: &Case) -> bool {
+    !case.plants.iter().any(|p| p.shapes_response())
+}
+
+fn assign_plants(cases: &mut [Case], rng: &mut Rng) {
+    let n = cases.len();
+    let boundary = match n {
+        0..=19 => 0,
+        20..=199 => 1,
+        _ => (n / 1000).clamp(2, 6),
+    };
+    let late = percent_of(n, 5);
+    let max_received = cases.iter().map(|c| c.received).max().unwrap_or(0);
+
+    // RESP-24H boundaries: exactly 24:00:00 (on time) and 24:00:01 (late).
+    plant_some(
+        cases,
+        rng,
+        boundary,
+        |c| free_response(c) && c.received + RESP_LIMIT <= MONTH_END,
+        |_, _| Plant::RespOnTimeBoundary,
+    );
+    plant_some(
+        cases,
+        rng,
+        boundary.min(late),
+        |c| free_response(c) && c.received + RESP_LIMIT < MONTH_END,
+        |_, _| Plant::RespLate(RESP_LIMIT + 1),
+    );
+    // RESP-24H late: 24:00:02 … 120:00:00, mostly within two days.
+    plant_some(
+        cases,
+        rng,
+        late.saturating_sub(boundary),
+        |c| free_response(c) && c.received + RESP_LIMIT + 2 <= MONTH_END,
+        |c, rng| {
+            let delay = match rng.weighted(&[60, 30, 10]) {
+                0 => rng.range(RESP_LIMIT + 2, 48 * HOUR),
+                1 => rng.range(48 * HOUR, 72 * HOUR),
+                _ => rng.range(72 * HOUR, LATE_MAX_DELAY),
+            };
+            let room = MONTH_END - c.received;
+            Plant::RespLate(if delay <= room {
+                delay
+            } else {
+                rng.range(RESP_LIMIT + 2, room)
+            })
+        },
+    );
+    // RESP-24H missing: AS_OF >= the latest receipt, so these are past due.
+    plant_some(
+        cases,
+        rng,
+        percent_of(n, 1),
+        |c| free_response(c) && c.received + RESP_LIMIT < max_received,
+        |_, _| Plant::RespMissing,
+    );
+    // Pending: received on the last day; AS_OF <= MONTH_END, so less than 24h old.
+    plant_some(
+        cases,
+        rng,
+        (n / 1000).clamp(1, 8),
+        |c| free_response(c) && c.received > MONTH_END - RESP_LIMIT,
+        |_, _| Plant::RespPending,
+    );
+    // RECORD-PHONE first, then RECORD-CASE on other cases (a fifth of them phone
+    // cases whose channel went unrecorded).
+    let record = percent_of(n, 2);
+    plant_some(
+        cases,
+        rng,
+        record,
+        |c| c.channel == PHONE,
+        |_, _| Plant::RecordPhone,
+    );
+    let record_phone_cases = record / 5;
+    plant_some(
+        cases,
+        rng,
+        record - record_phone_cases,
+        |c| c.channel != PHONE,
+        |_, _| Plant::RecordCase,
+    );
+    plant_some(
+        cases,
+        rng,
+        record_phone_cases,
+        |c| c.channel == PHONE && c.plants.is_empty(),
+        |_, _| Plant::RecordCase,
+    );
+}
+
+enum ResponsePlan {
+    Normal,
+    After(i64),
+    Never,
+}
+
+fn response_plan(plants: &[Plant]) -> ResponsePlan {
+    for plant in plants {
+        match *plant {
+            Plant::RespLate(delay) => return ResponsePlan::After(delay),
+            Plant::RespOnTimeBoundary => return ResponsePlan::After(RESP_LIMIT),
+            Plant::RespMissing | Plant::RespPending => return ResponsePlan::Never,
+            Plant::RecordCase | Plant::RecordPhone => {}
+        }
+    }
+    ResponsePlan::Normal
+}
+
+/// A normal first response: 5 minutes … 20 hours, depending on the channel.
+fn normal_delay(channel: &str, rng: &mut Rng) -> i64 {
+    let bands: [(u32, i64, i64); 3] = match channel {
+        VISIT => [(80, 5, 20), (15, 20, 60), (5, 60, 240)],
+        PHONE => [(70, 5, 30), (25, 30, 240), (5, 240, 1200)],
+        LETTER => [(10, 60, 120), (30, 120, 480), (60, 480, 1200)],
+        _ => [(50, 10, 120), (40, 120, 480), (10, 480, 1200)],
+    };
+    let weights = [bands[0].0, bands[1].0, bands[2].0];
+    let (_, lo, hi) = bands[rng.weighted(&weights)];
+    let delay = rng.range(lo * MINUTE, hi * MINUTE);
+    delay.min(NORMAL_MAX_DELAY)
+}
+
+fn promise_window(category: &str, rng: &mut Rng) -> i64 {
+    let (lo, hi) = match category {
+        "报修" => (2, 24),
+        "投诉" => (4, 72),
+        "求助" => (1, 6),
+        "业务办理" => (4, 48),
+        "建议" => (24, 168),
+        "举报" => (24, 96),
+        _ => (2, 24),
+    };
+    rng.range(lo * HOUR, hi * HOUR)
+}
+
+/// One step of a handoff chain: who receives the case next.
+struct Step {
+    from: usize,
+    to: usize,
+}
+
+/// The regulation's transfer path for this case (empty when the first responder
+/// handles it): operators hand to their direct supervisor; team leads and 管理人员
+/// hand a single-department matter to that department's 部门主管 and an unclear or
+/// multi-department one to the 客户关系主管, who hands it to the lead department's
+/// 部门主管; a receiving department never passes it on.
+fn plan_route(case: &Case, roster: &Roster, rng: &mut Rng) -> Vec<Step> {
+    let matter = &matters()[case.matter];
+    let me = &roster.people[case.responder];
+    let center = &roster.centers[case.center];
+    let target = center.sup[matter.dept.slot()];
+    let first = case.responder;
+    let via_cr = || {
+        vec![
+            Step {
+                from: first,
+                to: center.cr,
+            },
+            Step {
+                from: center.cr,
+                to: target,
+            },
+        ]
+    };
+    let direct = |to: usize| vec![Step { from: first, to }];
+    match me.role {
+        Role::Guard | Role::Cleaner | Role::Repairer => match me.supervisor {
+            Some(boss) if matter.dept != me.dept || matter.multi => direct(boss),
+            _ => Vec::new(),
+        },
+        Role::GuardLead | Role::CleanLead => {
+            if matter.on_spot {
+                Vec::new()
+            } else if matter.multi {
+                via_cr()
+            } else if matter.dept != me.dept {
+                direct(target)
+            } else {
+                Vec::new()
+            }
+        }
+        Role::Staff => {
+            if matter.on_spot {
+                Vec::new()
+            } else if matter.multi {
+                via_cr()
+            } else if matter.dept == Dept::Service || !rng.percent(7) {
+                Vec::new()
+            } else if rng.percent(20) {
+                via_cr()
+            } else {
+                direct(target)
+            }
+        }
+        Role::CrSupervisor => {
+            if matter.on_spot {
+                Vec::new()
+            } else if matter.multi || (matter.dept != Dept::Service && rng.percent(20)) {
+                direct(target)
+            } else {
+                Vec::new()
+            }
+        }
+        Role::DeptSupervisor | Role::Manager => Vec::new(),
+    }
+}
+
+/// 方式一 电话 / 方式二 现场 / 方式三 陪同; only the first responder of a visit can
+/// accompany the resident.
+fn handoff_method(channel: &str, first_step: bool, rng: &mut Rng) -> &'static str {
+    if channel == VISIT && first_step {
+        ["电话", "现场", "陪同"][rng.weighted(&[40, 35, 25])]
+    } else {
+        ["电话", "现场"][rng.weighted(&[60, 40])]
+    }
+}
+
+fn handoff_note(
+    roster: &Roster,
+    step: &Step,
+    cr: usize,
+    method: &str,
+    slip: Option<&str>,
+) -> String {
+    let from = &roster.people[step.from];
+    let to = &roster.people[step.to];
+    let dept = to.dept.name();
+    let mut note = if step.to == cr {
+        format!("责任部门需协调，转客户关系主管{}统一协调", to.name)
+    } else if step.from == cr {
+        format!("经判定属{}负责，批转{}主管{}处理", dept, dept, to.name)
+    } else if from.role.is_operator() {
+        format!("非本岗位职责，转直接上级{}处理", to.name)
+    } else {
+        match method {
+            "电话" => format!("转{}主管{}，已电话联系其与业主直接沟通", dept, to.name),
+            "陪同" => format!("陪同业主至{}，交{}主管处理", dept, to.name),
+            _ => format!("转{}主管{}，由其到现场处理", dept, to.name),
+        }
+    };
+    if let (Some(slip), true) = (slip, step.from == cr) {
+        note.push_str("，已填报客户接待事项协调单");
+        note.push_str(slip);
+    }
+    note
+}
+
+/// `t` if it falls in office hours (08:00–20:00), else a time during the next
+/// office day.
+fn office_hours(t: i64, rng: &mut Rng) -> i64 {
+    let day = t.div_euclid(DAY) * DAY;
+    let hour = t.rem_euclid(DAY) / HOUR;
+    match hour {
+        8..=19 => t,
+        0..=7 => day + 8 * HOUR + rng.range(0, 10 * HOUR),
+        _ => day + DAY + 8 * HOUR + rng.range(0, 10 * HOUR),
+    }
+}
+
+const SATISFACTION: [&str; 3] = ["满意", "基本满意", "不满意"];
+
+fn develop_case(
+    index: usize,
+    case: &mut Case,
+    roster: &Roster,
+    rng: &mut Rng,
+    handoffs: &mut Vec<Handoff>,
+    slips: &mut u32,
+) {
+    let matter = &matters()[case.matter];
+    let center = &roster.centers[case.center];
+    let first_response = match response_plan(&case.plants) {
+        ResponsePlan::Never => None,
+        ResponsePlan::After(delay) => Some(case.received + delay),
+        ResponsePlan::Normal => {
+            let t = case.received + normal_delay(&case.channel, rng);
+            // Not yet answered when the month closed: open and pending.
+            (t <= MONTH_END).then_some(t)
+        }
+    };
+    let Some(first_response) = first_response else {
+        case.contacts = if case.plants.contains(&Plant::RespMissing) && rng.percent(30) {
+            2
+        } else {
+            1
+        };
+        return;
+    };
+    case.first_response = Some(first_response);
+    case.contacts = if rng.percent(if case.category == "投诉" { 20 } else { 10 }) {
+        2
+    } else {
+        1
+    };
+
+    // Handoffs, a few minutes apart, all before the month closes.
+    let mut route = plan_route(case, roster, rng);
+    let mut times = Vec::with_capacity(route.len());
+    let mut at = first_response;
+    for k in 0..route.len() {
+        at += if k == 0 {
+            rng.range(MINUTE, 30 * MINUTE)
+        } else {
+            rng.range(5 * MINUTE, 90 * MINUTE)
+        };
+        times.push(at);
+    }
+    if at > MONTH_END {
+        route.clear();
+        times.clear();
+        at = first_response;
+    }
+    let last_event = at;
+    let via_cr = route.iter().any(|s| s.to == center.cr);
+    let cr_multi = case.responder == center.cr && matter.multi && !route.is_empty();
+    if via_cr || cr_multi {
+        *slips += 1;
+        case.slip = format!("XT-2026-10-{:04}", *slips);
+    }
+    let slip = (!case.slip.is_empty()).then_some(case.slip.as_str());
+    let mut methods = Vec::with_capacity(route.len());
+    for (k, step) in route.iter().enumerate() {
+        let method = handoff_method(&case.channel, k == 0, rng);
+        methods.push(method);
+        handoffs.push(Handoff {
+            case: index,
+            seq: k + 1,
+            at: times[k],
+            from: step.from,
+            to: step.to,
+            method,
+            note: handoff_note(roster, step, center.cr, method, slip),
+        });
+    }
+
+    // Promise, resolution, follow-up.
+    let solved_on_spot = matter.on_spot && route.is_empty();
+    if solved_on_spot {
+        let t = first_response + rng.range(MINUTE, 10 * MINUTE);
+        case.resolved = Some(if t <= MONTH_END { t } else { first_response });
+        case.resolution = matter.resolution.to_string();
+    } else {
+        // A promise may point past the month's end (it is a plan, not an event).
+        let due = office_hours(last_event + promise_window(case.category, rng), rng);
+        let promised = ceil_to(due, 30 * MINUTE);
+        case.promised = Some(promised);
+        let mut done =
+            last_event + rng.range(10 * MINUTE, (promised - last_event).max(10 * MINUTE));
+        if case.category != "求助" {
+            // Except urgent help, matters are closed in office hours when the promise allows.
+            let office = office_hours(done, rng);
+            if office <= promised {
+                done = office;
+            }
+        }
+        if done <= MONTH_END {
+            case.resolved = Some(done);
+            case.resolution = matter.resolution.to_string();
+        } else {
+            let dept = roster.people[center.sup[matter.dept.slot()]].dept.name();
+            case.resolution = format!("处理中，已安排{}跟进", dept);
+        }
+    }
+    if let Some(resolved) = case.resolved {
+        let wants = match case.category {
+            "投诉" => 85,
+            "报修" => 25,
+            "举报" => 40,
+            _ => 5,
+        };
+        if rng.percent(wants) {
+            let t = office_hours(resolved + rng.range(HOUR, 48 * HOUR), rng);
+            if t <= MONTH_END {
+                case.followup = Some(t);
+                case.followup_by = Some(if rng.percent(70) {
+                    center.cr
+                } else {
+                    center.sup[Dept::Service.slot()]
+                });
+                case.satisfaction = SATISFACTION[rng.weighted(&[72, 21, 7])];
+            }
+        }
+    }
+    let late = first_response - case.received > NORMAL_MAX_DELAY;
+    case.reply = transcript(case, roster, &route, &methods, late, rng);
+}
+
+// ---------------------------------------------------------------------------
+// Transcripts.
+
+/// Words staff must never say; unplanted staff turns never contain them.
+#[cfg(test)]
+const BANNED: [&str; 7] = [
+    "不知道",
+    "不清楚",
+    "没办法",
+    "办不了",
+    "不归我管",
+    "不归我们管",
+    "不懂",
+];
+
+/// Things residents say that quote a banned phrase: a trap for the phrase rule,
+/// since only staff turns count.
+const CUSTOMER_QUOTES: [&str; 7] = [
+    "上次你们保安说不归他管，让我自己找前台。",
+    "之前打过电话，接电话的说不清楚，这次希望给个准话。",
+    "上回问保洁阿姨，她说不知道该找谁。",
+    "你们可别跟我说办不了啊。",
+    "之前那个师傅说他也没办法，只能来找你们。",
+    "上次有人说这事不归我们管，我才来找服务中心的。",
+    "我年纪大了，手机上那些操作我不懂。",
+];
+
+const CUSTOMER_CLOSINGS: [&str; 5] = [
+    "好的，谢谢。",
+    "那麻烦你们尽快。",
+    "行，我等你们消息。",
+    "好的，辛苦了。",
+    "好的，明白了。",
+];
+
+const STAFF_CLOSINGS: [&str; 4] = [
+    "不客气，有问题随时联系我们。",
+    "好的，处理完成后我们会回访您。",
+    "应该的，祝您生活愉快。",
+    "不客气，这件事我会一直跟进到处理完毕。",
+];
+
+fn push_turn(out: &mut String, rng: &mut Rng, speaker: &str, text: &str) {
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(speaker);
+    out.push_str(if rng.percent(4) { ":" } else { "：" });
+    out.push_str(text);
+}
+
+fn transcript(
+    case: &Case,
+    roster: &Roster,
+    route: &[Step],
+    methods: &[&str],
+    late: bool,
+    rng: &mut Rng,
+) -> String {
+    let matter = &matters()[case.matter];
+    let me = &roster.people[case.responder];
+    let staff = me.name.as_str();
+    let customer = if case.channel == PHONE {
+        "来电人"
+    } else {
+        "业主"
+    };
+    let center_name = CENTERS[case.center].name;
+    let mut out = String::new();
+
+    let greeting = match case.channel.as_str() {
+        PHONE => format!("您好，{}，我是{}，请问有什么可以帮您？", center_name, staff),
+        VISIT => {
+            ["您好，请问有什么需要帮忙的？", "您好，请坐，您慢慢说。"][rng.index(2)].to_string()
+        }
+        LETTER => format!(
+            "您好，您的来函已收到，我是{}，现就您反映的问题答复如下。",
+            staff
+        ),
+        _ => format!("您好，您的留言已收到，我是客服{}。", staff),
+    };
+    push_turn(&mut out, rng, staff, &greeting);
+    push_turn(&mut out, rng, customer, &case.content);
+    if rng.percent(3) {
+        let quote = rng_pick_str(rng, &CUSTOMER_QUOTES);
+        push_turn(&mut out, rng, customer, quote);
+        push_turn(
+            &mut out,
+            rng,
+            staff,
+            "之前给您带来不好的体验，非常抱歉，这件事由我负责跟进到底。",
+        );
+    }
+    let mut answer = String::new();
+    if late {
+        answer.push_str("非常抱歉这么晚才回复您。");
+    }
+    answer.push_str(matter.answer);
+    if let Some(promised) = case.promised {
+        answer.push_str(&format!("我们会在{}前给您处理结果。", fmt_spoken(promised)));
+    }
+    push_turn(&mut out, rng, staff, &answer);
+    for (step, method) in route.iter().zip(methods) {
+        let to = &roster.people[step.to];
+        let dept = to.dept.name();
+        if step.from != case.responder {
+            continue;
+        }
+        let line = if to.role == Role::CrSupervisor {
+            format!(
+                "这件事涉及几个部门，我马上报客户关系主管{}统一协调，今天之内给您答复。",
+                to.name
+            )
+        } else if me.role.is_operator() {
+            format!(
+                "这件事我马上报告我们{}{}，由{}负责为您处理，请您稍等。",
+                to.role_title_for_speech(),
+                to.name,
+                to.name
+            )
+        } else {
+            match *method {
+                "电话" => format!(
+                    "这件事由{}负责，我现在就请{}{}主管直接跟您联系。",
+                    dept, dept, to.name
+                ),
+                "陪同" => format!(
+                    "这件事需要到{}现场办理，我陪您一起过去找{}主管。",
+                    dept, to.name
+                ),
+                _ => format!(
+                    "这件事由{}负责，我已通知{}{}主管到现场为您处理。",
+                    dept, dept, to.name
+                ),
+            }
+        };
+        push_turn(&mut out, rng, staff, &line);
+    }
+    if let (Some(last), Some(method)) = (route.last(), methods.last()) {
+        let to = &roster.people[last.to];
+        if *method == "电话" && to.role == Role::DeptSupervisor {
+            let line = format!(
+                "您好，我是{}主管{}，这件事由我负责，{}",
+                to.dept.name(),
+                to.name,
+                ["我今天就安排人员处理。", "处理好后我给您回电话。"][rng.index(2)]
+            );
+            push_turn(&mut out, rng, &to.name, &line);
+        }
+    }
+    if case.channel != LETTER {
+        let closing = rng_pick_str(rng, &CUSTOMER_CLOSINGS);
+        push_turn(&mut out, rng, customer, closing);
+        let closing = rng_pick_str(rng, &STAFF_CLOSINGS);
+        push_turn(&mut out, rng, staff, closing);
+    }
+    out
+}
+
+fn rng_pick_str(rng: &mut Rng, items: &[&'static str]) -> &'static str {
+    items[rng.index(items.len())]
+}
+
+impl Employee {
+    /// How a colleague names this person's post in speech.
+    fn role_title_for_speech(&self) -> String {
+        match self.role {
+            Role::DeptSupervisor => format!("{}主管", self.dept.name()),
+            other => other.title().to_string(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// RECORD-* plants: blank required fields after the fact.
+
+fn blank_value(rng: &mut Rng) -> String {
+    match rng.below(10) {
+        0..=5 => String::new(),
+        6 | 7 => " ".to_string(),
+        8 => "  ".to_string(),
+        _ => "\u{3000}".to_string(),
+    }
+}
+
+/// RECORD-CASE: blank one or more of channel, content, customer name. A phone case
+/// planted here loses its channel (the required-field rule for phone cases then no
+/// longer applies, the general one does).
+fn plant_record_case(case: &mut Case, rng: &mut Rng) {
+    let [channel, content, name] = if case.channel == PHONE {
+        [true, rng.percent(15), rng.percent(15)]
+    } else {
+        match rng.weighted(&[25, 30, 30, 10, 5]) {
+            0 => [true, false, false],
+            1 => [false, true, false],
+            2 => [false, false, true],
+            3 => [false, true, true],
+            _ => [true, true, true],
+        }
+    };
+    if channel {
+        case.channel = blank_value(rng);
+    }
+    if content {
+        case.content = blank_value(rng);
+    }
+    if name {
+        case.customer_name = blank_value(rng);
+    }
+}
+
+/// RECORD-PHONE: blank one or more of customer name, phone, content.
+fn plant_record_phone(case: &mut Case, rng: &mut Rng) {
+    let [name, phone, content] = match rng.weighted(&[40, 35, 15, 10]) {
+        0 => [true, false, false],
+        1 => [false, true, false],
+        2 => [false, false, true],
+        _ => [true, true, false],
+    };
+    if name {
+        case.customer_name = blank_value(rng);
+    }
+    if phone {
+        case.customer_phone = blank_value(rng);
+    }
+    if content {
+        case.content = blank_value(rng);
+    }
+}
+
+fn apply_record_plants(case: &mut Case, rng: &mut Rng) {
+    let plants = case.plants.clone();
+    for plant in plants {
+        match plant {
+            Plant::RecordCase => plant_record_case(case, rng),
+            Plant::RecordPhone => plant_record_phone(case, rng),
+            Plant::RespLate(_)
+            | Plant::RespOnTimeBoundary
+            | Plant::RespMissing
+            | Plant::RespPending => {}
+        }
+    }
+    // Trap: visitors often leave no phone number, and no rule requires one for
+    // non-phone cases; units are not required either.
+    if case.channel != PHONE && !case.plants.contains(&Plant::RecordCase) && rng.percent(3) {
+        case.customer_phone.clear();
+    }
+    if rng.percent(2) {
+        case.unit.clear();
+    }
+}
+
+// ---------------------------------------------------------------------------
+// AS_OF, waivers, inspections.
+
+fn compute_as_of(cases: &[Case], handoffs: &[Handoff]) -> Option<i64> {
+    let case_times = cases.iter().flat_map(|c| {
+        [Some(c.received), c.first_response, c.resolved, c.followup]
+            .into_iter()
+            .flatten()
+    });
+    case_times.chain(handoffs.iter().map(|h| h.at)).max()
+}
+
+fn make_waivers(cases: &[Case], rng: &mut Rng) -> Vec<Waiver> {
+    let mut late: Vec<usize> = (0..cases.len())
+        .filter(|&i| {
+            cases[i]
+                .plants
+                .iter()
+                .any(|p| p.rule_id() == Some(RULE_RESP))
+        })
+        .collect();
+    let count = (late.len() + 5) / 10;
+    rng.shuffle(&mut late);
+    let mut chosen: Vec<usize> = late.into_iter().take(count).collect();
+    chosen.sort_unstable();
+    chosen
+        .into_iter()
+        .map(|case| {
+            let reason = if cases[case].first_response.is_some() {
+                *rng.pick(&[
+                    "业主要求次日联系",
+                    "业主外出，约定返回后再联系",
+                    "台风停电，经管理部经理批准延后回复",
+                    "系统故障导致登记延迟，已补录",
+                ])
+            } else {
+                *rng.pick(&["业主要求暂缓处理，待其通知", "业主已撤回诉求，不再要求回复"])
+            };
+            Waiver { case, reason }
+        })
+        .collect()
+}
+
+fn make_inspections(roster: &Roster, rng: &mut Rng) -> Vec<Inspection> {
+    let mut out = Vec::new();
+    for (employee, person) in roster.people.iter().enumerate() {
+        let count = rng.weighted(&[25, 50, 25]) + 1;
+        for _ in 0..count {
+            let day = rng.range(0, MONTH_DAYS - 1);
+            let hour = if person.role == Role::Guard && rng.percent(20) {
+                rng.range(0, 23)
+            } else {
+                rng.range(8, 19)
+            };
+            let desk = matches!(person.role, Role::Staff | Role::CrSupervisor);
+            let method = if rng.percent(if desk { 50 } else { 15 }) {
+                "电话抽查"
+            } else {
+                "现场暗访"
+            };
+            let note = if method == "电话抽查" {
+                *rng.pick(&["接听及时，用语规范", "抽查合格", "首问登记完整"])
+            } else {
+                *rng.pick(&["抽查合格", "仪容仪表规范，主动问候", "主动引导，服务热情"])
+            };
+            out.push(Inspection {
+                at: day * DAY + hour * HOUR + rng.range(0, HOUR - 1),
+                employee,
+                method,
+                note,
+            });
+        }
+    }
+    out.sort_by_key(|i| (i.at, i.employee));
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Expected violations.
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Expected {
+    case_id: String,
+    rule_id: &'static str,
+    employee_id: String,
+}
+
+fn blank(s: &str) -> bool {
+    s.trim().is_empty()
+}
+
+/// The three implemented rules, evaluated on the data as written.
+fn evaluate(data: &Dataset) -> Vec<Expected> {
+    let mut out = Vec::new();
+    for case in &data.cases {
+        let employee_id = &data.roster.people[case.responder].id;
+        let mut hit = |rule_id| {
+            out.push(Expected {
+                case_id: case.id.clone(),
+                rule_id,
+                employee_id: employee_id.clone(),
+            })
+        };
+        let late = match (case.first_response, data.as_of) {
+            (Some(t), _) => t - case.received > RESP_LIMIT,
+            (None, Some(as_of)) => as_of - case.received > RESP_LIMIT,
+            (None, None) => false,
+        };
+        if late {
+            hit(RULE_RESP);
+        }
+        if case.channel != PHONE {
+            if blank(&case.channel) || blank(&case.content) || blank(&case.customer_name) {
+                hit(RULE_RECORD_CASE);
+            }
+        } else if blank(&case.customer_name) || blank(&case.customer_phone) || blank(&case.content)
+        {
+            hit(RULE_RECORD_PHONE);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The violations the plants were meant to cause.
+fn intended(data: &Dataset) -> Vec<Expected> {
+    let mut out: Vec<Expected> = data
+        .cases
+        .iter()
+        .flat_map(|case| {
+            let employee_id = &data.roster.people[case.responder].id;
+            case.plants.iter().filter_map(move |p| {
+                p.rule_id().map(|rule_id| Expected {
+                    case_id: case.id.clone(),
+                    rule_id,
+                    employee_id: employee_id.clone(),
+                })
+            })
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Writing.
+
+fn csv_writer(path: &Path) -> io::Result<csv::Writer<fs::File>> {
+    Ok(csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_path(path)?)
+}
+
+fn opt_ts(t: Option<i64>) -> String {
+    t.map(fmt_ts).unwrap_or_default()
+}
+
+fn write_roster(data: &Dataset, path: &Path) -> io::Result<()> {
+    let mut w = csv_writer(path)?;
+    w.write_record([
+        "employee_id",
+        "name",
+        "role",
+        "department",
+        "center",
+        "supervisor_id",
+        "base_pay",
+    ])?;
+    for p in &data.roster.people {
+        let supervisor = p
+            .supervisor
+            .map(|s| data.roster.people[s].id.as_str())
+            .unwrap_or("");
+        w.write_record([
+            p.id.as_str(),
+            &p.name,
+            p.role.title(),
+            p.dept.name(),
+            CENTERS[p.center].name,
+            supervisor,
+            &p.base_pay.to_string(),
+        ])?;
+    }
+    w.flush()
+}
+
+fn write_cases(data: &Dataset, path: &Path) -> io::Result<()> {
+    let mut w = csv_writer(path)?;
+    w.write_record([
+        "case_id",
+        "center",
+        "received_at",
+        "channel",
+        "category",
+        "customer_name",
+        "customer_phone",
+        "unit",
+        "content",
+        "first_responder_id",
+        "first_responder",
+        "first_response_at",
+        "reply",
+        "promised_at",
+        "resolved_at",
+        "resolution",
+        "contacts",
+        "followup_at",
+        "followup_by",
+        "satisfaction",
+        "coordination_slip",
+    ])?;
+    let people = &data.roster.people;
+    for c in &data.cases {
+        let responder = &people[c.responder];
+        let followup_by = c.followup_by.map(|e| people[e].id.as_str()).unwrap_or("");
+        w.write_record([
+            c.id.as_str(),
+            CENTERS[c.center].name,
+            &fmt_ts(c.received),
+            &c.channel,
+            c.category,
+            &c.customer_name,
+            &c.customer_phone,
+            &c.unit,
+            &c.content,
+            &responder.id,
+            &responder.name,
+            &opt_ts(c.first_response),
+            &c.reply,
+            &opt_ts(c.promised),
+            &opt_ts(c.resolved),
+            &c.resolution,
+            &c.contacts.to_string(),
+            &opt_ts(c.followup),
+            followup_by,
+            c.satisfaction,
+            &c.slip,
+        ])?;
+    }
+    w.flush()
+}
+
+fn write_handoffs(data: &Dataset, path: &Path) -> io::Result<()> {
+    let mut w = csv_writer(path)?;
+    w.write_record([
+        "case_id",
+        "seq",
+        "at",
+        "from_id",
+        "to_id",
+        "to_department",
+        "method",
+        "note",
+    ])?;
+    let people = &data.roster.people;
+    for h in &data.handoffs {
+        w.write_record([
+            data.cases[h.case].id.as_str(),
+            &h.seq.to_string(),
+            &fmt_ts(h.at),
+            &people[h.from].id,
+            &people[h.to].id,
+            people[h.to].dept.name(),
+            h.method,
+            &h.note,
+        ])?;
+    }
+    w.flush()
+}
+
+fn write_inspections(data: &Dataset, path: &Path) -> io::Result<()> {
+    let mut w = csv_writer(path)?;
+    w.write_record([
+        "inspection_id",
+        "at",
+        "center",
+        "employee_id",
+        "method",
+        "findings",
+        "note",
+    ])?;
+    for (k, ins) in data.inspections.iter().enumerate() {
+        let person = &data.roster.people[ins.employee];
+        w.write_record([
+            format!("JC-2026-10-{:04}", k + 1).as_str(),
+            &fmt_ts(ins.at),
+            CENTERS[person.center].name,
+            &person.id,
+            ins.method,
+            "",
+            ins.note,
+        ])?;
+    }
+    w.flush()
+}
+
+fn write_waivers(data: &Dataset, path: &Path) -> io::Result<()> {
+    let mut w = csv_writer(path)?;
+    w.write_record(["case_id", "rule_id", "reason", "approved_by"])?;
+    for waiver in &data.waivers {
+        let case = &data.cases[waiver.case];
+        let manager = data.roster.centers[case.center].manager;
+        w.write_record([
+            case.id.as_str(),
+            RULE_RESP,
+            waiver.reason,
+            &data.roster.people[manager].id,
+        ])?;
+    }
+    w.flush()
+}
+
+fn write_expected(expected: &[Expected], path: &Path) -> io::Result<()> {
+    let mut w = csv_writer(path)?;
+    w.write_record(["case_id", "rule_id", "employee_id"])?;
+    for e in expected {
+        w.write_record([e.case_id.as_str(), e.rule_id, &e.employee_id])?;
+    }
+    w.flush()
+}
+
+fn write_readme(
+    data: &Dataset,
+    expected: &[Expected],
+    summary: &SampleSummary,
+    path: &Path,
+) -> io::Result<()> {
+    let count = |f: &dyn Fn(&Case) -> bool| data.cases.iter().filter(|c| f(c)).count();
+    let boundary_on_time = count(&|c| c.plants.contains(&Plant::RespOnTimeBoundary));
+    let boundary_late = count(&|c| c.plants.contains(&Plant::RespLate(RESP_LIMIT + 1)));
+    let pending = count(&|c| {
+        c.first_response.is_none()
+            && data
+                .as_of
+                .is_some_and(|as_of| as_of - c.received <= RESP_LIMIT)
+    });
+    let waived: BTreeSet<usize> = data.waivers.iter().map(|w| w.case).collect();
+    let as_of = if summary.as_of.is_empty() {
+        "（无 / none）".to_string()
+    } else {
+        summary.as_of.clone()
+    };
+
+    let mut s = String::new();
+    s.push_str("# shouwen 示例数据 / sample dataset\n\n");
+    s.push_str(
+        "由 `shouwen sample` 生成的合成数据：四个服务中心 2026 年 10 月的《接待业主情况记录》，\
+         人名、电话、房号均为虚构。同一组参数总是生成逐字节相同的文件。\n\n",
+    );
+    s.push_str(
+        "Synthetic data generated by `shouwen sample`: one month (2026-10) of reception logs \
+         of four service centers; all names, phone numbers and units are fictitious. The same \
+         parameters always give byte-identical files.\n\n",
+    );
+    s.push_str(&format!(
+        "- 随机种子 seed: `{}`\n- 案件数 cases: {}\n- 员工数 employees: {}\n- 服务中心 centers: {}\n- 转交记录 handoffs: {}\n- 截止时间 AS_OF: `{}`\n\n",
+        data.seed, summary.cases, summary.employees, summary.centers, summary.handoffs, as_of
+    ));
+    s.push_str(
+        "AS_OF = cases.csv 中 received_at / first_response_at / resolved_at / followup_at 与 \
+         handoffs.csv 中 at 的最晚时间（不含 promised_at）。\n\
+         AS_OF is the latest of those timestamps (promised_at excluded).\n\n",
+    );
+    s.push_str("## 文件 / files\n\n| 文件 file | 内容 | content |\n|---|---|---|\n");
+    for (file, zh, en) in [
+        (
+            "cases.csv",
+            "接待业主情况记录（含答复记录）",
+            "reception cases with transcripts",
+        ),
+        (
+            "handoffs.csv",
+            "转交记录，均符合首问责任制转移路径",
+            "handoffs, all along the regulation's path",
+        ),
+        (
+            "roster.csv",
+            "员工名册（岗位、部门、直接上级、绩效工资基数）",
+            "employee roster (role, department, supervisor, pay base)",
+        ),
+        (
+            "inspections.csv",
+            "明察暗访记录，本版全部合格（findings 为空）",
+            "spot checks, all passed (findings empty)",
+        ),
+        (
+            "waivers.csv",
+            "经管理部经理批准的豁免",
+            "waivers approved by the center manager",
+        ),
+        (
+            "expected_violations.csv",
+            "审计应当发现的全部违规（含已豁免）",
+            "every violation the audit must find (waived ones included)",
+        ),
+    ] {
+        s.push_str(&format!("| `{file}` | {zh} | {en} |\n"));
+    }
+    s.push_str("\n## 埋设的违规 / planted violations\n\n| rule_id | 数量 count | 已豁免 waived |\n|---|---|---|\n");
+    for rule in RULES {
+        let n = expected.iter().filter(|e| e.rule_id == rule).count();
+        let w = if rule == RULE_RESP { waived.len() } else { 0 };
+        s.push_str(&format!("| {rule} | {n} | {w} |\n"));
+    }
+    s.push_str(&format!(
+        "| 合计 total | {} | {} |\n\n",
+        expected.len(),
+        waived.len()
+    ));
+    s.push_str(&format!(
+        "- RESP-24H 边界 / boundary: {boundary_on_time} 件首次回应恰为 24:00:00（按时，不违规 / on time）, \
+         {boundary_late} 件为 24:00:01（违规 / late）。\n\
+         - 待回应 / pending: {pending} 件未回应但距 AS_OF 不足 24 小时，不计违规 / not violations.\n\
+         - 业主话语中引用“不归我管”等字样属于陷阱，不是员工违规 / customer turns quoting banned phrases are traps, not violations.\n\
+         - 来访等非电话案件未留电话、房号为空均不违规 / a missing phone on non-phone cases or a missing unit is not a violation.\n\
+         - 空白字段有的为空串，有的只含空格或全角空格 / blanked fields are empty, spaces or an ideographic space.\n"
+    ));
+    let mut f = fs::File::create(path)?;
+    f.write_all(s.as_bytes())?;
+    f.flush()
+}
+
+// ---------------------------------------------------------------------------
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+    use std::path::PathBuf;
+    use std::time::Instant;
+
+    fn temp_dir(tag: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "shouwen-sample-test-{}-{}",
+            std::process::id(),
+            tag
+        ));
+        let _ = fs::remove_dir_all(&dir);
+        dir
+    }
+
+    const FILES: [&str; 7] = [
+        "cases.csv",
+        "handoffs.csv",
+        "roster.csv",
+        "inspections.csv",
+        "waivers.csv",
+        "expected_violations.csv",
+        "README.md",
+    ];
+
+    type Rows = Vec<BTreeMap<String, String>>;
+
+    fn read_csv(path: &Path) -> Rows {
+        let mut reader = csv::Reader::from_path(path).unwrap();
+        let headers = reader.headers().unwrap().clone();
+        reader
+            .records()
+            .map(|r| {
+                let r = r.unwrap();
+                headers
+                    .iter()
+                    .zip(r.iter())
+                    .map(|(h, v)| (h.to_string(), v.to_string()))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Independent timestamp parser: seconds since 1970-01-01 of a local time.
+    fn parse_ts(s: &str) -> i64 {
+        let (date, time) = s.split_once(' ').expect("date and time");
+        let d: Vec<i64> = date.split('-').map(|x| x.parse().unwrap()).collect();
+        let t: Vec<i64> = time.split(':').map(|x| x.parse().unwrap()).collect();
+        assert_eq!((d.len(), t.len()), (3, 3), "{s}");
+        assert_eq!(s.len(), 19, "{s}");
+        let (y, m, day) = (d[0], d[1], d[2]);
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + day - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        let days = era * 146_097 + doe - 719_468;
+        days * 86_400 + t[0] * 3600 + t[1] * 60 + t[2]
+    }
+
+    fn run(cases: usize, seed: u64, tag: &str) -> (PathBuf, SampleSummary) {
+        let dir = temp_dir(tag);
+        let summary = generate(&SampleOptions { cases, seed }, &dir).unwrap();
+        (dir, summary)
+    }
+
+    #[test]
+    fn deterministic_and_seed_dependent() {
+        let (a, sa) = run(1500, 7, "det-a");
+        let (b, sb) = run(1500, 7, "det-b");
+        let (c, _) = run(1500, 8, "det-c");
+        assert_eq!(sa, sb);
+        for f in FILES {
+            let x = fs::read(a.join(f)).unwrap();
+            let y = fs::read(b.join(f)).unwrap();
+            assert!(x == y, "{f} differs between identical runs");
+            assert!(!x.contains(&b'\r'), "{f} has CR");
+            assert!(!x.starts_with(&[0xEF, 0xBB, 0xBF]), "{f} has a BOM");
+            assert!(std::str::from_utf8(&x).is_ok(), "{f} is not UTF-8");
+        }
+        let x = fs::read(a.join("cases.csv")).unwrap();
+        let z = fs::read(c.join("cases.csv")).unwrap();
+        assert_ne!(x, z);
+        let x = fs::read(a.join("roster.csv")).unwrap();
+        let z = fs::read(c.join("roster.csv")).unwrap();
+        assert_ne!(x, z);
+        for d in [a, b, c] {
+            let _ = fs::remove_dir_all(d);
+        }
+    }
+
+    #[test]
+    fn roster_is_a_proper_organisation() {
+        let (dir, summary) = run(10, 3, "roster");
+        let rows = read_csv(&dir.join("roster.csv"));
+        assert!(rows.len() >= 60, "{} employees", rows.len());
+        assert_eq!(rows.len(), summary.employees);
+        let by_id: BTreeMap<&str, &BTreeMap<String, String>> = rows
+            .iter()
+            .map(|r| (r["employee_id"].as_str(), r))
+            .collect();
+        assert_eq!(by_id.len(), rows.len(), "duplicate ids");
+        let names: BTreeSet<&str> = rows.iter().map(|r| r["name"].as_str()).collect();
+        assert_eq!(names.len(), rows.len(), "duplicate names");
+        for role in [
+            "保安员",
+            "保洁员",
+            "维修员",
+            "保安队长",
+            "保洁组长",
+            "管理人员",
+            "客户关系主管",
+            "部门主管",
+            "管理部经理",
+        ] {
+            assert!(rows.iter().any(|r| r["role"] == role), "no {role}");
+        }
+        for r in &rows {
+            let n = r["name"].chars().count();
+            assert!((2..=3).contains(&n), "{}", r["name"]);
+            let pay: u32 = r["base_pay"].parse().unwrap();
+            assert!((1500..=7000).contains(&pay));
+            let mut cur = r;
+            let mut steps = 0;
+            while !cur["supervisor_id"].is_empty() {
+                let boss = by_id
+                    .get(cur["supervisor_id"].as_str())
+                    .unwrap_or_else(|| panic!("unknown supervisor {}", cur["supervisor_id"]));
+                assert_eq!(boss["center"], cur["center"]);
+                cur = boss;
+                steps += 1;
+                assert!(steps < 10, "cycle at {}", r["employee_id"]);
+            }
+            assert_eq!(
+                cur["role"], "管理部经理",
+                "{} ends elsewhere",
+                r["employee_id"]
+            );
+            if r["role"] == "管理部经理" {
+                assert!(r["supervisor_id"].is_empty());
+            }
+        }
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    fn is_blank(s: &str) -> bool {
+        s.chars().all(char::is_whitespace)
+    }
+
+    /// Re-derives the three rules from the CSV files and compares with
+    /// expected_violations.csv; also checks the data's other invariants.
+    fn recheck(dir: &Path, summary: &SampleSummary) {
+        let cases = read_csv(&dir.join("cases.csv"));
+        let handoffs = read_csv(&dir.join("handoffs.csv"));
+        let roster = read_csv(&dir.join("roster.csv"));
+        let expected = read_csv(&dir.join("expected_violations.csv"));
+        let waivers = read_csv(&dir.join("waivers.csv"));
+        assert_eq!(cases.len(), summary.cases);
+        assert_eq!(handoffs.len(), summary.handoffs);
+        assert_eq!(expected.len(), summary.planted);
+
+        let month_end = parse_ts("2026-10-31 23:59:59");
+        let month_start = parse_ts("2026-10-01 00:00:00");
+        let mut as_of = i64::MIN;
+        for c in &cases {
+            for col in [
+                "received_at",
+                "first_response_at",
+                "resolved_at",
+                "followup_at",
+            ] {
+                if !c[col].is_empty() {
+                    let t = parse_ts(&c[col]);
+                    assert!(t <= month_end && t >= month_start, "{} {col}", c["case_id"]);
+                    as_of = as_of.max(t);
+                }
+            }
+        }
+        for h in &handoffs {
+            let t = parse_ts(&h["at"]);
+            assert!(t <= month_end);
+            as_of = as_of.max(t);
+        }
+        if cases.is_empty() {
+            assert_eq!(summary.as_of, "");
+        } else {
+            assert_eq!(parse_ts(&summary.as_of), as_of);
+        }
+
+        let mut found: Vec<(String, String, String)> = Vec::new();
+        for c in &cases {
+            let id = c["case_id"].clone();
+            let who = c["first_responder_id"].clone();
+            let received = parse_ts(&c["received_at"]);
+            let late = if c["first_response_at"].is_empty() {
+                as_of - received > 24 * 3600
+            } else {
+                parse_ts(&c["first_response_at"]) - received > 24 * 3600
+            };
+            if late {
+                found.push((id.clone(), "RESP-24H".into(), who.clone()));
+            }
+            let ch = &c["channel"];
+            if ch.is_empty() || ch != "电话" {
+                if is_blank(ch) || is_blank(&c["content"]) || is_blank(&c["customer_name"]) {
+                    found.push((id.clone(), "RECORD-CASE".into(), who.clone()));
+                }
+            } else if is_blank(&c["customer_name"])
+                || is_blank(&c["customer_phone"])
+                || is_blank(&c["content"])
+            {
+                found.push((id.clone(), "RECORD-PHONE".into(), who.clone()));
+            }
+        }
+        found.sort();
+        let listed: Vec<(String, String, String)> = expected
+            .iter()
+            .map(|e| {
+                (
+                    e["case_id"].clone(),
+                    e["rule_id"].clone(),
+                    e["employee_id"].clone(),
+                )
+            })
+            .collect();
+        assert_eq!(found, listed);
+
+        // Waivers point at listed RESP-24H violations, approved by the center manager.
+        let managers: BTreeMap<&str, &str> = roster
+            .iter()
+            .filter(|r| r["role"] == "管理部经理")
+            .map(|r| (r["center"].as_str(), r["employee_id"].as_str()))
+            .collect();
+        let case_center: BTreeMap<&str, &str> = cases
+            .iter()
+            .map(|c| (c["case_id"].as_str(), c["center"].as_str()))
+            .collect();
+        for w in &waivers {
+            assert!(listed.contains(&(
+                w["case_id"].clone(),
+                w["rule_id"].clone(),
+                cases.iter().find(|c| c["case_id"] == w["case_id"]).unwrap()["first_responder_id"]
+                    .clone()
+            )));
+            assert_eq!(
+                managers[case_center[w["case_id"].as_str()]],
+                w["approved_by"]
+            );
+        }
+
+        // Handoffs reference real cases and employees, in order, after receipt.
+        let ids: BTreeSet<&str> = roster.iter().map(|r| r["employee_id"].as_str()).collect();
+        let received: BTreeMap<&str, i64> = cases
+            .iter()
+            .map(|c| (c["case_id"].as_str(), parse_ts(&c["received_at"])))
+            .collect();
+        for h in &handoffs {
+            let r = received
+                .get(h["case_id"].as_str())
+                .unwrap_or_else(|| panic!("handoff of unknown case {}", h["case_id"]));
+            assert!(parse_ts(&h["at"]) > *r);
+            assert!(ids.contains(h["from_id"].as_str()));
+            assert!(ids.contains(h["to_id"].as_str()));
+            assert!(["电话", "现场", "陪同"].contains(&h["method"].as_str()));
+        }
+        for c in &cases {
+            assert!(ids.contains(c["first_responder_id"].as_str()));
+            if !c["followup_by"].is_empty() {
+                assert!(ids.contains(c["followup_by"].as_str()));
+            }
+        }
+    }
+
+    #[test]
+    fn planted_violations_match_an_independent_recheck() {
+        let (dir, summary) = run(3000, 42, "recheck");
+        recheck(&dir, &summary);
+        let expected = read_csv(&dir.join("expected_violations.csv"));
+        for rule in RULES {
+            assert!(
+                expected.iter().any(|e| e["rule_id"] == rule),
+                "no {rule} planted"
+            );
+        }
+        // Boundaries and pending cases are present.
+        let cases = read_csv(&dir.join("cases.csv"));
+        let elapsed: Vec<i64> = cases
+            .iter()
+            .filter(|c| !c["first_response_at"].is_empty())
+            .map(|c| parse_ts(&c["first_response_at"]) - parse_ts(&c["received_at"]))
+            .collect();
+        assert!(elapsed.iter().filter(|&&e| e == 86_400).count() >= 2);
+        assert!(elapsed.iter().filter(|&&e| e == 86_401).count() >= 2);
+        assert!(elapsed.iter().all(|e| (300..=120 * 3600).contains(e)));
+        let as_of = parse_ts(&summary.as_of);
+        let pending = cases
+            .iter()
+            .filter(|c| {
+                c["first_response_at"].is_empty() && as_of - parse_ts(&c["received_at"]) <= 86_400
+            })
+            .count();
+        assert!(pending >= 1);
+        let waivers = read_csv(&dir.join("waivers.csv"));
+        assert!(!waivers.is_empty());
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn small_and_odd_sizes_are_consistent() {
+        for (n, seed) in [(0, 1), (1, 2), (2, 3), (7, 4), (25, 5), (120, 6), (640, 9)] {
+            let (dir, summary) = run(n, seed, &format!("small-{n}"));
+            recheck(&dir, &summary);
+            let _ = fs::remove_dir_all(dir);
+        }
+        for seed in 100..106 {
+            let data = build(&SampleOptions { cases: 2000, seed });
+            assert_eq!(evaluate(&data), intended(&data), "seed {seed}");
+        }
+    }
+
+    /// A banned phrase, also when spaces or punctuation separate its characters.
+    fn says_banned(text: &str) -> bool {
+        let squeezed: String = text.chars().filter(|c| c.is_alphanumeric()).collect();
+        BANNED.iter().any(|p| squeezed.contains(p))
+    }
+
+    #[test]
+    fn staff_never_say_banned_phrases() {
+        let (dir, _) = run(3000, 11, "phrases");
+        let cases = read_csv(&dir.join("cases.csv"));
+        let mut customer_quotes = 0;
+        let mut turns = 0;
+        for c in &cases {
+            for line in c["reply"].lines() {
+                let cut = line
+                    .char_indices()
+                    .find(|&(_, ch)| ch == '：' || ch == ':')
+                    .expect("speaker label");
+                let speaker = &line[..cut.0];
+                let text = &line[cut.0 + cut.1.len_utf8()..];
+                turns += 1;
+                if speaker == "业主" || speaker == "来电人" {
+                    customer_quotes += usize::from(says_banned(text));
+                } else {
+                    assert!(!says_banned(text), "{}: {line}", c["case_id"]);
+                }
+            }
+            assert!(!says_banned(&c["resolution"]), "{}", c["resolution"]);
+        }
+        assert!(turns > 10_000);
+        assert!(customer_quotes > 0, "no customer-quote traps");
+        for h in read_csv(&dir.join("handoffs.csv")) {
+            assert!(!says_banned(&h["note"]), "{}", h["note"]);
+        }
+        for m in matters() {
+            assert!(!says_banned(m.answer), "{}", m.answer);
+            assert!(!says_banned(m.resolution), "{}", m.resolution);
+        }
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn content_looks_realistic() {
+        let (dir, _) = run(2000, 5, "content");
+        let cases = read_csv(&dir.join("cases.csv"));
+        let roster = read_csv(&dir.join("roster.csv"));
+        let name_of: BTreeMap<&str, &str> = roster
+            .iter()
+            .map(|r| (r["employee_id"].as_str(), r["name"].as_str()))
+            .collect();
+        let center_of: BTreeMap<&str, &str> = roster
+            .iter()
+            .map(|r| (r["employee_id"].as_str(), r["center"].as_str()))
+            .collect();
+        for (i, c) in cases.iter().enumerate() {
+            assert_eq!(c["case_id"], format!("C{:06}", i + 1));
+            assert_eq!(
+                name_of[c["first_responder_id"].as_str()],
+                c["first_responder"]
+            );
+            assert_eq!(center_of[c["first_responder_id"].as_str()], c["center"]);
+            let phone = &c["customer_phone"];
+            if !is_blank(phone) {
+                assert_eq!(phone.len(), 11);
+                assert!(phone.starts_with('1'));
+                assert!((b'3'..=b'9').contains(&phone.as_bytes()[1]));
+                assert!(phone.bytes().all(|b| b.is_ascii_digit()));
+            }
+            let contacts: u32 = c["contacts"].parse().unwrap();
+            assert!((1..=2).contains(&contacts));
+            if !c["followup_at"].is_empty() {
+                assert!(!c["followup_by"].is_empty());
+                assert!(!c["satisfaction"].is_empty());
+            }
+            if !c["resolved_at"].is_empty() {
+                assert!(c["resolved_at"] >= c["first_response_at"]);
+            }
+        }
+        let complaints: Vec<_> = cases.iter().filter(|c| c["category"] == "投诉").collect();
+        let followed = complaints
+            .iter()
+            .filter(|c| !c["followup_at"].is_empty())
+            .count();
+        assert!(followed * 2 > complaints.len());
+        let handoffs = read_csv(&dir.join("handoffs.csv"));
+        let handed: BTreeSet<&str> = handoffs.iter().map(|h| h["case_id"].as_str()).collect();
+        let share = handed.len() * 100 / cases.len();
+        assert!((10..=20).contains(&share), "{share}% of cases handed off");
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn twenty_thousand_cases_are_fast() {
+        let dir = temp_dir("speed");
+        let start = Instant::now();
+        let summary = generate(
+            &SampleOptions {
+                cases: 20_000,
+                seed: 2026,
+            },
+            &dir,
+        )
+        .unwrap();
+        let took = start.elapsed();
+        eprintln!("generate(20000): {took:?}, {summary:?}");
+        assert_eq!(summary.cases, 20_000);
+        assert!(took.as_secs() < 20, "took {took:?}");
+        let _ = fs::remove_dir_all(dir);
+    }
+}
