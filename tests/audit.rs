@@ -1,0 +1,704 @@
+//! End-to-end behaviour of `shouwen audit` on small fixtures under tests/fixtures/,
+//! each with its verdicts written in the regulation's terms.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use shouwen::audit::{self, AuditOptions, AuditResult};
+use shouwen::input::{DatasetFiles, InputFile};
+use shouwen::rules;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+fn fixture(p: &str) -> PathBuf {
+    root().join("tests/fixtures").join(p)
+}
+fn default_rules() -> rules::RuleSet {
+    rules::load(&root().join("rules/default.toml")).expect("default rules are valid")
+}
+
+fn audit_files(files: DatasetFiles, rules: rules::RuleSet, opts: AuditOptions) -> AuditResult {
+    let loaded = audit::load(&files, &rules, opts.period.as_deref()).expect("loads");
+    audit::run(rules, loaded, &opts).expect("audits")
+}
+
+fn cases_only(p: &Path) -> DatasetFiles {
+    DatasetFiles {
+        cases: vec![InputFile::new(p)],
+        ..DatasetFiles::default()
+    }
+}
+
+/// (case_id, rule_id, employee_id, waived) of every violation.
+fn verdicts(r: &AuditResult) -> BTreeSet<(String, String, String, bool)> {
+    r.violations
+        .iter()
+        .map(|v| {
+            (
+                r.case_id(v.row).to_string(),
+                r.rules.rules[v.rule].id.clone(),
+                v.employee_id.clone(),
+                v.waiver.is_some(),
+            )
+        })
+        .collect()
+}
+
+fn v(c: &str, r: &str, e: &str, w: bool) -> (String, String, String, bool) {
+    (c.into(), r.into(), e.into(), w)
+}
+
+fn assert_reconciles(r: &AuditResult) {
+    for s in &r.stats {
+        assert_eq!(s.rows_read, s.rows_audited + s.rows_rejected, "{}", s.path);
+    }
+    let rejected_total: usize = r.stats.iter().map(|s| s.rows_rejected).sum();
+    assert_eq!(rejected_total, r.rejected.len());
+}
+
+fn period(p: &str) -> AuditOptions {
+    AuditOptions {
+        period: Some(p.into()),
+        ..AuditOptions::default()
+    }
+}
+
+#[test]
+fn basic_fixture_verdicts_in_the_regulations_terms() {
+    let files = DatasetFiles::discover(&fixture("basic")).unwrap();
+    let r = audit_files(files, default_rules(), period("2026-10"));
+    assert_reconciles(&r);
+    let want: BTreeSet<_> = [
+        // C02: answered 24:00:01 after receipt → 及时回应原则 broken, charged to 王芳.
+        v("C02", "RESP-24H", "E01", false),
+        // C03: never answered, past due at the as-of time → charged to 赵强.
+        v("C03", "RESP-24H", "E02", false),
+        // C05: phone inquiry without the caller's number (管理制度 4.5) → 周敏.
+        v("C05", "RECORD-PHONE", "E03", false),
+        // C06: content only whitespace (问题记录原则) → 周敏.
+        v("C06", "RECORD-CASE", "E03", false),
+        // C07: 78 h to answer, waived (业主出差) → stays in the trail, costs nothing.
+        v("C07", "RESP-24H", "E03", true),
+    ]
+    .into();
+    assert_eq!(verdicts(&r), want);
+    // C01 answered at exactly 24:00:00 is on time; C04 (12 h old, unanswered) is pending.
+    let pending: Vec<&str> = r.pending.iter().map(|p| r.case_id(p.row)).collect();
+    assert_eq!(pending, ["C04"]);
+    let c07 = r
+        .violations
+        .iter()
+        .find(|v| r.case_id(v.row) == "C07")
+        .unwrap();
+    assert!(
+        c07.evidence
+            .starts_with("首次回应用时 78.0 小时，超过 24 小时"),
+        "{}",
+        c07.evidence
+    );
+    let c03 = r
+        .violations
+        .iter()
+        .find(|v| r.case_id(v.row) == "C03")
+        .unwrap();
+    assert!(
+        c03.evidence.contains("截至 2026-11-01 00:00 仍未首次回应"),
+        "{}",
+        c03.evidence
+    );
+    let c05 = r
+        .violations
+        .iter()
+        .find(|v| r.case_id(v.row) == "C05")
+        .unwrap();
+    assert_eq!(c05.evidence, "未记录：联系电话");
+    // The waiver for C08 matches no violation and is reported, not silently ignored.
+    assert_eq!(r.unmatched_waivers.len(), 1);
+    assert_eq!(r.unmatched_waivers[0].case_id, "C08");
+    // 周敏: two minor record violations (1 point each); the waived one costs nothing.
+    let e03 = r
+        .scorecards
+        .iter()
+        .find(|c| c.employee.id == "E03")
+        .unwrap();
+    assert_eq!((e03.minor, e03.major, e03.waived), (2, 0, 1));
+    assert_eq!(e03.points, 2.0);
+    assert_eq!(e03.score, 98.0);
+    assert_eq!(e03.cases, 3);
+    let e01 = r
+        .scorecards
+        .iter()
+        .find(|c| c.employee.id == "E01")
+        .unwrap();
+    assert_eq!((e01.cases, e01.points, e01.score), (3, 2.0, 98.0));
+    // E10 has no cases but is in the roster.
+    assert!(r
+        .scorecards
+        .iter()
+        .any(|c| c.employee.id == "E10" && c.cases == 0));
+}
+
+#[test]
+fn pending_turns_into_past_due_one_second_after_the_limit() {
+    let files = DatasetFiles::discover(&fixture("basic")).unwrap();
+    for (as_of, c04_late) in [
+        ("2026-11-01 12:00:00", false),
+        ("2026-11-01 12:00:01", true),
+    ] {
+        let opts = AuditOptions {
+            period: Some("2026-10".into()),
+            as_of: Some(as_of.into()),
+            ..AuditOptions::default()
+        };
+        let r = audit_files(files.clone(), default_rules(), opts);
+        let late = verdicts(&r).contains(&v("C04", "RESP-24H", "E02", false));
+        let pending = r.pending.iter().any(|p| r.case_id(p.row) == "C04");
+        assert_eq!((late, pending), (c04_late, !c04_late), "as of {as_of}");
+    }
+}
+
+#[test]
+fn utf8_bom_gbk_and_crlf_files_audit_alike() {
+    let mut seen = vec![];
+    for (f, enc) in [
+        ("utf8.csv", "utf-8"),
+        ("utf8_bom.csv", "utf-8-bom"),
+        ("gbk.csv", "gb18030"),
+        ("utf8_crlf.csv", "utf-8"),
+    ] {
+        let r = audit_files(
+            cases_only(&fixture("encodings").join(f)),
+            default_rules(),
+            AuditOptions::default(),
+        );
+        assert_reconciles(&r);
+        assert_eq!(r.stats[0].encoding, enc, "{f}");
+        assert_eq!(r.cases.len(), 2, "{f}");
+        let reply = r.cases.text("reply")[0].clone().unwrap();
+        assert_eq!(
+            reply.replace("\r\n", "\n"),
+            "王芳：马上安排。\n业主：好的",
+            "{f}: quoted newline kept"
+        );
+        assert_eq!(
+            r.cases.text("content")[1].as_deref(),
+            Some("噪音, 晚上11点后"),
+            "{f}"
+        );
+        // A2: answered 48 h after receipt → RESP-24H charged to E02 (赵强).
+        assert_eq!(
+            verdicts(&r),
+            [v("A2", "RESP-24H", "E02", false)].into(),
+            "{f}"
+        );
+        seen.push((
+            r.cases.time("received_at").to_vec(),
+            r.cases.text("customer_name").to_vec(),
+        ));
+    }
+    assert!(
+        seen.windows(2).all(|w| w[0] == w[1]),
+        "all encodings read the same values"
+    );
+}
+
+#[test]
+fn every_spec_timestamp_format_reads_as_the_same_instant() {
+    let r = audit_files(
+        cases_only(&fixture("formats/cases.csv")),
+        default_rules(),
+        AuditOptions::default(),
+    );
+    assert_reconciles(&r);
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    let t = r.cases.time("received_at");
+    assert_eq!(t.len(), 6);
+    assert!(t.iter().all(|x| *x == t[0]));
+    // 2026-10-03 09:05 +08:00 = 2026-10-03 01:05 UTC.
+    assert_eq!(t[0], Some(1_790_989_500_000));
+}
+
+#[test]
+fn aliases_from_the_rules_file_map_a_foreign_export() {
+    let rules = rules::load(&fixture("aliases/rules.toml")).unwrap();
+    let r = audit_files(
+        cases_only(&fixture("aliases/cases.csv")),
+        rules,
+        AuditOptions::default(),
+    );
+    assert_reconciles(&r);
+    assert_eq!(r.cases.len(), 2);
+    // X1 answered after 25 h → late, charged to agent A7; X2 after 1 h → on time.
+    assert_eq!(verdicts(&r), [v("X1", "RESP-24H", "A7", false)].into());
+    assert_eq!(r.cases.text("customer_name")[1].as_deref(), Some("Bob"));
+}
+
+#[test]
+fn each_rejection_reason_names_the_column_and_value() {
+    let r = audit_files(
+        cases_only(&fixture("rejects/cases.csv")),
+        default_rules(),
+        period("2026-10"),
+    );
+    assert_reconciles(&r);
+    let st = &r.stats[0];
+    assert_eq!(
+        (st.rows_read, st.rows_audited, st.rows_rejected),
+        (11, 1, 10)
+    );
+    let reason = |line: u64| {
+        r.rejected
+            .iter()
+            .find(|x| x.line == line)
+            .map(|x| x.reason.clone())
+            .unwrap_or_else(|| panic!("line {line} not rejected"))
+    };
+    for (line, parts) in [
+        (
+            3,
+            vec!["received_at", "受理时间", "2026-13-03 09:05", "month 13"],
+        ),
+        (4, vec!["first_responder_id", "required but empty"]),
+        (5, vec!["expected 7 fields", "found 5"]),
+        (6, vec!["expected 7 fields", "found 8"]),
+        (7, vec!["contacts", "\"-1\"", "negative"]),
+        (8, vec!["contacts", "\"two\"", "not a whole number"]),
+        (9, vec!["duplicate case_id \"R1\"", "cases.csv:2"]),
+        (10, vec!["first_response_at", "before `received_at`"]),
+        (11, vec!["outside the audited period 2026-10"]),
+        (12, vec!["45944.375", "Excel"]),
+    ] {
+        let why = reason(line);
+        for p in parts {
+            assert!(why.contains(p), "line {line}: {why:?} lacks {p:?}");
+        }
+    }
+    for x in &r.rejected {
+        assert!(x.file.ends_with("rejects/cases.csv"));
+        assert!(!x.raw.is_empty());
+    }
+}
+
+#[test]
+fn a_missing_required_column_is_refused_with_file_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.csv");
+    std::fs::write(
+        &p,
+        "case_id,center,received_at,category\nC1,c,2026-10-01 09:00,咨询\n",
+    )
+    .unwrap();
+    let e = audit::load(&cases_only(&p), &default_rules(), None)
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(
+        e.contains("cases.csv") && e.contains("first_responder_id") && e.contains("首问人工号"),
+        "{e}"
+    );
+}
+
+#[test]
+fn xlsx_cases_read_like_csv_with_sheet_rows_as_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let rows = [
+        [
+            "案件编号",
+            "服务中心",
+            "受理时间",
+            "类别",
+            "首问人工号",
+            "首次回应时间",
+        ],
+        [
+            "K1",
+            "c",
+            "2026-10-03 09:00",
+            "咨询",
+            "E01",
+            "2026-10-05 09:00",
+        ],
+        ["K2", "c", "bad time", "咨询", "E01", ""],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    wb.save(&p).unwrap();
+    let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
+    assert_reconciles(&r);
+    assert_eq!(r.stats[0].encoding, "xlsx");
+    assert_eq!(verdicts(&r), [v("K1", "RESP-24H", "E01", false)].into());
+    assert_eq!(r.rejected.len(), 1);
+    assert_eq!(r.rejected[0].line, 3, "the worksheet row");
+}
+
+// ---------- the command line ----------
+
+fn shouwen(args: &[&str], cwd: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_shouwen"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("runs")
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[test]
+fn cli_audit_writes_the_report_and_is_reproducible() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r1");
+    let rules = root().join("rules/default.toml");
+    let basic = fixture("basic");
+    let args = |o: &Path| {
+        vec![
+            "audit".to_string(),
+            basic.display().to_string(),
+            "--rules".into(),
+            rules.display().to_string(),
+            "--period".into(),
+            "2026-10".into(),
+            "--out".into(),
+            o.display().to_string(),
+        ]
+    };
+    let a: Vec<String> = args(&out);
+    let o = shouwen(
+        &a.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in [
+        "violations.csv",
+        "pending.csv",
+        "scorecards.csv",
+        "rejected.csv",
+        "manifest.json",
+    ] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    let viol = read(&out.join("violations.csv"));
+    assert!(viol.starts_with("case_id,rule_id,title,severity,points,employee_id,employee_name,center,evidence,source,waived,waiver_reason\n"));
+    assert!(viol.contains("C07,RESP-24H,24小时内首次回应,major,0,E03,周敏,滨江壹号服务中心,首次回应用时 78.0 小时，超过 24 小时"));
+    assert!(viol.contains("basic/cases.csv:"), "source names file:line");
+    let m: serde_json::Value = serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
+    assert_eq!(m["period"], "2026-10");
+    assert_eq!(m["as_of"], "2026-11-01T00:00:00+08:00");
+    assert_eq!(m["violations"], 5);
+    assert_eq!(m["waived"], 1);
+    assert_eq!(m["pending"], 1);
+    for f in m["files"].as_array().unwrap() {
+        assert_eq!(
+            f["rows_read"].as_u64().unwrap(),
+            f["rows_audited"].as_u64().unwrap() + f["rows_rejected"].as_u64().unwrap()
+        );
+        assert_eq!(f["sha256"].as_str().unwrap().len(), 64);
+    }
+    // Same inputs, byte-identical outputs.
+    let out2 = dir.path().join("r2");
+    let a2 = args(&out2);
+    let o2 = shouwen(
+        &a2.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+        dir.path(),
+    );
+    assert!(o2.status.success());
+    for f in [
+        "violations.csv",
+        "pending.csv",
+        "scorecards.csv",
+        "rejected.csv",
+        "manifest.json",
+    ] {
+        assert_eq!(
+            std::fs::read(out.join(f)).unwrap(),
+            std::fs::read(out2.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    // --fail-on major: violations of that severity were found → exit 1, report still written.
+    let mut a3 = args(&dir.path().join("r3"));
+    a3.extend(["--fail-on".into(), "major".into()]);
+    let o3 = shouwen(
+        &a3.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+        dir.path(),
+    );
+    assert_eq!(o3.status.code(), Some(1));
+    let mut a4 = args(&dir.path().join("r4"));
+    a4.extend(["--fail-on".into(), "critical".into()]);
+    assert_eq!(
+        shouwen(
+            &a4.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+            dir.path()
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn cli_bad_input_exits_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = root().join("rules/default.toml").display().to_string();
+    // A previous report stays as it was.
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("violations.csv"), "previous").unwrap();
+    let outs = out.display().to_string();
+
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(&empty, "").unwrap();
+    let rejects = fixture("rejects/cases.csv").display().to_string();
+    let unknown_sel = fixture("basic").display().to_string();
+    let cases: &[(Vec<&str>, &[&str])] = &[
+        (
+            vec![
+                "audit",
+                "--cases",
+                empty.to_str().unwrap(),
+                "--rules",
+                &rules,
+                "--out",
+                &outs,
+            ],
+            &["empty.csv", "empty"],
+        ),
+        (
+            vec![
+                "audit", "--cases", &rejects, "--rules", &rules, "--out", &outs, "--strict",
+            ],
+            &["--strict", "rejected"],
+        ),
+        (
+            vec![
+                "audit",
+                &unknown_sel,
+                "--rules",
+                &rules,
+                "--out",
+                &outs,
+                "--select",
+                "NOPE",
+            ],
+            &["--select NOPE", "RESP-24H"],
+        ),
+        (
+            vec![
+                "audit",
+                &unknown_sel,
+                "--rules",
+                &rules,
+                "--out",
+                &outs,
+                "--period",
+                "2026/10",
+            ],
+            &["--period"],
+        ),
+        (
+            vec![
+                "audit",
+                "--cases",
+                "/no/such/file.csv",
+                "--rules",
+                &rules,
+                "--out",
+                &outs,
+            ],
+            &["/no/such/file.csv"],
+        ),
+    ];
+    for (args, wants) in cases {
+        let o = shouwen(args, dir.path());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        for w in *wants {
+            assert!(err.contains(w), "{args:?}: {err:?} lacks {w:?}");
+        }
+        assert_eq!(read(&out.join("violations.csv")), "previous", "{args:?}");
+    }
+}
+
+#[test]
+fn cli_masks_personal_data_in_rejected_rows_unless_unmasked() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.csv");
+    std::fs::write(
+        &p,
+        "case_id,center,received_at,category,customer_name,customer_phone,first_responder_id\n\
+         C1,c,not a time,咨询,陈小明,13912345678,E01\n\
+         C2,c,2026-10-01 09:00,=HYPERLINK(\"x\"),李雷,13800001111,E01\n",
+    )
+    .unwrap();
+    let rules = root().join("rules/default.toml").display().to_string();
+    let run = |out: &str, extra: &[&str]| {
+        let mut a = vec![
+            "audit",
+            "--cases",
+            p.to_str().unwrap(),
+            "--rules",
+            &rules,
+            "--out",
+            out,
+        ];
+        a.extend_from_slice(extra);
+        let o = shouwen(&a, dir.path());
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        read(&dir.path().join(out).join("rejected.csv"))
+    };
+    let masked = run("m", &[]);
+    assert!(
+        masked.contains("陈**") && masked.contains("139****5678"),
+        "{masked}"
+    );
+    assert!(
+        !masked.contains("陈小明") && !masked.contains("13912345678"),
+        "{masked}"
+    );
+    let unmasked = run("u", &["--unmask"]);
+    assert!(unmasked.contains("陈小明") && unmasked.contains("13912345678"));
+    let m: serde_json::Value =
+        serde_json::from_str(&read(&dir.path().join("u/manifest.json"))).unwrap();
+    assert_eq!(m["unmasked"], true);
+}
+
+#[test]
+fn rules_check_points_at_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = read(&root().join("rules/default.toml"));
+    let bad: &[(&str, &str, &str)] = &[
+        ("within = \"24h\"", "within = \"24x\"", "unknown unit `x`"),
+        (
+            "kind = \"deadline\"",
+            "kind = \"deadlin\"",
+            "did you mean `deadline`?",
+        ),
+        (
+            "clock = \"calendar\"",
+            "clok = \"calendar\"",
+            "unknown key `clok`",
+        ),
+        (
+            "when = \"channel = '电话'\"",
+            "when = \"chanel = '电话'\"",
+            "did you mean `channel`?",
+        ),
+        (
+            "id = \"RECORD-PHONE\"",
+            "id = \"RECORD-CASE\"",
+            "duplicate rule id `RECORD-CASE`",
+        ),
+        (
+            "severity = \"minor\"",
+            "severity = \"minr\"",
+            "unknown severity `minr`",
+        ),
+    ];
+    for (from, to, want) in bad {
+        let text = base.replacen(from, to, 1);
+        assert_ne!(text, base, "{from} not in default.toml");
+        let p = dir.path().join("bad.toml");
+        std::fs::write(&p, &text).unwrap();
+        let o = shouwen(&["rules", "check", p.to_str().unwrap()], dir.path());
+        assert_eq!(o.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(want), "{to}: {err}");
+        // file:line:column of the offending text.
+        let line = base[..base.find(from).unwrap()].matches('\n').count() + 1;
+        assert!(
+            err.contains(&format!("bad.toml:{line}:")),
+            "{to}: expected line {line} in {err}"
+        );
+    }
+    let o = shouwen(
+        &[
+            "rules",
+            "check",
+            root().join("rules/default.toml").to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+// ---------- the sample generator's ground truth ----------
+
+fn expected(dir: &Path) -> BTreeSet<(String, String, String)> {
+    let mut r = csv::Reader::from_path(dir.join("expected_violations.csv")).unwrap();
+    r.records()
+        .map(|x| {
+            let x = x.unwrap();
+            (x[0].to_string(), x[1].to_string(), x[2].to_string())
+        })
+        .collect()
+}
+
+fn found(r: &AuditResult) -> BTreeSet<(String, String, String)> {
+    verdicts(r)
+        .into_iter()
+        .map(|(c, rule, e, _)| (c, rule, e))
+        .collect()
+}
+
+#[test]
+fn a_fresh_sample_audit_finds_exactly_the_planted_violations() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("s");
+    shouwen::sample::generate(
+        &shouwen::sample::SampleOptions {
+            cases: 3000,
+            seed: 7,
+        },
+        &out,
+    )
+    .unwrap();
+    let r = audit_files(
+        DatasetFiles::discover(&out).unwrap(),
+        default_rules(),
+        AuditOptions::default(),
+    );
+    assert_reconciles(&r);
+    assert!(r.rejected.is_empty());
+    let want = expected(&out);
+    assert!(want.len() > 100, "the sample plants violations");
+    let got = found(&r);
+    let missed: Vec<_> = want.difference(&got).collect();
+    let extra: Vec<_> = got.difference(&want).collect();
+    assert!(
+        missed.is_empty() && extra.is_empty(),
+        "missed {missed:?}\nextra {extra:?}"
+    );
+    // Every rule that exists is planted.
+    for rule in &r.rules.rules {
+        assert!(
+            want.iter().any(|(_, id, _)| *id == rule.id),
+            "{} not planted",
+            rule.id
+        );
+    }
+}
+
+#[test]
+fn the_committed_sample_data_audits_to_its_ground_truth() {
+    let dir = root().join("sample-data");
+    let r = audit_files(
+        DatasetFiles::discover(&dir).unwrap(),
+        default_rules(),
+        AuditOptions::default(),
+    );
+    assert_reconciles(&r);
+    assert_eq!(r.cases.len(), 5000);
+    assert!(r.employees.len() >= 60);
+    let centers: BTreeSet<&str> = (0..r.cases.len()).map(|i| r.case_center(i)).collect();
+    assert!(centers.len() >= 3);
+    assert_eq!(found(&r), expected(&dir));
+}
