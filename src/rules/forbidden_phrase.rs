@@ -1,0 +1,254 @@
+//! `forbidden_phrase`: staff never say 不知道 / 不归我管 / 没办法 ….
+//!
+//! The matching itself (normalisation, transcript turns, allowed contexts, evidence) is
+//! in [`super::phrase`]; this file is the rule kind: parameters, evaluation over the
+//! cases table and charging to the speaker.
+
+use std::collections::BTreeMap;
+
+use polars::prelude::*;
+
+use super::config::{RawRule, S};
+use super::phrase::{self, Finding, Matcher, PhraseConfig, Scratch};
+use super::{Diags, KindInfo, Responsible};
+use crate::audit::{EvalCtx, Hit, Outcome};
+use crate::input::schema::CASES;
+use crate::input::ColType;
+
+pub static INFO: KindInfo = KindInfo {
+    name: "forbidden_phrase",
+    doc: "Checks that staff never use the phrases the regulation bans (不知道, 不清楚, 没办法,
+办不了, 不归我管, 不归我们管, 不懂: 首问责任管理制度 4.7, 标准模板 四.1, 工诚 四).
+
+Text is matched after normalisation: full/half width, whitespace or punctuation between
+characters (不 归 我 管, 不-归-我-管) and traditional characters (不歸我管) do not hide a
+phrase. In a transcript (`说话人：内容`, one turn per line) only staff turns count: turns
+labelled with a customer label (业主, 客户, 住户, 来电人 …) never do, so a resident quoting
+\"他说不归我管\" is not a violation; the resident's own `content` is never checked. An
+occurrence inside an `allow` context (\"不知道您是否方便\", \"如有不清楚的地方\") is not a
+violation. One violation per case and speaker, charged to the roster employee whose name
+labels the turn, else to the first responder.
+
+Example violation: PHRASE-BANNED on C000123, 「…这个不归我管，你去找…」（王芳，第 3 行）.",
+    params: &[
+        (
+            "fields",
+            "text columns holding what staff said (default [\"reply\"])",
+        ),
+        (
+            "phrases",
+            "the banned phrases (default: the regulation's seven)",
+        ),
+        (
+            "allow",
+            "contexts that are not violations (default: a list judged on real replies)",
+        ),
+        (
+            "customer_labels",
+            "speaker labels of the resident's turns (default 业主, 客户, 住户, 来电人 …)",
+        ),
+    ],
+    responsible: &[Responsible::Speaker, Responsible::FirstResponder],
+};
+
+#[derive(Debug, Clone)]
+pub struct ForbiddenPhrase {
+    pub fields: Vec<String>,
+    pub config: PhraseConfig,
+    pub matcher: Matcher,
+}
+
+fn list(v: &Option<S<Vec<S<String>>>>, default: &[&str]) -> Vec<String> {
+    match v {
+        Some(l) => l.get_ref().iter().map(|s| s.get_ref().clone()).collect(),
+        None => default.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+impl ForbiddenPhrase {
+    pub(crate) fn validate(r: &RawRule, d: &mut Diags<'_>) -> Option<ForbiddenPhrase> {
+        let mut fields = vec![];
+        match &r.fields {
+            None => fields.push("reply".to_string()),
+            Some(l) => {
+                for f in l.get_ref() {
+                    let name = f.get_ref().trim();
+                    if name == "content" {
+                        d.at(
+                            f.span(),
+                            "`content` is what the resident said and is never checked for staff phrases; use `reply`",
+                        );
+                        continue;
+                    }
+                    if let Some(c) = super::case_column(f, Some(ColType::Text), d) {
+                        fields.push(c);
+                    }
+                }
+                if l.get_ref().is_empty() {
+                    d.at(l.span(), "fields is empty; expected e.g. [\"reply\"]");
+                }
+            }
+        }
+        let config = PhraseConfig {
+            phrases: list(&r.phrases, phrase::DEFAULT_PHRASES),
+            allow: list(&r.allow, phrase::DEFAULT_ALLOW),
+            customer_labels: list(&r.customer_labels, phrase::DEFAULT_CUSTOMER_LABELS),
+        };
+        let matcher = match Matcher::new(&config) {
+            Ok(m) => m,
+            Err(e) => {
+                let span = r
+                    .phrases
+                    .as_ref()
+                    .map(|s| s.span())
+                    .or_else(|| r.allow.as_ref().map(|s| s.span()))
+                    .unwrap_or_else(|| r.kind.span());
+                d.at(span, e);
+                return None;
+            }
+        };
+        (!fields.is_empty()).then_some(ForbiddenPhrase {
+            fields,
+            config,
+            matcher,
+        })
+    }
+
+    pub fn describe(&self) -> String {
+        format!(
+            "  fields           {}\n  phrases          {}\n  allow            {}\n  customer_labels  {}\n",
+            self.fields.join(", "),
+            self.config.phrases.join("、"),
+            self.config.allow.join("、"),
+            self.config.customer_labels.join("、")
+        )
+    }
+
+    /// One pass over the text columns of the cases that pass `when`.
+    pub fn evaluate(&self, ctx: &EvalCtx<'_>, base: LazyFrame) -> PolarsResult<Outcome> {
+        let df = base.select([col("__row")]).collect()?;
+        let rows: Vec<u32> = df.column("__row")?.u32()?.into_no_null_iter().collect();
+        let names = NameIndex::new(ctx);
+        let first = ctx.cases.text("first_responder_id");
+        let centers = ctx.cases.text("center");
+        let texts: Vec<&[Option<String>]> = self.fields.iter().map(|f| ctx.cases.text(f)).collect();
+        let mut scratch = Scratch::new();
+        let mut found: Vec<Finding> = vec![];
+        let mut hits = vec![];
+        for &row in &rows {
+            let r = row as usize;
+            // Speaker → findings, in order of first appearance.
+            let mut by_speaker: Vec<(Option<String>, Vec<Finding>)> = vec![];
+            for col in &texts {
+                let Some(text) = col[r].as_deref() else {
+                    continue;
+                };
+                found.clear();
+                self.matcher.find_into(text, &mut scratch, &mut found);
+                for f in found.drain(..) {
+                    match by_speaker.iter_mut().find(|(s, _)| *s == f.speaker) {
+                        Some((_, v)) => v.push(f),
+                        None => by_speaker.push((f.speaker.clone(), vec![f])),
+                    }
+                }
+            }
+            let first_id = first[r].as_deref().unwrap_or("");
+            let center = centers[r].as_deref().unwrap_or("");
+            let mut charged: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            let mut order: Vec<String> = vec![];
+            for (speaker, fs) in by_speaker {
+                let (emp, note) = match &speaker {
+                    Some(label) => match names.resolve(label, center) {
+                        Some(id) => (id.to_string(), None),
+                        None => (
+                            first_id.to_string(),
+                            Some(format!("（说话人“{label}”不在员工名册，记入首问责任人）")),
+                        ),
+                    },
+                    None => (first_id.to_string(), None),
+                };
+                let who = speaker.as_deref().unwrap_or("未标注说话人");
+                let mut parts: Vec<String> = fs
+                    .iter()
+                    .map(|f| format!("「{}」（{who}，第 {} 行）", f.evidence, f.line))
+                    .collect();
+                if let Some(n) = note {
+                    parts.push(n);
+                }
+                if !charged.contains_key(&emp) {
+                    order.push(emp.clone());
+                }
+                charged.entry(emp).or_default().extend(parts);
+            }
+            for emp in order {
+                let parts = charged.remove(&emp).unwrap_or_default();
+                hits.push(Hit {
+                    row,
+                    evidence: parts.join("；"),
+                    pending: false,
+                    at: None,
+                    employee: Some(emp),
+                });
+            }
+        }
+        Ok(Outcome {
+            judged: rows,
+            hits,
+            ..Outcome::default()
+        })
+    }
+}
+
+/// Roster names → employee ids, for charging the speaker of a turn.
+struct NameIndex<'a> {
+    /// name → [(id, center)], in roster order.
+    by_name: BTreeMap<&'a str, Vec<(&'a str, &'a str)>>,
+}
+
+impl<'a> NameIndex<'a> {
+    fn new(ctx: &'a EvalCtx<'_>) -> NameIndex<'a> {
+        let mut by_name: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
+        if let Some(r) = ctx.roster {
+            let (ids, names, centers) = (r.text("employee_id"), r.text("name"), r.text("center"));
+            for i in 0..r.len() {
+                if let (Some(id), Some(n)) = (&ids[i], &names[i]) {
+                    by_name
+                        .entry(n.as_str())
+                        .or_default()
+                        .push((id.as_str(), centers[i].as_deref().unwrap_or("")));
+                }
+            }
+        }
+        NameIndex { by_name }
+    }
+
+    /// The employee a label names: an exact name (preferring the case's center), else the
+    /// one roster name of the case's center the label contains (`客服 李娜`).
+    fn resolve(&self, label: &str, center: &str) -> Option<&'a str> {
+        let label = label.trim();
+        if let Some(v) = self.by_name.get(label) {
+            return v
+                .iter()
+                .find(|(_, c)| *c == center)
+                .or_else(|| v.first())
+                .map(|(id, _)| *id);
+        }
+        let mut found = self
+            .by_name
+            .iter()
+            .filter(|(n, _)| n.chars().count() >= 2 && label.contains(**n))
+            .flat_map(|(_, v)| v.iter().filter(|(_, c)| *c == center));
+        match (found.next(), found.next()) {
+            (Some((id, _)), None) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+pub fn label(c: &str) -> &'static str {
+    CASES
+        .iter()
+        .find(|x| x.name == c)
+        .map(|x| x.label)
+        .unwrap_or("")
+}

@@ -1,0 +1,1942 @@
+//! Rule kind `forbidden_phrase`: staff never answer a resident with 不知道, 不归我管,
+//! 没办法 … (the evasions the 首问责任制 names).
+//!
+//! ## What it does
+//!
+//! Reads the staff reply of a case (`reply`, also called 答复内容 / 接待记录 / 沟通记录).
+//! The reply is often a transcript, one turn per line, `说话人：内容` (full-width `：` or
+//! half-width `:`), sometimes plain text without labels. Every occurrence of a configured
+//! phrase said by *staff* is reported with the words as written and a little context.
+//!
+//! * Turns: a line whose text before the first colon is a short label (at most 12
+//!   characters once a leading or trailing time stamp is removed, containing a letter, no
+//!   sentence punctuation) starts a turn of that speaker; a line without a label continues
+//!   the previous speaker; text before the first label, or a reply with no label at all, is
+//!   staff speech (the field is what staff said), reported with speaker `None`.
+//! * Customer turns are never checked: a label that is a customer label, starts with one
+//!   (`业主王先生`, unless a staff role follows: `客户经理`, `业主服务中心`), or ends with one
+//!   (`张先生（业主）`, `3栋住户`). A resident quoting staff (“物业说不归他们管”) is therefore
+//!   not a violation.
+//! * Normalisation, applied alike to the text, the phrases and the allowed contexts:
+//!   full-width ASCII → half-width, ASCII case-folded, traditional → simplified (1,439
+//!   characters: every traditional form of a character of the shouwen corpus, compatibility
+//!   ideographs and Kangxi radicals included), and whitespace, punctuation and symbols
+//!   dropped. So `不 归 我 管`, `不-归-我-管`, `不，归我管` and `不歸我管` all read `不归我管`.
+//!   Matches never cross a line break.
+//! * Overlapping phrases: the longest phrase at the leftmost position wins (`不归我们管` is
+//!   reported once, not also as `不归我管`); every non-overlapping occurrence is reported.
+//! * Allowed contexts: an occurrence that lies inside an occurrence of an allowed context
+//!   (compared after normalisation) is not a violation: `不知道您是否方便`, `如有不清楚的地方`.
+//!
+//! ## Why is this bad?
+//!
+//! 首问责任管理制度 4.7: “接待过程中,不得使用'不知道'、'没办法'、'不归我管'等用语,不得以任何
+//! 理由或借口搪塞、推诿、'踢皮球'”. 首问责任制制度标准模板 四.1: “决不能用简单推诿的办法说
+//! “不知道”、“不清楚”、“办不了”、“不归我们管”之类不负责任的话”. 工诚物业首问责任制实施方案 四:
+//! spot checks look for staff who answer “一句“不知道”、“不懂”、“不清楚”、“不归我管”等借口就
+//! 搪塞过去”.
+//!
+//! ## Example
+//!
+//! ```text
+//! 业主：楼道灯坏了三天了，上次保安说不归他管。     ← customer turn: not checked
+//! 王芳：这个不歸-我 管，您找工程部吧。             ← violation by 王芳: 不归我管
+//! 王芳：不知道您是否方便明天上午在家？             ← allowed context: not a violation
+//! ```
+//!
+//! The finding on the second line names the speaker 王芳, the phrase 不归我管, the words as
+//! written `不歸-我 管` and the evidence `这个不歸-我 管，您找工程部吧。`: the words plus up to 10
+//! characters on each side from the same line, `…` where cut.
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
+
+/// The clauses the default phrases come from, for a rule's `basis`.
+pub const DEFAULT_BASIS: &str =
+    "首问责任管理制度 4.7；首问责任制制度标准模板 四.1；工诚物业首问责任制实施方案 四";
+
+/// Phrases staff must not use. Each one is named by the regulation:
+/// 不知道 (4.7, 模板 四.1, 工诚 四), 没办法 (4.7), 不归我管 (4.7, 工诚 四), 不清楚 (模板 四.1,
+/// 工诚 四), 办不了 (模板 四.1), 不归我们管 (模板 四.1), 不懂 (工诚 四). Traditional, spaced
+/// and punctuated variants are covered by normalisation and need no entry of their own.
+pub const DEFAULT_PHRASES: &[&str] = &[
+    "不知道",
+    "不清楚",
+    "没办法",
+    "办不了",
+    "不归我管",
+    "不归我们管",
+    "不懂",
+];
+
+/// Contexts in which a default phrase is not an evasion.
+///
+/// Real-data check, `shared/realdata/gov_board_wuye/annex4_wuye_subset.csv` (210 public
+/// message-board cases about 物业 with the responsible office's reply):
+///
+/// * `答复意见` (the officials' replies, i.e. staff-side text; 210 non-empty): **0**
+///   occurrences of any of the seven default phrases, also 0 after normalisation
+///   (whitespace and punctuation dropped, traditional folded) and 0 for 没有办法. Near
+///   misses: 办法 ×37, all in 管理办法 / 实施办法 / 解决办法 (never 没办法, nothing to allow);
+///   无法 ×31 (not a banned phrase), among them 无法联系 ×2 (“无法联系上业主和勘查现场情况”,
+///   “无法联系车主的，交警部门可以进行拖移”); jurisdiction stated ×3 (“该问题不属于我局职能
+///   范围，建议您联系市房产局和市城管局”, “不属于我区管理范围。我们已将此问题上报”, “改变
+///   房屋使用性质不是我队职能职责。同时我队到市规划局调看了…”), each with a referral or
+///   further action, which is what 4.8 asks for; none is a configured phrase. Replies
+///   written for the public avoid the phrases entirely, so the real data yields no allowed
+///   context by itself; it does show that 无法联系 is routine, factual reporting, which
+///   supports allowing 没办法联系上 below.
+/// * `留言详情` (the residents' messages, the customer side): 不知道 ×12, of which 1 quotes
+///   staff (“问起物业，物业说不知道”) and 11 are the residents' own words (“不知道是否符合
+///   相关规定”, “不知道背后有何保护伞”); 不清楚 ×1, a quote (“问物业也说不清楚”); 不归我们管 ×1,
+///   a quote (“再说你这事本身也就不归我们管”); 不归他们管 ×2, 他们管不了 ×3, quotes;
+///   没办法 ×2 and 不懂 ×4, the residents' own words (“根本没办法入睡”, “看不懂”). These
+///   are why customer turns are never checked; they are not allowed contexts, since the same
+///   words from staff would be the evasion.
+///
+/// The entries below are judged, not observed: each is a use of a banned phrase that is
+/// not a refusal or an excuse (a polite question to the resident, an offer to explain what
+/// the *resident* finds unclear, a failed phone call, a sense that did not work, a negated
+/// refusal). The line between “I cannot say” and “this sentence happens to contain 不知道”
+/// is drawn narrowly: `我也不知道您这事该找谁` stays a violation, so `不知道您` alone is not
+/// allowed, only its polite-question continuations.
+pub const DEFAULT_ALLOW: &[&str] = &[
+    // 不知道 in a polite question to the resident (“I wonder whether you …”).
+    "不知道您是否",
+    "不知道您是不是",
+    "不知道您什么时候",
+    "不知道您方不方便",
+    "不知道您现在方便",
+    "不知道您能否",
+    "不知道您能不能",
+    "不知道您有没有",
+    "不知道您还有",
+    "不知道您对",
+    "不知道您看",
+    // 不知道 about the resident, informing them.
+    "您可能不知道",
+    "您也许不知道",
+    // 不清楚 / 不懂: an offer to explain what the resident finds unclear (4.4 asks for it).
+    "如有不清楚",
+    "若有不清楚",
+    "有不清楚的",
+    "有什么不清楚",
+    "哪里不清楚",
+    "不清楚的地方",
+    "不清楚之处",
+    "不懂的地方",
+    "有不懂的",
+    "有什么不懂",
+    "哪里不懂",
+    // 不清楚: a sense that did not work (bad phone line, blurred camera), not an excuse.
+    "听不清楚",
+    "看不清楚",
+    // 没办法 about a call that did not get through: 4.8 itself foresees “无法联系上相关人员”.
+    "没办法联系上",
+    "没办法联系到",
+    "没办法接通",
+    "没办法打通",
+    // Negated refusals.
+    "不是没办法",
+    "不是办不了",
+];
+
+/// Speaker labels that are the resident. A label is a customer label when it equals one of
+/// these, starts with one (`业主王先生`; not when a staff role follows, see
+/// [`STAFF_ROLE_WORDS`]) or ends with one (`张先生（业主）`, `3栋住户`). Compared after the
+/// same folding as the text (width, case, traditional, whitespace and punctuation).
+pub const DEFAULT_CUSTOMER_LABELS: &[&str] = &[
+    "业主",
+    "客户",
+    "住户",
+    "业户",
+    "户主",
+    "租户",
+    "租客",
+    "房东",
+    "居民",
+    "来电人",
+    "来电者",
+    "来访人",
+    "来访者",
+    "访客",
+    "顾客",
+    "用户",
+    "投诉人",
+    "报修人",
+    "咨询人",
+    "反映人",
+    "求助人",
+    "举报人",
+    "留言人",
+    "网友",
+    "市民",
+    "群众",
+    "业委会",
+    "先生",
+    "女士",
+    "customer",
+    "resident",
+    "caller",
+    "owner",
+    "tenant",
+    "visitor",
+];
+
+/// Words that, right after a customer label at the start of a speaker label, make it a
+/// staff label: `客户经理`, `客户服务部李娜`, `业主服务中心`, `客户关系主管`.
+pub const STAFF_ROLE_WORDS: &[&str] = &[
+    "服务", "经理", "主管", "专员", "管家", "助理", "中心", "部", "关系", "顾问", "接待",
+];
+
+/// Characters of context kept on each side of a match in [`Finding::evidence`].
+pub const EVIDENCE_CONTEXT_CHARS: usize = 10;
+
+/// A speaker label has at most this many characters (after time stamps are removed).
+pub const LABEL_MAX_CHARS: usize = 12;
+
+/// The colon that ends a label must come within this many characters of the line start.
+const LABEL_SCAN_CHARS: usize = 40;
+
+/// Longest label [`Matcher::is_customer_label`] folds; a longer one is no speaker label.
+const LABEL_FOLD_MAX: usize = 64;
+
+/// What a `forbidden_phrase` rule checks: the phrases, the contexts that excuse them and
+/// the labels of the resident's turns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhraseConfig {
+    /// Phrases staff must not say, e.g. 不知道, 不归我管.
+    pub phrases: Vec<String>,
+    /// Contexts that are not violations, e.g. 不知道您是否方便, 如有不清楚的地方.
+    pub allow: Vec<String>,
+    /// Speaker labels that are the resident: 业主, 客户, 住户, 来电人 …
+    pub customer_labels: Vec<String>,
+}
+
+impl Default for PhraseConfig {
+    /// The regulation's phrases with [`DEFAULT_ALLOW`] and [`DEFAULT_CUSTOMER_LABELS`].
+    fn default() -> Self {
+        let own = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect();
+        PhraseConfig {
+            phrases: own(DEFAULT_PHRASES),
+            allow: own(DEFAULT_ALLOW),
+            customer_labels: own(DEFAULT_CUSTOMER_LABELS),
+        }
+    }
+}
+
+/// One banned phrase said by staff.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The configured phrase that matched, as configured (trimmed).
+    pub phrase: String,
+    /// The exact text that matched, from its first to its last matched character, e.g.
+    /// `不 歸-我 管`.
+    pub as_written: String,
+    /// The label of the turn, e.g. `王芳`; `None` for unlabelled speech.
+    pub speaker: Option<String>,
+    /// 1-based line within the text (`\n`, `\r\n` and `\r` end a line).
+    pub line: usize,
+    /// Byte offset of `as_written` in the text.
+    pub start: usize,
+    /// Byte offset just past `as_written` in the text.
+    pub end: usize,
+    /// `as_written` with up to [`EVIDENCE_CONTEXT_CHARS`] characters of context on each
+    /// side from the same turn line, `…` where cut; never contains a line break (control
+    /// characters become spaces).
+    pub evidence: String,
+}
+
+/// One line of speech of a transcript.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Turn<'a> {
+    /// The label this line is spoken under (its own, or the previous labelled line's).
+    pub speaker: Option<String>,
+    /// Whether the speaker is the resident (such lines are never checked).
+    pub is_customer: bool,
+    /// 1-based line number.
+    pub line: usize,
+    /// Byte offset of `text` in the original text.
+    pub text_start: usize,
+    /// What was said on this line, label and surrounding whitespace removed.
+    pub text: &'a str,
+}
+
+/// Buffers reused between calls of [`Matcher::find_into`].
+#[derive(Debug, Clone, Default)]
+pub struct Scratch {
+    norm: String,
+}
+
+impl Scratch {
+    pub fn new() -> Self {
+        Scratch::default()
+    }
+}
+
+/// A compiled `forbidden_phrase` rule: build once, reuse for every text.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    phrases: AhoCorasick,
+    canonical: Vec<String>,
+    allow: Option<AhoCorasick>,
+    allow_max_len: usize,
+    customers: CustomerLabels,
+    gate: Gate,
+}
+
+impl Matcher {
+    /// Compiles a configuration. Every problem is reported at once, joined by `; `: a phrase,
+    /// allowed context or customer label that is empty once normalised, or no phrase at all.
+    /// Entries that normalise to the same text as an earlier entry are dropped (the first
+    /// spelling is the canonical one).
+    pub fn new(cfg: &PhraseConfig) -> Result<Matcher, String> {
+        let mut errors = Vec::new();
+        let (phrase_pats, canonical) = normalized_patterns("phrase", &cfg.phrases, &mut errors);
+        if cfg.phrases.is_empty() {
+            errors.push("no phrase configured: `phrases` needs at least one entry".to_owned());
+        }
+        let (allow_pats, _) = normalized_patterns("allowed context", &cfg.allow, &mut errors);
+        normalized_patterns("customer label", &cfg.customer_labels, &mut errors);
+        if !errors.is_empty() {
+            return Err(errors.join("; "));
+        }
+        // No prefilter: the bytes of 不 / 没 / 办 are everywhere in Chinese text, so a
+        // rare-byte prefilter only adds work; a DFA is a few instructions per byte.
+        let phrases = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
+            .prefilter(false)
+            .build(&phrase_pats)
+            .map_err(|e| format!("cannot compile the phrases: {e}"))?;
+        let allow = if allow_pats.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .build(&allow_pats)
+                    .map_err(|e| format!("cannot compile the allowed contexts: {e}"))?,
+            )
+        };
+        Ok(Matcher {
+            phrases,
+            canonical,
+            allow,
+            allow_max_len: allow_pats.iter().map(String::len).max().unwrap_or(0),
+            customers: CustomerLabels::new(&cfg.customer_labels),
+            gate: Gate::new(&phrase_pats),
+        })
+    }
+
+    /// Every banned phrase said by staff in `text`, in text order.
+    pub fn find(&self, text: &str) -> Vec<Finding> {
+        let mut out = Vec::new();
+        self.find_into(text, &mut Scratch::new(), &mut out);
+        out
+    }
+
+    /// Like [`Matcher::find`], appending to `out` and reusing `scratch`: no allocation for a
+    /// text without a finding once the buffers have grown.
+    pub fn find_into(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Finding>) {
+        for turn in TurnIter::new(text, &self.customers) {
+            if !turn.is_customer {
+                self.scan_turn(text, &turn, scratch, out);
+            }
+        }
+    }
+
+    /// Whether `text` holds at least one finding.
+    pub fn is_match(&self, text: &str) -> bool {
+        let mut out = Vec::new();
+        self.find_into(text, &mut Scratch::new(), &mut out);
+        !out.is_empty()
+    }
+
+    /// Whether a speaker label is the resident's under this configuration.
+    pub fn is_customer_label(&self, label: &str) -> bool {
+        self.customers.matches(label)
+    }
+
+    /// [`split_turns`] with this configuration's customer labels.
+    pub fn split_turns<'a>(&self, text: &'a str) -> Vec<Turn<'a>> {
+        TurnIter::new(text, &self.customers)
+            .map(Turn::from)
+            .collect()
+    }
+
+    fn scan_turn(
+        &self,
+        text: &str,
+        turn: &TurnRef<'_>,
+        scratch: &mut Scratch,
+        out: &mut Vec<Finding>,
+    ) {
+        scratch.norm.clear();
+        let seen = normalize_gated(turn.text, &mut scratch.norm, &self.gate);
+        if !self.gate.may_match(seen) {
+            return;
+        }
+        let hay = scratch.norm.as_str();
+        let Ok(matches) = self.phrases.try_find_iter(Input::new(hay)) else {
+            return;
+        };
+        // Back to the original text: the n-th normalised character is the n-th kept one.
+        // Matches come in text order, so both walks only move forward (linear in the line).
+        let mut kept = KeptChars::new(turn.text);
+        let (mut norm_at, mut norm_chars) = (0, 0);
+        for m in matches {
+            let (s, e) = (m.start(), m.end());
+            if self.is_allowed(hay, s, e) {
+                continue;
+            }
+            let first = norm_chars + hay.get(norm_at..s).map_or(0, |p| p.chars().count());
+            let count = hay.get(s..e).map_or(0, |p| p.chars().count());
+            (norm_at, norm_chars) = (e, first + count);
+            let (Some((start, _)), Some((last, c))) = (
+                kept.nth_kept(first),
+                kept.nth_kept(first + count.saturating_sub(1)),
+            ) else {
+                continue;
+            };
+            let (start, end) = (turn.start + start, turn.start + last + c.len_utf8());
+            let Some(phrase) = self.canonical.get(m.pattern().as_usize()) else {
+                continue;
+            };
+            out.push(Finding {
+                phrase: phrase.clone(),
+                as_written: text.get(start..end).unwrap_or_default().to_owned(),
+                speaker: turn.speaker.map(str::to_owned),
+                line: turn.line,
+                start,
+                end,
+                evidence: evidence(turn.text, turn.start, start, end),
+            });
+        }
+    }
+
+    /// Whether an allowed context occurs around `hay[s..e]` and covers it.
+    fn is_allowed(&self, hay: &str, s: usize, e: usize) -> bool {
+        let Some(allow) = &self.allow else {
+            return false;
+        };
+        let from = s.saturating_sub(self.allow_max_len);
+        let to = e.saturating_add(self.allow_max_len).min(hay.len());
+        if from > s || e > to {
+            return false;
+        }
+        let input = Input::new(hay).range(from..to);
+        let Ok(mut found) = allow.try_find_overlapping_iter(input) else {
+            return false;
+        };
+        found.any(|a| a.start() <= s && a.end() >= e)
+    }
+}
+
+/// Normalises and deduplicates configured entries; returns the patterns and, for each, the
+/// entry as configured (trimmed).
+fn normalized_patterns(
+    what: &str,
+    entries: &[String],
+    errors: &mut Vec<String>,
+) -> (Vec<String>, Vec<String>) {
+    let mut pats: Vec<String> = Vec::with_capacity(entries.len());
+    let mut canonical = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let (norm, _) = normalize(entry);
+        if norm.is_empty() {
+            errors.push(format!(
+                "{what} {entry:?} is empty once whitespace and punctuation are dropped"
+            ));
+        } else if !pats.contains(&norm) {
+            pats.push(norm);
+            canonical.push(entry.trim().to_owned());
+        }
+    }
+    (pats, canonical)
+}
+
+type KeptIter<'t> = std::iter::Filter<std::str::CharIndices<'t>, fn(&(usize, char)) -> bool>;
+
+/// The kept (not dropped by normalisation) characters of a text, walked forward by index.
+struct KeptChars<'t> {
+    iter: KeptIter<'t>,
+    /// Index of the next kept character `iter` yields.
+    next: usize,
+    /// The last kept character returned, with its index.
+    current: Option<(usize, char)>,
+    current_index: Option<usize>,
+}
+
+impl<'t> KeptChars<'t> {
+    fn new(text: &'t str) -> Self {
+        fn is_kept(&(_, c): &(usize, char)) -> bool {
+            fold_char(c).is_some()
+        }
+        KeptChars {
+            iter: text
+                .char_indices()
+                .filter(is_kept as fn(&(usize, char)) -> bool),
+            next: 0,
+            current: None,
+            current_index: None,
+        }
+    }
+
+    /// Byte offset and character of the `index`-th kept character; `index` never decreases
+    /// between calls (asking again for the current one is fine).
+    fn nth_kept(&mut self, index: usize) -> Option<(usize, char)> {
+        if self.current_index == Some(index) {
+            return self.current;
+        }
+        let skip = index.checked_sub(self.next)?;
+        let found = self.iter.nth(skip);
+        self.next = index + 1;
+        self.current = found;
+        self.current_index = Some(index);
+        found
+    }
+}
+
+/// The matched words plus up to [`EVIDENCE_CONTEXT_CHARS`] characters each side from the
+/// turn's line, `…` where cut.
+fn evidence(line_text: &str, line_start: usize, start: usize, end: usize) -> String {
+    let rel_start = start.saturating_sub(line_start);
+    let rel_end = end.saturating_sub(line_start);
+    let before = line_text.get(..rel_start).unwrap_or_default();
+    let words = line_text.get(rel_start..rel_end).unwrap_or_default();
+    let after = line_text.get(rel_end..).unwrap_or_default();
+    let before_from = before
+        .char_indices()
+        .rev()
+        .nth(EVIDENCE_CONTEXT_CHARS.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    let after_to = after
+        .char_indices()
+        .nth(EVIDENCE_CONTEXT_CHARS)
+        .map_or(after.len(), |(i, _)| i);
+    let mut ev = String::with_capacity(words.len() + 2 * 3 * (EVIDENCE_CONTEXT_CHARS + 1));
+    if before_from > 0 {
+        ev.push('…');
+    }
+    for part in [
+        before.get(before_from..).unwrap_or_default(),
+        words,
+        after.get(..after_to).unwrap_or_default(),
+    ] {
+        ev.extend(part.chars().map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                ' '
+            } else {
+                c
+            }
+        }));
+    }
+    if after_to < after.len() {
+        ev.push('…');
+    }
+    ev
+}
+
+/// Splits a reply into lines of speech (blank lines are skipped), telling who speaks each.
+pub fn split_turns<'a>(text: &'a str, customer_labels: &[String]) -> Vec<Turn<'a>> {
+    let customers = CustomerLabels::new(customer_labels);
+    TurnIter::new(text, &customers).map(Turn::from).collect()
+}
+
+/// The speaker label of a line, if it has one: the text before its first colon (`：`, `:`,
+/// `︰`, `﹕`; not the colon of a time such as `09:05`, not `://`), trimmed and stripped of
+/// a leading or trailing time stamp, when that is 1 to [`LABEL_MAX_CHARS`] characters,
+/// contains a letter and no sentence punctuation. Returns the label and the byte offset of
+/// the text after the colon.
+pub fn parse_label(line: &str) -> Option<(&str, usize)> {
+    let mut prev = None;
+    let mut chars = line.char_indices().peekable();
+    let mut seen = 0;
+    while let Some((i, c)) = chars.next() {
+        seen += 1;
+        if seen > LABEL_SCAN_CHARS {
+            return None;
+        }
+        if matches!(c, '：' | ':' | '︰' | '﹕') {
+            let after = i + c.len_utf8();
+            if c == ':' {
+                let next = chars.peek().map(|&(_, n)| n);
+                let digit = |x: Option<char>| x.is_some_and(|x| x.is_ascii_digit());
+                if digit(prev) && digit(next) {
+                    prev = Some(c);
+                    continue;
+                }
+                if line.get(after..).is_some_and(|r| r.starts_with("//")) {
+                    return None;
+                }
+            }
+            return label_core(line.get(..i)?).map(|label| (label, after));
+        }
+        if is_label_breaker(c) {
+            return None;
+        }
+        prev = Some(c);
+    }
+    None
+}
+
+fn is_label_breaker(c: char) -> bool {
+    matches!(
+        c,
+        '，' | ','
+            | '。'
+            | '！'
+            | '!'
+            | '？'
+            | '?'
+            | '；'
+            | ';'
+            | '、'
+            | '"'
+            | '“'
+            | '”'
+            | '‘'
+            | '’'
+            | '…'
+            | '《'
+            | '》'
+            | '「'
+            | '」'
+            | '『'
+            | '』'
+    )
+}
+
+fn label_core(raw: &str) -> Option<&str> {
+    let mut label = raw.trim();
+    if label.bytes().any(|b| b.is_ascii_digit()) {
+        label = strip_stamp_end(strip_stamp_start(label)).trim();
+    }
+    let count = label.chars().count();
+    let ok = (1..=LABEL_MAX_CHARS).contains(&count)
+        && label
+            .chars()
+            .any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphabetic());
+    ok.then_some(label)
+}
+
+fn is_stamp_char(c: char) -> bool {
+    c.is_ascii_digit()
+        || matches!(
+            c,
+            ':' | '-' | '/' | '.' | ' ' | '\t' | '\u{3000}' | '[' | ']' | '【' | '】'
+        )
+}
+
+/// A time stamp: stamp characters with a time colon or a date (two `-` or `/`).
+fn is_stamp(s: &str) -> bool {
+    s.bytes().any(|b| b.is_ascii_digit())
+        && (s.contains(':') || s.bytes().filter(|&b| b == b'-' || b == b'/').count() >= 2)
+}
+
+fn strip_stamp_start(s: &str) -> &str {
+    let cut = s.find(|c: char| !is_stamp_char(c)).unwrap_or(s.len());
+    match (s.get(..cut), s.get(cut..)) {
+        (Some(stamp), Some(rest)) if !rest.is_empty() && is_stamp(stamp) => rest,
+        _ => s,
+    }
+}
+
+fn strip_stamp_end(s: &str) -> &str {
+    let cut = s
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !is_stamp_char(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    match (s.get(..cut), s.get(cut..)) {
+        (Some(rest), Some(stamp)) if !rest.is_empty() && is_stamp(stamp) => rest,
+        _ => s,
+    }
+}
+
+/// Customer labels, folded.
+#[derive(Debug, Clone, Default)]
+struct CustomerLabels {
+    labels: Vec<Vec<char>>,
+    staff_roles: Vec<Vec<char>>,
+}
+
+impl CustomerLabels {
+    fn new<S: AsRef<str>>(labels: &[S]) -> Self {
+        let fold = |s: &str| s.chars().filter_map(fold_char).collect::<Vec<char>>();
+        let keep = |v: &Vec<char>| !v.is_empty();
+        CustomerLabels {
+            labels: labels
+                .iter()
+                .map(|l| fold(l.as_ref()))
+                .filter(keep)
+                .collect(),
+            staff_roles: STAFF_ROLE_WORDS
+                .iter()
+                .map(|w| fold(w))
+                .filter(keep)
+                .collect(),
+        }
+    }
+
+    fn matches(&self, label: &str) -> bool {
+        let mut buf = ['\0'; LABEL_FOLD_MAX];
+        let mut n = 0;
+        for c in label.chars().filter_map(fold_char) {
+            let Some(slot) = buf.get_mut(n) else {
+                return false;
+            };
+            *slot = c;
+            n += 1;
+        }
+        let folded = &buf[..n];
+        let (Some(first), Some(last)) = (folded.first(), folded.last()) else {
+            return false;
+        };
+        self.labels.iter().any(|l| {
+            if l.last() == Some(last) && folded.ends_with(l) {
+                return true;
+            }
+            if l.first() != Some(first) {
+                return false;
+            }
+            match folded.strip_prefix(l.as_slice()) {
+                Some([]) => true,
+                Some(rest) => !self.staff_roles.iter().any(|w| rest.starts_with(w)),
+                None => false,
+            }
+        })
+    }
+}
+
+/// A line of speech, borrowing the text.
+struct TurnRef<'a> {
+    speaker: Option<&'a str>,
+    is_customer: bool,
+    line: usize,
+    start: usize,
+    text: &'a str,
+}
+
+impl<'a> From<TurnRef<'a>> for Turn<'a> {
+    fn from(t: TurnRef<'a>) -> Self {
+        Turn {
+            speaker: t.speaker.map(str::to_owned),
+            is_customer: t.is_customer,
+            line: t.line,
+            text_start: t.start,
+            text: t.text,
+        }
+    }
+}
+
+struct TurnIter<'a, 'c> {
+    lines: LineIter<'a>,
+    customers: &'c CustomerLabels,
+    current: Option<(&'a str, bool)>,
+    /// The two labels seen last and whether each is a customer's (a transcript
+    /// alternates between two speakers).
+    seen: [Option<(&'a str, bool)>; 2],
+}
+
+impl<'a, 'c> TurnIter<'a, 'c> {
+    fn new(text: &'a str, customers: &'c CustomerLabels) -> Self {
+        TurnIter {
+            lines: LineIter::new(text),
+            customers,
+            current: None,
+            seen: [None; 2],
+        }
+    }
+}
+
+impl<'a> Iterator for TurnIter<'a, '_> {
+    type Item = TurnRef<'a>;
+
+    fn next(&mut self) -> Option<TurnRef<'a>> {
+        loop {
+            let (line, line_start, line_text) = self.lines.next()?;
+            let content_from = match parse_label(line_text) {
+                Some((label, after)) => {
+                    let customer = match self.seen {
+                        [Some((l, c)), _] | [_, Some((l, c))] if l == label => c,
+                        _ => {
+                            let c = self.customers.matches(label);
+                            self.seen = [Some((label, c)), self.seen[0]];
+                            c
+                        }
+                    };
+                    self.current = Some((label, customer));
+                    after
+                }
+                None => 0,
+            };
+            let rest = line_text.get(content_from..).unwrap_or_default();
+            let content = rest.trim_start();
+            let start = line_start + content_from + (rest.len() - content.len());
+            let content = content.trim_end();
+            if content.is_empty() {
+                continue;
+            }
+            let (speaker, is_customer) = match self.current {
+                Some((label, customer)) => (Some(label), customer),
+                None => (None, false),
+            };
+            return Some(TurnRef {
+                speaker,
+                is_customer,
+                line,
+                start,
+                text: content,
+            });
+        }
+    }
+}
+
+/// What ends a line: `\n`, `\r\n` or `\r`. (U+0085, U+2028 and U+2029 are whitespace
+/// within a line: dropped when matching, a space in evidence.)
+const LINE_BREAKS: [char; 2] = ['\n', '\r'];
+
+/// Lines of a text: `(1-based number, byte offset, line without its break)`.
+///
+/// Each kind of break is searched with `str::find` (memchr) and its next position cached,
+/// so a text is scanned once per kind whatever its number of lines.
+struct LineIter<'a> {
+    text: &'a str,
+    pos: usize,
+    line: usize,
+    done: bool,
+    /// Next position of each break at or after `pos`; `None` = not searched yet,
+    /// `Some(usize::MAX)` = no more.
+    next_break: [Option<usize>; LINE_BREAKS.len()],
+}
+
+impl<'a> LineIter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineIter {
+            text,
+            pos: 0,
+            line: 0,
+            done: false,
+            next_break: [None; LINE_BREAKS.len()],
+        }
+    }
+}
+
+impl<'a> Iterator for LineIter<'a> {
+    type Item = (usize, usize, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let start = self.pos;
+        let rest = self.text.get(start..).unwrap_or_default();
+        let mut end = usize::MAX;
+        for (cached, brk) in self.next_break.iter_mut().zip(LINE_BREAKS) {
+            let at = match *cached {
+                Some(at) if at >= start => at,
+                _ => rest.find(brk).map_or(usize::MAX, |i| start + i),
+            };
+            *cached = Some(at);
+            end = end.min(at);
+        }
+        let next = if end == usize::MAX {
+            self.done = true;
+            end = self.text.len();
+            end
+        } else if self.text.get(end..).is_some_and(|r| r.starts_with("\r\n")) {
+            end + 2
+        } else {
+            end + 1
+        };
+        self.pos = next;
+        self.line += 1;
+        Some((
+            self.line,
+            start,
+            self.text.get(start..end).unwrap_or_default(),
+        ))
+    }
+}
+
+/// Normalises a text for matching: full-width ASCII to half-width, ASCII lower-cased,
+/// traditional characters to simplified, whitespace, punctuation, symbols, combining marks
+/// and control characters dropped. Returns the normalised text and, for each of its
+/// characters, the byte offset in `text` of the character it comes from.
+pub fn normalize(text: &str) -> (String, Vec<usize>) {
+    let mut norm = String::with_capacity(text.len());
+    let mut offsets = Vec::with_capacity(text.len() / 2);
+    normalize_into(text, 0, &mut norm, &mut offsets);
+    (norm, offsets)
+}
+
+fn normalize_into(text: &str, base: usize, norm: &mut String, offsets: &mut Vec<usize>) {
+    for (i, c) in text.char_indices() {
+        if let Some(f) = fold_char(c) {
+            norm.push(f);
+            offsets.push(base + i);
+        }
+    }
+}
+
+/// Appends the normalised `text` to `norm`, copying runs of unchanged characters at once.
+/// Same result as folding every character with [`fold_char`]; the common cases (ASCII
+/// lower-case letters and digits, CJK unified ideographs that are not traditional, the
+/// CJK and full-width punctuation) are recognised on the bytes. Returns the mask of the
+/// gate's characters seen.
+fn normalize_gated(text: &str, norm: &mut String, gate: &Gate) -> u64 {
+    let bytes = text.as_bytes();
+    let mut seen = 0;
+    let mut run = 0;
+    let mut i = 0;
+    while let Some(&lead) = bytes.get(i) {
+        if lead.is_ascii_lowercase() || lead.is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let (c, width) = if (0xE0..=0xEF).contains(&lead) && i + 2 < bytes.len() {
+            let cp = decode3(bytes, i);
+            if let Some(class) = cp
+                .checked_sub(GATE_LO)
+                .and_then(|o| gate.class.get(o as usize))
+            {
+                if *class != TRADITIONAL {
+                    seen |= gate.bit(*class);
+                    i += 3;
+                    continue;
+                }
+            }
+            (char::from_u32(cp), 3)
+        } else {
+            let c = text.get(i..).and_then(|r| r.chars().next());
+            (c, c.map_or(1, char::len_utf8))
+        };
+        let Some(c) = c else {
+            break;
+        };
+        let folded = fold_char(c);
+        if folded != Some(c) {
+            norm.push_str(text.get(run..i).unwrap_or_default());
+            if let Some(f) = folded {
+                norm.push(f);
+                if let Some(class) = (f as u32)
+                    .checked_sub(GATE_LO)
+                    .and_then(|o| gate.class.get(o as usize))
+                {
+                    seen |= gate.bit(*class);
+                }
+            }
+            run = i + width;
+        }
+        i += width;
+    }
+    norm.push_str(text.get(run..).unwrap_or_default());
+    if gate.needs.is_empty() {
+        u64::MAX
+    } else {
+        seen
+    }
+}
+
+/// Per-character classes of the CJK unified ideographs, built once per [`Matcher`]: which
+/// are traditional (the slow path) and which are phrase characters. The latter give a
+/// necessary condition checked while normalising, so that most lines never reach the
+/// automaton: a phrase can only match a line that contains every one of its characters.
+/// The condition is used when all phrase characters are CJK unified ideographs and there
+/// are at most 64 distinct ones (else `needs` is empty); it changes the speed only, never
+/// a result.
+#[derive(Clone)]
+struct Gate {
+    /// For each code point of `GATE_LO..=GATE_HI`: 0, [`TRADITIONAL`], or 1 + the index of
+    /// a phrase character.
+    class: Box<[u8]>,
+    /// For each phrase, the mask of its characters (bit `i` = phrase character `i`).
+    needs: Vec<u64>,
+}
+
+impl std::fmt::Debug for Gate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The class table has 20,992 entries: show what it decides, not the table.
+        f.debug_struct("Gate")
+            .field("needs", &self.needs)
+            .finish_non_exhaustive()
+    }
+}
+
+const GATE_LO: u32 = 0x4E00;
+const GATE_HI: u32 = 0x9FFF;
+const TRADITIONAL: u8 = u8::MAX;
+
+impl Gate {
+    fn new(patterns: &[String]) -> Gate {
+        let mut class = vec![0u8; (GATE_HI - GATE_LO) as usize + 1];
+        for (cp, slot) in (GATE_LO..=GATE_HI).zip(class.iter_mut()) {
+            if is_traditional(cp) {
+                *slot = TRADITIONAL;
+            }
+        }
+        let mut chars: Vec<u32> = Vec::new();
+        let mut needs = Vec::with_capacity(patterns.len());
+        'patterns: for pattern in patterns {
+            let mut need = 0u64;
+            for c in pattern.chars() {
+                let cp = c as u32;
+                let index = match chars.iter().position(|&x| x == cp) {
+                    Some(index) => index,
+                    None if chars.len() < 64 && (GATE_LO..=GATE_HI).contains(&cp) => {
+                        chars.push(cp);
+                        chars.len() - 1
+                    }
+                    None => {
+                        needs.clear();
+                        break 'patterns;
+                    }
+                };
+                need |= 1u64 << index;
+            }
+            needs.push(need);
+        }
+        if !needs.is_empty() {
+            for (index, &cp) in chars.iter().enumerate() {
+                if let Some(slot) = class.get_mut((cp - GATE_LO) as usize) {
+                    // A normalised phrase character is simplified, never TRADITIONAL.
+                    *slot = u8::try_from(index + 1).unwrap_or(0);
+                }
+            }
+        }
+        Gate {
+            class: class.into_boxed_slice(),
+            needs,
+        }
+    }
+
+    /// The mask bit of a class (0 for a character that is no phrase character).
+    #[inline]
+    fn bit(&self, class: u8) -> u64 {
+        match class {
+            0 | TRADITIONAL => 0,
+            c => 1u64 << ((c - 1) & 63),
+        }
+    }
+
+    fn may_match(&self, seen: u64) -> bool {
+        self.needs.is_empty() || self.needs.iter().any(|&need| need & !seen == 0)
+    }
+}
+
+/// One character, normalised; `None` when it is dropped.
+#[inline]
+fn fold_char(c: char) -> Option<char> {
+    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        // CJK unified ideographs: never dropped, possibly traditional.
+        return Some(to_simplified(c));
+    }
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric().then(|| c.to_ascii_lowercase());
+    }
+    if ('\u{FF01}'..='\u{FF5E}').contains(&c) {
+        let half = char::from_u32(c as u32 - 0xFEE0)?;
+        return half
+            .is_ascii_alphanumeric()
+            .then(|| half.to_ascii_lowercase());
+    }
+    if is_dropped(c) {
+        return None;
+    }
+    Some(to_simplified(c))
+}
+
+/// Non-ASCII whitespace, punctuation, symbols, combining marks, format and control
+/// characters.
+fn is_dropped(c: char) -> bool {
+    match c as u32 {
+        // Latin-1 controls, NBSP, soft hyphen, ¡…¿, ×, ÷.
+        0x80..=0xBF | 0xD7 | 0xF7 => true,
+        // Spacing modifier letters, combining diacritical marks.
+        0x2B0..=0x36F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF => true,
+        // Mongolian free variation selectors and vowel separator.
+        0x180B..=0x180F => true,
+        // General punctuation (dashes, quotes, …, zero-width and bidi marks), super- and
+        // subscripts, currency, combining marks for symbols, letterlike symbols, number
+        // forms, arrows, mathematical operators, technical, enclosed alphanumerics, box
+        // drawing, shapes, miscellaneous symbols, dingbats.
+        0x2000..=0x2BFF => true,
+        // Supplemental punctuation; ideographic description characters.
+        0x2E00..=0x2E7F | 0x2FF0..=0x2FFF => true,
+        // CJK symbols and punctuation, except 々 〆 〇, Hangzhou numerals and kana marks.
+        0x3000..=0x303F => !matches!(
+            c as u32,
+            0x3005..=0x3007 | 0x3021..=0x3029 | 0x3031..=0x3035 | 0x3038..=0x303C
+        ),
+        // Kana sound marks, ゠, middle dot ・, prolonged sound mark ー (used as a dash).
+        0x3099..=0x309C | 0x30A0 | 0x30FB | 0x30FC => true,
+        // Enclosed CJK letters, CJK compatibility units (㈠ ㊣ ㎡).
+        0x3200..=0x33FF => true,
+        // Variation selectors, vertical forms, combining half marks, CJK compatibility
+        // forms, small forms, byte order mark.
+        0xFE00..=0xFE6F | 0xFEFF => true,
+        // Half-width CJK punctuation, full-width symbols, specials (incl. U+FFFD).
+        0xFF00 | 0xFF5F..=0xFF65 | 0xFFE0..=0xFFFF => true,
+        // Mahjong, cards, enclosed supplements, emoji, symbols, legacy computing.
+        0x1F000..=0x1FBFF => true,
+        // Tags, variation selectors supplement.
+        0xE0000..=0xE0FFF => true,
+        _ => c.is_whitespace() || c.is_control(),
+    }
+}
+
+/// The simplified form of a traditional character (or the character itself).
+#[inline]
+fn to_simplified(c: char) -> char {
+    let cp = c as u32;
+    if !(T2S_LO..T2S_HI).contains(&cp) {
+        return c;
+    }
+    if !is_traditional(cp) {
+        return c;
+    }
+    let table = T2S.as_bytes();
+    let (mut lo, mut hi) = (0, table.len() / 6);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let key = decode3(table, mid * 6);
+        if key == cp {
+            return char::from_u32(decode3(table, mid * 6 + 3)).unwrap_or(c);
+        }
+        if key < cp {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    c
+}
+
+/// Whether `cp` is a key of [`T2S`].
+#[inline]
+fn is_traditional(cp: u32) -> bool {
+    let Some(bit) = cp.checked_sub(T2S_LO).map(|b| b as usize) else {
+        return false;
+    };
+    let word = T2S_BITS.get(bit / 64).copied().unwrap_or(0);
+    word & (1u64 << (bit % 64)) != 0
+}
+
+/// Decodes the 3-byte UTF-8 character at `b[i..i + 3]` (0 if out of range).
+const fn decode3(b: &[u8], i: usize) -> u32 {
+    if i + 2 >= b.len() {
+        return 0;
+    }
+    ((b[i] as u32 & 0x0F) << 12) | ((b[i + 1] as u32 & 0x3F) << 6) | (b[i + 2] as u32 & 0x3F)
+}
+
+const T2S_LO: u32 = 0x2E80;
+const T2S_HI: u32 = 0xFB00;
+const T2S_WORDS: usize = ((T2S_HI - T2S_LO) as usize).div_ceil(64);
+
+/// Which code points in `T2S_LO..T2S_HI` are keys of [`T2S`]: most characters miss and
+/// need no search.
+static T2S_BITS: [u64; T2S_WORDS] = t2s_bits();
+
+const fn t2s_bits() -> [u64; T2S_WORDS] {
+    let b = T2S.as_bytes();
+    let mut bits = [0u64; T2S_WORDS];
+    let mut i = 0;
+    while i + 6 <= b.len() {
+        let key = decode3(b, i);
+        if key >= T2S_LO && key < T2S_HI {
+            let bit = (key - T2S_LO) as usize;
+            bits[bit / 64] |= 1u64 << (bit % 64);
+        }
+        i += 6;
+    }
+    bits
+}
+
+/// Checked at compile time: pairs of 3-byte characters, keys strictly ascending and within
+/// `T2S_LO..T2S_HI`, no value that is itself a key (so normalising is idempotent).
+const fn t2s_is_valid() -> bool {
+    let b = T2S.as_bytes();
+    if !b.len().is_multiple_of(6) {
+        return false;
+    }
+    let mut i = 0;
+    let mut last = 0;
+    while i < b.len() {
+        if b[i] & 0xF0 != 0xE0 || b[i + 3] & 0xF0 != 0xE0 {
+            return false;
+        }
+        let key = decode3(b, i);
+        if key <= last || key < T2S_LO || key >= T2S_HI {
+            return false;
+        }
+        last = key;
+        i += 6;
+    }
+    let bits = t2s_bits();
+    let mut j = 0;
+    while j < b.len() {
+        let value = decode3(b, j + 3);
+        if value >= T2S_LO && value < T2S_HI {
+            let bit = (value - T2S_LO) as usize;
+            if bits[bit / 64] & (1u64 << (bit % 64)) != 0 {
+                return false;
+            }
+        }
+        j += 6;
+    }
+    true
+}
+
+const _: () = assert!(t2s_is_valid(), "T2S table is malformed");
+
+/// Traditional → simplified, generated with OpenCC `t2s` (1,439 pairs): every traditional
+/// form of a character that occurs in the seed regulation or the public 物业 message-board
+/// data, plus CJK compatibility ideographs and Kangxi radicals (via NFKC) of such characters.
+/// Each entry is a traditional character followed by its simplified form; keys ascending.
+const T2S: &str = "\
+⺟母⼀一⼆二⼈人⼉儿⼊入⼋八⼏几⼑刀⼒力⼗十⼚厂⼜又⼝口⼟土⼠士⼣夕⼤大⼥女⼦子\
+⼩小⼭山⼯工⼰己⼱巾⼲干⼴广⼼心⼾户⼿手⽀支⽂文⽃斗⽄斤⽅方⽆无⽇日⽈曰⽉月⽊木\
+⽋欠⽌止⽐比⽑毛⽓气⽔水⽕火⽗父⽚片⽛牙⽜牛⽝犬⽟玉⽠瓜⽢甘⽣生⽤用⽥田⽩白⽪皮\
+⽬目⽭矛⽮矢⽯石⽰示⽴立⽵竹⽶米⽹网⽺羊⽻羽⽼老⽽而⽿耳⾁肉⾃自⾄至⾆舌⾊色⾍虫\
+⾎血⾏行⾐衣⾒见⾓角⾔言⾕谷⾖豆⾙贝⾚赤⾛走⾜足⾝身⾞车⾟辛⾠辰⾣酉⾥里⾦金⾧长\
+⾨门⾪隶⾬雨⾮非⾯面⾰革⾳音⾴页⾵风⾶飞⾷食⾸首⾹香⾺马⾻骨⾼高⾾斗⿂鱼⿇麻⿈黄\
+⿊黑⿎鼓⿏鼠⿐鼻⿑齐⿒齿⿓龙丟丢並并乾干亂乱亞亚佈布佔占併并來来侷局係系俬私倀伥\
+倆俩倉仓個个們们倖幸倫伦偉伟側侧偵侦偽伪傑杰傘伞備备傢家傳传債债傷伤傾倾僅仅僑侨\
+僕仆僞伪僥侥僱雇價价儀仪億亿儉俭儘尽償偿優优儲储儷俪儼俨兇凶兌兑兒儿內内兩两冊册\
+凈净凍冻凱凯別别則则剋克剎刹剛刚剝剥創创剷铲劃划劇剧劉刘劍剑劑剂動动務务勝胜勞劳\
+勢势勵励勸劝匯汇區区協协卹恤卻却卽即厠厕厤历厲厉參参叢丛吳吴員员唸念問问啓启啟启\
+喪丧喫吃喬乔單单嗎吗嗚呜嘗尝嘩哗嘯啸噁恶噠哒噴喷噸吨噹当嚇吓嚐尝嚮向嚴严囂嚣囌苏\
+囪囱國国圍围園园圓圆圖图團团埰采執执堅坚報报場场塊块塵尘墊垫墜坠墮堕墰坛墻墙壇坛\
+壓压壘垒壜坛壞坏壟垄壠垅壯壮夠够夢梦夥伙奧奥奪夺奬奖奮奋妝妆娛娱婦妇媽妈孫孙學学\
+寀采實实寧宁審审寫写寬宽寶宝將将專专尋寻對对導导屆届屢屡層层屬属峯峰島岛崑昆崗岗\
+嵗岁嶺岭嶽岳巖岩師师帳帐帶带幟帜幣币幫帮幷并幹干幾几庫库廁厕廂厢廈厦廕荫廚厨廠厂\
+廢废廣广廳厅弔吊張张強强彆别彈弹彌弥彎弯彔录彙汇彿佛後后徑径從从復复徵征徹彻恆恒\
+恥耻悅悦悶闷惡恶惱恼愛爱慄栗態态慘惨慚惭慣惯慮虑慶庆慼戚慾欲憂忧憑凭憚惮憤愤憲宪\
+憶忆懇恳應应懞蒙懲惩懶懒懷怀懸悬懾慑戰战戶户扞捍捨舍捫扪捱挨捲卷掃扫掛挂採采揚扬\
+換换揮挥損损搖摇搧扇搶抢摯挚摺折摻掺撈捞撐撑撓挠撥拨撿捡擁拥擇择擊击擋挡擔担據据\
+擠挤擡抬擬拟擰拧擱搁擴扩擺摆擾扰攔拦攜携攝摄攢攒攤摊攪搅攬揽敎教敗败數数斂敛斷断\
+於于旂旗旣既昇升時时晉晋晝昼暢畅暫暂曆历曉晓曏向書书會会朮术東东査查桿杆條条棄弃\
+棊棋棟栋楊杨楓枫業业極极榦干榮荣構构槍枪樁桩樂乐樑梁樓楼標标樣样樸朴樹树橋桥機机\
+橫横檔档檢检檯台檻槛櫃柜櫥橱櫻樱欄栏權权歐欧歡欢歲岁歷历歸归殘残殻壳殼壳毀毁毆殴\
+氣气氾泛汎泛汙污決决沒没沖冲況况洩泄涼凉淥渌淨净淩凌淪沦淺浅減减測测渾浑湊凑湧涌\
+湯汤準准溝沟溫温溼湿滅灭滙汇滬沪滯滞滲渗滾滚滿满漢汉漬渍漲涨漸渐潑泼潔洁潛潜潤润\
+澤泽濃浓濕湿濛蒙濟济濫滥濱滨瀆渎瀝沥瀟潇瀰弥瀾澜灑洒灕漓灘滩灣湾災灾為为烏乌無无\
+煉炼煙烟煥焕煩烦熱热燈灯燉炖燒烧營营燬毁燻熏爍烁爛烂爭争爲为爾尔牀床牆墙牴抵牽牵\
+犧牺狀状狹狭獃呆獎奖獨独獲获獵猎獷犷獻献現现瑣琐環环瓊琼瓏珑產产産产畝亩畢毕畫画\
+異异畵画當当疇畴疊叠瘓痪瘡疮療疗癒愈癥症癬癣癱瘫發发盜盗盡尽監监盤盘盪荡眞真眾众\
+睏困睜睁瞞瞒矇蒙硃朱確确碼码磚砖礎础礙碍礦矿祕秘禍祸禦御禮礼稅税稈秆種种稱称穀谷\
+積积穩稳穫获窩窝窪洼窮穷窯窑竈灶竊窃競竞筆笔箇个節节範范築筑簡简簽签籃篮籌筹籠笼\
+籤签籲吁糞粪糧粮糰团糾纠紀纪約约紅红紋纹納纳純纯紙纸級级紛纷紮扎細细紹绍終终組组\
+結结絕绝絞绞絡络給给統统絲丝絶绝綁绑綉绣綑捆經经綜综綠绿綫线維维網网綵彩綿绵緊紧\
+緑绿緒绪線线締缔緣缘編编緩缓練练緻致縣县縫缝縮缩縱纵總总績绩織织繕缮繞绕繡绣繩绳\
+繪绘繫系繭茧繳缴繹绎繼继續续纍累纏缠纔才纜缆罈坛罎坛罰罚罵骂罷罢羅罗羈羁羣群義义\
+習习翫玩翹翘聖圣聞闻聯联聲声聳耸職职聽听肅肃脅胁脩修脫脱腦脑腳脚膠胶膩腻膽胆臉脸\
+臟脏臥卧臨临臺台與与興兴舉举舊旧舖铺舘馆艱艰艷艳茲兹荊荆莊庄華华菸烟萬万葉叶葯药\
+蒞莅蒼苍蓆席蓋盖蓮莲蔘参蔭荫蕩荡薈荟薦荐藍蓝藝艺藥药蘇苏蘋苹蘭兰處处虛虚號号虧亏\
+蝕蚀蝸蜗蟲虫蟻蚁蠅蝇蠻蛮衆众術术衕同衚胡衛卫衝冲裏里補补裝装裡里製制複复襬摆襯衬\
+覈核見见規规視视親亲覺觉覽览觀观觸触訂订計计訊讯討讨訓训託托記记訟讼訪访設设許许\
+訴诉診诊註注証证詐诈評评詞词詢询試试詩诗話话該该詳详誇夸誌志認认誘诱語语誠诚誡诫\
+誣诬誤误說说説说誰谁課课誹诽誼谊調调談谈諉诿請请諒谅論论諦谛諧谐諮咨諸诸諾诺謀谋\
+謂谓謊谎謗谤講讲謝谢謾谩譁哗證证識识譜谱譟噪譭毁議议譴谴護护譽誉讀读變变讓让讚赞\
+谿溪豈岂豐丰豔艳貓猫貝贝負负財财貢贡貧贫貨货販贩貪贪貫贯責责貴贵買买貸贷費费貼贴\
+貿贸賂赂賃赁賄贿資资賓宾賠赔賣卖賦赋質质賬账賭赌賴赖賺赚購购贈赠贊赞贏赢趕赶趙赵\
+趨趋跡迹踐践踰逾蹟迹蹤踪車车軌轨軍军軒轩軟软軸轴較较載载輒辄輓挽輔辅輕轻輛辆輝辉\
+輩辈輪轮輯辑輸输輻辐輿舆轄辖轉转轎轿轟轰辦办辭辞農农迴回逕径這这連连週周進进遊游\
+運运過过達达違违遙遥遞递遠远適适遲迟遶绕遷迁選选遺遗邁迈還还邊边邏逻郵邮鄉乡鄧邓\
+鄭郑鄰邻醣糖醫医釀酿釋释釐厘針针釦扣鈅钥鈎钩鈞钧鈡钟鉅巨鉆钻鉤钩銀银銅铜銘铭銜衔\
+銳锐銷销銹锈鋁铝鋅锌鋒锋鋪铺鋭锐鋼钢錄录錢钱錦锦錯错録录錶表鍊炼鍋锅鍍镀鍛锻鍵键\
+鍼针鍾钟鎖锁鎭镇鎮镇鏇旋鏈链鏟铲鏽锈鐘钟鐵铁鑑鉴鑒鉴鑰钥鑽钻鑿凿長长門门閃闪閉闭\
+開开閑闲閒闲間间閘闸閣阁閤合閥阀閱阅閲阅闆板闇暗闊阔闖闯關关陞升陣阵陰阴陳陈陸陆\
+陽阳隊队階阶際际隨随險险隱隐隸隶隻只雖虽雙双雜杂雞鸡離离難难雲云電电霑沾霧雾靈灵\
+靜静鞏巩鞦秋韆千響响頁页頂顶項项順顺須须頌颂預预頑顽頒颁頓顿領领頭头頸颈頻频顆颗\
+題题額额顏颜顔颜願愿顛颠類类顧顾顫颤顯显風风颱台颳刮飄飘飆飙飛飞飯饭飲饮飴饴飼饲\
+飽饱飾饰養养餓饿餘余館馆餬糊饋馈馬马馳驰駁驳駐驻駕驾駛驶駡骂騎骑騙骗騰腾騷骚驕骄\
+驗验驚惊驟骤髒脏體体髮发鬆松鬍胡鬚须鬥斗鬧闹魚鱼鮮鲜鳴鸣鴨鸭鴻鸿鷄鸡鷹鹰鹹咸鹼碱\
+麗丽麪面麫面麯曲麴曲麵面麼么麽么黃黄點点黨党黴霉鼕冬齊齐齒齿齡龄齣出龍龙龐庞豈岂\
+更更車车滑滑串串句句契契金金喇喇奈奈懶懒羅罗裸裸邏逻樂乐落落亂乱欄栏爛烂蘭兰濫滥\
+藍蓝拉拉廊廊浪浪狼狼來来冷冷勞劳老老路路露露綠绿錄录論论壟垄弄弄籠笼牢牢賂赂雷雷\
+壘垒屢屡樓楼漏漏累累陋陋勒勒凌凌菱菱讀读樂乐諾诺寧宁怒怒率率異异北北便便復复不不\
+數数索索參参塞塞省省葉叶說说辰辰拾拾若若略略亮亮兩两凉凉梁梁糧粮良良諒谅量量勵励\
+女女旅旅麗丽黎黎力力曆历歷历年年煉炼練练聯联蓮莲連连鍊炼列列劣劣烈烈裂裂說说廉廉\
+念念獵猎令令寧宁嶺岭聆聆零零靈灵領领例例禮礼隸隶惡恶了了僚僚尿尿料料樂乐療疗龍龙\
+劉刘柳柳流流留留類类六六陸陆倫伦淪沦輪轮律律慄栗栗栗率率隆隆利利履履易易李李梨梨\
+泥泥理理裏里裡里里里離离匿匿林林淋淋臨临立立狀状識识什什茶茶刺刺切切度度拓拓糖糖\
+宅宅洞洞暴暴輻辐行行降降見见晴晴益益礼礼神神祥祥福福精精羽羽諸诸都都飯饭飼饲館馆\
+侮侮免免勉勉勤勤卑卑喝喝器器層层悔悔慨慨懲惩敏敏既既梅梅海海渚渚漢汉社社祉祉祖祖\
+祝祝禍祸穀谷突突節节練练繁繁署署者者臭臭著著視视賓宾贈赠難难響响頻频舘馆並并况况\
+全全充充勇勇喝喝彩彩慎慎愈愈懲惩戴戴晴晴望望流流滋滋漢汉犯犯画画益益盛盛直直着着\
+節节类类練练者者荒荒華华覆覆視视調调諸诸請请諾诺變变贈赠輸输遲迟難难響响頻频\
+";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    fn matcher() -> &'static Matcher {
+        static M: OnceLock<Matcher> = OnceLock::new();
+        M.get_or_init(|| Matcher::new(&PhraseConfig::default()).expect("default config compiles"))
+    }
+
+    /// `(phrase, speaker, line)` of every finding.
+    fn verdict(text: &str) -> Vec<(String, Option<String>, usize)> {
+        matcher()
+            .find(text)
+            .into_iter()
+            .map(|f| (f.phrase, f.speaker, f.line))
+            .collect()
+    }
+
+    fn violation(
+        phrase: &str,
+        speaker: Option<&str>,
+        line: usize,
+    ) -> Vec<(String, Option<String>, usize)> {
+        vec![(phrase.to_owned(), speaker.map(str::to_owned), line)]
+    }
+
+    fn none() -> Vec<(String, Option<String>, usize)> {
+        Vec::new()
+    }
+
+    // --- 首问责任管理制度 4.7: staff must not say 不知道 / 没办法 / 不归我管 -------------
+
+    #[test]
+    fn c01_staff_says_bu_gui_wo_guan_is_a_violation_by_the_speaker() {
+        assert_eq!(
+            verdict("王芳：这个不归我管"),
+            violation("不归我管", Some("王芳"), 1)
+        );
+    }
+
+    #[test]
+    fn c02_resident_quoting_staff_is_not_a_violation() {
+        assert_eq!(verdict("业主：上次保安说不归他管，还说不知道"), none());
+        // Real resident text (annex 4, 留言 7297 and 3910), labelled as the resident's turn.
+        assert_eq!(
+            verdict("业主：问起物业，物业说不知道，只见十六栋架空层上方挂着横幅"),
+            none()
+        );
+        assert_eq!(
+            verdict("投诉人：再说你这事本身也就不归我们管……他们就说些这样的话语"),
+            none()
+        );
+    }
+
+    #[test]
+    fn c03_spacing_punctuation_and_traditional_do_not_hide_the_phrase() {
+        for text in [
+            "王芳：不 归 我 管",
+            "王芳：不-归-我-管",
+            "王芳：不歸我管",
+            "王芳：不，归我管",
+            "王芳：不\u{3000}歸——我…管",
+            "王芳：不\u{200B}归我管",
+            "王芳：⼀句话，不归我管",
+        ] {
+            assert_eq!(
+                verdict(text),
+                violation("不归我管", Some("王芳"), 1),
+                "{text}"
+            );
+        }
+        assert_eq!(verdict("王芳：我不知道"), verdict("王芳：我不 知 道"));
+        assert_eq!(
+            verdict("王芳：辦不了"),
+            violation("办不了", Some("王芳"), 1)
+        );
+        assert_eq!(
+            verdict("王芳：沒辦法"),
+            violation("没办法", Some("王芳"), 1)
+        );
+        assert_eq!(
+            verdict("王芳：不歸我們管"),
+            violation("不归我们管", Some("王芳"), 1)
+        );
+    }
+
+    #[test]
+    fn c04_as_written_is_the_original_text() {
+        let f = matcher().find("王芳：这个不 歸-我 管，您找工程部。");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].as_written, "不 歸-我 管");
+        assert_eq!(f[0].phrase, "不归我管");
+        assert_eq!(
+            &"王芳：这个不 歸-我 管，您找工程部。"[f[0].start..f[0].end],
+            "不 歸-我 管"
+        );
+    }
+
+    #[test]
+    fn c05_polite_question_is_an_allowed_context() {
+        assert_eq!(verdict("王芳：不知道您是否方便明天上门？"), none());
+        assert_eq!(verdict("王芳：不知道您什么时候方便？"), none());
+        assert_eq!(verdict("王芳：不 知 道，您是否方便明天上门？"), none());
+        assert_eq!(
+            verdict("王芳：不知道您是否方便？我也不知道。"),
+            violation("不知道", Some("王芳"), 1)
+        );
+        // `不知道您` alone is not allowed: “我也不知道您这事该找谁” is the evasion.
+        assert_eq!(
+            verdict("王芳：我也不知道您这事该找谁"),
+            violation("不知道", Some("王芳"), 1)
+        );
+    }
+
+    #[test]
+    fn c06_offer_to_explain_is_an_allowed_context() {
+        assert_eq!(verdict("王芳：如有不清楚的地方请随时联系"), none());
+        assert_eq!(verdict("王芳：您还有什么不清楚的，我再解释"), none());
+        assert_eq!(verdict("王芳：有不懂的地方可以问我"), none());
+        assert_eq!(
+            verdict("王芳：信号不好，我听不清楚，麻烦您再说一遍"),
+            none()
+        );
+        assert_eq!(
+            verdict("王芳：这个我也不清楚"),
+            violation("不清楚", Some("王芳"), 1)
+        );
+    }
+
+    #[test]
+    fn c07_failed_call_is_not_a_refusal_but_mei_banfa_is() {
+        assert_eq!(
+            verdict("王芳：昨天一直没办法联系上您，今天再跟您确认"),
+            none()
+        );
+        assert_eq!(
+            verdict("王芳：没办法，这是规定"),
+            violation("没办法", Some("王芳"), 1)
+        );
+        assert_eq!(verdict("王芳：也不是没办法，我帮您申请"), none());
+    }
+
+    #[test]
+    fn c08_half_width_colon_and_label_with_a_space() {
+        assert_eq!(
+            verdict("客服 李娜: 没办法"),
+            violation("没办法", Some("客服 李娜"), 1)
+        );
+    }
+
+    #[test]
+    fn c09_unlabelled_reply_is_staff_speech() {
+        assert_eq!(verdict("对不起，这个办不了"), violation("办不了", None, 1));
+        // The same real resident words, without a label, would be charged to staff.
+        assert_eq!(
+            verdict("问起物业，物业说不知道"),
+            violation("不知道", None, 1)
+        );
+    }
+
+    #[test]
+    fn c10_longer_phrase_is_reported_once() {
+        assert_eq!(
+            verdict("王芳：这事不归我们管"),
+            violation("不归我们管", Some("王芳"), 1)
+        );
+        assert_eq!(
+            verdict("王芳：不归 我们 管"),
+            violation("不归我们管", Some("王芳"), 1)
+        );
+    }
+
+    #[test]
+    fn c11_every_occurrence_is_reported() {
+        let v = verdict("王芳：不知道，真不知道，不懂");
+        let phrases: Vec<&str> = v.iter().map(|(p, _, _)| p.as_str()).collect();
+        assert_eq!(phrases, ["不知道", "不知道", "不懂"]);
+    }
+
+    #[test]
+    fn c12_unlabelled_lines_continue_the_previous_speaker() {
+        let text = "王芳：您好\n这个我不知道\n业主：那怎么办\n我也不懂\n\n李娜：不归我管";
+        assert_eq!(
+            verdict(text),
+            vec![
+                ("不知道".to_owned(), Some("王芳".to_owned()), 2),
+                ("不归我管".to_owned(), Some("李娜".to_owned()), 6),
+            ]
+        );
+        // Text before the first label is staff speech without a speaker.
+        assert_eq!(
+            verdict("来电记录\n不知道\n业主：好"),
+            violation("不知道", None, 2)
+        );
+    }
+
+    #[test]
+    fn c13_line_breaks_and_no_match_across_lines() {
+        let text = "王芳：好的\r\n业主：嗯\r李娜：不知道\u{2028}不归\n我管";
+        assert_eq!(verdict(text), violation("不知道", Some("李娜"), 3));
+        // U+2028 is whitespace inside a line, and a space in evidence.
+        let f = matcher().find("李娜：不\u{2028}知道\u{85}好");
+        assert_eq!(f[0].evidence, "不\u{2028}知道 好".replace('\u{2028}', " "));
+    }
+
+    #[test]
+    fn c14_customer_labels() {
+        let m = matcher();
+        for label in [
+            "业主",
+            "业主王先生",
+            "张先生（业主）",
+            "3栋住户",
+            "來電人",
+            "客户 王",
+            "Customer",
+            "王女士",
+        ] {
+            assert!(m.is_customer_label(label), "{label}");
+        }
+        for label in [
+            "王芳",
+            "客服",
+            "客户经理王芳",
+            "客户服务部李娜",
+            "业主服务中心",
+            "保安",
+            "工程部",
+        ] {
+            assert!(!m.is_customer_label(label), "{label}");
+        }
+        assert_eq!(
+            verdict("客户经理王芳：不知道"),
+            violation("不知道", Some("客户经理王芳"), 1)
+        );
+        assert_eq!(verdict("业主王先生：你们不知道吗"), none());
+    }
+
+    #[test]
+    fn c15_time_stamps_around_labels() {
+        assert_eq!(
+            verdict("09:05 王芳：不知道"),
+            violation("不知道", Some("王芳"), 1)
+        );
+        assert_eq!(verdict("[2026-10-03 09:05] 业主：不知道"), none());
+        assert_eq!(
+            verdict("王芳 09:05：不知道"),
+            violation("不知道", Some("王芳"), 1)
+        );
+        // A time in the text is not a label colon.
+        assert_eq!(verdict("明天09:30来，不知道"), violation("不知道", None, 1));
+    }
+
+    #[test]
+    fn c16_what_is_not_a_label() {
+        assert_eq!(parse_label("好的，我说：不知道"), None);
+        assert_eq!(parse_label("这是一段很长很长很长的说明文字：不知道"), None);
+        assert_eq!(parse_label("请访问 https://example.com"), None);
+        assert_eq!(parse_label("1：不知道"), None);
+        assert_eq!(parse_label("：不知道"), None);
+        assert_eq!(parse_label("王芳：不知道"), Some(("王芳", "王芳：".len())));
+    }
+
+    #[test]
+    fn c17_evidence_keeps_ten_characters_each_side() {
+        let text = "王芳：一二三四五六七八九十甲乙不知道子丑寅卯辰巳午未申酉戌亥";
+        let f = matcher().find(text);
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            f[0].evidence,
+            "…三四五六七八九十甲乙不知道子丑寅卯辰巳午未申酉…"
+        );
+        let f = matcher().find("王芳：嗯不知道\n下一行");
+        assert_eq!(f[0].evidence, "嗯不知道");
+        let f = matcher().find("王芳：\t不知道\u{7}啊");
+        assert_eq!(f[0].evidence, "不知道 啊");
+    }
+
+    #[test]
+    fn c18_split_turns() {
+        let labels: Vec<String> = DEFAULT_CUSTOMER_LABELS
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        let text = "前言\n王芳： 您好 \n继续\n业主:好的\n\n";
+        let turns = split_turns(text, &labels);
+        let shape: Vec<(Option<&str>, bool, usize, &str)> = turns
+            .iter()
+            .map(|t| (t.speaker.as_deref(), t.is_customer, t.line, t.text))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                (None, false, 1, "前言"),
+                (Some("王芳"), false, 2, "您好"),
+                (Some("王芳"), false, 3, "继续"),
+                (Some("业主"), true, 4, "好的"),
+            ]
+        );
+        for t in &turns {
+            assert!(text[t.text_start..].starts_with(t.text));
+        }
+    }
+
+    #[test]
+    fn c19_normalize_maps_back_to_the_original() {
+        let (norm, offsets) = normalize("ＡＢ，不 歸\u{3000}我管！");
+        assert_eq!(norm, "ab不归我管");
+        assert_eq!(offsets, [0, 3, 9, 13, 19, 22]);
+        assert!(DEFAULT_PHRASES.iter().all(|p| normalize(p).0 == *p));
+        let trad = "歸們辦沒裡裏這個說會問題處幫麼為關係";
+        assert_eq!(normalize(trad).0, "归们办没里里这个说会问题处帮么为关系");
+    }
+
+    #[test]
+    fn c20_bad_configurations_are_reported_together() {
+        let cfg = PhraseConfig {
+            phrases: vec!["，，".into(), "不知道".into()],
+            allow: vec![" ".into()],
+            customer_labels: vec!["业主".into()],
+        };
+        let err = Matcher::new(&cfg).unwrap_err();
+        assert!(
+            err.contains("phrase \"，，\"") && err.contains("allowed context \" \""),
+            "{err}"
+        );
+        let empty = PhraseConfig {
+            phrases: vec![],
+            allow: vec![],
+            customer_labels: vec![],
+        };
+        assert!(Matcher::new(&empty).unwrap_err().contains("no phrase"));
+    }
+
+    #[test]
+    fn c21_duplicates_after_normalisation_keep_the_first_spelling() {
+        let cfg = PhraseConfig {
+            phrases: vec!["推诿".into(), "推 諉".into()],
+            allow: vec![],
+            customer_labels: vec![],
+        };
+        let m = Matcher::new(&cfg).unwrap();
+        let f = m.find("这不是推諉");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].phrase, "推诿");
+        assert_eq!(f[0].as_written, "推諉");
+    }
+
+    #[test]
+    fn c23_the_module_documentation_example() {
+        let text = "业主：楼道灯坏了三天了，上次保安说不归他管。\n\
+                    王芳：这个不歸-我 管，您找工程部吧。\n\
+                    王芳：不知道您是否方便明天上午在家？";
+        let f = matcher().find(text);
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            (f[0].speaker.as_deref(), f[0].phrase.as_str(), f[0].line),
+            (Some("王芳"), "不归我管", 2)
+        );
+        assert_eq!(f[0].as_written, "不歸-我 管");
+        assert_eq!(f[0].evidence, "这个不歸-我 管，您找工程部吧。");
+    }
+
+    #[test]
+    fn c22_degenerate_inputs() {
+        for text in [
+            "",
+            "\n",
+            "\r\n\r\n",
+            "：",
+            ":",
+            "\u{301}",
+            "业主：",
+            "王芳：\u{301}不\u{301}知\u{301}道",
+        ] {
+            let _ = matcher().find(text);
+        }
+        assert_eq!(verdict("王芳：\u{301}不\u{301}知\u{301}道").len(), 1);
+        // Huge inputs stay linear: one line with 100,000 matches, 200,000 short lines.
+        let long = "不 知-道".repeat(100_000);
+        let f = matcher().find(&long);
+        assert_eq!(f.len(), 100_000);
+        assert_eq!(f[99_999].as_written, "不 知-道");
+        let many = "王芳：好的\r\n业主：嗯\n".repeat(100_000) + "李娜：不懂";
+        assert_eq!(verdict(&many), violation("不懂", Some("李娜"), 200_001));
+    }
+
+    // --- properties ---------------------------------------------------------------
+
+    /// Traditional forms of each simplified character of the table.
+    fn traditional_of(c: char) -> Vec<char> {
+        let b = T2S.as_bytes();
+        (0..b.len() / 6)
+            .filter(|i| decode3(b, i * 6 + 3) == c as u32)
+            .filter_map(|i| char::from_u32(decode3(b, i * 6)))
+            .collect()
+    }
+
+    const SEPARATORS: &[&str] = &[
+        " ", "\u{3000}", "\t", "-", "—", "——", "…", "·", "・", "*", "_", ".", "。", "，", "、",
+        "~", "～", "“", "”", "（", "）", "【", "】", "!", "？", "'", "\u{200B}", "\u{FEFF}", "★",
+        "😀",
+    ];
+
+    const NEUTRAL: &[&str] = &[
+        "您好",
+        "请稍等",
+        "我们马上安排",
+        "明天上午",
+        "谢谢您的反馈",
+        "好的",
+        "电梯",
+        "维修师傅",
+        "这个问题",
+        "已经登记",
+        "abc",
+        "123",
+    ];
+
+    /// Rewrites the content of a line: separators between characters, some characters in
+    /// traditional form. The normalised content is unchanged.
+    fn disguise(content: &str, seps: &[usize], trad: &[usize]) -> String {
+        let mut out = String::new();
+        for (i, c) in content.chars().enumerate() {
+            let k = trad.get(i % trad.len().max(1)).copied().unwrap_or(0);
+            let forms = traditional_of(c);
+            if k % 2 == 1 && !forms.is_empty() {
+                out.push(forms[k / 2 % forms.len()]);
+            } else {
+                out.push(c);
+            }
+            let s = seps.get(i % seps.len().max(1)).copied().unwrap_or(0);
+            if s % 3 == 0 {
+                out.push_str(SEPARATORS[s / 3 % SEPARATORS.len()]);
+            }
+        }
+        out
+    }
+
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            prop::sample::select(NEUTRAL).prop_map(str::to_owned),
+            prop::sample::select(DEFAULT_PHRASES).prop_map(str::to_owned),
+            prop::sample::select(DEFAULT_ALLOW).prop_map(str::to_owned),
+        ]
+    }
+
+    fn transcript() -> impl Strategy<Value = Vec<(Option<&'static str>, String)>> {
+        let label = prop::sample::select(vec![
+            None,
+            Some("王芳"),
+            Some("客服 李娜"),
+            Some("业主"),
+            Some("来电人张"),
+        ]);
+        let content = prop::collection::vec(piece(), 1..5).prop_map(|p| p.join(""));
+        prop::collection::vec((label, content), 1..6)
+    }
+
+    fn render(lines: &[(Option<&str>, String)]) -> String {
+        let mut text = String::new();
+        for (label, content) in lines {
+            if let Some(l) = label {
+                text.push_str(l);
+                text.push('：');
+            }
+            text.push_str(content);
+            text.push('\n');
+        }
+        text
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn p01_separators_or_traditional_inside_a_banned_phrase_keep_the_violation(
+            phrase in prop::sample::select(DEFAULT_PHRASES),
+            before in prop::sample::select(NEUTRAL),
+            after in prop::sample::select(NEUTRAL),
+            seps in prop::collection::vec(0usize..200, 1..8),
+            trad in prop::collection::vec(0usize..50, 1..8),
+        ) {
+            let text = format!("王芳：{before}{}{after}", disguise(phrase, &seps, &trad));
+            prop_assert_eq!(verdict(&text), violation(phrase, Some("王芳"), 1));
+        }
+
+        #[test]
+        fn p02_disguising_any_transcript_never_changes_the_verdict(
+            lines in transcript(),
+            seps in prop::collection::vec(0usize..200, 1..16),
+            trad in prop::collection::vec(0usize..50, 1..16),
+        ) {
+            let plain = render(&lines);
+            let disguised: Vec<(Option<&str>, String)> = lines
+                .iter()
+                .map(|(l, c)| (*l, disguise(c, &seps, &trad)))
+                .collect();
+            prop_assert_eq!(verdict(&plain), verdict(&render(&disguised)));
+        }
+
+        #[test]
+        fn p03_customer_turns_never_count(lines in transcript()) {
+            let as_customer: Vec<(Option<&str>, String)> =
+                lines.into_iter().map(|(_, c)| (Some("业主"), c)).collect();
+            prop_assert!(verdict(&render(&as_customer)).is_empty());
+        }
+
+        #[test]
+        fn p04_random_text_never_panics_and_findings_are_consistent(
+            text in prop_oneof![
+                any::<String>(),
+                prop::collection::vec(
+                    prop_oneof![
+                        prop::sample::select(vec![
+                            '不', '知', '道', '归', '歸', '我', '们', '管', '没', '办', '法', '了',
+                            '：', ':', '\n', '\r', ' ', '，', '\u{301}', '\u{2028}', '\u{85}',
+                            '业', '主', '王', '9', '…', '\u{FEFF}', '\u{0}',
+                        ]),
+                        any::<char>(),
+                    ],
+                    0..300,
+                ).prop_map(|v| v.into_iter().collect::<String>()),
+            ],
+        ) {
+            let lines = LineIter::new(&text).count();
+            for f in matcher().find(&text) {
+                prop_assert_eq!(text.get(f.start..f.end), Some(f.as_written.as_str()));
+                prop_assert!(f.evidence.contains(&f.as_written) || f.as_written.chars().any(char::is_control));
+                let breaks = ['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'];
+                prop_assert!(!f.evidence.contains(breaks), "line break in evidence");
+                prop_assert!(f.line >= 1 && f.line <= lines);
+                prop_assert!(f.evidence.chars().count() <= f.as_written.chars().count() + 2 * (EVIDENCE_CONTEXT_CHARS + 1));
+            }
+            let (norm, offsets) = normalize(&text);
+            prop_assert_eq!(norm.chars().count(), offsets.len());
+            prop_assert!(offsets.windows(2).all(|w| w[0] < w[1]));
+            prop_assert!(offsets.iter().all(|&o| text.is_char_boundary(o)));
+            prop_assert_eq!(normalize(&norm).0, norm);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn p05_fast_normalisation_equals_the_reference(
+            text in any::<String>(),
+            cjk in prop::collection::vec(
+                prop_oneof![
+                    prop::sample::select(vec!['不', '知', '道', '歸', '们', '辦', '沒', '法', '了', '，', '。', ' ', 'a', 'Z', '0']),
+                    (0x4E00u32..0x9FFF).prop_map(|c| char::from_u32(c).unwrap_or('不')),
+                ],
+                0..80,
+            ).prop_map(|v| v.into_iter().collect::<String>()),
+        ) {
+            let gate = Gate::new(&[]);
+            for t in [&text, &cjk] {
+                let mut fast = String::new();
+                normalize_gated(t, &mut fast, &gate);
+                prop_assert_eq!(fast, normalize(t).0);
+            }
+        }
+
+        #[test]
+        fn p06_the_gate_never_changes_a_verdict(
+            lines in transcript(),
+            seps in prop::collection::vec(0usize..200, 1..16),
+            trad in prop::collection::vec(0usize..50, 1..16),
+        ) {
+            let mut ungated = matcher().clone();
+            ungated.gate.needs.clear();
+            let disguised: Vec<(Option<&str>, String)> = lines
+                .iter()
+                .map(|(l, c)| (*l, disguise(c, &seps, &trad)))
+                .collect();
+            for text in [render(&lines), render(&disguised)] {
+                prop_assert_eq!(matcher().find(&text), ungated.find(&text));
+            }
+        }
+    }
+
+    // --- throughput -------------------------------------------------------------------
+
+    /// Realistic replies of about 100 characters: 70 % transcripts (a resident turn, a
+    /// staff turn with a continuation line, sometimes a second exchange), 30 % plain text.
+    /// About one staff sentence in 25 holds a banned phrase, as many an allowed context.
+    fn realistic_reply(seed: &mut u64, out: &mut String) {
+        const STAFF: &[&str] = &[
+            "您好，这里是物业服务中心，请问有什么可以帮您？",
+            "好的，我已经登记了，马上安排维修师傅上门查看。",
+            "非常抱歉给您带来不便，我们会在24小时内答复您。",
+            "电梯已经报修，预计下午三点前恢复运行，请您谅解。",
+            "您反映的问题我们已转交工程部，今天下午给您回复。",
+            "已安排保洁人员清理楼道杂物，处理完后电话告知您。",
+            "停车费的收费标准在服务中心公示栏有张贴，可以查看。",
+            "我们会加强巡查，发现违规装修的会立即制止并上报。",
+        ];
+        const STAFF_ALLOWED: &[&str] = &[
+            "不知道您是否方便明天上午在家？",
+            "如有不清楚的地方请随时联系我们。",
+        ];
+        const STAFF_BANNED: &[&str] = &["这个不归我管，您去找居委会吧。", "没办法，这是公司规定。"];
+        const RESIDENT: &[&str] = &[
+            "楼道的灯坏了三天了，一直没人修。",
+            "上次保安说不归他管，还说不知道。",
+            "地下车库漏水，车都被淋湿了。",
+            "楼上装修太吵了，晚上十点还在打电钻。",
+        ];
+        let mut next = |n: usize| {
+            *seed ^= *seed << 13;
+            *seed ^= *seed >> 7;
+            *seed ^= *seed << 17;
+            (*seed % n as u64) as usize
+        };
+        let staff = |next: &mut dyn FnMut(usize) -> usize, out: &mut String| {
+            let pool = match next(50) {
+                0 | 1 => STAFF_BANNED,
+                2 | 3 => STAFF_ALLOWED,
+                _ => STAFF,
+            };
+            out.push_str(pool[next(pool.len())]);
+        };
+        out.clear();
+        if next(10) < 7 {
+            let names = ["王芳", "李娜", "客服 张伟"];
+            let name = names[next(names.len())];
+            for _ in 0..1 + usize::from(next(3) == 0) {
+                out.push_str("业主：");
+                out.push_str(RESIDENT[next(RESIDENT.len())]);
+                out.push('\n');
+                out.push_str(name);
+                out.push('：');
+                staff(&mut next, out);
+                out.push('\n');
+                staff(&mut next, out);
+                out.push('\n');
+            }
+        } else {
+            for _ in 0..4 {
+                staff(&mut next, out);
+            }
+        }
+    }
+
+    #[test]
+    fn t01_realistic_replies_find_the_planted_phrases() {
+        let n = 20_000;
+        let m = matcher();
+        let mut scratch = Scratch::new();
+        let mut out = Vec::new();
+        let mut text = String::new();
+        let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+        let (mut chars, mut findings) = (0usize, 0usize);
+        for _ in 0..n {
+            realistic_reply(&mut seed, &mut text);
+            chars += text.chars().count();
+            out.clear();
+            m.find_into(&text, &mut scratch, &mut out);
+            findings += out.len();
+        }
+        eprintln!(
+            "forbidden_phrase: {n} replies, {:.0} chars each on average, {findings} findings",
+            chars as f64 / n as f64,
+        );
+        assert!(findings > 0);
+    }
+}
