@@ -1,0 +1,234 @@
+//! `escalation`: a case is handed on only along the path the regulation prescribes.
+//!
+//! The path logic is in [`super::escalation_check`]; this file is the rule kind: its
+//! parameters, the conversion from the input tables, and which findings a rule reports.
+
+use std::collections::HashMap;
+
+use polars::prelude::*;
+
+use super::config::RawRule;
+use super::escalation_check::{self as ec, EscalationParams};
+use super::{did_you_mean, Diags, KindInfo, Responsible};
+use crate::audit::{EvalCtx, Hit, Outcome};
+
+pub static INFO: KindInfo = KindInfo {
+    name: "escalation",
+    doc: "Checks handoffs (handoffs.csv, joined with roster.csv) against the path of the
+物业公司首问责任制实施细则: an operator (保安员、保洁员、维修员) hands only to the direct
+supervisor; team leads and staff hand a single-department matter to that department's
+supervisor, an unclear or multi-department one to the 客户关系主管; the 客户关系主管 hands
+to department supervisors, and a case reaching two departments needs a 客户接待事项协调单;
+cross-center matters go through the 管理部经理; a receiving department must not pass the
+case on again (不得再次转移); a case must not bounce back (A→B→A); at most
+`max_handoffs` handoffs. Each violation names the handoff (seq, from, to) and is charged to
+its sender. `checks` chooses which of these findings the rule reports (path,
+cross_center, no_retransfer, ping_pong, coordination_slip, max_handoffs), so each can have
+its own id and points. A case whose employees are missing from the roster, or have no
+role, is reported as not judged, never passed silently. Without a roster the rule cannot
+run and says so.
+
+Example violation: ESC-RETRANSFER on C000456, 第2次转交 E0003(部门主管, 工程部) →
+E0004(部门主管, 秩序部)：责任部门工程部已接受转移，又转移至秩序部（不得再次转移…）.",
+    params: &[
+        ("allowed", "sender role → receivers: role names, `supervisor`, `own_department` (default: the regulation's table)"),
+        ("max_handoffs", "at most this many handoffs per case (default 3)"),
+        ("no_retransfer", "a receiving department must not pass the case on (default true)"),
+        ("ping_pong", "a case must not return to someone who handed it on (default true)"),
+        ("slip_required_for_multi_department", "two or more departments need a coordination slip (default true)"),
+        ("cross_center_via_manager", "another center only through the 管理部经理 (default true)"),
+        ("checks", "which findings this rule reports (default all)"),
+    ],
+    responsible: &[Responsible::HandoffSender],
+};
+
+pub const CHECKS: &[&str] = &[
+    ec::CHECK_PATH,
+    ec::CHECK_CROSS_CENTER,
+    ec::CHECK_NO_RETRANSFER,
+    ec::CHECK_PING_PONG,
+    ec::CHECK_COORDINATION_SLIP,
+    ec::CHECK_MAX_HANDOFFS,
+];
+
+#[derive(Debug, Clone)]
+pub struct Escalation {
+    pub params: EscalationParams,
+    pub checks: Vec<&'static str>,
+}
+
+impl Escalation {
+    pub(crate) fn validate(r: &RawRule, d: &mut Diags<'_>) -> Option<Escalation> {
+        let mut params = EscalationParams::default();
+        let before = d.list.len();
+        if let Some(a) = &r.allowed {
+            params.allowed = a
+                .get_ref()
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.get_ref().iter().map(|s| s.get_ref().clone()).collect(),
+                    )
+                })
+                .collect();
+            if let Err(e) = ec::validate_roles(&params) {
+                for line in e.lines().filter(|l| !l.trim().is_empty()) {
+                    d.at(a.span(), line.trim());
+                }
+            }
+        }
+        if let Some(m) = &r.max_handoffs {
+            match usize::try_from(*m.get_ref()) {
+                Ok(n) if n >= 1 => params.max_handoffs = Some(n),
+                _ => d.at(m.span(), "max_handoffs must be a whole number ≥ 1"),
+            }
+        }
+        let flag = |v: &Option<super::config::S<bool>>, default: bool| {
+            v.as_ref().map(|b| *b.get_ref()).unwrap_or(default)
+        };
+        params.no_retransfer = flag(&r.no_retransfer, true);
+        params.ping_pong = flag(&r.ping_pong, true);
+        params.slip_required_for_multi_department =
+            flag(&r.slip_required_for_multi_department, true);
+        params.cross_center_via_manager = flag(&r.cross_center_via_manager, true);
+        let checks = match &r.checks {
+            None => CHECKS.to_vec(),
+            Some(l) => {
+                let mut v = vec![];
+                for c in l.get_ref() {
+                    match CHECKS.iter().find(|k| **k == c.get_ref().as_str()) {
+                        Some(k) => v.push(*k),
+                        None => d.at(
+                            c.span(),
+                            format!(
+                                "unknown check `{}`; expected one of {}{}",
+                                c.get_ref(),
+                                CHECKS.join(", "),
+                                did_you_mean(c.get_ref(), CHECKS)
+                            ),
+                        ),
+                    }
+                }
+                if l.get_ref().is_empty() {
+                    d.at(l.span(), "checks is empty; name at least one check");
+                }
+                v
+            }
+        };
+        (d.list.len() == before).then_some(Escalation { params, checks })
+    }
+
+    pub fn describe(&self) -> String {
+        let mut s = String::from("  allowed\n");
+        for (from, to) in &self.params.allowed {
+            s.push_str(&format!("    {from:<16} → {}\n", to.join(", ")));
+        }
+        s.push_str(&format!(
+            "  max_handoffs {}\n  no_retransfer {}\n  ping_pong {}\n  slip_required_for_multi_department {}\n  cross_center_via_manager {}\n  checks {}\n",
+            self.params.max_handoffs.map(|n| n.to_string()).unwrap_or_else(|| "none".into()),
+            self.params.no_retransfer,
+            self.params.ping_pong,
+            self.params.slip_required_for_multi_department,
+            self.params.cross_center_via_manager,
+            self.checks.join(", ")
+        ));
+        s
+    }
+
+    /// Whether the coordination slip column is needed.
+    pub fn reads_slip(&self) -> bool {
+        self.checks.contains(&ec::CHECK_COORDINATION_SLIP)
+            && self.params.slip_required_for_multi_department
+    }
+
+    /// Handoff paths have no columnar form: one pass over the handoffs, grouped by case.
+    pub fn evaluate(&self, ctx: &EvalCtx<'_>, base: LazyFrame) -> PolarsResult<Outcome> {
+        let df = base.select([col("__row")]).collect()?;
+        let rows: Vec<u32> = df.column("__row")?.u32()?.into_no_null_iter().collect();
+        let Some(r) = ctx.roster else {
+            return Ok(Outcome::default());
+        };
+        let roster = ec::Roster {
+            employees: (0..r.len())
+                .map(|i| ec::Employee {
+                    employee_id: r.text("employee_id")[i].clone().unwrap_or_default(),
+                    role: r.text("role")[i]
+                        .as_deref()
+                        .and_then(crate::input::schema::canonical_role)
+                        .map(str::to_string),
+                    department: r.text("department")[i].clone(),
+                    center: r.text("center")[i].clone(),
+                    supervisor_id: r.text("supervisor_id")[i].clone(),
+                })
+                .collect(),
+        };
+        let c = ctx.cases;
+        let (ids, centers, first, slips) = (
+            c.text("case_id"),
+            c.text("center"),
+            c.text("first_responder_id"),
+            c.text("coordination_slip"),
+        );
+        let mut row_of: HashMap<&str, u32> = HashMap::with_capacity(rows.len());
+        let cases: Vec<ec::CaseInfo> = rows
+            .iter()
+            .map(|&row| {
+                let i = row as usize;
+                let id = ids[i].as_deref().unwrap_or("");
+                row_of.insert(id, row);
+                ec::CaseInfo {
+                    case_id: id.to_string(),
+                    center: centers[i].clone().unwrap_or_default(),
+                    first_responder_id: first[i].clone().unwrap_or_default(),
+                    coordination_slip: slips[i].is_some(),
+                }
+            })
+            .collect();
+        let h = ctx.handoffs;
+        let handoffs: Vec<ec::Handoff> = (0..h.len())
+            .filter(|&i| {
+                h.text("case_id")[i]
+                    .as_deref()
+                    .is_some_and(|id| row_of.contains_key(id))
+            })
+            .map(|i| ec::Handoff {
+                case_id: h.text("case_id")[i].clone().unwrap_or_default(),
+                seq: h.count("seq")[i].unwrap_or(0),
+                at: h.time("at")[i].unwrap_or(0),
+                from_id: h.text("from_id")[i].clone().unwrap_or_default(),
+                to_id: h.text("to_id")[i].clone().unwrap_or_default(),
+                to_department: h.text("to_department")[i].clone(),
+                method: h.text("method")[i].clone(),
+            })
+            .collect();
+        let out = ec::check(&self.params, &roster, &cases, &handoffs);
+        let not_judged: std::collections::HashSet<&str> =
+            out.not_judged.iter().map(|(c, _)| c.as_str()).collect();
+        let judged = rows
+            .iter()
+            .copied()
+            .filter(|r| !not_judged.contains(ids[*r as usize].as_deref().unwrap_or("")))
+            .collect();
+        let hits = out
+            .violations
+            .iter()
+            .filter(|v| self.checks.contains(&v.check))
+            .filter_map(|v| {
+                Some(Hit {
+                    row: *row_of.get(v.case_id.as_str())?,
+                    evidence: v.evidence.clone(),
+                    pending: false,
+                    at: None,
+                    employee: Some(v.charged_to.clone()),
+                })
+            })
+            .collect();
+        Ok(Outcome {
+            judged,
+            hits,
+            not_judged: out.not_judged.clone(),
+            ..Outcome::default()
+        })
+    }
+}
