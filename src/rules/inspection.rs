@@ -1,0 +1,117 @@
+//! `inspection`: findings of spot checks (明察暗访) cost points.
+
+use super::config::RawRule;
+use super::{Diags, KindInfo, Responsible};
+use crate::audit::{EvalCtx, ExtHit, Outcome};
+use crate::timeparse::format_local_short;
+
+pub static INFO: KindInfo = KindInfo {
+    name: "inspection",
+    doc: "Charges the findings of mystery-shopper calls and on-site spot checks
+(inspections.csv, 工诚 四 定期检查: 不理睬, 不关心, 打官腔, 斜视, 傲慢 …) to the employee
+inspected. `findings` maps each finding to its points; one violation per finding of an
+inspection, with the inspection id in the case column. A finding that is not in the
+table is reported as not judged (a typo must not pass silently, nor cost points).
+
+Example violation: INSPECT-FINDINGS on I0042, 电话抽查 2026-10-12 10:00 发现：打官腔.",
+    params: &[(
+        "findings",
+        "finding → points, e.g. { 不理睬 = 2, 打官腔 = 2, 推诿 = 3 }",
+    )],
+    responsible: &[Responsible::Inspected],
+};
+
+#[derive(Debug, Clone)]
+pub struct Inspection {
+    pub findings: Vec<(String, f64)>,
+}
+
+impl Inspection {
+    pub(crate) fn validate(r: &RawRule, d: &mut Diags<'_>) -> Option<Inspection> {
+        if let Some(w) = &r.when {
+            d.at(
+                w.span(),
+                "`when` filters cases; an inspection rule reads inspections.csv, not cases",
+            );
+        }
+        let t = super::require_param(&r.findings, "findings", r, d, "findings = { 打官腔 = 2 }")?;
+        let mut findings = vec![];
+        for (k, v) in t.get_ref() {
+            if !v.get_ref().is_finite() || *v.get_ref() < 0.0 {
+                d.at(v.span(), format!("points for `{k}` must be a number ≥ 0"));
+            }
+            findings.push((k.trim().to_string(), *v.get_ref()));
+        }
+        if findings.is_empty() {
+            d.at(t.span(), "findings is empty; expected e.g. { 打官腔 = 2 }");
+            return None;
+        }
+        Some(Inspection { findings })
+    }
+
+    pub fn describe(&self) -> String {
+        let f: Vec<String> = self
+            .findings
+            .iter()
+            .map(|(k, p)| format!("{k} = {}", super::fmt_points(*p)))
+            .collect();
+        format!("  findings  {}\n", f.join(", "))
+    }
+
+    pub fn evaluate(&self, ctx: &EvalCtx<'_>) -> Outcome {
+        let mut out = Outcome::default();
+        let Some(t) = ctx.inspections else { return out };
+        let tz = ctx.calendar.tz;
+        let (ids, at, centers, emps, methods, fs, notes) = (
+            t.text("inspection_id"),
+            t.time("at"),
+            t.text("center"),
+            t.text("employee_id"),
+            t.text("method"),
+            t.text("findings"),
+            t.text("note"),
+        );
+        for i in 0..t.len() {
+            out.ext_judged += 1;
+            let Some(list) = fs[i].as_deref() else {
+                continue;
+            };
+            let id = ids[i].clone().unwrap_or_default();
+            for f in list
+                .split([';', '；', '、', ',', '，'])
+                .map(str::trim)
+                .filter(|f| !f.is_empty())
+            {
+                match self.findings.iter().find(|(k, _)| k == f) {
+                    None => out.not_judged.push((
+                        id.clone(),
+                        format!(
+                            "{}: finding `{f}` is not in the rule's findings",
+                            t.source(i)
+                        ),
+                    )),
+                    Some((k, points)) => out.ext.push(ExtHit {
+                        case_id: id.clone(),
+                        center: centers[i].clone().unwrap_or_default(),
+                        source: t.source(i),
+                        order: (t.sources[i].file, t.sources[i].line),
+                        employee_id: emps[i].clone().unwrap_or_default(),
+                        evidence: format!(
+                            "{}{} 发现：{k}{}",
+                            methods[i].as_deref().unwrap_or("检查"),
+                            at[i]
+                                .map(|a| format!(" {}", format_local_short(a, tz)))
+                                .unwrap_or_default(),
+                            notes[i]
+                                .as_deref()
+                                .map(|n| format!("（{n}）"))
+                                .unwrap_or_default()
+                        ),
+                        points: *points,
+                    }),
+                }
+            }
+        }
+        out
+    }
+}
