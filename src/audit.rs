@@ -16,6 +16,9 @@ use crate::timeparse::{format_local_short, local_to_utc_millis, parse_timestamp,
 /// What a rule kind sees when it runs.
 pub struct EvalCtx<'a> {
     pub cases: &'a Table,
+    pub handoffs: &'a Table,
+    pub roster: Option<&'a Table>,
+    pub inspections: Option<&'a Table>,
     pub as_of: i64,
     pub calendar: &'a Calendar,
 }
@@ -35,11 +38,18 @@ impl EvalCtx<'_> {
 }
 
 /// What one rule found.
+#[derive(Default)]
 pub struct Outcome {
-    /// Rows judged (violation or pass; not pending, not outside `when`).
+    /// Case rows judged (violation or pass; not pending, not outside `when`).
     pub judged: Vec<u32>,
-    /// Violations and pending cases.
+    /// Violations and pending cases of case rows.
     pub hits: Vec<Hit>,
+    /// Violations of records that are not cases (inspections).
+    pub ext: Vec<ExtHit>,
+    /// Records judged that are not cases.
+    pub ext_judged: usize,
+    /// (case or record id, why) for what the rule could not judge.
+    pub not_judged: Vec<(String, String)>,
 }
 
 pub struct Hit {
@@ -49,6 +59,20 @@ pub struct Hit {
     pub pending: bool,
     /// The instant that decides who held the case (a deadline's due time).
     pub at: Option<i64>,
+    /// The employee the kind itself identified (speaker, handoff sender), if any.
+    pub employee: Option<String>,
+}
+
+/// A violation found in a record that is not a case (an inspection).
+pub struct ExtHit {
+    pub case_id: String,
+    pub center: String,
+    pub source: String,
+    /// (file index, line) within its table.
+    pub order: (usize, u64),
+    pub employee_id: String,
+    pub evidence: String,
+    pub points: f64,
 }
 
 /// An audited month: the period label and its bounds.
@@ -107,10 +131,20 @@ pub struct Employee {
 
 #[derive(Debug, Clone)]
 pub struct Violation {
-    pub row: usize,
+    /// The case (or, for inspections, the inspection record) id.
+    pub case_id: String,
+    pub center: String,
+    /// `file:line` of the record.
+    pub source: String,
+    /// Sort key: (0 cases / 1 other records, file index, line).
+    pub order: (u8, usize, u64),
+    /// The case row, when the record is a case.
+    pub row: Option<usize>,
     pub rule: usize,
     pub employee_id: String,
     pub evidence: String,
+    /// Points this violation deducts (before waivers).
+    pub points: f64,
     /// (reason, approved_by) when a waiver matched.
     pub waiver: Option<(String, String)>,
 }
@@ -155,6 +189,8 @@ pub struct RuleRun {
     pub judged: usize,
     pub violations: usize,
     pub pending: usize,
+    /// (case or record id, why) for what the rule could not judge.
+    pub not_judged: Vec<(String, String)>,
 }
 
 pub struct AuditResult {
@@ -480,11 +516,11 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         cases,
         handoffs,
         roster,
+        inspections,
         waivers,
         stats,
         rejected,
         period,
-        ..
     } = loaded;
 
     let as_of = match &opts.as_of {
@@ -504,6 +540,9 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
     let df = cases_frame(&cases, tz).map_err(polars_err)?;
     let ctx = EvalCtx {
         cases: &cases,
+        handoffs: &handoffs,
+        roster: roster.as_ref(),
+        inspections: inspections.as_ref(),
         as_of,
         calendar: &rules.calendar,
     };
@@ -521,6 +560,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
             judged: 0,
             violations: 0,
             pending: 0,
+            not_judged: vec![],
         };
         if !selected[ri] {
             runs.push(run);
@@ -531,6 +571,18 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
             .into_iter()
             .filter(|c| !cases.is_present(c))
             .collect();
+        let needs = match &rule.check {
+            Check::Escalation(_) if roster.is_none() => {
+                Some("no roster: employees' roles are unknown, so handoff paths cannot be judged")
+            }
+            Check::Inspection(_) if inspections.is_none() => Some("no inspections file"),
+            _ => None,
+        };
+        if let Some(why) = needs {
+            run.not_run = Some(why.to_string());
+            runs.push(run);
+            continue;
+        }
         if !absent.is_empty() {
             run.not_run = Some(format!(
                 "the cases input has no column {}",
@@ -558,16 +610,37 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
             Check::Deadline(k) => k.evaluate(&ctx, base),
             Check::Required(k) => k.evaluate(&ctx, base),
             Check::Expression(k) => k.evaluate(&ctx, base),
+            Check::ForbiddenPhrase(k) => k.evaluate(&ctx, base),
+            Check::Escalation(k) => k.evaluate(&ctx, base),
+            Check::Inspection(k) => Ok(k.evaluate(&ctx)),
         }
         .map_err(|e| Error::Other(format!("rule {} could not run: {e}", rule.id)))?;
-        run.judged = outcome.judged.len();
+        run.judged = outcome.judged.len() + outcome.ext_judged;
+        run.not_judged = outcome.not_judged;
+        for x in outcome.ext {
+            run.violations += 1;
+            violations.push(Violation {
+                case_id: x.case_id,
+                center: x.center,
+                source: x.source,
+                order: (1, x.order.0, x.order.1),
+                row: None,
+                rule: ri,
+                employee_id: x.employee_id,
+                evidence: x.evidence,
+                points: x.points,
+                waiver: None,
+            });
+        }
         for r in &outcome.judged {
             judged_by_row[*r as usize] += 1;
         }
         for hit in outcome.hits {
             let row = hit.row as usize;
-            let (employee_id, note) =
-                charge(rule, row, hit.at.unwrap_or(as_of), &cases, &holders, first);
+            let (employee_id, note) = match hit.employee {
+                Some(e) => (e, None),
+                None => charge(rule, row, hit.at.unwrap_or(as_of), &cases, &holders, first),
+            };
             let evidence = match note {
                 Some(n) => format!("{}{n}", hit.evidence),
                 None => hit.evidence,
@@ -583,11 +656,17 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                 });
             } else {
                 run.violations += 1;
+                let s = cases.sources[row];
                 violations.push(Violation {
-                    row,
+                    case_id: cases.text("case_id")[row].clone().unwrap_or_default(),
+                    center: cases.text("center")[row].clone().unwrap_or_default(),
+                    source: cases.source(row),
+                    order: (0, s.file, s.line),
+                    row: Some(row),
                     rule: ri,
                     employee_id,
                     evidence,
+                    points: rule.points,
                     waiver: None,
                 });
             }
@@ -596,10 +675,11 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
     }
     // File order, then rules-file order: stable and independent of hashing.
     let order = |row: usize| (cases.sources[row].file, cases.sources[row].line);
-    violations.sort_by_key(|v| (order(v.row), v.rule));
+    violations
+        .sort_by(|a, b| (a.order, a.rule, &a.employee_id).cmp(&(b.order, b.rule, &b.employee_id)));
     pending.sort_by_key(|p| (order(p.row), p.rule));
 
-    let unmatched_waivers = apply_waivers(&mut violations, waivers.as_ref(), &rules, &runs, &cases);
+    let unmatched_waivers = apply_waivers(&mut violations, waivers.as_ref(), &rules, &runs);
     let employees = employees(roster.as_ref(), &cases, &violations, &pending);
     let scorecards = scorecards(&rules, &employees, &cases, &violations, &judged_by_row);
     Ok(AuditResult {
@@ -727,13 +807,14 @@ fn apply_waivers(
     waivers: Option<&Table>,
     rules: &RuleSet,
     runs: &[RuleRun],
-    cases: &Table,
 ) -> Vec<UnmatchedWaiver> {
     let Some(w) = waivers else { return vec![] };
     let mut index: HashMap<(&str, usize), Vec<usize>> = HashMap::new();
     for (vi, v) in violations.iter().enumerate() {
-        let case_id = cases.text("case_id")[v.row].as_deref().unwrap_or("");
-        index.entry((case_id, v.rule)).or_default().push(vi);
+        index
+            .entry((v.case_id.as_str(), v.rule))
+            .or_default()
+            .push(vi);
     }
     let mut marks: Vec<(usize, String, String)> = vec![];
     let mut unmatched = vec![];
@@ -916,7 +997,7 @@ fn scorecards(
             crate::rules::Severity::Major => c.major += 1,
             crate::rules::Severity::Critical => c.critical += 1,
         }
-        c.points += rule.points;
+        c.points += v.points;
     }
     cards
         .into_values()

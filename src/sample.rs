@@ -4,20 +4,32 @@
 //! The dataset describes four service centers of one property-management company in
 //! 2026-10: a roster organised as the seed regulation describes it (物业公司首问责任制实施细则:
 //! 操作人员 → 直接上司; 班组长 / 管理人员 → 责任部门主管 or 客户关系主管; 客户关系主管 →
-//! 责任部门主管), reception cases with transcripts, handoffs that follow that path,
-//! passed spot checks and a few waivers.
+//! 责任部门主管), reception cases with transcripts, handoffs that follow that path, spot
+//! checks and a few waivers.
 //!
 //! Everything is derived from one SplitMix64 stream seeded by `--seed`: no clock, no
 //! hash-map order, so the same `(cases, seed)` always gives byte-identical files.
 //!
-//! Planted violations are listed per case as `Plant` values: the response plants
-//! shape the case's timeline (`response_plan`), the record plants damage fields
-//! afterwards (`plant_record_case`, `plant_record_phone`), and `Plant::rule_id` names
-//! the rule each one violates, if any. To plant a new rule kind, add a variant, a
-//! selector in `assign_plants`, its apply function and its check in `evaluate`.
-//! Before writing, [`generate`] re-evaluates the implemented rules on the data it
-//! built and refuses to write an `expected_violations.csv` that disagrees with what
-//! was planted.
+//! Unplanted data is clean under every default rule (see `RULES`); violations are
+//! planted per case as `Plant` values:
+//!
+//! * the response plants shape the case's timeline (`response_plan`);
+//! * the escalation plants replace the case's handoff route (`planted_route`);
+//! * the phrase plants add staff turns to the transcript (`transcript`);
+//! * the promise and visit plants change the case as it develops (`develop_case`);
+//! * the follow-up plants change finished cases (`plant_followups`);
+//! * the record plants damage fields afterwards (`plant_record_case`,
+//!   `plant_record_phone`);
+//! * spot-check findings are planted in `make_inspections`.
+//!
+//! `Plant::rule_id` names the rule a plant violates when the first responder is charged;
+//! plants charged to someone else (a handed-off 部门主管, the sender of a handoff, the
+//! follow-up clerk) record their `(rule, employee)` in `Case::charged` when applied.
+//! Some plants are traps that violate nothing (boundaries, allowed contexts). To plant a
+//! new rule, add a variant, a selector in `assign_plants` (or `plant_followups`), its
+//! apply code and its check in `evaluate`. Before writing, [`generate`] re-evaluates
+//! every rule on the data it built and refuses to write an `expected_violations.csv`
+//! that disagrees with what was planted.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -644,8 +656,7 @@ fn fill(text: &str, slots: &[Vec<&str>], rng: &mut Rng) -> String {
 // ---------------------------------------------------------------------------
 // Cases.
 
-/// A planted situation; each maps to at most one rule id. Add variants here for new
-/// rule kinds.
+/// A planted situation: a violation or a trap that must not be one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Plant {
     /// First response this many seconds after receipt, more than 24 hours
@@ -661,15 +672,80 @@ enum Plant {
     RecordCase,
     /// A phone case with customer name, phone or content blank.
     RecordPhone,
+    /// The first responder says a banned phrase: PHRASE-BANNED.
+    PhraseResponder,
+    /// The 部门主管 who received the case says a banned phrase: PHRASE-BANNED charged to
+    /// that 部门主管.
+    PhraseSupervisor,
+    /// A staff turn says a banned phrase inside an allowed context: no violation.
+    PhraseAllowed,
+    /// A handoff route that breaks the escalation path.
+    Escalation(EscPlant),
+    /// No promise recorded although the case was not solved on the spot: PROMISE-TIME.
+    /// `just_over`: resolved exactly 1:00:01 after the first response.
+    PromiseMissing { just_over: bool },
+    /// Solved on the spot exactly 1:00:00 after the first response, no promise: no
+    /// violation.
+    PromiseBoundary,
+    /// The resident had to come or call this many times (3…5): VISITS-2.
+    Visits(u32),
+    /// Complaint followed up on this working day (4…10) after its resolution:
+    /// FOLLOWUP-3WD.
+    FollowupLate(i64),
+    /// Resolved complaint never followed up, past due at AS_OF: FOLLOWUP-3WD.
+    FollowupMissing,
+    /// Complaint followed up exactly at its due time: on time, no violation.
+    FollowupAtDue,
+    /// Complaint followed up one second after its due time: FOLLOWUP-3WD.
+    FollowupJustLate,
+    /// Complaint follow-up without satisfaction: FOLLOWUP-SATISFACTION, charged to the
+    /// follow-up clerk, or to the first responder when `followup_by` is blank too.
+    NoSatisfaction { blank_by: bool },
+    /// A follow-up of a case that is not a complaint, satisfaction blank: no violation.
+    NoSatisfactionElsewhere,
+}
+
+/// Escalation plants: which check of the escalation rule the handoffs break.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum EscPlant {
+    /// An operator hands the case straight to a 部门主管 who is not their supervisor.
+    Path,
+    /// A handoff to an employee of another service center (ESC-PATH via cross_center).
+    CrossCenter,
+    /// A 部门主管 who received the case passes it to another department; without a
+    /// coordination slip that also reaches two departments without one (ESC-SLIP).
+    Retransfer { slip: bool },
+    /// The case goes back to someone who handed it on (A→B→A, A→B→C→B).
+    PingPong,
+    /// The 客户关系主管 dispatches to two departments without a coordination slip.
+    Slip,
+    /// Four handoffs, each allowed on its own.
+    Max,
 }
 
 impl Plant {
+    /// The rule this plant violates when the violation is charged to the first
+    /// responder; `None` for traps and for plants charged to someone else.
     fn rule_id(self) -> Option<&'static str> {
         match self {
             Plant::RespLate(_) | Plant::RespMissing => Some(RULE_RESP),
-            Plant::RespOnTimeBoundary | Plant::RespPending => None,
             Plant::RecordCase => Some(RULE_RECORD_CASE),
             Plant::RecordPhone => Some(RULE_RECORD_PHONE),
+            Plant::PhraseResponder => Some(RULE_PHRASE),
+            Plant::PromiseMissing { .. } => Some(RULE_PROMISE),
+            Plant::Visits(_) => Some(RULE_VISITS),
+            Plant::FollowupLate(_) | Plant::FollowupMissing | Plant::FollowupJustLate => {
+                Some(RULE_FOLLOWUP)
+            }
+            Plant::RespOnTimeBoundary
+            | Plant::RespPending
+            | Plant::PhraseSupervisor
+            | Plant::PhraseAllowed
+            | Plant::Escalation(_)
+            | Plant::PromiseBoundary
+            | Plant::FollowupAtDue
+            | Plant::NoSatisfaction { .. }
+            | Plant::NoSatisfactionElsewhere => None,
         }
     }
 
@@ -682,12 +758,67 @@ impl Plant {
                 | Plant::RespPending
         )
     }
+
+    /// Plants that choose the handoff route or what the receiver says.
+    fn shapes_route(self) -> bool {
+        matches!(self, Plant::Escalation(_) | Plant::PhraseSupervisor)
+    }
+
+    fn is_phrase(self) -> bool {
+        matches!(
+            self,
+            Plant::PhraseResponder | Plant::PhraseSupervisor | Plant::PhraseAllowed
+        )
+    }
+
+    fn is_promise(self) -> bool {
+        matches!(self, Plant::PromiseMissing { .. } | Plant::PromiseBoundary)
+    }
+
+    fn is_followup(self) -> bool {
+        matches!(
+            self,
+            Plant::FollowupLate(_)
+                | Plant::FollowupMissing
+                | Plant::FollowupAtDue
+                | Plant::FollowupJustLate
+                | Plant::NoSatisfaction { .. }
+                | Plant::NoSatisfactionElsewhere
+        )
+    }
 }
 
 const RULE_RESP: &str = "RESP-24H";
 const RULE_RECORD_CASE: &str = "RECORD-CASE";
 const RULE_RECORD_PHONE: &str = "RECORD-PHONE";
-const RULES: [&str; 3] = [RULE_RESP, RULE_RECORD_CASE, RULE_RECORD_PHONE];
+const RULE_PHRASE: &str = "PHRASE-BANNED";
+const RULE_ESC_PATH: &str = "ESC-PATH";
+const RULE_ESC_RETRANSFER: &str = "ESC-RETRANSFER";
+const RULE_ESC_PINGPONG: &str = "ESC-PINGPONG";
+const RULE_ESC_SLIP: &str = "ESC-SLIP";
+const RULE_ESC_MAX: &str = "ESC-MAX";
+const RULE_PROMISE: &str = "PROMISE-TIME";
+const RULE_VISITS: &str = "VISITS-2";
+const RULE_FOLLOWUP: &str = "FOLLOWUP-3WD";
+const RULE_SATISFACTION: &str = "FOLLOWUP-SATISFACTION";
+const RULE_INSPECT: &str = "INSPECT-FINDINGS";
+/// Every default rule, in the order of the README's table.
+const RULES: [&str; 14] = [
+    RULE_RESP,
+    RULE_RECORD_CASE,
+    RULE_RECORD_PHONE,
+    RULE_PHRASE,
+    RULE_ESC_PATH,
+    RULE_ESC_RETRANSFER,
+    RULE_ESC_PINGPONG,
+    RULE_ESC_SLIP,
+    RULE_ESC_MAX,
+    RULE_PROMISE,
+    RULE_VISITS,
+    RULE_FOLLOWUP,
+    RULE_SATISFACTION,
+    RULE_INSPECT,
+];
 
 struct Case {
     id: String,
@@ -712,6 +843,9 @@ struct Case {
     satisfaction: &'static str,
     slip: String,
     plants: Vec<Plant>,
+    /// Violations planted here that are not charged to the first responder:
+    /// `(rule, employee)`, recorded when the plant is applied.
+    charged: Vec<(&'static str, usize)>,
 }
 
 struct Handoff {
@@ -728,11 +862,15 @@ struct Inspection {
     at: i64,
     employee: usize,
     method: &'static str,
+    /// Findings as written in inspections.csv (`;`, `；` or `、` between them); empty
+    /// when the check was passed.
+    findings: String,
     note: &'static str,
 }
 
 struct Waiver {
     case: usize,
+    rule: &'static str,
     reason: &'static str,
 }
 
@@ -750,12 +888,13 @@ fn build(opts: &SampleOptions) -> Dataset {
     let mut rng = Rng::new(opts.seed);
     let roster = build_roster(&mut rng);
     let mut cases = base_cases(opts.cases, &roster, &mut rng);
-    assign_plants(&mut cases, &mut rng);
+    assign_plants(&mut cases, &roster, &mut rng);
     let mut handoffs = Vec::new();
     let mut slips = 0;
     for (index, case) in cases.iter_mut().enumerate() {
         develop_case(index, case, &roster, &mut rng, &mut handoffs, &mut slips);
     }
+    plant_followups(&mut cases, &roster, &mut rng);
     for case in &mut cases {
         apply_record_plants(case, &mut rng);
     }
@@ -859,6 +998,7 @@ fn base_cases(n: usize, roster: &Roster, rng: &mut Rng) -> Vec<Case> {
                 satisfaction: "",
                 slip: String::new(),
                 plants: Vec::new(),
+                charged: Vec::new(),
             }
         })
         .collect()
@@ -868,7 +1008,7 @@ fn base_cases(n: usize, roster: &Roster, rng: &mut Rng) -> Vec<Case> {
 // Choosing which cases carry which plant.
 
 fn percent_of(n: usize, percent: usize) -> usize {
-    (n * percent + 50) / 100
+    per_mille(n, 10 * percent)
 }
 
 /// Picks up to `count` random cases that satisfy `eligible` and marks them with the
@@ -892,7 +1032,7 @@ fn free_response(case: &Case) -> bool {
     !case.plants.iter().any(|p| p.shapes_response())
 }
 
-fn assign_plants(cases: &mut [Case], rng: &mut Rng) {
+fn assign_plants(cases: &mut [Case], roster: &Roster, rng: &mut Rng) {
     let n = cases.len();
     let boundary = match n {
         0..=19 => 0,
@@ -978,6 +1118,199 @@ fn assign_plants(cases: &mut [Case], rng: &mut Rng) {
         |c| c.channel == PHONE && c.plants.is_empty(),
         |_, _| Plant::RecordCase,
     );
+    assign_escalation_plants(cases, roster, rng);
+    assign_phrase_plants(cases, roster, rng);
+    assign_case_plants(cases, roster, rng);
+}
+
+/// Roughly `per_mille` thousandths of `n`, rounded.
+fn per_mille(n: usize, per_mille: usize) -> usize {
+    (n * per_mille + 500) / 1000
+}
+
+/// How many boundary traps of one kind: none below 200 cases, then one per thousand
+/// cases, 1…4.
+fn handful(n: usize) -> usize {
+    if n < 200 {
+        0
+    } else {
+        (n / 1000).clamp(1, 4)
+    }
+}
+
+/// A normal first response (so a transcript), with `extra` seconds of handoffs and
+/// resolution still fitting in the month.
+fn answered_with_room(case: &Case, extra: i64) -> bool {
+    free_response(case) && case.received + NORMAL_MAX_DELAY + extra <= MONTH_END
+}
+
+fn free_route(case: &Case) -> bool {
+    !case.plants.iter().any(|p| p.shapes_route())
+}
+
+/// Room for a planted handoff route: at most four handoffs, 30 + 3 × 90 minutes.
+const ROUTE_ROOM: i64 = 6 * HOUR;
+
+fn assign_escalation_plants(cases: &mut [Case], roster: &Roster, rng: &mut Rng) {
+    let count = per_mille(cases.len(), 4);
+    let people = &roster.people;
+    let eligible = |c: &Case, roles: &[Role]| {
+        answered_with_room(c, ROUTE_ROOM)
+            && free_route(c)
+            && !matters()[c.matter].on_spot
+            && roles.contains(&people[c.responder].role)
+    };
+    const OPERATORS: [Role; 3] = [Role::Guard, Role::Cleaner, Role::Repairer];
+    const DESK: [Role; 3] = [Role::Staff, Role::GuardLead, Role::CleanLead];
+    const DESK_AND_CR: [Role; 4] = [
+        Role::Staff,
+        Role::GuardLead,
+        Role::CleanLead,
+        Role::CrSupervisor,
+    ];
+    plant_some(
+        cases,
+        rng,
+        count,
+        |c| eligible(c, &OPERATORS),
+        |_, _| Plant::Escalation(EscPlant::Path),
+    );
+    plant_some(
+        cases,
+        rng,
+        count,
+        |c| eligible(c, &DESK_AND_CR),
+        |_, _| Plant::Escalation(EscPlant::CrossCenter),
+    );
+    plant_some(
+        cases,
+        rng,
+        count,
+        |c| eligible(c, &DESK),
+        |_, rng| {
+            Plant::Escalation(EscPlant::Retransfer {
+                slip: rng.percent(50),
+            })
+        },
+    );
+    plant_some(
+        cases,
+        rng,
+        count,
+        |c| eligible(c, &[Role::Staff, Role::Manager]),
+        |_, _| Plant::Escalation(EscPlant::PingPong),
+    );
+    plant_some(
+        cases,
+        rng,
+        count,
+        |c| eligible(c, &DESK_AND_CR),
+        |_, _| Plant::Escalation(EscPlant::Slip),
+    );
+    plant_some(
+        cases,
+        rng,
+        count,
+        |c| eligible(c, &DESK),
+        |_, _| Plant::Escalation(EscPlant::Max),
+    );
+}
+
+/// Whether the regulation's route of this case (see [`plan_route`]) always ends at a
+/// 部门主管.
+fn reaches_dept_head(case: &Case, roster: &Roster) -> bool {
+    let matter = &matters()[case.matter];
+    let me = &roster.people[case.responder];
+    match me.role {
+        Role::Staff | Role::CrSupervisor => matter.multi && !matter.on_spot,
+        Role::GuardLead | Role::CleanLead => {
+            !matter.on_spot && (matter.multi || matter.dept != me.dept)
+        }
+        Role::Repairer => {
+            (matter.multi || matter.dept != me.dept)
+                && me
+                    .supervisor
+                    .is_some_and(|s| roster.people[s].role == Role::DeptSupervisor)
+        }
+        _ => false,
+    }
+}
+
+fn assign_phrase_plants(cases: &mut [Case], roster: &Roster, rng: &mut Rng) {
+    let n = cases.len();
+    let free = |c: &Case| answered_with_room(c, 0) && !c.plants.iter().any(|p| p.is_phrase());
+    plant_some(cases, rng, per_mille(n, 20), free, |_, _| {
+        Plant::PhraseResponder
+    });
+    plant_some(
+        cases,
+        rng,
+        per_mille(n, 3),
+        |c| {
+            free(c)
+                && answered_with_room(c, ROUTE_ROOM)
+                && free_route(c)
+                && reaches_dept_head(c, roster)
+        },
+        |_, _| Plant::PhraseSupervisor,
+    );
+    plant_some(cases, rng, per_mille(n, 10), free, |_, _| {
+        Plant::PhraseAllowed
+    });
+}
+
+fn assign_case_plants(cases: &mut [Case], roster: &Roster, rng: &mut Rng) {
+    let n = cases.len();
+    let small = handful(n);
+    let people = &roster.people;
+    let free = |c: &Case| !c.plants.iter().any(|p| p.is_promise());
+    let on_spot = |c: &Case| matters()[c.matter].on_spot;
+    // Resolved 1:00:01 after the first response: responders whose cases are never
+    // handed on, so that nothing happens between response and resolution.
+    plant_some(
+        cases,
+        rng,
+        small,
+        |c| {
+            free(c)
+                && answered_with_room(c, 2 * HOUR)
+                && !on_spot(c)
+                && free_route(c)
+                && matches!(
+                    people[c.responder].role,
+                    Role::DeptSupervisor | Role::Manager
+                )
+        },
+        |_, _| Plant::PromiseMissing { just_over: true },
+    );
+    plant_some(
+        cases,
+        rng,
+        per_mille(n, 15).saturating_sub(small),
+        |c| free(c) && answered_with_room(c, 0) && !on_spot(c),
+        |_, _| Plant::PromiseMissing { just_over: false },
+    );
+    // Solved on the spot by whoever received it (never handed on), exactly at 1:00:00.
+    plant_some(
+        cases,
+        rng,
+        small,
+        |c| {
+            free(c)
+                && answered_with_room(c, 2 * HOUR)
+                && on_spot(c)
+                && free_route(c)
+                && !people[c.responder].role.is_operator()
+        },
+        |_, _| Plant::PromiseBoundary,
+    );
+    plant_some(
+        cases,
+        rng,
+        per_mille(n, 10),
+        |_| true,
+        |_, rng| Plant::Visits(3 + rng.weighted(&[60, 28, 12]) as u32),
+    );
 }
 
 enum ResponsePlan {
@@ -992,7 +1325,7 @@ fn response_plan(plants: &[Plant]) -> ResponsePlan {
             Plant::RespLate(delay) => return ResponsePlan::After(delay),
             Plant::RespOnTimeBoundary => return ResponsePlan::After(RESP_LIMIT),
             Plant::RespMissing | Plant::RespPending => return ResponsePlan::Never,
-            Plant::RecordCase | Plant::RecordPhone => {}
+            _ => {}
         }
     }
     ResponsePlan::Normal
@@ -1107,21 +1440,35 @@ fn handoff_method(channel: &str, first_step: bool, rng: &mut Rng) -> &'static st
     }
 }
 
-fn handoff_note(
-    roster: &Roster,
-    step: &Step,
-    cr: usize,
-    method: &str,
-    slip: Option<&str>,
-) -> String {
+fn handoff_note(roster: &Roster, step: &Step, method: &str, slip: Option<&str>) -> String {
     let from = &roster.people[step.from];
     let to = &roster.people[step.to];
     let dept = to.dept.name();
-    let mut note = if step.to == cr {
-        format!("责任部门需协调，转客户关系主管{}统一协调", to.name)
-    } else if step.from == cr {
+    let mut note = if to.center != from.center {
+        format!(
+            "转{}{}{}处理",
+            CENTERS[to.center].name,
+            to.role_title_for_speech(),
+            to.name
+        )
+    } else if to.role == Role::CrSupervisor {
+        match from.role {
+            Role::DeptSupervisor => format!("需其他部门配合，报客户关系主管{}协调", to.name),
+            Role::Manager => format!("请客户关系主管{}协调处理", to.name),
+            _ => format!("责任部门需协调，转客户关系主管{}统一协调", to.name),
+        }
+    } else if to.role == Role::Manager {
+        format!("此事需管理部经理决定，报管理部经理{}", to.name)
+    } else if from.role == Role::CrSupervisor {
         format!("经判定属{}负责，批转{}主管{}处理", dept, dept, to.name)
-    } else if from.role.is_operator() {
+    } else if from.role == Role::DeptSupervisor {
+        format!(
+            "经查不属{}职责，转{}主管{}处理",
+            from.dept.name(),
+            dept,
+            to.name
+        )
+    } else if from.role.is_operator() && from.supervisor == Some(step.to) {
         format!("非本岗位职责，转直接上级{}处理", to.name)
     } else {
         match method {
@@ -1130,7 +1477,7 @@ fn handoff_note(
             _ => format!("转{}主管{}，由其到现场处理", dept, to.name),
         }
     };
-    if let (Some(slip), true) = (slip, step.from == cr) {
+    if let (Some(slip), true) = (slip, from.role == Role::CrSupervisor) {
         note.push_str("，已填报客户接待事项协调单");
         note.push_str(slip);
     }
@@ -1151,6 +1498,129 @@ fn office_hours(t: i64, rng: &mut Rng) -> i64 {
 
 const SATISFACTION: [&str; 3] = ["满意", "基本满意", "不满意"];
 
+fn satisfaction(rng: &mut Rng) -> &'static str {
+    SATISFACTION[rng.weighted(&[72, 21, 7])]
+}
+
+/// Who makes the follow-up call: the 客户关系主管, else the 客服部 主管.
+fn followup_clerk(center: &CenterStaff, rng: &mut Rng) -> usize {
+    if rng.percent(70) {
+        center.cr
+    } else {
+        center.sup[Dept::Service.slot()]
+    }
+}
+
+/// A planted handoff route (see [`EscPlant`]): the steps, whether the case records a
+/// coordination slip, and the violations it causes.
+struct PlantedRoute {
+    steps: Vec<Step>,
+    slip: bool,
+    charged: Vec<(&'static str, usize)>,
+}
+
+fn planted_route(case: &Case, roster: &Roster, rng: &mut Rng, kind: EscPlant) -> PlantedRoute {
+    let matter = &matters()[case.matter];
+    let center = &roster.centers[case.center];
+    let me = case.responder;
+    let role = roster.people[me].role;
+    let cr = center.cr;
+    let step = |from: usize, to: usize| Step { from, to };
+    // The head of the matter's department, and heads of other departments.
+    let head = center.sup[matter.dept.slot()];
+    let service = center.sup[Dept::Service.slot()];
+    let other_head = |rng: &mut Rng, not: usize| loop {
+        let h = *rng.pick(&center.sup);
+        if h != not {
+            break h;
+        }
+    };
+    // The 客户关系主管 belongs to 客服部: once 客服部's head has received the case, the
+    // 客户关系主管 dispatching it further is a re-transfer. Coordination routes
+    // therefore reach another department first.
+    let first_head = |rng: &mut Rng| {
+        if head != service {
+            head
+        } else {
+            other_head(rng, service)
+        }
+    };
+    let (steps, slip, charged) = match kind {
+        EscPlant::Path => {
+            let to = if roster.people[me].supervisor != Some(head) {
+                head
+            } else {
+                other_head(rng, head)
+            };
+            (vec![step(me, to)], false, vec![(RULE_ESC_PATH, me)])
+        }
+        EscPlant::CrossCenter => {
+            let other = (case.center + 1 + rng.index(CENTERS.len() - 1)) % CENTERS.len();
+            let there = &roster.centers[other];
+            let to = if role == Role::CrSupervisor {
+                there.manager
+            } else {
+                there.sup[matter.dept.slot()]
+            };
+            (vec![step(me, to)], false, vec![(RULE_ESC_PATH, me)])
+        }
+        EscPlant::Retransfer { slip: true } => {
+            let next = other_head(rng, head);
+            (
+                vec![step(me, cr), step(cr, head), step(head, next)],
+                true,
+                vec![(RULE_ESC_RETRANSFER, head)],
+            )
+        }
+        EscPlant::Retransfer { slip: false } => {
+            let next = other_head(rng, head);
+            (
+                vec![step(me, head), step(head, next)],
+                false,
+                vec![(RULE_ESC_RETRANSFER, head), (RULE_ESC_SLIP, head)],
+            )
+        }
+        EscPlant::PingPong if role == Role::Manager => (
+            vec![step(me, cr), step(cr, me)],
+            false,
+            vec![(RULE_ESC_PINGPONG, cr)],
+        ),
+        EscPlant::PingPong => (
+            vec![
+                step(me, cr),
+                step(cr, center.manager),
+                step(center.manager, cr),
+            ],
+            false,
+            vec![(RULE_ESC_PINGPONG, center.manager)],
+        ),
+        EscPlant::Slip => {
+            let a = first_head(rng);
+            let b = other_head(rng, a);
+            let steps = if role == Role::CrSupervisor {
+                vec![step(me, a), step(me, b)]
+            } else {
+                vec![step(me, cr), step(cr, a), step(cr, b)]
+            };
+            (steps, false, vec![(RULE_ESC_SLIP, cr)])
+        }
+        EscPlant::Max => {
+            let a = first_head(rng);
+            let b = other_head(rng, a);
+            (
+                vec![step(me, cr), step(cr, a), step(a, cr), step(cr, b)],
+                true,
+                vec![(RULE_ESC_MAX, cr)],
+            )
+        }
+    };
+    PlantedRoute {
+        steps,
+        slip,
+        charged,
+    }
+}
+
 fn develop_case(
     index: usize,
     case: &mut Case,
@@ -1170,12 +1640,17 @@ fn develop_case(
             (t <= MONTH_END).then_some(t)
         }
     };
+    let visits = case.plants.iter().find_map(|p| match *p {
+        Plant::Visits(k) => Some(k),
+        _ => None,
+    });
     let Some(first_response) = first_response else {
         case.contacts = if case.plants.contains(&Plant::RespMissing) && rng.percent(30) {
             2
         } else {
             1
         };
+        case.contacts = visits.unwrap_or(case.contacts);
         return;
     };
     case.first_response = Some(first_response);
@@ -1184,9 +1659,21 @@ fn develop_case(
     } else {
         1
     };
+    case.contacts = visits.unwrap_or(case.contacts);
 
     // Handoffs, a few minutes apart, all before the month closes.
-    let mut route = plan_route(case, roster, rng);
+    let escalation = case.plants.iter().find_map(|p| match *p {
+        Plant::Escalation(kind) => Some(kind),
+        _ => None,
+    });
+    let (mut route, planted_slip) = match escalation {
+        Some(kind) => {
+            let planted = planted_route(case, roster, rng, kind);
+            case.charged.extend(planted.charged);
+            (planted.steps, Some(planted.slip))
+        }
+        None => (plan_route(case, roster, rng), None),
+    };
     let mut times = Vec::with_capacity(route.len());
     let mut at = first_response;
     for k in 0..route.len() {
@@ -1198,14 +1685,19 @@ fn develop_case(
         times.push(at);
     }
     if at > MONTH_END {
+        // Planted routes always fit (see `ROUTE_ROOM`); the self-check would catch one
+        // that did not.
         route.clear();
         times.clear();
         at = first_response;
     }
     let last_event = at;
-    let via_cr = route.iter().any(|s| s.to == center.cr);
-    let cr_multi = case.responder == center.cr && matter.multi && !route.is_empty();
-    if via_cr || cr_multi {
+    let wants_slip = planted_slip.unwrap_or_else(|| {
+        let via_cr = route.iter().any(|s| s.to == center.cr);
+        let cr_multi = case.responder == center.cr && matter.multi && !route.is_empty();
+        via_cr || cr_multi
+    });
+    if wants_slip {
         *slips += 1;
         case.slip = format!("XT-2026-10-{:04}", *slips);
     }
@@ -1221,14 +1713,22 @@ fn develop_case(
             from: step.from,
             to: step.to,
             method,
-            note: handoff_note(roster, step, center.cr, method, slip),
+            note: handoff_note(roster, step, method, slip),
         });
     }
 
     // Promise, resolution, follow-up.
+    let promise_missing = case.plants.iter().find_map(|p| match *p {
+        Plant::PromiseMissing { just_over } => Some(just_over),
+        _ => None,
+    });
     let solved_on_spot = matter.on_spot && route.is_empty();
     if solved_on_spot {
-        let t = first_response + rng.range(MINUTE, 10 * MINUTE);
+        let t = if case.plants.contains(&Plant::PromiseBoundary) {
+            first_response + HOUR
+        } else {
+            first_response + rng.range(MINUTE, 10 * MINUTE)
+        };
         case.resolved = Some(if t <= MONTH_END { t } else { first_response });
         case.resolution = matter.resolution.to_string();
     } else {
@@ -1245,6 +1745,21 @@ fn develop_case(
                 done = office;
             }
         }
+        match promise_missing {
+            // No promise, and not solved on the spot: resolved more than an hour after
+            // the first response (or still open).
+            Some(true) => done = first_response + HOUR + 1,
+            Some(false) => done = done.max(first_response + HOUR + rng.range(MINUTE, 3 * HOUR)),
+            None => {}
+        }
+        if promise_missing.is_some() {
+            case.promised = None;
+        }
+        if case.category == "投诉" && done.rem_euclid(DAY) == 0 {
+            // A complaint resolved at 00:00:00 sharp is where readings of "3 working
+            // days" differ (end of the 3rd day or start of the 4th): avoid it.
+            done += 1;
+        }
         if done <= MONTH_END {
             case.resolved = Some(done);
             case.resolution = matter.resolution.to_string();
@@ -1255,33 +1770,33 @@ fn develop_case(
     }
     if let Some(resolved) = case.resolved {
         let wants = match case.category {
-            "投诉" => 85,
+            "投诉" => 100,
             "报修" => 25,
             "举报" => 40,
             _ => 5,
         };
         if rng.percent(wants) {
+            // At most 70 hours later: a complaint's follow-up is due 3 working days
+            // (at least 72 hours) after its resolution.
             let t = office_hours(resolved + rng.range(HOUR, 48 * HOUR), rng);
             if t <= MONTH_END {
                 case.followup = Some(t);
-                case.followup_by = Some(if rng.percent(70) {
-                    center.cr
-                } else {
-                    center.sup[Dept::Service.slot()]
-                });
-                case.satisfaction = SATISFACTION[rng.weighted(&[72, 21, 7])];
+                case.followup_by = Some(followup_clerk(center, rng));
+                case.satisfaction = satisfaction(rng);
             }
         }
     }
     let late = first_response - case.received > NORMAL_MAX_DELAY;
-    case.reply = transcript(case, roster, &route, &methods, late, rng);
+    let (reply, charged) = transcript(case, roster, &route, &methods, late, rng);
+    case.reply = reply;
+    case.charged.extend(charged);
 }
 
 // ---------------------------------------------------------------------------
 // Transcripts.
 
-/// Words staff must never say; unplanted staff turns never contain them.
-#[cfg(test)]
+/// Words staff must never say (the default phrases of PHRASE-BANNED); unplanted staff
+/// turns never contain them outside an allowed context.
 const BANNED: [&str; 7] = [
     "不知道",
     "不清楚",
@@ -1291,6 +1806,45 @@ const BANNED: [&str; 7] = [
     "不归我们管",
     "不懂",
 ];
+
+/// Contexts in which a banned phrase is no violation (PHRASE-BANNED's default `allow`).
+const ALLOWED_CONTEXTS: [&str; 32] = [
+    "不知道您是否",
+    "不知道您是不是",
+    "不知道您什么时候",
+    "不知道您方不方便",
+    "不知道您现在方便",
+    "不知道您能否",
+    "不知道您能不能",
+    "不知道您有没有",
+    "不知道您还有",
+    "不知道您对",
+    "不知道您看",
+    "您可能不知道",
+    "您也许不知道",
+    "如有不清楚",
+    "若有不清楚",
+    "有不清楚的",
+    "有什么不清楚",
+    "哪里不清楚",
+    "不清楚的地方",
+    "不清楚之处",
+    "不懂的地方",
+    "有不懂的",
+    "有什么不懂",
+    "哪里不懂",
+    "听不清楚",
+    "看不清楚",
+    "没办法联系上",
+    "没办法联系到",
+    "没办法接通",
+    "没办法打通",
+    "不是没办法",
+    "不是办不了",
+];
+
+/// Speaker labels of the resident in generated transcripts.
+const CUSTOMER_LABELS: [&str; 2] = ["业主", "来电人"];
 
 /// Things residents say that quote a banned phrase: a trap for the phrase rule,
 /// since only staff turns count.
@@ -1302,6 +1856,47 @@ const CUSTOMER_QUOTES: [&str; 7] = [
     "之前那个师傅说他也没办法，只能来找你们。",
     "上次有人说这事不归我们管，我才来找服务中心的。",
     "我年纪大了，手机上那些操作我不懂。",
+];
+
+/// What a first responder says when brushing a resident off: each has one banned
+/// phrase, some spaced, punctuated or in traditional characters.
+const EVASIONS: [&str; 11] = [
+    "这个不归我管，您去找工程部吧。",
+    "这事我也不知道，过两天再问问吧。",
+    "具体什么时候能弄好，我不 清 楚。",
+    "這個不歸我管，您找別人吧。",
+    "这个真的没-办-法，您只能先等着。",
+    "今天系统升级，这个业务办不了。",
+    "这种事不归我们管，您打12345吧。",
+    "这方面我不懂，您问问别人吧。",
+    "这个我不\u{3000}知\u{3000}道。",
+    "说实话我们也没，办，法。",
+    "不知道啊，之前没人跟我说过。",
+];
+
+/// A handed-off 部门主管 brushing the resident off; `{dept}` and `{name}` are filled in.
+const HEAD_EVASIONS: [&str; 4] = [
+    "您好，我是{dept}主管{name}。这个情况我也不清楚，得先到现场看看再说。",
+    "您好，我是{dept}主管{name}，说实话这事不归我们管，不过我先帮您问问。",
+    "我是{dept}的{name}，这个我们暂时没办法，要等厂家来。",
+    "您好，我是{name}，这个问题我也不知道怎么弄，我问问同事。",
+];
+
+const PUSHBACKS: [&str; 4] = [
+    "你们服务中心怎么能这么说？",
+    "那我到底该找谁啊？",
+    "你这是什么态度？",
+    "首问负责，你们墙上不是贴着吗？",
+];
+
+/// Staff turns with a banned phrase inside an allowed context: traps, no violation.
+const ALLOWED_SAYINGS: [&str; 6] = [
+    "明天上午不知道您是否方便在家？师傅想上门看一下。",
+    "如有不清楚的地方请随时联系我们。",
+    "刚才信号不好，有点听不清楚，您再说一遍好吗？",
+    "您可能不知道，小区东门新设了快递柜，取件更方便了。",
+    "之前不是没办法修，是配件还没到，这次已经到货了。",
+    "这个流程有不懂的地方，我可以一步一步教您。",
 ];
 
 const CUSTOMER_CLOSINGS: [&str; 5] = [
@@ -1328,6 +1923,28 @@ fn push_turn(out: &mut String, rng: &mut Rng, speaker: &str, text: &str) {
     out.push_str(text);
 }
 
+/// How a 管理人员 may label their own turn: `客服李娜`, `客服 李娜`, `客服专员李娜`, when
+/// the label contains no other name of the center's roster; else the name.
+fn desk_label(case: &Case, roster: &Roster, rng: &mut Rng) -> String {
+    let me = &roster.people[case.responder];
+    if me.role != Role::Staff || !rng.percent(40) {
+        return me.name.clone();
+    }
+    let label = format!("{}{}", ["客服", "客服 ", "客服专员"][rng.index(3)], me.name);
+    let names = roster
+        .people
+        .iter()
+        .filter(|p| p.center == case.center && label.contains(p.name.as_str()))
+        .count();
+    if names == 1 {
+        label
+    } else {
+        me.name.clone()
+    }
+}
+
+/// The reply transcript, and the PHRASE-BANNED violations planted in it that are not
+/// the first responder's.
 fn transcript(
     case: &Case,
     roster: &Roster,
@@ -1335,7 +1952,7 @@ fn transcript(
     methods: &[&str],
     late: bool,
     rng: &mut Rng,
-) -> String {
+) -> (String, Vec<(&'static str, usize)>) {
     let matter = &matters()[case.matter];
     let me = &roster.people[case.responder];
     let staff = me.name.as_str();
@@ -1346,6 +1963,7 @@ fn transcript(
     };
     let center_name = CENTERS[case.center].name;
     let mut out = String::new();
+    let mut charged = Vec::new();
 
     let greeting = match case.channel.as_str() {
         PHONE => format!("您好，{}，我是{}，请问有什么可以帮您？", center_name, staff),
@@ -1360,6 +1978,16 @@ fn transcript(
     };
     push_turn(&mut out, rng, staff, &greeting);
     push_turn(&mut out, rng, customer, &case.content);
+    if case.contacts > 2 {
+        let how = match case.channel.as_str() {
+            PHONE => "打电话",
+            LETTER => "写信",
+            VISIT => "来",
+            _ => "留言",
+        };
+        let line = format!("这已经是我第{}次{}反映这个问题了。", case.contacts, how);
+        push_turn(&mut out, rng, customer, &line);
+    }
     if rng.percent(3) {
         let quote = rng_pick_str(rng, &CUSTOMER_QUOTES);
         push_turn(&mut out, rng, customer, quote);
@@ -1368,6 +1996,19 @@ fn transcript(
             rng,
             staff,
             "之前给您带来不好的体验，非常抱歉，这件事由我负责跟进到底。",
+        );
+    }
+    if case.plants.contains(&Plant::PhraseResponder) {
+        let label = desk_label(case, roster, rng);
+        let evasion = rng_pick_str(rng, &EVASIONS);
+        push_turn(&mut out, rng, &label, evasion);
+        let pushback = rng_pick_str(rng, &PUSHBACKS);
+        push_turn(&mut out, rng, customer, pushback);
+        push_turn(
+            &mut out,
+            rng,
+            staff,
+            "对不起，刚才是我态度不好，这件事我来负责。",
         );
     }
     let mut answer = String::new();
@@ -1385,12 +2026,19 @@ fn transcript(
         if step.from != case.responder {
             continue;
         }
-        let line = if to.role == Role::CrSupervisor {
+        let line = if to.center != case.center {
+            format!(
+                "这件事我转给{}{}{}处理，请您稍等。",
+                CENTERS[to.center].name,
+                to.role_title_for_speech(),
+                to.name
+            )
+        } else if to.role == Role::CrSupervisor {
             format!(
                 "这件事涉及几个部门，我马上报客户关系主管{}统一协调，今天之内给您答复。",
                 to.name
             )
-        } else if me.role.is_operator() {
+        } else if me.role.is_operator() && me.supervisor == Some(step.to) {
             format!(
                 "这件事我马上报告我们{}{}，由{}负责为您处理，请您稍等。",
                 to.role_title_for_speech(),
@@ -1417,7 +2065,13 @@ fn transcript(
     }
     if let (Some(last), Some(method)) = (route.last(), methods.last()) {
         let to = &roster.people[last.to];
-        if *method == "电话" && to.role == Role::DeptSupervisor {
+        if to.role == Role::DeptSupervisor && case.plants.contains(&Plant::PhraseSupervisor) {
+            let line = rng_pick_str(rng, &HEAD_EVASIONS)
+                .replace("{dept}", to.dept.name())
+                .replace("{name}", &to.name);
+            push_turn(&mut out, rng, &to.name, &line);
+            charged.push((RULE_PHRASE, last.to));
+        } else if *method == "电话" && to.role == Role::DeptSupervisor {
             let line = format!(
                 "您好，我是{}主管{}，这件事由我负责，{}",
                 to.dept.name(),
@@ -1427,13 +2081,17 @@ fn transcript(
             push_turn(&mut out, rng, &to.name, &line);
         }
     }
+    if case.plants.contains(&Plant::PhraseAllowed) {
+        let saying = rng_pick_str(rng, &ALLOWED_SAYINGS);
+        push_turn(&mut out, rng, staff, saying);
+    }
     if case.channel != LETTER {
         let closing = rng_pick_str(rng, &CUSTOMER_CLOSINGS);
         push_turn(&mut out, rng, customer, closing);
         let closing = rng_pick_str(rng, &STAFF_CLOSINGS);
         push_turn(&mut out, rng, staff, closing);
     }
-    out
+    (out, charged)
 }
 
 fn rng_pick_str(rng: &mut Rng, items: &[&'static str]) -> &'static str {
@@ -1513,10 +2171,7 @@ fn apply_record_plants(case: &mut Case, rng: &mut Rng) {
         match plant {
             Plant::RecordCase => plant_record_case(case, rng),
             Plant::RecordPhone => plant_record_phone(case, rng),
-            Plant::RespLate(_)
-            | Plant::RespOnTimeBoundary
-            | Plant::RespMissing
-            | Plant::RespPending => {}
+            _ => {}
         }
     }
     // Trap: visitors often leave no phone number, and no rule requires one for
@@ -1526,6 +2181,178 @@ fn apply_record_plants(case: &mut Case, rng: &mut Rng) {
     }
     if rng.percent(2) {
         case.unit.clear();
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Working days and complaint follow-ups (FOLLOWUP-3WD, FOLLOWUP-SATISFACTION).
+
+/// Whether day `day` (0 = 2026-10-01, a Thursday) is a working day under the 2026
+/// schedule: Monday to Friday, plus the make-up days 2026-09-20 and 2026-10-10, minus
+/// the holidays 2026-09-25…27 and 2026-10-01…07.
+fn is_working_day(day: i64) -> bool {
+    match day {
+        -11 | 9 => true,
+        -6..=-4 | 0..=6 => false,
+        _ => (day + 3).rem_euclid(7) < 5,
+    }
+}
+
+/// The `k`-th working day after `day`.
+fn working_day_after(mut day: i64, k: usize) -> i64 {
+    let mut n = 0;
+    while n < k {
+        day += 1;
+        if is_working_day(day) {
+            n += 1;
+        }
+    }
+    day
+}
+
+/// Where a working-day clock starting at `t` starts: `t`'s day and time of day, or
+/// 00:00 of the next working day when `t` falls on a non-working day.
+fn working_start(t: i64) -> (i64, i64) {
+    let day = t.div_euclid(DAY);
+    if is_working_day(day) {
+        (day, t.rem_euclid(DAY))
+    } else {
+        (working_day_after(day, 1), 0)
+    }
+}
+
+/// FOLLOWUP-3WD: a complaint is followed up by the same time of day on the 3rd working
+/// day after its resolution. A follow-up exactly at that time is on time.
+fn followup_due(resolved: i64) -> i64 {
+    let (day, time) = working_start(resolved);
+    working_day_after(day, 3) * DAY + time
+}
+
+/// Plants on the follow-ups of finished cases: late, missing, exactly at due, one
+/// second late, and follow-ups without satisfaction.
+fn plant_followups(cases: &mut [Case], roster: &Roster, rng: &mut Rng) {
+    let n = cases.len();
+    let small = handful(n);
+    let max_received = cases.iter().map(|c| c.received).max().unwrap_or(0);
+    let last_day = MONTH_DAYS - 1;
+    let unplanted = |c: &Case| !c.plants.iter().any(|p| p.is_followup());
+    let complaint = |c: &Case| c.category == "投诉" && c.resolved.is_some() && unplanted(c);
+    let resolved = |c: &Case| c.resolved.unwrap_or(0);
+    // Resolved on a working day, not at 00:00:00: the due time is the same whichever
+    // way "3 working days" is read, so the boundary plants test only the boundary.
+    let plain_start = |c: &Case| {
+        let r = resolved(c);
+        is_working_day(r.div_euclid(DAY)) && r.rem_euclid(DAY) != 0
+    };
+    let late = per_mille(n, 5);
+    plant_some(
+        cases,
+        rng,
+        late.saturating_sub(small),
+        |c| complaint(c) && working_day_after(working_start(resolved(c)).0, 4) <= last_day,
+        |c, rng| {
+            let start = working_start(resolved(c)).0;
+            let last = (4..=10)
+                .take_while(|&k| working_day_after(start, k) <= last_day)
+                .last()
+                .unwrap_or(4);
+            Plant::FollowupLate(rng.range(4, last as i64))
+        },
+    );
+    plant_some(
+        cases,
+        rng,
+        small,
+        |c| complaint(c) && plain_start(c) && followup_due(resolved(c)) < MONTH_END,
+        |_, _| Plant::FollowupJustLate,
+    );
+    // AS_OF is at least the latest receipt, so these are past due.
+    plant_some(
+        cases,
+        rng,
+        per_mille(n, 5),
+        |c| complaint(c) && followup_due(resolved(c)) < max_received,
+        |_, _| Plant::FollowupMissing,
+    );
+    plant_some(
+        cases,
+        rng,
+        small,
+        |c| complaint(c) && plain_start(c) && followup_due(resolved(c)) <= MONTH_END,
+        |_, _| Plant::FollowupAtDue,
+    );
+    for case in cases.iter_mut() {
+        apply_followup_plants(case, roster, rng);
+    }
+    plant_some(
+        cases,
+        rng,
+        per_mille(n, 5),
+        |c| c.category == "投诉" && c.followup.is_some() && unplanted(c),
+        |_, rng| Plant::NoSatisfaction {
+            blank_by: rng.percent(25),
+        },
+    );
+    plant_some(
+        cases,
+        rng,
+        small,
+        |c| c.category != "投诉" && c.followup.is_some() && unplanted(c),
+        |_, _| Plant::NoSatisfactionElsewhere,
+    );
+    for case in cases.iter_mut() {
+        apply_satisfaction_plants(case, rng);
+    }
+}
+
+fn apply_followup_plants(case: &mut Case, roster: &Roster, rng: &mut Rng) {
+    let Some(resolved) = case.resolved else {
+        return;
+    };
+    let due = followup_due(resolved);
+    let center = &roster.centers[case.center];
+    for plant in case.plants.clone() {
+        let at = match plant {
+            Plant::FollowupLate(k) => {
+                let day = working_day_after(working_start(resolved).0, k as usize);
+                Some(day * DAY + rng.range(8 * HOUR, 18 * HOUR))
+            }
+            Plant::FollowupJustLate => Some(due + 1),
+            Plant::FollowupAtDue => Some(due),
+            Plant::FollowupMissing => {
+                case.followup = None;
+                case.followup_by = None;
+                case.satisfaction = "";
+                None
+            }
+            _ => None,
+        };
+        if let Some(at) = at {
+            case.followup = Some(at);
+            if case.followup_by.is_none() {
+                case.followup_by = Some(followup_clerk(center, rng));
+            }
+            if case.satisfaction.is_empty() {
+                case.satisfaction = satisfaction(rng);
+            }
+        }
+    }
+}
+
+fn apply_satisfaction_plants(case: &mut Case, rng: &mut Rng) {
+    for plant in case.plants.clone() {
+        match plant {
+            Plant::NoSatisfaction { blank_by } => {
+                case.satisfaction = ["", " ", "\u{3000}"][rng.weighted(&[70, 20, 10])];
+                if blank_by {
+                    case.followup_by = None;
+                }
+                let who = case.followup_by.unwrap_or(case.responder);
+                case.charged.push((RULE_SATISFACTION, who));
+            }
+            Plant::NoSatisfactionElsewhere => case.satisfaction = "",
+            _ => {}
+        }
     }
 }
 
@@ -1554,7 +2381,7 @@ fn make_waivers(cases: &[Case], rng: &mut Rng) -> Vec<Waiver> {
     rng.shuffle(&mut late);
     let mut chosen: Vec<usize> = late.into_iter().take(count).collect();
     chosen.sort_unstable();
-    chosen
+    let mut waivers: Vec<Waiver> = chosen
         .into_iter()
         .map(|case| {
             let reason = if cases[case].first_response.is_some() {
@@ -1567,10 +2394,43 @@ fn make_waivers(cases: &[Case], rng: &mut Rng) -> Vec<Waiver> {
             } else {
                 *rng.pick(&["业主要求暂缓处理，待其通知", "业主已撤回诉求，不再要求回复"])
             };
-            Waiver { case, reason }
+            Waiver {
+                case,
+                rule: RULE_RESP,
+                reason,
+            }
         })
-        .collect()
+        .collect();
+    // One planted violation each of two other rules, when planted.
+    let others = [
+        (RULE_FOLLOWUP, "业主出差在外，约定返回后再回访"),
+        (RULE_VISITS, "业主分次补交办理材料，往返非服务原因所致"),
+    ];
+    for (rule, reason) in others {
+        let pool: Vec<usize> = (0..cases.len())
+            .filter(|&i| cases[i].plants.iter().any(|p| p.rule_id() == Some(rule)))
+            .collect();
+        if !pool.is_empty() {
+            let case = *rng.pick(&pool);
+            waivers.push(Waiver { case, rule, reason });
+        }
+    }
+    waivers.sort_by_key(|w| (w.case, w.rule));
+    waivers
 }
+
+/// Spot-check findings of INSPECT-FINDINGS: what an inspector may write down.
+const FINDINGS: [&str; 6] = ["不理睬", "不关心", "打官腔", "斜视", "傲慢", "推诿"];
+
+/// The inspector's note for a failed check, by its first finding.
+const FINDING_NOTES: [&str; 6] = [
+    "业主询问时未予回应",
+    "对业主诉求漠不关心",
+    "答复敷衍，照本宣科",
+    "接待时斜视业主",
+    "语气生硬，态度傲慢",
+    "以非本部门职责为由推诿",
+];
 
 fn make_inspections(roster: &Roster, rng: &mut Rng) -> Vec<Inspection> {
     let mut out = Vec::new();
@@ -1598,12 +2458,37 @@ fn make_inspections(roster: &Roster, rng: &mut Rng) -> Vec<Inspection> {
                 at: day * DAY + hour * HOUR + rng.range(0, HOUR - 1),
                 employee,
                 method,
+                findings: String::new(),
                 note,
             });
         }
     }
     out.sort_by_key(|i| (i.at, i.employee));
+    // A tenth of the checks found one or two faults (斜视 only on site).
+    let mut failed: Vec<usize> = (0..out.len()).collect();
+    rng.shuffle(&mut failed);
+    failed.truncate(percent_of(out.len(), 10));
+    failed.sort_unstable();
+    for k in failed {
+        let ins = &mut out[k];
+        let mut picked: Vec<usize> = Vec::new();
+        let wanted = 1 + rng.weighted(&[70, 30]);
+        while picked.len() < wanted {
+            let f = rng.index(FINDINGS.len());
+            if !picked.contains(&f) && (ins.method == "现场暗访" || FINDINGS[f] != "斜视") {
+                picked.push(f);
+            }
+        }
+        let sep = [";", "；", "、"][rng.weighted(&[60, 25, 15])];
+        let words: Vec<&str> = picked.iter().map(|&f| FINDINGS[f]).collect();
+        ins.findings = words.join(sep);
+        ins.note = FINDING_NOTES[picked[0]];
+    }
     out
+}
+
+fn inspection_id(k: usize) -> String {
+    format!("JC-2026-10-{:04}", k + 1)
 }
 
 // ---------------------------------------------------------------------------
@@ -1620,55 +2505,330 @@ fn blank(s: &str) -> bool {
     s.trim().is_empty()
 }
 
-/// The three implemented rules, evaluated on the data as written.
-fn evaluate(data: &Dataset) -> Vec<Expected> {
+/// PHRASE-BANNED's normalisation: full-width ASCII to half-width, lower case,
+/// traditional to simplified (the traditional forms the transcripts use in banned
+/// phrases); whitespace and punctuation dropped.
+fn fold_char(c: char) -> Option<char> {
+    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        return Some(match c {
+            '歸' => '归',
+            '這' => '这',
+            '個' => '个',
+            '別' => '别',
+            '沒' => '没',
+            '辦' => '办',
+            '們' => '们',
+            '說' => '说',
+            _ => c,
+        });
+    }
+    let c = match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    };
+    c.is_alphanumeric().then_some(c.to_ascii_lowercase())
+}
+
+/// The generator's own reading of PHRASE-BANNED, for its self-check: staff turns
+/// (`说话人：内容`, customers labelled 业主 / 来电人), leftmost-longest phrase matches
+/// after normalisation, not inside an allowed context.
+struct PhraseCheck {
+    phrases: Vec<Vec<char>>,
+    allowed: Vec<Vec<char>>,
+}
+
+impl PhraseCheck {
+    fn new() -> Self {
+        let fold = |s: &&str| s.chars().filter_map(fold_char).collect();
+        debug_assert!(BANNED.iter().all(|p| p.starts_with(['不', '没', '办'])));
+        PhraseCheck {
+            phrases: BANNED.iter().map(fold).collect(),
+            allowed: ALLOWED_CONTEXTS.iter().map(fold).collect(),
+        }
+    }
+
+    /// The labels of the staff turns of `reply` that say a banned phrase.
+    fn offenders<'a>(&self, reply: &'a str) -> BTreeSet<&'a str> {
+        let mut out = BTreeSet::new();
+        let mut label = "";
+        let mut norm = Vec::new();
+        for line in reply.lines() {
+            let text = match line.find(['：', ':']) {
+                Some(at) => {
+                    label = line[..at].trim();
+                    &line[at..]
+                }
+                None => line,
+            };
+            if CUSTOMER_LABELS.contains(&label) {
+                continue;
+            }
+            norm.clear();
+            norm.extend(text.chars().filter_map(fold_char));
+            if self.says_banned(&norm) {
+                out.insert(label);
+            }
+        }
+        out
+    }
+
+    fn says_banned(&self, norm: &[char]) -> bool {
+        let mut i = 0;
+        while i < norm.len() {
+            // Every phrase starts with 不, 没 or 办.
+            if !matches!(norm[i], '不' | '没' | '办') {
+                i += 1;
+                continue;
+            }
+            let mut longest = 0;
+            for p in &self.phrases {
+                if p.len() > longest && norm[i..].starts_with(p) {
+                    longest = p.len();
+                }
+            }
+            match longest {
+                0 => i += 1,
+                len if !self.is_allowed(norm, i, i + len) => return true,
+                len => i += len,
+            }
+        }
+        false
+    }
+
+    /// Whether an allowed context covers `norm[start..end]`.
+    fn is_allowed(&self, norm: &[char], start: usize, end: usize) -> bool {
+        self.allowed.iter().any(|a| {
+            (end.saturating_sub(a.len())..=start)
+                .any(|p| norm.get(p..p + a.len()).is_some_and(|w| w == a.as_slice()))
+        })
+    }
+}
+
+/// Who a banned phrase under `label` is charged to: the employee of that name (in the
+/// case's center if several), else the one employee of the case's center whose name
+/// the label contains, else the first responder.
+fn phrase_speaker(case: &Case, label: &str, roster: &Roster) -> usize {
+    let people = &roster.people;
+    let named: Vec<usize> = (0..people.len())
+        .filter(|&p| people[p].name == label)
+        .collect();
+    if let [one] = named.as_slice() {
+        return *one;
+    }
+    let here: Vec<usize> = if named.is_empty() {
+        (0..people.len())
+            .filter(|&p| people[p].center == case.center && label.contains(people[p].name.as_str()))
+            .collect()
+    } else {
+        named
+            .into_iter()
+            .filter(|&p| people[p].center == case.center)
+            .collect()
+    };
+    match here.as_slice() {
+        [one] => *one,
+        _ => case.responder,
+    }
+}
+
+/// At most this many handoffs per case (ESC-MAX).
+const MAX_HANDOFFS: usize = 3;
+
+/// Whether the regulation's path lets `from` hand a case to `to`.
+fn may_hand_to(roster: &Roster, from: usize, to: usize) -> bool {
+    let (a, b) = (&roster.people[from], &roster.people[to]);
+    if from == to {
+        return false;
+    }
+    match a.role {
+        Role::Guard | Role::Cleaner | Role::Repairer => a.supervisor == Some(to),
+        Role::GuardLead | Role::CleanLead | Role::Staff => {
+            matches!(b.role, Role::DeptSupervisor | Role::CrSupervisor)
+        }
+        Role::CrSupervisor => matches!(b.role, Role::DeptSupervisor | Role::Manager),
+        Role::DeptSupervisor => {
+            matches!(b.role, Role::DeptSupervisor | Role::CrSupervisor)
+                || (a.dept == b.dept && a.center == b.center)
+        }
+        Role::Manager => matches!(
+            b.role,
+            Role::Manager | Role::CrSupervisor | Role::DeptSupervisor
+        ),
+    }
+}
+
+/// Whether `boss` is `employee`'s supervisor, or theirs, and so on.
+fn reports_to(roster: &Roster, employee: usize, boss: usize) -> bool {
+    let mut current = roster.people[employee].supervisor;
+    while let Some(s) = current {
+        if s == boss {
+            return true;
+        }
+        current = roster.people[s].supervisor;
+    }
+    false
+}
+
+/// The escalation rules (ESC-*) on one case's handoffs, in order: `(rule, sender)`.
+fn escalation_findings(case: &Case, hs: &[Handoff], roster: &Roster) -> Vec<(&'static str, usize)> {
+    let people = &roster.people;
     let mut out = Vec::new();
-    for case in &data.cases {
-        let employee_id = &data.roster.people[case.responder].id;
-        let mut hit = |rule_id| {
+    if let Some(h) = hs.get(MAX_HANDOFFS) {
+        out.push((RULE_ESC_MAX, h.from));
+    }
+    let mut received: Vec<(usize, Dept)> = Vec::new();
+    let mut sent: Vec<usize> = Vec::new();
+    for h in hs {
+        let (a, b) = (&people[h.from], &people[h.to]);
+        if !may_hand_to(roster, h.from, h.to) {
+            out.push((RULE_ESC_PATH, h.from));
+        }
+        let via_manager = a.role == Role::Manager
+            || (b.role == Role::Manager && reports_to(roster, h.from, h.to));
+        if a.center != b.center && !via_manager {
+            out.push((RULE_ESC_PATH, h.from));
+        }
+        let from_dept = (a.center, a.dept);
+        let to_dept = (b.center, b.dept);
+        let sender_received = received.contains(&from_dept);
+        let coordination = b.role == Role::CrSupervisor;
+        if !coordination && sender_received && from_dept != to_dept {
+            out.push((RULE_ESC_RETRANSFER, h.from));
+        }
+        if sent.contains(&h.to) && !(coordination && sender_received) {
+            out.push((RULE_ESC_PINGPONG, h.from));
+        }
+        if b.role == Role::DeptSupervisor && h.from != h.to && !received.contains(&to_dept) {
+            received.push(to_dept);
+            if received.len() == 2 && blank(&case.slip) {
+                out.push((RULE_ESC_SLIP, h.from));
+            }
+        }
+        sent.push(h.from);
+    }
+    out
+}
+
+/// Every default rule, evaluated on the data as written.
+fn evaluate(data: &Dataset) -> Vec<Expected> {
+    let people = &data.roster.people;
+    let phrases = PhraseCheck::new();
+    let mut out = Vec::new();
+    let mut next_handoff = 0;
+    for (index, case) in data.cases.iter().enumerate() {
+        let mut hit = |rule_id, who: usize| {
             out.push(Expected {
                 case_id: case.id.clone(),
                 rule_id,
-                employee_id: employee_id.clone(),
+                employee_id: people[who].id.clone(),
             })
         };
+        let first = case.responder;
         let late = match (case.first_response, data.as_of) {
             (Some(t), _) => t - case.received > RESP_LIMIT,
             (None, Some(as_of)) => as_of - case.received > RESP_LIMIT,
             (None, None) => false,
         };
         if late {
-            hit(RULE_RESP);
+            hit(RULE_RESP, first);
         }
         if case.channel != PHONE {
             if blank(&case.channel) || blank(&case.content) || blank(&case.customer_name) {
-                hit(RULE_RECORD_CASE);
+                hit(RULE_RECORD_CASE, first);
             }
         } else if blank(&case.customer_name) || blank(&case.customer_phone) || blank(&case.content)
         {
-            hit(RULE_RECORD_PHONE);
+            hit(RULE_RECORD_PHONE, first);
+        }
+        for label in phrases.offenders(&case.reply) {
+            hit(RULE_PHRASE, phrase_speaker(case, label, &data.roster));
+        }
+        // Handoffs are stored case by case.
+        let from = next_handoff;
+        while data
+            .handoffs
+            .get(next_handoff)
+            .is_some_and(|h| h.case == index)
+        {
+            next_handoff += 1;
+        }
+        for (rule, who) in
+            escalation_findings(case, &data.handoffs[from..next_handoff], &data.roster)
+        {
+            hit(rule, who);
+        }
+        if let Some(responded) = case.first_response {
+            let on_the_spot = case.resolved.is_some_and(|r| r <= responded + HOUR);
+            if !on_the_spot && case.promised.is_none() {
+                hit(RULE_PROMISE, first);
+            }
+        }
+        if case.contacts > 2 {
+            hit(RULE_VISITS, first);
+        }
+        if case.category == "投诉" {
+            if let Some(resolved) = case.resolved {
+                let due = followup_due(resolved);
+                let late = match (case.followup, data.as_of) {
+                    (Some(t), _) => t > due,
+                    (None, Some(as_of)) => as_of > due,
+                    (None, None) => false,
+                };
+                if late {
+                    hit(RULE_FOLLOWUP, first);
+                }
+            }
+            if case.followup.is_some() && blank(case.satisfaction) {
+                hit(RULE_SATISFACTION, case.followup_by.unwrap_or(first));
+            }
+        }
+    }
+    for (k, ins) in data.inspections.iter().enumerate() {
+        let faults = ins
+            .findings
+            .split([';', '；', '、'])
+            .filter(|f| FINDINGS.contains(&f.trim()))
+            .count();
+        if faults > 0 {
+            out.push(Expected {
+                case_id: inspection_id(k),
+                rule_id: RULE_INSPECT,
+                employee_id: people[ins.employee].id.clone(),
+            });
         }
     }
     out.sort();
+    out.dedup();
     out
 }
 
 /// The violations the plants were meant to cause.
 fn intended(data: &Dataset) -> Vec<Expected> {
-    let mut out: Vec<Expected> = data
-        .cases
-        .iter()
-        .flat_map(|case| {
-            let employee_id = &data.roster.people[case.responder].id;
-            case.plants.iter().filter_map(move |p| {
-                p.rule_id().map(|rule_id| Expected {
-                    case_id: case.id.clone(),
-                    rule_id,
-                    employee_id: employee_id.clone(),
-                })
-            })
-        })
-        .collect();
+    let people = &data.roster.people;
+    let mut out = Vec::new();
+    for case in &data.cases {
+        let by_responder = case
+            .plants
+            .iter()
+            .filter_map(|p| p.rule_id())
+            .map(|rule| (rule, case.responder));
+        for (rule_id, who) in by_responder.chain(case.charged.iter().copied()) {
+            out.push(Expected {
+                case_id: case.id.clone(),
+                rule_id,
+                employee_id: people[who].id.clone(),
+            });
+        }
+    }
+    for (k, ins) in data.inspections.iter().enumerate() {
+        if !ins.findings.is_empty() {
+            out.push(Expected {
+                case_id: inspection_id(k),
+                rule_id: RULE_INSPECT,
+                employee_id: people[ins.employee].id.clone(),
+            });
+        }
+    }
     out.sort();
     out.dedup();
     out
@@ -1814,12 +2974,12 @@ fn write_inspections(data: &Dataset, path: &Path) -> io::Result<()> {
     for (k, ins) in data.inspections.iter().enumerate() {
         let person = &data.roster.people[ins.employee];
         w.write_record([
-            format!("JC-2026-10-{:04}", k + 1).as_str(),
+            inspection_id(k).as_str(),
             &fmt_ts(ins.at),
             CENTERS[person.center].name,
             &person.id,
             ins.method,
-            "",
+            &ins.findings,
             ins.note,
         ])?;
     }
@@ -1834,7 +2994,7 @@ fn write_waivers(data: &Dataset, path: &Path) -> io::Result<()> {
         let manager = data.roster.centers[case.center].manager;
         w.write_record([
             case.id.as_str(),
-            RULE_RESP,
+            waiver.rule,
             waiver.reason,
             &data.roster.people[manager].id,
         ])?;
@@ -1851,6 +3011,65 @@ fn write_expected(expected: &[Expected], path: &Path) -> io::Result<()> {
     w.flush()
 }
 
+/// One line per rule of the README's table, in the order of [`RULES`]: id, what it
+/// checks (Chinese / English).
+const RULE_SUMMARIES: [(&str, &str, &str); 14] = [
+    (
+        RULE_RESP,
+        "24 小时内首次回应",
+        "first response within 24 hours",
+    ),
+    (
+        RULE_RECORD_CASE,
+        "来访等登记渠道、内容、姓名",
+        "channel, content, name recorded",
+    ),
+    (
+        RULE_RECORD_PHONE,
+        "来电登记姓名、电话、内容",
+        "phone cases: name, phone, content",
+    ),
+    (
+        RULE_PHRASE,
+        "员工不说“不知道”“不归我管”等",
+        "no banned phrase in staff turns",
+    ),
+    (
+        RULE_ESC_PATH,
+        "转移路径（含跨管理部）",
+        "handoff path, cross-center",
+    ),
+    (
+        RULE_ESC_RETRANSFER,
+        "责任部门不得再次转移",
+        "no re-transfer by a receiving department",
+    ),
+    (RULE_ESC_PINGPONG, "不得来回推诿", "no A→B→A"),
+    (
+        RULE_ESC_SLIP,
+        "多部门须填协调单",
+        "coordination slip for several departments",
+    ),
+    (RULE_ESC_MAX, "转交不超过 3 次", "at most 3 handoffs"),
+    (
+        RULE_PROMISE,
+        "非当场解决须承诺时间",
+        "promised time when not solved on the spot",
+    ),
+    (RULE_VISITS, "二次办结", "at most 2 contacts"),
+    (
+        RULE_FOLLOWUP,
+        "投诉办结后 3 个工作日内回访",
+        "complaint follow-up within 3 working days",
+    ),
+    (
+        RULE_SATISFACTION,
+        "投诉回访记录满意度",
+        "complaint follow-up records satisfaction",
+    ),
+    (RULE_INSPECT, "明察暗访发现的问题", "spot-check findings"),
+];
+
 fn write_readme(
     data: &Dataset,
     expected: &[Expected],
@@ -1858,15 +3077,26 @@ fn write_readme(
     path: &Path,
 ) -> io::Result<()> {
     let count = |f: &dyn Fn(&Case) -> bool| data.cases.iter().filter(|c| f(c)).count();
-    let boundary_on_time = count(&|c| c.plants.contains(&Plant::RespOnTimeBoundary));
-    let boundary_late = count(&|c| c.plants.contains(&Plant::RespLate(RESP_LIMIT + 1)));
+    let planted = |p: Plant| count(&|c| c.plants.contains(&p));
+    let boundary_on_time = planted(Plant::RespOnTimeBoundary);
+    let boundary_late = planted(Plant::RespLate(RESP_LIMIT + 1));
     let pending = count(&|c| {
         c.first_response.is_none()
             && data
                 .as_of
                 .is_some_and(|as_of| as_of - c.received <= RESP_LIMIT)
     });
-    let waived: BTreeSet<usize> = data.waivers.iter().map(|w| w.case).collect();
+    let followup_pending = count(&|c| {
+        c.category == "投诉"
+            && c.followup.is_none()
+            && matches!((c.resolved, data.as_of), (Some(r), Some(as_of)) if as_of <= followup_due(r))
+    });
+    let promise_boundary = planted(Plant::PromiseBoundary);
+    let promise_just_over = planted(Plant::PromiseMissing { just_over: true });
+    let followup_at_due = planted(Plant::FollowupAtDue);
+    let followup_just_late = planted(Plant::FollowupJustLate);
+    let allowed_sayings = planted(Plant::PhraseAllowed);
+    let satisfaction_elsewhere = planted(Plant::NoSatisfactionElsewhere);
     let as_of = if summary.as_of.is_empty() {
         "（无 / none）".to_string()
     } else {
@@ -1885,13 +3115,19 @@ fn write_readme(
          parameters always give byte-identical files.\n\n",
     );
     s.push_str(&format!(
-        "- 随机种子 seed: `{}`\n- 案件数 cases: {}\n- 员工数 employees: {}\n- 服务中心 centers: {}\n- 转交记录 handoffs: {}\n- 截止时间 AS_OF: `{}`\n\n",
-        data.seed, summary.cases, summary.employees, summary.centers, summary.handoffs, as_of
+        "- 随机种子 seed: `{}`\n- 案件数 cases: {}\n- 员工数 employees: {}\n- 服务中心 centers: {}\n- 转交记录 handoffs: {}\n- 明察暗访 inspections: {}\n- 截止时间 AS_OF: `{}`\n\n",
+        data.seed,
+        summary.cases,
+        summary.employees,
+        summary.centers,
+        summary.handoffs,
+        data.inspections.len(),
+        as_of
     ));
     s.push_str(
         "AS_OF = cases.csv 中 received_at / first_response_at / resolved_at / followup_at 与 \
-         handoffs.csv 中 at 的最晚时间（不含 promised_at）。\n\
-         AS_OF is the latest of those timestamps (promised_at excluded).\n\n",
+         handoffs.csv 中 at 的最晚时间（不含 promised_at 与 inspections.csv 的 at）。\n\
+         AS_OF is the latest of those timestamps (promised_at and inspection times excluded).\n\n",
     );
     s.push_str("## 文件 / files\n\n| 文件 file | 内容 | content |\n|---|---|---|\n");
     for (file, zh, en) in [
@@ -1902,8 +3138,8 @@ fn write_readme(
         ),
         (
             "handoffs.csv",
-            "转交记录，均符合首问责任制转移路径",
-            "handoffs, all along the regulation's path",
+            "转交记录，除埋设的违规外均符合首问责任制转移路径",
+            "handoffs, along the regulation's path except the planted violations",
         ),
         (
             "roster.csv",
@@ -1912,8 +3148,8 @@ fn write_readme(
         ),
         (
             "inspections.csv",
-            "明察暗访记录，本版全部合格（findings 为空）",
-            "spot checks, all passed (findings empty)",
+            "明察暗访记录，约一成发现问题（findings 以 ; ； 或 、 分隔）",
+            "spot checks, about a tenth with findings (separated by ; ； or 、)",
         ),
         (
             "waivers.csv",
@@ -1922,28 +3158,47 @@ fn write_readme(
         ),
         (
             "expected_violations.csv",
-            "审计应当发现的全部违规（含已豁免）",
-            "every violation the audit must find (waived ones included)",
+            "审计应当发现的全部违规（含已豁免），每个 (case_id, rule_id, employee_id) 一行；\
+             明察暗访的 case_id 为 inspection_id",
+            "every violation the audit must find (waived ones included), one row per \
+             (case_id, rule_id, employee_id); for spot checks case_id is the inspection_id",
         ),
     ] {
         s.push_str(&format!("| `{file}` | {zh} | {en} |\n"));
     }
-    s.push_str("\n## 埋设的违规 / planted violations\n\n| rule_id | 数量 count | 已豁免 waived |\n|---|---|---|\n");
-    for rule in RULES {
+    s.push_str(
+        "\n## 埋设的违规 / planted violations\n\n\
+         | rule_id | 检查内容 | checks | 数量 count | 已豁免 waived |\n|---|---|---|---|---|\n",
+    );
+    for (rule, (id, zh, en)) in RULES.into_iter().zip(RULE_SUMMARIES) {
+        debug_assert_eq!(rule, id);
         let n = expected.iter().filter(|e| e.rule_id == rule).count();
-        let w = if rule == RULE_RESP { waived.len() } else { 0 };
-        s.push_str(&format!("| {rule} | {n} | {w} |\n"));
+        let w = data.waivers.iter().filter(|w| w.rule == rule).count();
+        s.push_str(&format!("| {rule} | {zh} | {en} | {n} | {w} |\n"));
     }
     s.push_str(&format!(
-        "| 合计 total | {} | {} |\n\n",
+        "| 合计 total | | | {} | {} |\n\n",
         expected.len(),
-        waived.len()
+        data.waivers.len()
     ));
     s.push_str(&format!(
-        "- RESP-24H 边界 / boundary: {boundary_on_time} 件首次回应恰为 24:00:00（按时，不违规 / on time）, \
+        "## 陷阱与边界 / traps and boundaries\n\n\
+         - RESP-24H 边界 / boundary: {boundary_on_time} 件首次回应恰为 24:00:00（按时，不违规 / on time）, \
          {boundary_late} 件为 24:00:01（违规 / late）。\n\
          - 待回应 / pending: {pending} 件未回应但距 AS_OF 不足 24 小时，不计违规 / not violations.\n\
-         - 业主话语中引用“不归我管”等字样属于陷阱，不是员工违规 / customer turns quoting banned phrases are traps, not violations.\n\
+         - 业主话语中引用“不归我管”等字样属于陷阱，不是员工违规；{allowed_sayings} 件员工话语含允许的语境\
+         （如“不知道您是否方便”“如有不清楚的地方”），不违规 / customer turns quoting banned phrases and \
+         staff turns with allowed contexts are not violations.\n\
+         - PHRASE-BANNED 记在说话人名下：转交后的部门主管说的记在该主管名下，\
+         “客服 李娜”这类标签记在李娜名下 / charged to the speaker, e.g. a handed-off 部门主管, or 李娜 for a label like “客服 李娜”.\n\
+         - PROMISE-TIME 边界 / boundary: {promise_boundary} 件当场解决恰在首次回应后 1:00:00（不违规 / not a violation）, \
+         {promise_just_over} 件无承诺且 1:00:01 后办结（违规 / violation）。\n\
+         - FOLLOWUP-3WD 边界 / boundary: {followup_at_due} 件回访恰在第 3 个工作日同一时刻（按时 / on time）, \
+         {followup_just_late} 件晚 1 秒（违规 / late）；{followup_pending} 件投诉尚未回访但未到期（待回访，不违规 / pending）。\
+         工作日按 2026 年安排：周一至周五，10 月 1–7 日放假，10 月 10 日（周六）调休上班 / \
+         working days: Mon–Fri, holidays 10/1–10/7, make-up day Saturday 10/10.\n\
+         - 非投诉案件回访未记满意度 {satisfaction_elsewhere} 件，不违规 / follow-ups of non-complaints without \
+         satisfaction are not violations.\n\
          - 来访等非电话案件未留电话、房号为空均不违规 / a missing phone on non-phone cases or a missing unit is not a violation.\n\
          - 空白字段有的为空串，有的只含空格或全角空格 / blanked fields are empty, spaces or an ideographic space.\n"
     ));
@@ -1959,7 +3214,6 @@ mod tests {
     use super::*;
     use std::collections::BTreeMap;
     use std::path::PathBuf;
-    use std::time::Instant;
 
     fn temp_dir(tag: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!(
@@ -2172,7 +3426,7 @@ mod tests {
             }
         }
         found.sort();
-        let listed: Vec<(String, String, String)> = expected
+        let all: Vec<(String, String, String)> = expected
             .iter()
             .map(|e| {
                 (
@@ -2182,9 +3436,21 @@ mod tests {
                 )
             })
             .collect();
+        // The other rules are re-derived by tests/expected_violations.rs.
+        let listed: Vec<(String, String, String)> = all
+            .iter()
+            .filter(|e| [RULE_RESP, RULE_RECORD_CASE, RULE_RECORD_PHONE].contains(&e.1.as_str()))
+            .cloned()
+            .collect();
         assert_eq!(found, listed);
+        let mut sorted = all.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(
+            sorted, all,
+            "expected_violations.csv is not sorted and distinct"
+        );
 
-        // Waivers point at listed RESP-24H violations, approved by the center manager.
         let managers: BTreeMap<&str, &str> = roster
             .iter()
             .filter(|r| r["role"] == "管理部经理")
@@ -2194,13 +3460,13 @@ mod tests {
             .iter()
             .map(|c| (c["case_id"].as_str(), c["center"].as_str()))
             .collect();
+        // Waivers point at listed violations, approved by the center manager.
         for w in &waivers {
-            assert!(listed.contains(&(
-                w["case_id"].clone(),
-                w["rule_id"].clone(),
-                cases.iter().find(|c| c["case_id"] == w["case_id"]).unwrap()["first_responder_id"]
-                    .clone()
-            )));
+            assert!(
+                all.iter()
+                    .any(|e| e.0 == w["case_id"] && e.1 == w["rule_id"]),
+                "stale waiver {w:?}"
+            );
             assert_eq!(
                 managers[case_center[w["case_id"].as_str()]],
                 w["approved_by"]
@@ -2277,20 +3543,39 @@ mod tests {
         }
     }
 
-    /// A banned phrase, also when spaces or punctuation separate its characters.
+    /// A banned phrase, also when spaces or punctuation separate its characters or
+    /// inside an allowed context; traditional characters folded.
     fn says_banned(text: &str) -> bool {
-        let squeezed: String = text.chars().filter(|c| c.is_alphanumeric()).collect();
+        let squeezed: String = text.chars().filter_map(fold_char).collect();
         BANNED.iter().any(|p| squeezed.contains(p))
     }
 
     #[test]
-    fn staff_never_say_banned_phrases() {
-        let (dir, _) = run(3000, 11, "phrases");
-        let cases = read_csv(&dir.join("cases.csv"));
-        let mut customer_quotes = 0;
-        let mut turns = 0;
-        for c in &cases {
-            for line in c["reply"].lines() {
+    fn staff_say_banned_phrases_only_where_planted() {
+        let data = build(&SampleOptions {
+            cases: 3000,
+            seed: 11,
+        });
+        let check = PhraseCheck::new();
+        let people = &data.roster.people;
+        let (mut customer_quotes, mut allowed, mut turns) = (0, 0, 0);
+        let mut by_head = 0;
+        let mut desk_labels = 0;
+        for c in &data.cases {
+            let offenders = check.offenders(&c.reply);
+            let planted = c.plants.contains(&Plant::PhraseResponder)
+                || c.plants.contains(&Plant::PhraseSupervisor);
+            assert_eq!(!offenders.is_empty(), planted, "{}: {}", c.id, c.reply);
+            for label in offenders {
+                let who = phrase_speaker(c, label, &data.roster);
+                if who != c.responder {
+                    assert_eq!(people[who].role, Role::DeptSupervisor);
+                    by_head += 1;
+                } else if label != people[who].name {
+                    desk_labels += 1;
+                }
+            }
+            for line in c.reply.lines() {
                 let cut = line
                     .char_indices()
                     .find(|&(_, ch)| ch == '：' || ch == ':')
@@ -2298,24 +3583,51 @@ mod tests {
                 let speaker = &line[..cut.0];
                 let text = &line[cut.0 + cut.1.len_utf8()..];
                 turns += 1;
-                if speaker == "业主" || speaker == "来电人" {
+                if CUSTOMER_LABELS.contains(&speaker) {
                     customer_quotes += usize::from(says_banned(text));
-                } else {
-                    assert!(!says_banned(text), "{}: {line}", c["case_id"]);
+                } else if says_banned(text) && check.offenders(line).is_empty() {
+                    allowed += 1;
                 }
             }
-            assert!(!says_banned(&c["resolution"]), "{}", c["resolution"]);
+            assert!(!says_banned(&c.resolution), "{}", c.resolution);
         }
         assert!(turns > 10_000);
         assert!(customer_quotes > 0, "no customer-quote traps");
-        for h in read_csv(&dir.join("handoffs.csv")) {
-            assert!(!says_banned(&h["note"]), "{}", h["note"]);
+        assert!(allowed > 0, "no allowed-context traps");
+        assert!(by_head > 0, "no banned phrase by a handed-off 部门主管");
+        assert!(desk_labels > 0, "no label like 客服 李娜");
+        for h in &data.handoffs {
+            assert!(!says_banned(&h.note), "{}", h.note);
         }
         for m in matters() {
             assert!(!says_banned(m.answer), "{}", m.answer);
             assert!(!says_banned(m.resolution), "{}", m.resolution);
         }
-        let _ = fs::remove_dir_all(dir);
+        for saying in ALLOWED_SAYINGS {
+            assert!(says_banned(saying) && !check.says_banned(&fold(saying)));
+        }
+        for evasion in EVASIONS.iter().chain(&HEAD_EVASIONS) {
+            assert!(check.says_banned(&fold(evasion)), "{evasion}");
+        }
+    }
+
+    fn fold(text: &str) -> Vec<char> {
+        text.chars().filter_map(fold_char).collect()
+    }
+
+    #[test]
+    fn working_day_clock() {
+        // 2026-10-09 (Fri) 10:00 → 10-10 (make-up Saturday), 10-12, 10-13 10:00.
+        assert_eq!(followup_due(8 * DAY + 10 * HOUR), 12 * DAY + 10 * HOUR);
+        // 2026-10-04 (holiday) 15:00 → from 10-08 00:00: 10-09, 10-10, 10-12 00:00.
+        assert_eq!(followup_due(3 * DAY + 15 * HOUR), 11 * DAY);
+        // 2026-10-28 (Wed) 09:00 → 10-29, 10-30, 11-02 09:00.
+        assert_eq!(followup_due(27 * DAY + 9 * HOUR), 32 * DAY + 9 * HOUR);
+        // 2026-10-31 (Sat) 23:00 → from 11-02 00:00: 11-03, 11-04, 11-05 00:00.
+        assert_eq!(followup_due(30 * DAY + 23 * HOUR), 35 * DAY);
+        let working: Vec<i64> = (0..14).filter(|&d| is_working_day(d)).collect();
+        assert_eq!(working, vec![7, 8, 9, 11, 12, 13]);
+        assert!(!is_working_day(-5) && is_working_day(-11) && is_working_day(-7));
     }
 
     #[test]
@@ -2346,10 +3658,12 @@ mod tests {
                 assert!(phone.bytes().all(|b| b.is_ascii_digit()));
             }
             let contacts: u32 = c["contacts"].parse().unwrap();
-            assert!((1..=2).contains(&contacts));
-            if !c["followup_at"].is_empty() {
+            assert!((1..=5).contains(&contacts));
+            if !c["followup_at"].is_empty() && !is_blank(&c["satisfaction"]) {
                 assert!(!c["followup_by"].is_empty());
-                assert!(!c["satisfaction"].is_empty());
+            }
+            if c["followup_at"].is_empty() {
+                assert!(c["followup_by"].is_empty() && c["satisfaction"].is_empty());
             }
             if !c["resolved_at"].is_empty() {
                 assert!(c["resolved_at"] >= c["first_response_at"]);
@@ -2360,30 +3674,11 @@ mod tests {
             .iter()
             .filter(|c| !c["followup_at"].is_empty())
             .count();
-        assert!(followed * 2 > complaints.len());
+        assert!(followed * 10 > complaints.len() * 8, "{followed}");
         let handoffs = read_csv(&dir.join("handoffs.csv"));
         let handed: BTreeSet<&str> = handoffs.iter().map(|h| h["case_id"].as_str()).collect();
         let share = handed.len() * 100 / cases.len();
         assert!((10..=20).contains(&share), "{share}% of cases handed off");
-        let _ = fs::remove_dir_all(dir);
-    }
-
-    #[test]
-    fn twenty_thousand_cases_are_fast() {
-        let dir = temp_dir("speed");
-        let start = Instant::now();
-        let summary = generate(
-            &SampleOptions {
-                cases: 20_000,
-                seed: 2026,
-            },
-            &dir,
-        )
-        .unwrap();
-        let took = start.elapsed();
-        eprintln!("generate(20000): {took:?}, {summary:?}");
-        assert_eq!(summary.cases, 20_000);
-        assert!(took.as_secs() < 20, "took {took:?}");
         let _ = fs::remove_dir_all(dir);
     }
 }

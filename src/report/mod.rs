@@ -152,20 +152,16 @@ pub fn violations(r: &AuditResult, opts: &ReportOptions) -> Sheet {
                 None => ("false", String::new()),
             };
             vec![
-                Cell::text(r.case_id(v.row)),
+                Cell::text(&v.case_id),
                 Cell::text(&rule.id),
                 Cell::text(&rule.title),
                 Cell::text(rule.severity.name()),
-                num(fmt_points(if v.waiver.is_some() {
-                    0.0
-                } else {
-                    rule.points
-                })),
+                num(fmt_points(if v.waiver.is_some() { 0.0 } else { v.points })),
                 Cell::text(&v.employee_id),
                 Cell::text(r.employee_name(&v.employee_id)),
-                Cell::text(r.case_center(v.row)),
+                Cell::text(&v.center),
                 Cell::text(mask_text(&v.evidence, opts)),
-                Cell::text(r.cases.source(v.row)),
+                Cell::text(&v.source),
                 Cell::text(waived),
                 Cell::text(reason),
             ]

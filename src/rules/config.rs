@@ -84,7 +84,24 @@ pub struct RawRule {
     pub fields: Option<S<Vec<S<String>>>>,
     // expression
     pub require: Option<S<String>>,
+    // forbidden_phrase
+    pub phrases: Option<S<Vec<S<String>>>>,
+    pub allow: Option<S<Vec<S<String>>>>,
+    pub customer_labels: Option<S<Vec<S<String>>>>,
+    // escalation
+    pub allowed: Option<S<RoleTable>>,
+    pub max_handoffs: Option<S<i64>>,
+    pub no_retransfer: Option<S<bool>>,
+    pub ping_pong: Option<S<bool>>,
+    pub slip_required_for_multi_department: Option<S<bool>>,
+    pub cross_center_via_manager: Option<S<bool>>,
+    pub checks: Option<S<Vec<S<String>>>>,
+    // inspection
+    pub findings: Option<S<BTreeMap<String, S<f64>>>>,
 }
+
+/// `allowed = { operator = ["supervisor"], staff = ["dept_supervisor", "cr_supervisor"] }`
+pub type RoleTable = BTreeMap<String, S<Vec<S<String>>>>;
 
 impl RawRule {
     /// The kind-specific parameters present in this table, with their key names.
@@ -101,6 +118,31 @@ impl RawRule {
         add("clock", self.clock.as_ref().map(|s| s.span()));
         add("fields", self.fields.as_ref().map(|s| s.span()));
         add("require", self.require.as_ref().map(|s| s.span()));
+        add("phrases", self.phrases.as_ref().map(|s| s.span()));
+        add("allow", self.allow.as_ref().map(|s| s.span()));
+        add(
+            "customer_labels",
+            self.customer_labels.as_ref().map(|s| s.span()),
+        );
+        add("allowed", self.allowed.as_ref().map(|s| s.span()));
+        add("max_handoffs", self.max_handoffs.as_ref().map(|s| s.span()));
+        add(
+            "no_retransfer",
+            self.no_retransfer.as_ref().map(|s| s.span()),
+        );
+        add("ping_pong", self.ping_pong.as_ref().map(|s| s.span()));
+        add(
+            "slip_required_for_multi_department",
+            self.slip_required_for_multi_department
+                .as_ref()
+                .map(|s| s.span()),
+        );
+        add(
+            "cross_center_via_manager",
+            self.cross_center_via_manager.as_ref().map(|s| s.span()),
+        );
+        add("checks", self.checks.as_ref().map(|s| s.span()));
+        add("findings", self.findings.as_ref().map(|s| s.span()));
         v
     }
 }

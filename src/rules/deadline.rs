@@ -185,9 +185,14 @@ impl Deadline {
                 evidence: self.evidence(ctx, from, to, due, pending),
                 pending,
                 at: Some(due),
+                employee: None,
             });
         }
-        Ok(Outcome { judged, hits })
+        Ok(Outcome {
+            judged,
+            hits,
+            ..Outcome::default()
+        })
     }
 
     fn evidence(

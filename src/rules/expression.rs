@@ -70,9 +70,14 @@ impl Expression {
                 ),
                 pending: false,
                 at: None,
+                employee: None,
             })
             .collect();
-        Ok(Outcome { judged, hits })
+        Ok(Outcome {
+            judged,
+            hits,
+            ..Outcome::default()
+        })
     }
 }
 

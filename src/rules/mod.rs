@@ -6,7 +6,12 @@
 
 pub mod config;
 pub mod deadline;
+pub mod escalation;
+pub mod escalation_check;
 pub mod expression;
+pub mod forbidden_phrase;
+pub mod inspection;
+pub mod phrase;
 pub mod required;
 
 use std::collections::BTreeMap;
@@ -99,7 +104,14 @@ pub struct KindInfo {
 }
 
 /// Every rule kind shouwen knows. Parsing, `rules explain` and the docs read this list.
-pub static KINDS: &[&KindInfo] = &[&deadline::INFO, &required::INFO, &expression::INFO];
+pub static KINDS: &[&KindInfo] = &[
+    &deadline::INFO,
+    &forbidden_phrase::INFO,
+    &escalation::INFO,
+    &required::INFO,
+    &expression::INFO,
+    &inspection::INFO,
+];
 
 pub fn kind_info(name: &str) -> Option<&'static KindInfo> {
     KINDS.iter().copied().find(|k| k.name == name)
@@ -130,6 +142,9 @@ pub enum Check {
     Deadline(deadline::Deadline),
     Required(required::Required),
     Expression(expression::Expression),
+    ForbiddenPhrase(forbidden_phrase::ForbiddenPhrase),
+    Escalation(escalation::Escalation),
+    Inspection(inspection::Inspection),
 }
 
 impl Rule {
@@ -139,6 +154,9 @@ impl Rule {
             Check::Deadline(d) => vec![d.from.clone(), d.to.clone()],
             Check::Required(r) => r.fields.clone(),
             Check::Expression(e) => e.columns.clone(),
+            Check::ForbiddenPhrase(p) => p.fields.clone(),
+            Check::Escalation(e) if e.reads_slip() => vec!["coordination_slip".to_string()],
+            Check::Escalation(_) | Check::Inspection(_) => vec![],
         };
         if let Some((_, e)) = &self.when {
             v.extend(expr_columns(e));
@@ -453,16 +471,21 @@ fn validate_rule(r: &RawRule, d: &mut Diags<'_>, defined_at: &str) -> Option<Rul
     };
     for (key, span) in r.params() {
         if !info.params.iter().any(|(p, _)| *p == key) {
-            let owner = KINDS
+            let owners: Vec<&str> = KINDS
                 .iter()
-                .find(|k| k.params.iter().any(|(p, _)| *p == key))
+                .filter(|k| k.params.iter().any(|(p, _)| *p == key))
                 .map(|k| k.name)
-                .unwrap_or("another kind");
+                .collect();
             let allowed: Vec<&str> = info.params.iter().map(|(p, _)| *p).collect();
             d.at(
                 span,
                 format!(
-                    "`{key}` is a parameter of kind `{owner}`, not of `{}`; `{}` takes: {}",
+                    "`{key}` is a parameter of kind {}, not of `{}`; `{}` takes: {}",
+                    owners
+                        .iter()
+                        .map(|o| format!("`{o}`"))
+                        .collect::<Vec<_>>()
+                        .join(" / "),
                     info.name,
                     info.name,
                     allowed.join(", ")
@@ -505,6 +528,11 @@ fn validate_rule(r: &RawRule, d: &mut Diags<'_>, defined_at: &str) -> Option<Rul
         "deadline" => deadline::Deadline::validate(r, d).map(Check::Deadline),
         "required" => required::Required::validate(r, d).map(Check::Required),
         "expression" => expression::Expression::validate(r, d).map(Check::Expression),
+        "forbidden_phrase" => {
+            forbidden_phrase::ForbiddenPhrase::validate(r, d).map(Check::ForbiddenPhrase)
+        }
+        "escalation" => escalation::Escalation::validate(r, d).map(Check::Escalation),
+        "inspection" => inspection::Inspection::validate(r, d).map(Check::Inspection),
         _ => None,
     };
     if d.list.len() > errors_before {
@@ -528,7 +556,7 @@ fn validate_rule(r: &RawRule, d: &mut Diags<'_>, defined_at: &str) -> Option<Rul
 }
 
 /// Compile an SQL boolean expression over case columns, checking every column it names.
-fn compile_sql(s: &S<String>, d: &mut Diags<'_>, key: &str) -> Option<Expr> {
+pub(crate) fn compile_sql(s: &S<String>, d: &mut Diags<'_>, key: &str) -> Option<Expr> {
     let text = s.get_ref();
     let expr = match polars::sql::sql_expr(text) {
         Ok(e) => e,
@@ -658,6 +686,20 @@ fn improve_toml_message(msg: &str) -> String {
             );
         }
     }
+    for (serde, people) in [
+        ("expected f64", "expected a number"),
+        ("expected i64", "expected a whole number"),
+        ("expected a boolean", "expected true or false"),
+        ("expected a string", "expected a quoted string"),
+        (
+            "expected a sequence",
+            "expected a list in brackets, e.g. [\"a\", \"b\"]",
+        ),
+    ] {
+        if let Some(head) = msg.strip_suffix(serde) {
+            return format!("{head}{people}");
+        }
+    }
     if let Some(rest) = msg.strip_prefix("missing field `") {
         if let Some((field, _)) = rest.split_once('`') {
             return format!("missing key `{field}` in this table");
@@ -764,6 +806,9 @@ pub fn explain(set: &RuleSet, id: &str) -> Result<String, Error> {
             Check::Deadline(x) => x.describe(),
             Check::Required(x) => x.describe(),
             Check::Expression(x) => x.describe(),
+            Check::ForbiddenPhrase(x) => x.describe(),
+            Check::Escalation(x) => x.describe(),
+            Check::Inspection(x) => x.describe(),
         }
     );
     let _ = writeln!(s, "\nThe `{}` kind:\n{}", info.name, indent(info.doc));

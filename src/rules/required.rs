@@ -95,9 +95,14 @@ impl Required {
                 evidence: format!("未记录：{}", missing.join("、")),
                 pending: false,
                 at: None,
+                employee: None,
             });
         }
-        Ok(Outcome { judged, hits })
+        Ok(Outcome {
+            judged,
+            hits,
+            ..Outcome::default()
+        })
     }
 }
 
