@@ -37,7 +37,7 @@ fn verdicts(r: &AuditResult) -> BTreeSet<(String, String, String, bool)> {
         .iter()
         .map(|v| {
             (
-                r.case_id(v.row).to_string(),
+                v.case_id.clone(),
                 r.rules.rules[v.rule].id.clone(),
                 v.employee_id.clone(),
                 v.waiver.is_some(),
@@ -65,10 +65,18 @@ fn period(p: &str) -> AuditOptions {
     }
 }
 
+/// The basic fixture is written for the response and record-keeping rules.
+fn basic_opts() -> AuditOptions {
+    AuditOptions {
+        select: vec!["RESP".into(), "RECORD".into()],
+        ..period("2026-10")
+    }
+}
+
 #[test]
 fn basic_fixture_verdicts_in_the_regulations_terms() {
     let files = DatasetFiles::discover(&fixture("basic")).unwrap();
-    let r = audit_files(files, default_rules(), period("2026-10"));
+    let r = audit_files(files, default_rules(), basic_opts());
     assert_reconciles(&r);
     let want: BTreeSet<_> = [
         // C02: answered 24:00:01 after receipt → 及时回应原则 broken, charged to 王芳.
@@ -87,32 +95,20 @@ fn basic_fixture_verdicts_in_the_regulations_terms() {
     // C01 answered at exactly 24:00:00 is on time; C04 (12 h old, unanswered) is pending.
     let pending: Vec<&str> = r.pending.iter().map(|p| r.case_id(p.row)).collect();
     assert_eq!(pending, ["C04"]);
-    let c07 = r
-        .violations
-        .iter()
-        .find(|v| r.case_id(v.row) == "C07")
-        .unwrap();
+    let c07 = r.violations.iter().find(|v| v.case_id == "C07").unwrap();
     assert!(
         c07.evidence
             .starts_with("首次回应用时 78.0 小时，超过 24 小时"),
         "{}",
         c07.evidence
     );
-    let c03 = r
-        .violations
-        .iter()
-        .find(|v| r.case_id(v.row) == "C03")
-        .unwrap();
+    let c03 = r.violations.iter().find(|v| v.case_id == "C03").unwrap();
     assert!(
         c03.evidence.contains("截至 2026-11-01 00:00 仍未首次回应"),
         "{}",
         c03.evidence
     );
-    let c05 = r
-        .violations
-        .iter()
-        .find(|v| r.case_id(v.row) == "C05")
-        .unwrap();
+    let c05 = r.violations.iter().find(|v| v.case_id == "C05").unwrap();
     assert_eq!(c05.evidence, "未记录：联系电话");
     // The waiver for C08 matches no violation and is reported, not silently ignored.
     assert_eq!(r.unmatched_waivers.len(), 1);
@@ -148,9 +144,8 @@ fn pending_turns_into_past_due_one_second_after_the_limit() {
         ("2026-11-01 12:00:01", true),
     ] {
         let opts = AuditOptions {
-            period: Some("2026-10".into()),
             as_of: Some(as_of.into()),
-            ..AuditOptions::default()
+            ..basic_opts()
         };
         let r = audit_files(files.clone(), default_rules(), opts);
         let late = verdicts(&r).contains(&v("C04", "RESP-24H", "E02", false));
@@ -367,6 +362,8 @@ fn cli_audit_writes_the_report_and_is_reproducible() {
             rules.display().to_string(),
             "--period".into(),
             "2026-10".into(),
+            "--select".into(),
+            "RESP,RECORD".into(),
             "--out".into(),
             o.display().to_string(),
         ]
@@ -650,7 +647,7 @@ fn found(r: &AuditResult) -> BTreeSet<(String, String, String)> {
 }
 
 #[test]
-fn a_fresh_sample_audit_finds_exactly_the_planted_violations() {
+fn a_fresh_20000_case_sample_audit_finds_exactly_the_planted_violations() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("s");
     shouwen::sample::generate(
@@ -701,4 +698,262 @@ fn the_committed_sample_data_audits_to_its_ground_truth() {
     let centers: BTreeSet<&str> = (0..r.cases.len()).map(|i| r.case_center(i)).collect();
     assert!(centers.len() >= 3);
     assert_eq!(found(&r), expected(&dir));
+}
+
+// ---------- one fixture per rule kind (tests/fixtures/kinds/EXPECTED.md) ----------
+
+fn kinds(select: &str) -> AuditResult {
+    let files = DatasetFiles::discover(&fixture("kinds")).unwrap();
+    let opts = AuditOptions {
+        as_of: Some("2026-11-01 00:00".into()),
+        select: vec![select.into()],
+        ..AuditOptions::default()
+    };
+    let r = audit_files(files, default_rules(), opts);
+    assert_reconciles(&r);
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    r
+}
+
+#[test]
+fn forbidden_phrase_fixture_verdicts() {
+    let r = kinds("PHRASE");
+    let want: BTreeSet<_> = [
+        v("P01", "PHRASE-BANNED", "E08", false), // 王芳：这个不归我管
+        v("P03", "PHRASE-BANNED", "E08", false), // spaced out: 不 归 我 管
+        v("P04", "PHRASE-BANNED", "E08", false), // traditional: 不歸我管
+        v("P06", "PHRASE-BANNED", "E09", false), // 客服 李娜：没办法 → 李娜
+        v("P08", "PHRASE-BANNED", "E08", false), // 张三 not in the roster → first responder
+        v("P09", "PHRASE-BANNED", "E08", false), // continuation line of 王芳's turn
+    ]
+    .into();
+    // P02 (a resident quoting), P05 (allowed context) and P07 (the resident's own content) pass.
+    assert_eq!(verdicts(&r), want);
+    let p01 = r.violations.iter().find(|v| v.case_id == "P01").unwrap();
+    assert_eq!(
+        p01.evidence,
+        "「这个不归我管，您去找开发商」（王芳，第 1 行）"
+    );
+    let p08 = r.violations.iter().find(|v| v.case_id == "P08").unwrap();
+    assert!(p08.evidence.contains("不在员工名册"), "{}", p08.evidence);
+}
+
+#[test]
+fn escalation_fixture_verdicts() {
+    let r = kinds("ESC");
+    let want: BTreeSet<_> = [
+        v("H02", "ESC-PATH", "E07", false), // 保安员 straight to a 部门主管
+        v("H04", "ESC-RETRANSFER", "E03", false), // 工程部 passed it on to 秩序部
+        v("H06", "ESC-PINGPONG", "E02", false), // 经理 → 客户关系主管 → 经理
+        v("H07", "ESC-MAX", "E02", false),  // the 4th handoff
+        v("H08", "ESC-PATH", "E08", false), // another center, not via the 管理部经理
+    ]
+    .into();
+    // H01 (two-step via 客户关系主管), H03 (保安员 → 保安队长), H05 (back to 客户关系主管
+    // for coordination) pass.
+    assert_eq!(verdicts(&r), want);
+    let h04 = r.violations.iter().find(|v| v.case_id == "H04").unwrap();
+    assert!(
+        h04.evidence
+            .starts_with("第2次转交 E03(部门主管, 工程部) → E04(部门主管, 秩序部)"),
+        "{}",
+        h04.evidence
+    );
+    // H09 hands to E99, who is not in the roster: not judged, and said so.
+    let esc_path = r
+        .rules
+        .rules
+        .iter()
+        .position(|x| x.id == "ESC-PATH")
+        .unwrap();
+    let nj = &r.runs[esc_path].not_judged;
+    assert_eq!(nj.len(), 1);
+    assert_eq!(nj[0].0, "H09");
+    assert!(nj[0].1.contains("E99"), "{}", nj[0].1);
+}
+
+#[test]
+fn escalation_without_a_roster_says_it_could_not_run() {
+    let mut files = DatasetFiles::discover(&fixture("kinds")).unwrap();
+    files.roster = None;
+    let opts = AuditOptions {
+        select: vec!["ESC".into()],
+        ..AuditOptions::default()
+    };
+    let r = audit_files(files, default_rules(), opts);
+    assert!(r.violations.is_empty());
+    for (rule, run) in r.rules.rules.iter().zip(&r.runs) {
+        if rule.id.starts_with("ESC") {
+            assert!(
+                run.not_run.as_deref().unwrap_or("").contains("no roster"),
+                "{}",
+                rule.id
+            );
+        }
+    }
+}
+
+#[test]
+fn expression_deadline_and_inspection_fixture_verdicts() {
+    let r = kinds("VISITS");
+    assert_eq!(verdicts(&r), [v("X01", "VISITS-2", "E08", false)].into());
+    let r = kinds("PROMISE");
+    // X02 open with no promised time; X03 solved on the spot needs none.
+    assert_eq!(
+        verdicts(&r),
+        [v("X02", "PROMISE-TIME", "E08", false)].into()
+    );
+    let r = kinds("FOLLOWUP-3WD");
+    // D01 followed up at 09:00 on the 调休 Saturday 10-10, within 3 working days of 09-30
+    // across the National Day holiday; D02 one second after the due time; D03 never.
+    assert_eq!(
+        verdicts(&r),
+        [
+            v("D02", "FOLLOWUP-3WD", "E08", false),
+            v("D03", "FOLLOWUP-3WD", "E08", false)
+        ]
+        .into()
+    );
+    let pending: Vec<&str> = r.pending.iter().map(|p| r.case_id(p.row)).collect();
+    assert_eq!(
+        pending,
+        ["D04"],
+        "resolved 10-30, due 11-04: still inside its deadline"
+    );
+    let r = kinds("INSPECT");
+    let pts: Vec<(String, f64)> = r
+        .violations
+        .iter()
+        .map(|v| (v.evidence.clone(), v.points))
+        .collect();
+    assert_eq!(
+        pts,
+        [
+            ("电话抽查 2026-10-15 10:00 发现：打官腔".to_string(), 2.0),
+            ("电话抽查 2026-10-15 10:00 发现：傲慢".to_string(), 2.0)
+        ]
+    );
+    assert!(r
+        .violations
+        .iter()
+        .all(|v| v.case_id == "I01" && v.employee_id == "E08"));
+    let run = &r.runs[r
+        .rules
+        .rules
+        .iter()
+        .position(|x| x.id == "INSPECT-FINDINGS")
+        .unwrap()];
+    assert_eq!(run.not_judged.len(), 1, "I03's 态度差 is not in the table");
+    let e08 = r
+        .scorecards
+        .iter()
+        .find(|c| c.employee.id == "E08")
+        .unwrap();
+    assert_eq!(e08.points, 4.0);
+}
+
+#[test]
+fn a_company_copy_with_changed_thresholds_audits_without_code_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = read(&root().join("rules/default.toml"))
+        .replace("within = \"24h\"", "within = \"48h\"")
+        .replace("phrases = [\"不知道\", \"不清楚\", \"没办法\", \"办不了\", \"不归我管\", \"不归我们管\", \"不懂\"]", "phrases = [\"开发商\"]")
+        .replace("points = 3\nresponsible = \"speaker\"", "points = 5\nresponsible = \"speaker\"");
+    let p = dir.path().join("company.toml");
+    std::fs::write(&p, &text).unwrap();
+    let rules = rules::load(&p).unwrap();
+    let files = DatasetFiles::discover(&fixture("kinds")).unwrap();
+    let opts = AuditOptions {
+        as_of: Some("2026-11-01 00:00".into()),
+        select: vec!["PHRASE".into()],
+        ..AuditOptions::default()
+    };
+    let r = audit_files(files, rules, opts);
+    // Only P01 mentions 开发商 now; it costs the company's 5 points.
+    assert_eq!(
+        verdicts(&r),
+        [v("P01", "PHRASE-BANNED", "E08", false)].into()
+    );
+    assert_eq!(r.violations[0].points, 5.0);
+    // And the 48-hour limit makes the basic fixture's 24:00:01 response on time.
+    let rules = rules::load(&p).unwrap();
+    let r = audit_files(
+        DatasetFiles::discover(&fixture("basic")).unwrap(),
+        rules,
+        basic_opts(),
+    );
+    assert!(!verdicts(&r).iter().any(|x| x.0 == "C02"));
+}
+
+// ---------- `rules check` messages, pinned (tests/rules_check/*.toml → *.stderr) ----------
+
+#[test]
+fn rules_check_messages_are_pinned_per_failure_mode() {
+    let dir = root().join("tests/rules_check");
+    let bless = std::env::var_os("SHOUWEN_BLESS").is_some();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 10);
+    let mut mismatches = vec![];
+    for f in files {
+        let name = f.file_name().unwrap().to_str().unwrap().to_string();
+        let o = shouwen(&["rules", "check", &name], &dir);
+        assert_eq!(o.status.code(), Some(2), "{name} must be refused");
+        let got = String::from_utf8_lossy(&o.stderr).to_string();
+        let snap = f.with_extension("stderr");
+        if bless {
+            std::fs::write(&snap, &got).unwrap();
+            continue;
+        }
+        let want = std::fs::read_to_string(&snap).unwrap_or_default();
+        if got != want {
+            mismatches.push(format!("--- {name}\nwant:\n{want}\ngot:\n{got}"));
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{}\n(rerun with SHOUWEN_BLESS=1 to accept)",
+        mismatches.join("\n")
+    );
+}
+
+#[test]
+fn rules_explain_tells_what_why_and_how() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = shouwen(
+        &[
+            "rules",
+            "explain",
+            "ESC-RETRANSFER",
+            "--rules",
+            root().join("rules/default.toml").to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success());
+    let out = String::from_utf8_lossy(&o.stdout);
+    for want in [
+        "ESC-RETRANSFER 责任接受部门不得再次转移",
+        "不得再次转移至其它部门",
+        "checks no_retransfer",
+        "Example violation",
+    ] {
+        assert!(out.contains(want), "{want:?} missing from:\n{out}");
+    }
+    let o = shouwen(
+        &[
+            "rules",
+            "explain",
+            "RESP-42H",
+            "--rules",
+            root().join("rules/default.toml").to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("did you mean `RESP-24H`?"));
 }
