@@ -306,9 +306,18 @@ fn print_summary(r: &AuditResult, out: &std::path::Path) {
             println!("  warning: {} could not run: {why}", rule.id);
         } else if run.selected {
             println!(
-                "  {:<14} {:>6} violations  {:>5} pending  of {:>7} judged  {}",
+                "  {:<22} {:>6} violations {:>5} pending {:>7} judged  {}",
                 rule.id, run.violations, run.pending, run.judged, rule.title
             );
+            if !run.not_judged.is_empty() {
+                println!(
+                    "  warning: {} could not judge {} case(s), e.g. {}: {} (see not_judged.csv)",
+                    rule.id,
+                    run.not_judged.len(),
+                    run.not_judged[0].0,
+                    run.not_judged[0].1
+                );
+            }
         }
     }
     for w in &r.unmatched_waivers {

@@ -957,3 +957,49 @@ fn rules_explain_tells_what_why_and_how() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("did you mean `RESP-24H`?"));
 }
+
+#[test]
+fn a_late_case_is_charged_to_whoever_held_it_when_the_deadline_passed() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = r#"
+[[rule]]
+id = "RESOLVE-90M"
+title = "90 分钟内办结"
+kind = "deadline"
+severity = "major"
+points = 2
+responsible = "holder"
+basis = "test"
+from = "received_at"
+to = "resolved_at"
+within = "90m"
+"#;
+    let p = dir.path().join("holder.toml");
+    std::fs::write(&p, rules).unwrap();
+    let opts = AuditOptions {
+        as_of: Some("2026-11-01 00:00".into()),
+        ..AuditOptions::default()
+    };
+    let r = audit_files(
+        DatasetFiles::discover(&fixture("kinds")).unwrap(),
+        rules::load(&p).unwrap(),
+        opts,
+    );
+    // H01 received 09:00, due 10:30: 王芳 handed it to 客户关系主管 E02 at 10:00, who passed
+    // it on at 11:00 — E02 held it when the deadline passed.
+    let h01: Vec<&str> = r
+        .violations
+        .iter()
+        .filter(|v| v.case_id == "H01")
+        .map(|v| v.employee_id.as_str())
+        .collect();
+    assert_eq!(h01, ["E02"]);
+    // P01 was never handed on: its first responder holds it.
+    let p01: Vec<&str> = r
+        .violations
+        .iter()
+        .filter(|v| v.case_id == "P01")
+        .map(|v| v.employee_id.as_str())
+        .collect();
+    assert_eq!(p01, ["E08"]);
+}

@@ -64,6 +64,7 @@ pub const FILES: &[&str] = &[
     "pending.csv",
     "scorecards.csv",
     "rejected.csv",
+    "not_judged.csv",
     "manifest.json",
 ];
 
@@ -72,6 +73,7 @@ fn write_files(r: &AuditResult, dir: &Path, opts: &ReportOptions) -> Result<()> 
     write_csv(dir, "pending.csv", pending(r, opts))?;
     write_csv(dir, "scorecards.csv", scorecards(r))?;
     write_csv(dir, "rejected.csv", rejected(r, opts))?;
+    write_csv(dir, "not_judged.csv", not_judged(r))?;
     let json = serde_json::to_string_pretty(&manifest(r, opts))
         .map_err(|e| Error::Other(e.to_string()))?;
     write_bytes(dir, "manifest.json", format!("{json}\n").as_bytes())
@@ -265,6 +267,25 @@ pub fn scorecards(r: &AuditResult) -> Sheet {
     }
 }
 
+/// What a rule could not judge (e.g. a handoff to someone missing from the roster).
+pub fn not_judged(r: &AuditResult) -> Sheet {
+    let rows = r
+        .rules
+        .rules
+        .iter()
+        .zip(&r.runs)
+        .flat_map(|(rule, run)| {
+            run.not_judged
+                .iter()
+                .map(move |(id, why)| vec![Cell::text(id), Cell::text(&rule.id), Cell::text(why)])
+        })
+        .collect();
+    Sheet {
+        header: vec!["case_id", "rule_id", "reason"],
+        rows,
+    }
+}
+
 pub fn rejected(r: &AuditResult, opts: &ReportOptions) -> Sheet {
     let rows = r
         .rejected
@@ -347,6 +368,7 @@ struct RuleRunRef<'a> {
     judged: usize,
     violations: usize,
     pending: usize,
+    not_judged: usize,
 }
 
 #[derive(Serialize)]
@@ -420,6 +442,7 @@ fn manifest<'a>(r: &'a AuditResult, opts: &ReportOptions) -> Manifest<'a> {
                 judged: run.judged,
                 violations: run.violations,
                 pending: run.pending,
+                not_judged: run.not_judged.len(),
             })
             .collect(),
         unmatched_waivers: r
