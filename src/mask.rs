@@ -21,26 +21,56 @@ pub fn mask_name(s: &str) -> String {
 
 /// `13912345678` → `139****5678`; shorter numbers keep only their last four digits.
 pub fn mask_phone(s: &str) -> String {
-    mask_phones_in_text(s).into_owned()
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    let head = if digits >= 11 { 3 } else { 0 };
+    let mut seen = 0;
+    s.trim()
+        .chars()
+        .map(|c| {
+            if !c.is_ascii_digit() {
+                return c;
+            }
+            seen += 1;
+            if seen <= head || seen > digits.saturating_sub(4) {
+                c
+            } else {
+                '*'
+            }
+        })
+        .collect()
 }
 
-/// Mask every run of 7 to 12 digits in free text (phone numbers written inside a
-/// reply or a raw row): 11+ digits keep the first 3 and last 4, shorter keep the last 4.
+/// Mask phone numbers written in free text (a reply, a raw row): an 11-digit mobile
+/// number `1[3-9]xxxxxxxxx` keeps its first 3 and last 4 digits (`139****5678`); a
+/// landline with its area code (`0731-88886666`) keeps the area code and last 4 digits.
+/// Other digit runs (case ids, amounts, dates) are left alone.
 pub fn mask_phones_in_text(s: &str) -> Cow<'_, str> {
     let b = s.as_bytes();
     let mut runs = vec![];
     let mut i = 0;
     while i < b.len() {
-        if b[i].is_ascii_digit() {
-            let start = i;
-            while i < b.len() && b[i].is_ascii_digit() {
-                i += 1;
-            }
-            if (7..=12).contains(&(i - start)) {
-                runs.push((start, i));
-            }
-        } else {
+        if !b[i].is_ascii_digit() {
             i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        let n = i - start;
+        let mobile = n == 11 && b[start] == b'1' && (b'3'..=b'9').contains(&b[start + 1]);
+        // A landline number: 7–8 digits right after `0` + 2–3 digits + `-`.
+        let landline = (7..=8).contains(&n) && start >= 4 && {
+            let pre = &b[..start - 1];
+            b[start - 1] == b'-'
+                && pre.iter().rev().take_while(|c| c.is_ascii_digit()).count() >= 3
+                && {
+                    let k = pre.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+                    (3..=4).contains(&k) && pre[pre.len() - k] == b'0'
+                }
+        };
+        if mobile || landline {
+            runs.push((start, i, if mobile { 3 } else { 0 }));
         }
     }
     if runs.is_empty() {
@@ -48,12 +78,10 @@ pub fn mask_phones_in_text(s: &str) -> Cow<'_, str> {
     }
     let mut out = String::with_capacity(s.len());
     let mut last = 0;
-    for (a, z) in runs {
+    for (a, z, keep_head) in runs {
         out.push_str(&s[last..a]);
-        let n = z - a;
-        let keep_head = if n >= 11 { 3 } else { 0 };
         out.push_str(&s[a..a + keep_head]);
-        out.push_str(&"*".repeat(n - keep_head - 4));
+        out.push_str(&"*".repeat(z - a - keep_head - 4));
         out.push_str(&s[z - 4..z]);
         last = z;
     }
@@ -80,6 +108,7 @@ mod tests {
         assert_eq!(mask_name("陈明"), "陈*");
         assert_eq!(mask_name("王"), "*");
         assert_eq!(mask_phone("13912345678"), "139****5678");
+        assert_eq!(mask_phone("8888-6666"), "****-6666");
         assert_eq!(
             mask_phones_in_text("请回电13912345678或0731-88886666，案件C000123"),
             "请回电139****5678或0731-****6666，案件C000123"

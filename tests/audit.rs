@@ -1003,3 +1003,28 @@ within = "90m"
         .collect();
     assert_eq!(p01, ["E08"]);
 }
+
+/// Reads real public data nobody here wrote: ../shared/realdata/nyc311/ (NYC 311 Open
+/// Data; see its SOURCE.md). Not copied into the project.
+#[test]
+fn real_nyc311_export_maps_by_aliases_and_reconciles() {
+    let data = root().join("../shared/realdata/nyc311/311_subset.micro.csv");
+    if !data.is_file() {
+        eprintln!("skipped: {} not present", data.display());
+        return;
+    }
+    let rules = rules::load(&fixture("realdata/nyc311_smoke.toml")).unwrap();
+    let r = audit_files(cases_only(&data), rules, AuditOptions::default());
+    assert_reconciles(&r);
+    assert_eq!(r.stats[0].rows_read, 2000);
+    // One header (Agency) feeds two canonical columns.
+    assert_eq!(r.cases.text("center"), r.cases.text("first_responder_id"));
+    // The one row closed on 1900-01-01 (a placeholder date) is rejected with its reason.
+    assert_eq!(r.rejected.len(), 1);
+    assert!(
+        r.rejected[0].reason.contains("1900-01-01"),
+        "{}",
+        r.rejected[0].reason
+    );
+    assert!(!r.violations.is_empty());
+}

@@ -303,11 +303,13 @@ fn map_header(
     headers: &[String],
     opts: &ReadOptions,
     display: &str,
-) -> Result<Vec<Option<usize>>> {
+) -> Result<Vec<Vec<usize>>> {
     let cols = kind.columns();
     let user = opts.aliases.get(&kind);
     let mut best: Vec<Option<(usize, usize)>> = vec![None; cols.len()]; // (priority, header idx)
-    let mut mapping = vec![None; headers.len()];
+                                                                        // One header may feed several canonical columns (e.g. an agency as both center and
+                                                                        // first responder of a public export).
+    let mut mapping: Vec<Vec<usize>> = vec![vec![]; headers.len()];
     for (hi, h) in headers.iter().enumerate() {
         let nh = schema::normalize_header(h);
         if nh.is_empty() {
@@ -356,7 +358,7 @@ fn map_header(
     }
     for (ci, b) in best.iter().enumerate() {
         if let Some((_, hi)) = b {
-            mapping[*hi] = Some(ci);
+            mapping[*hi].push(ci);
         }
     }
     let missing: Vec<&Column> = cols
@@ -396,7 +398,7 @@ fn read_file(
     let kind = table.kind;
     let file_idx = table.files.len();
     table.files.push(csv.display.clone());
-    let mut mapping: Option<Vec<Option<usize>>> = None;
+    let mut mapping: Option<Vec<Vec<usize>>> = None;
     let mut headers: Vec<String> = vec![];
     let (mut read, mut kept, mut rej) = (0usize, 0usize, 0usize);
     let cols = kind.columns();
@@ -409,7 +411,7 @@ fn read_file(
                 .collect();
             let m = map_header(kind, &headers, opts, &csv.display)?;
             for (ci, c) in cols.iter().enumerate() {
-                if m.contains(&Some(ci)) && !table.present.contains(&c.name) {
+                if m.iter().any(|t| t.contains(&ci)) && !table.present.contains(&c.name) {
                     table.present.push(c.name);
                 }
             }
@@ -426,7 +428,7 @@ fn read_file(
                 .iter()
                 .filter_map(|(c, phone)| {
                     let ci = cols.iter().position(|x| x.name == *c)?;
-                    let hi = map.iter().position(|m| *m == Some(ci))?;
+                    let hi = map.iter().position(|m| m.contains(&ci))?;
                     let v = csv.decode_lossy(r.record.get(hi)?);
                     Some((v.trim().to_string(), *phone))
                 })
@@ -445,7 +447,7 @@ fn read_file(
         let mut error: Option<String> = None;
         let mut seen = vec![false; cols.len()];
         for (hi, field) in r.record.iter().enumerate() {
-            let Some(ci) = map[hi] else { continue };
+            for &ci in &map[hi] {
             seen[ci] = true;
             let c = &cols[ci];
             let value = match csv.decode(field) {
@@ -501,6 +503,7 @@ fn read_file(
                         vec.push(None);
                     }
                 },
+            }
             }
         }
         for (ci, s) in seen.iter().enumerate() {
