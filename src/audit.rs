@@ -9,7 +9,7 @@ use polars::prelude::*;
 use crate::calendar::Calendar;
 use crate::error::{Error, Result};
 use crate::input::schema::{canonical_role, FileKind, CASES};
-use crate::input::{first_seen, read_table, ColData, DatasetFiles, FileStats, Rejected, Table};
+use crate::input::{read_table, ColData, DatasetFiles, FileStats, Rejected, Table};
 use crate::rules::{Check, Responsible, Rule, RuleSet};
 use crate::timeparse::{format_local_short, local_to_utc_millis, parse_timestamp, to_local};
 
@@ -286,22 +286,7 @@ pub fn load(files: &DatasetFiles, rules: &RuleSet, period: Option<&str>) -> Resu
     }
 
     // Duplicate case ids: the first occurrence is audited, later ones are rejected.
-    {
-        let ids = cases.text("case_id").to_vec();
-        let (keep, dup_of) = first_seen(ids.iter().map(|s| s.as_deref()));
-        let sources: Vec<String> = (0..cases.len()).map(|i| cases.source(i)).collect();
-        cases.reject_where(
-            &keep,
-            |i| {
-                format!(
-                    "duplicate case_id {:?}: already at {} (only the first is audited)",
-                    ids[i].as_deref().unwrap_or(""),
-                    dup_of[i].map(|j| sources[j].clone()).unwrap_or_default()
-                )
-            },
-            &mut rejected,
-        );
-    }
+    cases.reject_duplicates("case_id", &mut rejected);
 
     if let Some(p) = &period {
         let rec = cases.time("received_at").to_vec();
@@ -392,20 +377,7 @@ pub fn load(files: &DatasetFiles, rules: &RuleSet, period: Option<&str>) -> Resu
                 },
                 &mut rejected,
             );
-            let ids = t.text("employee_id").to_vec();
-            let (keep, dup_of) = first_seen(ids.iter().map(|s| s.as_deref()));
-            let sources: Vec<String> = (0..t.len()).map(|i| t.source(i)).collect();
-            t.reject_where(
-                &keep,
-                |i| {
-                    format!(
-                        "duplicate employee_id {:?}: already at {}",
-                        ids[i].as_deref().unwrap_or(""),
-                        dup_of[i].map(|j| sources[j].clone()).unwrap_or_default()
-                    )
-                },
-                &mut rejected,
-            );
+            t.reject_duplicates("employee_id", &mut rejected);
             Some(t)
         }
     };

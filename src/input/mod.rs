@@ -178,6 +178,24 @@ impl Table {
         format!("{}:{}", self.files[s.file], s.line)
     }
 
+    /// Reject every row whose `column` value repeats an earlier row's; the first is kept.
+    pub fn reject_duplicates(&mut self, column: &str, rejected: &mut Vec<Rejected>) {
+        let ids = self.text(column).to_vec();
+        let (keep, dup_of) = first_seen(ids.iter().map(|s| s.as_deref()));
+        let sources: Vec<String> = (0..self.len()).map(|i| self.source(i)).collect();
+        self.reject_where(
+            &keep,
+            |i| {
+                format!(
+                    "duplicate {column} {:?}: already at {} (only the first is audited)",
+                    ids[i].as_deref().unwrap_or(""),
+                    dup_of[i].map(|j| sources[j].clone()).unwrap_or_default()
+                )
+            },
+            rejected,
+        );
+    }
+
     /// Drop the rows where `keep` is false, listing each as rejected with `reason(i)`.
     pub fn reject_where(
         &mut self,

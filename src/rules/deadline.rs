@@ -3,7 +3,7 @@
 use polars::prelude::*;
 
 use super::config::RawRule;
-use super::{case_column, require_param, Diags, KindInfo, Responsible};
+use super::{case_column, require_param, Diags, KindInfo};
 use crate::audit::{EvalCtx, Hit, Outcome};
 use crate::input::schema::CASES;
 use crate::input::ColType;
@@ -30,12 +30,7 @@ Example violation: RESP-24H on C000123, 首次回应用时 78.0 小时，超过 
         ("within", "the limit: 24h, 3d, 90m or 5wd (working days)"),
         ("clock", "calendar (default) or working"),
     ],
-    responsible: &[
-        Responsible::FirstResponder,
-        Responsible::Holder,
-        Responsible::Resolver,
-        Responsible::FollowupBy,
-    ],
+    responsible: super::CASE_PARTIES,
 };
 
 #[derive(Debug, Clone)]

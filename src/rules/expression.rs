@@ -3,7 +3,7 @@
 use polars::prelude::*;
 
 use super::config::RawRule;
-use super::{compile_sql, expr_columns, require_param, Diags, KindInfo, Responsible};
+use super::{compile_sql, expr_columns, require_param, Diags, KindInfo};
 use crate::audit::{EvalCtx, Hit, Outcome};
 use crate::input::schema::CASES;
 
@@ -20,12 +20,7 @@ Example violation: VISITS-2 on C000789, 不满足 contacts <= 2（往返次数 =
         "require",
         "an SQL boolean expression that must hold, e.g. \"contacts <= 2\"",
     )],
-    responsible: &[
-        Responsible::FirstResponder,
-        Responsible::Holder,
-        Responsible::Resolver,
-        Responsible::FollowupBy,
-    ],
+    responsible: super::CASE_PARTIES,
 };
 
 #[derive(Debug, Clone)]

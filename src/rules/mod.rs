@@ -92,6 +92,14 @@ impl Responsible {
     }
 }
 
+/// Who a case-level rule may charge: the case's parties, by the case and its handoffs.
+pub const CASE_PARTIES: &[Responsible] = &[
+    Responsible::FirstResponder,
+    Responsible::Holder,
+    Responsible::Resolver,
+    Responsible::FollowupBy,
+];
+
 /// A rule kind: its name, documentation and parameters. One entry per kind file.
 pub struct KindInfo {
     pub name: &'static str,

@@ -3,7 +3,7 @@
 use polars::prelude::*;
 
 use super::config::RawRule;
-use super::{case_column, require_param, Diags, KindInfo, Responsible};
+use super::{case_column, require_param, Diags, KindInfo};
 use crate::audit::{EvalCtx, Hit, Outcome};
 use crate::input::schema::CASES;
 
@@ -20,12 +20,7 @@ Example violation: RECORD-PHONE on C000456, 未记录：联系电话.",
         "fields",
         "the case columns that must be filled, e.g. [\"customer_name\", \"customer_phone\"]",
     )],
-    responsible: &[
-        Responsible::FirstResponder,
-        Responsible::Holder,
-        Responsible::Resolver,
-        Responsible::FollowupBy,
-    ],
+    responsible: super::CASE_PARTIES,
 };
 
 #[derive(Debug, Clone)]
