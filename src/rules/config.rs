@@ -146,3 +146,108 @@ impl RawRule {
         v
     }
 }
+
+/// Keys each table accepts. serde stops at the first unknown key; [`unknown_keys`] uses
+/// these lists to report every unknown key of a file at once (a unit test keeps them
+/// equal to the structs above).
+pub const TOP_KEYS: &[&str] = &["meta", "calendar", "scoring", "input", "rule"];
+pub const META_KEYS: &[&str] = &["name", "version", "description"];
+pub const CALENDAR_KEYS: &[&str] = &["timezone", "workdays", "holidays", "makeup_workdays"];
+pub const SCORING_KEYS: &[&str] = &["base"];
+pub const INPUT_KEYS: &[&str] = &["encoding", "aliases"];
+pub const RULE_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "kind",
+    "severity",
+    "points",
+    "responsible",
+    "fatal",
+    "when",
+    "basis",
+    "enabled",
+    "description",
+    "from",
+    "to",
+    "within",
+    "clock",
+    "fields",
+    "require",
+    "phrases",
+    "allow",
+    "customer_labels",
+    "allowed",
+    "max_handoffs",
+    "no_retransfer",
+    "ping_pong",
+    "slip_required_for_multi_department",
+    "cross_center_via_manager",
+    "checks",
+    "findings",
+];
+
+/// Every key of the file that no table accepts: (span, key, where, accepted keys).
+pub fn unknown_keys(text: &str) -> Vec<(std::ops::Range<usize>, String, &'static [&'static str])> {
+    use toml::de::{DeTable, DeValue};
+    let Ok(root) = DeTable::parse(text) else {
+        return vec![]; // a syntax error: serde reports it with its position
+    };
+    let mut out = vec![];
+    let mut check = |table: &DeTable<'_>, keys: &'static [&'static str], out: &mut Vec<_>| {
+        for (k, _) in table.iter() {
+            if !keys.contains(&k.get_ref().as_ref()) {
+                out.push((k.span(), k.get_ref().to_string(), keys));
+            }
+        }
+    };
+    check(root.get_ref(), TOP_KEYS, &mut out);
+    for (k, v) in root.get_ref().iter() {
+        let keys = match k.get_ref().as_ref() {
+            "meta" => META_KEYS,
+            "calendar" => CALENDAR_KEYS,
+            "scoring" => SCORING_KEYS,
+            "input" => INPUT_KEYS,
+            "rule" => RULE_KEYS,
+            _ => continue,
+        };
+        match v.get_ref() {
+            DeValue::Table(t) => check(t, keys, &mut out),
+            DeValue::Array(a) => {
+                for item in a.iter() {
+                    if let DeValue::Table(t) = item.get_ref() {
+                        check(t, keys, &mut out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out.sort_by_key(|(span, _, _)| span.start);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The key lists must equal what serde accepts: serde's own "expected one of" list.
+    #[test]
+    fn key_lists_match_the_structs() {
+        for (doc, keys) in [
+            ("zzz = 1", TOP_KEYS),
+            ("[meta]\nzzz = 1", META_KEYS),
+            ("[calendar]\nzzz = 1", CALENDAR_KEYS),
+            ("[scoring]\nzzz = 1", SCORING_KEYS),
+            ("[input]\nzzz = 1", INPUT_KEYS),
+            ("[[rule]]\nzzz = 1", RULE_KEYS),
+        ] {
+            let e = toml::from_str::<RawRules>(doc)
+                .unwrap_err()
+                .message()
+                .to_string();
+            let listed: Vec<&str> = e.split('`').skip(3).step_by(2).collect();
+            assert_eq!(listed, keys, "{doc}: {e}");
+            assert_eq!(unknown_keys(doc).len(), 1, "{doc}");
+        }
+    }
+}

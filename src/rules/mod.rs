@@ -233,6 +233,21 @@ pub fn parse(text: &str, file: &str, sha256: &str) -> Result<RuleSet, Vec<Diagno
         text,
         list: vec![],
     };
+    // Every unknown key at once (serde would stop at the first).
+    let unknown = config::unknown_keys(text);
+    if !unknown.is_empty() {
+        for (span, key, keys) in unknown {
+            d.at(
+                span,
+                format!(
+                    "unknown key `{key}`; expected one of {}{}",
+                    keys.join(", "),
+                    did_you_mean(&key, keys)
+                ),
+            );
+        }
+        return Err(d.list);
+    }
     let raw: RawRules = match toml::from_str(text) {
         Ok(r) => r,
         Err(e) => {
