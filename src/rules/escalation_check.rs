@@ -1075,8 +1075,12 @@ fn walk_roles<'a>(ctx: &Ctx<'a>, case: &'a CaseInfo, sc: &mut Scratch<'a>) {
             .or(opt(&s.h.to_department))
             .map(|d| (b.center, d));
         let coordination = b.role == Role::CrSupervisor;
+        // The 客户关系主管 and the 管理部经理 coordinate: their dispatching is 批转, not a
+        // receiving department passing the case on, even when their own department (客服部)
+        // has received it.
+        let coordinator_sends = matches!(a.role, Role::CrSupervisor | Role::CenterManager);
 
-        if p.no_retransfer && !coordination {
+        if p.no_retransfer && !coordination && !coordinator_sends {
             match (sender_received, sender_dept, receiver_dept) {
                 (Some(false), _, _) => {}
                 (Some(true), Some(from), Some(to)) if from == to => {}
@@ -1288,6 +1292,7 @@ mod tests {
     const CY_MGR: &str = "E0101"; // 翠园 管理部经理
     const CY_ENG: &str = "E0102"; // 翠园 工程部主管
     const GHOST: &str = "E0123"; // not in the roster
+    const SVC: &str = "E0010"; // 锦绣 客服部主管
 
     fn emp(id: &str, role: &str, dept: &str, center: &str, sup: &str) -> Employee {
         let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
@@ -1312,6 +1317,7 @@ mod tests {
                 emp(GUARD_LEAD, "保安队长", "秩序部", JX, SEC),
                 emp(GUARD, "保安员", "秩序部", JX, GUARD_LEAD),
                 emp(FIXER, "operator", "工程部", JX, ENG),
+                emp(SVC, "dept_supervisor", "客服部", JX, MGR),
                 emp(CY_MGR, "center_manager", "管理部", CY, ""),
                 emp(CY_ENG, "dept_supervisor", "工程部", CY, CY_MGR),
             ],
@@ -1438,6 +1444,21 @@ mod tests {
              （实施细则·操作人员：如不属自身职责范围，转移至直接上司，由直接上司负责处理）"
         );
         assert_eq!(out.judged_cases, 1);
+    }
+
+    #[test]
+    fn cr_supervisor_dispatching_after_her_own_department_received_is_not_a_retransfer() {
+        // 管理人员 → 客服部主管 (who cannot handle it) → 客户关系主管 for coordination →
+        // 工程部: the 客户关系主管 belongs to 客服部, which had received the case, but her
+        // dispatch is 批转相应部门, not 客服部 passing the case on.
+        let out = judge(CLERK, true, &chain("C01", &[CLERK, SVC, CRS, ENG]));
+        assert!(
+            !verdicts(&out)
+                .iter()
+                .any(|(_, c, _)| *c == CHECK_NO_RETRANSFER),
+            "{:?}",
+            verdicts(&out)
+        );
     }
 
     #[test]
