@@ -8,7 +8,7 @@ use polars::prelude::*;
 
 use crate::calendar::Calendar;
 use crate::error::{Error, Result};
-use crate::input::schema::{canonical_role, FileKind, CASES};
+use crate::input::schema::{canonical_role, case_label, FileKind};
 use crate::input::{read_table, ColData, DatasetFiles, FileStats, Rejected, Table};
 use crate::rules::{Check, Responsible, Rule, RuleSet};
 use crate::timeparse::{format_local_short, local_to_utc_millis, parse_timestamp, to_local};
@@ -260,11 +260,7 @@ pub fn load(files: &DatasetFiles, rules: &RuleSet, period: Option<&str>) -> Resu
     for col in ["first_response_at", "resolved_at"] {
         {
             let rec = cases.time("received_at").to_vec();
-            let label = CASES
-                .iter()
-                .find(|c| c.name == col)
-                .map(|c| c.label)
-                .unwrap_or("");
+            let label = case_label(col);
             let vals = cases.time(col).to_vec();
             let keep: Vec<bool> = rec
                 .iter()
@@ -560,14 +556,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                 "the cases input has no column {}",
                 absent
                     .iter()
-                    .map(|c| format!(
-                        "`{c}` ({})",
-                        CASES
-                            .iter()
-                            .find(|x| x.name == c)
-                            .map(|x| x.label)
-                            .unwrap_or("")
-                    ))
+                    .map(|c| format!("`{c}` ({})", case_label(c)))
                     .collect::<Vec<_>>()
                     .join(", ")
             ));

@@ -299,6 +299,15 @@ pub static WAIVERS: &[Column] = &[
     col("approved_by", "批准人", &["批准人", "审批人"], Text, false),
 ];
 
+/// Chinese label of a case column (`received_at` → 受理时间); empty for an unknown name.
+pub fn case_label(name: &str) -> &'static str {
+    CASES
+        .iter()
+        .find(|c| c.name == name)
+        .map(|c| c.label)
+        .unwrap_or("")
+}
+
 /// Roles of the seed regulation (物业公司首问责任制实施细则), canonical names first.
 pub const ROLES: &[(&str, &str, &[&str])] = &[
     (

@@ -193,7 +193,7 @@ pub fn unknown_keys(text: &str) -> Vec<(std::ops::Range<usize>, String, &'static
         return vec![]; // a syntax error: serde reports it with its position
     };
     let mut out = vec![];
-    let mut check = |table: &DeTable<'_>, keys: &'static [&'static str], out: &mut Vec<_>| {
+    let check = |table: &DeTable<'_>, keys: &'static [&'static str], out: &mut Vec<_>| {
         for (k, _) in table.iter() {
             if !keys.contains(&k.get_ref().as_ref()) {
                 out.push((k.span(), k.get_ref().to_string(), keys));

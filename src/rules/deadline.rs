@@ -5,7 +5,7 @@ use polars::prelude::*;
 use super::config::RawRule;
 use super::{case_column, require_param, Diags, KindInfo};
 use crate::audit::{EvalCtx, Hit, Outcome};
-use crate::input::schema::CASES;
+use crate::input::schema::case_label;
 use crate::input::ColType;
 use crate::timeparse::{format_local_short, Limit};
 
@@ -90,9 +90,9 @@ impl Deadline {
         format!(
             "  from    {} ({})\n  to      {} ({})\n  within  {} ({})\n  clock   {}\n",
             self.from,
-            label(&self.from),
+            case_label(&self.from),
             self.to,
-            label(&self.to),
+            case_label(&self.to),
             self.within_text(),
             self.within.describe(),
             if self.working_clock {
@@ -212,16 +212,16 @@ impl Deadline {
             Some(t) => format!(
                 "{event}用时 {} 小时，超过 {limit}{due_text}（{} {} → {} {}）",
                 hours(t - from),
-                label(&self.from),
+                case_label(&self.from),
                 format_local_short(from, tz),
-                label(&self.to),
+                case_label(&self.to),
                 format_local_short(t, tz),
             ),
             None if pending => format!(
                 "截至 {} 尚未{event}，已过 {} 小时，未超过 {limit}（{} {}，最迟 {}）",
                 format_local_short(ctx.as_of, tz),
                 hours(ctx.as_of - from),
-                label(&self.from),
+                case_label(&self.from),
                 format_local_short(from, tz),
                 format_local_short(due, tz),
             ),
@@ -229,7 +229,7 @@ impl Deadline {
                 "截至 {} 仍未{event}，已过 {} 小时，超过 {limit}{due_text}（{} {}）",
                 format_local_short(ctx.as_of, tz),
                 hours(ctx.as_of - from),
-                label(&self.from),
+                case_label(&self.from),
                 format_local_short(from, tz),
             ),
         }
@@ -255,14 +255,6 @@ fn fmt_hours(ms: i64, limit: Limit) -> String {
     }
 }
 
-fn label(c: &str) -> &'static str {
-    CASES
-        .iter()
-        .find(|x| x.name == c)
-        .map(|x| x.label)
-        .unwrap_or("")
-}
-
 /// The event an end column records, for evidence: first_response_at → 首次回应.
 fn event_word(to: &str) -> &'static str {
     match to {
@@ -270,6 +262,6 @@ fn event_word(to: &str) -> &'static str {
         "resolved_at" => "办结",
         "followup_at" => "回访",
         "promised_at" => "告知预计解决时间",
-        _ => label(to),
+        _ => case_label(to),
     }
 }

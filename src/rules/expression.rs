@@ -5,7 +5,7 @@ use polars::prelude::*;
 use super::config::RawRule;
 use super::{compile_sql, expr_columns, require_param, Diags, KindInfo};
 use crate::audit::{EvalCtx, Hit, Outcome};
-use crate::input::schema::CASES;
+use crate::input::schema::case_label;
 
 pub static INFO: KindInfo = KindInfo {
     name: "expression",
@@ -80,11 +80,7 @@ impl Expression {
 fn values(ctx: &EvalCtx<'_>, row: u32, cols: &[String]) -> String {
     cols.iter()
         .map(|c| {
-            let label = CASES
-                .iter()
-                .find(|x| x.name == c)
-                .map(|x| x.label)
-                .unwrap_or("");
+            let label = case_label(c);
             format!("{label} = {}", ctx.value_text(row as usize, c))
         })
         .collect::<Vec<_>>()

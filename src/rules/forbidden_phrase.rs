@@ -12,7 +12,6 @@ use super::config::{RawRule, S};
 use super::phrase::{self, Finding, Matcher, PhraseConfig, Scratch};
 use super::{Diags, KindInfo, Responsible};
 use crate::audit::{EvalCtx, Hit, Outcome};
-use crate::input::schema::CASES;
 use crate::input::ColType;
 
 pub static INFO: KindInfo = KindInfo {
@@ -243,12 +242,4 @@ impl<'a> NameIndex<'a> {
             _ => None,
         }
     }
-}
-
-pub fn label(c: &str) -> &'static str {
-    CASES
-        .iter()
-        .find(|x| x.name == c)
-        .map(|x| x.label)
-        .unwrap_or("")
 }

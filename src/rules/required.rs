@@ -5,7 +5,7 @@ use polars::prelude::*;
 use super::config::RawRule;
 use super::{case_column, require_param, Diags, KindInfo};
 use crate::audit::{EvalCtx, Hit, Outcome};
-use crate::input::schema::CASES;
+use crate::input::schema::case_label;
 
 pub static INFO: KindInfo = KindInfo {
     name: "required",
@@ -57,7 +57,7 @@ impl Required {
         let f: Vec<String> = self
             .fields
             .iter()
-            .map(|f| format!("{f} ({})", label(f)))
+            .map(|f| format!("{f} ({})", case_label(f)))
             .collect();
         format!("  fields  {}\n", f.join(", "))
     }
@@ -83,7 +83,7 @@ impl Required {
                 .iter()
                 .zip(&masks)
                 .filter(|(_, m)| m.get(i).unwrap_or(false))
-                .map(|(f, _)| label(f))
+                .map(|(f, _)| case_label(f))
                 .collect();
             hits.push(Hit {
                 row: rows.get(i).unwrap_or(0),
@@ -103,12 +103,4 @@ impl Required {
 
 fn any_of(n: usize) -> Expr {
     (0..n).fold(lit(false), |acc, i| acc.or(col(format!("m{i}").as_str())))
-}
-
-fn label(c: &str) -> &'static str {
-    CASES
-        .iter()
-        .find(|x| x.name == c)
-        .map(|x| x.label)
-        .unwrap_or("")
 }
