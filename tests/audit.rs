@@ -585,8 +585,8 @@ fn rules_check_points_at_line_and_column() {
             "unknown key `clok`",
         ),
         (
-            "when = \"channel = '电话'\"",
-            "when = \"chanel = '电话'\"",
+            "when = \"channel IN (",
+            "when = \"chanel IN (",
             "did you mean `channel`?",
         ),
         (
@@ -1027,4 +1027,21 @@ fn real_nyc311_export_maps_by_aliases_and_reconciles() {
         r.rejected[0].reason
     );
     assert!(!r.violations.is_empty());
+}
+
+#[test]
+fn an_export_without_staff_ids_charges_the_first_responder_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.csv");
+    // Tab-separated, Chinese headers, no 首问人工号 column: 首问人 (the name) identifies staff.
+    std::fs::write(
+        &p,
+        "工单号\t管理处\t来电时间\t问题类型\t首问人\t回应时间\n\
+         T1\t北区\t2026-10-03 09:00\t报修\t王芳\t2026-10-05 09:00\n\
+         T2\t北区\t2026-10-03 09:00\t报修\t李娜\t2026-10-03 10:00\n",
+    )
+    .unwrap();
+    let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
+    assert_reconciles(&r);
+    assert_eq!(verdicts(&r), [v("T1", "RESP-24H", "王芳", false)].into());
 }

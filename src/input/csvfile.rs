@@ -152,6 +152,7 @@ impl CsvFile {
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
+            .delimiter(sniff_delimiter(data))
             .from_reader(data);
         let mut rec = csv::ByteRecord::new();
         let mut index = 0usize;
@@ -194,6 +195,28 @@ impl CsvFile {
             })?;
         }
         Ok(())
+    }
+}
+
+/// The field separator, from the header line: a comma unless the header has more tabs or
+/// semicolons (tab-separated and `;`-separated exports) outside quotes.
+fn sniff_delimiter(data: &[u8]) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for &b in data.iter().take(64 * 1024) {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => break,
+            b',' if !quoted => counts[0] += 1,
+            b'\t' if !quoted => counts[1] += 1,
+            b';' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    match counts {
+        [c, t, _] if t > c && t >= counts[2] => b'\t',
+        [c, _, s] if s > c => b';',
+        _ => b',',
     }
 }
 
@@ -272,6 +295,19 @@ mod tests {
         );
         assert_eq!(want[1].1[1], "漏水\n两行");
         assert_eq!(want[2].2, "C2,噪音");
+    }
+
+    #[test]
+    fn tab_and_semicolon_separated_exports_read_like_csv() {
+        let want = records("编号,内容\nC1,\"漏水, 急\"\n".as_bytes());
+        assert_eq!(
+            records("编号\t内容\nC1\t漏水, 急\n".as_bytes())[1].1,
+            want[1].1
+        );
+        assert_eq!(
+            records("编号;内容\nC1;漏水, 急\n".as_bytes())[1].1,
+            want[1].1
+        );
     }
 
     #[test]

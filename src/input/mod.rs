@@ -379,6 +379,19 @@ fn map_header(
             mapping[*hi].push(ci);
         }
     }
+    // An export that names the first responder but has no 工号 column: the name is the
+    // employee's identity (said in the manifest's column list; a roster cannot join).
+    if kind == FileKind::Cases {
+        let idx = |n: &str| cols.iter().position(|c| c.name == n);
+        if let (Some(id), Some(name)) = (idx("first_responder_id"), idx("first_responder")) {
+            if best[id].is_none() {
+                if let Some((p, hi)) = best[name] {
+                    best[id] = Some((p, hi));
+                    mapping[hi].push(id);
+                }
+            }
+        }
+    }
     let missing: Vec<&Column> = cols
         .iter()
         .enumerate()
@@ -571,6 +584,7 @@ fn push_null(c: &mut ColData) {
 fn parse_count(v: &str) -> std::result::Result<i64, &'static str> {
     let t = v.trim();
     let t = t.strip_suffix(".0").unwrap_or(t);
+    let t = t.strip_suffix('次').unwrap_or(t).trim();
     match t.parse::<i64>() {
         Ok(n) if n >= 0 => Ok(n),
         Ok(_) => Err("is negative; expected a whole number ≥ 0"),
