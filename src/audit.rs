@@ -167,9 +167,24 @@ pub struct Scorecard {
     pub major: usize,
     pub critical: usize,
     pub waived: usize,
+    /// Points deducted: per rule capped by `[scoring.caps]`, then normalised by volume.
     pub points: f64,
+    /// Points before caps and normalisation.
+    pub raw_points: f64,
     pub score: f64,
+    /// The band's grade, or 样本不足 below `min_cases`.
+    pub grade: String,
+    pub coefficient: f64,
+    /// A fatal rule was broken: the lowest band regardless of score.
+    pub fatal: bool,
+    /// The gravest `[[discipline]]` action reached, if any.
+    pub discipline: Option<String>,
+    /// Per rule: (rule index, non-waived violations, points before the cap, after it).
+    pub by_rule: Vec<(usize, usize, f64, f64)>,
 }
+
+/// The grade of an employee below `min_cases`.
+pub const TOO_FEW_CASES: &str = "样本不足";
 
 /// A waiver that matched no violation, with why.
 #[derive(Debug, Clone)]
@@ -933,7 +948,13 @@ fn scorecards(
                     critical: 0,
                     waived: 0,
                     points: 0.0,
+                    raw_points: 0.0,
                     score: 0.0,
+                    grade: String::new(),
+                    coefficient: 1.0,
+                    fatal: false,
+                    discipline: None,
+                    by_rule: vec![],
                 },
             )
         })
@@ -960,11 +981,67 @@ fn scorecards(
         }
         c.points += v.points;
     }
+    let sc = &rules.scoring;
+    let round2 = |x: f64| (x * 100.0).round() / 100.0;
     cards
         .into_values()
         .map(|mut c| {
-            c.points = (c.points * 100.0).round() / 100.0;
-            c.score = ((rules.base_score - c.points) * 100.0).round() / 100.0;
+            let id = c.employee.id.clone();
+            let mine: Vec<&Violation> = violations
+                .iter()
+                .filter(|v| v.employee_id == id && v.waiver.is_none())
+                .collect();
+            let mut by_rule: BTreeMap<usize, (usize, f64)> = BTreeMap::new();
+            for v in &mine {
+                let e = by_rule.entry(v.rule).or_default();
+                e.0 += 1;
+                e.1 += v.points;
+            }
+            c.by_rule = by_rule
+                .into_iter()
+                .map(|(ri, (n, pts))| {
+                    let cap = sc
+                        .caps
+                        .get(&rules.rules[ri].id)
+                        .copied()
+                        .unwrap_or(f64::INFINITY);
+                    (ri, n, round2(pts), round2(pts.min(cap)))
+                })
+                .collect();
+            c.raw_points = round2(c.points);
+            let capped: f64 = c.by_rule.iter().map(|x| x.3).sum();
+            let deducted = match sc.normalize_per {
+                Some(n) => capped * n / (c.cases as f64).max(n),
+                None => capped,
+            };
+            c.points = round2(deducted);
+            c.score = round2(sc.base - c.points);
+            c.fatal = mine.iter().any(|v| rules.rules[v.rule].fatal);
+            let lowest = sc.bands.last();
+            let (grade, coef) = if c.fatal {
+                lowest
+                    .map(|b| (b.grade.clone(), b.coefficient))
+                    .unwrap_or_else(|| (String::new(), 1.0))
+            } else if c.cases < sc.min_cases {
+                (TOO_FEW_CASES.to_string(), 1.0)
+            } else {
+                sc.band(c.score)
+                    .map(|b| (b.grade.clone(), b.coefficient))
+                    .unwrap_or_else(|| (String::new(), 1.0))
+            };
+            c.grade = grade;
+            c.coefficient = coef;
+            c.discipline = rules
+                .discipline
+                .iter()
+                .filter(|d| {
+                    mine.iter()
+                        .filter(|v| d.counts(&rules.rules[v.rule]))
+                        .count()
+                        >= d.min_violations
+                })
+                .last()
+                .map(|d| d.action.clone());
             c
         })
         .collect()

@@ -1045,3 +1045,111 @@ fn an_export_without_staff_ids_charges_the_first_responder_by_name() {
     assert_reconciles(&r);
     assert_eq!(verdicts(&r), [v("T1", "RESP-24H", "王芳", false)].into());
 }
+
+// ---------- scoring, grades, pay and discipline (hand-computed) ----------
+
+#[test]
+fn scores_grades_pay_and_discipline_follow_from_the_violations() {
+    let dir = tempfile::tempdir().unwrap();
+    // The basic fixture's rules, with a scoring section small enough to compute by hand.
+    let base = read(&root().join("rules/default.toml"));
+    let rules_part = &base[base.find("[[rule]]\nid = \"RESP-24H\"").unwrap()
+        ..base.find("[[rule]]\nid = \"PHRASE-BANNED\"").unwrap()];
+    let text = format!(
+        r#"[scoring]
+base = 100
+min_cases = 3
+normalize_per = 2
+
+[scoring.caps]
+"RECORD-CASE" = 0.5
+
+[[scoring.bands]]
+min = 99
+grade = "A"
+coefficient = 1.2
+
+[[scoring.bands]]
+min = 98
+grade = "B"
+coefficient = 1.0
+
+[[scoring.bands]]
+min = 0
+grade = "C"
+coefficient = 0.8
+
+[[discipline]]
+action = "通报批评"
+min_violations = 1
+severity = "major"
+
+[[discipline]]
+action = "记过"
+min_violations = 2
+rules = ["RECORD"]
+
+{}"#,
+        rules_part.replacen(
+            "fields = [\"channel\", \"content\", \"customer_name\"]",
+            "fields = [\"channel\", \"content\", \"customer_name\"]\nfatal = true",
+            1
+        )
+    );
+    let p = dir.path().join("scoring.toml");
+    std::fs::write(&p, &text).unwrap();
+    let r = audit_files(
+        DatasetFiles::discover(&fixture("basic")).unwrap(),
+        rules::load(&p).unwrap(),
+        period("2026-10"),
+    );
+    let card = |id: &str| r.scorecards.iter().find(|c| c.employee.id == id).unwrap();
+    // E01 王芳: 3 cases, C02 late (2 points) → 2 × 2 / max(3, 2) = 1.33 → 98.67, band B.
+    let e01 = card("E01");
+    assert_eq!(
+        (
+            e01.cases,
+            e01.points,
+            e01.score,
+            e01.grade.as_str(),
+            e01.coefficient
+        ),
+        (3, 1.33, 98.67, "B", 1.0)
+    );
+    assert_eq!(e01.discipline.as_deref(), Some("通报批评"));
+    // E02 赵强: 2 cases < min_cases 3 → 样本不足, coefficient 1.0, though C03 cost 2 points.
+    let e02 = card("E02");
+    assert_eq!(
+        (e02.points, e02.score, e02.grade.as_str(), e02.coefficient),
+        (2.0, 98.0, "样本不足", 1.0)
+    );
+    // E03 周敏: RECORD-PHONE 1 + RECORD-CASE 1 capped at 0.5 → 1.5 × 2 / 3 = 1.0 → 99.0,
+    // band A by score, but RECORD-CASE is fatal → the lowest band C (0.8).
+    let e03 = card("E03");
+    assert_eq!(
+        (e03.raw_points, e03.points, e03.score, e03.fatal),
+        (2.0, 1.0, 99.0, true)
+    );
+    assert_eq!((e03.grade.as_str(), e03.coefficient), ("C", 0.8));
+    // Two RECORD violations reach 记过, the graver step; no major one.
+    assert_eq!(e03.discipline.as_deref(), Some("记过"));
+    // E10 钱进: no cases, no violations.
+    let e10 = card("E10");
+    assert_eq!(
+        (e10.score, e10.grade.as_str(), e10.discipline.as_deref()),
+        (100.0, "样本不足", None)
+    );
+    // pay.csv: base × coefficient, two decimals; every roster employee has a row.
+    let out = dir.path().join("out");
+    shouwen::report::write(&r, &out, &shouwen::report::ReportOptions::default()).unwrap();
+    let pay = read(&out.join("pay.csv"));
+    assert!(
+        pay.contains("E03,周敏,滨江壹号服务中心,3000.00,99,C,0.80,2400.00,-600.00,记过\n"),
+        "{pay}"
+    );
+    assert!(
+        pay.contains("E01,王芳,锦绣花园服务中心,3000.00,98.67,B,1.00,3000.00,0.00,通报批评\n"),
+        "{pay}"
+    );
+    assert_eq!(pay.lines().count(), 1 + 4);
+}

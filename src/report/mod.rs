@@ -63,6 +63,7 @@ pub const FILES: &[&str] = &[
     "violations.csv",
     "pending.csv",
     "scorecards.csv",
+    "pay.csv",
     "rejected.csv",
     "not_judged.csv",
     "manifest.json",
@@ -72,6 +73,7 @@ fn write_files(r: &AuditResult, dir: &Path, opts: &ReportOptions) -> Result<()> 
     write_csv(dir, "violations.csv", violations(r, opts))?;
     write_csv(dir, "pending.csv", pending(r, opts))?;
     write_csv(dir, "scorecards.csv", scorecards(r))?;
+    write_csv(dir, "pay.csv", pay(r))?;
     write_csv(dir, "rejected.csv", rejected(r, opts))?;
     write_csv(dir, "not_judged.csv", not_judged(r))?;
     let json = serde_json::to_string_pretty(&manifest(r, opts))
@@ -244,6 +246,7 @@ pub fn scorecards(r: &AuditResult) -> Sheet {
                 num(c.waived),
                 num(fmt_points(c.points)),
                 num(fmt_points(c.score)),
+                Cell::text(&c.grade),
             ]
         })
         .collect();
@@ -262,6 +265,52 @@ pub fn scorecards(r: &AuditResult) -> Sheet {
             "waived",
             "points",
             "score",
+            "grade",
+        ],
+        rows,
+    }
+}
+
+/// 绩效工资: one row per employee; adjusted_pay = base_pay × coefficient, in yuan.
+pub fn pay(r: &AuditResult) -> Sheet {
+    let rows = r
+        .scorecards
+        .iter()
+        .map(|c| {
+            let e = &c.employee;
+            let money = |x: Option<f64>| {
+                x.map(|v| Cell::Num(format!("{v:.2}")))
+                    .unwrap_or(Cell::text(""))
+            };
+            let adjusted = e
+                .base_pay
+                .map(|b| (b * c.coefficient * 100.0).round() / 100.0);
+            vec![
+                Cell::text(&e.id),
+                Cell::text(&e.name),
+                Cell::text(&e.center),
+                money(e.base_pay),
+                num(fmt_points(c.score)),
+                Cell::text(&c.grade),
+                Cell::Num(format!("{:.2}", c.coefficient)),
+                money(adjusted),
+                money(adjusted.zip(e.base_pay).map(|(a, b)| a - b)),
+                Cell::text(c.discipline.clone().unwrap_or_default()),
+            ]
+        })
+        .collect();
+    Sheet {
+        header: vec![
+            "employee_id",
+            "name",
+            "center",
+            "base_pay",
+            "score",
+            "grade",
+            "coefficient",
+            "adjusted_pay",
+            "delta",
+            "discipline",
         ],
         rows,
     }

@@ -20,6 +20,8 @@ pub struct RawRules {
     pub input: Option<S<RawInput>>,
     #[serde(default)]
     pub rule: Vec<S<RawRule>>,
+    #[serde(default)]
+    pub discipline: Vec<S<RawDiscipline>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -47,6 +49,35 @@ pub struct RawCalendar {
 #[serde(deny_unknown_fields)]
 pub struct RawScoring {
     pub base: Option<S<f64>>,
+    /// Fewer first-responded cases than this: marked 样本不足, coefficient 1.0.
+    pub min_cases: Option<S<i64>>,
+    /// Deduct points per this many cases (an employee with more cases is not punished
+    /// for volume): deducted = points × n / max(cases, n).
+    pub normalize_per: Option<S<f64>>,
+    /// Rule id → the most points that rule can deduct from one employee in the period.
+    pub caps: Option<S<BTreeMap<String, S<f64>>>>,
+    pub bands: Option<S<Vec<S<RawBand>>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBand {
+    /// Lowest score of the band (inclusive).
+    pub min: S<f64>,
+    pub grade: S<String>,
+    pub coefficient: S<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDiscipline {
+    /// 通报批评 / 记过 / 记大过 …; later entries are the graver steps.
+    pub action: S<String>,
+    pub min_violations: S<i64>,
+    /// Rule ids or id prefixes counted (default: every rule).
+    pub rules: Option<S<Vec<S<String>>>>,
+    /// Count only violations of this severity or worse.
+    pub severity: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -150,10 +181,12 @@ impl RawRule {
 /// Keys each table accepts. serde stops at the first unknown key; [`unknown_keys`] uses
 /// these lists to report every unknown key of a file at once (a unit test keeps them
 /// equal to the structs above).
-pub const TOP_KEYS: &[&str] = &["meta", "calendar", "scoring", "input", "rule"];
+pub const TOP_KEYS: &[&str] = &["meta", "calendar", "scoring", "input", "rule", "discipline"];
 pub const META_KEYS: &[&str] = &["name", "version", "description"];
 pub const CALENDAR_KEYS: &[&str] = &["timezone", "workdays", "holidays", "makeup_workdays"];
-pub const SCORING_KEYS: &[&str] = &["base"];
+pub const SCORING_KEYS: &[&str] = &["base", "min_cases", "normalize_per", "caps", "bands"];
+pub const BAND_KEYS: &[&str] = &["min", "grade", "coefficient"];
+pub const DISCIPLINE_KEYS: &[&str] = &["action", "min_violations", "rules", "severity"];
 pub const INPUT_KEYS: &[&str] = &["encoding", "aliases"];
 pub const RULE_KEYS: &[&str] = &[
     "id",
@@ -208,10 +241,24 @@ pub fn unknown_keys(text: &str) -> Vec<(std::ops::Range<usize>, String, &'static
             "scoring" => SCORING_KEYS,
             "input" => INPUT_KEYS,
             "rule" => RULE_KEYS,
+            "discipline" => DISCIPLINE_KEYS,
             _ => continue,
         };
         match v.get_ref() {
-            DeValue::Table(t) => check(t, keys, &mut out),
+            DeValue::Table(t) => {
+                check(t, keys, &mut out);
+                if let Some(DeValue::Array(bands)) = t
+                    .iter()
+                    .find(|(k, _)| keys == SCORING_KEYS && k.get_ref() == "bands")
+                    .map(|(_, v)| v.get_ref())
+                {
+                    for b in bands.iter() {
+                        if let DeValue::Table(bt) = b.get_ref() {
+                            check(bt, BAND_KEYS, &mut out);
+                        }
+                    }
+                }
+            }
             DeValue::Array(a) => {
                 for item in a.iter() {
                     if let DeValue::Table(t) = item.get_ref() {
@@ -240,6 +287,8 @@ mod tests {
             ("[scoring]\nzzz = 1", SCORING_KEYS),
             ("[input]\nzzz = 1", INPUT_KEYS),
             ("[[rule]]\nzzz = 1", RULE_KEYS),
+            ("[[discipline]]\nzzz = 1", DISCIPLINE_KEYS),
+            ("[[scoring.bands]]\nzzz = 1", BAND_KEYS),
         ] {
             let e = toml::from_str::<RawRules>(doc)
                 .unwrap_err()

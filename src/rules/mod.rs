@@ -189,9 +189,68 @@ pub struct RuleSet {
     pub sha256: String,
     pub meta: Meta,
     pub calendar: Calendar,
-    pub base_score: f64,
+    pub scoring: Scoring,
+    /// Disciplinary steps, mildest first.
+    pub discipline: Vec<Discipline>,
     pub read: ReadOptions,
     pub rules: Vec<Rule>,
+}
+
+/// `[scoring]`: how violations become a score, a grade and a pay coefficient.
+#[derive(Debug, Clone)]
+pub struct Scoring {
+    pub base: f64,
+    pub min_cases: usize,
+    pub normalize_per: Option<f64>,
+    pub caps: BTreeMap<String, f64>,
+    /// Highest band first.
+    pub bands: Vec<Band>,
+}
+
+impl Default for Scoring {
+    fn default() -> Self {
+        Scoring {
+            base: 100.0,
+            min_cases: 0,
+            normalize_per: None,
+            caps: BTreeMap::new(),
+            bands: vec![],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Band {
+    pub min: f64,
+    pub grade: String,
+    pub coefficient: f64,
+}
+
+impl Scoring {
+    /// The band a score falls in: the highest whose `min` it reaches, else the lowest.
+    pub fn band(&self, score: f64) -> Option<&Band> {
+        self.bands
+            .iter()
+            .find(|b| score >= b.min)
+            .or_else(|| self.bands.last())
+    }
+}
+
+/// `[[discipline]]`: so many violations (of these rules, of this severity or worse) in
+/// the period lead to this action.
+#[derive(Debug, Clone)]
+pub struct Discipline {
+    pub action: String,
+    pub min_violations: usize,
+    pub rules: Vec<String>,
+    pub severity: Option<Severity>,
+}
+
+impl Discipline {
+    pub fn counts(&self, rule: &Rule) -> bool {
+        (self.rules.is_empty() || self.rules.iter().any(|p| rule.id.starts_with(p.as_str())))
+            && self.severity.is_none_or(|s| rule.severity >= s)
+    }
 }
 
 /// Schema version this build reads.
@@ -332,14 +391,67 @@ pub fn parse(text: &str, file: &str, sha256: &str) -> Result<RuleSet, Vec<Diagno
         dates(&c.makeup_workdays, &mut cal.makeup_workdays);
     }
 
-    // [scoring]
-    let mut base_score = 100.0;
+    // [scoring] (caps are checked against rule ids below)
+    let mut scoring = Scoring::default();
     if let Some(s) = &raw.scoring {
-        if let Some(b) = &s.get_ref().base {
+        let s = s.get_ref();
+        if let Some(b) = &s.base {
             if !b.get_ref().is_finite() || *b.get_ref() <= 0.0 {
                 d.at(b.span(), "base must be a number greater than 0, e.g. 100");
             }
-            base_score = *b.get_ref();
+            scoring.base = *b.get_ref();
+        }
+        if let Some(m) = &s.min_cases {
+            match usize::try_from(*m.get_ref()) {
+                Ok(n) => scoring.min_cases = n,
+                Err(_) => d.at(m.span(), "min_cases must be a whole number ≥ 0"),
+            }
+        }
+        if let Some(n) = &s.normalize_per {
+            if !n.get_ref().is_finite() || *n.get_ref() <= 0.0 {
+                d.at(
+                    n.span(),
+                    "normalize_per must be a number of cases > 0, e.g. 100",
+                );
+            }
+            scoring.normalize_per = Some(*n.get_ref());
+        }
+        if let Some(bands) = &s.bands {
+            for b in bands.get_ref() {
+                let b = b.get_ref();
+                let c = *b.coefficient.get_ref();
+                if !c.is_finite() || c < 0.0 {
+                    d.at(
+                        b.coefficient.span(),
+                        "coefficient must be a number ≥ 0, e.g. 1.10",
+                    );
+                }
+                if b.grade.get_ref().trim().is_empty() {
+                    d.at(b.grade.span(), "grade is empty; name the band, e.g. \"A\"");
+                }
+                if scoring
+                    .bands
+                    .iter()
+                    .any(|x: &Band| x.min == *b.min.get_ref())
+                {
+                    d.at(
+                        b.min.span(),
+                        format!("two bands start at {}", b.min.get_ref()),
+                    );
+                }
+                scoring.bands.push(Band {
+                    min: *b.min.get_ref(),
+                    grade: b.grade.get_ref().trim().to_string(),
+                    coefficient: c,
+                });
+            }
+            if bands.get_ref().is_empty() {
+                d.at(
+                    bands.span(),
+                    "bands is empty; give at least one [[scoring.bands]]",
+                );
+            }
+            scoring.bands.sort_by(|a, b| b.min.total_cmp(&a.min));
         }
     }
 
@@ -423,6 +535,76 @@ pub fn parse(text: &str, file: &str, sha256: &str) -> Result<RuleSet, Vec<Diagno
     if raw.rule.is_empty() {
         d.at(0..0, "the rules file defines no [[rule]]");
     }
+    let ids: Vec<&str> = rules.iter().map(|r: &Rule| r.id.as_str()).collect();
+    if let Some(caps) = raw.scoring.as_ref().and_then(|s| s.get_ref().caps.as_ref()) {
+        for (id, v) in caps.get_ref() {
+            if !ids.contains(&id.as_str()) {
+                d.at(
+                    v.span(),
+                    format!(
+                        "cap for `{id}`, which is not a rule id; rules are: {}{}",
+                        ids.join(", "),
+                        did_you_mean(id, &ids)
+                    ),
+                );
+            }
+            if !v.get_ref().is_finite() || *v.get_ref() < 0.0 {
+                d.at(v.span(), "a cap must be a number of points ≥ 0");
+            }
+            scoring.caps.insert(id.clone(), *v.get_ref());
+        }
+    }
+    let mut discipline = vec![];
+    for x in &raw.discipline {
+        let x = x.get_ref();
+        let mut rules_sel = vec![];
+        for p in x.rules.iter().flat_map(|l| l.get_ref()) {
+            if !ids.iter().any(|id| id.starts_with(p.get_ref().as_str())) {
+                d.at(
+                    p.span(),
+                    format!(
+                        "`{}` matches no rule id or id prefix; rules are: {}{}",
+                        p.get_ref(),
+                        ids.join(", "),
+                        did_you_mean(p.get_ref(), &ids)
+                    ),
+                );
+            }
+            rules_sel.push(p.get_ref().clone());
+        }
+        let severity = x.severity.as_ref().and_then(|s| {
+            Severity::parse(s.get_ref()).or_else(|| {
+                d.at(
+                    s.span(),
+                    format!(
+                        "unknown severity `{}`; expected one of {}",
+                        s.get_ref(),
+                        Severity::NAMES.join(", ")
+                    ),
+                );
+                None
+            })
+        });
+        let min = match usize::try_from(*x.min_violations.get_ref()) {
+            Ok(n) if n >= 1 => n,
+            _ => {
+                d.at(
+                    x.min_violations.span(),
+                    "min_violations must be a whole number ≥ 1",
+                );
+                1
+            }
+        };
+        if x.action.get_ref().trim().is_empty() {
+            d.at(x.action.span(), "action is empty; e.g. \"通报批评\"");
+        }
+        discipline.push(Discipline {
+            action: x.action.get_ref().trim().to_string(),
+            min_violations: min,
+            rules: rules_sel,
+            severity,
+        });
+    }
 
     if !d.list.is_empty() {
         return Err(d.list);
@@ -432,7 +614,8 @@ pub fn parse(text: &str, file: &str, sha256: &str) -> Result<RuleSet, Vec<Diagno
         sha256: sha256.to_string(),
         meta,
         calendar: cal,
-        base_score,
+        scoring,
+        discipline,
         read,
         rules,
     })
