@@ -1034,13 +1034,13 @@ fn scorecards(
             c.discipline = rules
                 .discipline
                 .iter()
-                .filter(|d| {
+                .rev()
+                .find(|d| {
                     mine.iter()
                         .filter(|v| d.counts(&rules.rules[v.rule]))
                         .count()
                         >= d.min_violations
                 })
-                .last()
                 .map(|d| d.action.clone());
             c
         })
