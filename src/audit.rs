@@ -221,6 +221,8 @@ pub struct AuditResult {
     pub scorecards: Vec<Scorecard>,
     pub unmatched_waivers: Vec<UnmatchedWaiver>,
     pub employees: BTreeMap<String, Employee>,
+    /// Ids of the audited cases that were handed on at least once.
+    pub handed_off: BTreeSet<String>,
 }
 
 impl AuditResult {
@@ -671,6 +673,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         scorecards,
         unmatched_waivers,
         employees,
+        handed_off: handoffs.text("case_id").iter().flatten().cloned().collect(),
     })
 }
 
@@ -1045,4 +1048,158 @@ fn scorecards(
             c
         })
         .collect()
+}
+
+/// The seed's measures (实施细则 五: 问题解决率、满意度, response times) over some cases.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Kpis {
+    pub cases: usize,
+    /// Cases with a first response.
+    pub responded: usize,
+    /// Share of responded cases answered within 24 hours.
+    pub on_time_rate: Option<f64>,
+    pub median_response_hours: Option<f64>,
+    /// Resolved cases over all cases.
+    pub resolution_rate: Option<f64>,
+    /// Resolved complaints followed up, over resolved complaints.
+    pub followup_rate: Option<f64>,
+    /// 满意 + 基本满意 (or 4–5 of 5) over rated cases.
+    pub satisfaction_rate: Option<f64>,
+}
+
+/// Whether a satisfaction value counts as satisfied (`None`: not a rating).
+pub fn satisfied(v: &str) -> Option<bool> {
+    match v.trim() {
+        "满意" | "非常满意" | "基本满意" | "比较满意" | "4" | "5" => Some(true),
+        "不满意" | "很不满意" | "非常不满意" | "1" | "2" | "3" => Some(false),
+        _ => None,
+    }
+}
+
+pub fn kpis(cases: &Table, rows: impl Iterator<Item = usize>) -> Kpis {
+    let (rec, resp, res) = (
+        cases.time("received_at"),
+        cases.time("first_response_at"),
+        cases.time("resolved_at"),
+    );
+    let (cat, fu, sat) = (
+        cases.text("category"),
+        cases.time("followup_at"),
+        cases.text("satisfaction"),
+    );
+    let mut k = Kpis::default();
+    let mut hours = vec![];
+    let (mut on_time, mut resolved, mut complaints, mut followed, mut rated, mut happy) =
+        (0, 0, 0, 0, 0, 0);
+    for i in rows {
+        k.cases += 1;
+        if let (Some(a), Some(b)) = (rec[i], resp[i]) {
+            k.responded += 1;
+            hours.push((b - a) as f64 / 3_600_000.0);
+            on_time += usize::from(b - a <= 24 * 3_600_000);
+        }
+        if res[i].is_some() {
+            resolved += 1;
+            if cat[i].as_deref().is_some_and(|c| c.contains("投诉")) {
+                complaints += 1;
+                followed += usize::from(fu[i].is_some());
+            }
+        }
+        if let Some(s) = sat[i].as_deref().and_then(satisfied) {
+            rated += 1;
+            happy += usize::from(s);
+        }
+    }
+    let rate = |n: usize, d: usize| (d > 0).then(|| n as f64 / d as f64);
+    k.on_time_rate = rate(on_time, k.responded);
+    k.resolution_rate = rate(resolved, k.cases);
+    k.followup_rate = rate(followed, complaints);
+    k.satisfaction_rate = rate(happy, rated);
+    hours.sort_by(f64::total_cmp);
+    k.median_response_hours = match hours.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(hours[n / 2]),
+        n => Some((hours[n / 2 - 1] + hours[n / 2]) / 2.0),
+    };
+    k
+}
+
+/// One service center, for consultants' side-by-side comparison.
+#[derive(Debug, Clone)]
+pub struct CenterRow {
+    pub center: String,
+    pub kpis: Kpis,
+    /// Non-waived violations on this center's cases.
+    pub violations: usize,
+    /// Per rule-id prefix group (RESP, RECORD, PHRASE, ESC …): non-waived violations.
+    pub by_group: BTreeMap<String, usize>,
+    /// Cases with at least one handoff.
+    pub handed_off: usize,
+    /// 1 = fewest violations per 100 cases.
+    pub rank: usize,
+}
+
+impl CenterRow {
+    pub fn per_100(&self) -> f64 {
+        if self.kpis.cases == 0 {
+            0.0
+        } else {
+            self.violations as f64 * 100.0 / self.kpis.cases as f64
+        }
+    }
+}
+
+/// The rule-id group: `ESC-PATH` → `ESC`.
+pub fn rule_group(id: &str) -> &str {
+    id.split('-').next().unwrap_or(id)
+}
+
+pub fn centers(r: &AuditResult, handoffs_by_case: &BTreeSet<String>) -> Vec<CenterRow> {
+    let mut rows_by: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for i in 0..r.cases.len() {
+        rows_by
+            .entry(r.case_center(i).to_string())
+            .or_default()
+            .push(i);
+    }
+    let mut out: Vec<CenterRow> = rows_by
+        .into_iter()
+        .map(|(center, rows)| {
+            let handed_off = rows
+                .iter()
+                .filter(|&&i| handoffs_by_case.contains(r.case_id(i)))
+                .count();
+            let mut by_group: BTreeMap<String, usize> = BTreeMap::new();
+            let mut violations = 0;
+            for v in r
+                .violations
+                .iter()
+                .filter(|v| v.waiver.is_none() && v.center == center)
+            {
+                violations += 1;
+                *by_group
+                    .entry(rule_group(&r.rules.rules[v.rule].id).to_string())
+                    .or_default() += 1;
+            }
+            CenterRow {
+                kpis: kpis(&r.cases, rows.into_iter()),
+                center,
+                violations,
+                by_group,
+                handed_off,
+                rank: 0,
+            }
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..out.len()).collect();
+    order.sort_by(|&a, &b| {
+        out[a]
+            .per_100()
+            .total_cmp(&out[b].per_100())
+            .then(out[a].center.cmp(&out[b].center))
+    });
+    for (rank, i) in order.into_iter().enumerate() {
+        out[i].rank = rank + 1;
+    }
+    out
 }

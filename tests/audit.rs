@@ -1153,3 +1153,50 @@ rules = ["RECORD"]
     );
     assert_eq!(pay.lines().count(), 1 + 4);
 }
+
+#[test]
+fn centers_and_kpis_side_by_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = audit_files(
+        DatasetFiles::discover(&fixture("basic")).unwrap(),
+        default_rules(),
+        basic_opts(),
+    );
+    let out = dir.path().join("out");
+    shouwen::report::write(&r, &out, &shouwen::report::ReportOptions::default()).unwrap();
+    let mut rdr = csv::Reader::from_path(out.join("centers.csv")).unwrap();
+    let h = rdr.headers().unwrap().clone();
+    let col = |row: &csv::StringRecord, name: &str| {
+        row[h.iter().position(|x| x == name).unwrap()].to_string()
+    };
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|x| x.unwrap()).collect();
+    assert_eq!(rows.len(), 2);
+    // Both centers: 4 cases, 2 charged violations (C07's is waived) → 50 per 100 cases;
+    // the tie is ranked by name.
+    for row in &rows {
+        assert_eq!(
+            (col(row, "cases"), col(row, "violations_per_100")),
+            ("4".into(), "50.00".into())
+        );
+    }
+    assert_eq!(
+        (col(&rows[0], "center"), col(&rows[0], "rank")),
+        ("滨江壹号服务中心".into(), "1".into())
+    );
+    // 锦绣: C01 answered at 24:00:00 (on time), C02 at 24:00:01 → 0.5; C01 and C02 resolved of 4.
+    let jx = rows
+        .iter()
+        .find(|x| col(x, "center") == "锦绣花园服务中心")
+        .unwrap();
+    assert_eq!(col(jx, "on_time_response_rate"), "0.5000");
+    assert_eq!(col(jx, "median_response_hours"), "24.0");
+    assert_eq!(col(jx, "resolution_rate"), "0.5000");
+    // 王芳 E01: C01 on time, C02 late, C08 after 20 minutes → 2 of 3.
+    let k = shouwen::audit::kpis(
+        &r.cases,
+        (0..r.cases.len())
+            .filter(|&i| r.cases.text("first_responder_id")[i].as_deref() == Some("E01")),
+    );
+    assert_eq!((k.cases, k.responded), (3, 3));
+    assert!((k.on_time_rate.unwrap() - 2.0 / 3.0).abs() < 1e-9);
+}

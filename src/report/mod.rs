@@ -64,16 +64,99 @@ pub const FILES: &[&str] = &[
     "pending.csv",
     "scorecards.csv",
     "pay.csv",
+    "centers.csv",
     "rejected.csv",
     "not_judged.csv",
     "manifest.json",
 ];
+
+fn rate(x: Option<f64>) -> Cell {
+    x.map(|v| Cell::Num(format!("{:.4}", v)))
+        .unwrap_or(Cell::text(""))
+}
+
+fn hours(x: Option<f64>) -> Cell {
+    x.map(|v| Cell::Num(format!("{:.1}", v)))
+        .unwrap_or(Cell::text(""))
+}
+
+/// One row per center: volume, the seed's KPIs, violations per 100 cases by rule group,
+/// forbidden phrases per 1,000 cases, escalation errors per handed-off case, and a rank.
+pub fn centers(r: &AuditResult) -> Sheet {
+    let rows = crate::audit::centers(r, &r.handed_off);
+    let mut groups: Vec<String> = r
+        .rules
+        .rules
+        .iter()
+        .map(|x| crate::audit::rule_group(&x.id).to_string())
+        .collect();
+    groups.dedup();
+    let mut seen = std::collections::BTreeSet::new();
+    groups.retain(|g| seen.insert(g.clone()));
+    let mut header = hdr(&[
+        "center",
+        "cases",
+        "rank",
+        "violations",
+        "violations_per_100",
+    ]);
+    header.extend(
+        groups
+            .iter()
+            .map(|g| format!("{}_per_100", g.to_lowercase())),
+    );
+    header.extend(hdr(&[
+        "phrases_per_1000",
+        "escalation_error_rate",
+        "on_time_response_rate",
+        "median_response_hours",
+        "resolution_rate",
+        "followup_rate",
+        "satisfaction_rate",
+    ]));
+    let sheet_rows = rows
+        .iter()
+        .map(|c| {
+            let n = c.kpis.cases.max(1) as f64;
+            let g = |k: &str| c.by_group.get(k).copied().unwrap_or(0) as f64;
+            let mut row = vec![
+                Cell::text(&c.center),
+                num(c.kpis.cases),
+                num(c.rank),
+                num(c.violations),
+                Cell::Num(format!("{:.2}", c.per_100())),
+            ];
+            row.extend(
+                groups
+                    .iter()
+                    .map(|k| Cell::Num(format!("{:.2}", g(k) * 100.0 / n))),
+            );
+            row.push(Cell::Num(format!("{:.2}", g("PHRASE") * 1000.0 / n)));
+            row.push(rate(
+                (c.handed_off > 0).then(|| g("ESC") / c.handed_off as f64),
+            ));
+            row.extend([
+                rate(c.kpis.on_time_rate),
+                hours(c.kpis.median_response_hours),
+                rate(c.kpis.resolution_rate),
+                rate(c.kpis.followup_rate),
+                rate(c.kpis.satisfaction_rate),
+            ]);
+            row
+        })
+        .collect();
+    Sheet {
+        header,
+        rows: sheet_rows,
+    }
+}
 
 fn write_files(r: &AuditResult, dir: &Path, opts: &ReportOptions) -> Result<()> {
     write_csv(dir, "violations.csv", violations(r, opts))?;
     write_csv(dir, "pending.csv", pending(r, opts))?;
     write_csv(dir, "scorecards.csv", scorecards(r))?;
     write_csv(dir, "pay.csv", pay(r))?;
+    write_csv(dir, "centers.csv", centers(r))?;
     write_csv(dir, "rejected.csv", rejected(r, opts))?;
     write_csv(dir, "not_judged.csv", not_judged(r))?;
     let json = serde_json::to_string_pretty(&manifest(r, opts))
@@ -83,7 +166,7 @@ fn write_files(r: &AuditResult, dir: &Path, opts: &ReportOptions) -> Result<()> 
 
 /// A CSV table: header and rows of cells. Text cells are neutralised against formulas.
 pub struct Sheet {
-    pub header: Vec<&'static str>,
+    pub header: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
 }
 
@@ -102,6 +185,10 @@ impl Cell {
             Cell::Num(s) => std::borrow::Cow::Borrowed(s),
         }
     }
+}
+
+fn hdr(names: &[&str]) -> Vec<String> {
+    names.iter().map(|s| s.to_string()).collect()
 }
 
 fn num(x: impl ToString) -> Cell {
@@ -172,7 +259,7 @@ pub fn violations(r: &AuditResult, opts: &ReportOptions) -> Sheet {
         })
         .collect();
     Sheet {
-        header: vec![
+        header: hdr(&[
             "case_id",
             "rule_id",
             "title",
@@ -185,7 +272,7 @@ pub fn violations(r: &AuditResult, opts: &ReportOptions) -> Sheet {
             "source",
             "waived",
             "waiver_reason",
-        ],
+        ]),
         rows,
     }
 }
@@ -211,7 +298,7 @@ pub fn pending(r: &AuditResult, opts: &ReportOptions) -> Sheet {
         })
         .collect();
     Sheet {
-        header: vec![
+        header: hdr(&[
             "case_id",
             "rule_id",
             "title",
@@ -221,17 +308,31 @@ pub fn pending(r: &AuditResult, opts: &ReportOptions) -> Sheet {
             "due_at",
             "evidence",
             "source",
-        ],
+        ]),
         rows,
     }
 }
 
 pub fn scorecards(r: &AuditResult) -> Sheet {
+    let mut rows_of: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    for (i, id) in r.cases.text("first_responder_id").iter().enumerate() {
+        if let Some(id) = id {
+            rows_of.entry(id.as_str()).or_default().push(i);
+        }
+    }
     let rows = r
         .scorecards
         .iter()
         .map(|c| {
             let e = &c.employee;
+            let k = crate::audit::kpis(
+                &r.cases,
+                rows_of
+                    .get(e.id.as_str())
+                    .cloned()
+                    .unwrap_or_default()
+                    .into_iter(),
+            );
             vec![
                 Cell::text(&e.id),
                 Cell::text(&e.name),
@@ -247,11 +348,17 @@ pub fn scorecards(r: &AuditResult) -> Sheet {
                 num(fmt_points(c.points)),
                 num(fmt_points(c.score)),
                 Cell::text(&c.grade),
+                num(k.responded),
+                rate(k.on_time_rate),
+                hours(k.median_response_hours),
+                rate(k.resolution_rate),
+                rate(k.followup_rate),
+                rate(k.satisfaction_rate),
             ]
         })
         .collect();
     Sheet {
-        header: vec![
+        header: hdr(&[
             "employee_id",
             "name",
             "center",
@@ -266,7 +373,13 @@ pub fn scorecards(r: &AuditResult) -> Sheet {
             "points",
             "score",
             "grade",
-        ],
+            "responded",
+            "on_time_response_rate",
+            "median_response_hours",
+            "resolution_rate",
+            "followup_rate",
+            "satisfaction_rate",
+        ]),
         rows,
     }
 }
@@ -300,7 +413,7 @@ pub fn pay(r: &AuditResult) -> Sheet {
         })
         .collect();
     Sheet {
-        header: vec![
+        header: hdr(&[
             "employee_id",
             "name",
             "center",
@@ -311,7 +424,7 @@ pub fn pay(r: &AuditResult) -> Sheet {
             "adjusted_pay",
             "delta",
             "discipline",
-        ],
+        ]),
         rows,
     }
 }
@@ -330,7 +443,7 @@ pub fn not_judged(r: &AuditResult) -> Sheet {
         })
         .collect();
     Sheet {
-        header: vec!["case_id", "rule_id", "reason"],
+        header: hdr(&["case_id", "rule_id", "reason"]),
         rows,
     }
 }
@@ -366,7 +479,7 @@ pub fn rejected(r: &AuditResult, opts: &ReportOptions) -> Sheet {
         })
         .collect();
     Sheet {
-        header: vec!["file", "line", "reason", "raw"],
+        header: hdr(&["file", "line", "reason", "raw"]),
         rows,
     }
 }
