@@ -36,6 +36,13 @@ enum Cmd {
     },
     /// Write a realistic synthetic dataset with planted violations and their truth
     Sample(SampleArgs),
+    /// How one employee's score, grade, pay and discipline follow from the findings
+    ExplainScore {
+        employee_id: String,
+        /// A report folder written by `shouwen audit`
+        #[arg(long)]
+        report: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -130,6 +137,13 @@ pub fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }),
         Cmd::Sample(s) => sample_cmd(&s),
+        Cmd::ExplainScore {
+            employee_id,
+            report,
+        } => crate::explain::explain_score(&employee_id, &report).map(|text| {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }),
     };
     match r {
         Ok(code) => code,

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod calendar;
 pub mod cli;
 pub mod error;
+pub mod explain;
 pub mod input;
 pub mod mask;
 pub mod report;

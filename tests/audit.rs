@@ -1200,3 +1200,105 @@ fn centers_and_kpis_side_by_side() {
     assert_eq!((k.cases, k.responded), (3, 3));
     assert!((k.on_time_rate.unwrap() - 2.0 / 3.0).abs() < 1e-9);
 }
+
+#[test]
+fn explain_score_traces_score_grade_pay_and_discipline_to_the_violations() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let rules = root().join("rules/default.toml");
+    let o = shouwen(
+        &[
+            "audit",
+            fixture("basic").to_str().unwrap(),
+            "--rules",
+            rules.to_str().unwrap(),
+            "--period",
+            "2026-10",
+            "--select",
+            "RESP,RECORD",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = shouwen(
+        &["explain-score", "E03", "--report", out.to_str().unwrap()],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    // 周敏: two record violations of 1 point; the waived RESP-24H shown as waived and free.
+    for want in [
+        "E03 周敏",
+        "C05        RECORD-PHONE",
+        "C06        RECORD-CASE",
+        "(waived: 业主出差，约定返回后联系（批准人 E10）)",
+        "total 2 × 100 / max(3 cases, 100) = 2.00 points",
+        "Score: 100 − 2.00 = 98",
+        "样本不足",
+        "Pay: 3000.00 × 1.00 = 3000.00 (delta 0.00)",
+    ] {
+        assert!(text.contains(want), "{want:?} missing from:\n{text}");
+    }
+    let o = shouwen(
+        &["explain-score", "E77", "--report", out.to_str().unwrap()],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+}
+
+/// For every employee of the 5,000-case sample: points are the sum of their non-waived
+/// violations' points after caps and normalisation, the grade is the band the score falls
+/// in (unless marked or fatal), and pay follows from the coefficient.
+#[test]
+fn every_scorecard_adds_up_from_its_violations() {
+    let rules = default_rules();
+    let r = audit_files(
+        DatasetFiles::discover(&root().join("sample-data")).unwrap(),
+        default_rules(),
+        AuditOptions::default(),
+    );
+    let sc = &rules.scoring;
+    assert!(r.scorecards.iter().any(|c| c.points > 0.0));
+    for c in &r.scorecards {
+        let mut per_rule: std::collections::BTreeMap<&str, f64> = Default::default();
+        for v in r
+            .violations
+            .iter()
+            .filter(|v| v.employee_id == c.employee.id && v.waiver.is_none())
+        {
+            *per_rule.entry(&r.rules.rules[v.rule].id).or_default() += v.points;
+        }
+        let capped: f64 = per_rule
+            .iter()
+            .map(|(id, p)| sc.caps.get(*id).map(|cap| p.min(*cap)).unwrap_or(*p))
+            .sum();
+        let n = sc.normalize_per.unwrap();
+        let want = capped * n / (c.cases as f64).max(n);
+        assert!(
+            (c.points - want).abs() < 0.006,
+            "{}: {} vs {want}",
+            c.employee.id,
+            c.points
+        );
+        assert!((c.score - (sc.base - c.points)).abs() < 1e-9);
+        if c.fatal {
+            assert_eq!(c.grade, sc.bands.last().unwrap().grade);
+        } else if c.cases < sc.min_cases {
+            assert_eq!((c.grade.as_str(), c.coefficient), ("样本不足", 1.0));
+        } else {
+            let band = sc
+                .bands
+                .iter()
+                .find(|b| c.score >= b.min)
+                .unwrap_or(sc.bands.last().unwrap());
+            assert_eq!(
+                (&c.grade, c.coefficient),
+                (&band.grade, band.coefficient),
+                "{}",
+                c.employee.id
+            );
+        }
+    }
+}

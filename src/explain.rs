@@ -1,0 +1,207 @@
+//! `shouwen explain-score EMPLOYEE_ID --report DIR`: how one employee's score, grade,
+//! coefficient, pay and discipline follow from the violations in a report folder.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::rules::{self, fmt_points};
+
+type Row = BTreeMap<String, String>;
+
+fn read_rows(path: &Path) -> Result<Vec<Row>> {
+    let disp = path.display().to_string();
+    let mut r = csv::Reader::from_path(path)
+        .map_err(|e| Error::input(&disp, format!("cannot read: {e}")))?;
+    let h = r
+        .headers()
+        .map_err(|e| Error::input(&disp, e.to_string()))?
+        .clone();
+    r.records()
+        .map(|x| {
+            let x = x.map_err(|e| Error::input(&disp, e.to_string()))?;
+            Ok(h.iter()
+                .map(|s| s.to_string())
+                .zip(x.iter().map(|s| s.to_string()))
+                .collect())
+        })
+        .collect()
+}
+
+/// The explanation text.
+pub fn explain_score(employee: &str, report: &Path) -> Result<String> {
+    let manifest_path = report.join("manifest.json");
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest_path).map_err(|e| {
+            Error::input(
+                manifest_path.display().to_string(),
+                format!("not a report folder: {e}"),
+            )
+        })?)
+        .map_err(|e| Error::input(manifest_path.display().to_string(), e.to_string()))?;
+    let rules_path = m["rules"]["path"].as_str().unwrap_or_default().to_string();
+    let set = rules::load(Path::new(&rules_path))?;
+    let mut out = String::new();
+    if set.sha256 != m["rules"]["sha256"].as_str().unwrap_or_default() {
+        let _ = writeln!(
+            out,
+            "warning: {rules_path} changed since the audit; bands and steps below are today's"
+        );
+    }
+    let cards = read_rows(&report.join("scorecards.csv"))?;
+    let Some(card) = cards.iter().find(|c| c["employee_id"] == employee) else {
+        let ids: Vec<&str> = cards.iter().map(|c| c["employee_id"].as_str()).collect();
+        return Err(Error::Usage(format!(
+            "no employee {employee} in {}{}",
+            report.join("scorecards.csv").display(),
+            rules::did_you_mean(employee, &ids)
+        )));
+    };
+    let pay = read_rows(&report.join("pay.csv"))?;
+    let pay = pay.iter().find(|p| p["employee_id"] == employee);
+    let viol: Vec<Row> = read_rows(&report.join("violations.csv"))?
+        .into_iter()
+        .filter(|v| v["employee_id"] == employee)
+        .collect();
+    let sc = &set.scoring;
+    let _ = writeln!(
+        out,
+        "{} {} — {} {} {}, period {}, rules {}",
+        employee,
+        card["name"],
+        card["center"],
+        card["department"],
+        card["role"],
+        m["period"].as_str().unwrap_or(""),
+        rules_path
+    );
+    let _ = writeln!(
+        out,
+        "first-responded cases: {}\n\nViolations charged:",
+        card["cases"]
+    );
+    let mut per_rule: BTreeMap<&str, (usize, f64)> = BTreeMap::new();
+    for v in &viol {
+        let waived = v["waived"] == "true";
+        let _ = writeln!(
+            out,
+            "  {:<10} {:<22} {:<8} {:>5}  {}{}  [{}]",
+            v["case_id"],
+            v["rule_id"],
+            v["severity"],
+            v["points"],
+            v["evidence"],
+            if waived {
+                format!("  (waived: {})", v["waiver_reason"])
+            } else {
+                String::new()
+            },
+            v["source"]
+        );
+        if !waived {
+            let e = per_rule.entry(v["rule_id"].as_str()).or_default();
+            e.0 += 1;
+            e.1 += v["points"].parse::<f64>().unwrap_or(0.0);
+        }
+    }
+    if viol.is_empty() {
+        let _ = writeln!(out, "  none");
+    }
+    let _ = writeln!(out, "\nPoints per rule (non-waived):");
+    let mut capped_total = 0.0;
+    for (id, (n, pts)) in &per_rule {
+        let cap = sc.caps.get(*id).copied();
+        let capped = cap.map(|c| pts.min(c)).unwrap_or(*pts);
+        capped_total += capped;
+        let _ = writeln!(
+            out,
+            "  {id:<22} {n} violation(s), {} point(s){}",
+            fmt_points(*pts),
+            match cap {
+                Some(c) if c < *pts => format!(", capped at {}", fmt_points(c)),
+                _ => String::new(),
+            }
+        );
+    }
+    let cases: f64 = card["cases"].parse().unwrap_or(0.0);
+    let deducted = match sc.normalize_per {
+        Some(n) => {
+            let d = capped_total * n / cases.max(n);
+            let _ = writeln!(
+                out,
+                "  total {} × {} / max({} cases, {}) = {:.2} points (per {} cases)",
+                fmt_points(capped_total),
+                fmt_points(n),
+                cases,
+                fmt_points(n),
+                d,
+                fmt_points(n)
+            );
+            d
+        }
+        None => {
+            let _ = writeln!(out, "  total {} points", fmt_points(capped_total));
+            capped_total
+        }
+    };
+    let _ = writeln!(
+        out,
+        "\nScore: {} − {:.2} = {}",
+        fmt_points(sc.base),
+        deducted,
+        card["score"]
+    );
+    let grade = &card["grade"];
+    let why = if grade == crate::audit::TOO_FEW_CASES {
+        format!(
+            "fewer than min_cases = {} first-responded cases: not graded, coefficient 1.00",
+            sc.min_cases
+        )
+    } else if viol
+        .iter()
+        .any(|v| v["waived"] != "true" && set.rules.iter().any(|r| r.fatal && r.id == v["rule_id"]))
+    {
+        "a fatal rule was broken: the lowest band whatever the score".to_string()
+    } else {
+        sc.bands
+            .iter()
+            .find(|b| b.grade == *grade)
+            .map(|b| format!("score ≥ {} → band {}", fmt_points(b.min), b.grade))
+            .unwrap_or_default()
+    };
+    let _ = writeln!(out, "Grade: {grade} ({why})");
+    if let Some(p) = pay {
+        let _ = writeln!(
+            out,
+            "Pay: {} × {} = {} (delta {})",
+            if p["base_pay"].is_empty() {
+                "no base pay in the roster"
+            } else {
+                &p["base_pay"]
+            },
+            p["coefficient"],
+            p["adjusted_pay"],
+            p["delta"]
+        );
+        let step = &p["discipline"];
+        if step.is_empty() {
+            let _ = writeln!(out, "Discipline: none reached");
+        } else if let Some(d) = set.discipline.iter().find(|d| d.action == *step) {
+            let _ = writeln!(
+                out,
+                "Discipline: {step} ({} or more violations{}{})",
+                d.min_violations,
+                if d.rules.is_empty() {
+                    String::new()
+                } else {
+                    format!(" of {}", d.rules.join(", "))
+                },
+                d.severity
+                    .map(|s| format!(" of severity {} or worse", s.name()))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    Ok(out)
+}
