@@ -36,6 +36,14 @@ enum Cmd {
     },
     /// Write a realistic synthetic dataset with planted violations and their truth
     Sample(SampleArgs),
+    /// Month over month: score, grade, rules newly violated or no longer, per center
+    Compare {
+        report_a: PathBuf,
+        report_b: PathBuf,
+        /// Where to write the comparison table
+        #[arg(long, default_value = "compare.csv")]
+        out: PathBuf,
+    },
     /// How one employee's score, grade, pay and discipline follow from the findings
     ExplainScore {
         employee_id: String,
@@ -137,6 +145,40 @@ pub fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }),
         Cmd::Sample(s) => sample_cmd(&s),
+        Cmd::Compare {
+            report_a,
+            report_b,
+            out,
+        } => crate::compare::compare(&report_a, &report_b).and_then(|(rows, table)| {
+            let mut w = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::Any(b'\n'))
+                .from_path(&out)
+                .map_err(|e| Error::Output {
+                    path: out.display().to_string(),
+                    message: e.to_string(),
+                })?;
+            for r in &rows {
+                // Text columns are neutralised; score and rate columns are numbers.
+                let cells: Vec<String> = r
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| match i {
+                        1 | 2 | 6 | 7 | 12 | 13 => crate::mask::neutralize_formula(c).into_owned(),
+                        _ => c.clone(),
+                    })
+                    .collect();
+                w.write_record(&cells).map_err(|e| Error::Output {
+                    path: out.display().to_string(),
+                    message: e.to_string(),
+                })?;
+            }
+            w.flush().map_err(|e| Error::Output {
+                path: out.display().to_string(),
+                message: e.to_string(),
+            })?;
+            print!("{table}");
+            Ok(ExitCode::SUCCESS)
+        }),
         Cmd::ExplainScore {
             employee_id,
             report,

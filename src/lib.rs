@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod calendar;
 pub mod cli;
+pub mod compare;
 pub mod error;
 pub mod explain;
 pub mod input;

@@ -1302,3 +1302,57 @@ fn every_scorecard_adds_up_from_its_violations() {
         }
     }
 }
+
+#[test]
+fn compare_shows_score_changes_and_rules_no_longer_violated() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = root().join("rules/default.toml");
+    let run = |name: &str, select: &str| {
+        let out = dir.path().join(name);
+        let o = shouwen(
+            &[
+                "audit",
+                fixture("basic").to_str().unwrap(),
+                "--rules",
+                rules.to_str().unwrap(),
+                "--period",
+                "2026-10",
+                "--select",
+                select,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            dir.path(),
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        out
+    };
+    // "September" audited every response and record rule; "October" only responses.
+    let (a, b) = (run("a", "RESP,RECORD"), run("b", "RESP"));
+    let csv_out = dir.path().join("compare.csv");
+    let o = shouwen(
+        &[
+            "compare",
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+            "--out",
+            csv_out.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let table = String::from_utf8_lossy(&o.stdout);
+    let text = read(&csv_out);
+    // 周敏 E03: 98 → 100, RECORD-CASE and RECORD-PHONE no longer violated.
+    assert!(
+        text.contains(
+            "employee,E03,周敏,98,100,+2.00,样本不足,样本不足,,,,,,RECORD-CASE RECORD-PHONE\n"
+        ),
+        "{text}"
+    );
+    assert!(table.contains("-RECORD-CASE RECORD-PHONE"), "{table}");
+    assert!(
+        text.contains("center,滨江壹号服务中心,滨江壹号服务中心,,,,,,50.00,0.00,"),
+        "{text}"
+    );
+}

@@ -1,0 +1,179 @@
+//! `shouwen compare REPORT_A REPORT_B`: month over month, per employee and per center.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+type Row = BTreeMap<String, String>;
+
+fn rows(path: &Path) -> Result<Vec<Row>> {
+    let disp = path.display().to_string();
+    let mut r = csv::Reader::from_path(path)
+        .map_err(|e| Error::input(&disp, format!("cannot read: {e}")))?;
+    let h = r
+        .headers()
+        .map_err(|e| Error::input(&disp, e.to_string()))?
+        .clone();
+    r.records()
+        .map(|x| {
+            let x = x.map_err(|e| Error::input(&disp, e.to_string()))?;
+            Ok(h.iter()
+                .map(str::to_string)
+                .zip(x.iter().map(str::to_string))
+                .collect())
+        })
+        .collect()
+}
+
+fn rules_by_employee(dir: &Path) -> Result<BTreeMap<String, BTreeSet<String>>> {
+    let mut m: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for v in rows(&dir.join("violations.csv"))? {
+        if v["waived"] != "true" {
+            m.entry(v["employee_id"].clone())
+                .or_default()
+                .insert(v["rule_id"].clone());
+        }
+    }
+    Ok(m)
+}
+
+fn num(s: Option<&String>) -> Option<f64> {
+    s.and_then(|s| s.parse().ok())
+}
+
+fn delta(a: Option<f64>, b: Option<f64>) -> String {
+    match (a, b) {
+        (Some(a), Some(b)) => format!("{:+.2}", b - a),
+        _ => String::new(),
+    }
+}
+
+/// The comparison as CSV rows (`kind, id, name, …`) and a terminal table.
+pub fn compare(a: &Path, b: &Path) -> Result<(Vec<Vec<String>>, String)> {
+    let header: Vec<String> = [
+        "kind",
+        "id",
+        "name",
+        "score_a",
+        "score_b",
+        "score_delta",
+        "grade_a",
+        "grade_b",
+        "violations_per_100_a",
+        "violations_per_100_b",
+        "rank_a",
+        "rank_b",
+        "newly_violated",
+        "no_longer_violated",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut out = vec![header];
+    let mut table = String::new();
+    let (sa, sb) = (
+        rows(&a.join("scorecards.csv"))?,
+        rows(&b.join("scorecards.csv"))?,
+    );
+    let (ra, rb) = (rules_by_employee(a)?, rules_by_employee(b)?);
+    let by_id = |v: &[Row]| -> BTreeMap<String, Row> {
+        v.iter()
+            .map(|r| (r["employee_id"].clone(), r.clone()))
+            .collect()
+    };
+    let (ma, mb) = (by_id(&sa), by_id(&sb));
+    let ids: BTreeSet<&String> = ma.keys().chain(mb.keys()).collect();
+    let empty = BTreeSet::new();
+    table.push_str(&format!(
+        "{:<10} {:<8} {:>7} {:>7} {:>8}  {:<5}  changes\n",
+        "employee", "name", "score A", "score B", "delta", "grade"
+    ));
+    for id in ids {
+        let (x, y) = (ma.get(id), mb.get(id));
+        let name = y.or(x).map(|r| r["name"].clone()).unwrap_or_default();
+        let (va, vb) = (ra.get(id).unwrap_or(&empty), rb.get(id).unwrap_or(&empty));
+        let newly: Vec<&String> = vb.difference(va).collect();
+        let gone: Vec<&String> = va.difference(vb).collect();
+        let join = |v: &[&String]| v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ");
+        let (score_a, score_b) = (num(x.map(|r| &r["score"])), num(y.map(|r| &r["score"])));
+        let grade = |r: Option<&Row>| r.map(|r| r["grade"].clone()).unwrap_or_default();
+        out.push(vec![
+            "employee".into(),
+            id.clone(),
+            name.clone(),
+            x.map(|r| r["score"].clone()).unwrap_or_default(),
+            y.map(|r| r["score"].clone()).unwrap_or_default(),
+            delta(score_a, score_b),
+            grade(x),
+            grade(y),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            join(&newly),
+            join(&gone),
+        ]);
+        let changes = [
+            (!newly.is_empty()).then(|| format!("+{}", join(&newly))),
+            (!gone.is_empty()).then(|| format!("-{}", join(&gone))),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+        table.push_str(&format!(
+            "{:<10} {:<8} {:>7} {:>7} {:>8}  {:<5}  {changes}\n",
+            id,
+            name,
+            score_a.map(|s| format!("{s}")).unwrap_or("-".into()),
+            score_b.map(|s| format!("{s}")).unwrap_or("-".into()),
+            delta(score_a, score_b),
+            format!("{}→{}", grade(x), grade(y)),
+        ));
+    }
+    let (ca, cb) = (rows(&a.join("centers.csv"))?, rows(&b.join("centers.csv"))?);
+    let by_center = |v: &[Row]| -> BTreeMap<String, Row> {
+        v.iter().map(|r| (r["center"].clone(), r.clone())).collect()
+    };
+    let (ma, mb) = (by_center(&ca), by_center(&cb));
+    let centers: BTreeSet<&String> = ma.keys().chain(mb.keys()).collect();
+    table.push_str(&format!(
+        "\n{:<24} {:>10} {:>10} {:>8}  rank\n",
+        "center", "per100 A", "per100 B", "delta"
+    ));
+    for c in centers {
+        let (x, y) = (ma.get(c), mb.get(c));
+        let get = |r: Option<&Row>, k: &str| r.map(|r| r[k].clone()).unwrap_or_default();
+        let (pa, pb) = (
+            num(x.map(|r| &r["violations_per_100"])),
+            num(y.map(|r| &r["violations_per_100"])),
+        );
+        out.push(vec![
+            "center".into(),
+            c.clone(),
+            c.clone(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            get(x, "violations_per_100"),
+            get(y, "violations_per_100"),
+            get(x, "rank"),
+            get(y, "rank"),
+            String::new(),
+            String::new(),
+        ]);
+        table.push_str(&format!(
+            "{:<24} {:>10} {:>10} {:>8}  {}→{}\n",
+            c,
+            get(x, "violations_per_100"),
+            get(y, "violations_per_100"),
+            delta(pa, pb),
+            get(x, "rank"),
+            get(y, "rank")
+        ));
+    }
+    Ok((out, table))
+}
