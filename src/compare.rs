@@ -49,6 +49,19 @@ fn delta(a: Option<f64>, b: Option<f64>) -> String {
     }
 }
 
+/// The KPIs of both months, side by side.
+fn kpi_cells(a: Option<&Row>, b: Option<&Row>) -> Vec<String> {
+    let get = |r: Option<&Row>, k: &str| r.and_then(|r| r.get(k)).cloned().unwrap_or_default();
+    [
+        "on_time_response_rate",
+        "resolution_rate",
+        "satisfaction_rate",
+    ]
+    .iter()
+    .flat_map(|k| [get(a, k), get(b, k)])
+    .collect()
+}
+
 /// The comparison as CSV rows (`kind, id, name, …`) and a terminal table.
 pub fn compare(a: &Path, b: &Path) -> Result<(Vec<Vec<String>>, String)> {
     let header: Vec<String> = [
@@ -66,6 +79,12 @@ pub fn compare(a: &Path, b: &Path) -> Result<(Vec<Vec<String>>, String)> {
         "rank_b",
         "newly_violated",
         "no_longer_violated",
+        "on_time_response_rate_a",
+        "on_time_response_rate_b",
+        "resolution_rate_a",
+        "resolution_rate_b",
+        "satisfaction_rate_a",
+        "satisfaction_rate_b",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -114,6 +133,8 @@ pub fn compare(a: &Path, b: &Path) -> Result<(Vec<Vec<String>>, String)> {
             join(&newly),
             join(&gone),
         ]);
+        let last = out.len() - 1;
+        out[last].extend(kpi_cells(x, y));
         let changes = [
             (!newly.is_empty()).then(|| format!("+{}", join(&newly))),
             (!gone.is_empty()).then(|| format!("-{}", join(&gone))),
@@ -165,6 +186,8 @@ pub fn compare(a: &Path, b: &Path) -> Result<(Vec<Vec<String>>, String)> {
             String::new(),
             String::new(),
         ]);
+        let last = out.len() - 1;
+        out[last].extend(kpi_cells(x, y));
         table.push_str(&format!(
             "{:<24} {:>10} {:>10} {:>8}  {}→{}\n",
             c,
