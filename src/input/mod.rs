@@ -108,6 +108,13 @@ pub struct Table {
 }
 
 impl Table {
+    /// A table of this kind with no rows (every canonical column present).
+    pub fn empty(kind: FileKind) -> Table {
+        let mut t = Table::new(kind);
+        t.present = kind.columns().iter().map(|c| c.name).collect();
+        t
+    }
+
     fn new(kind: FileKind) -> Table {
         Table {
             kind,

@@ -792,7 +792,31 @@ pub(crate) fn compile_sql(s: &S<String>, d: &mut Diags<'_>, key: &str) -> Option
             ok = false;
         }
     }
-    ok.then_some(expr)
+    if !ok {
+        return None;
+    }
+    // Type-check against the case columns now, so that `rules check` (not the audit)
+    // refuses e.g. a time compared with a plain string.
+    let empty = crate::input::Table::empty(FileKind::Cases);
+    let typed = crate::audit::cases_frame(&empty, chrono_tz::Asia::Shanghai).and_then(|df| {
+        polars::prelude::IntoLazy::lazy(df)
+            .select([expr.clone().alias("__check")])
+            .collect()
+    });
+    if let Err(e) = typed {
+        let msg = first_line(&e.to_string());
+        let hint = if msg.contains("date") || msg.contains("time") {
+            "; write a time as TIMESTAMP '2026-10-15 00:00:00'"
+        } else {
+            ""
+        };
+        d.at(
+            s.span(),
+            format!("`{key}` cannot be evaluated on the case columns: {msg}{hint}"),
+        );
+        return None;
+    }
+    Some(expr)
 }
 
 /// The columns an expression reads.
