@@ -275,8 +275,23 @@ impl Diags<'_> {
     }
 }
 
+/// `rules/default.toml` as built into the binary, used when that path does not exist
+/// (shouwen run from another folder).
+pub const BUILT_IN_DEFAULT: &str = include_str!("../../rules/default.toml");
+pub const DEFAULT_PATH: &str = "rules/default.toml";
+
 /// Read and validate a rules file. Every problem is reported, each at its line and column.
+/// `rules/default.toml` falls back to the built-in copy when the file is absent.
 pub fn load(path: &std::path::Path) -> Result<RuleSet, Error> {
+    if path == std::path::Path::new(DEFAULT_PATH) && !path.exists() {
+        let name = "rules/default.toml (built in)";
+        return parse(
+            BUILT_IN_DEFAULT,
+            name,
+            &crate::input::csvfile::sha256_hex(BUILT_IN_DEFAULT.as_bytes()),
+        )
+        .map_err(Error::Rules);
+    }
     let display = path.display().to_string();
     let bytes = std::fs::read(path)
         .map_err(|e| Error::input(&display, format!("cannot read the rules file: {e}")))?;
