@@ -41,7 +41,7 @@ pub fn explain_score(employee: &str, report: &Path) -> Result<String> {
         })?)
         .map_err(|e| Error::input(manifest_path.display().to_string(), e.to_string()))?;
     let rules_path = m["rules"]["path"].as_str().unwrap_or_default().to_string();
-    let set = rules::load(Path::new(&rules_path))?;
+    let set = rules::load(Path::new(rules_path.trim_end_matches(" (built in)")))?;
     let mut out = String::new();
     if set.sha256 != m["rules"]["sha256"].as_str().unwrap_or_default() {
         let _ = writeln!(
