@@ -374,13 +374,7 @@ fn cli_audit_writes_the_report_and_is_reproducible() {
         dir.path(),
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    for f in [
-        "violations.csv",
-        "pending.csv",
-        "scorecards.csv",
-        "rejected.csv",
-        "manifest.json",
-    ] {
+    for f in shouwen::report::FILES {
         assert!(out.join(f).is_file(), "{f}");
     }
     let viol = read(&out.join("violations.csv"));
@@ -408,13 +402,7 @@ fn cli_audit_writes_the_report_and_is_reproducible() {
         dir.path(),
     );
     assert!(o2.status.success());
-    for f in [
-        "violations.csv",
-        "pending.csv",
-        "scorecards.csv",
-        "rejected.csv",
-        "manifest.json",
-    ] {
+    for f in shouwen::report::FILES {
         assert_eq!(
             std::fs::read(out.join(f)).unwrap(),
             std::fs::read(out2.join(f)).unwrap(),
@@ -652,7 +640,7 @@ fn a_fresh_20000_case_sample_audit_finds_exactly_the_planted_violations() {
     let out = dir.path().join("s");
     shouwen::sample::generate(
         &shouwen::sample::SampleOptions {
-            cases: 3000,
+            cases: 20_000,
             seed: 7,
         },
         &out,
@@ -1253,12 +1241,30 @@ fn explain_score_traces_score_grade_pay_and_discipline_to_the_violations() {
 /// in (unless marked or fatal), and pay follows from the coefficient.
 #[test]
 fn every_scorecard_adds_up_from_its_violations() {
-    let rules = default_rules();
     let r = audit_files(
         DatasetFiles::discover(&root().join("sample-data")).unwrap(),
         default_rules(),
         AuditOptions::default(),
     );
+    assert!(r.scorecards.iter().any(|c| c.points > 0.0));
+    scorecards_add_up(&r);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(12))]
+    /// The same for audits of generated datasets of any seed and size.
+    #[test]
+    fn any_audits_scorecards_add_up(seed in 0u64..1_000_000, cases in 50usize..800) {
+        let dir = tempfile::tempdir().unwrap();
+        shouwen::sample::generate(&shouwen::sample::SampleOptions { cases, seed }, dir.path()).unwrap();
+        let r = audit_files(DatasetFiles::discover(dir.path()).unwrap(), default_rules(), AuditOptions::default());
+        assert_reconciles(&r);
+        scorecards_add_up(&r);
+    }
+}
+
+fn scorecards_add_up(r: &AuditResult) {
+    let rules = default_rules();
     let sc = &rules.scoring;
     for c in &r.scorecards {
         let mut per_rule: std::collections::BTreeMap<&str, f64> = Default::default();
@@ -1298,6 +1304,20 @@ fn every_scorecard_adds_up_from_its_violations() {
                 "{}",
                 c.employee.id
             );
+        }
+    }
+    // pay.csv: adjusted = base × coefficient, delta = adjusted − base, two decimals.
+    let pay = shouwen::report::pay(r);
+    assert_eq!(pay.rows.len(), r.scorecards.len());
+    for (row, c) in pay.rows.iter().zip(&r.scorecards) {
+        let cell = |i: usize| match &row[i] {
+            shouwen::report::Cell::Num(s) | shouwen::report::Cell::Text(s) => s.clone(),
+        };
+        assert_eq!(cell(0), c.employee.id);
+        if let Some(base) = c.employee.base_pay {
+            let adjusted = (base * c.coefficient * 100.0).round() / 100.0;
+            assert_eq!(cell(7), format!("{adjusted:.2}"));
+            assert_eq!(cell(8), format!("{:.2}", adjusted - base));
         }
     }
 }
