@@ -3,32 +3,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
-type Row = BTreeMap<String, String>;
-
-fn rows(path: &Path) -> Result<Vec<Row>> {
-    let disp = path.display().to_string();
-    let mut r = csv::Reader::from_path(path)
-        .map_err(|e| Error::input(&disp, format!("cannot read: {e}")))?;
-    let h = r
-        .headers()
-        .map_err(|e| Error::input(&disp, e.to_string()))?
-        .clone();
-    r.records()
-        .map(|x| {
-            let x = x.map_err(|e| Error::input(&disp, e.to_string()))?;
-            Ok(h.iter()
-                .map(str::to_string)
-                .zip(x.iter().map(str::to_string))
-                .collect())
-        })
-        .collect()
-}
+use crate::report::{read_rows, ReportRow as Row};
 
 fn rules_by_employee(dir: &Path) -> Result<BTreeMap<String, BTreeSet<String>>> {
     let mut m: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for v in rows(&dir.join("violations.csv"))? {
+    for v in read_rows(&dir.join("violations.csv"))? {
         if v["waived"] != "true" {
             m.entry(v["employee_id"].clone())
                 .or_default()
@@ -92,8 +73,8 @@ pub fn compare(a: &Path, b: &Path) -> Result<(Vec<Vec<String>>, String)> {
     let mut out = vec![header];
     let mut table = String::new();
     let (sa, sb) = (
-        rows(&a.join("scorecards.csv"))?,
-        rows(&b.join("scorecards.csv"))?,
+        read_rows(&a.join("scorecards.csv"))?,
+        read_rows(&b.join("scorecards.csv"))?,
     );
     let (ra, rb) = (rules_by_employee(a)?, rules_by_employee(b)?);
     let by_id = |v: &[Row]| -> BTreeMap<String, Row> {
@@ -153,7 +134,10 @@ pub fn compare(a: &Path, b: &Path) -> Result<(Vec<Vec<String>>, String)> {
             format!("{}→{}", grade(x), grade(y)),
         ));
     }
-    let (ca, cb) = (rows(&a.join("centers.csv"))?, rows(&b.join("centers.csv"))?);
+    let (ca, cb) = (
+        read_rows(&a.join("centers.csv"))?,
+        read_rows(&b.join("centers.csv"))?,
+    );
     let by_center = |v: &[Row]| -> BTreeMap<String, Row> {
         v.iter().map(|r| (r["center"].clone(), r.clone())).collect()
     };

@@ -8,26 +8,7 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::rules::{self, fmt_points};
 
-type Row = BTreeMap<String, String>;
-
-fn read_rows(path: &Path) -> Result<Vec<Row>> {
-    let disp = path.display().to_string();
-    let mut r = csv::Reader::from_path(path)
-        .map_err(|e| Error::input(&disp, format!("cannot read: {e}")))?;
-    let h = r
-        .headers()
-        .map_err(|e| Error::input(&disp, e.to_string()))?
-        .clone();
-    r.records()
-        .map(|x| {
-            let x = x.map_err(|e| Error::input(&disp, e.to_string()))?;
-            Ok(h.iter()
-                .map(|s| s.to_string())
-                .zip(x.iter().map(|s| s.to_string()))
-                .collect())
-        })
-        .collect()
-}
+use crate::report::{read_rows, ReportRow as Row};
 
 /// The explanation text.
 pub fn explain_score(employee: &str, report: &Path) -> Result<String> {

@@ -215,6 +215,28 @@ fn write_csv(dir: &Path, name: &str, sheet: Sheet) -> Result<()> {
     write_bytes(dir, name, &bytes)
 }
 
+/// A report CSV read back, each row as header → value (for `compare` and `explain-score`).
+pub type ReportRow = std::collections::BTreeMap<String, String>;
+
+pub fn read_rows(path: &Path) -> Result<Vec<ReportRow>> {
+    let disp = path.display().to_string();
+    let mut r = csv::Reader::from_path(path)
+        .map_err(|e| Error::input(&disp, format!("cannot read: {e}")))?;
+    let h = r
+        .headers()
+        .map_err(|e| Error::input(&disp, e.to_string()))?
+        .clone();
+    r.records()
+        .map(|x| {
+            let x = x.map_err(|e| Error::input(&disp, e.to_string()))?;
+            Ok(h.iter()
+                .map(str::to_string)
+                .zip(x.iter().map(str::to_string))
+                .collect())
+        })
+        .collect()
+}
+
 fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     let p = dir.join(name);
     fs::write(&p, bytes).map_err(|e| Error::Output {
