@@ -986,14 +986,14 @@ fn scorecards(
     }
     let sc = &rules.scoring;
     let round2 = |x: f64| (x * 100.0).round() / 100.0;
+    let mut charged: HashMap<&str, Vec<&Violation>> = HashMap::new();
+    for v in violations.iter().filter(|v| v.waiver.is_none()) {
+        charged.entry(v.employee_id.as_str()).or_default().push(v);
+    }
     cards
         .into_values()
         .map(|mut c| {
-            let id = c.employee.id.clone();
-            let mine: Vec<&Violation> = violations
-                .iter()
-                .filter(|v| v.employee_id == id && v.waiver.is_none())
-                .collect();
+            let mine = charged.remove(c.employee.id.as_str()).unwrap_or_default();
             let mut by_rule: BTreeMap<usize, (usize, f64)> = BTreeMap::new();
             for v in &mine {
                 let e = by_rule.entry(v.rule).or_default();
