@@ -149,33 +149,8 @@ pub fn main() -> ExitCode {
             report_a,
             report_b,
             out,
-        } => crate::compare::compare(&report_a, &report_b).and_then(|(rows, table)| {
-            let mut w = csv::WriterBuilder::new()
-                .terminator(csv::Terminator::Any(b'\n'))
-                .from_path(&out)
-                .map_err(|e| Error::Output {
-                    path: out.display().to_string(),
-                    message: e.to_string(),
-                })?;
-            for r in &rows {
-                // Text columns are neutralised; score and rate columns are numbers.
-                let cells: Vec<String> = r
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| match i {
-                        1 | 2 | 6 | 7 | 12 | 13 => crate::mask::neutralize_formula(c).into_owned(),
-                        _ => c.clone(),
-                    })
-                    .collect();
-                w.write_record(&cells).map_err(|e| Error::Output {
-                    path: out.display().to_string(),
-                    message: e.to_string(),
-                })?;
-            }
-            w.flush().map_err(|e| Error::Output {
-                path: out.display().to_string(),
-                message: e.to_string(),
-            })?;
+        } => crate::compare::compare(&report_a, &report_b).and_then(|(sheet, table)| {
+            crate::report::write_sheet(&out, sheet)?;
             print!("{table}");
             Ok(ExitCode::SUCCESS)
         }),

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::error::Result;
 
-use crate::report::{read_rows, ReportRow as Row};
+use crate::report::{read_rows, Cell, ReportRow as Row, Sheet};
 
 fn rules_by_employee(dir: &Path) -> Result<BTreeMap<String, BTreeSet<String>>> {
     let mut m: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -44,7 +44,7 @@ fn kpi_cells(a: Option<&Row>, b: Option<&Row>) -> Vec<String> {
 }
 
 /// The comparison as CSV rows (`kind, id, name, …`) and a terminal table.
-pub fn compare(a: &Path, b: &Path) -> Result<(Vec<Vec<String>>, String)> {
+pub fn compare(a: &Path, b: &Path) -> Result<(crate::report::Sheet, String)> {
     let header: Vec<String> = [
         "kind",
         "id",
@@ -182,5 +182,24 @@ pub fn compare(a: &Path, b: &Path) -> Result<(Vec<Vec<String>>, String)> {
             get(y, "rank")
         ));
     }
-    Ok((out, table))
+    // Text columns (ids, names, grades, rule lists) are written as text, neutralised
+    // against formulas; the rest are numbers.
+    const TEXT: [usize; 7] = [0, 1, 2, 6, 7, 12, 13];
+    let mut rows = out.into_iter();
+    let header = rows.next().unwrap_or_default();
+    let rows = rows
+        .map(|r| {
+            r.into_iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    if TEXT.contains(&i) {
+                        Cell::Text(c)
+                    } else {
+                        Cell::Num(c)
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    Ok((Sheet { header, rows }, table))
 }

@@ -195,6 +195,19 @@ fn num(x: impl ToString) -> Cell {
     Cell::Num(x.to_string())
 }
 
+/// Write one table to a file path (outside a report folder, e.g. compare.csv).
+pub fn write_sheet(path: &Path, sheet: Sheet) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "compare.csv".to_string());
+    write_csv(dir, &name, sheet)
+}
+
 fn write_csv(dir: &Path, name: &str, sheet: Sheet) -> Result<()> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
