@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::audit::{self, AuditOptions, AuditResult};
+use crate::audit::{self, AuditOptions};
 use crate::error::{Error, Result};
 use crate::input::{expand_globs, DatasetFiles, InputFile};
 use crate::report::{self, ReportOptions};
@@ -92,9 +92,13 @@ struct AuditArgs {
     /// Report folder (default: reports/<period>)
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Outputs to write, comma-separated; csv is always written
+    /// Outputs besides csv (always written), comma-separated: xlsx, html, charts, all
+    /// (default: all)
     #[arg(long, value_delimiter = ',')]
     format: Vec<String>,
+    /// A previous report folder: adds 月度对比 to report.xlsx and a trend chart
+    #[arg(long)]
+    previous: Option<PathBuf>,
     /// Only these rules (ids or id prefixes, comma-separated)
     #[arg(long, value_delimiter = ',')]
     select: Vec<String>,
@@ -114,7 +118,7 @@ struct AuditArgs {
     #[arg(long)]
     timings: bool,
     /// Print nothing but errors
-    #[arg(long)]
+    #[arg(long, short)]
     quiet: bool,
 }
 
@@ -236,21 +240,8 @@ fn dataset_files(a: &AuditArgs) -> Result<DatasetFiles> {
 }
 
 fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
-    for f in &a.format {
-        match f.trim() {
-            "csv" => {}
-            "xlsx" | "html" | "charts" => {
-                return Err(Error::Usage(format!(
-                    "--format {f}: this version writes csv only (the {f} report is not built yet)"
-                )))
-            }
-            other => {
-                return Err(Error::Usage(format!(
-                    "--format {other}: expected csv, xlsx, html or charts"
-                )))
-            }
-        }
-    }
+    let formats = report::Formats::parse(&a.format).map_err(Error::Usage)?;
+    let mut progress = report::summary::Progress::new(a.quiet);
     let t0 = Instant::now();
     let rules = rules::load(&a.rules)?;
     let files = dataset_files(&a)?;
@@ -262,8 +253,10 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
     };
     // Refuse unknown --select/--ignore before reading any data.
     rules::select(&rules.rules, &opts.select, &opts.ignore)?;
+    progress.step("load", 0, 3);
     let loaded = audit::load(&files, &rules, opts.period.as_deref())?;
     let t_load = t0.elapsed();
+    progress.step("rules", 1, 3);
     if a.strict && !loaded.rejected.is_empty() {
         for r in loaded.rejected.iter().take(20) {
             eprintln!("{}:{}: rejected: {}", r.file, r.line, r.reason);
@@ -283,10 +276,32 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("reports").join(&result.period));
     let t2 = Instant::now();
-    report::write(&result, &out, &ReportOptions { unmask: a.unmask })?;
+    progress.step("reports", 2, 3);
+    let ropts = ReportOptions {
+        unmask: a.unmask,
+        formats,
+        previous: a.previous.clone(),
+    };
+    let written = report::write(&result, &out, &ropts);
+    progress.finish();
+    written?;
     let t_report = t2.elapsed();
     if !a.quiet {
-        print_summary(&result, &out);
+        let centers = audit::centers(&result, &result.handed_off);
+        let mut what = vec!["csv"];
+        for (on, name) in [
+            (formats.xlsx, "xlsx"),
+            (formats.html, "html"),
+            (formats.charts, "charts"),
+        ] {
+            if on {
+                what.push(name);
+            }
+        }
+        print!(
+            "{}",
+            report::summary::render(&result, &centers, &out, &what.join(", "))
+        );
     }
     if a.timings {
         eprintln!(
@@ -307,55 +322,4 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn print_summary(r: &AuditResult, out: &std::path::Path) {
-    let mut by_sev = [0usize; 3];
-    for v in r.violations.iter().filter(|v| v.waiver.is_none()) {
-        by_sev[r.rules.rules[v.rule].severity as usize] += 1;
-    }
-    let read: usize = r.stats.iter().map(|s| s.rows_read).sum();
-    println!(
-        "shouwen: period {}, as of {}: {} cases audited; {} rows read, {} rejected",
-        r.period,
-        report::iso_local(r.as_of, r.rules.calendar.tz),
-        r.cases.len(),
-        read,
-        r.rejected.len()
-    );
-    println!(
-        "  violations {} (critical {}, major {}, minor {}; waived {}), pending {}",
-        r.violations.len(),
-        by_sev[2],
-        by_sev[1],
-        by_sev[0],
-        r.waived_count(),
-        r.pending.len()
-    );
-    for (rule, run) in r.rules.rules.iter().zip(&r.runs) {
-        if let Some(why) = &run.not_run {
-            println!("  warning: {} could not run: {why}", rule.id);
-        } else if run.selected {
-            println!(
-                "  {:<22} {:>6} violations {:>5} pending {:>7} judged  {}",
-                rule.id, run.violations, run.pending, run.judged, rule.title
-            );
-            if !run.not_judged.is_empty() {
-                println!(
-                    "  warning: {} could not judge {} case(s), e.g. {}: {} (see not_judged.csv)",
-                    rule.id,
-                    run.not_judged.len(),
-                    run.not_judged[0].0,
-                    run.not_judged[0].1
-                );
-            }
-        }
-    }
-    for w in &r.unmatched_waivers {
-        println!(
-            "  warning: waiver at {} matches nothing: {}",
-            w.source, w.why
-        );
-    }
-    println!("  report: {}", out.display());
 }

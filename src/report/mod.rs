@@ -12,10 +12,74 @@ use crate::mask::{mask_name, mask_phone, mask_phones_in_text, neutralize_formula
 use crate::rules::fmt_points;
 use crate::timeparse::{format_local, to_local};
 
+pub mod charts;
+pub mod font;
+pub mod html;
+mod people;
+pub mod summary;
+pub mod workbook;
+
 #[derive(Debug, Clone, Default)]
 pub struct ReportOptions {
     /// Show customer names and phone numbers as recorded.
     pub unmask: bool,
+    /// What to write besides the CSV tables and the manifest.
+    pub formats: Formats,
+    /// A previous report folder: adds 月度对比 to the workbook and a trend chart.
+    pub previous: Option<PathBuf>,
+}
+
+/// The outputs besides CSV (which is always written).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Formats {
+    pub xlsx: bool,
+    pub html: bool,
+    pub charts: bool,
+}
+
+impl Default for Formats {
+    fn default() -> Self {
+        Formats::all()
+    }
+}
+
+impl Formats {
+    pub fn all() -> Formats {
+        Formats {
+            xlsx: true,
+            html: true,
+            charts: true,
+        }
+    }
+    pub fn csv_only() -> Formats {
+        Formats {
+            xlsx: false,
+            html: false,
+            charts: false,
+        }
+    }
+    /// From `--format` values (`csv`, `xlsx`, `html`, `charts`, `all`); empty = all.
+    pub fn parse(values: &[String]) -> std::result::Result<Formats, String> {
+        if values.is_empty() {
+            return Ok(Formats::all());
+        }
+        let mut f = Formats::csv_only();
+        for v in values {
+            match v.trim() {
+                "csv" => {}
+                "xlsx" => f.xlsx = true,
+                "html" => f.html = true,
+                "charts" => f.charts = true,
+                "all" => f = Formats::all(),
+                other => {
+                    return Err(format!(
+                    "--format: unknown output `{other}`; expected csv, xlsx, html, charts or all"
+                ))
+                }
+            }
+        }
+        Ok(f)
+    }
 }
 
 /// Write every report file into `out` (created or replaced as a whole).
@@ -82,8 +146,7 @@ fn hours(x: Option<f64>) -> Cell {
 
 /// One row per center: volume, the seed's KPIs, violations per 100 cases by rule group,
 /// forbidden phrases per 1,000 cases, escalation errors per handed-off case, and a rank.
-pub fn centers(r: &AuditResult) -> Sheet {
-    let rows = crate::audit::centers(r, &r.handed_off);
+pub fn centers_sheet(r: &AuditResult, rows: &[crate::audit::CenterRow]) -> Sheet {
     let mut groups: Vec<String> = r
         .rules
         .rules
@@ -152,16 +215,179 @@ pub fn centers(r: &AuditResult) -> Sheet {
 }
 
 fn write_files(r: &AuditResult, dir: &Path, opts: &ReportOptions) -> Result<()> {
-    write_csv(dir, "violations.csv", violations(r, opts))?;
-    write_csv(dir, "pending.csv", pending(r, opts))?;
-    write_csv(dir, "scorecards.csv", scorecards(r))?;
-    write_csv(dir, "pay.csv", pay(r))?;
-    write_csv(dir, "centers.csv", centers(r))?;
-    write_csv(dir, "rejected.csv", rejected(r, opts))?;
-    write_csv(dir, "not_judged.csv", not_judged(r))?;
-    let json = serde_json::to_string_pretty(&manifest(r, opts))
+    let centers_rows = crate::audit::centers(r, &r.handed_off);
+    let violations = violations(r, opts);
+    let scorecards = scorecards(r);
+    let pay = pay(r);
+    let centers = centers_sheet(r, &centers_rows);
+    let rejected = rejected(r, opts);
+    write_csv(dir, "violations.csv", &violations)?;
+    write_csv(dir, "pending.csv", &pending(r, opts))?;
+    write_csv(dir, "scorecards.csv", &scorecards)?;
+    write_csv(dir, "pay.csv", &pay)?;
+    write_csv(dir, "centers.csv", &centers)?;
+    write_csv(dir, "rejected.csv", &rejected)?;
+    write_csv(dir, "not_judged.csv", &not_judged(r))?;
+    let previous = match &opts.previous {
+        Some(p) => Some(Previous::read(p, dir)?),
+        None => None,
+    };
+    let f = opts.formats;
+    let charts = if f.charts || f.html {
+        people::charts(r, &centers_rows, previous.as_ref())
+    } else {
+        vec![]
+    };
+    if f.charts {
+        let cdir = dir.join("charts");
+        fs::create_dir(&cdir).map_err(|e| Error::Output {
+            path: cdir.display().to_string(),
+            message: e.to_string(),
+        })?;
+        for c in &charts {
+            write_bytes(&cdir, &format!("{}.svg", c.name), c.svg.as_bytes())?;
+            write_bytes(&cdir, &format!("{}.png", c.name), &c.png)?;
+        }
+    }
+    let summary = people::summary_sheet(r, &centers_rows);
+    if f.xlsx {
+        let mut tabs = vec![
+            workbook::Tab {
+                name: "汇总".into(),
+                sheet: &summary,
+                grade_column: None,
+            },
+            workbook::Tab {
+                name: "员工评分".into(),
+                sheet: &scorecards,
+                grade_column: Some("grade"),
+            },
+            workbook::Tab {
+                name: "绩效调整".into(),
+                sheet: &pay,
+                grade_column: Some("grade"),
+            },
+            workbook::Tab {
+                name: "违规明细".into(),
+                sheet: &violations,
+                grade_column: None,
+            },
+            workbook::Tab {
+                name: "服务中心对比".into(),
+                sheet: &centers,
+                grade_column: None,
+            },
+            workbook::Tab {
+                name: "拒收记录".into(),
+                sheet: &rejected,
+                grade_column: None,
+            },
+        ];
+        if let Some(p) = &previous {
+            tabs.push(workbook::Tab {
+                name: "月度对比".into(),
+                sheet: &p.compare,
+                grade_column: None,
+            });
+        }
+        let grades: Vec<String> = r
+            .rules
+            .scoring
+            .bands
+            .iter()
+            .map(|b| b.grade.clone())
+            .collect();
+        let bytes = workbook::build(&tabs, &grades, r.as_of).map_err(|e| Error::Output {
+            path: dir.join("report.xlsx").display().to_string(),
+            message: e.to_string(),
+        })?;
+        write_bytes(dir, "report.xlsx", &bytes)?;
+    }
+    let outputs = outputs(f, previous.is_some());
+    let json = serde_json::to_string_pretty(&manifest(r, opts, &outputs))
         .map_err(|e| Error::Other(e.to_string()))?;
+    if f.html {
+        let worst = people::worst(r, &violations);
+        let page = people::page(
+            r,
+            &centers_rows,
+            &summary,
+            &charts,
+            [&scorecards, &pay, &centers],
+            (&worst.0, worst.1),
+            &json,
+        );
+        write_bytes(dir, "report.html", html::render(&page).as_bytes())?;
+    }
     write_bytes(dir, "manifest.json", format!("{json}\n").as_bytes())
+}
+
+/// Charts written into `charts/` (each as .svg and .png); `trend` needs a previous report.
+pub const CHARTS: &[&str] = &[
+    "score_distribution",
+    "violations_by_rule",
+    "centers_kpis",
+    "first_response_hours",
+    "grades_by_center",
+];
+
+/// Every file a report folder holds for these formats, in a stable order.
+pub fn outputs(f: Formats, trend: bool) -> Vec<String> {
+    let mut out: Vec<String> = FILES.iter().map(|s| s.to_string()).collect();
+    if f.xlsx {
+        out.push("report.xlsx".into());
+    }
+    if f.html {
+        out.push("report.html".into());
+    }
+    if f.charts {
+        let mut names: Vec<&str> = CHARTS.to_vec();
+        if trend {
+            names.push("trend");
+        }
+        for n in names {
+            out.push(format!("charts/{n}.svg"));
+            out.push(format!("charts/{n}.png"));
+        }
+    }
+    out
+}
+
+/// A previous month's report folder, for 月度对比 and the trend chart.
+pub struct Previous {
+    pub period: String,
+    /// center → violations per 100 cases
+    pub per_100: std::collections::BTreeMap<String, f64>,
+    pub compare: Sheet,
+}
+
+impl Previous {
+    /// Read `prev` and compare it with the report being written in `current`.
+    fn read(prev: &Path, current: &Path) -> Result<Previous> {
+        let disp = prev.display().to_string();
+        let m = fs::read_to_string(prev.join("manifest.json")).map_err(|e| {
+            Error::input(
+                &disp,
+                format!("not a shouwen report folder: manifest.json: {e}"),
+            )
+        })?;
+        let m: serde_json::Value = serde_json::from_str(&m)
+            .map_err(|e| Error::input(&disp, format!("manifest.json: {e}")))?;
+        let period = m["period"].as_str().unwrap_or("").to_string();
+        let per_100 = read_rows(&prev.join("centers.csv"))?
+            .into_iter()
+            .filter_map(|row| {
+                let v = row.get("violations_per_100")?.parse::<f64>().ok()?;
+                Some((row.get("center")?.clone(), v))
+            })
+            .collect();
+        let (compare, _) = crate::compare::compare(prev, current)?;
+        Ok(Previous {
+            period,
+            per_100,
+            compare,
+        })
+    }
 }
 
 /// A CSV table: header and rows of cells. Text cells are neutralised against formulas.
@@ -170,6 +396,7 @@ pub struct Sheet {
     pub rows: Vec<Vec<Cell>>,
 }
 
+#[derive(Clone)]
 pub enum Cell {
     Text(String),
     Num(String),
@@ -205,10 +432,10 @@ pub fn write_sheet(path: &Path, sheet: Sheet) -> Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "compare.csv".to_string());
-    write_csv(dir, &name, sheet)
+    write_csv(dir, &name, &sheet)
 }
 
-fn write_csv(dir: &Path, name: &str, sheet: Sheet) -> Result<()> {
+fn write_csv(dir: &Path, name: &str, sheet: &Sheet) -> Result<()> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(vec![]);
@@ -535,7 +762,7 @@ struct Manifest<'a> {
     unmasked: bool,
     rule_runs: Vec<RuleRunRef<'a>>,
     unmatched_waivers: Vec<WaiverRef<'a>>,
-    outputs: &'static [&'static str],
+    outputs: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -590,7 +817,7 @@ pub fn iso_local(ms: i64, tz: chrono_tz::Tz) -> String {
     )
 }
 
-fn manifest<'a>(r: &'a AuditResult, opts: &ReportOptions) -> Manifest<'a> {
+fn manifest<'a>(r: &'a AuditResult, opts: &ReportOptions, outputs: &[String]) -> Manifest<'a> {
     let tz = r.rules.calendar.tz;
     Manifest {
         tool_version: env!("CARGO_PKG_VERSION"),
@@ -652,6 +879,6 @@ fn manifest<'a>(r: &'a AuditResult, opts: &ReportOptions) -> Manifest<'a> {
                 why: &w.why,
             })
             .collect(),
-        outputs: FILES,
+        outputs: outputs.to_vec(),
     }
 }

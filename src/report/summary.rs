@@ -1,0 +1,180 @@
+//! The compact summary printed at the end of an audit, and the progress line shown on
+//! long runs when stderr is a terminal.
+
+use std::fmt::Write;
+use std::io::IsTerminal;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use super::people::{by_rule, by_severity};
+use crate::audit::{AuditResult, CenterRow, TOO_FEW_CASES};
+
+/// Display width in terminal columns (CJK characters take two).
+fn cols(s: &str) -> usize {
+    s.chars()
+        .map(|c| if (c as u32) < 0x1100 { 1 } else { 2 })
+        .sum()
+}
+
+fn pad(s: &str, w: usize) -> String {
+    let mut out = s.to_string();
+    for _ in cols(s)..w {
+        out.push(' ');
+    }
+    out
+}
+
+pub fn render(r: &AuditResult, centers: &[CenterRow], out: &Path, outputs: &str) -> String {
+    let mut s = String::new();
+    let sev = by_severity(r);
+    let read: usize = r.stats.iter().map(|x| x.rows_read).sum();
+    let _ = writeln!(
+        s,
+        "shouwen: period {}, as of {}: {} cases audited; {} rows read, {} rejected",
+        r.period,
+        super::iso_local(r.as_of, r.rules.calendar.tz),
+        r.cases.len(),
+        read,
+        r.rejected.len()
+    );
+    let _ = writeln!(
+        s,
+        "  violations {} (critical {}, major {}, minor {}; waived {}), pending {}",
+        r.violations.len(),
+        sev[2],
+        sev[1],
+        sev[0],
+        r.waived_count(),
+        r.pending.len()
+    );
+
+    // worst rules
+    let counts = by_rule(r);
+    let mut order: Vec<usize> = (0..counts.len()).filter(|&i| counts[i] > 0).collect();
+    order.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then(a.cmp(&b)));
+    if !order.is_empty() {
+        let _ = writeln!(s, "  worst rules:");
+        for &i in order.iter().take(5) {
+            let rule = &r.rules.rules[i];
+            let _ = writeln!(
+                s,
+                "    {:<22} {:>7}  {} [{}]",
+                rule.id,
+                counts[i],
+                rule.title,
+                rule.severity.name()
+            );
+        }
+    }
+
+    // lowest-scoring employees (graded only)
+    let mut low: Vec<&crate::audit::Scorecard> = r
+        .scorecards
+        .iter()
+        .filter(|c| c.grade != TOO_FEW_CASES)
+        .collect();
+    low.sort_by(|a, b| {
+        a.score
+            .total_cmp(&b.score)
+            .then(a.employee.id.cmp(&b.employee.id))
+    });
+    if !low.is_empty() {
+        let _ = writeln!(s, "  lowest scores:");
+        for c in low.iter().take(5) {
+            let _ = writeln!(
+                s,
+                "    {} {} {:>7}  {:<4} {}",
+                pad(&c.employee.id, 8),
+                pad(&c.employee.name, 8),
+                crate::rules::fmt_points(c.score),
+                c.grade,
+                c.employee.center
+            );
+        }
+    }
+
+    // centers ranked
+    let mut ranked: Vec<&CenterRow> = centers.iter().collect();
+    ranked.sort_by_key(|c| c.rank);
+    if !ranked.is_empty() {
+        let _ = writeln!(s, "  centers (violations per 100 cases):");
+        for c in ranked.iter().take(10) {
+            let _ = writeln!(
+                s,
+                "    {:>3}. {} {:>7.2}  ({} cases)",
+                c.rank,
+                pad(&c.center, 24),
+                c.per_100(),
+                c.kpis.cases
+            );
+        }
+        if ranked.len() > 10 {
+            let _ = writeln!(s, "    … {} more in centers.csv", ranked.len() - 10);
+        }
+    }
+
+    for (rule, run) in r.rules.rules.iter().zip(&r.runs) {
+        if let Some(why) = &run.not_run {
+            let _ = writeln!(s, "  warning: {} could not run: {why}", rule.id);
+        } else if run.selected && !run.not_judged.is_empty() {
+            let _ = writeln!(
+                s,
+                "  warning: {} could not judge {} case(s), e.g. {}: {} (see not_judged.csv)",
+                rule.id,
+                run.not_judged.len(),
+                run.not_judged[0].0,
+                run.not_judged[0].1
+            );
+        }
+    }
+    for w in &r.unmatched_waivers {
+        let _ = writeln!(
+            s,
+            "  warning: waiver at {} matches nothing: {}",
+            w.source, w.why
+        );
+    }
+    let _ = writeln!(s, "  report: {} ({outputs})", out.display());
+    s
+}
+
+/// A one-line progress indicator on stderr, only when stderr is a terminal and the run
+/// has lasted long enough to be worth it; silent otherwise (pipes, CI, `--quiet`).
+pub struct Progress {
+    on: bool,
+    start: Instant,
+    shown: bool,
+}
+
+impl Progress {
+    pub fn new(quiet: bool) -> Progress {
+        Progress {
+            on: !quiet && std::io::stderr().is_terminal(),
+            start: Instant::now(),
+            shown: false,
+        }
+    }
+
+    /// Report reaching step `i` of `n` of a phase.
+    pub fn step(&mut self, phase: &str, i: usize, n: usize) {
+        if !self.on || self.start.elapsed() < Duration::from_millis(500) {
+            return;
+        }
+        let n = n.max(1);
+        let filled = (i.min(n) * 24) / n;
+        eprint!(
+            "\r{:<10} [{}{}] {i}/{n}   ",
+            phase,
+            "#".repeat(filled),
+            " ".repeat(24 - filled)
+        );
+        self.shown = true;
+    }
+
+    pub fn finish(&mut self) {
+        if self.shown {
+            eprint!("\r{}\r", " ".repeat(48));
+            self.shown = false;
+        }
+    }
+}

@@ -1,0 +1,312 @@
+//! The reports people read: report.xlsx read back with an independent reader (calamine)
+//! and checked sheet by sheet against the CSVs; charts and page written and reproducible.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use calamine::{open_workbook, Data, Reader, Xlsx};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn shouwen(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_shouwen"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("runs")
+}
+
+fn audit(dataset: &Path, out: &Path, extra: &[&str]) {
+    let mut a = vec![
+        "audit",
+        dataset.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
+    a.extend_from_slice(extra);
+    let o = shouwen(&a);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+fn csv_rows(p: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(p).unwrap();
+    let h = r.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = r
+        .records()
+        .map(|x| x.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    (h, rows)
+}
+
+/// What a CSV cell shows once the formula guard (a leading `'`) is taken off.
+fn unguard(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => s,
+    }
+}
+
+/// Every sheet of report.xlsx holds exactly its CSV's rows: numbers as numbers, text as
+/// text, headers in Chinese, and not one formula anywhere.
+fn check_workbook_against_csvs(report: &Path, with_compare: bool) {
+    let mut wb: Xlsx<_> = open_workbook(report.join("report.xlsx")).expect("calamine opens it");
+    let mut pairs = vec![
+        ("员工评分", "scorecards.csv"),
+        ("绩效调整", "pay.csv"),
+        ("违规明细", "violations.csv"),
+        ("服务中心对比", "centers.csv"),
+        ("拒收记录", "rejected.csv"),
+    ];
+    if with_compare {
+        pairs.push(("月度对比", "compare.csv"));
+    }
+    let names = wb.sheet_names().to_vec();
+    let mut expected_names = vec!["汇总"];
+    expected_names.extend(pairs.iter().map(|p| p.0));
+    assert_eq!(names, expected_names);
+    for (sheet, csv_name) in pairs {
+        let range = wb.worksheet_range(sheet).unwrap();
+        let formulas = wb.worksheet_formula(sheet).unwrap();
+        assert!(
+            formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+            "{sheet} has a formula"
+        );
+        let csv_path = report.join(csv_name);
+        let (header, rows) = if csv_path.exists() {
+            csv_rows(&csv_path)
+        } else {
+            // 月度对比 has no CSV in the report folder: `compare` writes the same table.
+            let tmp = report.join("..").join("compare-check.csv");
+            let o = shouwen(&[
+                "compare",
+                report.join("..").join("prev").to_str().unwrap(),
+                report.to_str().unwrap(),
+                "--out",
+                tmp.to_str().unwrap(),
+            ]);
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            csv_rows(&tmp)
+        };
+        let got: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
+        assert_eq!(got.len(), rows.len() + 1, "{sheet}: rows");
+        for (c, h) in header.iter().enumerate() {
+            assert_eq!(
+                got[0][c],
+                Data::String(shouwen::report::workbook::zh_header(h)),
+                "{sheet}: header {c}"
+            );
+        }
+        for (i, row) in rows.iter().enumerate() {
+            for (c, want) in row.iter().enumerate() {
+                let cell = got[i + 1].get(c).cloned().unwrap_or(Data::Empty);
+                let want = unguard(want);
+                match &cell {
+                    Data::Float(x) => {
+                        let w: f64 = want.parse().unwrap_or_else(|_| {
+                            panic!("{sheet} r{} c{c}: number {x} but CSV has {want:?}", i + 2)
+                        });
+                        assert!((x - w).abs() < 1e-9, "{sheet} r{} c{c}: {x} vs {w}", i + 2);
+                    }
+                    Data::Int(x) => assert_eq!(x.to_string(), want),
+                    Data::String(s) => assert_eq!(s, want, "{sheet} r{} c{c}", i + 2),
+                    Data::Empty => assert_eq!(want, "", "{sheet} r{} c{c}", i + 2),
+                    other => panic!("{sheet} r{} c{c}: unexpected cell {other:?}", i + 2),
+                }
+            }
+        }
+    }
+    // 汇总 agrees with the manifest.
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(report.join("manifest.json")).unwrap())
+            .unwrap();
+    let summary: BTreeMap<String, Data> = wb
+        .worksheet_range("汇总")
+        .unwrap()
+        .rows()
+        .skip(1)
+        .map(|r| (r[0].to_string(), r[1].clone()))
+        .collect();
+    assert_eq!(
+        summary["稽核案件数"],
+        Data::Float(m["cases_audited"].as_f64().unwrap())
+    );
+    assert_eq!(
+        summary["拒收记录"],
+        Data::Float(m["rows_rejected"].as_f64().unwrap())
+    );
+    assert_eq!(
+        summary["已豁免"],
+        Data::Float(m["waived"].as_f64().unwrap())
+    );
+    assert_eq!(
+        summary["期间"],
+        Data::String(m["period"].as_str().unwrap().into())
+    );
+}
+
+#[test]
+fn the_workbook_holds_every_csv_row_as_typed_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    audit(&root().join("sample-data"), &out, &[]);
+    check_workbook_against_csvs(&out, false);
+    // rates are stored as fractions and shown as percentages, pay as yuan
+    let mut wb: Xlsx<_> = open_workbook(out.join("report.xlsx")).unwrap();
+    let r = wb.worksheet_range("员工评分").unwrap();
+    let col = r
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .position(|c| c == &Data::String("24小时内回应率".into()))
+        .unwrap();
+    let Data::Float(v) = r.rows().nth(1).unwrap()[col] else {
+        panic!("a rate is a number cell");
+    };
+    assert!((0.0..=1.0).contains(&v), "{v}");
+}
+
+#[test]
+fn rejected_rows_with_formula_text_stay_text_in_the_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    std::fs::create_dir(&data).unwrap();
+    // A row with a formula for a case id and an impossible date: rejected, and its raw
+    // text must reach both the CSV (guarded) and the workbook (as a string) harmlessly.
+    let cases = std::fs::read_to_string(root().join("tests/fixtures/basic/cases.csv")).unwrap();
+    let header = cases.lines().next().unwrap();
+    let cols = header.split(',').count();
+    let mut bad = vec!["".to_string(); cols];
+    bad[0] = "=HYPERLINK(\"http://x\",\"y\")".into();
+    let received = header
+        .split(',')
+        .position(|h| h.contains("receiv") || h.contains("受理"))
+        .unwrap_or(1);
+    bad[received] = "2026-13-45 99:00".into();
+    std::fs::write(
+        data.join("cases.csv"),
+        format!("{}\n{}\n", cases.trim_end(), bad.join(",")),
+    )
+    .unwrap();
+    for f in ["roster.csv", "waivers.csv"] {
+        std::fs::copy(root().join("tests/fixtures/basic").join(f), data.join(f)).unwrap();
+    }
+    let out = dir.path().join("r");
+    audit(&data, &out, &["--period", "2026-10"]);
+    let rejected = std::fs::read_to_string(out.join("rejected.csv")).unwrap();
+    assert!(rejected.contains("'=HYPERLINK"), "{rejected}");
+    check_workbook_against_csvs(&out, false);
+}
+
+#[test]
+fn with_a_previous_report_the_workbook_compares_months_and_a_trend_chart_is_drawn() {
+    let dir = tempfile::tempdir().unwrap();
+    let prev = dir.path().join("prev");
+    let cur = dir.path().join("cur");
+    audit(&root().join("sample-data"), &prev, &["--ignore", "RESP"]);
+    audit(
+        &root().join("sample-data"),
+        &cur,
+        &["--previous", prev.to_str().unwrap()],
+    );
+    check_workbook_against_csvs(&cur, true);
+    assert!(cur.join("charts/trend.svg").is_file());
+    assert!(cur.join("charts/trend.png").is_file());
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(cur.join("manifest.json")).unwrap()).unwrap();
+    let outputs: Vec<&str> = m["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(outputs.contains(&"charts/trend.png"));
+    for o in outputs {
+        assert!(
+            cur.join(o).is_file(),
+            "manifest lists {o} but it is missing"
+        );
+    }
+}
+
+#[test]
+fn format_csv_writes_only_the_tables_and_every_format_is_reproducible() {
+    let dir = tempfile::tempdir().unwrap();
+    let only = dir.path().join("csv");
+    audit(&root().join("sample-data"), &only, &["--format", "csv"]);
+    assert!(only.join("violations.csv").is_file());
+    assert!(!only.join("report.xlsx").exists());
+    assert!(!only.join("report.html").exists());
+    assert!(!only.join("charts").exists());
+    let o = shouwen(&["audit", "--format", "pdf", "--out", "/nonexistent/x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("pdf"));
+
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    audit(&root().join("sample-data"), &a, &[]);
+    audit(&root().join("sample-data"), &b, &[]);
+    let all = shouwen::report::outputs(shouwen::report::Formats::all(), false);
+    assert!(all.iter().any(|f| f == "report.xlsx"));
+    for f in &all {
+        let (x, y) = (std::fs::read(a.join(f)), std::fs::read(b.join(f)));
+        assert!(x.is_ok(), "{f} missing");
+        assert!(x.unwrap() == y.unwrap(), "{f} differs between two runs");
+    }
+}
+
+#[test]
+fn chart_pngs_carry_chinese_glyphs_not_missing_glyph_boxes() {
+    use shouwen::report::font;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    audit(&root().join("sample-data"), &out, &["--format", "charts"]);
+    // Every label drawn (titles, axes, legends, center names, rule titles) is covered by
+    // the embedded font: the SVG keeps each label as a <title> of its outline path.
+    for name in shouwen::report::CHARTS {
+        let svg = std::fs::read_to_string(out.join(format!("charts/{name}.svg"))).unwrap();
+        assert!(!svg.contains("<text"), "{name}: text must be outlines");
+        let labels: Vec<&str> = svg
+            .split("<title>")
+            .skip(1)
+            .filter_map(|s| s.split("</title>").next())
+            .collect();
+        assert!(labels.len() > 5, "{name}: {labels:?}");
+        for l in &labels {
+            let missing: Vec<char> = l
+                .chars()
+                .filter(|c| !c.is_ascii() && !font::has_glyph(*c))
+                .collect();
+            assert!(missing.is_empty(), "{name}: {l} lacks {missing:?}");
+        }
+        // The PNG's title band has ink.
+        let png = image::open(out.join(format!("charts/{name}.png")))
+            .unwrap()
+            .to_rgb8();
+        let ink = (0..44)
+            .flat_map(|y| (0..png.width()).map(move |x| (x, y)))
+            .filter(|&(x, y)| png.get_pixel(x, y).0.iter().all(|&v| v < 110))
+            .count();
+        assert!(ink > 150, "{name}: title band has {ink} dark pixels");
+    }
+    // The title's pixels differ from what the missing-glyph box would draw: render the
+    // title with the font and with the box glyph and compare their ink.
+    let title = "员工得分分布";
+    let l = font::layout(title, 24.0);
+    let mut ink = 0;
+    font::raster(&l, |_, _, c| ink += usize::from(c > 0.5));
+    let boxes = font::Line {
+        glyphs: l
+            .glyphs
+            .iter()
+            .map(|g| (ab_glyph::GlyphId(0), g.1))
+            .collect(),
+        ..font::layout(title, 24.0)
+    };
+    let mut box_ink = 0;
+    font::raster(&boxes, |_, _, c| box_ink += usize::from(c > 0.5));
+    assert!(ink > 0 && ink != box_ink, "{ink} vs {box_ink}");
+}
