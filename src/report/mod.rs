@@ -493,6 +493,31 @@ fn mask_text<'a>(s: &'a str, opts: &ReportOptions) -> std::borrow::Cow<'a, str> 
     }
 }
 
+/// Evidence about one case: the case's own customer name and phone are masked wherever
+/// the text quotes them (e.g. a transcript line), then any phone-shaped number.
+fn mask_case_text(r: &AuditResult, row: Option<usize>, s: &str, opts: &ReportOptions) -> String {
+    if opts.unmask {
+        return s.to_string();
+    }
+    let mut out = s.to_string();
+    if let Some(row) = row {
+        for (col, phone) in [("customer_phone", true), ("customer_name", false)] {
+            if !r.cases.is_present(col) {
+                continue;
+            }
+            if let Some(v) = r.cases.text(col)[row].as_deref() {
+                let v = v.trim();
+                // a one-character "name" would mask unrelated text
+                if v.chars().count() >= 2 && out.contains(v) {
+                    let m = if phone { mask_phone(v) } else { mask_name(v) };
+                    out = out.replace(v, &m);
+                }
+            }
+        }
+    }
+    mask_phones_in_text(&out).into_owned()
+}
+
 pub fn violations(r: &AuditResult, opts: &ReportOptions) -> Sheet {
     let rows = r
         .violations
@@ -513,7 +538,7 @@ pub fn violations(r: &AuditResult, opts: &ReportOptions) -> Sheet {
                 Cell::text(&v.employee_id),
                 Cell::text(r.employee_name(&v.employee_id)),
                 Cell::text(&v.center),
-                Cell::text(mask_text(&v.evidence, opts)),
+                Cell::text(mask_case_text(r, v.row, &v.evidence, opts)),
                 Cell::text(&v.source),
                 Cell::text(waived),
                 Cell::text(reason),
@@ -554,7 +579,7 @@ pub fn pending(r: &AuditResult, opts: &ReportOptions) -> Sheet {
                 Cell::text(r.employee_name(&p.employee_id)),
                 Cell::text(r.case_center(p.row)),
                 Cell::text(p.due.map(|d| format_local(d, tz)).unwrap_or_default()),
-                Cell::text(mask_text(&p.evidence, opts)),
+                Cell::text(mask_case_text(r, Some(p.row), &p.evidence, opts)),
                 Cell::text(r.cases.source(p.row)),
             ]
         })
