@@ -120,6 +120,10 @@ struct AuditArgs {
     /// Print nothing but errors
     #[arg(long, short)]
     quiet: bool,
+    /// Memory the audit may use (e.g. 4G); an input that needs more is refused up front
+    /// (default: the memory available on this machine)
+    #[arg(long)]
+    memory_limit: Option<String>,
 }
 
 #[derive(Args)]
@@ -239,12 +243,102 @@ fn dataset_files(a: &AuditArgs) -> Result<DatasetFiles> {
     Ok(files)
 }
 
+/// Memory an audit needs per byte of input, measured: 1M gen.py cases (358 MB of CSV)
+/// peak at 3.0 GiB RSS with every report (bench/RESULTS.md), i.e. about 8.6×; with margin.
+const BYTES_PER_INPUT_BYTE: u64 = 10;
+
+/// Refuse, before reading a row, an input this machine cannot hold: a clear message
+/// instead of the kernel's OOM killer half-way through.
+fn check_memory(files: &DatasetFiles, limit: Option<&str>) -> Result<()> {
+    let mut paths: Vec<&std::path::Path> = files.cases.iter().map(|f| f.path.as_path()).collect();
+    for f in [
+        &files.handoffs,
+        &files.roster,
+        &files.inspections,
+        &files.waivers,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        paths.push(&f.path);
+    }
+    let input: u64 = paths
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    let available = match limit {
+        Some(l) => Some(parse_size(l).ok_or_else(|| {
+            Error::Usage(format!(
+                "--memory-limit {l}: expected a size such as 4G or 512M"
+            ))
+        })?),
+        None => mem_available(),
+    };
+    let Some(available) = available else {
+        return Ok(());
+    };
+    let need = input.saturating_mul(BYTES_PER_INPUT_BYTE) + (64 << 20);
+    if need > available {
+        let gib = |b: u64| b as f64 / (1u64 << 30) as f64;
+        return Err(Error::Input {
+            file: paths
+                .first()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            message: format!(
+                "the input ({:.2} GiB in {} file(s)) needs about {:.1} GiB of memory to audit \
+                 and {:.1} GiB is available{}; audit it in parts (one month or one center \
+                 per run, e.g. --cases 'exports/center_a*.csv'), or on a larger machine",
+                gib(input),
+                paths.len(),
+                gib(need),
+                gib(available),
+                if limit.is_some() {
+                    " (--memory-limit)"
+                } else {
+                    ""
+                }
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// `4G`, `512M`, `1.5GiB`, or plain bytes.
+fn parse_size(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: f64 = num.parse().ok()?;
+    let mult = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1u64,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        "t" | "tb" | "tib" => 1 << 40,
+        _ => return None,
+    };
+    (n.is_finite() && n >= 0.0).then_some((n * mult as f64) as u64)
+}
+
+/// MemAvailable from /proc/meminfo (Linux); None elsewhere.
+fn mem_available() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
 fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
     let formats = report::Formats::parse(&a.format).map_err(Error::Usage)?;
     let mut progress = report::summary::Progress::new(a.quiet);
     let t0 = Instant::now();
     let rules = rules::load(&a.rules)?;
     let files = dataset_files(&a)?;
+    check_memory(&files, a.memory_limit.as_deref())?;
     let opts = AuditOptions {
         period: a.period.clone(),
         as_of: a.as_of.clone(),
@@ -259,7 +353,12 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
     progress.step("rules", 1, 3);
     if a.strict && !loaded.rejected.is_empty() {
         for r in loaded.rejected.iter().take(20) {
-            eprintln!("{}:{}: rejected: {}", r.file, r.line, r.reason);
+            eprintln!(
+                "{}:{}: rejected: {}",
+                r.file,
+                r.line,
+                crate::mask::mask_phones_in_text(&r.reason)
+            );
         }
         if loaded.rejected.len() > 20 {
             eprintln!("… and {} more", loaded.rejected.len() - 20);
@@ -312,14 +411,22 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
             t0.elapsed().as_secs_f64()
         );
     }
-    if let Some(level) = a.fail_on.as_deref().and_then(Severity::parse) {
-        let crossed = result
-            .violations
-            .iter()
-            .any(|v| v.waiver.is_none() && result.rules.rules[v.rule].severity >= level);
-        if crossed {
-            return Ok(ExitCode::from(1));
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+    let crossed = a
+        .fail_on
+        .as_deref()
+        .and_then(Severity::parse)
+        .is_some_and(|level| {
+            result
+                .violations
+                .iter()
+                .any(|v| v.waiver.is_none() && result.rules.rules[v.rule].severity >= level)
+        });
+    // The process ends here: freeing millions of cells one by one would take seconds
+    // (6 s at 1M cases, bench/RESULTS.md); the OS reclaims the memory at once.
+    std::mem::forget(result);
+    Ok(if crossed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -83,6 +83,11 @@ impl Formats {
 }
 
 /// Write every report file into `out` (created or replaced as a whole).
+///
+/// Files are written into a private folder beside `out` and moved into place only when
+/// all are complete, so a failed or interrupted run leaves the previous report intact.
+/// The swap is done under a lock file (`.<name>.lock`), so two audits writing to the
+/// same folder at once each leave a whole report, never a mix of the two.
 pub fn write(result: &AuditResult, out: &Path, opts: &ReportOptions) -> Result<()> {
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -108,18 +113,97 @@ pub fn write(result: &AuditResult, out: &Path, opts: &ReportOptions) -> Result<(
         let _ = fs::remove_dir_all(&tmp);
         return Err(e);
     }
+    let lock = match Lock::acquire(&parent.join(format!(".{name}.lock"))) {
+        Ok(l) => l,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+    };
+    let swapped = swap(out, &tmp, &parent, &name, pid);
+    drop(lock);
+    if swapped.is_err() {
+        let _ = fs::remove_dir_all(&tmp);
+    }
+    swapped
+}
+
+fn swap(out: &Path, tmp: &Path, parent: &Path, name: &str, pid: u32) -> Result<()> {
+    let oerr = |p: &Path, e: std::io::Error| Error::Output {
+        path: p.display().to_string(),
+        message: e.to_string(),
+    };
     if out.exists() {
         let old = parent.join(format!(".{name}.old-{pid}"));
         fs::rename(out, &old).map_err(|e| oerr(out, e))?;
-        if let Err(e) = fs::rename(&tmp, out) {
+        if let Err(e) = fs::rename(tmp, out) {
             let _ = fs::rename(&old, out);
             return Err(oerr(out, e));
         }
         let _ = fs::remove_dir_all(&old);
     } else {
-        fs::rename(&tmp, out).map_err(|e| oerr(out, e))?;
+        fs::rename(tmp, out).map_err(|e| oerr(out, e))?;
     }
     Ok(())
+}
+
+/// An exclusive lock file holding its owner's pid; a lock left by a process that no
+/// longer runs (killed mid-swap) is taken over.
+struct Lock(PathBuf);
+
+impl Lock {
+    fn acquire(path: &Path) -> Result<Lock> {
+        let start = std::time::Instant::now();
+        loop {
+            match fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+            {
+                Ok(mut f) => {
+                    use std::io::Write;
+                    let _ = write!(f, "{}", std::process::id());
+                    return Ok(Lock(path.to_path_buf()));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let owner = fs::read_to_string(path).unwrap_or_default();
+                    let alive = owner
+                        .trim()
+                        .parse::<u32>()
+                        .map(|pid| Path::new(&format!("/proc/{pid}")).exists())
+                        // unknown owner (being written, or no /proc): assume alive
+                        .unwrap_or(true);
+                    if !alive && Path::new("/proc/self").exists() {
+                        let _ = fs::remove_file(path);
+                        continue;
+                    }
+                    if start.elapsed() > std::time::Duration::from_secs(120) {
+                        return Err(Error::Output {
+                            path: path.display().to_string(),
+                            message: format!(
+                                "another audit (pid {}) has been writing this report for 2 minutes; \
+                                 remove the lock file if no audit is running",
+                                owner.trim()
+                            ),
+                        });
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(e) => {
+                    return Err(Error::Output {
+                        path: path.display().to_string(),
+                        message: e.to_string(),
+                    })
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.0);
+    }
 }
 
 /// The files of a report, in the order they are written.
@@ -479,6 +563,13 @@ pub fn read_rows(path: &Path) -> Result<Vec<ReportRow>> {
 
 fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     let p = dir.join(name);
+    // Test hook: fail when about to write this file, as a full disk would.
+    if std::env::var_os("SHOUWEN_TEST_FAIL_WRITING").is_some_and(|f| f == name) {
+        return Err(Error::Output {
+            path: p.display().to_string(),
+            message: "simulated write failure (SHOUWEN_TEST_FAIL_WRITING)".into(),
+        });
+    }
     fs::write(&p, bytes).map_err(|e| Error::Output {
         path: p.display().to_string(),
         message: e.to_string(),
@@ -491,6 +582,36 @@ fn mask_text<'a>(s: &'a str, opts: &ReportOptions) -> std::borrow::Cow<'a, str> 
     } else {
         mask_phones_in_text(s)
     }
+}
+
+/// A quote cut short (`「…`, `…」`) may end in part of a name or phone: a fragment of
+/// `value` touching the ellipsis (its tail after `…`, its head before `…`) is starred.
+fn mask_cut_fragments(text: &str, value: &str) -> String {
+    let v: Vec<char> = value.chars().collect();
+    let mut t: Vec<char> = text.chars().collect();
+    let min = 2;
+    for i in 0..t.len() {
+        if t[i] != '…' {
+            continue;
+        }
+        // after the ellipsis: the longest tail of the value that starts the text
+        for k in (min..v.len()).rev() {
+            let tail = &v[v.len() - k..];
+            if t.len() >= i + 1 + k && &t[i + 1..i + 1 + k] == tail {
+                t[i + 1..i + 1 + k].iter_mut().for_each(|c| *c = '*');
+                break;
+            }
+        }
+        // before the ellipsis: the longest head of the value that ends the text
+        for k in (min..v.len()).rev() {
+            let head = &v[..k];
+            if i >= k && &t[i - k..i] == head {
+                t[i - k..i].iter_mut().for_each(|c| *c = '*');
+                break;
+            }
+        }
+    }
+    t.into_iter().collect()
 }
 
 /// Evidence about one case: the case's own customer name and phone are masked wherever
@@ -511,6 +632,9 @@ fn mask_case_text(r: &AuditResult, row: Option<usize>, s: &str, opts: &ReportOpt
                 if v.chars().count() >= 2 && out.contains(v) {
                     let m = if phone { mask_phone(v) } else { mask_name(v) };
                     out = out.replace(v, &m);
+                }
+                if v.chars().count() >= 2 {
+                    out = mask_cut_fragments(&out, v);
                 }
             }
         }
@@ -768,6 +892,32 @@ pub fn rejected(r: &AuditResult, opts: &ReportOptions) -> Sheet {
     Sheet {
         header: hdr(&["file", "line", "reason", "raw"]),
         rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_cut_fragments;
+
+    #[test]
+    fn fragments_of_a_phone_or_name_cut_by_an_ellipsis_are_starred() {
+        assert_eq!(
+            mask_cut_fragments("「…5678不知道」", "13912345678"),
+            "「…****不知道」"
+        );
+        assert_eq!(
+            mask_cut_fragments("「不知道，139123…」", "13912345678"),
+            "「不知道，******…」"
+        );
+        assert_eq!(
+            mask_cut_fragments("「…阳测说不知道」", "欧阳测"),
+            "「…**说不知道」"
+        );
+        // text not touching an ellipsis is left alone
+        assert_eq!(
+            mask_cut_fragments("「5678不知道」", "13912345678"),
+            "「5678不知道」"
+        );
     }
 }
 

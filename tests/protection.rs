@@ -1,0 +1,407 @@
+//! People's data, formulas and atomic outputs (issue 7): an audit of data full of phone
+//! numbers, names and formula-like text leaks none of them into any output; a failed,
+//! killed or concurrent run never leaves a half-written report; an input too large for
+//! the memory is refused up front.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use calamine::{open_workbook, Data, Reader, Xlsx};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn shouwen(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_shouwen"));
+    c.args(args).current_dir(root());
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().expect("runs")
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Every file under `dir`, recursively, sorted.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = vec![];
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+struct Planted {
+    dir: tempfile::TempDir,
+    phones: Vec<String>,
+    names: Vec<String>,
+}
+
+/// A generated dataset whose every case carries a unique customer name and phone, quoted
+/// again in the content and in the transcript (staff saying 不知道 next to them, so the
+/// phrase rule's evidence quotes them), plus formula-like and markup text, and rows that
+/// will be rejected with the phone in them.
+fn planted() -> Planted {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    let o = shouwen(
+        &["sample", "--cases", "300", "--seed", "7", "--out", s(&data)],
+        &[],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut r = csv::Reader::from_path(data.join("cases.csv")).unwrap();
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+    let (name_c, phone_c, content_c, reply_c, resolution_c, received_c, unit_c) = (
+        col("customer_name"),
+        col("customer_phone"),
+        col("content"),
+        col("reply"),
+        col("resolution"),
+        col("received_at"),
+        col("unit"),
+    );
+    let mut w = csv::Writer::from_path(data.join("cases.csv.new")).unwrap();
+    w.write_record(&header).unwrap();
+    let (mut phones, mut names) = (vec![], vec![]);
+    for (i, rec) in r.records().enumerate() {
+        let mut row: Vec<String> = rec.unwrap().iter().map(str::to_string).collect();
+        let phone = format!("139{:08}", 10_000_000 + i);
+        let name = format!("欧阳测{}", char::from_u32(0x4E00 + 300 + i as u32).unwrap());
+        row[name_c] = name.clone();
+        row[phone_c] = phone.clone();
+        row[content_c] = format!(
+            "=HYPERLINK(\"http://evil.example\",\"点我\") 联系{name} 电话 {phone} 或 0731-8888{:04}",
+            i
+        );
+        // the phrase rule quotes a window around 不知道: phone and name on both sides
+        row[reply_c] = format!(
+            "{}\n业主：我是{name}，电话{phone}\n客服：{name}{phone}不知道<script>alert('{i}')</script>{phone}{name}",
+            row[reply_c]
+        );
+        row[resolution_c] = format!("@SUM(A1:A9) -{phone} +{phone}");
+        row[unit_c] = "\t=1+2".into();
+        if i % 50 == 0 {
+            // rejected: an impossible receipt time, with the phone in the raw row
+            row[received_c] = format!("2026-10-99 {phone}");
+        }
+        phones.push(phone);
+        names.push(name);
+        w.write_record(&row).unwrap();
+    }
+    w.flush().unwrap();
+    std::fs::rename(data.join("cases.csv.new"), data.join("cases.csv")).unwrap();
+    Planted { dir, phones, names }
+}
+
+fn formula_like(field: &str) -> bool {
+    field.starts_with(['=', '+', '-', '@', '\t', '\r']) && field.parse::<f64>().is_err()
+}
+
+#[test]
+fn no_output_leaks_a_phone_or_name_or_runs_a_formula() {
+    let p = planted();
+    let data = p.dir.path().join("d");
+    let out = p.dir.path().join("r");
+    let o = shouwen(&["audit", s(&data), "--out", s(&out)], &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let terminal = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+
+    let mut texts: Vec<(String, String)> = vec![("terminal".into(), terminal)];
+    let all = files(&out);
+    assert!(all.iter().any(|f| f.ends_with("report.xlsx")));
+    assert!(all.iter().any(|f| f.ends_with("report.html")));
+    for f in &all {
+        let name = f.strip_prefix(&out).unwrap().display().to_string();
+        match f.extension().and_then(|e| e.to_str()) {
+            Some("png") => {} // pixels only; the SVG twin carries the same labels as text
+            Some("xlsx") => {
+                let mut wb: Xlsx<_> = open_workbook(f).unwrap();
+                for sheet in wb.sheet_names().to_vec() {
+                    let formulas = wb.worksheet_formula(&sheet).unwrap();
+                    assert!(
+                        formulas.used_cells().all(|(_, _, x)| x.is_empty()),
+                        "{sheet}: a formula"
+                    );
+                    let range = wb.worksheet_range(&sheet).unwrap();
+                    let mut text = String::new();
+                    for (_, _, c) in range.used_cells() {
+                        if let Data::String(v) = c {
+                            text.push_str(v);
+                            text.push('\n');
+                        }
+                    }
+                    texts.push((format!("{name}:{sheet}"), text));
+                }
+            }
+            _ => texts.push((name.clone(), std::fs::read_to_string(f).unwrap())),
+        }
+        if f.extension().is_some_and(|e| e == "csv") {
+            let mut r = csv::Reader::from_path(f).unwrap();
+            for rec in r.records() {
+                for field in rec.unwrap().iter() {
+                    assert!(!formula_like(field), "{name}: formula-like cell {field:?}");
+                }
+            }
+        }
+    }
+    // The planted text did reach the outputs (so the checks below can fail) …
+    let violations = std::fs::read_to_string(out.join("violations.csv")).unwrap();
+    assert!(violations.contains("不知道"), "phrase evidence is reported");
+    let rejected = std::fs::read_to_string(out.join("rejected.csv")).unwrap();
+    let n_rejected = csv::Reader::from_path(out.join("rejected.csv"))
+        .unwrap()
+        .records()
+        .filter(|r| r.as_ref().unwrap()[0].ends_with("cases.csv"))
+        .count();
+    assert_eq!(n_rejected, 6, "{rejected}");
+    assert!(rejected.contains("139****"), "{rejected}");
+    // … but no phone number and no full customer name survives anywhere.
+    for (name, text) in &texts {
+        for ph in &p.phones {
+            assert!(!text.contains(ph.as_str()), "{name} leaks {ph}");
+        }
+        for n in &p.names {
+            assert!(!text.contains(n.as_str()), "{name} leaks {n}");
+        }
+        assert!(!text.contains("0731-8888"), "{name} leaks a landline");
+        // nor a cut-off piece of one next to an ellipsis
+        for ph in &p.phones {
+            assert!(
+                !text.contains(&format!("…{}", &ph[7..])),
+                "{name} leaks part of {ph}"
+            );
+            assert!(
+                !text.contains(&format!("{}…", &ph[..7])),
+                "{name} leaks part of {ph}"
+            );
+        }
+    }
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(!html.contains("<script>alert"));
+    assert!(html.contains("不知道&lt;scr"), "markup shown as text");
+    assert_eq!(
+        html.matches("<script").count(),
+        1,
+        "only the page's own script"
+    );
+}
+
+#[test]
+fn unmask_is_explicit_and_recorded() {
+    let p = planted();
+    let data = p.dir.path().join("d");
+    let out = p.dir.path().join("r");
+    let o = shouwen(
+        &[
+            "audit",
+            s(&data),
+            "--out",
+            s(&out),
+            "--unmask",
+            "--format",
+            "csv",
+        ],
+        &[],
+    );
+    assert!(o.status.success());
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["unmasked"], true);
+    let rejected = std::fs::read_to_string(out.join("rejected.csv")).unwrap();
+    assert!(rejected.contains(&p.phones[0]));
+}
+
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    files(dir)
+        .into_iter()
+        .map(|f| {
+            (
+                f.strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(&f).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn leftovers(parent: &Path) -> Vec<String> {
+    std::fs::read_dir(parent)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with('.'))
+        .collect()
+}
+
+#[test]
+fn a_run_failing_mid_write_leaves_the_previous_report_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let basic = root().join("tests/fixtures/basic");
+    let o = shouwen(
+        &["audit", s(&basic), "--period", "2026-10", "--out", s(&out)],
+        &[],
+    );
+    assert!(o.status.success());
+    let before = snapshot(&out);
+    for fail_at in ["scorecards.csv", "report.xlsx", "manifest.json"] {
+        let o = shouwen(
+            &["audit", "sample-data", "--out", s(&out)],
+            &[("SHOUWEN_TEST_FAIL_WRITING", fail_at)],
+        );
+        assert_eq!(o.status.code(), Some(2), "fails at {fail_at}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(fail_at), "{err}");
+        assert!(
+            snapshot(&out) == before,
+            "report changed after failing at {fail_at}"
+        );
+        assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+    }
+}
+
+#[test]
+fn a_killed_run_leaves_either_the_old_or_the_new_report_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, fresh) = (dir.path().join("r"), dir.path().join("fresh"));
+    let basic = root().join("tests/fixtures/basic");
+    assert!(shouwen(
+        &["audit", s(&basic), "--period", "2026-10", "--out", s(&out)],
+        &[]
+    )
+    .status
+    .success());
+    assert!(shouwen(&["audit", "sample-data", "--out", s(&fresh)], &[])
+        .status
+        .success());
+    let (old, new) = (snapshot(&out), snapshot(&fresh));
+    for delay_ms in [30u64, 120, 250] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_shouwen"))
+            .args(["audit", "sample-data", "--quiet", "--out", s(&out)])
+            .current_dir(root())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = snapshot(&out);
+        assert!(
+            now == old || now == new,
+            "a mixed report after a kill at {delay_ms} ms"
+        );
+        // put the old report back for the next round
+        if now == new {
+            std::fs::remove_dir_all(&out).unwrap();
+            assert!(shouwen(
+                &["audit", s(&basic), "--period", "2026-10", "--out", s(&out)],
+                &[]
+            )
+            .status
+            .success());
+        }
+    }
+}
+
+#[test]
+fn concurrent_audits_into_one_folder_never_mix_their_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let (ref_a, ref_b) = (dir.path().join("a"), dir.path().join("b"));
+    let basic = root().join("tests/fixtures/basic");
+    let args_a = |o: &Path| {
+        vec![
+            "audit".to_string(),
+            s(&basic).to_string(),
+            "--period".into(),
+            "2026-10".into(),
+            "--quiet".into(),
+            "--out".into(),
+            s(o).to_string(),
+        ]
+    };
+    let args_b = |o: &Path| {
+        vec![
+            "audit".to_string(),
+            "sample-data".into(),
+            "--quiet".into(),
+            "--out".into(),
+            s(o).to_string(),
+        ]
+    };
+    let run = |a: Vec<String>| {
+        Command::new(env!("CARGO_BIN_EXE_shouwen"))
+            .args(a)
+            .current_dir(root())
+            .spawn()
+            .unwrap()
+    };
+    assert!(run(args_a(&ref_a)).wait().unwrap().success());
+    assert!(run(args_b(&ref_b)).wait().unwrap().success());
+    let (a, b) = (snapshot(&ref_a), snapshot(&ref_b));
+    for _ in 0..4 {
+        let mut kids: Vec<_> = (0..3)
+            .flat_map(|_| [run(args_a(&out)), run(args_b(&out))])
+            .collect();
+        for k in &mut kids {
+            assert!(k.wait().unwrap().success());
+        }
+        let now = snapshot(&out);
+        assert!(now == a || now == b, "the report mixes two audits");
+        let left: Vec<String> = leftovers(dir.path());
+        assert!(left.is_empty(), "left behind: {left:?}");
+    }
+}
+
+#[test]
+fn an_input_too_large_for_the_memory_is_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let o = shouwen(
+        &[
+            "audit",
+            "sample-data",
+            "--out",
+            s(&out),
+            "--memory-limit",
+            "2M",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("cases.csv"), "{err}");
+    assert!(
+        err.contains("needs about") && err.contains("in parts"),
+        "{err}"
+    );
+    assert!(!out.exists());
+    // a sufficient limit audits normally
+    let o = shouwen(
+        &[
+            "audit",
+            "sample-data",
+            "--out",
+            s(&out),
+            "--memory-limit",
+            "4G",
+            "-q",
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
