@@ -31,7 +31,7 @@ impl Encoding {
     }
 }
 
-/// A field that is not valid UTF-8 in a file read as UTF-8.
+/// A field that is not text in the file's encoding ([`CsvFile::undecodable`] says which).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NotUtf8;
 
@@ -62,6 +62,11 @@ pub struct Record<'a> {
     pub line: u64,
     pub record: &'a csv::ByteRecord,
     pub raw: &'a [u8],
+    /// `Some(i)`: field `i` (0-based) opens a quote that is never properly closed. The
+    /// record then ends with the line that quote opened on (`raw`, and `record` as far as
+    /// it goes), and reading resumes on the next line instead of swallowing the rest of
+    /// the file into one field.
+    pub unclosed_quote: Option<usize>,
 }
 
 impl CsvFile {
@@ -85,6 +90,10 @@ impl CsvFile {
                 let (text, _, _) = enc.decode(&bytes);
                 bytes = text.into_owned().into_bytes();
                 ("utf-16", Mode::Utf8)
+            } else if let Some(enc) = utf16_without_bom(&bytes) {
+                let (text, _) = enc.decode_without_bom_handling(&bytes);
+                bytes = text.into_owned().into_bytes();
+                ("utf-16", Mode::Utf8)
             } else if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
                 start = 3;
                 match forced {
@@ -106,10 +115,18 @@ impl CsvFile {
                     }
                 }
             };
-        if bytes[start..].iter().all(|b| b.is_ascii_whitespace()) {
+        if bytes[start..]
+            .iter()
+            .all(|b| b.is_ascii_whitespace() || *b == 0)
+        {
+            let what = if bytes[start..].contains(&0) {
+                "the file is empty: it holds only NUL bytes (a damaged or unfinished export)"
+            } else {
+                "the file is empty"
+            };
             return Err(Error::input(
                 display,
-                "the file is empty; expected a header row naming the columns",
+                format!("{what}; expected a header row naming the columns"),
             ));
         }
         Ok(CsvFile {
@@ -123,47 +140,80 @@ impl CsvFile {
         })
     }
 
-    /// Decode one field. `Err` only when the encoding was forced to UTF-8 and the bytes are not.
+    /// Decode one field. `Err` when the bytes are not text in the file's encoding: not
+    /// UTF-8 in a file read as UTF-8, not GB18030 in one read as GBK, neither in a file
+    /// read field by field (damaged bytes, which would otherwise become U+FFFD silently).
     pub fn decode<'a>(&self, b: &'a [u8]) -> std::result::Result<Cow<'a, str>, NotUtf8> {
         match self.mode {
             Mode::Utf8 => Ok(String::from_utf8_lossy(b)),
             Mode::Utf8Strict => std::str::from_utf8(b)
                 .map(Cow::Borrowed)
                 .map_err(|_| NotUtf8),
-            Mode::Gb => Ok(decode_gb(b)),
+            Mode::Gb => decode_gb_strict(b),
             Mode::PerField => match std::str::from_utf8(b) {
                 Ok(s) => Ok(Cow::Borrowed(s)),
-                Err(_) => Ok(decode_gb(b)),
+                Err(_) => decode_gb_strict(b),
             },
+        }
+    }
+
+    /// Why [`CsvFile::decode`] failed, for rejected.csv.
+    pub fn undecodable(&self) -> &'static str {
+        match self.mode {
+            Mode::Utf8 | Mode::Utf8Strict => {
+                "not valid UTF-8 (the file was read as UTF-8; set [input] encoding if it is GBK)"
+            }
+            Mode::Gb => {
+                "not valid GBK/GB18030 (the file was read as GBK, as [input] encoding says)"
+            }
+            Mode::PerField => "neither valid UTF-8 nor valid GBK/GB18030: the bytes are damaged",
         }
     }
 
     /// Raw text of a record for rejected.csv (never fails: undecodable bytes become U+FFFD).
     pub fn decode_lossy(&self, b: &[u8]) -> String {
-        match self.decode(b) {
-            Ok(s) => s.into_owned(),
-            Err(NotUtf8) => String::from_utf8_lossy(b).into_owned(),
+        match self.mode {
+            Mode::Utf8 | Mode::Utf8Strict => String::from_utf8_lossy(b).into_owned(),
+            Mode::Gb => decode_gb(b).into_owned(),
+            Mode::PerField => match std::str::from_utf8(b) {
+                Ok(s) => s.to_string(),
+                // A GBK line, or a UTF-8 line with damaged bytes: whichever reads with
+                // fewer replacement characters.
+                Err(_) => {
+                    let (gb, utf8) = (decode_gb(b), String::from_utf8_lossy(b));
+                    let bad = |s: &str| s.chars().filter(|c| *c == '\u{FFFD}').count();
+                    if bad(&utf8) < bad(&gb) {
+                        utf8.into_owned()
+                    } else {
+                        gb.into_owned()
+                    }
+                }
+            },
         }
     }
 
     /// Calls `f` for every record, the header first. Blank lines are skipped.
     pub fn for_each_record(&self, mut f: impl FnMut(Record<'_>) -> Result<()>) -> Result<()> {
         let data = &self.bytes[self.start..];
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(sniff_delimiter(data))
-            .from_reader(data);
+        let delimiter = sniff_delimiter(data);
+        let reader = |bytes| {
+            csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .delimiter(delimiter)
+                .from_reader(bytes)
+        };
         let mut rec = csv::ByteRecord::new();
         let mut index = 0usize;
         // Lines are counted here, not taken from the csv crate, whose record positions
         // after a CRLF point at the `\n` and undercount lines.
         let (mut counted_to, mut line_at) = (0usize, 1u64);
+        let mut rdr = reader(std::io::Cursor::new(data));
         loop {
             let more = rdr
                 .read_byte_record(&mut rec)
                 .map_err(|e| Error::input(&self.display, format!("cannot parse the CSV: {e}")))?;
-            let pos = rdr.position().byte() as usize;
+            let pos = (rdr.position().byte() as usize).min(data.len());
             if !more {
                 break;
             }
@@ -172,14 +222,11 @@ impl CsvFile {
                 .map(|p| p.byte() as usize)
                 .unwrap_or(0)
                 .min(data.len());
-            while start < pos.min(data.len()) && matches!(data[start], b'\r' | b'\n') {
+            while start < pos && matches!(data[start], b'\r' | b'\n') {
                 start += 1;
             }
             if start >= counted_to {
-                line_at += data[counted_to..start]
-                    .iter()
-                    .filter(|b| **b == b'\n')
-                    .count() as u64;
+                line_at += count_line_breaks(data, counted_to, start);
                 counted_to = start;
             }
             let mut line = line_at;
@@ -187,15 +234,117 @@ impl CsvFile {
                 line = map.get(index).copied().unwrap_or(line);
             }
             index += 1;
-            let raw = trim_eol(&data[start..pos.min(data.len()).max(start)]);
+            let raw = trim_eol(&data[start..pos.max(start)]);
+            let Some((open, field)) = unclosed_quote(raw, delimiter) else {
+                f(Record {
+                    line,
+                    record: &rec,
+                    raw,
+                    unclosed_quote: None,
+                })?;
+                continue;
+            };
+            // The record ends with the line its unclosed quote opened on; reading resumes
+            // on the next line instead of inside that quote.
+            let open = start + open;
+            let end = data[open..]
+                .iter()
+                .position(|b| matches!(b, b'\r' | b'\n'))
+                .map_or(data.len(), |p| open + p);
+            let raw = &data[start..end];
+            // Its fields: those before the quote as read, then the quoted text on the line.
+            let mut part: csv::ByteRecord = rec.iter().take(field).collect();
+            part.push_field(&data[(open + 1).min(end)..end]);
             f(Record {
                 line,
-                record: &rec,
+                record: &part,
                 raw,
+                unclosed_quote: Some(field),
             })?;
+            let mut resume = csv::Position::new();
+            resume.set_byte(end as u64);
+            rdr.seek(resume)
+                .map_err(|e| Error::input(&self.display, format!("cannot parse the CSV: {e}")))?;
         }
         Ok(())
     }
+}
+
+/// Line breaks in `data[from..to]`: `\n`, and a `\r` not followed by `\n` (the classic
+/// Mac line ending some Excel versions still write).
+fn count_line_breaks(data: &[u8], from: usize, to: usize) -> u64 {
+    (from..to)
+        .filter(|&i| data[i] == b'\n' || (data[i] == b'\r' && data.get(i + 1) != Some(&b'\n')))
+        .count() as u64
+}
+
+/// A quoted field in `raw` (one record as the lenient csv reader delimited it) that is not
+/// properly closed: the file ends inside it, or its closing quote is followed by text (so
+/// the quote that "closed" it opened another field further down) after a line break. The
+/// reader would read the lines after it as part of that field: the rows there would be
+/// lost inside one rejected record. Returns (byte offset of the opening quote, field index).
+/// A lone quote error on a single line (`"abc"def`) is left to the lenient reader.
+fn unclosed_quote(raw: &[u8], delimiter: u8) -> Option<(usize, usize)> {
+    #[derive(PartialEq)]
+    enum S {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut state = S::FieldStart;
+    let (mut field, mut open) = (0usize, 0usize);
+    for (i, &b) in raw.iter().enumerate() {
+        state = match state {
+            S::FieldStart | S::Unquoted if b == delimiter => {
+                field += 1;
+                S::FieldStart
+            }
+            S::FieldStart if b == b'"' => {
+                open = i;
+                S::Quoted
+            }
+            S::FieldStart | S::Unquoted => S::Unquoted,
+            S::Quoted if b == b'"' => S::QuoteInQuoted,
+            S::Quoted => S::Quoted,
+            S::QuoteInQuoted if b == b'"' => S::Quoted,
+            S::QuoteInQuoted if b == delimiter => {
+                field += 1;
+                S::FieldStart
+            }
+            S::QuoteInQuoted if matches!(b, b'\r' | b'\n') => S::Unquoted,
+            S::QuoteInQuoted => {
+                if raw[open..i].iter().any(|c| matches!(c, b'\r' | b'\n')) {
+                    return Some((open, field));
+                }
+                S::Unquoted
+            }
+        };
+    }
+    (state == S::Quoted).then_some((open, field))
+}
+
+/// UTF-16 without a byte-order mark: the ASCII of a CSV (separators, line ends, digits)
+/// leaves NUL in odd (little-endian) or even (big-endian) bytes and hardly ever in the
+/// others; a UTF-8 file with a stray NUL does not look like that.
+fn utf16_without_bom(b: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = &b[..b.len().min(4096) & !1];
+    let pairs = head.len() / 2;
+    if pairs < 4 {
+        return None;
+    }
+    let nul_even = head.iter().step_by(2).filter(|c| **c == 0).count();
+    let nul_odd = head.iter().skip(1).step_by(2).filter(|c| **c == 0).count();
+    let looks = |many: usize, few: usize| many * 20 >= pairs && few * 10 <= many;
+    let enc = if looks(nul_odd, nul_even) {
+        encoding_rs::UTF_16LE
+    } else if looks(nul_even, nul_odd) {
+        encoding_rs::UTF_16BE
+    } else {
+        return None;
+    };
+    let (text, _) = enc.decode_without_bom_handling(head);
+    text.contains([',', '\t', ';', '\n']).then_some(enc)
 }
 
 /// The field separator, from the header line: a comma unless the header has more tabs or
@@ -229,6 +378,17 @@ fn trim_eol(mut b: &[u8]) -> &[u8] {
         }
     }
     b
+}
+
+/// GB18030, or `Err` when the bytes are not GB18030 either.
+fn decode_gb_strict(b: &[u8]) -> std::result::Result<Cow<'_, str>, NotUtf8> {
+    if b.is_ascii() {
+        return Ok(Cow::Borrowed(std::str::from_utf8(b).unwrap_or_default()));
+    }
+    encoding_rs::GB18030
+        .decode_without_bom_handling_and_without_replacement(b)
+        .map(|t| Cow::Owned(t.into_owned()))
+        .ok_or(NotUtf8)
 }
 
 fn decode_gb(b: &[u8]) -> Cow<'_, str> {
@@ -317,6 +477,70 @@ mod tests {
             .unwrap()
             .to_string();
         assert!(e.contains("x.csv") && e.contains("empty"), "{e}");
+    }
+
+    #[test]
+    fn an_unclosed_quote_costs_its_own_line_only() {
+        // To the end of the file, and "closed" by a later row's quoted field.
+        for text in [
+            "a,b,c\n1,\"x,y\n2,p,q\n3,r,s\n",
+            "a,b,c\n1,\"x,y\n2,p,q\n3,\"r\",s\n",
+        ] {
+            let f = CsvFile::from_bytes(text.as_bytes().to_vec(), "t.csv", Encoding::Auto).unwrap();
+            let mut got = vec![];
+            f.for_each_record(|r| {
+                got.push((r.line, r.unclosed_quote, f.decode_lossy(r.raw)));
+                if r.unclosed_quote.is_some() {
+                    assert_eq!(r.record, &csv::ByteRecord::from(vec!["1", "x,y"]));
+                }
+                Ok(())
+            })
+            .unwrap();
+            assert_eq!(
+                got,
+                [
+                    (1, None, "a,b,c".to_string()),
+                    (2, Some(1), "1,\"x,y".to_string()),
+                    (3, None, "2,p,q".to_string()),
+                    (4, None, text.lines().nth(3).unwrap().to_string()),
+                ],
+                "{text:?}"
+            );
+        }
+        // A quoted field with a line break inside is not an unclosed quote.
+        let r = records("a,b\n\"x\ny\",1\n2,3\n".as_bytes());
+        assert_eq!((r[1].1[0].as_str(), r[2].0), ("x\ny", 4));
+    }
+
+    #[test]
+    fn classic_mac_line_endings_count_as_lines() {
+        let r = records(b"a,b\r1,2\r3,4\r");
+        assert_eq!(r.iter().map(|x| x.0).collect::<Vec<_>>(), [1, 2, 3]);
+    }
+
+    #[test]
+    fn utf16_without_a_bom_is_detected() {
+        let text = "编号,内容\nC1,漏水\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        assert_eq!(records(&le), records(text.as_bytes()));
+        assert_eq!(records(&be), records(text.as_bytes()));
+    }
+
+    #[test]
+    fn damaged_bytes_are_an_error_not_a_replacement_character() {
+        let mut b = "编号,内容\nC1,漏水\n".as_bytes().to_vec();
+        b.extend_from_slice(b"C2,\xE6\xBC\x8F\xFF\n");
+        let f = CsvFile::from_bytes(b, "t.csv", Encoding::Auto).unwrap();
+        let mut fields = vec![];
+        f.for_each_record(|r| {
+            fields.push(f.decode(&r.record[1]).map(|s| s.into_owned()));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(fields[1], Ok("漏水".to_string()));
+        assert_eq!(fields[2], Err(NotUtf8));
+        assert!(f.undecodable().contains("neither"));
     }
 
     #[test]

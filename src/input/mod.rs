@@ -294,7 +294,21 @@ pub fn read_table(
     rejected: &mut Vec<Rejected>,
 ) -> Result<Table> {
     let mut table = Table::new(kind);
+    let mut seen: Vec<PathBuf> = vec![];
     for f in files {
+        // Read twice, every row would be its own duplicate, and the per-file counts would
+        // mix the two readings.
+        let id = std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone());
+        if seen.contains(&id) {
+            return Err(Error::input(
+                &f.display,
+                format!(
+                    "is named twice as a {} file; name each file once",
+                    kind.name()
+                ),
+            ));
+        }
+        seen.push(id);
         let csv = if is_xlsx(&f.path) {
             let (bytes, rows) = crate::xlsx::xlsx_to_csv(&f.path, &f.display)?;
             let mut c = CsvFile::from_bytes(bytes, &f.display, Encoding::Utf8)?;
@@ -335,30 +349,36 @@ fn map_header(
                                                                         // One header may feed several canonical columns (e.g. an agency as both center and
                                                                         // first responder of a public export).
     let mut mapping: Vec<Vec<usize>> = vec![vec![]; headers.len()];
+    // Every name a header cell can match, normalised once (a header may have 100,000 cells).
+    let names: Vec<(Vec<String>, Vec<String>)> = cols
+        .iter()
+        .map(|c| {
+            let user: Vec<String> = user
+                .and_then(|u| u.get(c.name))
+                .map(|l| l.iter().map(|a| schema::normalize_header(a)).collect())
+                .unwrap_or_default();
+            let builtin = c
+                .aliases
+                .iter()
+                .map(|a| schema::normalize_header(a))
+                .collect();
+            (user, builtin)
+        })
+        .collect();
     for (hi, h) in headers.iter().enumerate() {
         let nh = schema::normalize_header(h);
         if nh.is_empty() {
             continue;
         }
         for (ci, c) in cols.iter().enumerate() {
-            let mut prio = None;
-            if let Some(list) = user.and_then(|u| u.get(c.name)) {
-                if list.iter().any(|a| schema::normalize_header(a) == nh) {
-                    prio = Some(0);
-                }
-            }
-            if prio.is_none() && nh == c.name {
-                prio = Some(1);
-            }
-            if prio.is_none() {
-                if let Some(p) = c
-                    .aliases
-                    .iter()
-                    .position(|a| schema::normalize_header(a) == nh)
-                {
-                    prio = Some(2 + p);
-                }
-            }
+            let (user, builtin) = &names[ci];
+            let prio = if user.contains(&nh) {
+                Some(0)
+            } else if nh == c.name {
+                Some(1)
+            } else {
+                builtin.iter().position(|a| *a == nh).map(|p| 2 + p)
+            };
             let Some(p) = prio else { continue };
             match best[ci] {
                 Some((bp, bh)) if bp == p => {
@@ -420,11 +440,32 @@ fn map_header(
                 c.name,
                 accepted.join(", "),
                 kind.name(),
-                headers.join(",")
+                header_excerpt(headers)
             ),
         ));
     }
     Ok(mapping)
+}
+
+/// The header as read, for a message: at most 30 cells, control characters escaped.
+fn header_excerpt(headers: &[String]) -> String {
+    const SHOWN: usize = 30;
+    let mut s = headers
+        .iter()
+        .take(SHOWN)
+        .map(|h| {
+            if h.chars().any(char::is_control) {
+                h.escape_debug().to_string()
+            } else {
+                h.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",");
+    if headers.len() > SHOWN {
+        s.push_str(&format!(" … ({} columns in all)", headers.len()));
+    }
+    s
 }
 
 fn read_file(
@@ -442,6 +483,16 @@ fn read_file(
     let cols = kind.columns();
     csv.for_each_record(|r| {
         let Some(map) = &mapping else {
+            if let Some(field) = r.unclosed_quote {
+                return Err(Error::input(
+                    &csv.display,
+                    format!(
+                        "line {}: header cell {} opens a quote that is never closed; expected a header row naming the columns",
+                        r.line,
+                        field + 1
+                    ),
+                ));
+            }
             headers = r
                 .record
                 .iter()
@@ -472,6 +523,18 @@ fn read_file(
                 })
                 .collect(),
         };
+        if let Some(field) = r.unclosed_quote {
+            let name = headers
+                .get(field)
+                .map(|h| format!(" ({h:?})"))
+                .unwrap_or_default();
+            rejected.push(reject(format!(
+                "unclosed quote: field {}{name} opens a quote that is not closed on this line, so the row cannot be split into fields (reading resumes on the next line)",
+                field + 1
+            )));
+            rej += 1;
+            return Ok(());
+        }
         if r.record.len() != headers.len() {
             rejected.push(reject(format!(
                 "expected {} fields as in the header, found {}",
@@ -492,12 +555,21 @@ fn read_file(
                 Ok(v) => v,
                 Err(csvfile::NotUtf8) => {
                     error.get_or_insert(format!(
-                        "`{}` ({}): not valid UTF-8 (the file was read as UTF-8; set [input] encoding if it is GBK)",
-                        c.name, c.label
+                        "`{}` ({}): {}",
+                        c.name,
+                        c.label,
+                        csv.undecodable()
                     ));
                     continue;
                 }
             };
+            if value.contains('\0') {
+                error.get_or_insert(format!(
+                    "`{}` ({}): contains a NUL byte, which typed text never holds: the file is damaged here",
+                    c.name, c.label
+                ));
+                continue;
+            }
             let v = value.trim();
             if v.is_empty() {
                 if c.required {
@@ -589,12 +661,23 @@ fn push_null(c: &mut ColData) {
 }
 
 fn parse_count(v: &str) -> std::result::Result<i64, &'static str> {
-    let t = v.trim();
-    let t = t.strip_suffix(".0").unwrap_or(t);
+    // Full-width digits (３), as timestamps accept them.
+    let t: String = v
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' | '－' | '＋' | '．' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect();
+    let t = t.strip_suffix(".0").unwrap_or(&t);
     let t = t.strip_suffix('次').unwrap_or(t).trim();
     match t.parse::<i64>() {
         Ok(n) if n >= 0 => Ok(n),
         Ok(_) => Err("is negative; expected a whole number ≥ 0"),
+        Err(e) if matches!(e.kind(), std::num::IntErrorKind::PosOverflow) => {
+            Err("is too large for a count")
+        }
         Err(_) => Err("is not a whole number"),
     }
 }
