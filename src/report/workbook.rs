@@ -115,6 +115,23 @@ fn format_of(k: Kind) -> Format {
     }
 }
 
+/// Excel's limit on the characters of one cell.
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// A text within Excel's cell limit: longer text (a 1 MB field in a rejected row) is cut
+/// and says so; the CSV keeps it whole.
+fn fit_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    const NOTE: &str = "…（超出 Excel 单元格上限，已截断；完整内容见 CSV）";
+    if s.len() <= MAX_CELL_CHARS || s.chars().count() <= MAX_CELL_CHARS {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    // Excel counts UTF-16 units; stay well inside with chars (≥ units for BMP text).
+    let keep = MAX_CELL_CHARS / 2 - NOTE.chars().count();
+    let mut t: String = s.chars().take(keep).collect();
+    t.push_str(NOTE);
+    std::borrow::Cow::Owned(t)
+}
+
 /// Display width of a text in Excel's character units (CJK characters count double).
 fn width(s: &str) -> f64 {
     s.chars()
@@ -201,7 +218,7 @@ fn write_tab(
                 },
                 Cell::Text(s) if s.is_empty() => {}
                 Cell::Text(s) => {
-                    ws.write_string(xr, xc, s)?;
+                    ws.write_string(xr, xc, fit_cell(s))?;
                 }
             }
             if r < 2000 {
@@ -269,6 +286,15 @@ mod tests {
             ]
         );
         assert_eq!(pieces("x", 0).len(), 1);
+    }
+
+    #[test]
+    fn an_overlong_text_is_cut_to_fit_one_excel_cell() {
+        let long = "漏".repeat(1_000_000);
+        let cut = fit_cell(&long);
+        assert!(cut.encode_utf16().count() <= MAX_CELL_CHARS);
+        assert!(cut.ends_with("完整内容见 CSV）"));
+        assert_eq!(fit_cell("短"), "短");
     }
 
     #[test]
