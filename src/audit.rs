@@ -21,6 +21,9 @@ pub struct EvalCtx<'a> {
     pub inspections: Option<&'a Table>,
     pub as_of: i64,
     pub calendar: &'a Calendar,
+    /// Escalation results already computed in this audit, by (parameters, rows): the
+    /// default rules split one check into five rules, which share one pass.
+    pub escalation_cache: crate::rules::escalation::Cache<'a>,
 }
 
 impl EvalCtx<'_> {
@@ -530,6 +533,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         inspections: inspections.as_ref(),
         as_of,
         calendar: &rules.calendar,
+        escalation_cache: Default::default(),
     };
     let holders = Holders::new(&cases, &handoffs);
     let first = cases.text("first_responder_id");

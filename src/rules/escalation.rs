@@ -11,6 +11,7 @@ use super::config::RawRule;
 use super::escalation_check::{self as ec, EscalationParams};
 use super::{did_you_mean, Diags, KindInfo, Responsible};
 use crate::audit::{EvalCtx, Hit, Outcome};
+use crate::input::Table;
 
 pub static INFO: KindInfo = KindInfo {
     name: "escalation",
@@ -41,6 +42,12 @@ E0004(部门主管, 秩序部)：责任部门工程部已接受转移，又转�
     ],
     responsible: &[Responsible::HandoffSender],
 };
+
+/// A finished check: case id → row, and the check's findings.
+type Done<'a> = (HashMap<&'a str, u32>, ec::Outcome);
+
+/// Escalation checks already run in this audit (see `EvalCtx::escalation_cache`).
+pub type Cache<'a> = std::cell::RefCell<Vec<(EscalationParams, Vec<u32>, std::rc::Rc<Done<'a>>)>>;
 
 pub const CHECKS: &[&str] = &[
     ec::CHECK_PATH,
@@ -143,12 +150,8 @@ impl Escalation {
     }
 
     /// Handoff paths have no columnar form: one pass over the handoffs, grouped by case.
-    pub fn evaluate(&self, ctx: &EvalCtx<'_>, base: LazyFrame) -> PolarsResult<Outcome> {
-        let df = base.select([col("__row")]).collect()?;
-        let rows: Vec<u32> = df.column("__row")?.u32()?.into_no_null_iter().collect();
-        let Some(r) = ctx.roster else {
-            return Ok(Outcome::default());
-        };
+    /// One pass of the escalation check over the selected cases and their handoffs.
+    fn run_check<'a>(&self, ctx: &EvalCtx<'a>, r: &Table, rows: &[u32]) -> Done<'a> {
         let roster = ec::Roster {
             employees: (0..r.len())
                 .map(|i| ec::Employee {
@@ -170,7 +173,7 @@ impl Escalation {
             c.text("first_responder_id"),
             c.text("coordination_slip"),
         );
-        let mut row_of: HashMap<&str, u32> = HashMap::with_capacity(rows.len());
+        let mut row_of: HashMap<&'a str, u32> = HashMap::with_capacity(rows.len());
         let cases: Vec<ec::CaseInfo> = rows
             .iter()
             .map(|&row| {
@@ -186,23 +189,57 @@ impl Escalation {
             })
             .collect();
         let h = ctx.handoffs;
+        let (hc, hs, ha, hf, ht, hd, hm) = (
+            h.text("case_id"),
+            h.count("seq"),
+            h.time("at"),
+            h.text("from_id"),
+            h.text("to_id"),
+            h.text("to_department"),
+            h.text("method"),
+        );
         let handoffs: Vec<ec::Handoff> = (0..h.len())
-            .filter(|&i| {
-                h.text("case_id")[i]
-                    .as_deref()
-                    .is_some_and(|id| row_of.contains_key(id))
-            })
+            .filter(|&i| hc[i].as_deref().is_some_and(|id| row_of.contains_key(id)))
             .map(|i| ec::Handoff {
-                case_id: h.text("case_id")[i].clone().unwrap_or_default(),
-                seq: h.count("seq")[i].unwrap_or(0),
-                at: h.time("at")[i].unwrap_or(0),
-                from_id: h.text("from_id")[i].clone().unwrap_or_default(),
-                to_id: h.text("to_id")[i].clone().unwrap_or_default(),
-                to_department: h.text("to_department")[i].clone(),
-                method: h.text("method")[i].clone(),
+                case_id: hc[i].clone().unwrap_or_default(),
+                seq: hs[i].unwrap_or(0),
+                at: ha[i].unwrap_or(0),
+                from_id: hf[i].clone().unwrap_or_default(),
+                to_id: ht[i].clone().unwrap_or_default(),
+                to_department: hd[i].clone(),
+                method: hm[i].clone(),
             })
             .collect();
         let out = ec::check(&self.params, &roster, &cases, &handoffs);
+        (row_of, out)
+    }
+
+    pub fn evaluate<'a>(&self, ctx: &EvalCtx<'a>, base: LazyFrame) -> PolarsResult<Outcome> {
+        let df = base.select([col("__row")]).collect()?;
+        let rows: Vec<u32> = df.column("__row")?.u32()?.into_no_null_iter().collect();
+        let Some(r) = ctx.roster else {
+            return Ok(Outcome::default());
+        };
+        let cached = ctx
+            .escalation_cache
+            .borrow()
+            .iter()
+            .find(|(p, rs, _)| *p == self.params && *rs == rows)
+            .map(|(_, _, done)| done.clone());
+        let done = match cached {
+            Some(d) => d,
+            None => {
+                let d = std::rc::Rc::new(self.run_check(ctx, r, &rows));
+                ctx.escalation_cache.borrow_mut().push((
+                    self.params.clone(),
+                    rows.clone(),
+                    d.clone(),
+                ));
+                d
+            }
+        };
+        let (row_of, out) = (&done.0, &done.1);
+        let ids = ctx.cases.text("case_id");
         let not_judged: std::collections::HashSet<&str> =
             out.not_judged.iter().map(|(c, _)| c.as_str()).collect();
         let judged = rows
