@@ -1166,6 +1166,19 @@ pub fn centers(r: &AuditResult, handoffs_by_case: &BTreeSet<String>) -> Vec<Cent
             .or_default()
             .push(i);
     }
+    // Non-waived violations per center and rule group, in one pass.
+    let mut counted: BTreeMap<&str, (usize, BTreeMap<String, usize>)> = BTreeMap::new();
+    for v in r.violations.iter().filter(|v| v.waiver.is_none()) {
+        let e = counted.entry(v.center.as_str()).or_default();
+        e.0 += 1;
+        let g = rule_group(&r.rules.rules[v.rule].id);
+        match e.1.get_mut(g) {
+            Some(n) => *n += 1,
+            None => {
+                e.1.insert(g.to_string(), 1);
+            }
+        }
+    }
     let mut out: Vec<CenterRow> = rows_by
         .into_iter()
         .map(|(center, rows)| {
@@ -1173,18 +1186,7 @@ pub fn centers(r: &AuditResult, handoffs_by_case: &BTreeSet<String>) -> Vec<Cent
                 .iter()
                 .filter(|&&i| handoffs_by_case.contains(r.case_id(i)))
                 .count();
-            let mut by_group: BTreeMap<String, usize> = BTreeMap::new();
-            let mut violations = 0;
-            for v in r
-                .violations
-                .iter()
-                .filter(|v| v.waiver.is_none() && v.center == center)
-            {
-                violations += 1;
-                *by_group
-                    .entry(rule_group(&r.rules.rules[v.rule].id).to_string())
-                    .or_default() += 1;
-            }
+            let (violations, by_group) = counted.remove(center.as_str()).unwrap_or_default();
             CenterRow {
                 kpis: kpis(&r.cases, rows.into_iter()),
                 center,

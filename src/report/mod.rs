@@ -305,13 +305,20 @@ fn write_files(r: &AuditResult, dir: &Path, opts: &ReportOptions) -> Result<()> 
     let pay = pay(r);
     let centers = centers_sheet(r, &centers_rows);
     let rejected = rejected(r, opts);
-    write_csv(dir, "violations.csv", &violations)?;
-    write_csv(dir, "pending.csv", &pending(r, opts))?;
-    write_csv(dir, "scorecards.csv", &scorecards)?;
-    write_csv(dir, "pay.csv", &pay)?;
-    write_csv(dir, "centers.csv", &centers)?;
-    write_csv(dir, "rejected.csv", &rejected)?;
-    write_csv(dir, "not_judged.csv", &not_judged(r))?;
+    let write_csvs = || -> Result<()> {
+        write_csv(dir, "violations.csv", &violations)?;
+        write_csv(dir, "pending.csv", &pending(r, opts))?;
+        write_csv(dir, "scorecards.csv", &scorecards)?;
+        write_csv(dir, "pay.csv", &pay)?;
+        write_csv(dir, "centers.csv", &centers)?;
+        write_csv(dir, "rejected.csv", &rejected)?;
+        write_csv(dir, "not_judged.csv", &not_judged(r))
+    };
+    // Comparing with a previous report reads this report's CSVs: write them first.
+    let csv_first = opts.previous.is_some();
+    if csv_first {
+        write_csvs()?;
+    }
     let previous = match &opts.previous {
         Some(p) => Some(Previous::read(p, dir)?),
         None => None,
@@ -334,7 +341,12 @@ fn write_files(r: &AuditResult, dir: &Path, opts: &ReportOptions) -> Result<()> 
         }
     }
     let summary = people::summary_sheet(r, &centers_rows);
-    if f.xlsx {
+    // The workbook is the slowest output: build it on the second core while this one
+    // writes the CSVs and the page.
+    let build_xlsx = || -> Result<()> {
+        if !f.xlsx {
+            return Ok(());
+        }
         let mut tabs = vec![
             workbook::Tab {
                 name: "汇总".into(),
@@ -385,12 +397,15 @@ fn write_files(r: &AuditResult, dir: &Path, opts: &ReportOptions) -> Result<()> 
             path: dir.join("report.xlsx").display().to_string(),
             message: e.to_string(),
         })?;
-        write_bytes(dir, "report.xlsx", &bytes)?;
-    }
+        write_bytes(dir, "report.xlsx", &bytes)
+    };
     let outputs = outputs(f, previous.is_some());
     let json = serde_json::to_string_pretty(&manifest(r, opts, &outputs))
         .map_err(|e| Error::Other(e.to_string()))?;
-    if f.html {
+    let write_html = || -> Result<()> {
+        if !f.html {
+            return Ok(());
+        }
         let worst = people::worst(r, &violations);
         let page = people::page(
             r,
@@ -401,8 +416,19 @@ fn write_files(r: &AuditResult, dir: &Path, opts: &ReportOptions) -> Result<()> 
             (&worst.0, worst.1),
             &json,
         );
-        write_bytes(dir, "report.html", html::render(&page).as_bytes())?;
-    }
+        write_bytes(dir, "report.html", html::render(&page).as_bytes())
+    };
+    let (xlsx, page) = std::thread::scope(|s| {
+        let x = s.spawn(build_xlsx);
+        let page = if csv_first {
+            write_html()
+        } else {
+            write_csvs().and_then(|_| write_html())
+        };
+        (x.join(), page)
+    });
+    xlsx.unwrap_or_else(|_| Err(Error::Other("the workbook writer panicked".into())))?;
+    page?;
     write_bytes(dir, "manifest.json", format!("{json}\n").as_bytes())
 }
 
@@ -529,8 +555,10 @@ fn write_csv(dir: &Path, name: &str, sheet: &Sheet) -> Result<()> {
     };
     w.write_record(&sheet.header).map_err(io)?;
     for row in &sheet.rows {
-        w.write_record(row.iter().map(|c| c.render().into_owned()))
-            .map_err(io)?;
+        for c in row {
+            w.write_field(c.render().as_bytes()).map_err(io)?;
+        }
+        w.write_record(None::<&[u8]>).map_err(io)?;
     }
     let bytes = w.into_inner().map_err(|e| Error::Output {
         path: dir.join(name).display().to_string(),
