@@ -212,6 +212,8 @@ pub struct RuleRun {
 }
 
 pub struct AuditResult {
+    /// How long scoring took (for `--timings`; never written to a report).
+    pub scoring_seconds: f64,
     pub rules: RuleSet,
     pub runs: Vec<RuleRun>,
     pub period: String,
@@ -663,8 +665,11 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
 
     let unmatched_waivers = apply_waivers(&mut violations, waivers.as_ref(), &rules, &runs);
     let employees = employees(roster.as_ref(), &cases, &violations, &pending);
+    let t_scoring = std::time::Instant::now();
     let scorecards = scorecards(&rules, &employees, &cases, &violations, &judged_by_row);
+    let scoring_seconds = t_scoring.elapsed().as_secs_f64();
     Ok(AuditResult {
+        scoring_seconds,
         rules,
         runs,
         period: period_label,

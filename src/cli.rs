@@ -404,9 +404,10 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
     }
     if a.timings {
         eprintln!(
-            "timings: load {:.3}s, rules {:.3}s, reports {:.3}s, total {:.3}s",
+            "timings: load {:.3}s, rules {:.3}s, scoring {:.3}s, reports {:.3}s, total {:.3}s",
             t_load.as_secs_f64(),
-            t_rules.as_secs_f64(),
+            t_rules.as_secs_f64() - result.scoring_seconds,
+            result.scoring_seconds,
             t_report.as_secs_f64(),
             t0.elapsed().as_secs_f64()
         );
