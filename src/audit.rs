@@ -265,9 +265,25 @@ pub struct Loaded {
 
 /// Read every input file and apply the row checks that need more than one row.
 pub fn load(files: &DatasetFiles, rules: &RuleSet, period: Option<&str>) -> Result<Loaded> {
+    load_as_of(files, rules, period, None)
+}
+
+/// [`load`], with the `--as-of` time: a case received after it cannot be judged at it
+/// (its deadlines would run backwards) and is rejected, saying so.
+pub fn load_as_of(
+    files: &DatasetFiles,
+    rules: &RuleSet,
+    period: Option<&str>,
+    as_of: Option<&str>,
+) -> Result<Loaded> {
     let opts = &rules.read;
     let tz = rules.calendar.tz;
     let period = period.map(|p| Period::parse(p, tz)).transpose()?;
+    let as_of = as_of
+        .map(|s| {
+            parse_timestamp(s, tz).map_err(|e| Error::Usage(format!("--as-of {s:?}: {}", e.0)))
+        })
+        .transpose()?;
     let mut stats = vec![];
     let mut rejected = vec![];
     let mut cases = read_table(
@@ -319,6 +335,22 @@ pub fn load(files: &DatasetFiles, rules: &RuleSet, period: Option<&str>) -> Resu
                     "received_at (受理时间) {} is outside the audited period {}",
                     format_local_short(rec[i].unwrap_or(0), tz),
                     p.label
+                )
+            },
+            &mut rejected,
+        );
+    }
+
+    if let Some(at) = as_of {
+        let rec = cases.time("received_at").to_vec();
+        let keep: Vec<bool> = rec.iter().map(|r| r.is_none_or(|r| r <= at)).collect();
+        cases.reject_where(
+            &keep,
+            |i| {
+                format!(
+                    "received_at (受理时间) {} is after the as-of time {}: the case cannot be judged then",
+                    format_local_short(rec[i].unwrap_or(0), tz),
+                    format_local_short(at, tz)
                 )
             },
             &mut rejected,

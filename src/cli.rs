@@ -348,7 +348,12 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
     // Refuse unknown --select/--ignore before reading any data.
     rules::select(&rules.rules, &opts.select, &opts.ignore)?;
     progress.step("load", 0, 3);
-    let loaded = audit::load(&files, &rules, opts.period.as_deref())?;
+    let loaded = audit::load_as_of(
+        &files,
+        &rules,
+        opts.period.as_deref(),
+        opts.as_of.as_deref(),
+    )?;
     let t_load = t0.elapsed();
     progress.step("rules", 1, 3);
     if a.strict && !loaded.rejected.is_empty() {
