@@ -90,9 +90,6 @@ struct Case {
     outcome: Outcome,
     /// Longer than this is a failure (a hang, or quadratic work on a wide header).
     max_seconds: u64,
-    /// The expected outcome needs a fix outside the loader (named here): the case runs in
-    /// `known_bugs_outside_the_loader` (ignored) until then, not in the catalogue test.
-    pending_fix: Option<&'static str>,
 }
 
 fn case(
@@ -108,7 +105,6 @@ fn case(
         args: vec!["{dir}", "--period", "2026-10"],
         outcome,
         max_seconds: 60,
-        pending_fix: None,
     }
 }
 
@@ -119,10 +115,6 @@ impl Case {
     }
     fn within(mut self, seconds: u64) -> Case {
         self.max_seconds = seconds;
-        self
-    }
-    fn pending_fix(mut self, fix: &'static str) -> Case {
-        self.pending_fix = Some(fix);
         self
     }
 }
@@ -1498,26 +1490,5 @@ fn bad_input_catalogue() {
     for c in &all {
         assert!(!c.verdict.is_empty(), "{} has its verdict in words", c.id);
     }
-    let (pending, ready): (Vec<Case>, Vec<Case>) =
-        all.into_iter().partition(|c| c.pending_fix.is_some());
-    for c in &pending {
-        eprintln!(
-            "catalogue {}: waiting for a fix ({}); run the ignored tests to check it",
-            c.id,
-            c.pending_fix.unwrap_or("")
-        );
-    }
-    run_all(&ready);
-}
-
-/// Catalogue cases whose expected outcome needs a fix outside the input loader; each
-/// names the fix. When one passes, drop its `pending_fix` so the catalogue test runs it.
-#[test]
-#[ignore = "expected outcomes that wait for fixes outside src/input (see pending_fix)"]
-fn known_bugs_outside_the_loader() {
-    let pending: Vec<Case> = catalogue()
-        .into_iter()
-        .filter(|c| c.pending_fix.is_some())
-        .collect();
-    run_all(&pending);
+    run_all(&all);
 }
