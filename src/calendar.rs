@@ -49,7 +49,7 @@ impl Calendar {
     /// non-working day counts from 00:00 of the next working day).
     pub fn due(&self, from_ms: i64, limit: Limit, working: bool) -> i64 {
         match (limit, working) {
-            (Limit::Millis(ms), false) => from_ms + ms,
+            (Limit::Millis(ms), false) => from_ms.saturating_add(ms),
             (Limit::Millis(ms), true) => self.add_working_millis(from_ms, ms),
             (Limit::WorkingDays(n), _) => self.add_working_days(from_ms, n),
         }

@@ -274,7 +274,14 @@ fn parse_offset(r: &str) -> Result<Option<i32>, TimeError> {
     Ok(Some(sign * (hh * 3600 + mm * 60)))
 }
 
-/// A duration limit as written in a rules file: `24h`, `3d`, `90m`, `5wd`.
+/// The longest limit on the calendar clock, in days (ten years).
+pub const MAX_LIMIT_DAYS: u32 = 3650;
+
+/// The longest limit in working days (about ten years of a five-day week).
+pub const MAX_LIMIT_WORKING_DAYS: u32 = 2500;
+
+/// A duration limit as written in a rules file: `24h`, `3d`, `90m`, `5wd`, at most ten
+/// years.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Limit {
     /// Elapsed milliseconds on the calendar clock.
@@ -308,6 +315,11 @@ impl Limit {
                         "bad duration `{s}`: working days must be a whole number"
                     ));
                 }
+                if v > MAX_LIMIT_WORKING_DAYS as f64 {
+                    return Err(format!(
+                        "bad duration `{s}`: more than {MAX_LIMIT_WORKING_DAYS} working days (about ten years)"
+                    ));
+                }
                 return Ok(Limit::WorkingDays(v as u32));
             }
             other => {
@@ -316,6 +328,13 @@ impl Limit {
                 ))
             }
         };
+        // Beyond ten years a limit is a typo, and one near i64::MAX milliseconds would
+        // overflow when added to a start time (fuzzing found `99999999999999d`).
+        if ms > MAX_LIMIT_DAYS as f64 * 86_400_000.0 {
+            return Err(format!(
+                "bad duration `{s}`: longer than {MAX_LIMIT_DAYS} days (ten years)"
+            ));
+        }
         Ok(Limit::Millis(ms.round() as i64))
     }
 

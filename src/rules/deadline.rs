@@ -22,6 +22,7 @@ audit's as-of time; before that the case is *pending* and listed in pending.csv.
 Limits: `24h`, `90m`, `3d` on the calendar clock; with `clock = \"working\"` only
 time on working days of [calendar] counts; `5wd` is the same time of day on the
 fifth working day after the start (调休 make-up days count, holidays do not).
+A limit is at most ten years (3650d, 2500wd): a longer one is taken for a typo.
 
 Example violation: RESP-24H on C000123, 首次回应用时 78.0 小时，超过 24 小时.",
     params: &[

@@ -779,7 +779,12 @@ fn validate_rule(r: &RawRule, d: &mut Diags<'_>, defined_at: &str) -> Option<Rul
 /// Compile an SQL boolean expression over case columns, checking every column it names.
 pub(crate) fn compile_sql(s: &S<String>, d: &mut Diags<'_>, key: &str) -> Option<Expr> {
     let text = s.get_ref();
-    let expr = match polars::sql::sql_expr(text) {
+    let parsed = catch_panic(|| polars::sql::sql_expr(text)).unwrap_or_else(|panic| {
+        Err(polars::prelude::PolarsError::ComputeError(
+            format!("the SQL engine cannot read it ({panic})").into(),
+        ))
+    });
+    let expr = match parsed {
         Ok(e) => e,
         Err(e) => {
             d.at(
@@ -846,6 +851,40 @@ pub fn expr_columns(e: &Expr) -> Vec<String> {
     v.sort();
     v.dedup();
     v
+}
+
+/// Runs `f`, turning a panic inside it into `Err(message)` without printing it. Polars'
+/// SQL front end panics on some malformed input where it should return an error (fuzzing
+/// found `INTERVAL '+ hour'`: an interval string it cannot read is unwrapped), and a rules
+/// file must get a diagnostic, not a crash.
+fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    use std::cell::Cell;
+    thread_local! {
+        static QUIET: Cell<bool> = const { Cell::new(false) };
+    }
+    // One hook for the process, chained to the one in place: it stays silent only on a
+    // thread inside `catch_panic`, so every other panic is reported as before.
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info)
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(false));
+    result.map_err(|payload| {
+        let msg = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("an internal error");
+        msg.trim_start_matches("called `Result::unwrap()` on an `Err` value: ")
+            .to_string()
+    })
 }
 
 fn first_line(s: &str) -> String {

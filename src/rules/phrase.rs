@@ -9,10 +9,11 @@
 //! phrase said by *staff* is reported with the words as written and a little context.
 //!
 //! * Turns: a line whose text before the first colon is a short label (at most 12
-//!   characters once a leading or trailing time stamp is removed, containing a letter, no
-//!   sentence punctuation) starts a turn of that speaker; a line without a label continues
-//!   the previous speaker; text before the first label, or a reply with no label at all, is
-//!   staff speech (the field is what staff said), reported with speaker `None`.
+//!   non-blank characters once a leading or trailing time stamp is removed, containing a
+//!   letter, no sentence punctuation) starts a turn of that speaker; a line without a
+//!   label continues the previous speaker; text before the first label, or a reply with
+//!   no label at all, is staff speech (the field is what staff said), reported with
+//!   speaker `None`.
 //! * Customer turns are never checked: a label that is a customer label, starts with one
 //!   (`业主王先生`, unless a staff role follows: `客户经理`, `业主服务中心`), or ends with one
 //!   (`张先生（业主）`, `3栋住户`). A resident quoting staff (“物业说不归他们管”) is therefore
@@ -191,7 +192,9 @@ pub const STAFF_ROLE_WORDS: &[&str] = &[
 /// Characters of context kept on each side of a match in [`Finding::evidence`].
 pub const EVIDENCE_CONTEXT_CHARS: usize = 10;
 
-/// A speaker label has at most this many characters (after time stamps are removed).
+/// A speaker label has at most this many characters (after time stamps are removed;
+/// whitespace does not count, so `王　芳` or `业 主` spaced out for alignment is a label
+/// exactly when `王芳` or `业主` is).
 pub const LABEL_MAX_CHARS: usize = 12;
 
 /// The colon that ends a label must come within this many characters of the line start.
@@ -545,9 +548,9 @@ pub fn split_turns<'a>(text: &'a str, customer_labels: &[String]) -> Vec<Turn<'a
 
 /// The speaker label of a line, if it has one: the text before its first colon (`：`, `:`,
 /// `︰`, `﹕`; not the colon of a time such as `09:05`, not `://`), trimmed and stripped of
-/// a leading or trailing time stamp, when that is 1 to [`LABEL_MAX_CHARS`] characters,
-/// contains a letter and no sentence punctuation. Returns the label and the byte offset of
-/// the text after the colon.
+/// a leading or trailing time stamp, when that is 1 to [`LABEL_MAX_CHARS`] characters
+/// (whitespace not counted), contains a letter and no sentence punctuation. Returns the
+/// label and the byte offset of the text after the colon.
 pub fn parse_label(line: &str) -> Option<(&str, usize)> {
     let mut prev = None;
     let mut chars = line.char_indices().peekable();
@@ -612,7 +615,7 @@ fn label_core(raw: &str) -> Option<&str> {
     if label.bytes().any(|b| b.is_ascii_digit()) {
         label = strip_stamp_end(strip_stamp_start(label)).trim();
     }
-    let count = label.chars().count();
+    let count = label.chars().filter(|c| !c.is_whitespace()).count();
     let ok = (1..=LABEL_MAX_CHARS).contains(&count)
         && label
             .chars()
@@ -1858,6 +1861,136 @@ mod tests {
             for text in [render(&lines), render(&disguised)] {
                 prop_assert_eq!(matcher().find(&text), ungated.find(&text));
             }
+        }
+    }
+
+    // --- issue 7: disguises never change a verdict, for any transcript ---------------
+    //
+    // p01/p02 disguise some characters of generated pieces; these disguise every
+    // character, of transcripts that also hold arbitrary CJK text between the pieces and
+    // the kinds of speaker label real replies use.
+
+    /// Labels as real replies write them: staff, customers (plain, prefixed, suffixed),
+    /// staff roles that start with a customer word, time-stamped, and none.
+    const LABELS: &[Option<&str>] = &[
+        None,
+        Some("王芳"),
+        Some("客服 李娜"),
+        Some("[09:30] 客服 李娜"),
+        Some("客户经理"),
+        Some("业主服务中心"),
+        Some("业主"),
+        Some("来电人张"),
+        Some("张先生（业主）"),
+        Some("3栋住户"),
+        Some("投诉人"),
+        Some("来访者"),
+    ];
+
+    fn rich_content() -> impl Strategy<Value = String> {
+        let part = prop_oneof![
+            3 => piece(),
+            1 => prop::collection::vec(
+                (0x4E00u32..0x9FA6).prop_map(|c| char::from_u32(c).unwrap_or('好')),
+                1..6,
+            )
+            .prop_map(|v| v.into_iter().collect::<String>()),
+        ];
+        prop::collection::vec(part, 1..6).prop_map(|p| p.join(""))
+    }
+
+    fn rich_transcript() -> impl Strategy<Value = Vec<(Option<&'static str>, String)>> {
+        prop::collection::vec((prop::sample::select(LABELS), rich_content()), 1..6)
+    }
+
+    /// `text` with one separator (picked by `picks`) between every two characters, and
+    /// before the first.
+    fn separated(text: &str, picks: &[usize]) -> String {
+        let mut out = String::new();
+        for (i, c) in text.chars().enumerate() {
+            let k = picks[i % picks.len()];
+            out.push_str(SEPARATORS[k % SEPARATORS.len()]);
+            out.push(c);
+        }
+        out
+    }
+
+    /// Every character that has a traditional form written in one (picked by `picks`).
+    fn traditional(text: &str, picks: &[usize]) -> String {
+        text.chars()
+            .enumerate()
+            .map(|(i, c)| {
+                let forms = traditional_of(c);
+                if forms.is_empty() {
+                    c
+                } else {
+                    forms[picks[i % picks.len()] % forms.len()]
+                }
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn p07_spaces_or_punctuation_between_every_character_never_change_the_verdict(
+            lines in rich_transcript(),
+            picks in prop::collection::vec(0usize..1000, 1..16),
+        ) {
+            let spaced: Vec<(Option<&str>, String)> =
+                lines.iter().map(|(l, c)| (*l, separated(c, &picks))).collect();
+            prop_assert_eq!(verdict(&render(&lines)), verdict(&render(&spaced)));
+        }
+
+        #[test]
+        fn p08_writing_every_character_in_traditional_never_changes_the_verdict(
+            lines in rich_transcript(),
+            picks in prop::collection::vec(0usize..8, 1..16),
+        ) {
+            // The whole reply, speaker labels included (业主 → 業主, 来电人 → 來電人).
+            let plain = render(&lines);
+            let trad = traditional(&plain, &picks);
+            // Speakers are reported as written, so they are compared normalised.
+            let folded = |t: &str| {
+                verdict(t)
+                    .into_iter()
+                    .map(|(p, s, l)| (p, s.map(|s| normalize(&s).0), l))
+                    .collect::<Vec<_>>()
+            };
+            prop_assert_eq!(folded(&trad), folded(&plain));
+        }
+
+        #[test]
+        fn p09_spaces_inside_speaker_labels_never_change_whether_a_phrase_is_found(
+            lines in rich_transcript(),
+            picks in prop::collection::vec(0usize..2, 1..16),
+        ) {
+            // Spaces (ASCII or ideographic) between the characters of each label too.
+            let plain = render(&lines);
+            let spaced: String = plain
+                .split_inclusive('\n')
+                .enumerate()
+                .map(|(i, line)| match line.split_once('：') {
+                    // A time stamp keeps its digits together.
+                    Some((label, rest)) if !label.contains('[') => {
+                        let l: String = label
+                            .chars()
+                            .enumerate()
+                            .flat_map(|(j, c)| {
+                                let sp = if picks[(i + j) % picks.len()] == 0 { ' ' } else { '\u{3000}' };
+                                [c, sp]
+                            })
+                            .collect();
+                        format!("{}：{rest}", l.trim_end())
+                    }
+                    _ => line.to_owned(),
+                })
+                .collect();
+            let found = |t: &str| {
+                verdict(t).into_iter().map(|(p, _, l)| (p, l)).collect::<Vec<_>>()
+            };
+            prop_assert_eq!(found(&plain), found(&spaced));
         }
     }
 
