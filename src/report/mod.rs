@@ -386,16 +386,11 @@ fn write_files(r: &AuditResult, dir: &Path, opts: &ReportOptions) -> Result<()> 
                 grade_column: None,
             });
         }
-        let grades: Vec<String> = r
-            .rules
-            .scoring
-            .bands
-            .iter()
-            .map(|b| b.grade.clone())
-            .collect();
-        let bytes = workbook::build(&tabs, &grades, r.as_of).map_err(|e| Error::Output {
-            path: dir.join("report.xlsx").display().to_string(),
-            message: e.to_string(),
+        let bytes = workbook::build(&tabs, &people::band_grades(r), r.as_of).map_err(|e| {
+            Error::Output {
+                path: dir.join("report.xlsx").display().to_string(),
+                message: e.to_string(),
+            }
         })?;
         write_bytes(dir, "report.xlsx", &bytes)
     };

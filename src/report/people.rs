@@ -37,14 +37,19 @@ pub fn mean_score(r: &AuditResult) -> Option<f64> {
     (!graded.is_empty()).then(|| graded.iter().sum::<f64>() / graded.len() as f64)
 }
 
-fn grades(r: &AuditResult) -> Vec<String> {
-    let mut g: Vec<String> = r
-        .rules
+/// The bands' grades, best first.
+pub fn band_grades(r: &AuditResult) -> Vec<String> {
+    r.rules
         .scoring
         .bands
         .iter()
         .map(|b| b.grade.clone())
-        .collect();
+        .collect()
+}
+
+/// Every grade an employee can get: the bands', then 样本不足.
+fn grades(r: &AuditResult) -> Vec<String> {
+    let mut g = band_grades(r);
     g.push(TOO_FEW_CASES.to_string());
     g
 }
