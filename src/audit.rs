@@ -9,7 +9,7 @@ use polars::prelude::*;
 use crate::calendar::Calendar;
 use crate::error::{Error, Result};
 use crate::input::schema::{canonical_role, case_label, FileKind};
-use crate::input::{read_table, ColData, DatasetFiles, FileStats, Rejected, Table};
+use crate::input::{read_table, ColData, DatasetFiles, FileStats, Rejected, Table, TextCol};
 use crate::rules::{Check, Responsible, Rule, RuleSet};
 use crate::timeparse::{format_local_short, local_to_utc_millis, parse_timestamp, to_local};
 
@@ -31,7 +31,7 @@ impl EvalCtx<'_> {
     pub fn value_text(&self, row: usize, column: &str) -> String {
         let tz = self.calendar.tz;
         match self.cases.col(column) {
-            ColData::Text(v) => v[row].clone(),
+            ColData::Text(v) => v.get(row).map(str::to_string),
             ColData::Time(v) => v[row].map(|ms| format_local_short(ms, tz)),
             ColData::Count(v) => v[row].map(|n| n.to_string()),
             ColData::Money(v) => v[row].map(|n| format!("{n:.2}")),
@@ -232,10 +232,10 @@ pub struct AuditResult {
 
 impl AuditResult {
     pub fn case_id(&self, row: usize) -> &str {
-        self.cases.text("case_id")[row].as_deref().unwrap_or("")
+        self.cases.text("case_id").get(row).unwrap_or("")
     }
     pub fn case_center(&self, row: usize) -> &str {
-        self.cases.text("center")[row].as_deref().unwrap_or("")
+        self.cases.text("center").get(row).unwrap_or("")
     }
     pub fn employee_name(&self, id: &str) -> &str {
         self.employees
@@ -286,13 +286,24 @@ pub fn load_as_of(
         .transpose()?;
     let mut stats = vec![];
     let mut rejected = vec![];
-    let mut cases = read_table(
-        FileKind::Cases,
-        &files.cases,
-        opts,
-        &mut stats,
-        &mut rejected,
-    )?;
+    // The cases on this core, the other files on the second one.
+    let (cases, others) = std::thread::scope(|s| {
+        let others = s.spawn(|| read_others(files, opts));
+        let cases = read_table(
+            FileKind::Cases,
+            &files.cases,
+            opts,
+            &mut stats,
+            &mut rejected,
+        );
+        (cases, others.join())
+    });
+    let mut cases = cases?;
+    let others = others.map_err(|_| {
+        Error::Other(
+            "internal error: reading the handoffs, roster, inspections or waivers failed".into(),
+        )
+    })??;
 
     // A response or resolution before the case was received is a data error.
     for col in ["first_response_at", "resolved_at"] {
@@ -357,28 +368,29 @@ pub fn load_as_of(
         );
     }
 
-    // Handoffs: of a case in the audit.
-    let mut handoffs = match &files.handoffs {
-        Some(f) => read_table(
-            FileKind::Handoffs,
-            std::slice::from_ref(f),
-            opts,
-            &mut stats,
-            &mut rejected,
-        )?,
-        None => read_table(FileKind::Handoffs, &[], opts, &mut stats, &mut rejected)?,
-    };
+    // The other files were read on the second core meanwhile; their rejections follow
+    // the cases' in the order they would have been read one after the other.
+    let Others {
+        handoffs,
+        h_stats,
+        h_rejected,
+        roster,
+        inspections,
+        waivers,
+        stats: other_stats,
+        rejected: other_rejected,
+    } = others;
+    let mut handoffs = handoffs;
+    stats.extend(h_stats);
+    stats.extend(other_stats);
+    rejected.extend(h_rejected);
     {
-        let known: BTreeSet<&str> = cases
-            .text("case_id")
-            .iter()
-            .flatten()
-            .map(|s| s.as_str())
-            .collect();
-        let ids = handoffs.text("case_id").to_vec();
+        let known: std::collections::HashSet<&str> =
+            cases.text("case_id").iter().flatten().collect();
+        let ids = handoffs.text("case_id").clone();
         let keep: Vec<bool> = ids
             .iter()
-            .map(|c| c.as_deref().map(|c| known.contains(c)).unwrap_or(false))
+            .map(|c| c.map(|c| known.contains(c)).unwrap_or(false))
             .collect();
         let why = if period.is_some() {
             "is not an audited case (unknown, rejected, or outside the period)"
@@ -387,11 +399,95 @@ pub fn load_as_of(
         };
         handoffs.reject_where(
             &keep,
-            |i| format!("case_id {:?} {why}", ids[i].as_deref().unwrap_or("")),
+            |i| format!("case_id {:?} {why}", ids.get(i).unwrap_or("")),
             &mut rejected,
         );
     }
 
+    rejected.extend(other_rejected);
+
+    // Reconcile: rows read = rows kept + rows rejected, per file.
+    let tables: Vec<&Table> = [
+        Some(&cases),
+        Some(&handoffs),
+        roster.as_ref(),
+        inspections.as_ref(),
+        waivers.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    for st in &mut stats {
+        let kept: usize = tables
+            .iter()
+            .filter(|t| t.kind == st.kind)
+            .map(|t| {
+                t.sources
+                    .iter()
+                    .filter(|s| t.files[s.file] == st.path)
+                    .count()
+            })
+            .sum();
+        let rej = rejected.iter().filter(|r| r.file == st.path).count();
+        st.rows_audited = kept;
+        st.rows_rejected = rej;
+        if kept + rej != st.rows_read {
+            return Err(Error::Other(format!(
+                "internal error: {} read {} rows but kept {kept} and rejected {rej}",
+                st.path, st.rows_read
+            )));
+        }
+    }
+    // Every row is now kept or rejected: the files' bytes are no longer needed.
+    let (mut cases, mut handoffs, mut roster, mut inspections, mut waivers) =
+        (cases, handoffs, roster, inspections, waivers);
+    for t in [
+        Some(&mut cases),
+        Some(&mut handoffs),
+        roster.as_mut(),
+        inspections.as_mut(),
+        waivers.as_mut(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        t.release_raw();
+    }
+    Ok(Loaded {
+        cases,
+        handoffs,
+        roster,
+        inspections,
+        waivers,
+        stats,
+        rejected,
+        period,
+    })
+}
+
+/// What [`load_as_of`] reads besides the cases: each with its statistics and rejections
+/// (the handoffs' apart, because the cases' own checks come between them and the rest).
+struct Others {
+    handoffs: Table,
+    h_stats: Vec<FileStats>,
+    h_rejected: Vec<Rejected>,
+    roster: Option<Table>,
+    inspections: Option<Table>,
+    waivers: Option<Table>,
+    stats: Vec<FileStats>,
+    rejected: Vec<Rejected>,
+}
+
+fn read_others(files: &DatasetFiles, opts: &crate::input::ReadOptions) -> Result<Others> {
+    let (mut h_stats, mut h_rejected) = (vec![], vec![]);
+    let handoffs = read_table(
+        FileKind::Handoffs,
+        files.handoffs.as_slice(),
+        opts,
+        &mut h_stats,
+        &mut h_rejected,
+    )?;
+    let (mut stats, mut rejected) = (vec![], vec![]);
     // Roster: known roles, unique employee ids.
     let roster = match &files.roster {
         None => None,
@@ -403,21 +499,17 @@ pub fn load_as_of(
                 &mut stats,
                 &mut rejected,
             )?;
-            let roles = t.text("role").to_vec();
+            let roles = t.text("role").clone();
             let keep: Vec<bool> = roles
                 .iter()
-                .map(|r| {
-                    r.as_deref()
-                        .map(|r| canonical_role(r).is_some())
-                        .unwrap_or(true)
-                })
+                .map(|r| r.map(|r| canonical_role(r).is_some()).unwrap_or(true))
                 .collect();
             t.reject_where(
                 &keep,
                 |i| {
                     format!(
                         "`role` (岗位类别) {:?} is not a role of the regulation; expected one of {}",
-                        roles[i].as_deref().unwrap_or(""),
+                        roles.get(i).unwrap_or(""),
                         crate::input::schema::ROLES
                             .iter()
                             .map(|(c, l, _)| format!("{c}/{l}"))
@@ -452,47 +544,15 @@ pub fn load_as_of(
         )?),
     };
 
-    // Reconcile: rows read = rows kept + rows rejected, per file.
-    let tables: Vec<&Table> = [
-        Some(&cases),
-        Some(&handoffs),
-        roster.as_ref(),
-        inspections.as_ref(),
-        waivers.as_ref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    for st in &mut stats {
-        let kept: usize = tables
-            .iter()
-            .filter(|t| t.kind == st.kind)
-            .map(|t| {
-                t.sources
-                    .iter()
-                    .filter(|s| t.files[s.file] == st.path)
-                    .count()
-            })
-            .sum();
-        let rej = rejected.iter().filter(|r| r.file == st.path).count();
-        st.rows_audited = kept;
-        st.rows_rejected = rej;
-        if kept + rej != st.rows_read {
-            return Err(Error::Other(format!(
-                "internal error: {} read {} rows but kept {kept} and rejected {rej}",
-                st.path, st.rows_read
-            )));
-        }
-    }
-    Ok(Loaded {
-        cases,
+    Ok(Others {
         handoffs,
+        h_stats,
+        h_rejected,
         roster,
         inspections,
         waivers,
         stats,
         rejected,
-        period,
     })
 }
 
@@ -500,6 +560,18 @@ pub fn load_as_of(
 /// datetimes, for `when` filters), `__utc_<time>` epoch milliseconds for deadline
 /// arithmetic, and `__row`, the row's index in the table.
 pub fn cases_frame(cases: &Table, tz: chrono_tz::Tz) -> PolarsResult<DataFrame> {
+    cases_frame_with(cases, tz, |_| true)
+}
+
+/// [`cases_frame`] with only the text columns `text_wanted` accepts (every time, count
+/// and money column is always there: they are cheap, and a rule may compare them).
+/// Free text such as `reply` and `content` is read by the phrase rules from the table
+/// itself; copying it into polars would double the memory it takes.
+pub fn cases_frame_with(
+    cases: &Table,
+    tz: chrono_tz::Tz,
+    text_wanted: impl Fn(&str) -> bool,
+) -> PolarsResult<DataFrame> {
     let n = cases.len();
     let mut cols: Vec<Column> = vec![Column::new(
         "__row".into(),
@@ -507,11 +579,10 @@ pub fn cases_frame(cases: &Table, tz: chrono_tz::Tz) -> PolarsResult<DataFrame> 
     )];
     for (c, data) in &cases.columns {
         match data {
+            ColData::Text(_) if !text_wanted(c.name) => {}
             ColData::Text(v) => cols.push(Column::new(
                 c.name.into(),
-                v.iter()
-                    .map(|s| s.as_deref())
-                    .collect::<Vec<Option<&str>>>(),
+                v.iter().collect::<Vec<Option<&str>>>(),
             )),
             ColData::Time(v) => {
                 let local: Vec<Option<i64>> = v
@@ -559,7 +630,23 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         None => derived_period(&cases, tz),
     };
 
-    let df = cases_frame(&cases, tz).map_err(polars_err)?;
+    // Only the text columns a selected rule reads go into polars.
+    let read: BTreeSet<String> = rules
+        .rules
+        .iter()
+        .zip(&selected)
+        .filter(|(_, s)| **s)
+        .flat_map(|(r, _)| match &r.check {
+            // These kinds read their columns from the table, not from polars.
+            Check::ForbiddenPhrase(_) | Check::Escalation(_) | Check::Inspection(_) => r
+                .when
+                .as_ref()
+                .map(|(_, e)| crate::rules::expr_columns(e))
+                .unwrap_or_default(),
+            _ => r.columns(),
+        })
+        .collect();
+    let df = cases_frame_with(&cases, tz, |c| read.contains(c)).map_err(polars_err)?;
     let ctx = EvalCtx {
         cases: &cases,
         handoffs: &handoffs,
@@ -674,8 +761,16 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                 run.violations += 1;
                 let s = cases.sources[row];
                 violations.push(Violation {
-                    case_id: cases.text("case_id")[row].clone().unwrap_or_default(),
-                    center: cases.text("center")[row].clone().unwrap_or_default(),
+                    case_id: cases
+                        .text("case_id")
+                        .get(row)
+                        .map(str::to_string)
+                        .unwrap_or_default(),
+                    center: cases
+                        .text("center")
+                        .get(row)
+                        .map(str::to_string)
+                        .unwrap_or_default(),
                     source: cases.source(row),
                     order: (0, s.file, s.line),
                     row: Some(row),
@@ -714,7 +809,12 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         scorecards,
         unmatched_waivers,
         employees,
-        handed_off: handoffs.text("case_id").iter().flatten().cloned().collect(),
+        handed_off: handoffs
+            .text("case_id")
+            .iter()
+            .flatten()
+            .map(str::to_string)
+            .collect(),
     })
 }
 
@@ -770,11 +870,12 @@ impl Holders {
         let at = handoffs.time("at");
         let to = handoffs.text("to_id");
         for i in 0..handoffs.len() {
-            if let (Some(c), Some(a), Some(t)) = (&ids[i], at[i], &to[i]) {
-                by_case
-                    .entry(c.clone())
-                    .or_default()
-                    .push((seq[i].unwrap_or(0), a, t.clone()));
+            if let (Some(c), Some(a), Some(t)) = (ids.get(i), at[i], to.get(i)) {
+                by_case.entry(c.to_string()).or_default().push((
+                    seq[i].unwrap_or(0),
+                    a,
+                    t.to_string(),
+                ));
             }
         }
         for v in by_case.values_mut() {
@@ -801,18 +902,18 @@ fn charge(
     at: i64,
     cases: &Table,
     holders: &Holders,
-    first: &[Option<String>],
+    first: &TextCol,
 ) -> (String, Option<String>) {
-    let first_id = first[row].clone().unwrap_or_default();
-    let case_id = cases.text("case_id")[row].as_deref().unwrap_or("");
+    let first_id = first.get(row).unwrap_or_default().to_string();
+    let case_id = cases.text("case_id").get(row).unwrap_or("");
     match rule.responsible {
         Responsible::Holder => (holders.at(case_id, at, &first_id).to_string(), None),
         Responsible::Resolver => {
             let when = cases.time("resolved_at")[row].unwrap_or(at);
             (holders.at(case_id, when, &first_id).to_string(), None)
         }
-        Responsible::FollowupBy => match &cases.text("followup_by")[row] {
-            Some(f) => (f.clone(), None),
+        Responsible::FollowupBy => match cases.text("followup_by").get(row) {
+            Some(f) => (f.to_string(), None),
             None => (
                 first_id,
                 Some("（未记录回访人，记入首问责任人）".to_string()),
@@ -845,8 +946,8 @@ fn apply_waivers(
         w.text("approved_by"),
     );
     for i in 0..w.len() {
-        let case_id = cid[i].as_deref().unwrap_or("");
-        let rule_id = rid[i].as_deref().unwrap_or("");
+        let case_id = cid.get(i).unwrap_or("");
+        let rule_id = rid.get(i).unwrap_or("");
         let why = match rules.rules.iter().position(|r| r.id == rule_id) {
             None => Some(format!("no rule `{rule_id}` in {}", rules.path)),
             Some(ri) if !runs[ri].selected => {
@@ -860,8 +961,8 @@ fn apply_waivers(
                     for vi in vis {
                         marks.push((
                             *vi,
-                            reason[i].clone().unwrap_or_default(),
-                            by[i].clone().unwrap_or_default(),
+                            reason.get(i).map(str::to_string).unwrap_or_default(),
+                            by.get(i).map(str::to_string).unwrap_or_default(),
                         ));
                     }
                     None
@@ -893,10 +994,10 @@ fn employees(
     let mut out: BTreeMap<String, Employee> = BTreeMap::new();
     if let Some(r) = roster {
         for i in 0..r.len() {
-            let Some(id) = r.text("employee_id")[i].clone() else {
+            let Some(id) = r.text("employee_id").get(i).map(str::to_string) else {
                 continue;
             };
-            let t = |c: &str| r.text(c)[i].clone().unwrap_or_default();
+            let t = |c: &str| r.text(c).get(i).map(str::to_string).unwrap_or_default();
             out.insert(
                 id.clone(),
                 Employee {
@@ -904,8 +1005,9 @@ fn employees(
                     name: t("name"),
                     center: t("center"),
                     department: t("department"),
-                    role: r.text("role")[i]
-                        .as_deref()
+                    role: r
+                        .text("role")
+                        .get(i)
                         .and_then(canonical_role)
                         .unwrap_or("")
                         .to_string(),
@@ -923,16 +1025,16 @@ fn employees(
     let names = cases.text("first_responder");
     let centers = cases.text("center");
     for i in 0..cases.len() {
-        if let Some(id) = &ids[i] {
+        if let Some(id) = ids.get(i) {
             if out.contains_key(id) {
                 continue;
             }
-            let e = seen.entry(id.clone()).or_default();
-            if let Some(n) = &names[i] {
-                *e.0.entry(n.clone()).or_default() += 1;
+            let e = seen.entry(id.to_string()).or_default();
+            if let Some(n) = names.get(i) {
+                *e.0.entry(n.to_string()).or_default() += 1;
             }
-            if let Some(c) = &centers[i] {
-                *e.1.entry(c.clone()).or_default() += 1;
+            if let Some(c) = centers.get(i) {
+                *e.1.entry(c.to_string()).or_default() += 1;
             }
         }
     }
@@ -1004,7 +1106,7 @@ fn scorecards(
         })
         .collect();
     for (i, id) in cases.text("first_responder_id").iter().enumerate() {
-        if let Some(c) = id.as_deref().and_then(|id| cards.get_mut(id)) {
+        if let Some(c) = id.and_then(|id| cards.get_mut(id)) {
             c.cases += 1;
             c.checks += judged_by_row[i] as usize;
         }
@@ -1141,12 +1243,12 @@ pub fn kpis(cases: &Table, rows: impl Iterator<Item = usize>) -> Kpis {
         }
         if res[i].is_some() {
             resolved += 1;
-            if cat[i].as_deref().is_some_and(|c| c.contains("投诉")) {
+            if cat.get(i).is_some_and(|c| c.contains("投诉")) {
                 complaints += 1;
                 followed += usize::from(fu[i].is_some());
             }
         }
-        if let Some(s) = sat[i].as_deref().and_then(satisfied) {
+        if let Some(s) = sat.get(i).and_then(satisfied) {
             rated += 1;
             happy += usize::from(s);
         }
@@ -1196,13 +1298,16 @@ pub fn rule_group(id: &str) -> &str {
 }
 
 pub fn centers(r: &AuditResult, handoffs_by_case: &BTreeSet<String>) -> Vec<CenterRow> {
-    let mut rows_by: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for i in 0..r.cases.len() {
-        rows_by
-            .entry(r.case_center(i).to_string())
-            .or_default()
-            .push(i);
+    let (centers, ids) = (r.cases.text("center"), r.cases.text("case_id"));
+    let mut by_center: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, c) in centers.iter().enumerate() {
+        by_center.entry(c.unwrap_or("")).or_default().push(i);
     }
+    // Sorted by center name: the order never depends on hashing.
+    let mut rows_by: Vec<(&str, Vec<usize>)> = by_center.into_iter().collect();
+    rows_by.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let handed: std::collections::HashSet<&str> =
+        handoffs_by_case.iter().map(String::as_str).collect();
     // Non-waived violations per center and rule group, in one pass.
     let mut counted: BTreeMap<&str, (usize, BTreeMap<String, usize>)> = BTreeMap::new();
     for v in r.violations.iter().filter(|v| v.waiver.is_none()) {
@@ -1221,12 +1326,12 @@ pub fn centers(r: &AuditResult, handoffs_by_case: &BTreeSet<String>) -> Vec<Cent
         .map(|(center, rows)| {
             let handed_off = rows
                 .iter()
-                .filter(|&&i| handoffs_by_case.contains(r.case_id(i)))
+                .filter(|&&i| handed.contains(ids.get(i).unwrap_or("")))
                 .count();
-            let (violations, by_group) = counted.remove(center.as_str()).unwrap_or_default();
+            let (violations, by_group) = counted.remove(center).unwrap_or_default();
             CenterRow {
                 kpis: kpis(&r.cases, rows.into_iter()),
-                center,
+                center: center.to_string(),
                 violations,
                 by_group,
                 handed_off,

@@ -171,14 +171,14 @@ fn utf8_bom_gbk_and_crlf_files_audit_alike() {
         assert_reconciles(&r);
         assert_eq!(r.stats[0].encoding, enc, "{f}");
         assert_eq!(r.cases.len(), 2, "{f}");
-        let reply = r.cases.text("reply")[0].clone().unwrap();
+        let reply = r.cases.text("reply").get(0).unwrap().to_string();
         assert_eq!(
             reply.replace("\r\n", "\n"),
             "王芳：马上安排。\n业主：好的",
             "{f}: quoted newline kept"
         );
         assert_eq!(
-            r.cases.text("content")[1].as_deref(),
+            r.cases.text("content").get(1),
             Some("噪音, 晚上11点后"),
             "{f}"
         );
@@ -190,7 +190,7 @@ fn utf8_bom_gbk_and_crlf_files_audit_alike() {
         );
         seen.push((
             r.cases.time("received_at").to_vec(),
-            r.cases.text("customer_name").to_vec(),
+            r.cases.text("customer_name").clone(),
         ));
     }
     assert!(
@@ -227,7 +227,7 @@ fn aliases_from_the_rules_file_map_a_foreign_export() {
     assert_eq!(r.cases.len(), 2);
     // X1 answered after 25 h → late, charged to agent A7; X2 after 1 h → on time.
     assert_eq!(verdicts(&r), [v("X1", "RESP-24H", "A7", false)].into());
-    assert_eq!(r.cases.text("customer_name")[1].as_deref(), Some("Bob"));
+    assert_eq!(r.cases.text("customer_name").get(1), Some("Bob"));
 }
 
 #[test]
@@ -1182,8 +1182,7 @@ fn centers_and_kpis_side_by_side() {
     // 王芳 E01: C01 on time, C02 late, C08 after 20 minutes → 2 of 3.
     let k = shouwen::audit::kpis(
         &r.cases,
-        (0..r.cases.len())
-            .filter(|&i| r.cases.text("first_responder_id")[i].as_deref() == Some("E01")),
+        (0..r.cases.len()).filter(|&i| r.cases.text("first_responder_id").get(i) == Some("E01")),
     );
     assert_eq!((k.cases, k.responded), (3, 3));
     assert!((k.on_time_rate.unwrap() - 2.0 / 3.0).abs() < 1e-9);

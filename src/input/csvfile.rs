@@ -35,6 +35,7 @@ impl Encoding {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NotUtf8;
 
+#[derive(Clone)]
 pub struct CsvFile {
     /// The path as the user named it (shown in rejected.csv and messages).
     pub display: String,
@@ -145,7 +146,11 @@ impl CsvFile {
     /// read field by field (damaged bytes, which would otherwise become U+FFFD silently).
     pub fn decode<'a>(&self, b: &'a [u8]) -> std::result::Result<Cow<'a, str>, NotUtf8> {
         match self.mode {
-            Mode::Utf8 => Ok(String::from_utf8_lossy(b)),
+            // The whole file is valid UTF-8 and fields split at ASCII bytes.
+            Mode::Utf8 => Ok(match std::str::from_utf8(b) {
+                Ok(s) => Cow::Borrowed(s),
+                Err(_) => String::from_utf8_lossy(b),
+            }),
             Mode::Utf8Strict => std::str::from_utf8(b)
                 .map(Cow::Borrowed)
                 .map_err(|_| NotUtf8),
@@ -168,6 +173,18 @@ impl CsvFile {
             }
             Mode::PerField => "neither valid UTF-8 nor valid GBK/GB18030: the bytes are damaged",
         }
+    }
+
+    /// Where `raw`, a slice of this file's bytes (a [`Record::raw`]), lies in them.
+    pub fn span_of(&self, raw: &[u8]) -> (u64, u32) {
+        let at = (raw.as_ptr() as usize).saturating_sub(self.bytes.as_ptr() as usize);
+        (at as u64, raw.len().min(u32::MAX as usize) as u32)
+    }
+
+    /// The raw text at a [`CsvFile::span_of`] span, as [`CsvFile::decode_lossy`] gives it.
+    pub fn raw_text(&self, at: usize, len: usize) -> String {
+        let end = at.saturating_add(len).min(self.bytes.len());
+        self.decode_lossy(&self.bytes[at.min(end)..end])
     }
 
     /// Raw text of a record for rejected.csv (never fails: undecodable bytes become U+FFFD).

@@ -649,7 +649,7 @@ fn mask_case_text(r: &AuditResult, row: Option<usize>, s: &str, opts: &ReportOpt
             if !r.cases.is_present(col) {
                 continue;
             }
-            if let Some(v) = r.cases.text(col)[row].as_deref() {
+            if let Some(v) = r.cases.text(col).get(row) {
                 let v = v.trim();
                 // a one-character "name" would mask unrelated text
                 if v.chars().count() >= 2 && out.contains(v) {
@@ -751,7 +751,7 @@ pub fn scorecards(r: &AuditResult) -> Sheet {
     let mut rows_of: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
     for (i, id) in r.cases.text("first_responder_id").iter().enumerate() {
         if let Some(id) = id {
-            rows_of.entry(id.as_str()).or_default().push(i);
+            rows_of.entry(id).or_default().push(i);
         }
     }
     let rows = r

@@ -155,14 +155,19 @@ impl Escalation {
         let roster = ec::Roster {
             employees: (0..r.len())
                 .map(|i| ec::Employee {
-                    employee_id: r.text("employee_id")[i].clone().unwrap_or_default(),
-                    role: r.text("role")[i]
-                        .as_deref()
+                    employee_id: r
+                        .text("employee_id")
+                        .get(i)
+                        .map(str::to_string)
+                        .unwrap_or_default(),
+                    role: r
+                        .text("role")
+                        .get(i)
                         .and_then(crate::input::schema::canonical_role)
                         .map(str::to_string),
-                    department: r.text("department")[i].clone(),
-                    center: r.text("center")[i].clone(),
-                    supervisor_id: r.text("supervisor_id")[i].clone(),
+                    department: r.text("department").get(i).map(str::to_string),
+                    center: r.text("center").get(i).map(str::to_string),
+                    supervisor_id: r.text("supervisor_id").get(i).map(str::to_string),
                 })
                 .collect(),
         };
@@ -178,13 +183,13 @@ impl Escalation {
             .iter()
             .map(|&row| {
                 let i = row as usize;
-                let id = ids[i].as_deref().unwrap_or("");
+                let id = ids.get(i).unwrap_or("");
                 row_of.insert(id, row);
                 ec::CaseInfo {
                     case_id: id.to_string(),
-                    center: centers[i].clone().unwrap_or_default(),
-                    first_responder_id: first[i].clone().unwrap_or_default(),
-                    coordination_slip: slips[i].is_some(),
+                    center: centers.get(i).map(str::to_string).unwrap_or_default(),
+                    first_responder_id: first.get(i).map(str::to_string).unwrap_or_default(),
+                    coordination_slip: slips.get(i).is_some(),
                 }
             })
             .collect();
@@ -199,15 +204,15 @@ impl Escalation {
             h.text("method"),
         );
         let handoffs: Vec<ec::Handoff> = (0..h.len())
-            .filter(|&i| hc[i].as_deref().is_some_and(|id| row_of.contains_key(id)))
+            .filter(|&i| hc.get(i).is_some_and(|id| row_of.contains_key(id)))
             .map(|i| ec::Handoff {
-                case_id: hc[i].clone().unwrap_or_default(),
+                case_id: hc.get(i).map(str::to_string).unwrap_or_default(),
                 seq: hs[i].unwrap_or(0),
                 at: ha[i].unwrap_or(0),
-                from_id: hf[i].clone().unwrap_or_default(),
-                to_id: ht[i].clone().unwrap_or_default(),
-                to_department: hd[i].clone(),
-                method: hm[i].clone(),
+                from_id: hf.get(i).map(str::to_string).unwrap_or_default(),
+                to_id: ht.get(i).map(str::to_string).unwrap_or_default(),
+                to_department: hd.get(i).map(str::to_string),
+                method: hm.get(i).map(str::to_string),
             })
             .collect();
         let out = ec::check(&self.params, &roster, &cases, &handoffs);
@@ -245,7 +250,7 @@ impl Escalation {
         let judged = rows
             .iter()
             .copied()
-            .filter(|r| !not_judged.contains(ids[*r as usize].as_deref().unwrap_or("")))
+            .filter(|r| !not_judged.contains(ids.get(*r as usize).unwrap_or("")))
             .collect();
         let hits = out
             .violations

@@ -130,7 +130,8 @@ impl ForbiddenPhrase {
         let names = NameIndex::new(ctx);
         let first = ctx.cases.text("first_responder_id");
         let centers = ctx.cases.text("center");
-        let texts: Vec<&[Option<String>]> = self.fields.iter().map(|f| ctx.cases.text(f)).collect();
+        let texts: Vec<&crate::input::TextCol> =
+            self.fields.iter().map(|f| ctx.cases.text(f)).collect();
         let mut scratch = Scratch::new();
         let mut found: Vec<Finding> = vec![];
         let mut hits = vec![];
@@ -139,7 +140,7 @@ impl ForbiddenPhrase {
             // Speaker → findings, in order of first appearance.
             let mut by_speaker: Vec<(Option<String>, Vec<Finding>)> = vec![];
             for col in &texts {
-                let Some(text) = col[r].as_deref() else {
+                let Some(text) = col.get(r) else {
                     continue;
                 };
                 found.clear();
@@ -151,8 +152,8 @@ impl ForbiddenPhrase {
                     }
                 }
             }
-            let first_id = first[r].as_deref().unwrap_or("");
-            let center = centers[r].as_deref().unwrap_or("");
+            let first_id = first.get(r).unwrap_or("");
+            let center = centers.get(r).unwrap_or("");
             let mut charged: BTreeMap<String, Vec<String>> = BTreeMap::new();
             let mut order: Vec<String> = vec![];
             for (speaker, fs) in by_speaker {
@@ -210,11 +211,11 @@ impl<'a> NameIndex<'a> {
         if let Some(r) = ctx.roster {
             let (ids, names, centers) = (r.text("employee_id"), r.text("name"), r.text("center"));
             for i in 0..r.len() {
-                if let (Some(id), Some(n)) = (&ids[i], &names[i]) {
+                if let (Some(id), Some(n)) = (ids.get(i), names.get(i)) {
                     by_name
-                        .entry(n.as_str())
+                        .entry(n)
                         .or_default()
-                        .push((id.as_str(), centers[i].as_deref().unwrap_or("")));
+                        .push((id, centers.get(i).unwrap_or("")));
                 }
             }
         }

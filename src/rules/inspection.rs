@@ -71,12 +71,12 @@ impl Inspection {
             t.text("findings"),
             t.text("note"),
         );
-        for i in 0..t.len() {
+        for (i, at) in at.iter().enumerate() {
             out.ext_judged += 1;
-            let Some(list) = fs[i].as_deref() else {
+            let Some(list) = fs.get(i) else {
                 continue;
             };
-            let id = ids[i].clone().unwrap_or_default();
+            let id = ids.get(i).map(str::to_string).unwrap_or_default();
             for f in list
                 .split([';', '；', '、', ',', '，'])
                 .map(str::trim)
@@ -92,20 +92,16 @@ impl Inspection {
                     )),
                     Some((k, points)) => out.ext.push(ExtHit {
                         case_id: id.clone(),
-                        center: centers[i].clone().unwrap_or_default(),
+                        center: centers.get(i).map(str::to_string).unwrap_or_default(),
                         source: t.source(i),
                         order: (t.sources[i].file, t.sources[i].line),
-                        employee_id: emps[i].clone().unwrap_or_default(),
+                        employee_id: emps.get(i).map(str::to_string).unwrap_or_default(),
                         evidence: format!(
                             "{}{} 发现：{k}{}",
-                            methods[i].as_deref().unwrap_or("检查"),
-                            at[i]
-                                .map(|a| format!(" {}", format_local_short(a, tz)))
+                            methods.get(i).unwrap_or("检查"),
+                            at.map(|a| format!(" {}", format_local_short(a, tz)))
                                 .unwrap_or_default(),
-                            notes[i]
-                                .as_deref()
-                                .map(|n| format!("（{n}）"))
-                                .unwrap_or_default()
+                            notes.get(i).map(|n| format!("（{n}）")).unwrap_or_default()
                         ),
                         points: *points,
                     }),
