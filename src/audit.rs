@@ -385,8 +385,7 @@ pub fn load_as_of(
     stats.extend(other_stats);
     rejected.extend(h_rejected);
     {
-        let known: std::collections::HashSet<&str> =
-            cases.text("case_id").iter().flatten().collect();
+        let known: crate::idhash::IdSet<&str> = cases.text("case_id").iter().flatten().collect();
         let ids = handoffs.text("case_id").clone();
         let keep: Vec<bool> = ids
             .iter()
@@ -663,6 +662,8 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
     let mut violations = vec![];
     let mut pending = vec![];
     let mut judged_by_row: Vec<u32> = vec![0; cases.len()];
+    // Which rules run, and why the others do not.
+    let mut jobs: Vec<usize> = vec![];
     for (ri, rule) in rules.rules.iter().enumerate() {
         let mut run = RuleRun {
             selected: selected[ri],
@@ -705,11 +706,19 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
             runs.push(run);
             continue;
         }
+        jobs.push(ri);
+        runs.push(run);
+    }
+    // Evaluate: the handoff-path rules (one shared pass, see `EvalCtx::escalation_cache`)
+    // on a second core, the others here. Results are taken in rules-file order below, so
+    // the report does not depend on which finishes first.
+    let eval = |ri: usize| -> Result<Outcome> {
+        let rule = &rules.rules[ri];
         let mut base = df.clone().lazy();
         if let Some((_, w)) = &rule.when {
             base = base.filter(w.clone().fill_null(lit(false)));
         }
-        let outcome = match &rule.check {
+        match &rule.check {
             Check::Deadline(k) => k.evaluate(&ctx, base),
             Check::Required(k) => k.evaluate(&ctx, base),
             Check::Expression(k) => k.evaluate(&ctx, base),
@@ -717,7 +726,70 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
             Check::Escalation(k) => k.evaluate(&ctx, base),
             Check::Inspection(k) => Ok(k.evaluate(&ctx)),
         }
-        .map_err(|e| Error::Other(format!("rule {} could not run: {e}", rule.id)))?;
+        .map_err(|e| Error::Other(format!("rule {} could not run: {e}", rule.id)))
+    };
+    // Jobs for the two cores: each group of handoff-path rules with equal parameters and
+    // `when` (one shared pass), then all other rules together; the longest first.
+    let mut groups: Vec<Vec<usize>> = vec![];
+    let mut rest: Vec<usize> = vec![];
+    for &ri in &jobs {
+        let rule = &rules.rules[ri];
+        let Check::Escalation(k) = &rule.check else {
+            rest.push(ri);
+            continue;
+        };
+        let when = rule.when.as_ref().map(|w| &w.0);
+        let same = |g: &Vec<usize>| {
+            let o = &rules.rules[g[0]];
+            matches!(&o.check, Check::Escalation(x) if x.params == k.params)
+                && o.when.as_ref().map(|w| &w.0) == when
+        };
+        match groups.iter_mut().find(|g| same(g)) {
+            Some(g) => g.push(ri),
+            None => groups.push(vec![ri]),
+        }
+    }
+    groups.push(rest);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: std::sync::Mutex<Vec<(usize, Result<Outcome>)>> = Default::default();
+    let worker = || loop {
+        let g = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let Some(group) = groups.get(g) else { break };
+        for &ri in group {
+            let o = eval(ri);
+            results
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((ri, o));
+        }
+    };
+    let helper_failed = std::thread::scope(|s| {
+        let helper = s.spawn(worker);
+        worker();
+        helper.join().is_err()
+    });
+    let mut outcomes: Vec<Option<Result<Outcome>>> = rules.rules.iter().map(|_| None).collect();
+    for (ri, o) in results.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        outcomes[ri] = Some(o);
+    }
+    if helper_failed {
+        // A rule whose evaluation did not finish has no outcome: say so, never skip it.
+        for &ri in &jobs {
+            if outcomes[ri].is_none() {
+                outcomes[ri] = Some(Err(Error::Other(format!(
+                    "rule {} could not run: internal error",
+                    rules.rules[ri].id
+                ))));
+            }
+        }
+    }
+    let (case_ids, case_centers) = (cases.text("case_id"), cases.text("center"));
+    for (ri, rule) in rules.rules.iter().enumerate() {
+        let Some(outcome) = outcomes[ri].take() else {
+            continue;
+        };
+        let outcome = outcome?;
+        let run = &mut runs[ri];
         run.judged = outcome.judged.len() + outcome.ext_judged;
         run.not_judged = outcome.not_judged;
         for x in outcome.ext {
@@ -761,16 +833,8 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                 run.violations += 1;
                 let s = cases.sources[row];
                 violations.push(Violation {
-                    case_id: cases
-                        .text("case_id")
-                        .get(row)
-                        .map(str::to_string)
-                        .unwrap_or_default(),
-                    center: cases
-                        .text("center")
-                        .get(row)
-                        .map(str::to_string)
-                        .unwrap_or_default(),
+                    case_id: case_ids.get(row).unwrap_or_default().to_string(),
+                    center: case_centers.get(row).unwrap_or_default().to_string(),
                     source: cases.source(row),
                     order: (0, s.file, s.line),
                     row: Some(row),
@@ -782,7 +846,6 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                 });
             }
         }
-        runs.push(run);
     }
     // File order, then rules-file order: stable and independent of hashing.
     let order = |row: usize| (cases.sources[row].file, cases.sources[row].line);
@@ -858,13 +921,13 @@ fn derived_period(cases: &Table, tz: chrono_tz::Tz) -> String {
 
 /// Who held each case when: its handoffs in order.
 struct Holders {
-    by_case: HashMap<String, Vec<(i64, i64, String)>>, // (seq, at, to_id)
+    by_case: crate::idhash::IdMap<String, Vec<(i64, i64, String)>>, // (seq, at, to_id)
 }
 
 impl Holders {
     fn new(cases: &Table, handoffs: &Table) -> Holders {
         let _ = cases;
-        let mut by_case: HashMap<String, Vec<(i64, i64, String)>> = HashMap::new();
+        let mut by_case: crate::idhash::IdMap<String, Vec<(i64, i64, String)>> = Default::default();
         let ids = handoffs.text("case_id");
         let seq = handoffs.count("seq");
         let at = handoffs.time("at");
@@ -1129,7 +1192,7 @@ fn scorecards(
     }
     let sc = &rules.scoring;
     let round2 = |x: f64| (x * 100.0).round() / 100.0;
-    let mut charged: HashMap<&str, Vec<&Violation>> = HashMap::new();
+    let mut charged: crate::idhash::IdMap<&str, Vec<&Violation>> = Default::default();
     for v in violations.iter().filter(|v| v.waiver.is_none()) {
         charged.entry(v.employee_id.as_str()).or_default().push(v);
     }
@@ -1299,15 +1362,14 @@ pub fn rule_group(id: &str) -> &str {
 
 pub fn centers(r: &AuditResult, handoffs_by_case: &BTreeSet<String>) -> Vec<CenterRow> {
     let (centers, ids) = (r.cases.text("center"), r.cases.text("case_id"));
-    let mut by_center: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_center: crate::idhash::IdMap<&str, Vec<usize>> = Default::default();
     for (i, c) in centers.iter().enumerate() {
         by_center.entry(c.unwrap_or("")).or_default().push(i);
     }
     // Sorted by center name: the order never depends on hashing.
     let mut rows_by: Vec<(&str, Vec<usize>)> = by_center.into_iter().collect();
     rows_by.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let handed: std::collections::HashSet<&str> =
-        handoffs_by_case.iter().map(String::as_str).collect();
+    let handed: crate::idhash::IdSet<&str> = handoffs_by_case.iter().map(String::as_str).collect();
     // Non-waived violations per center and rule group, in one pass.
     let mut counted: BTreeMap<&str, (usize, BTreeMap<String, usize>)> = BTreeMap::new();
     for v in r.violations.iter().filter(|v| v.waiver.is_none()) {

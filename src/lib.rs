@@ -12,6 +12,7 @@ pub mod cli;
 pub mod compare;
 pub mod error;
 pub mod explain;
+pub mod idhash;
 pub mod input;
 pub mod mask;
 pub mod report;

@@ -16,6 +16,9 @@ pub struct TimeError(pub String);
 
 /// Parse `s` as a timestamp in `tz` (unless it carries an offset), to epoch milliseconds.
 pub fn parse_timestamp(s: &str, tz: Tz) -> Result<i64, TimeError> {
+    if let Some(naive) = plain_iso(s.as_bytes()) {
+        return Ok(local_to_utc_millis(naive, tz));
+    }
     let norm = normalize(s);
     let t = norm.trim();
     if t.is_empty() {
@@ -29,9 +32,83 @@ pub fn parse_timestamp(s: &str, tz: Tz) -> Result<i64, TimeError> {
     }
 }
 
+/// The form nearly every export writes, `2026-10-03 09:05[:00]` in ASCII, read without
+/// the general parser's allocations; anything else (or out of range) is `None` and goes
+/// the general way, which gives the same instant or says what is wrong.
+fn plain_iso(b: &[u8]) -> Option<NaiveDateTime> {
+    if !(b.len() == 16 || b.len() == 19) {
+        return None;
+    }
+    let d = |i: usize| -> Option<u32> {
+        let c = *b.get(i)?;
+        c.is_ascii_digit().then(|| (c - b'0') as u32)
+    };
+    let two = |i: usize| Some(d(i)? * 10 + d(i + 1)?);
+    if b[4] != b'-' || b[7] != b'-' || b[10] != b' ' || b[13] != b':' {
+        return None;
+    }
+    let y = two(0)? * 100 + two(2)?;
+    let (m, day, h, mi) = (two(5)?, two(8)?, two(11)?, two(14)?);
+    let sec = if b.len() == 19 {
+        if b[16] != b':' {
+            return None;
+        }
+        two(17)?
+    } else {
+        0
+    };
+    if !(1900..=2999).contains(&y) || !(1..=12).contains(&m) || h > 23 || mi > 59 || sec > 59 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y as i32, m, day)?.and_hms_opt(h, mi, sec)
+}
+
+thread_local! {
+    /// Recent days whose UTC offset is the same all day, by (timezone, day): converting a
+    /// million timestamps then costs a lookup each, not a search of the zone's history.
+    static DAY_OFFSETS: std::cell::RefCell<[Option<(Tz, i64, i64)>; 64]> =
+        const { std::cell::RefCell::new([None; 64]) };
+}
+
+/// The offset (local − UTC, seconds) in force all through the local or UTC day `day`
+/// (days since 1970-01-01; `utc` says which), when there is no change of offset in it.
+fn whole_day_offset(tz: Tz, day: i64, utc: bool) -> Option<i64> {
+    let slot = (day.rem_euclid(32) as usize) * 2 + usize::from(utc);
+    if let Some(hit) = DAY_OFFSETS.with(|c| c.borrow()[slot]) {
+        if hit.0 == tz && hit.1 == day {
+            return Some(hit.2);
+        }
+    }
+    let start = NaiveDate::from_ymd_opt(1970, 1, 1)?
+        .checked_add_signed(chrono::Duration::days(day))?
+        .and_time(NaiveTime::MIN);
+    let end = start + chrono::Duration::seconds(86_399);
+    let off = |t: NaiveDateTime| -> Option<i64> {
+        let o = if utc {
+            tz.offset_from_utc_datetime(&t)
+        } else {
+            match tz.offset_from_local_datetime(&t) {
+                LocalResult::Single(o) => o,
+                _ => return None,
+            }
+        };
+        Some(chrono::Offset::fix(&o).local_minus_utc() as i64)
+    };
+    let (a, b) = (off(start)?, off(end)?);
+    if a != b {
+        return None;
+    }
+    DAY_OFFSETS.with(|c| c.borrow_mut()[slot] = Some((tz, day, a)));
+    Some(a)
+}
+
 /// Local wall-clock time → UTC milliseconds. An ambiguous time (DST fall-back) takes the
 /// earlier instant; a time in a DST gap is read with the offset in force before the gap.
 pub fn local_to_utc_millis(naive: NaiveDateTime, tz: Tz) -> i64 {
+    let local_ms = naive.and_utc().timestamp_millis();
+    if let Some(off) = whole_day_offset(tz, local_ms.div_euclid(86_400_000), false) {
+        return local_ms - off * 1000;
+    }
     match tz.from_local_datetime(&naive) {
         LocalResult::Single(dt) => dt.timestamp_millis(),
         LocalResult::Ambiguous(a, _) => a.timestamp_millis(),
@@ -51,6 +128,11 @@ pub fn local_to_utc_millis(naive: NaiveDateTime, tz: Tz) -> i64 {
 
 /// Epoch milliseconds → local wall-clock time in `tz`.
 pub fn to_local(ms: i64, tz: Tz) -> NaiveDateTime {
+    if let Some(off) = whole_day_offset(tz, ms.div_euclid(86_400_000), true) {
+        if let Some(t) = chrono::DateTime::from_timestamp_millis(ms + off * 1000) {
+            return t.naive_utc();
+        }
+    }
     match tz.timestamp_millis_opt(ms) {
         LocalResult::Single(dt) | LocalResult::Ambiguous(dt, _) => dt.naive_local(),
         LocalResult::None => chrono::DateTime::from_timestamp_millis(ms)
@@ -359,6 +441,77 @@ impl Limit {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Datelike;
+
+    /// The fast paths (plain ISO text, whole-day offsets) give exactly what the general
+    /// parser and chrono-tz's own search give: every 7 minutes over two years, in zones
+    /// with and without summer time (Lord Howe's is half an hour), and near the edges.
+    #[test]
+    fn fast_paths_agree_with_the_general_ones() {
+        let zones = [
+            chrono_tz::Asia::Shanghai,
+            chrono_tz::America::New_York,
+            chrono_tz::Europe::London,
+            chrono_tz::Australia::Lord_Howe,
+            chrono_tz::UTC,
+        ];
+        let slow_utc = |naive: NaiveDateTime, tz: Tz| match tz.from_local_datetime(&naive) {
+            LocalResult::Single(dt) => Some(dt.timestamp_millis()),
+            LocalResult::Ambiguous(a, _) => Some(a.timestamp_millis()),
+            LocalResult::None => None,
+        };
+        let start = NaiveDate::from_ymd_opt(2025, 1, 1)
+            .unwrap()
+            .and_time(NaiveTime::MIN);
+        let (mut checked, mut gaps) = (0, 0);
+        for tz in zones {
+            let mut t = start;
+            while t.year() < 2027 {
+                let text = t.format("%Y-%m-%d %H:%M:%S").to_string();
+                let fast = parse_timestamp(&text, tz).unwrap();
+                let (naive, off) = parse_parts(&text).unwrap();
+                assert_eq!((naive, off), (t, None), "{text}");
+                match slow_utc(t, tz) {
+                    Some(ms) => assert_eq!(fast, ms, "{text} in {tz}"),
+                    None => gaps += 1, // in a DST gap: the general rule, tested below
+                }
+                let back = to_local(fast, tz);
+                let slow_back = tz.timestamp_millis_opt(fast).unwrap().naive_local();
+                assert_eq!(back, slow_back, "{fast} in {tz}");
+                checked += 1;
+                t += chrono::Duration::minutes(7);
+            }
+        }
+        assert!(checked > 700_000 && gaps > 0, "{checked} {gaps}");
+        // Forms the fast path must leave to the general parser, or refuse the same way.
+        for text in [
+            "2026-10-03 09:05",
+            "2026-02-30 09:05:00",
+            "2026-13-01 09:05:00",
+            "1899-12-31 23:59:59",
+            "2026-10-03 24:00:00",
+            "2026-10-03 09:60:00",
+            "2026-10-03 09:05:60",
+            "2026-10-03T09:05:00",
+            "２０２６-10-03 09:05:00",
+        ] {
+            let fast = plain_iso(text.as_bytes()).map(|n| local_to_utc_millis(n, SH));
+            let general = parse_parts(&normalize(text))
+                .ok()
+                .map(|(n, _)| tz_free(n, SH));
+            if let Some(f) = fast {
+                assert_eq!(Some(f), general, "{text}");
+            }
+        }
+    }
+
+    /// chrono-tz's own conversion, without the whole-day cache.
+    fn tz_free(naive: NaiveDateTime, tz: Tz) -> i64 {
+        match tz.from_local_datetime(&naive) {
+            LocalResult::Single(dt) | LocalResult::Ambiguous(dt, _) => dt.timestamp_millis(),
+            LocalResult::None => panic!("in a gap"),
+        }
+    }
 
     const SH: Tz = chrono_tz::Asia::Shanghai;
 

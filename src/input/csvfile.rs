@@ -61,6 +61,8 @@ enum Mode {
 /// One CSV record: its 1-based starting line and the byte range of its raw text.
 pub struct Record<'a> {
     pub line: u64,
+    /// Where the record starts in the text (after any byte-order mark).
+    pub start: usize,
     pub record: &'a csv::ByteRecord,
     pub raw: &'a [u8],
     /// `Some(i)`: field `i` (0-based) opens a quote that is never properly closed. The
@@ -211,8 +213,54 @@ impl CsvFile {
 
     /// Calls `f` for every record, the header first. Blank lines are skipped.
     pub fn for_each_record(&self, mut f: impl FnMut(Record<'_>) -> Result<()>) -> Result<()> {
+        self.scan(0, 1, 0, usize::MAX, |r| f(r).map(|()| true))?;
+        Ok(())
+    }
+
+    /// Length of the text after any byte-order mark (the offsets [`CsvFile::scan`] uses).
+    pub fn text_len(&self) -> usize {
+        self.bytes.len() - self.start
+    }
+
+    /// Whether records carry sheet rows rather than line numbers (a converted worksheet):
+    /// such a file is read in one piece, from its start.
+    pub fn has_line_map(&self) -> bool {
+        self.line_map.is_some()
+    }
+
+    /// The line number of the record starting at `at` (an offset in the text): one more
+    /// than the line breaks before it.
+    pub fn line_at(&self, at: usize) -> u64 {
         let data = &self.bytes[self.start..];
-        let delimiter = sniff_delimiter(data);
+        1 + count_line_breaks(data, 0, at.min(data.len()))
+    }
+
+    /// Where the first line starting after `at` begins (for splitting the text in two
+    /// pieces to read side by side), if there is one.
+    pub fn next_line_start(&self, at: usize) -> Option<usize> {
+        let data = &self.bytes[self.start..];
+        let p = data.get(at..)?.iter().position(|b| *b == b'\n')?;
+        (at + p + 1 < data.len()).then_some(at + p + 1)
+    }
+
+    /// Reads records starting at offset `from` of the text (a record start, or a line
+    /// start when reading speculatively), whose line is `line` and, for a converted
+    /// worksheet, whose record number is `index` (the header is 0). Calls `f` for each until
+    /// `f` returns `false` or a record starts at or after `stop`. Returns where it
+    /// stopped: the start of the record at or after `stop`, the end of the record `f`
+    /// declined to go past, or the end of the text; and the line number there.
+    pub fn scan(
+        &self,
+        from: usize,
+        line: u64,
+        index: usize,
+        stop: usize,
+        mut f: impl FnMut(Record<'_>) -> Result<bool>,
+    ) -> Result<(usize, u64)> {
+        let all = &self.bytes[self.start..];
+        let from = from.min(all.len());
+        let data = &all[from..];
+        let delimiter = sniff_delimiter(all);
         let reader = |bytes| {
             csv::ReaderBuilder::new()
                 .has_headers(false)
@@ -221,10 +269,10 @@ impl CsvFile {
                 .from_reader(bytes)
         };
         let mut rec = csv::ByteRecord::new();
-        let mut index = 0usize;
+        let mut index = index;
         // Lines are counted here, not taken from the csv crate, whose record positions
         // after a CRLF point at the `\n` and undercount lines.
-        let (mut counted_to, mut line_at) = (0usize, 1u64);
+        let (mut counted_to, mut line_at) = (0usize, line);
         let mut rdr = reader(std::io::Cursor::new(data));
         loop {
             let more = rdr
@@ -246,6 +294,9 @@ impl CsvFile {
                 line_at += count_line_breaks(data, counted_to, start);
                 counted_to = start;
             }
+            if from + start >= stop {
+                return Ok((from + start, line_at));
+            }
             let mut line = line_at;
             if let Some(map) = &self.line_map {
                 line = map.get(index).copied().unwrap_or(line);
@@ -253,12 +304,17 @@ impl CsvFile {
             index += 1;
             let raw = trim_eol(&data[start..pos.max(start)]);
             let Some((open, field)) = unclosed_quote(raw, delimiter) else {
-                f(Record {
+                let go_on = f(Record {
                     line,
+                    start: from + start,
                     record: &rec,
                     raw,
                     unclosed_quote: None,
                 })?;
+                if !go_on {
+                    let at = pos.max(counted_to);
+                    return Ok((from + at, line_at + count_line_breaks(data, counted_to, at)));
+                }
                 continue;
             };
             // The record ends with the line its unclosed quote opened on; reading resumes
@@ -272,18 +328,26 @@ impl CsvFile {
             // Its fields: those before the quote as read, then the quoted text on the line.
             let mut part: csv::ByteRecord = rec.iter().take(field).collect();
             part.push_field(&data[(open + 1).min(end)..end]);
-            f(Record {
+            let go_on = f(Record {
                 line,
+                start: from + start,
                 record: &part,
                 raw,
                 unclosed_quote: Some(field),
             })?;
+            if !go_on {
+                let at = end.max(counted_to);
+                return Ok((from + at, line_at + count_line_breaks(data, counted_to, at)));
+            }
             let mut resume = csv::Position::new();
             resume.set_byte(end as u64);
             rdr.seek(resume)
                 .map_err(|e| Error::input(&self.display, format!("cannot parse the CSV: {e}")))?;
         }
-        Ok(())
+        Ok((
+            all.len(),
+            line_at + count_line_breaks(data, counted_to.min(data.len()), data.len()),
+        ))
     }
 }
 

@@ -89,6 +89,14 @@ impl TextCol {
         (0..self.len()).map(move |i| self.get(i))
     }
 
+    /// Add `other`'s values after this column's.
+    pub fn append(&mut self, other: &TextCol) {
+        let base = self.buf.len() as u64;
+        self.buf.push_str(&other.buf);
+        self.ends.extend(other.ends.iter().map(|e| e + base));
+        self.valid.extend_from_slice(&other.valid);
+    }
+
     pub fn truncate(&mut self, n: usize) {
         if n >= self.len() {
             return;
@@ -299,6 +307,21 @@ impl Table {
             },
             rejected,
         );
+    }
+
+    /// Add `other`'s rows (read from the same files) after this table's.
+    fn append(&mut self, other: Table) {
+        for ((_, c), (_, o)) in self.columns.iter_mut().zip(other.columns) {
+            match (c, o) {
+                (ColData::Text(a), ColData::Text(b)) => a.append(&b),
+                (ColData::Time(a), ColData::Time(b)) => a.extend(b),
+                (ColData::Count(a), ColData::Count(b)) => a.extend(b),
+                (ColData::Money(a), ColData::Money(b)) => a.extend(b),
+                _ => unreachable!("tables of one kind have the same column types"),
+            }
+        }
+        self.sources.extend(other.sources);
+        self.raws.extend(other.raws);
     }
 
     /// Row `i`'s raw text as read (empty once [`Table::release_raw`] has run).
@@ -588,46 +611,236 @@ fn header_excerpt(headers: &[String]) -> String {
     s
 }
 
+/// Below this size a file is read in one piece: splitting would not pay.
+const SPLIT_BYTES: usize = 16 << 20;
+
 fn read_file(
     table: &mut Table,
     csv: &CsvFile,
     opts: &ReadOptions,
     rejected: &mut Vec<Rejected>,
 ) -> Result<FileStats> {
+    read_file_split(table, csv, opts, rejected, SPLIT_BYTES)
+}
+
+/// [`read_file`], splitting a file of `split_bytes` or more (tests split small files).
+fn read_file_split(
+    table: &mut Table,
+    csv: &CsvFile,
+    opts: &ReadOptions,
+    rejected: &mut Vec<Rejected>,
+    split_bytes: usize,
+) -> Result<FileStats> {
     let kind = table.kind;
     let file_idx = table.files.len();
     table.files.push(csv.display.clone());
-    let mut mapping: Option<Vec<Vec<usize>>> = None;
-    let mut headers: Vec<String> = vec![];
-    let (mut read, mut kept, mut rej) = (0usize, 0usize, 0usize);
     let cols = kind.columns();
-    csv.for_each_record(|r| {
-        let Some(map) = &mapping else {
-            if let Some(field) = r.unclosed_quote {
-                return Err(Error::input(
-                    &csv.display,
-                    format!(
-                        "line {}: header cell {} opens a quote that is never closed; expected a header row naming the columns",
-                        r.line,
-                        field + 1
-                    ),
-                ));
+    // The header: the first record.
+    let mut header: Option<(Vec<String>, Vec<Vec<usize>>)> = None;
+    let (body, body_line) = csv.scan(0, 1, 0, usize::MAX, |r| {
+        if let Some(field) = r.unclosed_quote {
+            return Err(Error::input(
+                &csv.display,
+                format!(
+                    "line {}: header cell {} opens a quote that is never closed; expected a header row naming the columns",
+                    r.line,
+                    field + 1
+                ),
+            ));
+        }
+        let headers: Vec<String> = r.record.iter().map(|b| csv.decode_lossy(b)).collect();
+        let m = map_header(kind, &headers, opts, &csv.display)?;
+        header = Some((headers, m));
+        Ok(false)
+    })?;
+    let Some((headers, map)) = header else {
+        return Err(Error::input(&csv.display, "the file has no header row"));
+    };
+    for (ci, c) in cols.iter().enumerate() {
+        if map.iter().any(|t| t.contains(&ci)) && !table.present.contains(&c.name) {
+            table.present.push(c.name);
+        }
+    }
+    let reader = RowReader {
+        csv,
+        opts,
+        cols,
+        map: &map,
+        headers: &headers,
+        file_idx,
+    };
+    // A large file is read in two pieces side by side: the second from a line start
+    // past the middle, which may be inside a quoted field spanning lines. The first
+    // piece reads on past that line until it reaches a record start the second piece
+    // also found: from a common record start both read alike, so the second piece's
+    // records from there on are exactly what one reading would give, and its records
+    // before it (read out of step) are dropped. If the two do not meet soon, the
+    // second piece is thrown away and the first reads to the end.
+    let split = (csv.text_len() - body >= split_bytes && !csv.has_line_map())
+        .then(|| csv.next_line_start(body + (csv.text_len() - body) / 2))
+        .flatten();
+    let mut first = Part::new(kind);
+    let all = usize::MAX;
+    let Some(p) = split else {
+        csv.scan(body, body_line, 1, all, |r| reader.record(&mut first, r))?;
+        return Ok(reader.finish(table, first, rejected));
+    };
+    let (stopped, second) = std::thread::scope(|s| {
+        let second = s.spawn(|| {
+            let mut part = Part::new(kind);
+            let res = csv.scan(p, csv.line_at(p), 1, all, |r| {
+                part.starts
+                    .push((r.start, part.table.len(), part.rejected.len()));
+                reader.record(&mut part, r)
+            });
+            (res, part)
+        });
+        let stopped = csv.scan(body, body_line, 1, p, |r| reader.record(&mut first, r));
+        (stopped, second.join().ok())
+    });
+    let (mut at, mut line) = stopped?;
+    let mut tries = 0;
+    let met = loop {
+        let Some((_, part)) = &second else { break None };
+        if at >= csv.text_len() {
+            break None;
+        }
+        let k = part.starts.partition_point(|x| x.0 < at);
+        match part.starts.get(k) {
+            Some(x) if x.0 == at => break Some(k),
+            Some(x) if tries < 64 => {
+                tries += 1;
+                (at, line) = csv.scan(at, line, 1, x.0, |r| reader.record(&mut first, r))?;
             }
-            headers = r
-                .record
-                .iter()
-                .map(|b| csv.decode_lossy(b))
-                .collect();
-            let m = map_header(kind, &headers, opts, &csv.display)?;
-            for (ci, c) in cols.iter().enumerate() {
-                if m.iter().any(|t| t.contains(&ci)) && !table.present.contains(&c.name) {
-                    table.present.push(c.name);
-                }
+            _ => break None,
+        }
+    };
+    match (met, second) {
+        (Some(k), Some((res, mut part))) => {
+            res?;
+            #[cfg(test)]
+            SPLITS.with(|c| {
+                let (a, b, r) = c.get();
+                c.set(if k == 0 { (a + 1, b, r) } else { (a, b + 1, r) })
+            });
+            part.drop_front(k);
+            first.append(part);
+        }
+        _ => {
+            if at < csv.text_len() {
+                #[cfg(test)]
+                SPLITS.with(|c| c.set((c.get().0, c.get().1, c.get().2 + 1)));
+                csv.scan(at, line, 1, all, |r| reader.record(&mut first, r))?;
             }
-            mapping = Some(m);
-            return Ok(());
+        }
+    }
+    Ok(reader.finish(table, first, rejected))
+}
+
+impl RowReader<'_> {
+    /// Put a file's rows into `table` and its rejections into `rejected`.
+    fn finish(&self, table: &mut Table, part: Part, rejected: &mut Vec<Rejected>) -> FileStats {
+        let csv = self.csv;
+        let Part {
+            table: rows,
+            rejected: mut rej_rows,
+            read,
+            kept,
+            ..
+        } = part;
+        table.append(rows);
+        let rej = rej_rows.len();
+        rejected.append(&mut rej_rows);
+        FileStats {
+            kind: table.kind,
+            path: csv.display.clone(),
+            sha256: csv.sha256.clone(),
+            encoding: csv.encoding,
+            rows_read: read,
+            rows_audited: kept,
+            rows_rejected: rej,
+        }
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Pieces joined at their guessed start, joined further on, and thrown away.
+    static SPLITS: std::cell::Cell<(usize, usize, usize)> =
+        const { std::cell::Cell::new((0, 0, 0)) };
+}
+
+/// Rows read from one piece of a file.
+struct Part {
+    table: Table,
+    rejected: Vec<Rejected>,
+    read: usize,
+    kept: usize,
+    /// For a piece read on a guess: each record's start, with the rows kept and
+    /// rejected before it.
+    starts: Vec<(usize, usize, usize)>,
+}
+
+impl Part {
+    fn new(kind: FileKind) -> Part {
+        Part {
+            table: Table::new(kind),
+            rejected: vec![],
+            read: 0,
+            kept: 0,
+            starts: vec![],
+        }
+    }
+
+    /// Forget the first `k` records read (see `starts`).
+    fn drop_front(&mut self, k: usize) {
+        let Some(&(_, rows, rejections)) = self.starts.get(k) else {
+            return;
         };
-        read += 1;
+        let keep: Vec<bool> = (0..self.table.len()).map(|i| i >= rows).collect();
+        for (_, c) in &mut self.table.columns {
+            c.retain_mask(&keep);
+        }
+        self.table.sources.drain(..rows);
+        self.table.raws.drain(..rows.min(self.table.raws.len()));
+        self.rejected.drain(..rejections);
+        self.read -= k;
+        self.kept -= rows;
+        self.starts.drain(..k);
+    }
+
+    fn append(&mut self, other: Part) {
+        self.table.append(other.table);
+        self.rejected.extend(other.rejected);
+        self.read += other.read;
+        self.kept += other.kept;
+    }
+}
+
+/// Turns the records of one file into typed rows, or rejections saying why.
+struct RowReader<'a> {
+    csv: &'a CsvFile,
+    opts: &'a ReadOptions,
+    cols: &'static [Column],
+    map: &'a [Vec<usize>],
+    headers: &'a [String],
+    file_idx: usize,
+}
+
+impl RowReader<'_> {
+    fn record(&self, part: &mut Part, r: csvfile::Record<'_>) -> Result<bool> {
+        let (csv, opts, cols, map, headers, file_idx) = (
+            self.csv,
+            self.opts,
+            self.cols,
+            self.map,
+            self.headers,
+            self.file_idx,
+        );
+        let table = &mut part.table;
+        let rejected = &mut part.rejected;
+        let (read, kept) = (&mut part.read, &mut part.kept);
+        *read += 1;
         let reject = |reason: String| Rejected {
             file: csv.display.clone(),
             line: r.line,
@@ -652,8 +865,7 @@ fn read_file(
                 "unclosed quote: field {}{name} opens a quote that is not closed on this line, so the row cannot be split into fields (reading resumes on the next line)",
                 field + 1
             )));
-            rej += 1;
-            return Ok(());
+            return Ok(true);
         }
         if r.record.len() != headers.len() {
             rejected.push(reject(format!(
@@ -661,79 +873,78 @@ fn read_file(
                 headers.len(),
                 r.record.len()
             )));
-            rej += 1;
-            return Ok(());
+            return Ok(true);
         }
         let before = table.len();
         let mut error: Option<String> = None;
         let mut seen = vec![false; cols.len()];
         for (hi, field) in r.record.iter().enumerate() {
             for &ci in &map[hi] {
-            seen[ci] = true;
-            let c = &cols[ci];
-            let value = match csv.decode(field) {
-                Ok(v) => v,
-                Err(csvfile::NotUtf8) => {
+                seen[ci] = true;
+                let c = &cols[ci];
+                let value = match csv.decode(field) {
+                    Ok(v) => v,
+                    Err(csvfile::NotUtf8) => {
+                        error.get_or_insert(format!(
+                            "`{}` ({}): {}",
+                            c.name,
+                            c.label,
+                            csv.undecodable()
+                        ));
+                        continue;
+                    }
+                };
+                if value.contains('\0') {
                     error.get_or_insert(format!(
-                        "`{}` ({}): {}",
-                        c.name,
-                        c.label,
-                        csv.undecodable()
-                    ));
-                    continue;
-                }
-            };
-            if value.contains('\0') {
-                error.get_or_insert(format!(
                     "`{}` ({}): contains a NUL byte, which typed text never holds: the file is damaged here",
                     c.name, c.label
                 ));
-                continue;
-            }
-            let v = value.trim();
-            if v.is_empty() {
-                if c.required {
-                    error.get_or_insert(format!(
-                        "`{}` ({}) is required but empty",
-                        c.name, c.label
-                    ));
+                    continue;
                 }
-                push_null(&mut table.columns[ci].1);
-                continue;
-            }
-            match (&mut table.columns[ci].1, c.ty) {
-                (ColData::Text(vec), _) => vec.push(Some(v)),
-                (ColData::Time(vec), _) => match parse_timestamp(v, opts.tz) {
-                    Ok(ms) => vec.push(Some(ms)),
-                    Err(e) => {
+                let v = value.trim();
+                if v.is_empty() {
+                    if c.required {
                         error.get_or_insert(format!(
-                            "`{}` ({}): cannot read {:?} as a time: {}",
-                            c.name, c.label, v, e.0
+                            "`{}` ({}) is required but empty",
+                            c.name, c.label
                         ));
-                        vec.push(None);
                     }
-                },
-                (ColData::Count(vec), _) => match parse_count(v) {
-                    Ok(n) => vec.push(Some(n)),
-                    Err(e) => {
-                        error.get_or_insert(format!(
-                            "`{}` ({}): {:?} {}",
-                            c.name, c.label, v, e
-                        ));
-                        vec.push(None);
-                    }
-                },
-                (ColData::Money(vec), _) => match parse_money(v) {
-                    Ok(n) => vec.push(Some(n)),
-                    Err(e) => {
-                        error.get_or_insert(format!(
-                            "`{}` ({}): {:?} {}",
-                            c.name, c.label, v, e
-                        ));
-                        vec.push(None);
-                    }
-                },
-            }
+                    push_null(&mut table.columns[ci].1);
+                    continue;
+                }
+                match (&mut table.columns[ci].1, c.ty) {
+                    (ColData::Text(vec), _) => vec.push(Some(v)),
+                    (ColData::Time(vec), _) => match parse_timestamp(v, opts.tz) {
+                        Ok(ms) => vec.push(Some(ms)),
+                        Err(e) => {
+                            error.get_or_insert(format!(
+                                "`{}` ({}): cannot read {:?} as a time: {}",
+                                c.name, c.label, v, e.0
+                            ));
+                            vec.push(None);
+                        }
+                    },
+                    (ColData::Count(vec), _) => match parse_count(v) {
+                        Ok(n) => vec.push(Some(n)),
+                        Err(e) => {
+                            error.get_or_insert(format!(
+                                "`{}` ({}): {:?} {}",
+                                c.name, c.label, v, e
+                            ));
+                            vec.push(None);
+                        }
+                    },
+                    (ColData::Money(vec), _) => match parse_money(v) {
+                        Ok(n) => vec.push(Some(n)),
+                        Err(e) => {
+                            error.get_or_insert(format!(
+                                "`{}` ({}): {:?} {}",
+                                c.name, c.label, v, e
+                            ));
+                            vec.push(None);
+                        }
+                    },
+                }
             }
         }
         for (ci, s) in seen.iter().enumerate() {
@@ -746,29 +957,16 @@ fn read_file(
                 c.truncate(before);
             }
             rejected.push(reject(reason));
-            rej += 1;
         } else {
             table.sources.push(Source {
                 file: file_idx,
                 line: r.line,
             });
             table.raws.push(csv.span_of(r.raw));
-            kept += 1;
+            *kept += 1;
         }
-        Ok(())
-    })?;
-    if mapping.is_none() {
-        return Err(Error::input(&csv.display, "the file has no header row"));
+        Ok(true)
     }
-    Ok(FileStats {
-        kind,
-        path: csv.display.clone(),
-        sha256: csv.sha256.clone(),
-        encoding: csv.encoding,
-        rows_read: read,
-        rows_audited: kept,
-        rows_rejected: rej,
-    })
 }
 
 fn push_null(c: &mut ColData) {
@@ -926,7 +1124,7 @@ pub fn expand_globs(args: &[String]) -> Result<Vec<InputFile>> {
 pub fn first_seen<'a>(
     values: impl Iterator<Item = Option<&'a str>>,
 ) -> (Vec<bool>, Vec<Option<usize>>) {
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut seen: crate::idhash::IdMap<&str, usize> = Default::default();
     let mut keep = vec![];
     let mut dup_of = vec![];
     for (i, v) in values.enumerate() {
@@ -949,4 +1147,82 @@ pub fn first_seen<'a>(
         }
     }
     (keep, dup_of)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Everything a reading produces, as text to compare.
+    fn read(text: &str, split_bytes: usize) -> String {
+        let csv = CsvFile::from_bytes(text.as_bytes().to_vec(), "cases.csv", Encoding::Auto)
+            .expect("a CSV with a header");
+        let mut table = Table::new(FileKind::Cases);
+        let mut rejected = vec![];
+        let st = read_file_split(
+            &mut table,
+            &csv,
+            &ReadOptions::default(),
+            &mut rejected,
+            split_bytes,
+        )
+        .map_err(|e| e.to_string());
+        table.raw_files.push(csv);
+        let raws: Vec<String> = (0..table.len()).map(|i| table.raw_text(i)).collect();
+        format!(
+            "{st:?}\n{:?}\n{:?}\n{raws:?}\n{rejected:?}",
+            table.columns.iter().map(|(_, c)| c).collect::<Vec<_>>(),
+            table.sources
+        )
+    }
+
+    /// A file read in two pieces side by side gives exactly what one reading gives,
+    /// wherever its middle falls: inside a quoted field spanning lines, on a blank line,
+    /// between CR and LF, on an unclosed quote, a short row or a bad time.
+    #[test]
+    fn a_file_read_in_two_pieces_reads_as_one() {
+        let header =
+            "case_id,center,received_at,category,first_responder_id,customer_name,reply,content\r\n";
+        let rows = [
+            "C{i},东区,2026-10-01 09:00,报修,E1,张三,\"第一行\r\n第二行，\"\"引号\"\"\r\n第三行\",报修\r\n",
+            "C{i},东区,2026-10-01 09:{m},咨询,E2,李四,好的,\"漏水\n楼上\"\n",
+            "\r\n",
+            "C{i},西区,not a time,报修,E1,王五,,\r\n",
+            "C{i},西区,2026-10-02 10:00,投诉,E3,\"赵六,\"\"老\"\",x\r",
+            "C{i},西区,2026-10-02 10:00,投诉,E3,钱七\r\n",
+            "C{i},北区,2026-10-03 11:{m},报修,E2,\"未闭合,引号\r\n",
+            "C{i},北区,2026-10-03 11:00,报修,,孙八,\"\",\"\"\n",
+        ];
+        let mut checked = 0;
+        for shift in 0..rows.len() {
+            for n in [3usize, 8, 9, 17, 40] {
+                let mut text = header.to_string();
+                for i in 0..n {
+                    let r = rows[(i + shift) % rows.len()];
+                    text.push_str(
+                        &r.replace("{i}", &i.to_string())
+                            .replace("{m}", &format!("{:02}", i % 60)),
+                    );
+                }
+                let whole = read(&text, usize::MAX);
+                assert!(whole.starts_with("Ok(FileStats"), "{whole}");
+                for split in [0, 1, text.len() / 3] {
+                    assert_eq!(
+                        read(&text, split),
+                        whole,
+                        "shift {shift}, {n} rows, split {split}:\n{text}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, rows.len() * 5 * 3);
+        // Both kinds of join happened: where the guessed line was a record start, and
+        // further on, where it was inside a quoted field.
+        let (in_step, out_of_step, redone) = SPLITS.with(|c| c.get());
+        assert!(
+            in_step > 10 && out_of_step > 10,
+            "joined in step {in_step}, out of step {out_of_step}, thrown away {redone}"
+        );
+    }
 }

@@ -3,7 +3,7 @@
 //! The path logic is in [`super::escalation_check`]; this file is the rule kind: its
 //! parameters, the conversion from the input tables, and which findings a rule reports.
 
-use std::collections::HashMap;
+use crate::idhash::IdMap;
 
 use polars::prelude::*;
 
@@ -44,10 +44,10 @@ E0004(部门主管, 秩序部)：责任部门工程部已接受转移，又转�
 };
 
 /// A finished check: case id → row, and the check's findings.
-type Done<'a> = (HashMap<&'a str, u32>, ec::Outcome);
+type Done<'a> = (IdMap<&'a str, u32>, ec::Outcome);
 
 /// Escalation checks already run in this audit (see `EvalCtx::escalation_cache`).
-pub type Cache<'a> = std::cell::RefCell<Vec<(EscalationParams, Vec<u32>, std::rc::Rc<Done<'a>>)>>;
+pub type Cache<'a> = std::sync::Mutex<Vec<(EscalationParams, Vec<u32>, std::sync::Arc<Done<'a>>)>>;
 
 pub const CHECKS: &[&str] = &[
     ec::CHECK_PATH,
@@ -178,7 +178,8 @@ impl Escalation {
             c.text("first_responder_id"),
             c.text("coordination_slip"),
         );
-        let mut row_of: HashMap<&'a str, u32> = HashMap::with_capacity(rows.len());
+        let mut row_of: IdMap<&'a str, u32> =
+            IdMap::with_capacity_and_hasher(rows.len(), Default::default());
         let cases: Vec<ec::CaseInfo> = rows
             .iter()
             .map(|&row| {
@@ -225,27 +226,28 @@ impl Escalation {
         let Some(r) = ctx.roster else {
             return Ok(Outcome::default());
         };
-        let cached = ctx
-            .escalation_cache
-            .borrow()
+        let cache = || {
+            ctx.escalation_cache
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+        };
+        // Not locked while checking: rules of another group may check meanwhile (see
+        // `audit::run`); rules with equal parameters run one after another on one thread.
+        let cached = cache()
             .iter()
             .find(|(p, rs, _)| *p == self.params && *rs == rows)
             .map(|(_, _, done)| done.clone());
         let done = match cached {
             Some(d) => d,
             None => {
-                let d = std::rc::Rc::new(self.run_check(ctx, r, &rows));
-                ctx.escalation_cache.borrow_mut().push((
-                    self.params.clone(),
-                    rows.clone(),
-                    d.clone(),
-                ));
+                let d = std::sync::Arc::new(self.run_check(ctx, r, &rows));
+                cache().push((self.params.clone(), rows.clone(), d.clone()));
                 d
             }
         };
         let (row_of, out) = (&done.0, &done.1);
         let ids = ctx.cases.text("case_id");
-        let not_judged: std::collections::HashSet<&str> =
+        let not_judged: crate::idhash::IdSet<&str> =
             out.not_judged.iter().map(|(c, _)| c.as_str()).collect();
         let judged = rows
             .iter()

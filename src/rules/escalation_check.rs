@@ -53,61 +53,10 @@
 //! * `no_retransfer`, `ping_pong`, `slip_required_for_multi_department`,
 //!   `cross_center_via_manager`: default on; each switches its check.
 
-use std::collections::{HashMap as StdHashMap, HashSet as StdHashSet};
 use std::fmt::{self, Write as _};
-use std::hash::{BuildHasherDefault, Hasher};
 
-// Ids are short strings looked up a few times per handoff: a multiply-rotate hash (as in
-// rustc) with a final mix takes about a quarter off the rule's instruction count compared
-// with SipHash. The input is the company's own export, not an adversary, so hash flooding
-// is not a concern.
-type HashMap<K, V> = StdHashMap<K, V, BuildHasherDefault<IdHasher>>;
-type HashSet<T> = StdHashSet<T, BuildHasherDefault<IdHasher>>;
-
-#[derive(Default, Clone, Copy)]
-struct IdHasher(u64);
-
-impl IdHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for IdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        // The multiply leaves the low bits (which pick the bucket) depending only on the
-        // low bytes of the input ("E0…" for every id): mix the high bits down (fmix64).
-        let mut h = self.0;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        h ^ (h >> 33)
-    }
-}
+// Ids are short strings looked up a few times per handoff: see `crate::idhash`.
+use crate::idhash::{IdMap as HashMap, IdSet as HashSet};
 
 /// Check name of a handoff to a receiver the `allowed` table does not permit.
 pub const CHECK_PATH: &str = "path";
