@@ -655,7 +655,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         calendar: &rules.calendar,
         escalation_cache: Default::default(),
     };
-    let holders = Holders::new(&cases, &handoffs);
+    let holders = Holders::new(&handoffs);
     let first = cases.text("first_responder_id");
 
     let mut runs = vec![];
@@ -920,25 +920,24 @@ fn derived_period(cases: &Table, tz: chrono_tz::Tz) -> String {
 }
 
 /// Who held each case when: its handoffs in order.
-struct Holders {
-    by_case: crate::idhash::IdMap<String, Vec<(i64, i64, String)>>, // (seq, at, to_id)
+struct Holders<'a> {
+    by_case: crate::idhash::IdMap<&'a str, Vec<(i64, i64, &'a str)>>, // (seq, at, to_id)
 }
 
-impl Holders {
-    fn new(cases: &Table, handoffs: &Table) -> Holders {
-        let _ = cases;
-        let mut by_case: crate::idhash::IdMap<String, Vec<(i64, i64, String)>> = Default::default();
+impl<'a> Holders<'a> {
+    fn new(handoffs: &'a Table) -> Holders<'a> {
+        let mut by_case: crate::idhash::IdMap<&'a str, Vec<(i64, i64, &'a str)>> =
+            Default::default();
         let ids = handoffs.text("case_id");
         let seq = handoffs.count("seq");
         let at = handoffs.time("at");
         let to = handoffs.text("to_id");
         for i in 0..handoffs.len() {
             if let (Some(c), Some(a), Some(t)) = (ids.get(i), at[i], to.get(i)) {
-                by_case.entry(c.to_string()).or_default().push((
-                    seq[i].unwrap_or(0),
-                    a,
-                    t.to_string(),
-                ));
+                by_case
+                    .entry(c)
+                    .or_default()
+                    .push((seq[i].unwrap_or(0), a, t));
             }
         }
         for v in by_case.values_mut() {
@@ -949,11 +948,11 @@ impl Holders {
 
     /// The employee holding `case_id` at `at`: the receiver of the last handoff made by
     /// then, else the first responder.
-    fn at<'a>(&'a self, case_id: &str, at: i64, first: &'a str) -> &'a str {
+    fn at<'b>(&'b self, case_id: &str, at: i64, first: &'b str) -> &'b str {
         self.by_case
             .get(case_id)
             .and_then(|v| v.iter().rev().find(|(_, t, _)| *t <= at))
-            .map(|(_, _, to)| to.as_str())
+            .map(|(_, _, to)| *to)
             .unwrap_or(first)
     }
 }

@@ -187,9 +187,9 @@ impl Escalation {
                 let id = ids.get(i).unwrap_or("");
                 row_of.insert(id, row);
                 ec::CaseInfo {
-                    case_id: id.to_string(),
-                    center: centers.get(i).map(str::to_string).unwrap_or_default(),
-                    first_responder_id: first.get(i).map(str::to_string).unwrap_or_default(),
+                    case_id: id,
+                    center: centers.get(i).unwrap_or_default(),
+                    first_responder_id: first.get(i).unwrap_or_default(),
                     coordination_slip: slips.get(i).is_some(),
                 }
             })
@@ -207,13 +207,13 @@ impl Escalation {
         let handoffs: Vec<ec::Handoff> = (0..h.len())
             .filter(|&i| hc.get(i).is_some_and(|id| row_of.contains_key(id)))
             .map(|i| ec::Handoff {
-                case_id: hc.get(i).map(str::to_string).unwrap_or_default(),
+                case_id: hc.get(i).unwrap_or_default(),
                 seq: hs[i].unwrap_or(0),
                 at: ha[i].unwrap_or(0),
-                from_id: hf.get(i).map(str::to_string).unwrap_or_default(),
-                to_id: ht.get(i).map(str::to_string).unwrap_or_default(),
-                to_department: hd.get(i).map(str::to_string),
-                method: hm.get(i).map(str::to_string),
+                from_id: hf.get(i).unwrap_or_default(),
+                to_id: ht.get(i).unwrap_or_default(),
+                to_department: hd.get(i),
+                method: hm.get(i),
             })
             .collect();
         let out = ec::check(&self.params, &roster, &cases, &handoffs);
