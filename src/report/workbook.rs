@@ -177,7 +177,7 @@ pub fn build(tabs: &[Tab<'_>], grades: &[String], created_ms: i64) -> Result<Vec
         .set_align(FormatAlign::Center);
     for tab in tabs {
         for (name, range) in pieces(&tab.name, tab.sheet.rows.len()) {
-            let ws = wb.add_worksheet();
+            let ws = wb.add_worksheet_with_low_memory()?;
             ws.set_name(&name)?;
             write_tab(ws, tab, range, &head, grades)?;
         }
