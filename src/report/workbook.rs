@@ -163,6 +163,10 @@ const TOO_FEW_FILL: u32 = 0xEDEDED;
 
 pub fn build(tabs: &[Tab<'_>], grades: &[String], created_ms: i64) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
+    // Deflate level 3 instead of the default 6: at a million cases (525k violation rows)
+    // the workbook is written in 11.4 s instead of 14.0 s and is 34.4 MB instead of
+    // 30.7 MB (level 1: 10.5 s, 51.7 MB).
+    wb.set_zip_compression_level(3);
     let created = ExcelDateTime::from_timestamp(created_ms.div_euclid(1000))
         .or_else(|_| ExcelDateTime::from_timestamp(0))?;
     wb.set_properties(
