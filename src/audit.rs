@@ -741,7 +741,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         let when = rule.when.as_ref().map(|w| &w.0);
         let same = |g: &Vec<usize>| {
             let o = &rules.rules[g[0]];
-            matches!(&o.check, Check::Escalation(x) if x.params == k.params)
+            matches!(&o.check, Check::Escalation(x) if x.params.same_check(&k.params))
                 && o.when.as_ref().map(|w| &w.0) == when
         };
         match groups.iter_mut().find(|g| same(g)) {

@@ -216,7 +216,7 @@ impl Escalation {
                 method: hm.get(i),
             })
             .collect();
-        let out = ec::check(&self.params, &roster, &cases, &handoffs);
+        let out = ec::check_in_halves(&self.params, &roster, &cases, &handoffs);
         (row_of, out)
     }
 
@@ -235,7 +235,7 @@ impl Escalation {
         // `audit::run`); rules with equal parameters run one after another on one thread.
         let cached = cache()
             .iter()
-            .find(|(p, rs, _)| *p == self.params && *rs == rows)
+            .find(|(p, rs, _)| p.same_check(&self.params) && *rs == rows)
             .map(|(_, _, done)| done.clone());
         let done = match cached {
             Some(d) => d,

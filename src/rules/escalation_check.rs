@@ -263,6 +263,25 @@ impl Default for EscalationParams {
     }
 }
 
+impl EscalationParams {
+    /// Whether `other` makes the same check: equal, except that `allowed` is a table
+    /// whose rows may come in any order (a rules file's inline table is read sorted by
+    /// role, the regulation's default is listed in the regulation's order).
+    pub fn same_check(&self, other: &EscalationParams) -> bool {
+        fn rows(p: &EscalationParams) -> Vec<&(String, Vec<String>)> {
+            let mut a: Vec<&(String, Vec<String>)> = p.allowed.iter().collect();
+            a.sort();
+            a
+        }
+        rows(self) == rows(other)
+            && self.max_handoffs == other.max_handoffs
+            && self.no_retransfer == other.no_retransfer
+            && self.ping_pong == other.ping_pong
+            && self.slip_required_for_multi_department == other.slip_required_for_multi_department
+            && self.cross_center_via_manager == other.cross_center_via_manager
+    }
+}
+
 /// Checks that every role named in `params.allowed` is known; reports all problems at once.
 pub fn validate_roles(params: &EscalationParams) -> Result<(), String> {
     let roles: Vec<&str> = Role::ALL.iter().map(|r| r.name()).collect();
@@ -482,6 +501,50 @@ pub fn check(
             format!("{n} handoff(s) refer to a case that is not in cases; not judged"),
         ));
     }
+    out
+}
+
+/// [`check`] with the cases in two halves judged side by side on two cores. A case is
+/// judged from its own handoffs alone, so the halves' outcomes joined in the order of
+/// `cases` are exactly one pass's: handoffs of no case go with the second half, whose
+/// notes come last as they do in one pass. A case id listed twice across the halves, or
+/// a small input, is checked in one pass.
+pub fn check_in_halves(
+    params: &EscalationParams,
+    roster: &Roster,
+    cases: &[CaseInfo<'_>],
+    handoffs: &[Handoff<'_>],
+) -> Outcome {
+    const MIN_CASES: usize = 20_000;
+    if cases.len() < MIN_CASES {
+        return check(params, roster, cases, handoffs);
+    }
+    let mid = cases.len() / 2;
+    let mut half_of: HashMap<&str, bool> =
+        HashMap::with_capacity_and_hasher(cases.len(), Default::default());
+    for (i, c) in cases.iter().enumerate() {
+        let second = i >= mid;
+        if half_of.insert(trim_id(c.case_id), second) == Some(!second) {
+            return check(params, roster, cases, handoffs);
+        }
+    }
+    let (mut first, mut second) = (vec![], vec![]);
+    for h in handoffs {
+        match half_of.get(trim_id(h.case_id)) {
+            Some(false) => first.push(*h),
+            _ => second.push(*h),
+        }
+    }
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| check(params, roster, &cases[..mid], &first));
+        let b = check(params, roster, &cases[mid..], &second);
+        (a.join(), b)
+    });
+    let mut out = a.unwrap_or_else(|e| std::panic::resume_unwind(e));
+    out.violations.extend(b.violations);
+    out.not_judged.extend(b.not_judged);
+    out.notes.extend(b.notes);
+    out.judged_cases += b.judged_cases;
     out
 }
 
@@ -2025,6 +2088,21 @@ mod tests {
             })
             .collect();
         let out = check(&EscalationParams::default(), &roster, &cases, &hs);
+        // Judged in two halves side by side: the same outcome, in the same order, also
+        // with handoffs of no case among them.
+        assert_eq!(
+            check_in_halves(&EscalationParams::default(), &roster, &cases, &hs),
+            out
+        );
+        let mut with_orphans = hs.clone();
+        with_orphans.insert(0, hand("X1", 1, "E1", "E2"));
+        with_orphans.push(hand("X2", 1, "E2", "E1"));
+        let one = check(&EscalationParams::default(), &roster, &cases, &with_orphans);
+        assert_eq!(one.notes.len(), out.notes.len() + 2);
+        assert_eq!(
+            check_in_halves(&EscalationParams::default(), &roster, &cases, &with_orphans),
+            one
+        );
         let mut per_check: Vec<(&str, usize)> = Vec::new();
         for v in &out.violations {
             match per_check.iter_mut().find(|(c, _)| *c == v.check) {
