@@ -299,10 +299,12 @@ pub fn centers_sheet(r: &AuditResult, rows: &[crate::audit::CenterRow]) -> Sheet
 }
 
 fn write_files(r: &AuditResult, dir: &Path, opts: &ReportOptions) -> Result<()> {
-    // The violations table is the largest: built on the second core meanwhile.
+    let f = opts.formats;
+    // The violations table is the largest: built on the second core meanwhile, and only
+    // when the workbook or the page needs it whole (violations.csv is written row by row).
     let (violations, (centers_rows, scorecards, pay, centers, rejected)) =
         std::thread::scope(|s| {
-            let v = s.spawn(|| violations(r, opts));
+            let v = s.spawn(|| (f.xlsx || f.html).then(|| violations(r, opts)));
             let centers_rows = crate::audit::centers(r, &r.handed_off);
             let scorecards = scorecards(r);
             let pay = pay(r);
@@ -313,7 +315,15 @@ fn write_files(r: &AuditResult, dir: &Path, opts: &ReportOptions) -> Result<()> 
         });
     let write_csvs = || -> Result<()> {
         std::thread::scope(|s| {
-            let v = s.spawn(|| write_csv(dir, "violations.csv", &violations));
+            let v = s.spawn(|| match &violations {
+                Some(sheet) => write_csv(dir, "violations.csv", sheet),
+                None => write_csv_rows(
+                    dir,
+                    "violations.csv",
+                    &violations_header(),
+                    r.violations.iter().map(|v| violation_row(r, v, opts)),
+                ),
+            });
             write_csv(dir, "pending.csv", &pending(r, opts))?;
             write_csv(dir, "scorecards.csv", &scorecards)?;
             write_csv(dir, "pay.csv", &pay)?;
@@ -332,7 +342,6 @@ fn write_files(r: &AuditResult, dir: &Path, opts: &ReportOptions) -> Result<()> 
         Some(p) => Some(Previous::read(p, dir)?),
         None => None,
     };
-    let f = opts.formats;
     let charts = if f.charts || f.html {
         people::charts(r, &centers_rows, previous.as_ref())
     } else {
@@ -374,7 +383,9 @@ fn write_files(r: &AuditResult, dir: &Path, opts: &ReportOptions) -> Result<()> 
             },
             workbook::Tab {
                 name: "违规明细".into(),
-                sheet: &violations,
+                sheet: violations.as_ref().ok_or_else(|| {
+                    Error::Other("internal error: the violations table was not built".into())
+                })?,
                 grade_column: None,
             },
             workbook::Tab {
@@ -410,7 +421,12 @@ fn write_files(r: &AuditResult, dir: &Path, opts: &ReportOptions) -> Result<()> 
         if !f.html {
             return Ok(());
         }
-        let worst = people::worst(r, &violations);
+        let worst = people::worst(
+            r,
+            violations.as_ref().ok_or_else(|| {
+                Error::Other("internal error: the violations table was not built".into())
+            })?,
+        );
         let page = people::page(
             r,
             &centers_rows,
@@ -550,25 +566,48 @@ pub fn write_sheet(path: &Path, sheet: Sheet) -> Result<()> {
 }
 
 fn write_csv(dir: &Path, name: &str, sheet: &Sheet) -> Result<()> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(vec![]);
-    let io = |e: csv::Error| Error::Output {
-        path: dir.join(name).display().to_string(),
+    write_csv_rows(dir, name, &sheet.header, sheet.rows.iter())
+}
+
+/// A CSV report written row by row as `rows` yields them (never whole in memory).
+fn write_csv_rows<R: AsRef<[Cell]>>(
+    dir: &Path,
+    name: &str,
+    header: &[String],
+    rows: impl Iterator<Item = R>,
+) -> Result<()> {
+    let p = dir.join(name);
+    let err = |e: &dyn std::fmt::Display| Error::Output {
+        path: p.display().to_string(),
         message: e.to_string(),
     };
-    w.write_record(&sheet.header).map_err(io)?;
-    for row in &sheet.rows {
-        for c in row {
-            w.write_field(c.render().as_bytes()).map_err(io)?;
+    fail_if_testing(dir, name)?;
+    let file = fs::File::create(&p).map_err(|e| err(&e))?;
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(std::io::BufWriter::with_capacity(1 << 20, file));
+    w.write_record(header).map_err(|e| err(&e))?;
+    for row in rows {
+        for c in row.as_ref() {
+            w.write_field(c.render().as_bytes()).map_err(|e| err(&e))?;
         }
-        w.write_record(None::<&[u8]>).map_err(io)?;
+        w.write_record(None::<&[u8]>).map_err(|e| err(&e))?;
     }
-    let bytes = w.into_inner().map_err(|e| Error::Output {
-        path: dir.join(name).display().to_string(),
-        message: e.to_string(),
-    })?;
-    write_bytes(dir, name, &bytes)
+    let file = w.into_inner().map_err(|e| err(&e))?;
+    file.into_inner().map_err(|e| err(e.error()))?;
+    Ok(())
+}
+
+/// Test hook: fail when about to write `name`, as a full disk would
+/// (`SHOUWEN_TEST_FAIL_WRITING=<file name>`).
+fn fail_if_testing(dir: &Path, name: &str) -> Result<()> {
+    if std::env::var_os("SHOUWEN_TEST_FAIL_WRITING").is_some_and(|f| f == name) {
+        return Err(Error::Output {
+            path: dir.join(name).display().to_string(),
+            message: "simulated write failure (SHOUWEN_TEST_FAIL_WRITING)".into(),
+        });
+    }
+    Ok(())
 }
 
 /// A report CSV read back, each row as header → value (for `compare` and `explain-score`).
@@ -595,13 +634,7 @@ pub fn read_rows(path: &Path) -> Result<Vec<ReportRow>> {
 
 fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     let p = dir.join(name);
-    // Test hook: fail when about to write this file, as a full disk would.
-    if std::env::var_os("SHOUWEN_TEST_FAIL_WRITING").is_some_and(|f| f == name) {
-        return Err(Error::Output {
-            path: p.display().to_string(),
-            message: "simulated write failure (SHOUWEN_TEST_FAIL_WRITING)".into(),
-        });
-    }
+    fail_if_testing(dir, name)?;
     fs::write(&p, bytes).map_err(|e| Error::Output {
         path: p.display().to_string(),
         message: e.to_string(),
@@ -675,49 +708,55 @@ fn mask_case_text(r: &AuditResult, row: Option<usize>, s: &str, opts: &ReportOpt
 }
 
 pub fn violations(r: &AuditResult, opts: &ReportOptions) -> Sheet {
-    let rows = r
-        .violations
-        .iter()
-        .map(|v| {
-            let rule = &r.rules.rules[v.rule];
-            let (waived, reason) = match &v.waiver {
-                Some((reason, by)) if by.is_empty() => ("true", reason.clone()),
-                Some((reason, by)) => ("true", format!("{reason}（批准人 {by}）")),
-                None => ("false", String::new()),
-            };
-            vec![
-                Cell::text(&v.case_id),
-                Cell::text(&rule.id),
-                Cell::text(&rule.title),
-                Cell::text(rule.severity.name()),
-                num(fmt_points(if v.waiver.is_some() { 0.0 } else { v.points })),
-                Cell::text(&v.employee_id),
-                Cell::text(r.employee_name(&v.employee_id)),
-                Cell::text(&v.center),
-                Cell::text(mask_case_text(r, v.row, &v.evidence, opts)),
-                Cell::text(&v.source),
-                Cell::text(waived),
-                Cell::text(reason),
-            ]
-        })
-        .collect();
     Sheet {
-        header: hdr(&[
-            "case_id",
-            "rule_id",
-            "title",
-            "severity",
-            "points",
-            "employee_id",
-            "employee_name",
-            "center",
-            "evidence",
-            "source",
-            "waived",
-            "waiver_reason",
-        ]),
-        rows,
+        header: violations_header(),
+        rows: r
+            .violations
+            .iter()
+            .map(|v| violation_row(r, v, opts))
+            .collect(),
     }
+}
+
+fn violations_header() -> Vec<String> {
+    hdr(&[
+        "case_id",
+        "rule_id",
+        "title",
+        "severity",
+        "points",
+        "employee_id",
+        "employee_name",
+        "center",
+        "evidence",
+        "source",
+        "waived",
+        "waiver_reason",
+    ])
+}
+
+/// One row of violations.csv.
+fn violation_row(r: &AuditResult, v: &crate::audit::Violation, opts: &ReportOptions) -> Vec<Cell> {
+    let rule = &r.rules.rules[v.rule];
+    let (waived, reason) = match &v.waiver {
+        Some((reason, by)) if by.is_empty() => ("true", reason.clone()),
+        Some((reason, by)) => ("true", format!("{reason}（批准人 {by}）")),
+        None => ("false", String::new()),
+    };
+    vec![
+        Cell::text(&v.case_id),
+        Cell::text(&rule.id),
+        Cell::text(&rule.title),
+        Cell::text(rule.severity.name()),
+        num(fmt_points(if v.waiver.is_some() { 0.0 } else { v.points })),
+        Cell::text(&v.employee_id),
+        Cell::text(r.employee_name(&v.employee_id)),
+        Cell::text(&v.center),
+        Cell::text(mask_case_text(r, v.row, &v.evidence, opts)),
+        Cell::text(&v.source),
+        Cell::text(waived),
+        Cell::text(reason),
+    ]
 }
 
 pub fn pending(r: &AuditResult, opts: &ReportOptions) -> Sheet {
