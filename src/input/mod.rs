@@ -614,13 +614,25 @@ fn header_excerpt(headers: &[String]) -> String {
 /// Below this size a file is read in one piece: splitting would not pay.
 const SPLIT_BYTES: usize = 16 << 20;
 
+/// [`SPLIT_BYTES`], or `SHOUWEN_TEST_SPLIT_BYTES` when set: CI runs the input tests once
+/// more with it at 0, so that every test file is also read in two pieces.
+fn split_bytes() -> usize {
+    static AT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *AT.get_or_init(|| {
+        std::env::var("SHOUWEN_TEST_SPLIT_BYTES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(SPLIT_BYTES)
+    })
+}
+
 fn read_file(
     table: &mut Table,
     csv: &CsvFile,
     opts: &ReadOptions,
     rejected: &mut Vec<Rejected>,
 ) -> Result<FileStats> {
-    read_file_split(table, csv, opts, rejected, SPLIT_BYTES)
+    read_file_split(table, csv, opts, rejected, split_bytes())
 }
 
 /// [`read_file`], splitting a file of `split_bytes` or more (tests split small files).
