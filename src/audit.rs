@@ -371,16 +371,15 @@ pub fn load_as_of(
     // The other files were read on the second core meanwhile; their rejections follow
     // the cases' in the order they would have been read one after the other.
     let Others {
-        handoffs,
+        mut handoffs,
         h_stats,
         h_rejected,
-        roster,
-        inspections,
-        waivers,
+        mut roster,
+        mut inspections,
+        mut waivers,
         stats: other_stats,
         rejected: other_rejected,
     } = others;
-    let mut handoffs = handoffs;
     stats.extend(h_stats);
     stats.extend(other_stats);
     rejected.extend(h_rejected);
@@ -438,8 +437,6 @@ pub fn load_as_of(
         }
     }
     // Every row is now kept or rejected: the files' bytes are no longer needed.
-    let (mut cases, mut handoffs, mut roster, mut inspections, mut waivers) =
-        (cases, handoffs, roster, inspections, waivers);
     for t in [
         Some(&mut cases),
         Some(&mut handoffs),
@@ -635,15 +632,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         .iter()
         .zip(&selected)
         .filter(|(_, s)| **s)
-        .flat_map(|(r, _)| match &r.check {
-            // These kinds read their columns from the table, not from polars.
-            Check::ForbiddenPhrase(_) | Check::Escalation(_) | Check::Inspection(_) => r
-                .when
-                .as_ref()
-                .map(|(_, e)| crate::rules::expr_columns(e))
-                .unwrap_or_default(),
-            _ => r.columns(),
-        })
+        .flat_map(|(r, _)| r.frame_columns())
         .collect();
     let df = cases_frame_with(&cases, tz, |c| read.contains(c)).map_err(polars_err)?;
     let ctx = EvalCtx {
@@ -709,9 +698,8 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         jobs.push(ri);
         runs.push(run);
     }
-    // Evaluate: the handoff-path rules (one shared pass, see `EvalCtx::escalation_cache`)
-    // on a second core, the others here. Results are taken in rules-file order below, so
-    // the report does not depend on which finishes first.
+    // Evaluate on both cores, in the jobs below. Results are taken in rules-file order
+    // afterwards, so the report does not depend on which finishes first.
     let eval = |ri: usize| -> Result<Outcome> {
         let rule = &rules.rules[ri];
         let mut base = df.clone().lazy();
@@ -814,7 +802,14 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
             let row = hit.row as usize;
             let (employee_id, note) = match hit.employee {
                 Some(e) => (e, None),
-                None => charge(rule, row, hit.at.unwrap_or(as_of), &cases, &holders, first),
+                None => charge(
+                    rule,
+                    row,
+                    hit.at.unwrap_or(as_of),
+                    &cases,
+                    &holders,
+                    (case_ids, first),
+                ),
             };
             let evidence = match note {
                 Some(n) => format!("{}{n}", hit.evidence),
@@ -964,10 +959,10 @@ fn charge(
     at: i64,
     cases: &Table,
     holders: &Holders,
-    first: &TextCol,
+    (case_ids, first): (&TextCol, &TextCol),
 ) -> (String, Option<String>) {
     let first_id = first.get(row).unwrap_or_default().to_string();
-    let case_id = cases.text("case_id").get(row).unwrap_or("");
+    let case_id = case_ids.get(row).unwrap_or("");
     match rule.responsible {
         Responsible::Holder => (holders.at(case_id, at, &first_id).to_string(), None),
         Responsible::Resolver => {

@@ -1218,6 +1218,21 @@ mod tests {
                 }
                 let whole = read(&text, usize::MAX);
                 assert!(whole.starts_with("Ok(FileStats"), "{whole}");
+                if n >= rows.len() {
+                    // Every kind of row is in the file: some kept, some rejected.
+                    let count = |field: &str| -> usize {
+                        let at = whole.find(field).expect(field) + field.len() + 2;
+                        let digits: String = whole[at..]
+                            .chars()
+                            .take_while(char::is_ascii_digit)
+                            .collect();
+                        digits.parse().expect(field)
+                    };
+                    assert!(
+                        count("rows_audited") > 0 && count("rows_rejected") > 0,
+                        "{whole}"
+                    );
+                }
                 for split in [0, 1, text.len() / 3] {
                     assert_eq!(
                         read(&text, split),

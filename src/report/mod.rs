@@ -342,6 +342,11 @@ fn write_files(r: &AuditResult, dir: &Path, opts: &ReportOptions) -> Result<()> 
         Some(p) => Some(Previous::read(p, dir)?),
         None => None,
     };
+    let whole_violations = || {
+        violations.as_ref().ok_or_else(|| {
+            Error::Other("internal error: the violations table was not built".into())
+        })
+    };
     let charts = if f.charts || f.html {
         people::charts(r, &centers_rows, previous.as_ref())
     } else {
@@ -383,9 +388,7 @@ fn write_files(r: &AuditResult, dir: &Path, opts: &ReportOptions) -> Result<()> 
             },
             workbook::Tab {
                 name: "违规明细".into(),
-                sheet: violations.as_ref().ok_or_else(|| {
-                    Error::Other("internal error: the violations table was not built".into())
-                })?,
+                sheet: whole_violations()?,
                 grade_column: None,
             },
             workbook::Tab {
@@ -421,12 +424,7 @@ fn write_files(r: &AuditResult, dir: &Path, opts: &ReportOptions) -> Result<()> 
         if !f.html {
             return Ok(());
         }
-        let worst = people::worst(
-            r,
-            violations.as_ref().ok_or_else(|| {
-                Error::Other("internal error: the violations table was not built".into())
-            })?,
-        );
+        let worst = people::worst(r, whole_violations()?);
         let page = people::page(
             r,
             &centers_rows,

@@ -173,6 +173,20 @@ impl Rule {
         v.dedup();
         v
     }
+
+    /// The case columns this rule reads from the polars frame: those of its `when`, and
+    /// for the columnar kinds their own. The phrase, escalation and inspection kinds
+    /// read their columns from the input tables.
+    pub fn frame_columns(&self) -> Vec<String> {
+        match &self.check {
+            Check::ForbiddenPhrase(_) | Check::Escalation(_) | Check::Inspection(_) => self
+                .when
+                .as_ref()
+                .map(|(_, e)| expr_columns(e))
+                .unwrap_or_default(),
+            _ => self.columns(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
