@@ -226,8 +226,8 @@ pub struct AuditResult {
     pub scorecards: Vec<Scorecard>,
     pub unmatched_waivers: Vec<UnmatchedWaiver>,
     pub employees: BTreeMap<String, Employee>,
-    /// Ids of the audited cases that were handed on at least once.
-    pub handed_off: BTreeSet<String>,
+    /// The service centers of the audited cases, in name order (for consultants).
+    pub centers: Vec<CenterRow>,
 }
 
 impl AuditResult {
@@ -849,10 +849,27 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
     pending.sort_by_key(|p| (order(p.row), p.rule));
 
     let unmatched_waivers = apply_waivers(&mut violations, waivers.as_ref(), &rules, &runs);
-    let employees = employees(roster.as_ref(), &cases, &violations, &pending);
-    let t_scoring = std::time::Instant::now();
-    let scorecards = scorecards(&rules, &employees, &cases, &violations, &judged_by_row);
-    let scoring_seconds = t_scoring.elapsed().as_secs_f64();
+    // The centers' comparison on the second core while the employees are scored.
+    let (employees, scorecards, scoring_seconds, centers) = std::thread::scope(|s| {
+        let centers = s.spawn(|| {
+            let with_handoffs: crate::idhash::IdSet<&str> =
+                handoffs.text("case_id").iter().flatten().collect();
+            let handed_off: Vec<bool> = cases
+                .text("case_id")
+                .iter()
+                .map(|c| c.is_some_and(|c| with_handoffs.contains(c)))
+                .collect();
+            centers(&cases, &violations, &rules, &handed_off)
+        });
+        let employees = employees(roster.as_ref(), &cases, &violations, &pending);
+        let t_scoring = std::time::Instant::now();
+        let scorecards = scorecards(&rules, &employees, &cases, &violations, &judged_by_row);
+        let scoring_seconds = t_scoring.elapsed().as_secs_f64();
+        let centers = centers
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (employees, scorecards, scoring_seconds, centers)
+    });
     Ok(AuditResult {
         scoring_seconds,
         rules,
@@ -867,12 +884,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         scorecards,
         unmatched_waivers,
         employees,
-        handed_off: handoffs
-            .text("case_id")
-            .iter()
-            .flatten()
-            .map(str::to_string)
-            .collect(),
+        centers,
     })
 }
 
@@ -1354,43 +1366,74 @@ pub fn rule_group(id: &str) -> &str {
     id.split('-').next().unwrap_or(id)
 }
 
-pub fn centers(r: &AuditResult, handoffs_by_case: &BTreeSet<String>) -> Vec<CenterRow> {
-    let (centers, ids) = (r.cases.text("center"), r.cases.text("case_id"));
-    let mut by_center: crate::idhash::IdMap<&str, Vec<usize>> = Default::default();
-    for (i, c) in centers.iter().enumerate() {
-        by_center.entry(c.unwrap_or("")).or_default().push(i);
+/// The centers of the audited cases, in name order, with their KPIs and non-waived
+/// violations. `handed_off[row]`: the case was handed on at least once.
+pub fn centers(
+    cases: &Table,
+    violations: &[Violation],
+    rules: &RuleSet,
+    handed_off: &[bool],
+) -> Vec<CenterRow> {
+    let names = cases.text("center");
+    // Each center's number in order of first appearance, and each case row's center.
+    let mut number: crate::idhash::IdMap<&str, usize> = Default::default();
+    let mut rows_of: Vec<(&str, Vec<usize>)> = vec![];
+    let mut center_of: Vec<u32> = Vec::with_capacity(cases.len());
+    for (i, c) in names.iter().enumerate() {
+        let c = c.unwrap_or("");
+        let k = *number.entry(c).or_insert_with(|| {
+            rows_of.push((c, vec![]));
+            rows_of.len() - 1
+        });
+        rows_of[k].1.push(i);
+        center_of.push(k as u32);
     }
-    // Sorted by center name: the order never depends on hashing.
-    let mut rows_by: Vec<(&str, Vec<usize>)> = by_center.into_iter().collect();
-    rows_by.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let handed: crate::idhash::IdSet<&str> = handoffs_by_case.iter().map(String::as_str).collect();
-    // Non-waived violations per center and rule group, in one pass.
-    let mut counted: BTreeMap<&str, (usize, BTreeMap<String, usize>)> = BTreeMap::new();
-    for v in r.violations.iter().filter(|v| v.waiver.is_none()) {
-        let e = counted.entry(v.center.as_str()).or_default();
-        e.0 += 1;
-        let g = rule_group(&r.rules.rules[v.rule].id);
-        match e.1.get_mut(g) {
-            Some(n) => *n += 1,
-            None => {
-                e.1.insert(g.to_string(), 1);
-            }
+    // Non-waived violations per center and rule group, in one pass. A violation on a
+    // record other than a case (an inspection) counts for its center when that center
+    // has audited cases.
+    let mut groups: Vec<&str> = vec![];
+    let group_of: Vec<usize> = rules
+        .rules
+        .iter()
+        .map(|rule| {
+            let g = rule_group(&rule.id);
+            groups.iter().position(|x| *x == g).unwrap_or_else(|| {
+                groups.push(g);
+                groups.len() - 1
+            })
+        })
+        .collect();
+    let mut counted: Vec<(usize, Vec<usize>)> = vec![(0, vec![0; groups.len()]); rows_of.len()];
+    for v in violations.iter().filter(|v| v.waiver.is_none()) {
+        let k = match v.row {
+            Some(row) => Some(center_of[row] as usize),
+            None => number.get(v.center.as_str()).copied(),
+        };
+        if let Some(k) = k {
+            counted[k].0 += 1;
+            counted[k].1[group_of[v.rule]] += 1;
         }
     }
-    let mut out: Vec<CenterRow> = rows_by
+    // Sorted by center name: the order never depends on hashing.
+    let mut by_name: Vec<usize> = (0..rows_of.len()).collect();
+    by_name.sort_unstable_by(|&a, &b| rows_of[a].0.cmp(rows_of[b].0));
+    let mut out: Vec<CenterRow> = by_name
         .into_iter()
-        .map(|(center, rows)| {
-            let handed_off = rows
+        .map(|k| {
+            let (center, rows) = &rows_of[k];
+            let (violations, per_group) = &counted[k];
+            let by_group = groups
                 .iter()
-                .filter(|&&i| handed.contains(ids.get(i).unwrap_or("")))
-                .count();
-            let (violations, by_group) = counted.remove(center).unwrap_or_default();
+                .zip(per_group)
+                .filter(|(_, n)| **n > 0)
+                .map(|(g, n)| (g.to_string(), *n))
+                .collect();
             CenterRow {
-                kpis: kpis(&r.cases, rows.into_iter()),
+                kpis: kpis(cases, rows.iter().copied()),
                 center: center.to_string(),
-                violations,
+                violations: *violations,
                 by_group,
-                handed_off,
+                handed_off: rows.iter().filter(|&&i| handed_off[i]).count(),
                 rank: 0,
             }
         })

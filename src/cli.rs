@@ -391,7 +391,6 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
     written?;
     let t_report = t2.elapsed();
     if !a.quiet {
-        let centers = audit::centers(&result, &result.handed_off);
         let mut what = vec!["csv"];
         for (on, name) in [
             (formats.xlsx, "xlsx"),
@@ -404,7 +403,7 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
         }
         print!(
             "{}",
-            report::summary::render(&result, &centers, &out, &what.join(", "))
+            report::summary::render(&result, &result.centers, &out, &what.join(", "))
         );
     }
     if a.timings {
