@@ -384,7 +384,9 @@ pub fn load_as_of(
     stats.extend(other_stats);
     rejected.extend(h_rejected);
     {
-        let known: crate::idhash::IdSet<&str> = cases.text("case_id").iter().flatten().collect();
+        let mut known: crate::idhash::IdSet<&str> =
+            crate::idhash::IdSet::with_capacity_and_hasher(cases.len(), Default::default());
+        known.extend(cases.text("case_id").iter().flatten());
         let ids = handoffs.text("case_id").clone();
         let keep: Vec<bool> = ids
             .iter()

@@ -113,10 +113,25 @@ impl TextCol {
             ends: Vec::with_capacity(self.len()),
             valid: Vec::with_capacity(self.len()),
         };
-        for (i, k) in keep.iter().enumerate() {
-            if *k {
-                out.push(self.get(i));
+        // Kept rows come in long runs: each run's text is copied at once.
+        let n = self.len().min(keep.len());
+        let mut i = 0;
+        while i < n {
+            if !keep[i] {
+                i += 1;
+                continue;
             }
+            let a = i;
+            while i < n && keep[i] {
+                i += 1;
+            }
+            let start = if a == 0 { 0 } else { self.ends[a - 1] };
+            let base = out.buf.len() as u64;
+            out.buf
+                .push_str(&self.buf[start as usize..self.ends[i - 1] as usize]);
+            out.ends
+                .extend(self.ends[a..i].iter().map(|e| e - start + base));
+            out.valid.extend_from_slice(&self.valid[a..i]);
         }
         *self = out;
     }
@@ -283,11 +298,11 @@ impl Table {
 
     /// Reject every row whose `column` value repeats an earlier row's; the first is kept.
     pub fn reject_duplicates(&mut self, column: &str, rejected: &mut Vec<Rejected>) {
-        let ids = self.text(column).clone();
-        let (keep, dup_of) = first_seen(ids.iter());
+        let (keep, dup_of) = first_seen(self.text(column).iter());
         if keep.iter().all(|k| *k) {
             return;
         }
+        let ids = self.text(column).clone();
         // Only the rows a duplicate points at need their source spelled out.
         let sources: HashMap<usize, String> = dup_of
             .iter()
@@ -311,6 +326,13 @@ impl Table {
 
     /// Add `other`'s rows (read from the same files) after this table's.
     fn append(&mut self, other: Table) {
+        if self.sources.is_empty() {
+            // Nothing kept yet (the first file): take the rows as they are, uncopied.
+            self.columns = other.columns;
+            self.sources = other.sources;
+            self.raws = other.raws;
+            return;
+        }
         for ((_, c), (_, o)) in self.columns.iter_mut().zip(other.columns) {
             match (c, o) {
                 (ColData::Text(a), ColData::Text(b)) => a.append(&b),
@@ -1136,9 +1158,11 @@ pub fn expand_globs(args: &[String]) -> Result<Vec<InputFile>> {
 pub fn first_seen<'a>(
     values: impl Iterator<Item = Option<&'a str>>,
 ) -> (Vec<bool>, Vec<Option<usize>>) {
-    let mut seen: crate::idhash::IdMap<&str, usize> = Default::default();
-    let mut keep = vec![];
-    let mut dup_of = vec![];
+    let n = values.size_hint().0;
+    let mut seen: crate::idhash::IdMap<&str, usize> =
+        crate::idhash::IdMap::with_capacity_and_hasher(n, Default::default());
+    let mut keep = Vec::with_capacity(n);
+    let mut dup_of = Vec::with_capacity(n);
     for (i, v) in values.enumerate() {
         match v {
             Some(v) => match seen.get(v) {
@@ -1164,6 +1188,40 @@ pub fn first_seen<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Dropping rows copies each run of kept rows at once: the column left is the kept
+    /// values in order, empty cells and all, for every pattern of kept and dropped rows.
+    #[test]
+    fn dropping_rows_keeps_the_other_values_in_order() {
+        let values: Vec<Option<String>> = (0..40)
+            .map(|i| (i % 3 != 1).then(|| format!("值{i}").repeat(i % 4)))
+            .collect();
+        let col: TextCol = values.iter().map(|v| v.as_deref()).collect();
+        for pattern in 0u64..600 {
+            // a pseudo-random mask, with all-kept and all-dropped among them
+            let keep: Vec<bool> = (0..values.len())
+                .map(|i| match pattern {
+                    0 => true,
+                    1 => false,
+                    p => (p.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (i % 61)) & 3 != 0,
+                })
+                .collect();
+            let mut kept = col.clone();
+            kept.retain_mask(&keep);
+            let want: Vec<Option<&str>> = values
+                .iter()
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|(v, _)| v.as_deref())
+                .collect();
+            assert_eq!(kept.iter().collect::<Vec<_>>(), want, "pattern {pattern}");
+            assert_eq!(
+                kept,
+                want.into_iter().collect::<TextCol>(),
+                "pattern {pattern}"
+            );
+        }
+    }
 
     /// Everything a reading produces, as text to compare.
     fn read(text: &str, split_bytes: usize) -> String {

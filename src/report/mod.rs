@@ -1085,7 +1085,16 @@ mod tests {
             ]
         };
         // one block is 4,096 rows, one window 8 blocks
-        for n in [0, 1, 4095, 4096, 4097, 8 * 4096, 8 * 4096 + 1, 9 * 4096 + 17] {
+        for n in [
+            0,
+            1,
+            4095,
+            4096,
+            4097,
+            8 * 4096,
+            8 * 4096 + 1,
+            9 * 4096 + 17,
+        ] {
             let (a, b) = (format!("rows-{n}.csv"), format!("blocks-{n}.csv"));
             write_csv_rows(dir.path(), &a, &header, (0..n).map(row)).unwrap();
             write_csv_blocks(dir.path(), &b, &header, n, row).unwrap();
@@ -1096,7 +1105,11 @@ mod tests {
             assert_eq!(a, b, "{n} rows");
             let lines = a.iter().filter(|c| **c == b'\n').count();
             // the header, every row, and one more line for each quoted two-line field
-            assert_eq!(lines, 1 + n + (0..n).filter(|i| i % 5 == 2).count(), "{n} rows");
+            assert_eq!(
+                lines,
+                1 + n + (0..n).filter(|i| i % 5 == 2).count(),
+                "{n} rows"
+            );
         }
         let text = std::fs::read_to_string(dir.path().join("blocks-4097.csv")).unwrap();
         assert!(text.contains("'=HYPERLINK"), "a formula stays text");
