@@ -758,6 +758,10 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         worker();
         helper.join().is_err()
     });
+    // The frame and the shared escalation passes are done with: free them before the
+    // violations are built (the audit's peak memory is here).
+    drop(ctx);
+    drop(df);
     let mut outcomes: Vec<Option<Result<Outcome>>> = rules.rules.iter().map(|_| None).collect();
     for (ri, o) in results.into_inner().unwrap_or_else(|e| e.into_inner()) {
         outcomes[ri] = Some(o);
@@ -774,7 +778,9 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         }
     }
     let (case_ids, case_centers) = (cases.text("case_id"), cases.text("center"));
-    for (ri, rule) in rules.rules.iter().enumerate() {
+    // Every rule's hits, in rules-file order, to be charged below.
+    let mut hits: Vec<(usize, Hit)> = vec![];
+    for ri in 0..rules.rules.len() {
         let Some(outcome) = outcomes[ri].take() else {
             continue;
         };
@@ -800,7 +806,20 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         for r in &outcome.judged {
             judged_by_row[*r as usize] += 1;
         }
-        for hit in outcome.hits {
+        for hit in &outcome.hits {
+            if hit.pending {
+                run.pending += 1;
+            } else {
+                run.violations += 1;
+            }
+        }
+        hits.extend(outcome.hits.into_iter().map(|h| (ri, h)));
+    }
+    // Charging: in two halves side by side, joined in order (the same as one pass).
+    let charge_all = |hits: Vec<(usize, Hit)>| {
+        let (mut violations, mut pending) = (vec![], vec![]);
+        for (ri, hit) in hits {
+            let rule = &rules.rules[ri];
             let row = hit.row as usize;
             let (employee_id, note) = match hit.employee {
                 Some(e) => (e, None),
@@ -818,7 +837,6 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                 None => hit.evidence,
             };
             if hit.pending {
-                run.pending += 1;
                 pending.push(PendingCase {
                     row,
                     rule: ri,
@@ -827,7 +845,6 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                     evidence,
                 });
             } else {
-                run.violations += 1;
                 let s = cases.sources[row];
                 violations.push(Violation {
                     case_id: case_ids.get(row).unwrap_or_default().to_string(),
@@ -843,6 +860,17 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                 });
             }
         }
+        (violations, pending)
+    };
+    let second = hits.split_off(hits.len() / 2);
+    let (a, b) = std::thread::scope(|s| {
+        let b = s.spawn(|| charge_all(second));
+        let a = charge_all(hits);
+        (a, b.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+    });
+    for (v, p) in [a, b] {
+        violations.extend(v);
+        pending.extend(p);
     }
     // File order, then rules-file order: stable and independent of hashing.
     let order = |row: usize| (cases.sources[row].file, cases.sources[row].line);

@@ -180,12 +180,13 @@ impl Escalation {
         );
         let mut row_of: IdMap<&'a str, u32> =
             IdMap::with_capacity_and_hasher(rows.len(), Default::default());
+        let mut ids_distinct = true;
         let cases: Vec<ec::CaseInfo> = rows
             .iter()
             .map(|&row| {
                 let i = row as usize;
                 let id = ids.get(i).unwrap_or("");
-                row_of.insert(id, row);
+                ids_distinct &= row_of.insert(id, row).is_none();
                 ec::CaseInfo {
                     case_id: id,
                     center: centers.get(i).unwrap_or_default(),
@@ -204,8 +205,16 @@ impl Escalation {
             h.text("to_department"),
             h.text("method"),
         );
+        // Each handoff's case, as its place in `cases` (`rows` is in ascending order).
+        let mut case_of = vec![];
         let handoffs: Vec<ec::Handoff> = (0..h.len())
-            .filter(|&i| hc.get(i).is_some_and(|id| row_of.contains_key(id)))
+            .filter(|&i| {
+                let Some(row) = hc.get(i).and_then(|id| row_of.get(id)) else {
+                    return false;
+                };
+                case_of.push(rows.binary_search(row).unwrap_or(usize::MAX));
+                true
+            })
             .map(|i| ec::Handoff {
                 case_id: hc.get(i).unwrap_or_default(),
                 seq: hs[i].unwrap_or(0),
@@ -216,7 +225,14 @@ impl Escalation {
                 method: hm.get(i),
             })
             .collect();
-        let out = ec::check_in_halves(&self.params, &roster, &cases, &handoffs);
+        let out = ec::check_in_halves_known(
+            &self.params,
+            &roster,
+            &cases,
+            &handoffs,
+            &case_of,
+            ids_distinct,
+        );
         (row_of, out)
     }
 
