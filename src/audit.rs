@@ -568,34 +568,47 @@ pub fn cases_frame(cases: &Table, tz: chrono_tz::Tz) -> PolarsResult<DataFrame> 
 pub fn cases_frame_with(
     cases: &Table,
     tz: chrono_tz::Tz,
-    text_wanted: impl Fn(&str) -> bool,
+    text_wanted: impl Fn(&str) -> bool + Sync,
 ) -> PolarsResult<DataFrame> {
     let n = cases.len();
     let mut cols: Vec<Column> = vec![Column::new(
         "__row".into(),
         (0..n as u32).collect::<Vec<u32>>(),
     )];
-    for (c, data) in &cases.columns {
-        match data {
-            ColData::Text(_) if !text_wanted(c.name) => {}
-            ColData::Text(v) => cols.push(Column::new(
-                c.name.into(),
-                v.iter().collect::<Vec<Option<&str>>>(),
-            )),
-            ColData::Time(v) => {
-                let local: Vec<Option<i64>> = v
-                    .iter()
-                    .map(|ms| ms.map(|ms| to_local(ms, tz).and_utc().timestamp_millis()))
-                    .collect();
-                let s = Series::new(c.name.into(), local)
-                    .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?;
-                cols.push(s.into());
-                cols.push(Column::new(format!("__utc_{}", c.name).into(), v.clone()));
+    let build =
+        |columns: &[(&'static crate::input::Column, ColData)]| -> PolarsResult<Vec<Column>> {
+            let mut cols = vec![];
+            for (c, data) in columns {
+                match data {
+                    ColData::Text(_) if !text_wanted(c.name) => {}
+                    ColData::Text(v) => cols.push(Column::new(
+                        c.name.into(),
+                        v.iter().collect::<Vec<Option<&str>>>(),
+                    )),
+                    ColData::Time(v) => {
+                        let local: Vec<Option<i64>> = v
+                            .iter()
+                            .map(|ms| ms.map(|ms| to_local(ms, tz).and_utc().timestamp_millis()))
+                            .collect();
+                        let s = Series::new(c.name.into(), local)
+                            .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?;
+                        cols.push(s.into());
+                        cols.push(Column::new(format!("__utc_{}", c.name).into(), v.clone()));
+                    }
+                    ColData::Count(v) => cols.push(Column::new(c.name.into(), v.clone())),
+                    ColData::Money(v) => cols.push(Column::new(c.name.into(), v.clone())),
+                }
             }
-            ColData::Count(v) => cols.push(Column::new(c.name.into(), v.clone())),
-            ColData::Money(v) => cols.push(Column::new(c.name.into(), v.clone())),
-        }
-    }
+            Ok(cols)
+        };
+    // The columns in two halves, built side by side and kept in table order.
+    let (front, back) = cases.columns.split_at(cases.columns.len() / 2);
+    let (front, back) = std::thread::scope(|s| {
+        let b = s.spawn(|| build(back));
+        (build(front), b.join())
+    });
+    cols.extend(front?);
+    cols.extend(back.unwrap_or_else(|e| std::panic::resume_unwind(e))?);
     DataFrame::new(n, cols)
 }
 
@@ -1123,9 +1136,11 @@ fn employees(
     let ids = cases.text("first_responder_id");
     let names = cases.text("first_responder");
     let centers = cases.text("center");
+    // Looked up once per case and per violation: hashed, not compared along the tree.
+    let mut known: crate::idhash::IdSet<String> = out.keys().cloned().collect();
     for i in 0..cases.len() {
         if let Some(id) = ids.get(i) {
-            if out.contains_key(id) {
+            if known.contains(id) {
                 continue;
             }
             let e = seen.entry(id.to_string()).or_default();
@@ -1159,7 +1174,8 @@ fn employees(
         .map(|v| &v.employee_id)
         .chain(pending.iter().map(|p| &p.employee_id))
     {
-        if !id.is_empty() && !out.contains_key(id) {
+        if !id.is_empty() && !known.contains(id.as_str()) && !out.contains_key(id) {
+            known.insert(id.clone());
             out.insert(
                 id.clone(),
                 Employee {
@@ -1179,41 +1195,44 @@ fn scorecards(
     violations: &[Violation],
     judged_by_row: &[u32],
 ) -> Vec<Scorecard> {
-    let mut cards: BTreeMap<&str, Scorecard> = employees
-        .iter()
-        .map(|(id, e)| {
-            (
-                id.as_str(),
-                Scorecard {
-                    employee: e.clone(),
-                    cases: 0,
-                    checks: 0,
-                    minor: 0,
-                    major: 0,
-                    critical: 0,
-                    waived: 0,
-                    points: 0.0,
-                    raw_points: 0.0,
-                    score: 0.0,
-                    grade: String::new(),
-                    coefficient: 1.0,
-                    fatal: false,
-                    discipline: None,
-                    by_rule: vec![],
-                },
-            )
+    // In id order (the map's), found by id through a hash index.
+    let index: crate::idhash::IdMap<&str, usize> = employees
+        .keys()
+        .enumerate()
+        .map(|(k, id)| (id.as_str(), k))
+        .collect();
+    let mut cards: Vec<Scorecard> = employees
+        .values()
+        .map(|e| Scorecard {
+            employee: e.clone(),
+            cases: 0,
+            checks: 0,
+            minor: 0,
+            major: 0,
+            critical: 0,
+            waived: 0,
+            points: 0.0,
+            raw_points: 0.0,
+            score: 0.0,
+            grade: String::new(),
+            coefficient: 1.0,
+            fatal: false,
+            discipline: None,
+            by_rule: vec![],
         })
         .collect();
     for (i, id) in cases.text("first_responder_id").iter().enumerate() {
-        if let Some(c) = id.and_then(|id| cards.get_mut(id)) {
+        if let Some(&k) = id.and_then(|id| index.get(id)) {
+            let c = &mut cards[k];
             c.cases += 1;
             c.checks += judged_by_row[i] as usize;
         }
     }
     for v in violations {
-        let Some(c) = cards.get_mut(v.employee_id.as_str()) else {
+        let Some(&k) = index.get(v.employee_id.as_str()) else {
             continue;
         };
+        let c = &mut cards[k];
         if v.waiver.is_some() {
             c.waived += 1;
             continue;
@@ -1233,7 +1252,7 @@ fn scorecards(
         charged.entry(v.employee_id.as_str()).or_default().push(v);
     }
     cards
-        .into_values()
+        .into_iter()
         .map(|mut c| {
             let mine = charged.remove(c.employee.id.as_str()).unwrap_or_default();
             let mut by_rule: BTreeMap<usize, (usize, f64)> = BTreeMap::new();

@@ -352,9 +352,13 @@ impl CsvFile {
 /// Line breaks in `data[from..to]`: `\n`, and a `\r` not followed by `\n` (the classic
 /// Mac line ending some Excel versions still write).
 fn count_line_breaks(data: &[u8], from: usize, to: usize) -> u64 {
-    (from..to)
-        .filter(|&i| data[i] == b'\n' || (data[i] == b'\r' && data.get(i + 1) != Some(&b'\n')))
-        .count() as u64
+    let span = &data[from.min(to)..to];
+    let newlines = memchr::memchr_iter(b'\n', span).count() as u64;
+    // A lone `\r` is rare: look for one only where there is a `\r` at all.
+    let lone_cr = memchr::memchr_iter(b'\r', span)
+        .filter(|&i| data.get(from + i + 1) != Some(&b'\n'))
+        .count() as u64;
+    newlines + lone_cr
 }
 
 /// A quoted field in `raw` (one record as the lenient csv reader delimited it) that is not
@@ -371,6 +375,8 @@ fn unclosed_quote(raw: &[u8], delimiter: u8) -> Option<(usize, usize)> {
         Quoted,
         QuoteInQuoted,
     }
+    // No quote, nothing unclosed (most records).
+    memchr::memchr(b'"', raw)?;
     let mut state = S::FieldStart;
     let (mut field, mut open) = (0usize, 0usize);
     for (i, &b) in raw.iter().enumerate() {
@@ -507,6 +513,36 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Line breaks counted with memchr equal the byte-by-byte definition: `\n`, and a
+    /// `\r` not followed by `\n`, also when the span ends between `\r` and `\n`.
+    #[test]
+    fn line_breaks_are_counted_as_defined() {
+        let by_byte = |d: &[u8], from: usize, to: usize| {
+            (from..to)
+                .filter(|&i| d[i] == b'\n' || (d[i] == b'\r' && d.get(i + 1) != Some(&b'\n')))
+                .count() as u64
+        };
+        for text in [
+            "",
+            "a,b\nc,d\n",
+            "a\r\nb\r\nc",
+            "a\rb\rc\r",
+            "\r\r\n\n\r",
+            "一,二\r\n三\r四\n\n",
+        ] {
+            let d = text.as_bytes();
+            for from in 0..=d.len() {
+                for to in 0..=d.len() {
+                    assert_eq!(
+                        count_line_breaks(d, from, to),
+                        if from <= to { by_byte(d, from, to) } else { 0 },
+                        "{text:?} {from}..{to}"
+                    );
+                }
+            }
+        }
+    }
 
     fn records(bytes: &[u8]) -> Vec<(u64, Vec<String>, String)> {
         let f = CsvFile::from_bytes(bytes.to_vec(), "t.csv", Encoding::Auto).unwrap();
