@@ -384,9 +384,8 @@ pub fn load_as_of(
     stats.extend(other_stats);
     rejected.extend(h_rejected);
     {
-        let mut known: crate::idhash::IdSet<&str> =
-            crate::idhash::IdSet::with_capacity_and_hasher(cases.len(), Default::default());
-        known.extend(cases.text("case_id").iter().flatten());
+        let case_ids: Vec<&str> = cases.text("case_id").iter().flatten().collect();
+        let known = crate::idhash::SplitSet::new(&case_ids);
         let ids = handoffs.text("case_id").clone();
         let keep: Vec<bool> = ids
             .iter()

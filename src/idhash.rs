@@ -56,3 +56,37 @@ impl Hasher for IdHasher {
         h ^ (h >> 33)
     }
 }
+
+/// Which of two halves a value falls in, by a bit of its hash that hash maps do not use
+/// to place it (they take the low bits for the bucket and the top seven as a tag), so
+/// that each half's map is filled evenly.
+pub fn half_of<T: std::hash::Hash + ?Sized>(value: &T) -> usize {
+    use std::hash::BuildHasher;
+    (BuildHasherDefault::<IdHasher>::default().hash_one(value) >> 40) as usize & 1
+}
+
+/// A set of ids in two halves by [`half_of`], each built on its own thread.
+pub struct SplitSet<'a> {
+    halves: [IdSet<&'a str>; 2],
+}
+
+impl<'a> SplitSet<'a> {
+    pub fn new(values: &[&'a str]) -> SplitSet<'a> {
+        let half = |h: usize| -> IdSet<&'a str> {
+            let mut set = IdSet::with_capacity_and_hasher(values.len() / 2 + 1, Default::default());
+            set.extend(values.iter().copied().filter(|v| half_of(*v) == h));
+            set
+        };
+        let (a, b) = std::thread::scope(|s| {
+            let b = s.spawn(|| half(1));
+            (half(0), b.join())
+        });
+        SplitSet {
+            halves: [a, b.unwrap_or_else(|e| std::panic::resume_unwind(e))],
+        }
+    }
+
+    pub fn contains(&self, value: &str) -> bool {
+        self.halves[half_of(value)].contains(value)
+    }
+}

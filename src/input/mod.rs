@@ -1158,29 +1158,42 @@ pub fn expand_globs(args: &[String]) -> Result<Vec<InputFile>> {
 pub fn first_seen<'a>(
     values: impl Iterator<Item = Option<&'a str>>,
 ) -> (Vec<bool>, Vec<Option<usize>>) {
-    let n = values.size_hint().0;
-    let mut seen: crate::idhash::IdMap<&str, usize> =
-        crate::idhash::IdMap::with_capacity_and_hasher(n, Default::default());
-    let mut keep = Vec::with_capacity(n);
-    let mut dup_of = Vec::with_capacity(n);
-    for (i, v) in values.enumerate() {
-        match v {
-            Some(v) => match seen.get(v) {
-                Some(&first) => {
-                    keep.push(false);
-                    dup_of.push(Some(first));
+    let values: Vec<Option<&str>> = values.collect();
+    let n = values.len();
+    // Equal values hash alike, so each half of the values (by hash) is searched for
+    // repeats on its own thread; the repeats found are the same as in one pass.
+    let repeats = |half: Option<usize>| -> Vec<(usize, usize)> {
+        let mut seen: crate::idhash::IdMap<&str, usize> =
+            crate::idhash::IdMap::with_capacity_and_hasher(n / 2 + 1, Default::default());
+        let mut found = vec![];
+        for (i, v) in values.iter().enumerate() {
+            let Some(v) = *v else { continue };
+            if half.is_some_and(|h| crate::idhash::half_of(v) != h) {
+                continue;
+            }
+            match seen.entry(v) {
+                std::collections::hash_map::Entry::Occupied(first) => found.push((i, *first.get())),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(i);
                 }
-                None => {
-                    seen.insert(v, i);
-                    keep.push(true);
-                    dup_of.push(None);
-                }
-            },
-            None => {
-                keep.push(true);
-                dup_of.push(None);
             }
         }
+        found
+    };
+    let found = if n < 50_000 {
+        repeats(None)
+    } else {
+        let (mut a, b) = std::thread::scope(|s| {
+            let b = s.spawn(|| repeats(Some(1)));
+            (repeats(Some(0)), b.join())
+        });
+        a.extend(b.unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        a
+    };
+    let (mut keep, mut dup_of) = (vec![true; n], vec![None; n]);
+    for (i, first) in found {
+        keep[i] = false;
+        dup_of[i] = Some(first);
     }
     (keep, dup_of)
 }
@@ -1188,6 +1201,48 @@ pub fn first_seen<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Repeats are found in two halves by hash side by side: the same rows, pointing at
+    /// the same first rows, as one pass in file order.
+    #[test]
+    fn repeated_ids_are_found_as_in_one_pass() {
+        let ids: Vec<Option<String>> = (0u64..120_000)
+            .map(|i| {
+                let x = i * 7919 % 90_001; // 90,001 values over 120,000 rows: repeats
+                (x % 11 != 0).then(|| format!("SW{x:08}"))
+            })
+            .collect();
+        let (keep, dup_of) = first_seen(ids.iter().map(|v| v.as_deref()));
+        let mut first: std::collections::HashMap<&str, usize> = Default::default();
+        let (mut want_keep, mut want_dup) = (vec![], vec![]);
+        for (i, v) in ids.iter().enumerate() {
+            match v.as_deref().map(|v| (v, first.get(v).copied())) {
+                Some((_, Some(j))) => {
+                    want_keep.push(false);
+                    want_dup.push(Some(j));
+                }
+                Some((v, None)) => {
+                    first.insert(v, i);
+                    want_keep.push(true);
+                    want_dup.push(None);
+                }
+                None => {
+                    want_keep.push(true);
+                    want_dup.push(None);
+                }
+            }
+        }
+        assert!(
+            want_keep.iter().filter(|k| !**k).count() > 10_000,
+            "repeats exist"
+        );
+        assert_eq!(keep, want_keep);
+        assert_eq!(dup_of, want_dup);
+        let kept: Vec<&str> = ids.iter().flatten().map(String::as_str).collect();
+        let set = crate::idhash::SplitSet::new(&kept);
+        assert!(kept.iter().all(|v| set.contains(v)));
+        assert!(!set.contains("SW99999999") && !set.contains(""));
+    }
 
     /// Dropping rows copies each run of kept rows at once: the column left is the kept
     /// values in order, empty cells and all, for every pattern of kept and dropped rows.
