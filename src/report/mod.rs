@@ -310,44 +310,34 @@ fn write_files_in<'s, 'r: 's>(
     opts: &'r ReportOptions,
 ) -> Result<()> {
     let f = opts.formats;
-    // The violations table is the largest. When the workbook or the page needs it whole,
-    // it is built on the second core meanwhile; otherwise violations.csv is written
-    // straight from the violations, begun now, while this core builds the other tables.
-    let whole = f.xlsx || f.html;
-    let mut early = (!whole).then(|| {
-        s.spawn(|| {
-            write_csv_blocks(
-                dir,
-                "violations.csv",
-                &violations_header(),
-                r.violations.len(),
-                |i| violation_row(r, &r.violations[i], opts),
-            )
-        })
-    });
-    let v = whole.then(|| s.spawn(|| violations(r, opts)));
+    // The violations are the largest table: never held whole. violations.csv is written
+    // straight from them, begun now, while this core builds the other tables; the
+    // workbook makes its rows as it writes them, and the page only the ones it shows.
+    let mut early = Some(s.spawn(|| {
+        write_csv_blocks(
+            dir,
+            "violations.csv",
+            &violations_header(),
+            r.violations.len(),
+            |i| violation_row(r, &r.violations[i], opts),
+        )
+    }));
     let scorecards = scorecards(r);
     let pay = pay(r);
     let centers = centers_sheet(r, &r.centers);
     let rejected = rejected(r, opts);
-    let violations = v.map(|v| v.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
     let centers_rows = &r.centers;
     let mut write_csvs = || -> Result<()> {
-        std::thread::scope(|s| {
-            let v = violations
-                .as_ref()
-                .map(|sheet| s.spawn(|| write_csv(dir, "violations.csv", sheet)));
-            write_csv(dir, "pending.csv", &pending(r, opts))?;
-            write_csv(dir, "scorecards.csv", &scorecards)?;
-            write_csv(dir, "pay.csv", &pay)?;
-            write_csv(dir, "centers.csv", &centers)?;
-            write_csv(dir, "rejected.csv", &rejected)?;
-            write_csv(dir, "not_judged.csv", &not_judged(r))?;
-            for v in [v, early.take()].into_iter().flatten() {
-                v.join().unwrap_or_else(|e| std::panic::resume_unwind(e))?;
-            }
-            Ok(())
-        })
+        write_csv(dir, "pending.csv", &pending(r, opts))?;
+        write_csv(dir, "scorecards.csv", &scorecards)?;
+        write_csv(dir, "pay.csv", &pay)?;
+        write_csv(dir, "centers.csv", &centers)?;
+        write_csv(dir, "rejected.csv", &rejected)?;
+        write_csv(dir, "not_judged.csv", &not_judged(r))?;
+        match early.take() {
+            Some(v) => v.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            None => Ok(()),
+        }
     };
     // Comparing with a previous report reads this report's CSVs: write them first.
     let csv_first = opts.previous.is_some();
@@ -357,11 +347,6 @@ fn write_files_in<'s, 'r: 's>(
     let previous = match &opts.previous {
         Some(p) => Some(Previous::read(p, dir)?),
         None => None,
-    };
-    let whole_violations = || {
-        violations.as_ref().ok_or_else(|| {
-            Error::Other("internal error: the violations table was not built".into())
-        })
     };
     let charts = if f.charts || f.html {
         people::charts(r, centers_rows, previous.as_ref())
@@ -386,36 +371,50 @@ fn write_files_in<'s, 'r: 's>(
         if !f.xlsx {
             return Ok(());
         }
+        let head = Sheet {
+            header: violations_header(),
+            rows: vec![],
+        };
+        let row = |i: usize| violation_row(r, &r.violations[i], opts);
         let mut tabs = vec![
             workbook::Tab {
                 name: "汇总".into(),
                 sheet: &summary,
                 grade_column: None,
+                made: None,
             },
             workbook::Tab {
                 name: "员工评分".into(),
                 sheet: &scorecards,
                 grade_column: Some("grade"),
+                made: None,
             },
             workbook::Tab {
                 name: "绩效调整".into(),
                 sheet: &pay,
                 grade_column: Some("grade"),
+                made: None,
             },
             workbook::Tab {
                 name: "违规明细".into(),
-                sheet: whole_violations()?,
+                sheet: &head,
                 grade_column: None,
+                made: Some(workbook::Made {
+                    n: r.violations.len(),
+                    row: &row,
+                }),
             },
             workbook::Tab {
                 name: "服务中心对比".into(),
                 sheet: &centers,
                 grade_column: None,
+                made: None,
             },
             workbook::Tab {
                 name: "拒收记录".into(),
                 sheet: &rejected,
                 grade_column: None,
+                made: None,
             },
         ];
         if let Some(p) = &previous {
@@ -423,6 +422,7 @@ fn write_files_in<'s, 'r: 's>(
                 name: "月度对比".into(),
                 sheet: &p.compare,
                 grade_column: None,
+                made: None,
             });
         }
         let bytes = workbook::build(&tabs, &people::band_grades(r), r.as_of).map_err(|e| {
@@ -440,7 +440,7 @@ fn write_files_in<'s, 'r: 's>(
         if !f.html {
             return Ok(());
         }
-        let worst = people::worst(r, whole_violations()?);
+        let worst = people::worst(r, opts);
         let page = people::page(
             r,
             centers_rows,
@@ -798,24 +798,6 @@ fn mask_case_text(r: &AuditResult, row: Option<usize>, s: &str, opts: &ReportOpt
     match mask_phones_in_text(&out) {
         std::borrow::Cow::Owned(masked) => masked,
         std::borrow::Cow::Borrowed(_) => out.into_owned(),
-    }
-}
-
-pub fn violations(r: &AuditResult, opts: &ReportOptions) -> Sheet {
-    // Half the rows on a second thread: at a million cases this table has half a
-    // million rows, and the workbook waits for it.
-    let (front, back) = r.violations.split_at(r.violations.len() / 2);
-    let rows_of = |vs: &[crate::audit::Violation]| -> Vec<Vec<Cell>> {
-        vs.iter().map(|v| violation_row(r, v, opts)).collect()
-    };
-    let (mut rows, back) = std::thread::scope(|s| {
-        let b = s.spawn(|| rows_of(back));
-        (rows_of(front), b.join())
-    });
-    rows.extend(back.unwrap_or_else(|e| std::panic::resume_unwind(e)));
-    Sheet {
-        header: violations_header(),
-        rows,
     }
 }
 

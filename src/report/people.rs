@@ -307,7 +307,7 @@ pub fn charts(r: &AuditResult, centers: &[CenterRow], prev: Option<&Previous>) -
 
 /// Violations for the page: the gravest first (severity, points), at most
 /// [`MAX_VIOLATION_ROWS`].
-pub fn worst(r: &AuditResult, all: &Sheet) -> (Sheet, String) {
+pub fn worst(r: &AuditResult, opts: &super::ReportOptions) -> (Sheet, String) {
     let mut idx: Vec<usize> = (0..r.violations.len()).collect();
     idx.sort_by(|&a, &b| {
         let (va, vb) = (&r.violations[a], &r.violations[b]);
@@ -321,7 +321,10 @@ pub fn worst(r: &AuditResult, all: &Sheet) -> (Sheet, String) {
         key(vb).cmp(&key(va)).then(a.cmp(&b))
     });
     idx.truncate(MAX_VIOLATION_ROWS);
-    let rows: Vec<Vec<Cell>> = idx.iter().map(|&i| all.rows[i].clone()).collect();
+    let rows: Vec<Vec<Cell>> = idx
+        .iter()
+        .map(|&i| super::violation_row(r, &r.violations[i], opts))
+        .collect();
     let (shown, total) = (rows.len(), r.violations.len());
     let note = if shown < total {
         format!("共 {total} 条，此处按严重程度列出前 {shown} 条；完整列表见 violations.csv 与 report.xlsx。")
@@ -330,7 +333,7 @@ pub fn worst(r: &AuditResult, all: &Sheet) -> (Sheet, String) {
     };
     (
         Sheet {
-            header: all.header.clone(),
+            header: super::violations_header(),
             rows,
         },
         note,
