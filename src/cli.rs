@@ -243,9 +243,11 @@ fn dataset_files(a: &AuditArgs) -> Result<DatasetFiles> {
     Ok(files)
 }
 
-/// Memory an audit needs per byte of input, measured: 1M gen.py cases (358 MB of CSV)
-/// peak at 3.0 GiB RSS with every report (bench/RESULTS.md), i.e. about 8.6×; with margin.
-const BYTES_PER_INPUT_BYTE: u64 = 10;
+/// Memory an audit needs per byte of input, measured: 1M gen.py cases (374 MB of CSV)
+/// peak at 1.43 GB RSS with every report and with `--format csv` (bench/RESULTS.md,
+/// round 4), i.e. about 3.9×; with half again as margin for inputs of shorter rows,
+/// whose per-row bookkeeping weighs more.
+const BYTES_PER_INPUT_BYTE: u64 = 6;
 
 /// Refuse, before reading a row, an input this machine cannot hold: a clear message
 /// instead of the kernel's OOM killer half-way through.
