@@ -1135,7 +1135,8 @@ fn employees(
     let ids = cases.text("first_responder_id");
     let names = cases.text("first_responder");
     let centers = cases.text("center");
-    // Looked up once per case and per violation: hashed, not compared along the tree.
+    // Every employee so far, looked up per case and per violation: hashed, not compared
+    // along the tree.
     let mut known: crate::idhash::IdSet<String> = out.keys().cloned().collect();
     for i in 0..cases.len() {
         if let Some(id) = ids.get(i) {
@@ -1158,6 +1159,7 @@ fn employees(
             .unwrap_or_default()
     };
     for (id, (n, c)) in seen {
+        known.insert(id.clone());
         out.insert(
             id.clone(),
             Employee {
@@ -1173,7 +1175,7 @@ fn employees(
         .map(|v| &v.employee_id)
         .chain(pending.iter().map(|p| &p.employee_id))
     {
-        if !id.is_empty() && !known.contains(id.as_str()) && !out.contains_key(id) {
+        if !id.is_empty() && !known.contains(id.as_str()) {
             known.insert(id.clone());
             out.insert(
                 id.clone(),

@@ -244,9 +244,9 @@ fn dataset_files(a: &AuditArgs) -> Result<DatasetFiles> {
 }
 
 /// Memory an audit needs per byte of input, measured: 1M gen.py cases (374 MB of CSV)
-/// peak at 1.43 GB RSS with every report and with `--format csv` (bench/RESULTS.md,
-/// round 4), i.e. about 3.9×; with half again as margin for inputs of shorter rows,
-/// whose per-row bookkeeping weighs more.
+/// peak at 1423 MiB RSS (median; 1505 MiB the most) with every report and with
+/// `--format csv` (bench/RESULTS.md, round 4), i.e. about 4.2× at most; 6× leaves about
+/// 1.4× as margin for inputs of shorter rows, whose per-row bookkeeping weighs more.
 const BYTES_PER_INPUT_BYTE: u64 = 6;
 
 /// Refuse, before reading a row, an input this machine cannot hold: a clear message

@@ -1260,7 +1260,8 @@ mod tests {
     }
 
     /// Dropping rows copies each run of kept rows at once: the column left is the kept
-    /// values in order, empty cells and all, for every pattern of kept and dropped rows.
+    /// values in order, empty cells and all, for 600 patterns of kept and dropped rows
+    /// (all kept and all dropped among them).
     #[test]
     fn dropping_rows_keeps_the_other_values_in_order() {
         let values: Vec<Option<String>> = (0..40)

@@ -636,7 +636,17 @@ fn write_csv_blocks(
             .terminator(csv::Terminator::Any(b'\n'))
             .from_writer(Vec::with_capacity(rows.len() * 256));
         for i in rows {
-            for c in row(i) {
+            let cells = row(i);
+            // one writer per block would not see a row of another length than the header
+            if cells.len() != header.len() {
+                return Err(Error::Other(format!(
+                    "internal error: {name} row {} has {} fields, the header {}",
+                    i + 1,
+                    cells.len(),
+                    header.len()
+                )));
+            }
+            for c in cells {
                 w.write_field(c.render().as_bytes()).map_err(|e| err(&e))?;
             }
             w.write_record(None::<&[u8]>).map_err(|e| err(&e))?;

@@ -377,6 +377,23 @@ mod tests {
             b.get_value((n as u32, 0)),
             Some(&Data::String(format!("C{:06}", n - 1)))
         );
+        // A piece that starts past row 0 (a sheet continued past Excel's row limit).
+        let mut wb = Workbook::new();
+        for (tab, name) in tabs.iter().zip(["表", "逐块"]) {
+            let ws = wb.add_worksheet_with_low_memory().unwrap();
+            ws.set_name(name).unwrap();
+            write_tab(ws, tab, 4000..n, &Format::new(), &[]).unwrap();
+        }
+        let path = dir.path().join("part.xlsx");
+        std::fs::write(&path, wb.save_to_buffer().unwrap()).unwrap();
+        let mut wb = open_workbook_auto(&path).unwrap();
+        let (a, b) = (
+            wb.worksheet_range("表").unwrap(),
+            wb.worksheet_range("逐块").unwrap(),
+        );
+        assert_eq!(a.height(), n - 4000 + 1);
+        assert_eq!(a, b);
+        assert_eq!(b.get_value((1, 0)), Some(&Data::String("C004000".into())));
     }
 
     #[test]

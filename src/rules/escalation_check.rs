@@ -504,6 +504,9 @@ pub fn check(
     out
 }
 
+/// Below this many cases a check runs in one pass: halves would not pay.
+const HALVES_FROM: usize = 20_000;
+
 /// [`check`] with the cases in two halves judged side by side on two cores. A case is
 /// judged from its own handoffs alone, so the halves' outcomes joined in the order of
 /// `cases` are exactly one pass's: handoffs of no case go with the second half, whose
@@ -515,8 +518,7 @@ pub fn check_in_halves(
     cases: &[CaseInfo<'_>],
     handoffs: &[Handoff<'_>],
 ) -> Outcome {
-    const MIN_CASES: usize = 20_000;
-    if cases.len() < MIN_CASES {
+    if cases.len() < HALVES_FROM {
         return check(params, roster, cases, handoffs);
     }
     let mid = cases.len() / 2;
@@ -551,9 +553,8 @@ pub fn check_in_halves_known(
     case_of: &[usize],
     ids_distinct: bool,
 ) -> Outcome {
-    const MIN_CASES: usize = 20_000;
     let trimmed = || cases.iter().all(|c| trim_id(c.case_id) == c.case_id);
-    if cases.len() < MIN_CASES
+    if cases.len() < HALVES_FROM
         || !ids_distinct
         || case_of.len() != handoffs.len()
         || case_of.iter().any(|&i| i >= cases.len())
@@ -2169,6 +2170,20 @@ mod tests {
         };
         assert_eq!(known(true), out);
         assert_eq!(known(false), out, "falls back to the id map");
+        // `case_of` decides the split: every handoff sent to the first half leaves the
+        // second half's cases without theirs.
+        let wrong = vec![0; hs.len()];
+        assert_ne!(
+            check_in_halves_known(
+                &EscalationParams::default(),
+                &roster,
+                &cases,
+                &hs,
+                &wrong,
+                true,
+            ),
+            out
+        );
         let mut per_check: Vec<(&str, usize)> = Vec::new();
         for v in &out.violations {
             match per_check.iter_mut().find(|(c, _)| *c == v.check) {
