@@ -602,12 +602,9 @@ pub fn cases_frame_with(
         };
     // The columns in two halves, built side by side and kept in table order.
     let (front, back) = cases.columns.split_at(cases.columns.len() / 2);
-    let (front, back) = std::thread::scope(|s| {
-        let b = s.spawn(|| build(back));
-        (build(front), b.join())
-    });
+    let (front, back) = crate::par::both(|| build(front), || build(back));
     cols.extend(front?);
-    cols.extend(back.unwrap_or_else(|e| std::panic::resume_unwind(e))?);
+    cols.extend(back?);
     DataFrame::new(n, cols)
 }
 
@@ -875,11 +872,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         (violations, pending)
     };
     let second = hits.split_off(hits.len() / 2);
-    let (a, b) = std::thread::scope(|s| {
-        let b = s.spawn(|| charge_all(second));
-        let a = charge_all(hits);
-        (a, b.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-    });
+    let (a, b) = crate::par::both(|| charge_all(hits), || charge_all(second));
     for (v, p) in [a, b] {
         violations.extend(v);
         pending.extend(p);
@@ -892,8 +885,14 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
 
     let unmatched_waivers = apply_waivers(&mut violations, waivers.as_ref(), &rules, &runs);
     // The centers' comparison on the second core while the employees are scored.
-    let (employees, scorecards, scoring_seconds, centers) = std::thread::scope(|s| {
-        let centers = s.spawn(|| {
+    let ((employees, scorecards, scoring_seconds), centers) = crate::par::both(
+        || {
+            let employees = employees(roster.as_ref(), &cases, &violations, &pending);
+            let t_scoring = std::time::Instant::now();
+            let scorecards = scorecards(&rules, &employees, &cases, &violations, &judged_by_row);
+            (employees, scorecards, t_scoring.elapsed().as_secs_f64())
+        },
+        || {
             let with_handoffs: crate::idhash::IdSet<&str> =
                 handoffs.text("case_id").iter().flatten().collect();
             let handed_off: Vec<bool> = cases
@@ -902,16 +901,8 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                 .map(|c| c.is_some_and(|c| with_handoffs.contains(c)))
                 .collect();
             centers(&cases, &violations, &rules, &handed_off)
-        });
-        let employees = employees(roster.as_ref(), &cases, &violations, &pending);
-        let t_scoring = std::time::Instant::now();
-        let scorecards = scorecards(&rules, &employees, &cases, &violations, &judged_by_row);
-        let scoring_seconds = t_scoring.elapsed().as_secs_f64();
-        let centers = centers
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (employees, scorecards, scoring_seconds, centers)
-    });
+        },
+    );
     Ok(AuditResult {
         scoring_seconds,
         rules,

@@ -77,13 +77,8 @@ impl<'a> SplitSet<'a> {
             set.extend(values.iter().copied().filter(|v| half_of(*v) == h));
             set
         };
-        let (a, b) = std::thread::scope(|s| {
-            let b = s.spawn(|| half(1));
-            (half(0), b.join())
-        });
-        SplitSet {
-            halves: [a, b.unwrap_or_else(|e| std::panic::resume_unwind(e))],
-        }
+        let (a, b) = crate::par::both(|| half(0), || half(1));
+        SplitSet { halves: [a, b] }
     }
 
     pub fn contains(&self, value: &str) -> bool {

@@ -15,6 +15,7 @@ pub mod explain;
 pub mod idhash;
 pub mod input;
 pub mod mask;
+pub mod par;
 pub mod report;
 pub mod rules;
 pub mod sample;

@@ -352,11 +352,7 @@ impl Table {
             .collect();
         // Half the columns on a second thread (the two pieces of a large file).
         let back = pairs.split_off(pairs.len() / 2);
-        std::thread::scope(|s| {
-            let b = s.spawn(|| append(back));
-            append(pairs);
-            b.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-        });
+        crate::par::both(|| append(pairs), || append(back));
         self.sources.extend(other.sources);
         self.raws.extend(other.raws);
     }
@@ -866,6 +862,21 @@ impl Part {
     }
 }
 
+/// A typed cell: its value, or empty and the row's first error noted.
+fn push_parsed<T>(
+    vec: &mut Vec<Option<T>>,
+    parsed: std::result::Result<T, String>,
+    error: &mut Option<String>,
+) {
+    match parsed {
+        Ok(x) => vec.push(Some(x)),
+        Err(why) => {
+            error.get_or_insert(why);
+            vec.push(None);
+        }
+    }
+}
+
 /// Turns the records of one file into typed rows, or rejections saying why.
 struct RowReader<'a> {
     csv: &'a CsvFile,
@@ -963,36 +974,28 @@ impl RowReader<'_> {
                 }
                 match (&mut table.columns[ci].1, c.ty) {
                     (ColData::Text(vec), _) => vec.push(Some(v)),
-                    (ColData::Time(vec), _) => match parse_timestamp(v, opts.tz) {
-                        Ok(ms) => vec.push(Some(ms)),
-                        Err(e) => {
-                            error.get_or_insert(format!(
+                    (ColData::Time(vec), _) => push_parsed(
+                        vec,
+                        parse_timestamp(v, opts.tz).map_err(|e| {
+                            format!(
                                 "`{}` ({}): cannot read {:?} as a time: {}",
                                 c.name, c.label, v, e.0
-                            ));
-                            vec.push(None);
-                        }
-                    },
-                    (ColData::Count(vec), _) => match parse_count(v) {
-                        Ok(n) => vec.push(Some(n)),
-                        Err(e) => {
-                            error.get_or_insert(format!(
-                                "`{}` ({}): {:?} {}",
-                                c.name, c.label, v, e
-                            ));
-                            vec.push(None);
-                        }
-                    },
-                    (ColData::Money(vec), _) => match parse_money(v) {
-                        Ok(n) => vec.push(Some(n)),
-                        Err(e) => {
-                            error.get_or_insert(format!(
-                                "`{}` ({}): {:?} {}",
-                                c.name, c.label, v, e
-                            ));
-                            vec.push(None);
-                        }
-                    },
+                            )
+                        }),
+                        &mut error,
+                    ),
+                    (ColData::Count(vec), _) => push_parsed(
+                        vec,
+                        parse_count(v)
+                            .map_err(|e| format!("`{}` ({}): {:?} {}", c.name, c.label, v, e)),
+                        &mut error,
+                    ),
+                    (ColData::Money(vec), _) => push_parsed(
+                        vec,
+                        parse_money(v)
+                            .map_err(|e| format!("`{}` ({}): {:?} {}", c.name, c.label, v, e)),
+                        &mut error,
+                    ),
                 }
             }
         }
@@ -1198,11 +1201,8 @@ pub fn first_seen<'a>(
     let found = if n < 50_000 {
         repeats(None)
     } else {
-        let (mut a, b) = std::thread::scope(|s| {
-            let b = s.spawn(|| repeats(Some(1)));
-            (repeats(Some(0)), b.join())
-        });
-        a.extend(b.unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        let (mut a, b) = crate::par::both(|| repeats(Some(0)), || repeats(Some(1)));
+        a.extend(b);
         a
     };
     let (mut keep, mut dup_of) = (vec![true; n], vec![None; n]);

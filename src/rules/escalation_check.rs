@@ -583,12 +583,10 @@ fn in_halves(
     first: &[Handoff<'_>],
     second: &[Handoff<'_>],
 ) -> Outcome {
-    let (a, b) = std::thread::scope(|s| {
-        let a = s.spawn(|| check(params, roster, &cases[..mid], first));
-        let b = check(params, roster, &cases[mid..], second);
-        (a.join(), b)
-    });
-    let mut out = a.unwrap_or_else(|e| std::panic::resume_unwind(e));
+    let (mut out, b) = crate::par::both(
+        || check(params, roster, &cases[..mid], first),
+        || check(params, roster, &cases[mid..], second),
+    );
     out.violations.extend(b.violations);
     out.not_judged.extend(b.not_judged);
     out.notes.extend(b.notes);
