@@ -305,29 +305,33 @@ pub fn load_as_of(
         )
     })??;
 
-    // A response or resolution before the case was received is a data error.
-    for col in ["first_response_at", "resolved_at"] {
-        {
-            let rec = cases.time("received_at").to_vec();
-            let label = case_label(col);
-            let vals = cases.time(col).to_vec();
-            let keep: Vec<bool> = rec
-                .iter()
-                .zip(&vals)
-                .map(|(r, v)| !matches!((r, v), (Some(r), Some(v)) if v < r))
-                .collect();
-            cases.reject_where(
-                &keep,
-                |i| {
-                    format!(
-                        "`{col}` ({label}) {} is before `received_at` (受理时间) {}",
-                        format_local_short(vals[i].unwrap_or(0), tz),
-                        format_local_short(rec[i].unwrap_or(0), tz)
-                    )
-                },
-                &mut rejected,
-            );
-        }
+    // A response, resolution or follow-up before the case was received, or a follow-up
+    // (回访, after the problem is solved) before the resolution, is a data error.
+    for (col, after) in [
+        ("first_response_at", "received_at"),
+        ("resolved_at", "received_at"),
+        ("followup_at", "received_at"),
+        ("followup_at", "resolved_at"),
+    ] {
+        let rec = cases.time(after).to_vec();
+        let (label, after_label) = (case_label(col), case_label(after));
+        let vals = cases.time(col).to_vec();
+        let keep: Vec<bool> = rec
+            .iter()
+            .zip(&vals)
+            .map(|(r, v)| !matches!((r, v), (Some(r), Some(v)) if v < r))
+            .collect();
+        cases.reject_where(
+            &keep,
+            |i| {
+                format!(
+                    "`{col}` ({label}) {} is before `{after}` ({after_label}) {}",
+                    format_local_short(vals[i].unwrap_or(0), tz),
+                    format_local_short(rec[i].unwrap_or(0), tz)
+                )
+            },
+            &mut rejected,
+        );
     }
 
     // Duplicate case ids: the first occurrence is audited, later ones are rejected.
@@ -384,26 +388,142 @@ pub fn load_as_of(
     stats.extend(other_stats);
     rejected.extend(h_rejected);
     {
+        // case_id is required: every kept case has one, so positions are rows.
         let case_ids: Vec<&str> = cases.text("case_id").iter().flatten().collect();
         let known = crate::idhash::SplitSet::new(&case_ids);
         let ids = handoffs.text("case_id").clone();
-        let keep: Vec<bool> = ids
+        let row_of: Vec<Option<usize>> = ids
             .iter()
-            .map(|c| c.map(|c| known.contains(c)).unwrap_or(false))
+            .map(|c| c.and_then(|c| known.position(c)))
             .collect();
         let why = if period.is_some() {
             "is not an audited case (unknown, rejected, or outside the period)"
         } else {
             "is not an audited case (unknown or rejected)"
         };
+        let keep: Vec<bool> = row_of.iter().map(Option::is_some).collect();
         handoffs.reject_where(
             &keep,
             |i| format!("case_id {:?} {why}", ids.get(i).unwrap_or("")),
             &mut rejected,
         );
+        // A handoff before its case was received cannot have happened: the time decides
+        // who held the case when a deadline passed, so it is a data error, not a guess.
+        let row_of: Vec<usize> = row_of.into_iter().flatten().collect();
+        let received = cases.time("received_at");
+        let at = handoffs.time("at").to_vec();
+        let keep: Vec<bool> = row_of
+            .iter()
+            .zip(&at)
+            .map(|(&r, a)| !matches!((received[r], a), (Some(rec), Some(a)) if *a < rec))
+            .collect();
+        handoffs.reject_where(
+            &keep,
+            |i| {
+                format!(
+                    "`at` (转交时间) {} is before case {:?} was received ({})",
+                    format_local_short(at[i].unwrap_or(0), tz),
+                    case_ids[row_of[i]],
+                    format_local_short(received[row_of[i]].unwrap_or(0), tz)
+                )
+            },
+            &mut rejected,
+        );
+        // One handoff per case and 序号: a repeated one is rejected, the first is kept.
+        let keys: Vec<Option<String>> = {
+            let (ids, seqs) = (handoffs.text("case_id"), handoffs.count("seq"));
+            ids.iter()
+                .zip(seqs)
+                .map(|(c, s)| Some(format!("{}\u{1f}{}", c?, (*s)?)))
+                .collect()
+        };
+        let (keep, dup_of) = crate::input::first_seen(keys.iter().map(|k| k.as_deref()));
+        let first_at: Vec<Option<String>> = dup_of
+            .iter()
+            .map(|d| d.map(|j| handoffs.source(j)))
+            .collect();
+        let (hids, seqs) = (
+            handoffs.text("case_id").clone(),
+            handoffs.count("seq").to_vec(),
+        );
+        handoffs.reject_where(
+            &keep,
+            |i| {
+                format!(
+                    "duplicate handoff: case {:?} 序号 {} is already at {} (only the first is audited)",
+                    hids.get(i).unwrap_or(""),
+                    seqs[i].unwrap_or(0),
+                    first_at[i].as_deref().unwrap_or("")
+                )
+            },
+            &mut rejected,
+        );
     }
 
     rejected.extend(other_rejected);
+
+    // A spot check outside the audited month, or after the as-of time, is not this
+    // audit's finding (as a case received then is not its case).
+    if let Some(t) = inspections.as_mut() {
+        let at = t.time("at").to_vec();
+        if let Some(p) = &period {
+            let keep: Vec<bool> = at
+                .iter()
+                .map(|a| a.is_some_and(|a| a >= p.start && a < p.end))
+                .collect();
+            t.reject_where(
+                &keep,
+                |i| {
+                    format!(
+                        "`at` (检查时间) {} is outside the audited period {}",
+                        format_local_short(at[i].unwrap_or(0), tz),
+                        p.label
+                    )
+                },
+                &mut rejected,
+            );
+        }
+        if let Some(limit) = as_of {
+            let at = t.time("at").to_vec();
+            let keep: Vec<bool> = at.iter().map(|a| a.is_none_or(|a| a <= limit)).collect();
+            t.reject_where(
+                &keep,
+                |i| {
+                    format!(
+                        "`at` (检查时间) {} is after the as-of time {}",
+                        format_local_short(at[i].unwrap_or(0), tz),
+                        format_local_short(limit, tz)
+                    )
+                },
+                &mut rejected,
+            );
+        }
+    }
+
+    // rejected.csv in reading order: by file, as read, then by line within each file
+    // (a row rejected by a later check would otherwise follow the file's other rows).
+    {
+        let file_order: HashMap<&str, usize> = stats
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.path.as_str(), i))
+            .collect();
+        let mut keyed: Vec<(usize, u64, Rejected)> = rejected
+            .into_iter()
+            .map(|r| {
+                (
+                    file_order
+                        .get(r.file.as_str())
+                        .copied()
+                        .unwrap_or(usize::MAX),
+                    r.line,
+                    r,
+                )
+            })
+            .collect();
+        keyed.sort_by_key(|(f, l, _)| (*f, *l));
+        rejected = keyed.into_iter().map(|(_, _, r)| r).collect();
+    }
 
     // Reconcile: rows read = rows kept + rows rejected, per file.
     let tables: Vec<&Table> = [
@@ -1041,6 +1161,9 @@ fn apply_waivers(
     }
     let mut marks: Vec<(usize, String, String)> = vec![];
     let mut unmatched = vec![];
+    // (case, rule) → the waiver that already covers it: a second one is reported, as a
+    // stale copy or a typo for another case must not pass silently either.
+    let mut applied: HashMap<(&str, usize), usize> = HashMap::new();
     let (cid, rid, reason, by) = (
         w.text("case_id"),
         w.text("rule_id"),
@@ -1059,7 +1182,12 @@ fn apply_waivers(
                 Some(format!("rule `{rule_id}` could not run"))
             }
             Some(ri) => match index.get(&(case_id, ri)) {
+                Some(_) if applied.contains_key(&(case_id, ri)) => Some(format!(
+                    "repeats the waiver at {} for case {case_id:?} and `{rule_id}`; only that one applies",
+                    w.source(applied[&(case_id, ri)])
+                )),
                 Some(vis) => {
+                    applied.insert((case_id, ri), i);
                     for vi in vis {
                         marks.push((
                             *vi,

@@ -65,23 +65,33 @@ pub fn half_of<T: std::hash::Hash + ?Sized>(value: &T) -> usize {
     (BuildHasherDefault::<IdHasher>::default().hash_one(value) >> 40) as usize & 1
 }
 
-/// A set of ids in two halves by [`half_of`], each built on its own thread.
+/// A set of ids in two halves by [`half_of`], each built on its own thread; each id
+/// maps to its position in the list it was built from (the first, if it repeats).
 pub struct SplitSet<'a> {
-    halves: [IdSet<&'a str>; 2],
+    halves: [IdMap<&'a str, usize>; 2],
 }
 
 impl<'a> SplitSet<'a> {
     pub fn new(values: &[&'a str]) -> SplitSet<'a> {
-        let half = |h: usize| -> IdSet<&'a str> {
-            let mut set = IdSet::with_capacity_and_hasher(values.len() / 2 + 1, Default::default());
-            set.extend(values.iter().copied().filter(|v| half_of(*v) == h));
-            set
+        let half = |h: usize| -> IdMap<&'a str, usize> {
+            let mut map = IdMap::with_capacity_and_hasher(values.len() / 2 + 1, Default::default());
+            for (i, v) in values.iter().enumerate() {
+                if half_of(*v) == h {
+                    map.entry(*v).or_insert(i);
+                }
+            }
+            map
         };
         let (a, b) = crate::par::both(|| half(0), || half(1));
         SplitSet { halves: [a, b] }
     }
 
     pub fn contains(&self, value: &str) -> bool {
-        self.halves[half_of(value)].contains(value)
+        self.halves[half_of(value)].contains_key(value)
+    }
+
+    /// Where `value` first is in the list the set was built from.
+    pub fn position(&self, value: &str) -> Option<usize> {
+        self.halves[half_of(value)].get(value).copied()
     }
 }

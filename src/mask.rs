@@ -74,7 +74,7 @@ pub fn mask_phones_in_text(s: &str) -> Cow<'_, str> {
         }
     }
     if runs.is_empty() {
-        return Cow::Borrowed(s);
+        return mask_grouped_mobiles(s);
     }
     let mut out = String::with_capacity(s.len());
     let mut last = 0;
@@ -86,7 +86,93 @@ pub fn mask_phones_in_text(s: &str) -> Cow<'_, str> {
         last = z;
     }
     out.push_str(&s[last..]);
-    Cow::Owned(out)
+    Cow::Owned(mask_grouped_mobiles(&out).into_owned())
+}
+
+/// Runs of digits joined by single spaces or dashes (`138 1234 5678`, `2026-10-12`):
+/// for each group, the byte range of each of its digit runs.
+fn digit_groups(s: &str) -> Vec<Vec<(usize, usize)>> {
+    let b = s.as_bytes();
+    let mut groups = vec![];
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let mut runs = vec![];
+        loop {
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            runs.push((start, i));
+            let joined =
+                i + 1 < b.len() && matches!(b[i], b' ' | b'-') && b[i + 1].is_ascii_digit();
+            if !joined {
+                break;
+            }
+            i += 1;
+        }
+        groups.push(runs);
+    }
+    groups
+}
+
+/// Replace the digits at `at` (byte positions of ASCII digits) with `*`.
+fn star_digits(s: &str, at: &[usize]) -> String {
+    let mut b = s.as_bytes().to_vec();
+    for &i in at {
+        b[i] = b'*';
+    }
+    // Only ASCII digits were replaced by an ASCII byte: still UTF-8.
+    String::from_utf8(b).unwrap_or_else(|_| s.to_string())
+}
+
+/// A mobile number written in its usual groups, `138 1234 5678` or `138-1234-5678`:
+/// the middle four digits are masked as in an unbroken one.
+fn mask_grouped_mobiles(s: &str) -> Cow<'_, str> {
+    let b = s.as_bytes();
+    let mut at = vec![];
+    for g in digit_groups(s) {
+        let lens: Vec<usize> = g.iter().map(|(a, z)| z - a).collect();
+        if lens == [3, 4, 4] && b[g[0].0] == b'1' && (b'3'..=b'9').contains(&b[g[0].0 + 1]) {
+            at.extend(g[1].0..g[1].1);
+        }
+    }
+    if at.is_empty() {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(star_digits(s, &at))
+    }
+}
+
+/// Mask the customer's own number wherever the text holds its digits, however they are
+/// grouped (`138-1234-5678` in the phone column, `13812345678` in the reply) or cut at
+/// an evidence's edge (`…3812345678`): every group of six or more digits that is a
+/// piece of `phone`'s digits keeps only its last four (a whole mobile number also its
+/// first three).
+pub fn mask_phone_digits<'a>(s: &'a str, phone: &str) -> Cow<'a, str> {
+    let pd: Vec<u8> = phone.bytes().filter(u8::is_ascii_digit).collect();
+    if pd.len() < 7 {
+        return Cow::Borrowed(s);
+    }
+    let b = s.as_bytes();
+    let mut at = vec![];
+    for g in digit_groups(s) {
+        let pos: Vec<usize> = g.iter().flat_map(|&(a, z)| a..z).collect();
+        let digits: Vec<u8> = pos.iter().map(|&i| b[i]).collect();
+        if digits.len() >= 6 && pd.windows(digits.len()).any(|w| w == digits.as_slice()) {
+            // a whole mobile number keeps its first three, as `mask_phone` writes it
+            let head = if digits.len() >= 11 { 3 } else { 0 };
+            at.extend_from_slice(&pos[head..pos.len() - 4]);
+        }
+    }
+    if at.is_empty() {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(star_digits(s, &at))
+    }
 }
 
 /// OWASP CSV-injection advice: a text cell that starts with `=`, `+`, `-`, `@`, tab or
@@ -117,6 +203,26 @@ mod tests {
             mask_phones_in_text("2026-10-03 09:05 用时 78.0 小时"),
             "2026-10-03 09:05 用时 78.0 小时"
         );
+        // a mobile in its usual groups, not a date or an amount in groups
+        assert_eq!(
+            mask_phones_in_text("打138 1234 5678或138-1234-5679，2026-10-12，1500 2000 300"),
+            "打138 **** 5678或138-****-5679，2026-10-12，1500 2000 300"
+        );
+    }
+
+    #[test]
+    fn the_customers_own_number_is_masked_however_it_is_written() {
+        let phone = "138-1234-5678";
+        for (text, want) in [
+            ("王芳：13812345678不知道", "王芳：138****5678不知道"),
+            ("「…3812345678不知道」", "「…******5678不知道」"),
+            ("回电 138 1234 5678", "回电 138 **** 5678"),
+            ("C000123 于 2026-10-12", "C000123 于 2026-10-12"),
+        ] {
+            assert_eq!(mask_phone_digits(text, phone), want, "{text}");
+        }
+        // too short a number to look for
+        assert_eq!(mask_phone_digits("123456", "12345"), "123456");
     }
 
     #[test]

@@ -1374,3 +1374,181 @@ fn compare_shows_score_changes_and_rules_no_longer_violated() {
         "{text}"
     );
 }
+
+const CASES_HEADER: &str = "case_id,center,received_at,channel,category,customer_name,customer_phone,unit,content,first_responder_id,first_responder,first_response_at,reply,promised_at,resolved_at,resolution,contacts,followup_at,followup_by,satisfaction,coordination_slip\n";
+const ROSTER: &str = "employee_id,name,role,department,center,supervisor_id,base_pay\nE1,王芳,管理人员,客服部,甲中心,,3000\nE2,李娜,管理人员,客服部,甲中心,,3000\n";
+
+/// A dataset folder holding `files` (name, contents).
+fn dataset(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+fn reasons(r: &AuditResult) -> Vec<(String, u64, String)> {
+    r.rejected
+        .iter()
+        .map(|x| {
+            let file = Path::new(&x.file).file_name().unwrap().to_string_lossy();
+            (file.into_owned(), x.line, x.reason.clone())
+        })
+        .collect()
+}
+
+/// Transcripts name their speakers as they like: a turn labelled with the case's own
+/// customer is the resident speaking, and a turn labelled with a 工号 is that employee.
+#[test]
+fn phrase_turns_of_the_customer_by_name_and_of_staff_by_id() {
+    let cases = format!(
+        "{CASES_HEADER}\
+S01,甲中心,2026-10-12 09:00,来访,咨询,王建国,13812345678,,咨询停车,E1,王芳,2026-10-12 09:10,\"王建国：上次保安跟我说不归我管\n王芳：抱歉，我来处理\",,2026-10-12 09:30,,,,,,\n\
+S02,甲中心,2026-10-12 09:00,来访,咨询,赵敏,13812345679,,咨询停车,E1,王芳,2026-10-12 09:10,E2：这个没办法,,2026-10-12 09:30,,,,,,\n\
+S03,甲中心,2026-10-12 09:00,来访,咨询,赵敏,13812345679,,咨询停车,E1,王芳,2026-10-12 09:10,王芳：这个不归我管,,2026-10-12 09:30,,,,,,\n"
+    );
+    let d = dataset(&[("cases.csv", &cases), ("roster.csv", ROSTER)]);
+    let opts = AuditOptions {
+        select: vec!["PHRASE".into()],
+        ..period("2026-10")
+    };
+    let r = audit_files(
+        DatasetFiles::discover(d.path()).unwrap(),
+        default_rules(),
+        opts,
+    );
+    assert_reconciles(&r);
+    // S01: 王建国 is the customer quoting a guard, not staff speaking. S02: E2 said
+    // 没办法, charged to E2 (in the roster), not to the first responder. S03: 王芳 herself.
+    assert_eq!(
+        verdicts(&r),
+        [
+            v("S02", "PHRASE-BANNED", "E2", false),
+            v("S03", "PHRASE-BANNED", "E1", false)
+        ]
+        .into()
+    );
+    assert!(
+        r.violations
+            .iter()
+            .all(|v| !v.evidence.contains("不在员工名册")),
+        "{:?}",
+        r.violations
+    );
+}
+
+/// Rows that cannot be right are rejected with why, not audited as if they were: a
+/// follow-up before the resolution, a handoff before the case was received, a second
+/// handoff with the same 序号, a spot check outside the month. rejected.csv lists each
+/// file's rows in line order.
+#[test]
+fn impossible_times_and_repeats_are_rejected_with_why() {
+    let cases = format!(
+        "{CASES_HEADER}\
+F01,甲中心,2026-10-12 09:00,来访,投诉,王建国,13812345678,,投诉噪音,E1,王芳,2026-10-12 09:10,王芳：好的,2026-10-20 12:00,2026-10-20 10:00,,,2026-10-13 10:00,E1,满意,\n\
+F02,甲中心,2026-10-31 25:00,来访,咨询,王建国,13812345678,,咨询,E1,王芳,,,,,,,,,,\n\
+F03,甲中心,2026-10-12 09:00,来访,报修,王建国,13812345678,,报修,E1,王芳,2026-10-12 09:10,王芳：好的,2026-10-13 12:00,2026-10-12 11:00,已修,1,2026-10-13 10:00,E1,满意,\n"
+    );
+    let handoffs = "case_id,seq,at,from_id,to_id,to_department,method,note\n\
+F03,1,2026-10-01 08:00,E1,E2,客服部,现场,早于受理\n\
+F03,2,2026-10-12 09:30,E1,E2,客服部,现场,\n\
+F03,2,2026-10-12 09:40,E1,E2,客服部,现场,重复序号\n";
+    let inspections = "inspection_id,at,center,employee_id,method,findings,note\n\
+I-SEP,2026-09-12 14:00,甲中心,E1,电话抽查,傲慢,九月\n\
+I-OCT,2026-10-12 14:00,甲中心,E1,电话抽查,傲慢,十月\n";
+    let d = dataset(&[
+        ("cases.csv", &cases),
+        ("handoffs.csv", handoffs),
+        ("inspections.csv", inspections),
+        ("roster.csv", ROSTER),
+    ]);
+    let r = audit_files(
+        DatasetFiles::discover(d.path()).unwrap(),
+        default_rules(),
+        period("2026-10"),
+    );
+    assert_reconciles(&r);
+    let got = reasons(&r);
+    let find = |file: &str, line: u64| {
+        got.iter()
+            .find(|(f, l, _)| f == file && *l == line)
+            .map(|x| x.2.as_str())
+            .unwrap_or_else(|| panic!("{file}:{line} not rejected: {got:?}"))
+    };
+    assert!(
+        find("cases.csv", 2).starts_with(
+            "`followup_at` (回访时间) 2026-10-13 10:00 is before `resolved_at` (办结时间) 2026-10-20 10:00"
+        ),
+        "{got:?}"
+    );
+    assert!(find("cases.csv", 3).contains("received_at"), "{got:?}");
+    assert!(
+        find("handoffs.csv", 2).contains("is before case \"F03\" was received"),
+        "{got:?}"
+    );
+    assert!(
+        find("handoffs.csv", 4).starts_with("duplicate handoff: case \"F03\" 序号 2 is already at"),
+        "{got:?}"
+    );
+    assert!(
+        find("inspections.csv", 2).contains("outside the audited period 2026-10"),
+        "{got:?}"
+    );
+    assert_eq!(got.len(), 5, "{got:?}");
+    // in reading order: the later check's row 2 before the parse error on row 3
+    let order: Vec<(&str, u64)> = got.iter().map(|(f, l, _)| (f.as_str(), *l)).collect();
+    assert_eq!(
+        order,
+        [
+            ("cases.csv", 2),
+            ("cases.csv", 3),
+            ("handoffs.csv", 2),
+            ("handoffs.csv", 4),
+            ("inspections.csv", 2)
+        ]
+    );
+    let cases_stats = r
+        .stats
+        .iter()
+        .find(|s| s.path.ends_with("cases.csv"))
+        .unwrap();
+    assert_eq!((cases_stats.rows_read, cases_stats.rows_audited), (3, 1));
+    // only October's spot check is charged
+    let inspected: Vec<&str> = r
+        .violations
+        .iter()
+        .filter(|v| v.row.is_none())
+        .map(|v| v.case_id.as_str())
+        .collect();
+    assert_eq!(inspected, ["I-OCT"]);
+}
+
+/// A second waiver for the same case and rule is reported, not silently absorbed.
+#[test]
+fn a_repeated_waiver_is_reported() {
+    let cases = format!(
+        "{CASES_HEADER}\
+W01,甲中心,2026-10-12 09:00,来访,咨询,王建国,13812345678,,咨询,E1,王芳,2026-10-14 09:10,王芳：好的,,2026-10-14 09:30,,,,,,\n"
+    );
+    let waivers = "case_id,rule_id,reason,approved_by\n\
+W01,RESP-24H,系统故障,E2\n\
+W01,RESP-24H,系统故障,E2\n";
+    let d = dataset(&[("cases.csv", &cases), ("waivers.csv", waivers)]);
+    let opts = AuditOptions {
+        select: vec!["RESP".into()],
+        ..period("2026-10")
+    };
+    let r = audit_files(
+        DatasetFiles::discover(d.path()).unwrap(),
+        default_rules(),
+        opts,
+    );
+    assert_eq!(verdicts(&r), [v("W01", "RESP-24H", "E1", true)].into());
+    assert_eq!(r.unmatched_waivers.len(), 1, "{:?}", r.unmatched_waivers);
+    let u = &r.unmatched_waivers[0];
+    assert!(u.source.ends_with("waivers.csv:3"), "{u:?}");
+    assert!(
+        u.why.contains("repeats the waiver at") && u.why.contains("waivers.csv:2"),
+        "{u:?}"
+    );
+}

@@ -81,15 +81,21 @@ fn planted() -> Planted {
         let phone = format!("139{:08}", 10_000_000 + i);
         let name = format!("欧阳测{}", char::from_u32(0x4E00 + 300 + i as u32).unwrap());
         row[name_c] = name.clone();
-        row[phone_c] = phone.clone();
+        // every other case has its number in groups in the phone column, unbroken in the
+        // transcript: masking must not depend on one spelling
+        let grouped = format!("{}-{}-{}", &phone[..3], &phone[3..7], &phone[7..]);
+        row[phone_c] = if i % 2 == 1 { grouped } else { phone.clone() };
         row[content_c] = format!(
             "=HYPERLINK(\"http://evil.example\",\"点我\") 联系{name} 电话 {phone} 或 0731-8888{:04}",
             i
         );
         // the phrase rule quotes a window around 不知道: phone and name on both sides
         row[reply_c] = format!(
-            "{}\n业主：我是{name}，电话{phone}\n客服：{name}{phone}不知道<script>alert('{i}')</script>{phone}{name}",
-            row[reply_c]
+            "{}\n业主：我是{name}，电话{phone}，备用{} {} {}\n客服：{name}{phone}不知道<script>alert('{i}')</script>{phone}{name}",
+            row[reply_c],
+            &phone[..3],
+            &phone[3..7],
+            &phone[7..]
         );
         row[resolution_c] = format!("@SUM(A1:A9) -{phone} +{phone}");
         row[unit_c] = "\t=1+2".into();
@@ -181,6 +187,12 @@ fn no_output_leaks_a_phone_or_name_or_runs_a_formula() {
             assert!(!text.contains(n.as_str()), "{name} leaks {n}");
         }
         assert!(!text.contains("0731-8888"), "{name} leaks a landline");
+        // nor the same number in groups, nor the piece of it an evidence window cut
+        for ph in &p.phones {
+            let spaced = format!("{} {} {}", &ph[..3], &ph[3..7], &ph[7..]);
+            assert!(!text.contains(&spaced), "{name} leaks {spaced}");
+            assert!(!text.contains(&ph[1..]), "{name} leaks {}", &ph[1..]);
+        }
         // nor a cut-off piece of one next to an ellipsis
         for ph in &p.phones {
             assert!(

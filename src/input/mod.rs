@@ -1257,6 +1257,15 @@ mod tests {
         let set = crate::idhash::SplitSet::new(&kept);
         assert!(kept.iter().all(|v| set.contains(v)));
         assert!(!set.contains("SW99999999") && !set.contains(""));
+        // each id maps to where it first is
+        let mut first: HashMap<&str, usize> = HashMap::new();
+        for (i, v) in kept.iter().enumerate() {
+            first.entry(v).or_insert(i);
+        }
+        assert!(kept
+            .iter()
+            .all(|v| set.position(v) == first.get(v).copied()));
+        assert_eq!(set.position("SW99999999"), None);
     }
 
     /// Dropping rows copies each run of kept rows at once: the column left is the kept

@@ -776,6 +776,12 @@ fn mask_case_text(r: &AuditResult, row: Option<usize>, s: &str, opts: &ReportOpt
                     let m = if phone { mask_phone(v) } else { mask_name(v) };
                     out = std::borrow::Cow::Owned(out.replace(v, &m));
                 }
+                // the number written another way, or cut at the evidence's edge
+                if phone {
+                    if let std::borrow::Cow::Owned(m) = crate::mask::mask_phone_digits(&out, v) {
+                        out = std::borrow::Cow::Owned(m);
+                    }
+                }
                 // fragments cut at an ellipsis (…) exist only where the text has one
                 if out.contains('…') {
                     out = std::borrow::Cow::Owned(mask_cut_fragments(&out, v));

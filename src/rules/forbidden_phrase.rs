@@ -22,11 +22,12 @@ pub static INFO: KindInfo = KindInfo {
 Text is matched after normalisation: full/half width, whitespace or punctuation between
 characters (不 归 我 管, 不-归-我-管) and traditional characters (不歸我管) do not hide a
 phrase. In a transcript (`说话人：内容`, one turn per line) only staff turns count: turns
-labelled with a customer label (业主, 客户, 住户, 来电人 …) never do, so a resident quoting
-\"他说不归我管\" is not a violation; the resident's own `content` is never checked. An
+labelled with a customer label (业主, 客户, 住户, 来电人 …) or with the case's own
+`customer_name` (王建国：…) never do, so a resident quoting \"他说不归我管\" is not a
+violation; the resident's own `content` is never checked. An
 occurrence inside an `allow` context (\"不知道您是否方便\", \"如有不清楚的地方\") is not a
 violation. One violation per case and speaker, charged to the roster employee whose name
-labels the turn, else to the first responder.
+or 工号 labels the turn, else to the first responder.
 
 Example violation: PHRASE-BANNED on C000123, 「…这个不归我管，你去找…」（王芳，第 3 行）.",
     params: &[
@@ -130,6 +131,7 @@ impl ForbiddenPhrase {
         let names = NameIndex::new(ctx);
         let first = ctx.cases.text("first_responder_id");
         let centers = ctx.cases.text("center");
+        let customers = ctx.cases.text("customer_name");
         let texts: Vec<&crate::input::TextCol> =
             self.fields.iter().map(|f| ctx.cases.text(f)).collect();
         let mut scratch = Scratch::new();
@@ -154,9 +156,18 @@ impl ForbiddenPhrase {
             }
             let first_id = first.get(r).unwrap_or("");
             let center = centers.get(r).unwrap_or("");
+            let customer = customers.get(r).map(str::trim).unwrap_or("");
             let mut charged: BTreeMap<String, Vec<String>> = BTreeMap::new();
             let mut order: Vec<String> = vec![];
             for (speaker, fs) in by_speaker {
+                // A turn labelled with the case's own customer is the resident speaking
+                // (王建国：上次保安跟我说不归我管), however the transcript names them.
+                if speaker
+                    .as_deref()
+                    .is_some_and(|label| is_customer_name(label, customer))
+                {
+                    continue;
+                }
                 let (emp, note) = match &speaker {
                     Some(label) => match names.resolve(label, center) {
                         Some(id) => (id.to_string(), None),
@@ -199,17 +210,29 @@ impl ForbiddenPhrase {
     }
 }
 
+/// Whether a turn's label names the case's customer: the name itself, or the name with
+/// a title or role around it (王建国先生, 业主王建国). A one-character name is too short
+/// to tell from other labels.
+fn is_customer_name(label: &str, customer: &str) -> bool {
+    let label = label.trim();
+    customer.chars().nth(1).is_some() && (label == customer || label.contains(customer))
+}
+
 /// Roster names → employee ids, for charging the speaker of a turn.
 struct NameIndex<'a> {
     /// name → [(id, center)], in roster order.
     by_name: BTreeMap<&'a str, Vec<(&'a str, &'a str)>>,
+    /// Roster employee ids: a turn may be labelled with the speaker's 工号.
+    ids: std::collections::BTreeSet<&'a str>,
 }
 
 impl<'a> NameIndex<'a> {
     fn new(ctx: &'a EvalCtx<'_>) -> NameIndex<'a> {
         let mut by_name: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
+        let mut known = std::collections::BTreeSet::new();
         if let Some(r) = ctx.roster {
             let (ids, names, centers) = (r.text("employee_id"), r.text("name"), r.text("center"));
+            known.extend(ids.iter().flatten());
             for i in 0..r.len() {
                 if let (Some(id), Some(n)) = (ids.get(i), names.get(i)) {
                     by_name
@@ -219,13 +242,20 @@ impl<'a> NameIndex<'a> {
                 }
             }
         }
-        NameIndex { by_name }
+        NameIndex {
+            by_name,
+            ids: known,
+        }
     }
 
-    /// The employee a label names: an exact name (preferring the case's center), else the
-    /// one roster name of the case's center the label contains (`客服 李娜`).
+    /// The employee a label names: a roster 工号 (`E02`), an exact name (preferring the
+    /// case's center), else the one roster name of the case's center the label contains
+    /// (`客服 李娜`).
     fn resolve(&self, label: &str, center: &str) -> Option<&'a str> {
         let label = label.trim();
+        if let Some(id) = self.ids.get(label) {
+            return Some(id);
+        }
         if let Some(v) = self.by_name.get(label) {
             return v
                 .iter()
