@@ -1405,7 +1405,9 @@ fn phrase_turns_of_the_customer_by_name_and_of_staff_by_id() {
         "{CASES_HEADER}\
 S01,甲中心,2026-10-12 09:00,来访,咨询,王建国,13812345678,,咨询停车,E1,王芳,2026-10-12 09:10,\"王建国：上次保安跟我说不归我管\n王芳：抱歉，我来处理\",,2026-10-12 09:30,,,,,,\n\
 S02,甲中心,2026-10-12 09:00,来访,咨询,赵敏,13812345679,,咨询停车,E1,王芳,2026-10-12 09:10,E2：这个没办法,,2026-10-12 09:30,,,,,,\n\
-S03,甲中心,2026-10-12 09:00,来访,咨询,赵敏,13812345679,,咨询停车,E1,王芳,2026-10-12 09:10,王芳：这个不归我管,,2026-10-12 09:30,,,,,,\n"
+S03,甲中心,2026-10-12 09:00,来访,咨询,赵敏,13812345679,,咨询停车,E1,王芳,2026-10-12 09:10,王芳：这个不归我管,,2026-10-12 09:30,,,,,,\n\
+S04,甲中心,2026-10-12 09:00,来访,咨询,王芳,13812345679,,咨询停车,E1,王芳,2026-10-12 09:10,王芳：这个不归我管,,2026-10-12 09:30,,,,,,\n\
+S05,甲中心,2026-10-12 09:00,来访,咨询,李娜,13812345679,,咨询停车,E1,王芳,2026-10-12 09:10,李娜：我不知道,,2026-10-12 09:30,,,,,,\n"
     );
     let d = dataset(&[("cases.csv", &cases), ("roster.csv", ROSTER)]);
     let opts = AuditOptions {
@@ -1420,11 +1422,15 @@ S03,甲中心,2026-10-12 09:00,来访,咨询,赵敏,13812345679,,咨询停车,E1
     assert_reconciles(&r);
     // S01: 王建国 is the customer quoting a guard, not staff speaking. S02: E2 said
     // 没办法, charged to E2 (in the roster), not to the first responder. S03: 王芳 herself.
+    // S04 and S05: the customer shares a name with the first responder (王芳) or with a
+    // roster employee (李娜): the turn stays staff speech, as before names were compared.
     assert_eq!(
         verdicts(&r),
         [
             v("S02", "PHRASE-BANNED", "E2", false),
-            v("S03", "PHRASE-BANNED", "E1", false)
+            v("S03", "PHRASE-BANNED", "E1", false),
+            v("S04", "PHRASE-BANNED", "E1", false),
+            v("S05", "PHRASE-BANNED", "E2", false)
         ]
         .into()
     );

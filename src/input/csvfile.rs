@@ -215,6 +215,13 @@ impl CsvFile {
         Ok(())
     }
 
+    /// Whether a field decoded from this file can contain a NUL character: only if the
+    /// bytes hold a zero byte (UTF-16 was converted to UTF-8 on reading, and no GB18030
+    /// sequence decodes to NUL but the zero byte itself).
+    pub fn may_hold_nul(&self) -> bool {
+        memchr::memchr(0, &self.bytes[self.start..]).is_some()
+    }
+
     /// Length of the text after any byte-order mark (the offsets [`CsvFile::scan`] uses).
     pub fn text_len(&self) -> usize {
         self.bytes.len() - self.start

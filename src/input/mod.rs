@@ -706,13 +706,18 @@ fn read_file_split(
             table.present.push(c.name);
         }
     }
+    let unmapped: Vec<usize> = (0..cols.len())
+        .filter(|ci| !map.iter().any(|m| m.contains(ci)))
+        .collect();
     let reader = RowReader {
         csv,
         opts,
         cols,
         map: &map,
+        unmapped: &unmapped,
         headers: &headers,
         file_idx,
+        may_hold_nul: csv.may_hold_nul(),
     };
     // A large file is read in two pieces side by side: the second from a line start
     // past the middle, which may be inside a quoted field spanning lines. The first
@@ -883,8 +888,12 @@ struct RowReader<'a> {
     opts: &'a ReadOptions,
     cols: &'static [Column],
     map: &'a [Vec<usize>],
+    /// Canonical columns no header cell names: empty in every row.
+    unmapped: &'a [usize],
     headers: &'a [String],
     file_idx: usize,
+    /// Whether a decoded field can hold a NUL (see [`CsvFile::may_hold_nul`]).
+    may_hold_nul: bool,
 }
 
 impl RowReader<'_> {
@@ -937,10 +946,8 @@ impl RowReader<'_> {
         }
         let before = table.len();
         let mut error: Option<String> = None;
-        let mut seen = vec![false; cols.len()];
         for (hi, field) in r.record.iter().enumerate() {
             for &ci in &map[hi] {
-                seen[ci] = true;
                 let c = &cols[ci];
                 let value = match csv.decode(field) {
                     Ok(v) => v,
@@ -954,7 +961,7 @@ impl RowReader<'_> {
                         continue;
                     }
                 };
-                if value.contains('\0') {
+                if self.may_hold_nul && value.contains('\0') {
                     error.get_or_insert(format!(
                     "`{}` ({}): contains a NUL byte, which typed text never holds: the file is damaged here",
                     c.name, c.label
@@ -999,10 +1006,8 @@ impl RowReader<'_> {
                 }
             }
         }
-        for (ci, s) in seen.iter().enumerate() {
-            if !s {
-                push_null(&mut table.columns[ci].1);
-            }
+        for &ci in self.unmapped {
+            push_null(&mut table.columns[ci].1);
         }
         if let Some(reason) = error {
             for (_, c) in &mut table.columns {

@@ -132,6 +132,7 @@ impl ForbiddenPhrase {
         let first = ctx.cases.text("first_responder_id");
         let centers = ctx.cases.text("center");
         let customers = ctx.cases.text("customer_name");
+        let responders = ctx.cases.text("first_responder");
         let texts: Vec<&crate::input::TextCol> =
             self.fields.iter().map(|f| ctx.cases.text(f)).collect();
         let mut scratch = Scratch::new();
@@ -157,15 +158,19 @@ impl ForbiddenPhrase {
             let first_id = first.get(r).unwrap_or("");
             let center = centers.get(r).unwrap_or("");
             let customer = customers.get(r).map(str::trim).unwrap_or("");
+            let responder = responders.get(r).map(str::trim).unwrap_or("");
             let mut charged: BTreeMap<String, Vec<String>> = BTreeMap::new();
             let mut order: Vec<String> = vec![];
             for (speaker, fs) in by_speaker {
                 // A turn labelled with the case's own customer is the resident speaking
-                // (王建国：上次保安跟我说不归我管), however the transcript names them.
-                if speaker
-                    .as_deref()
-                    .is_some_and(|label| is_customer_name(label, customer))
-                {
+                // (王建国：上次保安跟我说不归我管), unless the label also names the case's
+                // staff: a customer and an employee may share a common name (王芳), and
+                // then the first responder's or a roster employee's turn it stays.
+                if speaker.as_deref().is_some_and(|label| {
+                    is_customer_name(label, customer)
+                        && label.trim() != responder
+                        && names.resolve(label, center).is_none()
+                }) {
                     continue;
                 }
                 let (emp, note) = match &speaker {
