@@ -1516,6 +1516,9 @@ pub struct CenterRow {
     pub by_group: BTreeMap<String, usize>,
     /// Cases with at least one handoff.
     pub handed_off: usize,
+    /// Cases with at least one non-waived handoff-path (`ESC`) violation: one bad
+    /// handoff may break several clauses, but it is one case handled wrongly.
+    pub escalation_error_cases: usize,
     /// 1 = fewest violations per 100 cases.
     pub rank: usize,
 }
@@ -1573,7 +1576,14 @@ pub fn centers(
         })
         .collect();
     let mut counted: Vec<(usize, Vec<usize>)> = vec![(0, vec![0; groups.len()]); rows_of.len()];
+    let esc = groups.iter().position(|g| *g == "ESC");
+    let mut esc_error = vec![false; cases.len()];
     for v in violations.iter().filter(|v| v.waiver.is_none()) {
+        if let (Some(row), Some(e)) = (v.row, esc) {
+            if group_of[v.rule] == e {
+                esc_error[row] = true;
+            }
+        }
         let k = match v.row {
             Some(row) => Some(center_of[row] as usize),
             None => number.get(v.center.as_str()).copied(),
@@ -1603,6 +1613,7 @@ pub fn centers(
                 violations: *violations,
                 by_group,
                 handed_off: rows.iter().filter(|&&i| handed_off[i]).count(),
+                escalation_error_cases: rows.iter().filter(|&&i| esc_error[i]).count(),
                 rank: 0,
             }
         })

@@ -1558,3 +1558,43 @@ W01,RESP-24H,系统故障,E2\n";
         "{u:?}"
     );
 }
+
+/// 转办差错率 is the share of handed-off cases with a handoff-path violation: one handoff
+/// back (D1 → S1) breaks three clauses, but it is one case of two handled wrongly.
+#[test]
+fn escalation_error_rate_counts_cases_not_clauses() {
+    let roster = "employee_id,name,role,department,center,supervisor_id,base_pay\n\
+S1,客服甲,管理人员,客服部,甲中心,,4000\n\
+D1,工主甲,部门主管,工程部,甲中心,,5000\n";
+    let cases = "case_id,center,received_at,channel,category,customer_name,content,first_responder_id,first_response_at,promised_at,resolved_at\n\
+C1,甲中心,2026-10-12 09:00,来访,报修,张三,灯坏了,S1,2026-10-12 09:10,2026-10-12 18:00,2026-10-12 09:30\n\
+C2,甲中心,2026-10-12 09:00,来访,报修,李四,灯坏了,S1,2026-10-12 09:10,2026-10-12 18:00,2026-10-12 09:30\n";
+    let handoffs = "case_id,seq,at,from_id,to_id,to_department\n\
+C1,1,2026-10-12 09:11,S1,D1,工程部\n\
+C1,2,2026-10-12 09:12,D1,S1,客服部\n\
+C2,1,2026-10-12 09:11,S1,D1,工程部\n";
+    let d = dataset(&[
+        ("cases.csv", cases),
+        ("handoffs.csv", handoffs),
+        ("roster.csv", roster),
+    ]);
+    let opts = AuditOptions {
+        select: vec!["ESC".into()],
+        ..period("2026-10")
+    };
+    let r = audit_files(
+        DatasetFiles::discover(d.path()).unwrap(),
+        default_rules(),
+        opts,
+    );
+    let esc_on_c1 = r.violations.iter().filter(|v| v.case_id == "C1").count();
+    assert!(esc_on_c1 >= 2, "{:?}", verdicts(&r));
+    assert!(r.violations.iter().all(|v| v.case_id == "C1"));
+    let out = d.path().join("out");
+    shouwen::report::write(&r, &out, &shouwen::report::ReportOptions::default()).unwrap();
+    let mut rdr = csv::Reader::from_path(out.join("centers.csv")).unwrap();
+    let h = rdr.headers().unwrap().clone();
+    let row = rdr.records().next().unwrap().unwrap();
+    let rate = &row[h.iter().position(|x| x == "escalation_error_rate").unwrap()];
+    assert_eq!(rate, "0.5000");
+}

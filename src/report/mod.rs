@@ -281,7 +281,9 @@ pub fn centers_sheet(r: &AuditResult, rows: &[crate::audit::CenterRow]) -> Sheet
             );
             row.push(Cell::Num(format!("{:.2}", g("PHRASE") * 1000.0 / n)));
             row.push(rate(
-                (c.handed_off > 0).then(|| g("ESC") / c.handed_off as f64),
+                // the share of handed-off cases with a handoff-path violation (one
+                // bad handoff can break several clauses: counted once)
+                (c.handed_off > 0).then(|| c.escalation_error_cases as f64 / c.handed_off as f64),
             ));
             row.extend([
                 rate(c.kpis.on_time_rate),
