@@ -21,8 +21,22 @@ pub fn explain_score(employee: &str, report: &Path) -> Result<String> {
             )
         })?)
         .map_err(|e| Error::input(manifest_path.display().to_string(), e.to_string()))?;
-    let rules_path = m["rules"]["path"].as_str().unwrap_or_default().to_string();
-    let set = rules::load(Path::new(rules_path.trim_end_matches(" (built in)")))?;
+    let audited_with = m["rules"]["path"].as_str().unwrap_or_default().to_string();
+    // The copy the audit wrote into the folder, wherever the folder now is; a report
+    // written before copies were made names the file it was audited with.
+    let copy = report.join("rules.toml");
+    let (set, rules_path) = if copy.exists() {
+        let text = std::fs::read(&copy)
+            .map_err(|e| Error::input(copy.display().to_string(), e.to_string()))?;
+        let sha = crate::input::csvfile::sha256_hex(&text);
+        let text = String::from_utf8(text)
+            .map_err(|e| Error::input(copy.display().to_string(), format!("not UTF-8: {e}")))?;
+        let set = rules::parse(&text, &copy.display().to_string(), &sha).map_err(Error::Rules)?;
+        (set, format!("{audited_with} (copy in {})", copy.display()))
+    } else {
+        let set = rules::load(Path::new(audited_with.trim_end_matches(" (built in)")))?;
+        (set, audited_with)
+    };
     let mut out = String::new();
     if set.sha256 != m["rules"]["sha256"].as_str().unwrap_or_default() {
         let _ = writeln!(

@@ -1192,13 +1192,19 @@ fn centers_and_kpis_side_by_side() {
 fn explain_score_traces_score_grade_pay_and_discipline_to_the_violations() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r");
-    let rules = root().join("rules/default.toml");
+    // A company's rules named by a relative path, as users type it …
+    std::fs::create_dir(dir.path().join("rules")).unwrap();
+    std::fs::copy(
+        root().join("rules/default.toml"),
+        dir.path().join("rules/company.toml"),
+    )
+    .unwrap();
     let o = shouwen(
         &[
             "audit",
             fixture("basic").to_str().unwrap(),
             "--rules",
-            rules.to_str().unwrap(),
+            "rules/company.toml",
             "--period",
             "2026-10",
             "--select",
@@ -1209,12 +1215,19 @@ fn explain_score_traces_score_grade_pay_and_discipline_to_the_violations() {
         dir.path(),
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        std::fs::read(out.join("rules.toml")).unwrap(),
+        std::fs::read(dir.path().join("rules/company.toml")).unwrap()
+    );
+    // … and the report explained from another folder, where that path names nothing.
+    assert!(!root().join("rules/company.toml").exists());
     let o = shouwen(
         &["explain-score", "E03", "--report", out.to_str().unwrap()],
-        dir.path(),
+        &root(),
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = String::from_utf8_lossy(&o.stdout);
+    assert!(!text.contains("changed since the audit"), "{text}");
     // 周敏: two record violations of 1 point; the waived RESP-24H shown as waived and free.
     for want in [
         "E03 周敏",

@@ -216,6 +216,7 @@ pub const FILES: &[&str] = &[
     "centers.csv",
     "rejected.csv",
     "not_judged.csv",
+    "rules.toml",
     "manifest.json",
 ];
 
@@ -330,6 +331,9 @@ fn write_files_in<'s, 'r: 's>(
     let rejected = rejected(r, opts);
     let centers_rows = &r.centers;
     let mut write_csvs = || -> Result<()> {
+        // The rules audited with, byte for byte (its sha256 is the manifest's): the
+        // report folder alone explains every score and yuan (`explain-score`).
+        write_bytes(dir, "rules.toml", r.rules.text.as_bytes())?;
         write_csv(dir, "pending.csv", &pending(r, opts))?;
         write_csv(dir, "scorecards.csv", &scorecards)?;
         write_csv(dir, "pay.csv", &pay)?;

@@ -201,6 +201,9 @@ pub struct Meta {
 pub struct RuleSet {
     pub path: String,
     pub sha256: String,
+    /// The rules file's text as read: copied into every report folder, so that a report
+    /// moved or handed on can still be explained by the rules it was audited with.
+    pub text: String,
     pub meta: Meta,
     pub calendar: Calendar,
     pub scoring: Scoring,
@@ -641,6 +644,7 @@ pub fn parse(text: &str, file: &str, sha256: &str) -> Result<RuleSet, Vec<Diagno
     Ok(RuleSet {
         path: file.to_string(),
         sha256: sha256.to_string(),
+        text: text.to_string(),
         meta,
         calendar: cal,
         scoring,
