@@ -228,6 +228,8 @@ pub struct AuditResult {
     pub employees: BTreeMap<String, Employee>,
     /// The service centers of the audited cases, in name order (for consultants).
     pub centers: Vec<CenterRow>,
+    /// Why pay could not be computed (no roster: no base pay), if it could not.
+    pub pay_not_run: Option<String>,
 }
 
 impl AuditResult {
@@ -1023,7 +1025,11 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
             centers(&cases, &violations, &rules, &handed_off)
         },
     );
+    let pay_not_run = roster.is_none().then(|| {
+        "no roster: base pay (绩效工资基数) is unknown, so pay.csv has grades and coefficients but no amounts".to_string()
+    });
     Ok(AuditResult {
+        pay_not_run,
         scoring_seconds,
         rules,
         runs,

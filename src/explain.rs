@@ -167,18 +167,19 @@ pub fn explain_score(employee: &str, report: &Path) -> Result<String> {
     };
     let _ = writeln!(out, "Grade: {grade} ({why})");
     if let Some(p) = pay {
-        let _ = writeln!(
-            out,
-            "Pay: {} × {} = {} (delta {})",
-            if p["base_pay"].is_empty() {
-                "no base pay in the roster"
-            } else {
-                &p["base_pay"]
-            },
-            p["coefficient"],
-            p["adjusted_pay"],
-            p["delta"]
-        );
+        if p["base_pay"].is_empty() {
+            let _ = writeln!(
+                out,
+                "Pay: coefficient {}; no base pay (绩效工资基数) in the roster, so no amount",
+                p["coefficient"]
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "Pay: {} × {} = {} (delta {})",
+                p["base_pay"], p["coefficient"], p["adjusted_pay"], p["delta"]
+            );
+        }
         let step = &p["discipline"];
         if step.is_empty() {
             let _ = writeln!(out, "Discipline: none reached");

@@ -761,15 +761,28 @@ fn escalation_fixture_verdicts() {
 }
 
 #[test]
-fn escalation_without_a_roster_says_it_could_not_run() {
+fn escalation_and_pay_without_a_roster_say_they_could_not_run() {
     let mut files = DatasetFiles::discover(&fixture("kinds")).unwrap();
-    files.roster = None;
     let opts = AuditOptions {
         select: vec!["ESC".into()],
         ..AuditOptions::default()
     };
+    let with_roster = audit_files(files.clone(), default_rules(), opts.clone());
+    assert_eq!(with_roster.pay_not_run, None);
+    files.roster = None;
     let r = audit_files(files, default_rules(), opts);
     assert!(r.violations.is_empty());
+    assert!(r.pay_not_run.as_deref().unwrap_or("").contains("no roster"));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    shouwen::report::write(&r, &out, &shouwen::report::ReportOptions::default()).unwrap();
+    let m: serde_json::Value = serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
+    assert_eq!(m["pay"]["status"], "could not run", "{}", m["pay"]);
+    let summary = shouwen::report::summary::render(&r, &r.centers, &out, "csv");
+    assert!(
+        summary.contains("warning: pay could not run: no roster"),
+        "{summary}"
+    );
     for (rule, run) in r.rules.rules.iter().zip(&r.runs) {
         if rule.id.starts_with("ESC") {
             assert!(

@@ -1141,8 +1141,16 @@ struct Manifest<'a> {
     rows_rejected: usize,
     unmasked: bool,
     rule_runs: Vec<RuleRunRef<'a>>,
+    pay: PayRef<'a>,
     unmatched_waivers: Vec<WaiverRef<'a>>,
     outputs: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct PayRef<'a> {
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -1249,6 +1257,14 @@ fn manifest<'a>(r: &'a AuditResult, opts: &ReportOptions, outputs: &[String]) ->
                 not_judged: run.not_judged.len(),
             })
             .collect(),
+        pay: PayRef {
+            status: if r.pay_not_run.is_some() {
+                "could not run"
+            } else {
+                "computed"
+            },
+            reason: r.pay_not_run.as_deref(),
+        },
         unmatched_waivers: r
             .unmatched_waivers
             .iter()

@@ -113,6 +113,9 @@ pub fn render(r: &AuditResult, centers: &[CenterRow], out: &Path, outputs: &str)
         }
     }
 
+    if let Some(why) = &r.pay_not_run {
+        let _ = writeln!(s, "  warning: pay could not run: {why}");
+    }
     for (rule, run) in r.rules.rules.iter().zip(&r.runs) {
         if let Some(why) = &run.not_run {
             let _ = writeln!(s, "  warning: {} could not run: {why}", rule.id);
