@@ -1624,3 +1624,49 @@ C2,1,2026-10-12 09:11,S1,D1,工程部\n";
     let rate = &row[h.iter().position(|x| x == "escalation_error_rate").unwrap()];
     assert_eq!(rate, "0.5000");
 }
+
+/// A case whose handoffs name someone missing from the roster cannot be judged by the
+/// path rules, but ESC-MAX reads no roles: it judges that case like any other, and never
+/// lists it as both violated and not judged.
+#[test]
+fn esc_max_judges_cases_the_path_rules_cannot() {
+    let roster = "employee_id,name,role,department,center,supervisor_id,base_pay\n\
+CR1,客主甲,客户关系主管,客服部,甲中心,,5000\n\
+D1,工主甲,部门主管,工程部,甲中心,CR1,5000\n\
+S1,客服甲,管理人员,客服部,甲中心,CR1,4000\n\
+W1,维修甲,维修员,工程部,甲中心,D1,3000\n";
+    let cases = "case_id,center,received_at,channel,category,customer_name,content,first_responder_id,first_response_at,promised_at,resolved_at,coordination_slip\n\
+C1,甲中心,2026-10-12 09:00,来访,报修,张三,灯坏了,S1,2026-10-12 09:10,2026-10-12 18:00,2026-10-12 10:00,X\n\
+C2,甲中心,2026-10-12 09:00,来访,报修,李四,灯坏了,S1,2026-10-12 09:10,2026-10-12 18:00,2026-10-12 10:00,X\n";
+    let handoffs = "case_id,seq,at,from_id,to_id,to_department\n\
+C1,1,2026-10-12 09:11,S1,CR1,客服部\n\
+C1,2,2026-10-12 09:12,CR1,D1,工程部\n\
+C1,3,2026-10-12 09:13,D1,X9,工程部\n\
+C1,4,2026-10-12 09:14,X9,W1,工程部\n\
+C2,1,2026-10-12 09:11,S1,CR1,客服部\n";
+    let d = dataset(&[
+        ("cases.csv", cases),
+        ("handoffs.csv", handoffs),
+        ("roster.csv", roster),
+    ]);
+    let opts = AuditOptions {
+        select: vec!["ESC".into()],
+        ..period("2026-10")
+    };
+    let r = audit_files(
+        DatasetFiles::discover(d.path()).unwrap(),
+        default_rules(),
+        opts,
+    );
+    let run = |id: &str| &r.runs[r.rules.rules.iter().position(|x| x.id == id).unwrap()];
+    // C1: four handoffs, one more than ESC-MAX allows, charged to X9 who sent the fourth.
+    assert!(verdicts(&r).contains(&v("C1", "ESC-MAX", "X9", false)));
+    let max = run("ESC-MAX");
+    assert_eq!((max.judged, max.violations), (2, 1));
+    assert!(max.not_judged.is_empty(), "{:?}", max.not_judged);
+    // The path rule cannot judge C1 (X9 has no role) and says so.
+    let path = run("ESC-PATH");
+    assert_eq!(path.judged, 1);
+    assert_eq!(path.not_judged.len(), 1);
+    assert!(path.not_judged[0].1.contains("X9 is not in the roster"));
+}

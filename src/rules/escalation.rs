@@ -263,8 +263,17 @@ impl Escalation {
         };
         let (row_of, out) = (&done.0, &done.1);
         let ids = ctx.cases.text("case_id");
+        // A case the check could not judge is one whose handoffs name someone without a
+        // known role: a rule that reports only `max_handoffs`, which reads no roles,
+        // judges it all the same (and must not list it as both judged and not).
+        let reads_roles = self.checks.iter().any(|c| *c != ec::CHECK_MAX_HANDOFFS);
+        let not_judged_list = if reads_roles {
+            out.not_judged.clone()
+        } else {
+            vec![]
+        };
         let not_judged: crate::idhash::IdSet<&str> =
-            out.not_judged.iter().map(|(c, _)| c.as_str()).collect();
+            not_judged_list.iter().map(|(c, _)| c.as_str()).collect();
         let judged = rows
             .iter()
             .copied()
@@ -287,7 +296,7 @@ impl Escalation {
         Ok(Outcome {
             judged,
             hits,
-            not_judged: out.not_judged.clone(),
+            not_judged: not_judged_list,
             ..Outcome::default()
         })
     }
