@@ -1487,7 +1487,8 @@ F03,2,2026-10-12 09:30,E1,E2,客服部,现场,\n\
 F03,2,2026-10-12 09:40,E1,E2,客服部,现场,重复序号\n";
     let inspections = "inspection_id,at,center,employee_id,method,findings,note\n\
 I-SEP,2026-09-12 14:00,甲中心,E1,电话抽查,傲慢,九月\n\
-I-OCT,2026-10-12 14:00,甲中心,E1,电话抽查,傲慢,十月\n";
+I-OCT,2026-10-12 14:00,甲中心,E1,电话抽查,傲慢,十月\n\
+I-B,2026-10-13 14:00,乙中心,E2,现场暗访,傲慢,乙中心无案件\n";
     let d = dataset(&[
         ("cases.csv", &cases),
         ("handoffs.csv", handoffs),
@@ -1552,7 +1553,15 @@ I-OCT,2026-10-12 14:00,甲中心,E1,电话抽查,傲慢,十月\n";
         .filter(|v| v.row.is_none())
         .map(|v| v.case_id.as_str())
         .collect();
-    assert_eq!(inspected, ["I-OCT"]);
+    assert_eq!(inspected, ["I-OCT", "I-B"]);
+    // 乙中心 has no audited case, so no row in centers.csv: the summary says where the
+    // finding went instead of letting the centers silently not add up.
+    assert!(r.centers.iter().all(|c| c.center != "乙中心"));
+    let summary = shouwen::report::summary::render(&r, &r.centers, d.path(), "csv");
+    assert!(
+        summary.contains("note: 1 inspection finding(s) at 乙中心 with no audited cases"),
+        "{summary}"
+    );
 }
 
 /// A second waiver for the same case and rule is reported, not silently absorbed.

@@ -113,6 +113,25 @@ pub fn render(r: &AuditResult, centers: &[CenterRow], out: &Path, outputs: &str)
         }
     }
 
+    // A spot check at a center none of whose cases were audited has no center row to
+    // count in: say so, or centers.csv would silently not add up to the violations.
+    let mut outside: Vec<&str> = r
+        .violations
+        .iter()
+        .filter(|v| v.row.is_none() && v.waiver.is_none())
+        .filter(|v| !centers.iter().any(|c| c.center == v.center))
+        .map(|v| v.center.as_str())
+        .collect();
+    if !outside.is_empty() {
+        let n = outside.len();
+        outside.sort_unstable();
+        outside.dedup();
+        let _ = writeln!(
+            s,
+            "  note: {n} inspection finding(s) at {} with no audited cases are in violations.csv and the scorecards but not in centers.csv",
+            outside.join("、")
+        );
+    }
     if let Some(why) = &r.pay_not_run {
         let _ = writeln!(s, "  warning: pay could not run: {why}");
     }
