@@ -89,24 +89,30 @@ pub fn mask_phones_in_text(s: &str) -> Cow<'_, str> {
     Cow::Owned(mask_grouped_mobiles(&out).into_owned())
 }
 
-/// Runs of digits joined by single spaces or dashes (`138 1234 5678`, `2026-10-12`):
-/// for each group, the byte range of each of its digit runs.
-fn digit_groups(s: &str) -> Vec<Vec<(usize, usize)>> {
+/// Calls `f` with each group of digit runs joined by single spaces or dashes
+/// (`138 1234 5678`, `2026-10-12 09`): the byte range of each of its runs. Allocates
+/// nothing: every evidence text of an audit passes through here. A group of more than
+/// 16 runs is no way of writing a number, and is skipped.
+fn for_each_digit_group(s: &str, mut f: impl FnMut(&[(usize, usize)])) {
+    const MAX_RUNS: usize = 16;
     let b = s.as_bytes();
-    let mut groups = vec![];
+    let mut runs = [(0usize, 0usize); MAX_RUNS];
     let mut i = 0;
     while i < b.len() {
         if !b[i].is_ascii_digit() {
             i += 1;
             continue;
         }
-        let mut runs = vec![];
+        let mut n = 0;
         loop {
             let start = i;
             while i < b.len() && b[i].is_ascii_digit() {
                 i += 1;
             }
-            runs.push((start, i));
+            if n < MAX_RUNS {
+                runs[n] = (start, i);
+            }
+            n += 1;
             let joined =
                 i + 1 < b.len() && matches!(b[i], b' ' | b'-') && b[i + 1].is_ascii_digit();
             if !joined {
@@ -114,9 +120,10 @@ fn digit_groups(s: &str) -> Vec<Vec<(usize, usize)>> {
             }
             i += 1;
         }
-        groups.push(runs);
+        if n <= MAX_RUNS {
+            f(&runs[..n]);
+        }
     }
-    groups
 }
 
 /// Replace the digits at `at` (byte positions of ASCII digits) with `*`.
@@ -134,12 +141,13 @@ fn star_digits(s: &str, at: &[usize]) -> String {
 fn mask_grouped_mobiles(s: &str) -> Cow<'_, str> {
     let b = s.as_bytes();
     let mut at = vec![];
-    for g in digit_groups(s) {
-        let lens: Vec<usize> = g.iter().map(|(a, z)| z - a).collect();
-        if lens == [3, 4, 4] && b[g[0].0] == b'1' && (b'3'..=b'9').contains(&b[g[0].0 + 1]) {
+    for_each_digit_group(s, |g| {
+        let is_3_4_4 =
+            g.len() == 3 && g[0].1 - g[0].0 == 3 && g[1].1 - g[1].0 == 4 && g[2].1 - g[2].0 == 4;
+        if is_3_4_4 && b[g[0].0] == b'1' && (b'3'..=b'9').contains(&b[g[0].0 + 1]) {
             at.extend(g[1].0..g[1].1);
         }
-    }
+    });
     if at.is_empty() {
         Cow::Borrowed(s)
     } else {
@@ -153,21 +161,47 @@ fn mask_grouped_mobiles(s: &str) -> Cow<'_, str> {
 /// piece of `phone`'s digits keeps only its last four (a whole mobile number also its
 /// first three).
 pub fn mask_phone_digits<'a>(s: &'a str, phone: &str) -> Cow<'a, str> {
-    let pd: Vec<u8> = phone.bytes().filter(u8::is_ascii_digit).collect();
-    if pd.len() < 7 {
+    const MAX_DIGITS: usize = 32;
+    let mut pd = [0u8; MAX_DIGITS];
+    let mut np = 0;
+    for d in phone.bytes().filter(u8::is_ascii_digit) {
+        if np == MAX_DIGITS {
+            return Cow::Borrowed(s);
+        }
+        pd[np] = d;
+        np += 1;
+    }
+    if np < 7 {
         return Cow::Borrowed(s);
     }
+    let pd = &pd[..np];
     let b = s.as_bytes();
     let mut at = vec![];
-    for g in digit_groups(s) {
-        let pos: Vec<usize> = g.iter().flat_map(|&(a, z)| a..z).collect();
-        let digits: Vec<u8> = pos.iter().map(|&i| b[i]).collect();
-        if digits.len() >= 6 && pd.windows(digits.len()).any(|w| w == digits.as_slice()) {
-            // a whole mobile number keeps its first three, as `mask_phone` writes it
-            let head = if digits.len() >= 11 { 3 } else { 0 };
-            at.extend_from_slice(&pos[head..pos.len() - 4]);
+    for_each_digit_group(s, |g| {
+        let count: usize = g.iter().map(|(a, z)| z - a).sum();
+        if count < 6 || count > np {
+            return;
         }
-    }
+        let mut digits = [0u8; MAX_DIGITS];
+        let mut k = 0;
+        for &(a, z) in g {
+            digits[k..k + (z - a)].copy_from_slice(&b[a..z]);
+            k += z - a;
+        }
+        if pd.windows(count).any(|w| w == &digits[..count]) {
+            // a whole mobile number keeps its first three, as `mask_phone` writes it
+            let head = if count >= 11 { 3 } else { 0 };
+            let mut seen = 0;
+            for &(a, z) in g {
+                for i in a..z {
+                    if seen >= head && seen < count - 4 {
+                        at.push(i);
+                    }
+                    seen += 1;
+                }
+            }
+        }
+    });
     if at.is_empty() {
         Cow::Borrowed(s)
     } else {
