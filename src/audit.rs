@@ -1454,11 +1454,26 @@ pub struct Kpis {
     pub satisfaction_rate: Option<f64>,
 }
 
-/// Whether a satisfaction value counts as satisfied (`None`: not a rating).
+/// Whether a satisfaction value counts as satisfied (`None`: not a rating). Ratings are
+/// the SPEC's 满意 / 基本满意 / 不满意 or 1–5, with the usual five-level words (非常满意,
+/// 比较满意, 一般, 很不满意 …) and `5分` or full-width `５` for a score.
 pub fn satisfied(v: &str) -> Option<bool> {
-    match v.trim() {
-        "满意" | "非常满意" | "基本满意" | "比较满意" | "4" | "5" => Some(true),
-        "不满意" | "很不满意" | "非常不满意" | "1" | "2" | "3" => Some(false),
+    let v = v.trim();
+    let score = v.strip_suffix('分').unwrap_or(v).trim();
+    let score = match score {
+        "１" => "1",
+        "２" => "2",
+        "３" => "3",
+        "４" => "4",
+        "５" => "5",
+        s => s,
+    };
+    match (v, score) {
+        ("满意" | "非常满意" | "基本满意" | "比较满意" | "较满意", _) | (_, "4" | "5") => {
+            Some(true)
+        }
+        ("不满意" | "很不满意" | "非常不满意" | "不太满意" | "较不满意" | "一般", _)
+        | (_, "1" | "2" | "3") => Some(false),
         _ => None,
     }
 }

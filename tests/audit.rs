@@ -1679,3 +1679,63 @@ C2,1,2026-10-12 09:11,S1,CR1,客服部\n";
     assert_eq!(path.not_judged.len(), 1);
     assert!(path.not_judged[0].1.contains("X9 is not in the roster"));
 }
+
+/// A complaint's follow-up must record a rating: 满意 / 基本满意 / 不满意 or 1–5 (and the
+/// usual five-level words). "6" or "好" is no rating: FOLLOWUP-SATISFACTION says so, as
+/// for an empty one; the satisfaction rate counts only ratings.
+#[test]
+fn a_satisfaction_that_is_no_rating_is_not_recorded() {
+    let mut cases = String::from(CASES_HEADER);
+    for (id, sat) in [
+        ("Q1", "满意"),
+        ("Q2", "6"),
+        ("Q3", "好"),
+        ("Q4", "一般"),
+        ("Q5", "５"),
+        ("Q6", ""),
+    ] {
+        cases.push_str(&format!(
+            "{id},甲中心,2026-10-12 09:00,来访,投诉,王建国,13812345678,,投诉噪音,E1,王芳,2026-10-12 09:10,王芳：好的,,2026-10-12 10:00,已处理,1,2026-10-13 10:00,E2,{sat},\n"
+        ));
+    }
+    let d = dataset(&[("cases.csv", &cases), ("roster.csv", ROSTER)]);
+    let opts = AuditOptions {
+        select: vec!["FOLLOWUP-SATISFACTION".into()],
+        ..period("2026-10")
+    };
+    let r = audit_files(
+        DatasetFiles::discover(d.path()).unwrap(),
+        default_rules(),
+        opts,
+    );
+    assert_reconciles(&r);
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    assert_eq!(
+        verdicts(&r),
+        [
+            v("Q2", "FOLLOWUP-SATISFACTION", "E2", false),
+            v("Q3", "FOLLOWUP-SATISFACTION", "E2", false),
+            v("Q6", "FOLLOWUP-SATISFACTION", "E2", false)
+        ]
+        .into()
+    );
+    let evidence = |id: &str| {
+        r.violations
+            .iter()
+            .find(|v| v.case_id == id)
+            .map(|v| v.evidence.clone())
+            .unwrap()
+    };
+    assert!(
+        evidence("Q2").contains("「6」不是评价"),
+        "{}",
+        evidence("Q2")
+    );
+    assert_eq!(evidence("Q6"), "未记录：满意度");
+    // rated: Q1 满意, Q4 一般, Q5 ５ → 2 of 3 satisfied
+    let k = shouwen::audit::kpis(&r.cases, 0..r.cases.len());
+    assert!(
+        (k.satisfaction_rate.unwrap() - 2.0 / 3.0).abs() < 1e-9,
+        "{k:?}"
+    );
+}

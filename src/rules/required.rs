@@ -11,9 +11,11 @@ pub static INFO: KindInfo = KindInfo {
     name: "required",
     doc: "Checks that fields which must be recorded are filled in (问题记录原则).
 
-A field counts as missing when it is empty or only whitespace. One violation per
-case lists every missing field; `when` narrows the cases (e.g. phone inquiries
-must record the caller's name and number: channel = '电话').
+A field counts as missing when it is empty or only whitespace. `satisfaction` counts as
+missing too when it holds no rating (满意 / 基本满意 / 不满意 or 1–5, and the usual
+five-level words: \"好\" or \"6\" is no rating, and is shown as such). One violation per
+case lists every missing field; `when` narrows the cases (e.g. phone inquiries must
+record the caller's name and number: channel = '电话').
 
 Example violation: RECORD-PHONE on C000456, 未记录：联系电话.",
     params: &[(
@@ -62,31 +64,74 @@ impl Required {
         format!("  fields  {}\n", f.join(", "))
     }
 
-    /// Columnar: one null test per field over the whole table.
-    pub fn evaluate(&self, _ctx: &EvalCtx<'_>, base: LazyFrame) -> PolarsResult<Outcome> {
+    /// Columnar: one null test per field over the whole table (and, for `satisfaction`,
+    /// a look at the values that are there).
+    pub fn evaluate(&self, ctx: &EvalCtx<'_>, base: LazyFrame) -> PolarsResult<Outcome> {
         let mut exprs = vec![col("__row")];
         for (i, f) in self.fields.iter().enumerate() {
             let m = col(f.as_str()).is_null();
             exprs.push(m.alias(format!("m{i}")));
         }
-        let df = base.select(exprs).collect()?;
-        let judged = df.column("__row")?.u32()?.into_no_null_iter().collect();
-        let hits_df = df.lazy().filter(any_of(self.fields.len())).collect()?;
+        let mut df = base.select(exprs).collect()?;
+        let judged: Vec<u32> = df.column("__row")?.u32()?.into_no_null_iter().collect();
+        // Rows whose satisfaction holds something that is no rating.
+        let unrated: Vec<u32> = match self.fields.iter().any(|f| f == "satisfaction") {
+            true => {
+                let sat = ctx.cases.text("satisfaction");
+                judged
+                    .iter()
+                    .copied()
+                    .filter(|&r| {
+                        sat.get(r as usize)
+                            .is_some_and(|v| crate::audit::satisfied(v).is_none())
+                    })
+                    .collect()
+            }
+            false => vec![],
+        };
+        let unrated_mask = {
+            let mut m = vec![false; judged.len()];
+            for r in &unrated {
+                if let Ok(i) = judged.binary_search(r) {
+                    m[i] = true;
+                }
+            }
+            BooleanChunked::from_slice("unrated".into(), &m)
+        };
+        df.with_column(unrated_mask.into_series().into())?;
+        let hits_df = df
+            .lazy()
+            .filter(any_of(self.fields.len()).or(col("unrated")))
+            .collect()?;
         let rows = hits_df.column("__row")?.u32()?;
         let masks: Vec<&BooleanChunked> = (0..self.fields.len())
             .map(|i| hits_df.column(&format!("m{i}")).and_then(|c| c.bool()))
             .collect::<PolarsResult<_>>()?;
+        let unrated = hits_df.column("unrated")?.bool()?;
+        let sat = ctx.cases.text("satisfaction");
         let mut hits = Vec::with_capacity(hits_df.height());
         for i in 0..hits_df.height() {
-            let missing: Vec<&str> = self
+            let row = rows.get(i).unwrap_or(0);
+            let missing: Vec<String> = self
                 .fields
                 .iter()
                 .zip(&masks)
-                .filter(|(_, m)| m.get(i).unwrap_or(false))
-                .map(|(f, _)| case_label(f))
+                .filter_map(|(f, m)| {
+                    if m.get(i).unwrap_or(false) {
+                        Some(case_label(f).to_string())
+                    } else if f == "satisfaction" && unrated.get(i).unwrap_or(false) {
+                        Some(format!(
+                            "{}（「{}」不是评价：应为 满意 / 基本满意 / 不满意 或 1–5）",
+                            case_label(f),
+                            sat.get(row as usize).unwrap_or("")
+                        ))
+                    } else {
+                        None
+                    }
+                })
                 .collect();
             hits.push(Hit {
-                row: rows.get(i).unwrap_or(0),
+                row,
                 evidence: format!("未记录：{}", missing.join("、")),
                 pending: false,
                 at: None,
