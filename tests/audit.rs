@@ -1413,6 +1413,22 @@ fn dataset(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
+/// The October audit of a [`dataset`] with the default rules, the rules `select`ed (all
+/// when empty); the folder is returned to keep it.
+fn audit_dataset(files: &[(&str, &str)], select: &[&str]) -> (tempfile::TempDir, AuditResult) {
+    let d = dataset(files);
+    let opts = AuditOptions {
+        select: select.iter().map(|s| s.to_string()).collect(),
+        ..period("2026-10")
+    };
+    let r = audit_files(
+        DatasetFiles::discover(d.path()).unwrap(),
+        default_rules(),
+        opts,
+    );
+    (d, r)
+}
+
 fn reasons(r: &AuditResult) -> Vec<(String, u64, String)> {
     r.rejected
         .iter()
@@ -1435,15 +1451,9 @@ S03,甲中心,2026-10-12 09:00,来访,咨询,赵敏,13812345679,,咨询停车,E1
 S04,甲中心,2026-10-12 09:00,来访,咨询,王芳,13812345679,,咨询停车,E1,王芳,2026-10-12 09:10,王芳：这个不归我管,,2026-10-12 09:30,,,,,,\n\
 S05,甲中心,2026-10-12 09:00,来访,咨询,李娜,13812345679,,咨询停车,E1,王芳,2026-10-12 09:10,李娜：我不知道,,2026-10-12 09:30,,,,,,\n"
     );
-    let d = dataset(&[("cases.csv", &cases), ("roster.csv", ROSTER)]);
-    let opts = AuditOptions {
-        select: vec!["PHRASE".into()],
-        ..period("2026-10")
-    };
-    let r = audit_files(
-        DatasetFiles::discover(d.path()).unwrap(),
-        default_rules(),
-        opts,
+    let (_d, r) = audit_dataset(
+        &[("cases.csv", &cases), ("roster.csv", ROSTER)],
+        &["PHRASE"],
     );
     assert_reconciles(&r);
     // S01: 王建国 is the customer quoting a guard, not staff speaking. S02: E2 said
@@ -1489,16 +1499,14 @@ F03,2,2026-10-12 09:40,E1,E2,客服部,现场,重复序号\n";
 I-SEP,2026-09-12 14:00,甲中心,E1,电话抽查,傲慢,九月\n\
 I-OCT,2026-10-12 14:00,甲中心,E1,电话抽查,傲慢,十月\n\
 I-B,2026-10-13 14:00,乙中心,E2,现场暗访,傲慢,乙中心无案件\n";
-    let d = dataset(&[
-        ("cases.csv", &cases),
-        ("handoffs.csv", handoffs),
-        ("inspections.csv", inspections),
-        ("roster.csv", ROSTER),
-    ]);
-    let r = audit_files(
-        DatasetFiles::discover(d.path()).unwrap(),
-        default_rules(),
-        period("2026-10"),
+    let (d, r) = audit_dataset(
+        &[
+            ("cases.csv", &cases),
+            ("handoffs.csv", handoffs),
+            ("inspections.csv", inspections),
+            ("roster.csv", ROSTER),
+        ],
+        &[],
     );
     assert_reconciles(&r);
     let got = reasons(&r);
@@ -1574,15 +1582,9 @@ W01,甲中心,2026-10-12 09:00,来访,咨询,王建国,13812345678,,咨询,E1,�
     let waivers = "case_id,rule_id,reason,approved_by\n\
 W01,RESP-24H,系统故障,E2\n\
 W01,RESP-24H,系统故障,E2\n";
-    let d = dataset(&[("cases.csv", &cases), ("waivers.csv", waivers)]);
-    let opts = AuditOptions {
-        select: vec!["RESP".into()],
-        ..period("2026-10")
-    };
-    let r = audit_files(
-        DatasetFiles::discover(d.path()).unwrap(),
-        default_rules(),
-        opts,
+    let (_d, r) = audit_dataset(
+        &[("cases.csv", &cases), ("waivers.csv", waivers)],
+        &["RESP"],
     );
     assert_eq!(verdicts(&r), [v("W01", "RESP-24H", "E1", true)].into());
     assert_eq!(r.unmatched_waivers.len(), 1, "{:?}", r.unmatched_waivers);
@@ -1608,19 +1610,13 @@ C2,甲中心,2026-10-12 09:00,来访,报修,李四,灯坏了,S1,2026-10-12 09:10
 C1,1,2026-10-12 09:11,S1,D1,工程部\n\
 C1,2,2026-10-12 09:12,D1,S1,客服部\n\
 C2,1,2026-10-12 09:11,S1,D1,工程部\n";
-    let d = dataset(&[
-        ("cases.csv", cases),
-        ("handoffs.csv", handoffs),
-        ("roster.csv", roster),
-    ]);
-    let opts = AuditOptions {
-        select: vec!["ESC".into()],
-        ..period("2026-10")
-    };
-    let r = audit_files(
-        DatasetFiles::discover(d.path()).unwrap(),
-        default_rules(),
-        opts,
+    let (d, r) = audit_dataset(
+        &[
+            ("cases.csv", cases),
+            ("handoffs.csv", handoffs),
+            ("roster.csv", roster),
+        ],
+        &["ESC"],
     );
     let esc_on_c1 = r.violations.iter().filter(|v| v.case_id == "C1").count();
     assert!(esc_on_c1 >= 2, "{:?}", verdicts(&r));
@@ -1653,19 +1649,13 @@ C1,2,2026-10-12 09:12,CR1,D1,工程部\n\
 C1,3,2026-10-12 09:13,D1,X9,工程部\n\
 C1,4,2026-10-12 09:14,X9,W1,工程部\n\
 C2,1,2026-10-12 09:11,S1,CR1,客服部\n";
-    let d = dataset(&[
-        ("cases.csv", cases),
-        ("handoffs.csv", handoffs),
-        ("roster.csv", roster),
-    ]);
-    let opts = AuditOptions {
-        select: vec!["ESC".into()],
-        ..period("2026-10")
-    };
-    let r = audit_files(
-        DatasetFiles::discover(d.path()).unwrap(),
-        default_rules(),
-        opts,
+    let (_d, r) = audit_dataset(
+        &[
+            ("cases.csv", cases),
+            ("handoffs.csv", handoffs),
+            ("roster.csv", roster),
+        ],
+        &["ESC"],
     );
     let run = |id: &str| &r.runs[r.rules.rules.iter().position(|x| x.id == id).unwrap()];
     // C1: four handoffs, one more than ESC-MAX allows, charged to X9 who sent the fourth.
@@ -1698,15 +1688,9 @@ fn a_satisfaction_that_is_no_rating_is_not_recorded() {
             "{id},甲中心,2026-10-12 09:00,来访,投诉,王建国,13812345678,,投诉噪音,E1,王芳,2026-10-12 09:10,王芳：好的,,2026-10-12 10:00,已处理,1,2026-10-13 10:00,E2,{sat},\n"
         ));
     }
-    let d = dataset(&[("cases.csv", &cases), ("roster.csv", ROSTER)]);
-    let opts = AuditOptions {
-        select: vec!["FOLLOWUP-SATISFACTION".into()],
-        ..period("2026-10")
-    };
-    let r = audit_files(
-        DatasetFiles::discover(d.path()).unwrap(),
-        default_rules(),
-        opts,
+    let (_d, r) = audit_dataset(
+        &[("cases.csv", &cases), ("roster.csv", ROSTER)],
+        &["FOLLOWUP-SATISFACTION"],
     );
     assert_reconciles(&r);
     assert!(r.rejected.is_empty(), "{:?}", r.rejected);
