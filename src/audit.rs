@@ -1025,9 +1025,12 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
             centers(&cases, &violations, &rules, &handed_off)
         },
     );
-    let pay_not_run = roster.is_none().then(|| {
-        "no roster: base pay (绩效工资基数) is unknown, so pay.csv has grades and coefficients but no amounts".to_string()
-    });
+    let pay_not_run = match &roster {
+        None => Some("no roster: base pay (绩效工资基数) is unknown, so pay.csv has grades and coefficients but no amounts"),
+        Some(r) if !r.is_present("base_pay") => Some("the roster has no `base_pay` (绩效工资基数) column, so pay.csv has grades and coefficients but no amounts"),
+        Some(_) => None,
+    }
+    .map(str::to_string);
     Ok(AuditResult {
         pay_not_run,
         scoring_seconds,
@@ -1634,7 +1637,10 @@ pub fn centers(
                 violations: *violations,
                 by_group,
                 handed_off: rows.iter().filter(|&&i| handed_off[i]).count(),
-                escalation_error_cases: rows.iter().filter(|&&i| esc_error[i]).count(),
+                escalation_error_cases: rows
+                    .iter()
+                    .filter(|&&i| esc_error[i] && handed_off[i])
+                    .count(),
                 rank: 0,
             }
         })

@@ -26,12 +26,7 @@ pub fn explain_score(employee: &str, report: &Path) -> Result<String> {
     // written before copies were made names the file it was audited with.
     let copy = report.join("rules.toml");
     let (set, rules_path) = if copy.exists() {
-        let text = std::fs::read(&copy)
-            .map_err(|e| Error::input(copy.display().to_string(), e.to_string()))?;
-        let sha = crate::input::csvfile::sha256_hex(&text);
-        let text = String::from_utf8(text)
-            .map_err(|e| Error::input(copy.display().to_string(), format!("not UTF-8: {e}")))?;
-        let set = rules::parse(&text, &copy.display().to_string(), &sha).map_err(Error::Rules)?;
+        let set = rules::load(&copy)?;
         (set, format!("{audited_with} (copy in {})", copy.display()))
     } else {
         let set = rules::load(Path::new(audited_with.trim_end_matches(" (built in)")))?;

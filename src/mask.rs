@@ -142,10 +142,12 @@ fn mask_grouped_mobiles(s: &str) -> Cow<'_, str> {
     let b = s.as_bytes();
     let mut at = vec![];
     for_each_digit_group(s, |g| {
-        let is_3_4_4 =
-            g.len() == 3 && g[0].1 - g[0].0 == 3 && g[1].1 - g[1].0 == 4 && g[2].1 - g[2].0 == 4;
-        if is_3_4_4 && b[g[0].0] == b'1' && (b'3'..=b'9').contains(&b[g[0].0 + 1]) {
-            at.extend(g[1].0..g[1].1);
+        // any three runs in a row (`2026-10-12 138 1234 5678` holds one)
+        for w in g.windows(3) {
+            let is_3_4_4 = w[0].1 - w[0].0 == 3 && w[1].1 - w[1].0 == 4 && w[2].1 - w[2].0 == 4;
+            if is_3_4_4 && b[w[0].0] == b'1' && (b'3'..=b'9').contains(&b[w[0].0 + 1]) {
+                at.extend(w[1].0..w[1].1);
+            }
         }
     });
     if at.is_empty() {
@@ -157,9 +159,9 @@ fn mask_grouped_mobiles(s: &str) -> Cow<'_, str> {
 
 /// Mask the customer's own number wherever the text holds its digits, however they are
 /// grouped (`138-1234-5678` in the phone column, `13812345678` in the reply) or cut at
-/// an evidence's edge (`…3812345678`): every group of six or more digits that is a
-/// piece of `phone`'s digits keeps only its last four (a whole mobile number also its
-/// first three).
+/// an evidence's edge (`…3812345678`): every stretch of six or more digits that is a
+/// piece of `phone`'s digits hides the digits `mask_phone` hides (for a mobile number,
+/// all but its first three and last four), wherever the piece was cut.
 pub fn mask_phone_digits<'a>(s: &'a str, phone: &str) -> Cow<'a, str> {
     const MAX_DIGITS: usize = 32;
     let mut pd = [0u8; MAX_DIGITS];
@@ -175,33 +177,51 @@ pub fn mask_phone_digits<'a>(s: &'a str, phone: &str) -> Cow<'a, str> {
         return Cow::Borrowed(s);
     }
     let pd = &pd[..np];
+    // Which of the number's digits stay readable: as `mask_phone` writes it, the first
+    // three of a mobile number and the last four.
+    let head = if np >= 11 { 3 } else { 0 };
     let b = s.as_bytes();
     let mut at = vec![];
     for_each_digit_group(s, |g| {
-        let count: usize = g.iter().map(|(a, z)| z - a).sum();
-        if count < 6 || count > np {
-            return;
-        }
-        let mut digits = [0u8; MAX_DIGITS];
-        let mut k = 0;
-        for &(a, z) in g {
-            digits[k..k + (z - a)].copy_from_slice(&b[a..z]);
-            k += z - a;
-        }
-        if pd.windows(count).any(|w| w == &digits[..count]) {
-            // a whole mobile number keeps its first three, as `mask_phone` writes it
-            let head = if count >= 11 { 3 } else { 0 };
-            let mut seen = 0;
-            for &(a, z) in g {
-                for i in a..z {
-                    if seen >= head && seen < count - 4 {
-                        at.push(i);
+        // every stretch of consecutive runs in the group (a number may be written next to
+        // a date or another number, `2026-10-12 138 1234 5678`)
+        for first in 0..g.len() {
+            let mut digits = [0u8; MAX_DIGITS];
+            let mut count = 0;
+            for (last, &(a, z)) in g.iter().enumerate().skip(first) {
+                if count + (z - a) > np {
+                    break;
+                }
+                digits[count..count + (z - a)].copy_from_slice(&b[a..z]);
+                count += z - a;
+                // One run of six digits or more; or runs grouped as numbers are (a date's
+                // two-digit month and day in the middle is not: `2026-10-28 15`).
+                let number_like = if last == first {
+                    count >= 6
+                } else {
+                    count >= 7 && g[first + 1..last].iter().all(|(a, z)| z - a >= 3)
+                };
+                if !number_like {
+                    continue;
+                }
+                // where in the number this piece sits decides which of its digits hide
+                let Some(o) = pd.windows(count).position(|w| w == &digits[..count]) else {
+                    continue;
+                };
+                let mut j = 0;
+                for &(a, z) in &g[first..=last] {
+                    for i in a..z {
+                        if o + j >= head && o + j < np - 4 {
+                            at.push(i);
+                        }
+                        j += 1;
                     }
-                    seen += 1;
                 }
             }
         }
     });
+    at.sort_unstable();
+    at.dedup();
     if at.is_empty() {
         Cow::Borrowed(s)
     } else {
@@ -242,6 +262,10 @@ mod tests {
             mask_phones_in_text("打138 1234 5678或138-1234-5679，2026-10-12，1500 2000 300"),
             "打138 **** 5678或138-****-5679，2026-10-12，1500 2000 300"
         );
+        assert_eq!(
+            mask_phones_in_text("2026-10-12 138 1234 5678"),
+            "2026-10-12 138 **** 5678"
+        );
     }
 
     #[test]
@@ -249,8 +273,14 @@ mod tests {
         let phone = "138-1234-5678";
         for (text, want) in [
             ("王芳：13812345678不知道", "王芳：138****5678不知道"),
-            ("「…3812345678不知道」", "「…******5678不知道」"),
+            ("「…3812345678不知道」", "「…38****5678不知道」"),
             ("回电 138 1234 5678", "回电 138 **** 5678"),
+            // cut at the head or the tail by an evidence window: the hidden digits hide
+            ("不知道，您打1381234…", "不知道，您打138****…"),
+            ("…2345678不知道", "…***5678不知道"),
+            // next to a date, and a date whose digits happen to be in the number
+            ("2026-10-12 138-1234-5678", "2026-10-12 138-****-5678"),
+            ("受理 2026-12-34 56:07", "受理 2026-12-34 56:07"),
             ("C000123 于 2026-10-12", "C000123 于 2026-10-12"),
         ] {
             assert_eq!(mask_phone_digits(text, phone), want, "{text}");

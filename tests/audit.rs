@@ -1449,17 +1449,21 @@ S01,甲中心,2026-10-12 09:00,来访,咨询,王建国,13812345678,,咨询停车
 S02,甲中心,2026-10-12 09:00,来访,咨询,赵敏,13812345679,,咨询停车,E1,王芳,2026-10-12 09:10,E2：这个没办法,,2026-10-12 09:30,,,,,,\n\
 S03,甲中心,2026-10-12 09:00,来访,咨询,赵敏,13812345679,,咨询停车,E1,王芳,2026-10-12 09:10,王芳：这个不归我管,,2026-10-12 09:30,,,,,,\n\
 S04,甲中心,2026-10-12 09:00,来访,咨询,王芳,13812345679,,咨询停车,E1,王芳,2026-10-12 09:10,王芳：这个不归我管,,2026-10-12 09:30,,,,,,\n\
-S05,甲中心,2026-10-12 09:00,来访,咨询,李娜,13812345679,,咨询停车,E1,王芳,2026-10-12 09:10,李娜：我不知道,,2026-10-12 09:30,,,,,,\n"
+S05,甲中心,2026-10-12 09:00,来访,咨询,李娜,13812345679,,咨询停车,E1,王芳,2026-10-12 09:10,李娜：我不知道,,2026-10-12 09:30,,,,,,\n\
+S06,甲中心,2026-10-12 09:00,来访,咨询,陈静,13812345679,,咨询停车,E1,王芳,2026-10-12 09:10,陈静：上次你们说没办法,,2026-10-12 09:30,,,,,,\n"
     );
+    // 陈静 of 乙中心 shares the name of S06's customer, at another center
+    let roster = format!("{ROSTER}E9,陈静,管理人员,客服部,乙中心,,3000\n");
     let (_d, r) = audit_dataset(
-        &[("cases.csv", &cases), ("roster.csv", ROSTER)],
+        &[("cases.csv", &cases), ("roster.csv", &roster)],
         &["PHRASE"],
     );
     assert_reconciles(&r);
     // S01: 王建国 is the customer quoting a guard, not staff speaking. S02: E2 said
     // 没办法, charged to E2 (in the roster), not to the first responder. S03: 王芳 herself.
     // S04 and S05: the customer shares a name with the first responder (王芳) or with a
-    // roster employee (李娜): the turn stays staff speech, as before names were compared.
+    // roster employee of the center (李娜): the turn stays staff speech, as before names
+    // were compared. S06: the namesake works at another center: the customer spoke.
     assert_eq!(
         verdicts(&r),
         [
@@ -1618,8 +1622,21 @@ C2,1,2026-10-12 09:11,S1,D1,工程部\n";
         ],
         &["ESC"],
     );
-    let esc_on_c1 = r.violations.iter().filter(|v| v.case_id == "C1").count();
-    assert!(esc_on_c1 >= 2, "{:?}", verdicts(&r));
+    // D1 → S1 back: a path the roles do not allow, a second transfer, and A→B→A
+    let on_c1: BTreeSet<String> = r
+        .violations
+        .iter()
+        .filter(|v| v.case_id == "C1")
+        .map(|v| r.rules.rules[v.rule].id.clone())
+        .collect();
+    assert_eq!(
+        on_c1,
+        ["ESC-PATH", "ESC-PINGPONG", "ESC-RETRANSFER"]
+            .map(String::from)
+            .into(),
+        "{:?}",
+        verdicts(&r)
+    );
     assert!(r.violations.iter().all(|v| v.case_id == "C1"));
     let out = d.path().join("out");
     shouwen::report::write(&r, &out, &shouwen::report::ReportOptions::default()).unwrap();
@@ -1721,5 +1738,24 @@ fn a_satisfaction_that_is_no_rating_is_not_recorded() {
     assert!(
         (k.satisfaction_rate.unwrap() - 2.0 / 3.0).abs() < 1e-9,
         "{k:?}"
+    );
+}
+
+/// A roster without the 绩效工资基数 column: pay says it could not run, as without a roster.
+#[test]
+fn a_roster_without_base_pay_says_pay_could_not_run() {
+    let cases = format!(
+        "{CASES_HEADER}\
+P01,甲中心,2026-10-12 09:00,来访,咨询,王建国,13812345678,,咨询,E1,王芳,2026-10-12 09:10,王芳：好的,,2026-10-12 09:30,,,,,,\n"
+    );
+    let roster = "employee_id,name,role,department,center\nE1,王芳,管理人员,客服部,甲中心\n";
+    let (_d, r) = audit_dataset(&[("cases.csv", &cases), ("roster.csv", roster)], &["RESP"]);
+    assert!(
+        r.pay_not_run
+            .as_deref()
+            .unwrap_or("")
+            .contains("no `base_pay`"),
+        "{:?}",
+        r.pay_not_run
     );
 }

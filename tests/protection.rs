@@ -91,7 +91,7 @@ fn planted() -> Planted {
         );
         // the phrase rule quotes a window around 不知道: phone and name on both sides
         row[reply_c] = format!(
-            "{}\n业主：我是{name}，电话{phone}，备用{} {} {}\n客服：{name}{phone}不知道<script>alert('{i}')</script>{phone}{name}",
+            "{}\n业主：我是{name}，电话{phone}，备用{} {} {}\n客服：{name}{phone}不知道<script>alert('{i}')</script>{phone}{name}\n客服：没办法，您打{phone}问",
             row[reply_c],
             &phone[..3],
             &phone[3..7],
@@ -192,6 +192,9 @@ fn no_output_leaks_a_phone_or_name_or_runs_a_formula() {
             let spaced = format!("{} {} {}", &ph[..3], &ph[3..7], &ph[7..]);
             assert!(!text.contains(&spaced), "{name} leaks {spaced}");
             assert!(!text.contains(&ph[1..]), "{name} leaks {}", &ph[1..]);
+            // the head of the number cut by the window after 没办法 hides its middle too
+            let middle = format!("{}…", &ph[3..7]);
+            assert!(!text.contains(&middle), "{name} leaks {middle}");
         }
         // nor a cut-off piece of one next to an ellipsis
         for ph in &p.phones {

@@ -152,7 +152,7 @@ pub fn render(r: &AuditResult, centers: &[CenterRow], out: &Path, outputs: &str)
     for w in &r.unmatched_waivers {
         let _ = writeln!(
             s,
-            "  warning: waiver at {} matches nothing: {}",
+            "  warning: waiver at {} was not applied: {}",
             w.source, w.why
         );
     }

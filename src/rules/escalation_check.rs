@@ -28,7 +28,9 @@
 //!   管理部经理 who has held the case keeps it while coordinating, so dispatching it to
 //!   several departments one after another is not a note. Duplicate `seq`, a `seq` order
 //!   that contradicts `at`, a `to_department` that contradicts the roster, duplicate case
-//!   rows and handoffs of cases that are not in `cases` are notes too.
+//!   rows and handoffs of cases that are not in `cases` are notes too. (An audit never
+//!   hands this check a duplicate `seq`, a duplicate case or an unknown case: loading
+//!   rejects those rows first. The notes serve other callers of the check.)
 //! * A case whose handoffs name an employee who is missing from the roster or has no known
 //!   role, or lack a sender or receiver id, or lack a department / center / supervisor
 //!   where a check needs one, cannot be judged by the checks that read roles (`path`,

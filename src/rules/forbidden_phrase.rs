@@ -23,8 +23,10 @@ Text is matched after normalisation: full/half width, whitespace or punctuation 
 characters (不 归 我 管, 不-归-我-管) and traditional characters (不歸我管) do not hide a
 phrase. In a transcript (`说话人：内容`, one turn per line) only staff turns count: turns
 labelled with a customer label (业主, 客户, 住户, 来电人 …) or with the case's own
-`customer_name` (王建国：…) never do, so a resident quoting \"他说不归我管\" is not a
-violation; the resident's own `content` is never checked. An
+`customer_name` (王建国：…) never do — unless that name is also the first responder's or
+a roster employee's of the case's center, whose turn it then stays — so a resident
+quoting \"他说不归我管\" is not a violation; the resident's own `content` is never
+checked. An
 occurrence inside an `allow` context (\"不知道您是否方便\", \"如有不清楚的地方\") is not a
 violation. One violation per case and speaker, charged to the roster employee whose name
 or 工号 labels the turn, else to the first responder.
@@ -168,8 +170,8 @@ impl ForbiddenPhrase {
                 // then the first responder's or a roster employee's turn it stays.
                 if speaker.as_deref().is_some_and(|label| {
                     is_customer_name(label, customer)
-                        && label.trim() != responder
-                        && names.resolve(label, center).is_none()
+                        && !is_customer_name(label, responder)
+                        && names.resolve_in_center(label, center).is_none()
                 }) {
                     continue;
                 }
@@ -251,6 +253,19 @@ impl<'a> NameIndex<'a> {
             by_name,
             ids: known,
         }
+    }
+
+    /// [`NameIndex::resolve`] within the case's own center only (and by 工号): a
+    /// namesake at another center is no reason to take a customer's turn for staff's.
+    fn resolve_in_center(&self, label: &str, center: &str) -> Option<&'a str> {
+        let id = self.resolve(label, center)?;
+        let here = self.ids.contains(label.trim())
+            || self
+                .by_name
+                .values()
+                .flatten()
+                .any(|(i, c)| *i == id && *c == center);
+        here.then_some(id)
     }
 
     /// The employee a label names: a roster 工号 (`E02`), an exact name (preferring the

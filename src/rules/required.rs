@@ -75,27 +75,18 @@ impl Required {
         let mut df = base.select(exprs).collect()?;
         let judged: Vec<u32> = df.column("__row")?.u32()?.into_no_null_iter().collect();
         // Rows whose satisfaction holds something that is no rating.
-        let unrated: Vec<u32> = match self.fields.iter().any(|f| f == "satisfaction") {
-            true => {
-                let sat = ctx.cases.text("satisfaction");
-                judged
-                    .iter()
-                    .copied()
-                    .filter(|&r| {
-                        sat.get(r as usize)
-                            .is_some_and(|v| crate::audit::satisfied(v).is_none())
-                    })
-                    .collect()
-            }
-            false => vec![],
-        };
         let unrated_mask = {
-            let mut m = vec![false; judged.len()];
-            for r in &unrated {
-                if let Ok(i) = judged.binary_search(r) {
-                    m[i] = true;
-                }
-            }
+            let check = self.fields.iter().any(|f| f == "satisfaction");
+            let sat = ctx.cases.text("satisfaction");
+            let m: Vec<bool> = judged
+                .iter()
+                .map(|&r| {
+                    check
+                        && sat
+                            .get(r as usize)
+                            .is_some_and(|v| crate::audit::satisfied(v).is_none())
+                })
+                .collect();
             BooleanChunked::from_slice("unrated".into(), &m)
         };
         df.with_column(unrated_mask.into_series().into())?;
