@@ -1429,10 +1429,17 @@ fn scorecards(
                 .iter()
                 .rev()
                 .find(|d| {
-                    mine.iter()
-                        .filter(|v| d.counts(&rules.rules[v.rule]))
-                        .count()
-                        >= d.min_violations
+                    let counted = mine.iter().filter(|v| d.counts(&rules.rules[v.rule]));
+                    let n = if d.by_case {
+                        // the record's sort key names it: (cases or other, file, line)
+                        let mut records: Vec<(u8, usize, u64)> = counted.map(|v| v.order).collect();
+                        records.sort_unstable();
+                        records.dedup();
+                        records.len()
+                    } else {
+                        counted.count()
+                    };
+                    n >= d.min_violations
                 })
                 .map(|d| d.action.clone());
             c

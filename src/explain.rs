@@ -181,8 +181,13 @@ pub fn explain_score(employee: &str, report: &Path) -> Result<String> {
         } else if let Some(d) = set.discipline.iter().find(|d| d.action == *step) {
             let _ = writeln!(
                 out,
-                "Discipline: {step} ({} or more violations{}{})",
+                "Discipline: {step} ({} or more {}{}{})",
                 d.min_violations,
+                if d.by_case {
+                    "cases with a violation"
+                } else {
+                    "violations"
+                },
                 if d.rules.is_empty() {
                     String::new()
                 } else {

@@ -1638,6 +1638,31 @@ C2,1,2026-10-12 09:11,S1,D1,工程部\n";
         verdicts(&r)
     );
     assert!(r.violations.iter().all(|v| v.case_id == "C1"));
+    // D1's three majors are one act on one case: one breach, no 通报批评 (the default
+    // rules count cases); counted as violations they would reach it.
+    let card = |r: &AuditResult| {
+        r.scorecards
+            .iter()
+            .find(|c| c.employee.id == "D1")
+            .unwrap()
+            .discipline
+            .clone()
+    };
+    assert_eq!(card(&r), None);
+    let text = std::fs::read_to_string(root().join("rules/default.toml"))
+        .unwrap()
+        .replace("count = \"cases\"\n", "");
+    let by_violations = rules::parse(&text, "by-violations.toml", "-").unwrap();
+    let opts = AuditOptions {
+        select: vec!["ESC".into()],
+        ..period("2026-10")
+    };
+    let r2 = audit_files(
+        DatasetFiles::discover(d.path()).unwrap(),
+        by_violations,
+        opts,
+    );
+    assert_eq!(card(&r2).as_deref(), Some("通报批评"));
     let out = d.path().join("out");
     shouwen::report::write(&r, &out, &shouwen::report::ReportOptions::default()).unwrap();
     let mut rdr = csv::Reader::from_path(out.join("centers.csv")).unwrap();

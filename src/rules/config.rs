@@ -78,6 +78,8 @@ pub struct RawDiscipline {
     pub rules: Option<S<Vec<S<String>>>>,
     /// Count only violations of this severity or worse.
     pub severity: Option<S<String>>,
+    /// `violations` (default) or `cases`: what `min_violations` counts.
+    pub count: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -186,7 +188,7 @@ pub const META_KEYS: &[&str] = &["name", "version", "description"];
 pub const CALENDAR_KEYS: &[&str] = &["timezone", "workdays", "holidays", "makeup_workdays"];
 pub const SCORING_KEYS: &[&str] = &["base", "min_cases", "normalize_per", "caps", "bands"];
 pub const BAND_KEYS: &[&str] = &["min", "grade", "coefficient"];
-pub const DISCIPLINE_KEYS: &[&str] = &["action", "min_violations", "rules", "severity"];
+pub const DISCIPLINE_KEYS: &[&str] = &["action", "min_violations", "rules", "severity", "count"];
 pub const INPUT_KEYS: &[&str] = &["encoding", "aliases"];
 pub const RULE_KEYS: &[&str] = &[
     "id",

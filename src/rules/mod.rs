@@ -261,6 +261,10 @@ pub struct Discipline {
     pub min_violations: usize,
     pub rules: Vec<String>,
     pub severity: Option<Severity>,
+    /// `count = "cases"`: `min_violations` counts the cases (or inspections) with a
+    /// counted violation, so one act that breaks several clauses (a handoff back that is
+    /// a wrong path, a second transfer and 踢皮球 at once) is one breach, not three.
+    pub by_case: bool,
 }
 
 impl Discipline {
@@ -617,6 +621,17 @@ pub fn parse(text: &str, file: &str, sha256: &str) -> Result<RuleSet, Vec<Diagno
                 None
             })
         });
+        let by_case = match x.count.as_ref().map(|c| (c, c.get_ref().trim())) {
+            None | Some((_, "violations")) => false,
+            Some((_, "cases")) => true,
+            Some((c, other)) => {
+                d.at(
+                    c.span(),
+                    format!("unknown count `{other}`; expected \"violations\" or \"cases\""),
+                );
+                false
+            }
+        };
         let min = match usize::try_from(*x.min_violations.get_ref()) {
             Ok(n) if n >= 1 => n,
             _ => {
@@ -633,6 +648,7 @@ pub fn parse(text: &str, file: &str, sha256: &str) -> Result<RuleSet, Vec<Diagno
         discipline.push(Discipline {
             action: x.action.get_ref().trim().to_string(),
             min_violations: min,
+            by_case,
             rules: rules_sel,
             severity,
         });
