@@ -8,7 +8,7 @@
 
 use std::fmt::Write;
 
-use super::workbook::zh_header;
+use super::workbook::{zh_header, zh_value};
 use super::{Cell, Sheet};
 
 /// Violations shown on the page (the CSV and workbook have all of them).
@@ -48,7 +48,7 @@ pub struct Page<'a> {
 
 fn display(h: &str, c: &Cell) -> (String, Option<String>) {
     match c {
-        Cell::Text(s) => (s.clone(), None),
+        Cell::Text(s) => (zh_value(h, s).into_owned(), None),
         Cell::Num(s) => {
             let Ok(v) = s.parse::<f64>() else {
                 return (s.clone(), None);

@@ -39,12 +39,13 @@ pub fn render(r: &AuditResult, centers: &[CenterRow], out: &Path, outputs: &str)
     );
     let _ = writeln!(
         s,
-        "  violations {} (critical {}, major {}, minor {}; waived {}), pending {}",
+        "  violations {} ({} waived; charged {}: critical {}, major {}, minor {}), pending {}",
         r.violations.len(),
+        r.waived_count(),
+        r.violations.len() - r.waived_count(),
         sev[2],
         sev[1],
         sev[0],
-        r.waived_count(),
         r.pending.len()
     );
 

@@ -74,7 +74,7 @@ pub fn zh_header(h: &str) -> String {
         "delta" => "调整额（元）",
         "discipline" => "处分",
         "rank" => "排名",
-        "violations" => "违规数",
+        "violations" => "违规数（不含豁免）",
         "violations_per_100" => "每百案违规数",
         "phrases_per_1000" => "每千案禁语数",
         "escalation_error_rate" => "转办差错率",
@@ -85,15 +85,56 @@ pub fn zh_header(h: &str) -> String {
         "item" => "项目",
         "value" => "数值",
         "clause" => "依据条款",
+        "kind" => "类型",
+        "status" => "运行状态",
+        "judged" => "已判定",
+        "id" => "编号",
+        "newly_violated" => "新出现的违规规则",
+        "no_longer_violated" => "不再违规的规则",
         _ => "",
     };
     if !fixed.is_empty() {
         return fixed.to_string();
     }
+    // a comparison's columns: report A (the earlier), report B, and the change
+    for (suffix, label) in [("_a", "（A）"), ("_b", "（B）"), ("_delta", "（变化）")] {
+        if let Some(base) = h.strip_suffix(suffix) {
+            let zh = zh_header(base);
+            if zh != base {
+                return format!("{zh}{label}");
+            }
+        }
+    }
     if let Some(g) = h.strip_suffix("_per_100") {
         return format!("{} 每百案", g.to_uppercase());
     }
     h.to_string()
+}
+
+/// A text cell as the workbook and the page show it: the CSVs keep the codes a program
+/// reads (`major`, `true`, `cr_supervisor`), people read 一般, 是, 客户关系主管.
+pub fn zh_value<'a>(h: &str, v: &'a str) -> std::borrow::Cow<'a, str> {
+    use std::borrow::Cow;
+    let shown = match h {
+        "severity" => crate::rules::Severity::parse(v).map(|s| s.label()),
+        "waived" => match v {
+            "true" => Some("是"),
+            "false" => Some("否"),
+            _ => None,
+        },
+        "role" => crate::input::schema::ROLES
+            .iter()
+            .find(|(code, _, _)| *code == v)
+            .map(|(_, label, _)| *label),
+        // a comparison row's kind
+        "kind" => match v {
+            "employee" => Some("员工"),
+            "center" => Some("服务中心"),
+            _ => None,
+        },
+        _ => None,
+    };
+    shown.map_or(Cow::Borrowed(v), Cow::Borrowed)
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -238,7 +279,8 @@ fn write_tab(
                 },
                 Cell::Text(s) if s.is_empty() => {}
                 Cell::Text(s) => {
-                    ws.write_string(xr, xc, fit_cell(s))?;
+                    let h = sheet.header.get(c).map_or("", String::as_str);
+                    ws.write_string(xr, xc, fit_cell(&zh_value(h, s)))?;
                 }
             }
             if r < 2000 {
@@ -423,6 +465,12 @@ mod tests {
     #[test]
     fn headers_are_chinese_and_numbers_formatted_by_meaning() {
         assert_eq!(zh_header("on_time_response_rate"), "24小时内回应率");
+        assert_eq!(zh_header("score_delta"), "得分（变化）");
+        assert_eq!(zh_header("violations_per_100_a"), "每百案违规数（A）");
+        assert_eq!(zh_value("severity", "major"), "一般");
+        assert_eq!(zh_value("waived", "true"), "是");
+        assert_eq!(zh_value("role", "cr_supervisor"), "客户关系主管");
+        assert_eq!(zh_value("evidence", "true"), "true");
         assert_eq!(zh_header("resp_per_100"), "RESP 每百案");
         assert!(kind_of("satisfaction_rate") == Kind::Percent);
         assert!(kind_of("adjusted_pay") == Kind::Money);
