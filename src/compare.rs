@@ -77,6 +77,19 @@ pub fn compare(a: &Path, b: &Path) -> Result<(crate::report::Sheet, String)> {
         read_rows(&b.join("scorecards.csv"))?,
     );
     let (ra, rb) = (rules_by_employee(a)?, rules_by_employee(b)?);
+    // Two audits of one month (a rerun, a copied folder) compare nothing over time: say so.
+    let period = |dir: &Path| -> Option<String> {
+        let text = std::fs::read_to_string(dir.join("manifest.json")).ok()?;
+        let m: serde_json::Value = serde_json::from_str(&text).ok()?;
+        m["period"].as_str().map(str::to_string)
+    };
+    if let (Some(pa), Some(pb)) = (period(a), period(b)) {
+        if pa == pb {
+            table.push_str(&format!(
+                "warning: both reports are of period {pa}: this compares two audits of one month, not one month with another\n"
+            ));
+        }
+    }
     let by_id = |v: &[Row]| -> BTreeMap<String, Row> {
         v.iter()
             .map(|r| (r["employee_id"].clone(), r.clone()))

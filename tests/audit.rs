@@ -1395,6 +1395,11 @@ fn compare_shows_score_changes_and_rules_no_longer_violated() {
         "{text}"
     );
     assert!(table.contains("-RECORD-CASE RECORD-PHONE"), "{table}");
+    // both "months" are audits of 2026-10: the table says so
+    assert!(
+        table.contains("warning: both reports are of period 2026-10"),
+        "{table}"
+    );
     assert!(
         text.contains("center,滨江壹号服务中心,滨江壹号服务中心,,,,,,50.00,0.00,"),
         "{text}"
