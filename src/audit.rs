@@ -339,40 +339,16 @@ pub fn load_as_of(
     // Duplicate case ids: the first occurrence is audited, later ones are rejected.
     cases.reject_duplicates("case_id", &mut rejected);
 
-    if let Some(p) = &period {
-        let rec = cases.time("received_at").to_vec();
-        let keep: Vec<bool> = rec
-            .iter()
-            .map(|r| r.map(|r| r >= p.start && r < p.end).unwrap_or(false))
-            .collect();
-        cases.reject_where(
-            &keep,
-            |i| {
-                format!(
-                    "received_at (受理时间) {} is outside the audited period {}",
-                    format_local_short(rec[i].unwrap_or(0), tz),
-                    p.label
-                )
-            },
-            &mut rejected,
-        );
-    }
-
-    if let Some(at) = as_of {
-        let rec = cases.time("received_at").to_vec();
-        let keep: Vec<bool> = rec.iter().map(|r| r.is_none_or(|r| r <= at)).collect();
-        cases.reject_where(
-            &keep,
-            |i| {
-                format!(
-                    "received_at (受理时间) {} is after the as-of time {}: the case cannot be judged then",
-                    format_local_short(rec[i].unwrap_or(0), tz),
-                    format_local_short(at, tz)
-                )
-            },
-            &mut rejected,
-        );
-    }
+    reject_outside(
+        &mut cases,
+        "received_at",
+        "received_at (受理时间)",
+        ": the case cannot be judged then",
+        period.as_ref(),
+        as_of,
+        tz,
+        &mut rejected,
+    );
 
     // The other files were read on the second core meanwhile; their rejections follow
     // the cases' in the order they would have been read one after the other.
@@ -467,39 +443,8 @@ pub fn load_as_of(
     // A spot check outside the audited month, or after the as-of time, is not this
     // audit's finding (as a case received then is not its case).
     if let Some(t) = inspections.as_mut() {
-        let at = t.time("at").to_vec();
-        if let Some(p) = &period {
-            let keep: Vec<bool> = at
-                .iter()
-                .map(|a| a.is_some_and(|a| a >= p.start && a < p.end))
-                .collect();
-            t.reject_where(
-                &keep,
-                |i| {
-                    format!(
-                        "`at` (检查时间) {} is outside the audited period {}",
-                        format_local_short(at[i].unwrap_or(0), tz),
-                        p.label
-                    )
-                },
-                &mut rejected,
-            );
-        }
-        if let Some(limit) = as_of {
-            let at = t.time("at").to_vec();
-            let keep: Vec<bool> = at.iter().map(|a| a.is_none_or(|a| a <= limit)).collect();
-            t.reject_where(
-                &keep,
-                |i| {
-                    format!(
-                        "`at` (检查时间) {} is after the as-of time {}",
-                        format_local_short(at[i].unwrap_or(0), tz),
-                        format_local_short(limit, tz)
-                    )
-                },
-                &mut rejected,
-            );
-        }
+        let (p, tz) = (period.as_ref(), tz);
+        reject_outside(t, "at", "`at` (检查时间)", "", p, as_of, tz, &mut rejected);
     }
 
     // rejected.csv in reading order: by file, as read, then by line within each file
@@ -582,6 +527,55 @@ pub fn load_as_of(
         rejected,
         period,
     })
+}
+
+/// Reject the rows whose time `col` (named `what` in the reason) is outside `period` or
+/// after `as_of` (then `after_as_of` ends the reason). A row without that time is outside
+/// any period and never after the as-of time.
+#[allow(clippy::too_many_arguments)]
+fn reject_outside(
+    t: &mut Table,
+    col: &str,
+    what: &str,
+    after_as_of: &str,
+    period: Option<&Period>,
+    as_of: Option<i64>,
+    tz: chrono_tz::Tz,
+    rejected: &mut Vec<Rejected>,
+) {
+    if let Some(p) = period {
+        let at = t.time(col).to_vec();
+        let keep: Vec<bool> = at
+            .iter()
+            .map(|a| a.is_some_and(|a| a >= p.start && a < p.end))
+            .collect();
+        t.reject_where(
+            &keep,
+            |i| {
+                format!(
+                    "{what} {} is outside the audited period {}",
+                    format_local_short(at[i].unwrap_or(0), tz),
+                    p.label
+                )
+            },
+            rejected,
+        );
+    }
+    if let Some(limit) = as_of {
+        let at = t.time(col).to_vec();
+        let keep: Vec<bool> = at.iter().map(|a| a.is_none_or(|a| a <= limit)).collect();
+        t.reject_where(
+            &keep,
+            |i| {
+                format!(
+                    "{what} {} is after the as-of time {}{after_as_of}",
+                    format_local_short(at[i].unwrap_or(0), tz),
+                    format_local_short(limit, tz)
+                )
+            },
+            rejected,
+        );
+    }
 }
 
 /// What [`load_as_of`] reads besides the cases: each with its statistics and rejections
