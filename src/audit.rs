@@ -307,6 +307,11 @@ pub fn load_as_of(
         )
     })??;
 
+    // Duplicate case ids: the first occurrence is audited, later ones are rejected. First
+    // of all the checks: a repeat is a finding of its own, even when the row it repeats
+    // is rejected below for another reason (it must not take that row's place).
+    cases.reject_duplicates("case_id", &mut rejected);
+
     // A response, resolution or follow-up before the case was received, or a follow-up
     // (回访, after the problem is solved) before the resolution, is a data error.
     for (col, after) in [
@@ -335,9 +340,6 @@ pub fn load_as_of(
             &mut rejected,
         );
     }
-
-    // Duplicate case ids: the first occurrence is audited, later ones are rejected.
-    cases.reject_duplicates("case_id", &mut rejected);
 
     reject_outside(
         &mut cases,
