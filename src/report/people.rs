@@ -137,8 +137,14 @@ pub fn charts(r: &AuditResult, centers: &[CenterRow], prev: Option<&Previous>) -
     let mut out = vec![];
     let people = "人数".to_string();
 
-    // 1. score distribution, 5-point bins up to 100
-    let scores: Vec<f64> = r.scorecards.iter().map(|c| c.score).collect();
+    // 1. score distribution, 5-point bins up to 100, of the graded employees (as the
+    // grade counts beside it: 样本不足 has a score but no grade)
+    let scores: Vec<f64> = r
+        .scorecards
+        .iter()
+        .filter(|c| c.grade != crate::audit::TOO_FEW_CASES)
+        .map(|c| c.score)
+        .collect();
     let low = scores.iter().copied().fold(100.0f64, f64::min);
     let start = ((low / 5.0).floor() * 5.0).clamp(0.0, 95.0);
     let nb = ((100.0 - start) / 5.0) as usize;
@@ -155,7 +161,7 @@ pub fn charts(r: &AuditResult, centers: &[CenterRow], prev: Option<&Previous>) -
         .collect();
     out.push(charts::bars(&Bars {
         name: "score_distribution",
-        title: "员工得分分布".into(),
+        title: "员工得分分布（不含样本不足）".into(),
         x_desc: "得分".into(),
         y_desc: people.clone(),
         categories: cats,
