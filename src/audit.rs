@@ -307,9 +307,11 @@ pub fn load_as_of(
         )
     })??;
 
-    // Duplicate case ids: the first occurrence is audited, later ones are rejected. First
-    // of all the checks: a repeat is a finding of its own, even when the row it repeats
-    // is rejected below for another reason (it must not take that row's place).
+    // Duplicate case ids: the first occurrence is kept, later ones are rejected. First of
+    // the checks on kept rows: a repeat is a finding of its own, even when the row it
+    // repeats is rejected below for another reason (it must not take that row's place).
+    // A row rejected while reading (a value that cannot be read) is no longer here to be
+    // repeated: a later row with its id is audited.
     cases.reject_duplicates("case_id", &mut rejected);
 
     // A response, resolution or follow-up before the case was received, or a follow-up
@@ -417,23 +419,17 @@ pub fn load_as_of(
                 .map(|(c, s)| Some(format!("{}\u{1f}{}", c?, (*s)?)))
                 .collect()
         };
-        let (keep, dup_of) = crate::input::first_seen(keys.iter().map(|k| k.as_deref()));
-        let first_at: Vec<Option<String>> = dup_of
-            .iter()
-            .map(|d| d.map(|j| handoffs.source(j)))
-            .collect();
         let (hids, seqs) = (
             handoffs.text("case_id").clone(),
             handoffs.count("seq").to_vec(),
         );
-        handoffs.reject_where(
-            &keep,
-            |i| {
+        handoffs.reject_repeats(
+            crate::input::first_seen(keys.iter().map(|k| k.as_deref())),
+            |i, first| {
                 format!(
-                    "duplicate handoff: case {:?} 序号 {} is already at {} (only the first is audited)",
+                    "duplicate handoff: case {:?} 序号 {} is already at {first} (only the first is audited)",
                     hids.get(i).unwrap_or(""),
-                    seqs[i].unwrap_or(0),
-                    first_at[i].as_deref().unwrap_or("")
+                    seqs[i].unwrap_or(0)
                 )
             },
             &mut rejected,

@@ -158,6 +158,13 @@ pub fn main() -> ExitCode {
             report_b,
             out,
         } => crate::compare::compare(&report_a, &report_b).and_then(|(sheet, table)| {
+            let (pa, pb) = (
+                crate::compare::report_period(&report_a),
+                crate::compare::report_period(&report_b),
+            );
+            if let Some(w) = crate::compare::same_period_warning(pa.as_deref(), pb.as_deref()) {
+                eprintln!("{w}");
+            }
             crate::report::write_sheet(&out, sheet)?;
             print!("{table}");
             Ok(ExitCode::SUCCESS)
@@ -391,6 +398,12 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
     let written = report::write(&result, &out, &ropts);
     progress.finish();
     written?;
+    if let Some(prev) = &a.previous {
+        let pp = crate::compare::report_period(prev);
+        if let Some(w) = crate::compare::same_period_warning(pp.as_deref(), Some(&result.period)) {
+            eprintln!("{w} (--previous {})", prev.display());
+        }
+    }
     let t_report = t2.elapsed();
     if !a.quiet {
         let mut what = vec!["csv"];

@@ -43,6 +43,25 @@ fn kpi_cells(a: Option<&Row>, b: Option<&Row>) -> Vec<String> {
     .collect()
 }
 
+/// The period a report folder's manifest names, if it can be read.
+pub fn report_period(dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join("manifest.json")).ok()?;
+    let m: serde_json::Value = serde_json::from_str(&text).ok()?;
+    m["period"].as_str().map(str::to_string)
+}
+
+/// A warning when two reports are of one month (a rerun, a copied folder): comparing
+/// them says nothing over time. None for different periods or an unknown one (`empty`:
+/// no case had a receipt time to name a month by).
+pub fn same_period_warning(a: Option<&str>, b: Option<&str>) -> Option<String> {
+    match (a, b) {
+        (Some(a), Some(b)) if a == b && a != "empty" && !a.is_empty() => Some(format!(
+            "warning: both reports are of period {a}: this compares two audits of one month, not one month with another"
+        )),
+        _ => None,
+    }
+}
+
 /// The comparison as CSV rows (`kind, id, name, …`) and a terminal table.
 pub fn compare(a: &Path, b: &Path) -> Result<(crate::report::Sheet, String)> {
     let header: Vec<String> = [
@@ -77,19 +96,6 @@ pub fn compare(a: &Path, b: &Path) -> Result<(crate::report::Sheet, String)> {
         read_rows(&b.join("scorecards.csv"))?,
     );
     let (ra, rb) = (rules_by_employee(a)?, rules_by_employee(b)?);
-    // Two audits of one month (a rerun, a copied folder) compare nothing over time: say so.
-    let period = |dir: &Path| -> Option<String> {
-        let text = std::fs::read_to_string(dir.join("manifest.json")).ok()?;
-        let m: serde_json::Value = serde_json::from_str(&text).ok()?;
-        m["period"].as_str().map(str::to_string)
-    };
-    if let (Some(pa), Some(pb)) = (period(a), period(b)) {
-        if pa == pb {
-            table.push_str(&format!(
-                "warning: both reports are of period {pa}: this compares two audits of one month, not one month with another\n"
-            ));
-        }
-    }
     let by_id = |v: &[Row]| -> BTreeMap<String, Row> {
         v.iter()
             .map(|r| (r["employee_id"].clone(), r.clone()))

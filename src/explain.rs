@@ -184,7 +184,7 @@ pub fn explain_score(employee: &str, report: &Path) -> Result<String> {
                 "Discipline: {step} ({} or more {}{}{})",
                 d.min_violations,
                 if d.by_case {
-                    "cases with a violation"
+                    "cases or spot checks with a violation"
                 } else {
                     "violations"
                 },

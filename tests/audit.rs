@@ -1395,10 +1395,36 @@ fn compare_shows_score_changes_and_rules_no_longer_violated() {
         "{text}"
     );
     assert!(table.contains("-RECORD-CASE RECORD-PHONE"), "{table}");
-    // both "months" are audits of 2026-10: the table says so
+    // both "months" are audits of 2026-10: a warning says so (on stderr, not in the table)
+    let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        table.contains("warning: both reports are of period 2026-10"),
-        "{table}"
+        err.contains("warning: both reports are of period 2026-10"),
+        "{err}"
+    );
+    assert!(!table.contains("warning"), "{table}");
+    // and so does an audit given such a folder as --previous
+    let o = shouwen(
+        &[
+            "audit",
+            fixture("basic").to_str().unwrap(),
+            "--rules",
+            rules.to_str().unwrap(),
+            "--period",
+            "2026-10",
+            "--format",
+            "csv",
+            "--previous",
+            a.to_str().unwrap(),
+            "--out",
+            dir.path().join("c").to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("warning: both reports are of period 2026-10"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
     );
     assert!(
         text.contains("center,滨江壹号服务中心,滨江壹号服务中心,,,,,,50.00,0.00,"),
@@ -1536,7 +1562,10 @@ I-B,2026-10-13 14:00,乙中心,E2,现场暗访,傲慢,乙中心无案件\n";
     // a repeat of F01 is a finding even though F01 itself is rejected: it does not take
     // F01's place
     assert!(
-        find("cases.csv", 5).starts_with("duplicate case_id \"F01\": already at"),
+        find("cases.csv", 5).starts_with("duplicate case_id \"F01\": already at")
+            && find("cases.csv", 5).ends_with(
+                "(only the first is kept, and it is audited unless a check of its own rejects it)"
+            ),
         "{got:?}"
     );
     assert!(

@@ -125,6 +125,20 @@ fn check_workbook_against_csvs(report: &Path, with_compare: bool) {
             }
         }
     }
+    // The codes people read in Chinese, literally: 违规明细's severity and waived columns.
+    let v = wb.worksheet_range("违规明细").unwrap();
+    let shown: std::collections::BTreeSet<String> = v
+        .rows()
+        .skip(1)
+        .flat_map(|r| [r[3].to_string(), r[10].to_string()])
+        .collect();
+    assert!(
+        shown
+            .iter()
+            .all(|x| ["轻微", "一般", "严重", "是", "否"].contains(&x.as_str())),
+        "{shown:?}"
+    );
+    assert!(shown.contains("否"), "{shown:?}");
     // 汇总 agrees with the manifest.
     let m: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(report.join("manifest.json")).unwrap())

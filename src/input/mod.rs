@@ -298,11 +298,34 @@ impl Table {
 
     /// Reject every row whose `column` value repeats an earlier row's; the first is kept.
     pub fn reject_duplicates(&mut self, column: &str, rejected: &mut Vec<Rejected>) {
-        let (keep, dup_of) = first_seen(self.text(column).iter());
-        if keep.iter().all(|k| *k) {
+        let found = first_seen(self.text(column).iter());
+        if found.0.iter().all(|k| *k) {
             return;
         }
         let ids = self.text(column).clone();
+        self.reject_repeats(
+            found,
+            |i, first| {
+                format!(
+                    "duplicate {column} {:?}: already at {first} (only the first is kept, and it is audited unless a check of its own rejects it)",
+                    ids.get(i).unwrap_or("")
+                )
+            },
+            rejected,
+        );
+    }
+
+    /// Reject the repeats [`first_seen`] found, `(keep, dup_of)`; `reason(i, first)` says
+    /// why, `first` being the source (`file:line`) of the row repeated.
+    pub fn reject_repeats(
+        &mut self,
+        (keep, dup_of): (Vec<bool>, Vec<Option<usize>>),
+        reason: impl Fn(usize, &str) -> String,
+        rejected: &mut Vec<Rejected>,
+    ) {
+        if keep.iter().all(|k| *k) {
+            return;
+        }
         // Only the rows a duplicate points at need their source spelled out.
         let sources: HashMap<usize, String> = dup_of
             .iter()
@@ -312,13 +335,8 @@ impl Table {
         self.reject_where(
             &keep,
             |i| {
-                format!(
-                    "duplicate {column} {:?}: already at {} (only the first is audited)",
-                    ids.get(i).unwrap_or(""),
-                    dup_of[i]
-                        .and_then(|j| sources.get(&j).cloned())
-                        .unwrap_or_default()
-                )
+                let first = dup_of[i].and_then(|j| sources.get(&j));
+                reason(i, first.map_or("", String::as_str))
             },
             rejected,
         );

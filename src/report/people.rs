@@ -26,14 +26,18 @@ pub fn by_rule(r: &AuditResult) -> Vec<usize> {
     n
 }
 
-/// Mean score of employees with a grade (not 样本不足).
-pub fn mean_score(r: &AuditResult) -> Option<f64> {
-    let graded: Vec<f64> = r
-        .scorecards
+/// Scores of the employees with a grade (not 样本不足).
+fn graded_scores(r: &AuditResult) -> Vec<f64> {
+    r.scorecards
         .iter()
         .filter(|c| c.grade != TOO_FEW_CASES)
         .map(|c| c.score)
-        .collect();
+        .collect()
+}
+
+/// Mean score of employees with a grade (not 样本不足).
+pub fn mean_score(r: &AuditResult) -> Option<f64> {
+    let graded = graded_scores(r);
     (!graded.is_empty()).then(|| graded.iter().sum::<f64>() / graded.len() as f64)
 }
 
@@ -139,12 +143,7 @@ pub fn charts(r: &AuditResult, centers: &[CenterRow], prev: Option<&Previous>) -
 
     // 1. score distribution, 5-point bins up to 100, of the graded employees (as the
     // grade counts beside it: 样本不足 has a score but no grade)
-    let scores: Vec<f64> = r
-        .scorecards
-        .iter()
-        .filter(|c| c.grade != crate::audit::TOO_FEW_CASES)
-        .map(|c| c.score)
-        .collect();
+    let scores = graded_scores(r);
     let low = scores.iter().copied().fold(100.0f64, f64::min);
     let start = ((low / 5.0).floor() * 5.0).clamp(0.0, 95.0);
     let nb = ((100.0 - start) / 5.0) as usize;

@@ -122,10 +122,7 @@ pub fn zh_value<'a>(h: &str, v: &'a str) -> std::borrow::Cow<'a, str> {
             "false" => Some("否"),
             _ => None,
         },
-        "role" => crate::input::schema::ROLES
-            .iter()
-            .find(|(code, _, _)| *code == v)
-            .map(|(_, label, _)| *label),
+        "role" => Some(crate::input::schema::role_label(v)).filter(|l| !l.is_empty()),
         // a comparison row's kind
         "kind" => match v {
             "employee" => Some("员工"),
@@ -286,7 +283,10 @@ fn write_tab(
             if r < 2000 {
                 if let Some(w) = widths.get_mut(c) {
                     let cw = match cell {
-                        Cell::Text(s) => width(s),
+                        // as shown: 管理人员 is wider than `staff`
+                        Cell::Text(s) => {
+                            width(&zh_value(sheet.header.get(c).map_or("", String::as_str), s))
+                        }
                         Cell::Num(s) => s.len() as f64 + 2.0,
                     };
                     *w = w.max(cw + 1.0);
@@ -471,6 +471,8 @@ mod tests {
         assert_eq!(zh_value("waived", "true"), "是");
         assert_eq!(zh_value("role", "cr_supervisor"), "客户关系主管");
         assert_eq!(zh_value("evidence", "true"), "true");
+        assert_eq!(zh_value("kind", "center"), "服务中心");
+        assert_eq!(zh_value("kind", "deadline"), "deadline");
         assert_eq!(zh_header("resp_per_100"), "RESP 每百案");
         assert!(kind_of("satisfaction_rate") == Kind::Percent);
         assert!(kind_of("adjusted_pay") == Kind::Money);
