@@ -72,55 +72,42 @@ impl Required {
             let m = col(f.as_str()).is_null();
             exprs.push(m.alias(format!("m{i}")));
         }
-        let mut df = base.select(exprs).collect()?;
+        let df = base.select(exprs).collect()?;
         let judged: Vec<u32> = df.column("__row")?.u32()?.into_no_null_iter().collect();
-        // Rows whose satisfaction holds something that is no rating.
-        let unrated_mask = {
-            let check = self.fields.iter().any(|f| f == "satisfaction");
-            let sat = ctx.cases.text("satisfaction");
-            let m: Vec<bool> = judged
-                .iter()
-                .map(|&r| {
-                    check
-                        && sat
-                            .get(r as usize)
-                            .is_some_and(|v| crate::audit::satisfied(v).is_none())
-                })
-                .collect();
-            BooleanChunked::from_slice("unrated".into(), &m)
-        };
-        df.with_column(unrated_mask.into_series().into())?;
-        let hits_df = df
-            .lazy()
-            .filter(any_of(self.fields.len()).or(col("unrated")))
-            .collect()?;
-        let rows = hits_df.column("__row")?.u32()?;
-        let masks: Vec<&BooleanChunked> = (0..self.fields.len())
-            .map(|i| hits_df.column(&format!("m{i}")).and_then(|c| c.bool()))
+        let masks: Vec<Vec<bool>> = (0..self.fields.len())
+            .map(|i| {
+                let m = df.column(&format!("m{i}"))?.bool()?;
+                Ok(m.iter().map(|b| b.unwrap_or(false)).collect())
+            })
             .collect::<PolarsResult<_>>()?;
-        let unrated = hits_df.column("unrated")?.bool()?;
+        // A satisfaction that is there but no rating is not recorded either.
         let sat = ctx.cases.text("satisfaction");
-        let mut hits = Vec::with_capacity(hits_df.height());
-        for i in 0..hits_df.height() {
-            let row = rows.get(i).unwrap_or(0);
+        let unrated = |f: &str, row: u32| -> Option<String> {
+            if f != "satisfaction" {
+                return None;
+            }
+            let v = sat.get(row as usize)?;
+            crate::audit::satisfied(v).is_none().then(|| {
+                format!(
+                    "{}（「{v}」不是评价：应为 满意 / 基本满意 / 不满意 或 1–5）",
+                    case_label(f)
+                )
+            })
+        };
+        let mut hits = vec![];
+        for (i, &row) in judged.iter().enumerate() {
             let missing: Vec<String> = self
                 .fields
                 .iter()
                 .zip(&masks)
-                .filter_map(|(f, m)| {
-                    if m.get(i).unwrap_or(false) {
-                        Some(case_label(f).to_string())
-                    } else if f == "satisfaction" && unrated.get(i).unwrap_or(false) {
-                        Some(format!(
-                            "{}（「{}」不是评价：应为 满意 / 基本满意 / 不满意 或 1–5）",
-                            case_label(f),
-                            sat.get(row as usize).unwrap_or("")
-                        ))
-                    } else {
-                        None
-                    }
+                .filter_map(|(f, m)| match m[i] {
+                    true => Some(case_label(f).to_string()),
+                    false => unrated(f, row),
                 })
                 .collect();
+            if missing.is_empty() {
+                continue;
+            }
             hits.push(Hit {
                 row,
                 evidence: format!("未记录：{}", missing.join("、")),
@@ -135,8 +122,4 @@ impl Required {
             ..Outcome::default()
         })
     }
-}
-
-fn any_of(n: usize) -> Expr {
-    (0..n).fold(lit(false), |acc, i| acc.or(col(format!("m{i}").as_str())))
 }
