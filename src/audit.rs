@@ -515,6 +515,7 @@ pub fn load_as_of(
     {
         t.release_raw();
     }
+    crate::par::return_free_memory();
     Ok(Loaded {
         cases,
         handoffs,
@@ -674,14 +675,14 @@ pub fn cases_frame(cases: &Table, tz: chrono_tz::Tz) -> PolarsResult<DataFrame> 
     cases_frame_with(cases, tz, |_| true)
 }
 
-/// [`cases_frame`] with only the text columns `text_wanted` accepts (every time, count
-/// and money column is always there: they are cheap, and a rule may compare them).
-/// Free text such as `reply` and `content` is read by the phrase rules from the table
-/// itself; copying it into polars would double the memory it takes.
+/// [`cases_frame`] with only the columns `wanted` accepts (a time column with its
+/// `__utc_` twin). The audit builds only what its rules read: free text such as `reply`
+/// and `content` is read by the phrase rules from the table itself, and a time column no
+/// rule compares would be two more copies of it (local and UTC) at the audit's peak.
 pub fn cases_frame_with(
     cases: &Table,
     tz: chrono_tz::Tz,
-    text_wanted: impl Fn(&str) -> bool + Sync,
+    wanted: impl Fn(&str) -> bool + Sync,
 ) -> PolarsResult<DataFrame> {
     let n = cases.len();
     let mut cols: Vec<Column> = vec![Column::new(
@@ -692,8 +693,10 @@ pub fn cases_frame_with(
         |columns: &[(&'static crate::input::Column, ColData)]| -> PolarsResult<Vec<Column>> {
             let mut cols = vec![];
             for (c, data) in columns {
+                if !wanted(c.name) {
+                    continue;
+                }
                 match data {
-                    ColData::Text(_) if !text_wanted(c.name) => {}
                     ColData::Text(v) => cols.push(Column::new(
                         c.name.into(),
                         v.iter().collect::<Vec<Option<&str>>>(),
@@ -751,7 +754,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         None => derived_period(&cases, tz),
     };
 
-    // Only the text columns a selected rule reads go into polars.
+    // Only the columns a selected rule reads go into polars.
     let read: BTreeSet<String> = rules
         .rules
         .iter()
@@ -885,6 +888,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
     // violations are built (the audit's peak memory is here).
     drop(ctx);
     drop(df);
+    crate::par::return_free_memory();
     let mut outcomes: Vec<Option<Result<Outcome>>> = rules.rules.iter().map(|_| None).collect();
     for (ri, o) in results.into_inner().unwrap_or_else(|e| e.into_inner()) {
         outcomes[ri] = Some(o);

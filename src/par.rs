@@ -9,3 +9,21 @@ pub fn both<A, B: Send>(a: impl FnOnce() -> A, b: impl FnOnce() -> B + Send) -> 
         (a, b.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
     })
 }
+
+/// Give the pages of freed memory back to the system. glibc keeps what a phase freed in
+/// its heaps (the parse threads' arenas above all), where it still counts as the
+/// process's memory while the next phase allocates anew; `malloc_trim` returns the free
+/// pages inside the heaps too, not only at their tops. Elsewhere a no-op.
+pub fn return_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        extern "C" {
+            fn malloc_trim(pad: usize) -> std::ffi::c_int;
+        }
+        // SAFETY: malloc_trim takes no pointer and may be called at any time; it only
+        // releases pages that no allocation holds.
+        unsafe {
+            malloc_trim(0);
+        }
+    }
+}
