@@ -95,7 +95,20 @@ impl Period {
             ))
         };
         let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
+        // Four digits for the year and one or two for the month: `26-10` is a typo for
+        // 2026-10, not the year 26 (whose report would be empty, every case rejected).
+        let digits = |t: &str, n: std::ops::RangeInclusive<usize>| {
+            n.contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
+        };
+        if !digits(y, 4..=4) || !digits(m, 1..=2) {
+            return Err(bad());
+        }
         let (y, m): (i32, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+        if !(1970..=2999).contains(&y) {
+            return Err(Error::Usage(format!(
+                "--period {s:?}: the year {y} is outside 1970–2999; expected a month as YYYY-MM, e.g. 2026-10"
+            )));
+        }
         let first = NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(bad)?;
         let next = if m == 12 {
             NaiveDate::from_ymd_opt(y + 1, 1, 1)
@@ -1018,7 +1031,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                 .iter()
                 .map(|c| c.is_some_and(|c| with_handoffs.contains(c)))
                 .collect();
-            centers(&cases, &violations, &rules, &handed_off)
+            centers(&cases, &violations, &rules, &handed_off, as_of)
         },
     );
     let pay_not_run = match &roster {
@@ -1449,7 +1462,10 @@ pub struct Kpis {
     pub cases: usize,
     /// Cases with a first response.
     pub responded: usize,
-    /// Share of responded cases answered within 24 hours.
+    /// Share answered within 24 hours, of the cases whose 24 hours are over at the as-of
+    /// time: a case never answered counts against it once its 24 hours have passed
+    /// (leaving it out would reward a center that ignores residents), one still within
+    /// them is not counted yet.
     pub on_time_rate: Option<f64>,
     pub median_response_hours: Option<f64>,
     /// Resolved cases over all cases.
@@ -1484,7 +1500,7 @@ pub fn satisfied(v: &str) -> Option<bool> {
     }
 }
 
-pub fn kpis(cases: &Table, rows: impl Iterator<Item = usize>) -> Kpis {
+pub fn kpis(cases: &Table, rows: impl Iterator<Item = usize>, as_of: i64) -> Kpis {
     let (rec, resp, res) = (
         cases.time("received_at"),
         cases.time("first_response_at"),
@@ -1497,14 +1513,20 @@ pub fn kpis(cases: &Table, rows: impl Iterator<Item = usize>) -> Kpis {
     );
     let mut k = Kpis::default();
     let mut hours = vec![];
-    let (mut on_time, mut resolved, mut complaints, mut followed, mut rated, mut happy) =
-        (0, 0, 0, 0, 0, 0);
+    let (mut on_time, mut due, mut resolved, mut complaints, mut followed, mut rated, mut happy) =
+        (0, 0, 0, 0, 0, 0, 0);
+    const DAY: i64 = 24 * 3_600_000;
     for i in rows {
         k.cases += 1;
-        if let (Some(a), Some(b)) = (rec[i], resp[i]) {
-            k.responded += 1;
-            hours.push((b - a) as f64 / 3_600_000.0);
-            on_time += usize::from(b - a <= 24 * 3_600_000);
+        match (rec[i], resp[i]) {
+            (Some(a), Some(b)) => {
+                k.responded += 1;
+                due += 1;
+                hours.push((b - a) as f64 / 3_600_000.0);
+                on_time += usize::from(b - a <= DAY);
+            }
+            (Some(a), None) if as_of > a.saturating_add(DAY) => due += 1,
+            _ => {}
         }
         if res[i].is_some() {
             resolved += 1;
@@ -1519,7 +1541,7 @@ pub fn kpis(cases: &Table, rows: impl Iterator<Item = usize>) -> Kpis {
         }
     }
     let rate = |n: usize, d: usize| (d > 0).then(|| n as f64 / d as f64);
-    k.on_time_rate = rate(on_time, k.responded);
+    k.on_time_rate = rate(on_time, due);
     k.resolution_rate = rate(resolved, k.cases);
     k.followup_rate = rate(followed, complaints);
     k.satisfaction_rate = rate(happy, rated);
@@ -1572,6 +1594,7 @@ pub fn centers(
     violations: &[Violation],
     rules: &RuleSet,
     handed_off: &[bool],
+    as_of: i64,
 ) -> Vec<CenterRow> {
     let names = cases.text("center");
     // Each center's number in order of first appearance, and each case row's center.
@@ -1635,7 +1658,7 @@ pub fn centers(
                 .map(|(g, n)| (g.to_string(), *n))
                 .collect();
             CenterRow {
-                kpis: kpis(cases, rows.iter().copied()),
+                kpis: kpis(cases, rows.iter().copied(), as_of),
                 center: center.to_string(),
                 violations: *violations,
                 by_group,

@@ -354,8 +354,12 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
         select: a.select.clone(),
         ignore: a.ignore.clone(),
     };
-    // Refuse unknown --select/--ignore before reading any data.
+    // Refuse unknown --select/--ignore, and an --out that is no report folder, before
+    // reading any data.
     rules::select(&rules.rules, &opts.select, &opts.ignore)?;
+    if let Some(out) = &a.out {
+        report::check_out(out)?;
+    }
     progress.step("load", 0, 3);
     let loaded = audit::load_as_of(
         &files,

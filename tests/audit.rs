@@ -199,6 +199,43 @@ fn utf8_bom_gbk_and_crlf_files_audit_alike() {
     );
 }
 
+/// 叶梅 in GBK is D2B6 C3B7, which is also well-formed UTF-8 (Ҷ÷): a field cannot tell
+/// its encoding alone; its record (GBK throughout) does.
+#[test]
+fn a_gbk_name_that_happens_to_be_valid_utf8_reads_as_gbk() {
+    let gbk = |s: &str| encoding_rs::GBK.encode(s).0.into_owned();
+    let header = "case_id,center,received_at,category,first_responder_id,customer_name\n";
+    let line = "C2,滨江壹号,2026-10-03 09:05,投诉,E02,叶梅\n";
+    assert!(
+        std::str::from_utf8(&gbk("叶梅")).is_ok(),
+        "the premise of the test"
+    );
+    for (what, bytes) in [
+        ("a GBK file", gbk(&format!("{header}{line}"))),
+        (
+            "a UTF-8 line, then a GBK one",
+            [
+                format!("{header}C1,锦绣花园,2026-10-03 09:05,咨询,E01,王芳\n").into_bytes(),
+                gbk(line),
+            ]
+            .concat(),
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("cases.csv");
+        std::fs::write(&p, bytes).unwrap();
+        let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
+        assert_reconciles(&r);
+        let names: Vec<_> = r.cases.text("customer_name").iter().flatten().collect();
+        assert_eq!(names.last(), Some(&"叶梅"), "{what}: {names:?}");
+        assert_eq!(
+            r.cases.text("center").iter().last(),
+            Some(Some("滨江壹号")),
+            "{what}"
+        );
+    }
+}
+
 #[test]
 fn every_spec_timestamp_format_reads_as_the_same_instant() {
     let r = audit_files(
@@ -438,6 +475,11 @@ fn cli_bad_input_exits_2_and_writes_nothing() {
     let out = dir.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("violations.csv"), "previous").unwrap();
+    std::fs::write(
+        out.join("manifest.json"),
+        r#"{"tool_version": "0.1.0", "rules": {"path": "x", "sha256": "y"}}"#,
+    )
+    .unwrap();
     let outs = out.display().to_string();
 
     let empty = dir.path().join("empty.csv");
@@ -510,6 +552,65 @@ fn cli_bad_input_exits_2_and_writes_nothing() {
             assert!(err.contains(w), "{args:?}: {err:?} lacks {w:?}");
         }
         assert_eq!(read(&out.join("violations.csv")), "previous", "{args:?}");
+    }
+}
+
+/// A report replaces its folder as a whole, so `--out` must never name a folder of
+/// other files (the dataset itself, someone's documents) or a file: refused before the
+/// audit, everything left as it was. An earlier report's folder is replaced.
+#[test]
+fn cli_out_refuses_a_folder_that_is_not_a_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = root().join("rules/default.toml").display().to_string();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    for f in ["cases.csv", "roster.csv", "waivers.csv"] {
+        std::fs::copy(fixture("basic").join(f), data.join(f)).unwrap();
+    }
+    let file = dir.path().join("notes.txt");
+    std::fs::write(&file, "mine").unwrap();
+    let d = data.display().to_string();
+    for (out, want) in [
+        (data.clone(), "cases.csv"),
+        (file.clone(), "is not a folder"),
+    ] {
+        let o = shouwen(
+            &[
+                "audit",
+                &d,
+                "--rules",
+                &rules,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            dir.path(),
+        );
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(want) && err.contains("--out"), "{err}");
+    }
+    assert_eq!(
+        std::fs::read(data.join("cases.csv")).unwrap(),
+        std::fs::read(fixture("basic").join("cases.csv")).unwrap()
+    );
+    assert_eq!(read(&file), "mine");
+    // A new folder, then the same folder again (an earlier report): both written.
+    let out = dir.path().join("r");
+    for _ in 0..2 {
+        let o = shouwen(
+            &[
+                "audit",
+                &d,
+                "--rules",
+                &rules,
+                "--out",
+                out.to_str().unwrap(),
+                "-q",
+            ],
+            dir.path(),
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(out.join("manifest.json").is_file());
     }
 }
 
@@ -1184,18 +1285,21 @@ fn centers_and_kpis_side_by_side() {
         (col(&rows[0], "center"), col(&rows[0], "rank")),
         ("滨江壹号服务中心".into(), "1".into())
     );
-    // 锦绣: C01 answered at 24:00:00 (on time), C02 at 24:00:01 → 0.5; C01 and C02 resolved of 4.
+    // 锦绣: C01 answered at 24:00:00 (on time), C02 at 24:00:01, C03 never answered and
+    // past due, C04 still within its 24 h (pending, not counted) → 1 of 3; the median is
+    // of the answered ones; C01 and C02 resolved of 4.
     let jx = rows
         .iter()
         .find(|x| col(x, "center") == "锦绣花园服务中心")
         .unwrap();
-    assert_eq!(col(jx, "on_time_response_rate"), "0.5000");
+    assert_eq!(col(jx, "on_time_response_rate"), "0.3333");
     assert_eq!(col(jx, "median_response_hours"), "24.0");
     assert_eq!(col(jx, "resolution_rate"), "0.5000");
     // 王芳 E01: C01 on time, C02 late, C08 after 20 minutes → 2 of 3.
     let k = shouwen::audit::kpis(
         &r.cases,
         (0..r.cases.len()).filter(|&i| r.cases.text("first_responder_id").get(i) == Some("E01")),
+        r.as_of,
     );
     assert_eq!((k.cases, k.responded), (3, 3));
     assert!((k.on_time_rate.unwrap() - 2.0 / 3.0).abs() < 1e-9);
@@ -1801,11 +1905,91 @@ fn a_satisfaction_that_is_no_rating_is_not_recorded() {
     );
     assert_eq!(evidence("Q6"), "未记录：满意度");
     // rated: Q1 满意, Q4 一般, Q5 ５ → 2 of 3 satisfied
-    let k = shouwen::audit::kpis(&r.cases, 0..r.cases.len());
+    let k = shouwen::audit::kpis(&r.cases, 0..r.cases.len(), r.as_of);
     assert!(
         (k.satisfaction_rate.unwrap() - 2.0 / 3.0).abs() < 1e-9,
         "{k:?}"
     );
+}
+
+/// 24小时内回应率 counts a case never answered against the employee and the center once
+/// its 24 hours are over, as RESP-24H charges it; a case still within them is not counted.
+#[test]
+fn the_on_time_rate_counts_cases_never_answered_once_past_due() {
+    let mut cases = format!("{CASES_HEADER}");
+    // K1: answered after 1 h (on time); K2–K4: never answered, received 10-12 → past due
+    // at the as-of time (10-31 24:00), each a RESP-24H violation charged to E1;
+    // K5: never answered, received 10-31 12:00 → still within 24 h: pending, not counted.
+    cases.push_str(
+        "K1,甲中心,2026-10-12 09:00,来访,咨询,王建国,,,咨询,E1,王芳,2026-10-12 10:00,,,,,,,,,\n",
+    );
+    for id in ["K2", "K3", "K4"] {
+        cases.push_str(&format!(
+            "{id},甲中心,2026-10-12 09:00,来访,咨询,王建国,,,咨询,E1,王芳,,,,,,,,,,\n"
+        ));
+    }
+    cases.push_str("K5,甲中心,2026-10-31 12:00,来访,咨询,王建国,,,咨询,E1,王芳,,,,,,,,,,\n");
+    let (_d, r) = audit_dataset(&[("cases.csv", &cases)], &["RESP"]);
+    let late: Vec<&str> = r.violations.iter().map(|v| v.case_id.as_str()).collect();
+    assert_eq!(late, ["K2", "K3", "K4"]);
+    let k = shouwen::audit::kpis(&r.cases, 0..r.cases.len(), r.as_of);
+    assert_eq!((k.cases, k.responded), (5, 1));
+    assert_eq!(k.on_time_rate, Some(0.25), "{k:?}");
+    assert_eq!(r.centers[0].kpis.on_time_rate, Some(0.25));
+}
+
+/// A deadline whose clock starts after the as-of time had not started then: an audit
+/// run as of 10-15 does not judge the follow-up of a complaint resolved on 10-20 (it
+/// used to list it as pending, "已过 -125.0 小时").
+#[test]
+fn a_deadline_starting_after_the_as_of_time_is_not_judged() {
+    let cases = format!(
+        "{CASES_HEADER}\
+F1,甲中心,2026-10-05 09:00,来访,投诉,王建国,,,噪音,E1,王芳,2026-10-05 09:10,,,2026-10-20 10:00,,,,,,\n\
+F2,甲中心,2026-10-05 09:00,来访,投诉,王建国,,,噪音,E1,王芳,2026-10-05 09:10,,,2026-10-08 10:00,,,,,,\n"
+    );
+    let d = dataset(&[("cases.csv", &cases)]);
+    let r = audit_files(
+        DatasetFiles::discover(d.path()).unwrap(),
+        default_rules(),
+        AuditOptions {
+            as_of: Some("2026-10-15 00:00".into()),
+            select: vec!["FOLLOWUP-3WD".into()],
+            ..AuditOptions::default()
+        },
+    );
+    // F2: resolved Thu 10-08 10:00; 3 working days (10-09, make-up Sat 10-10, Mon 10-12)
+    // → due 10-12 10:00, no follow-up by 10-15 → FOLLOWUP-3WD charged to E1.
+    assert_eq!(verdicts(&r), [v("F2", "FOLLOWUP-3WD", "E1", false)].into());
+    let pending: Vec<&str> = r.pending.iter().map(|p| r.case_id(p.row)).collect();
+    assert!(pending.is_empty(), "{pending:?}");
+    let run = &r.runs[r
+        .rules
+        .rules
+        .iter()
+        .position(|x| x.id == "FOLLOWUP-3WD")
+        .unwrap()];
+    assert_eq!(run.judged, 1, "F1 is not judged");
+}
+
+#[test]
+fn a_period_is_a_four_digit_year_and_a_month() {
+    let tz = chrono_tz::Asia::Shanghai;
+    for bad in [
+        "26-10", "1-10", "99999-10", "0026-10", "2026-13", "2026-0", "2026/10", "-10",
+    ] {
+        assert!(
+            shouwen::audit::Period::parse(bad, tz).is_err(),
+            "{bad} must be refused"
+        );
+    }
+    for (ok, label) in [
+        ("2026-10", "2026-10"),
+        ("2026-1", "2026-01"),
+        (" 2026-12 ", "2026-12"),
+    ] {
+        assert_eq!(shouwen::audit::Period::parse(ok, tz).unwrap().label, label);
+    }
 }
 
 /// A roster without the 绩效工资基数 column: pay says it could not run, as without a roster.

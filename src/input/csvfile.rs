@@ -162,6 +162,30 @@ impl CsvFile {
         }
     }
 
+    /// Whether a record (its raw bytes) is read as UTF-8. Only a file of mixed encodings
+    /// is read record by record; in any other file every record is read alike.
+    pub fn record_is_utf8(&self, raw: &[u8]) -> bool {
+        matches!(self.mode, Mode::PerField) && utf8(raw).is_ok()
+    }
+
+    /// [`CsvFile::decode`] for a field of a record of which [`CsvFile::record_is_utf8`]
+    /// said `record_utf8`. In a file of mixed encodings a record that is not UTF-8 as a
+    /// whole is GBK throughout: a short GBK name such as 叶梅 (D2B6 C3B7) happens to be
+    /// well-formed UTF-8 on its own (Ҷ÷), so a field must not be judged alone.
+    pub fn decode_in_record<'a>(
+        &self,
+        b: &'a [u8],
+        record_utf8: bool,
+    ) -> std::result::Result<Cow<'a, str>, NotUtf8> {
+        match self.mode {
+            Mode::PerField if !record_utf8 => match decode_gb_strict(b) {
+                Ok(s) => Ok(s),
+                Err(_) => utf8(b).map(Cow::Borrowed).map_err(|_| NotUtf8),
+            },
+            _ => self.decode(b),
+        }
+    }
+
     /// Why [`CsvFile::decode`] failed, for rejected.csv.
     pub fn undecodable(&self) -> &'static str {
         match self.mode {

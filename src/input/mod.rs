@@ -928,6 +928,7 @@ impl RowReader<'_> {
         let rejected = &mut part.rejected;
         let (read, kept) = (&mut part.read, &mut part.kept);
         *read += 1;
+        let record_utf8 = csv.record_is_utf8(r.raw);
         let reject = |reason: String| Rejected {
             file: csv.display.clone(),
             line: r.line,
@@ -938,7 +939,11 @@ impl RowReader<'_> {
                 .filter_map(|(c, phone)| {
                     let ci = cols.iter().position(|x| x.name == *c)?;
                     let hi = map.iter().position(|m| m.contains(&ci))?;
-                    let v = csv.decode_lossy(r.record.get(hi)?);
+                    let b = r.record.get(hi)?;
+                    let v = match csv.decode_in_record(b, record_utf8) {
+                        Ok(v) => v.into_owned(),
+                        Err(_) => csv.decode_lossy(b),
+                    };
                     Some((v.trim().to_string(), *phone))
                 })
                 .collect(),
@@ -967,7 +972,7 @@ impl RowReader<'_> {
         for (hi, field) in r.record.iter().enumerate() {
             for &ci in &map[hi] {
                 let c = &cols[ci];
-                let value = match csv.decode(field) {
+                let value = match csv.decode_in_record(field, record_utf8) {
                     Ok(v) => v,
                     Err(csvfile::NotUtf8) => {
                         error.get_or_insert(format!(

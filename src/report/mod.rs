@@ -83,6 +83,50 @@ impl Formats {
     }
 }
 
+/// Whether `out` may receive a report: it does not exist yet, or it is an empty folder,
+/// or it holds a report shouwen wrote before (its `manifest.json` says so). A report
+/// replaces its folder as a whole, so any other folder (the dataset itself, someone's
+/// documents) or a file is refused, before anything is read or written.
+pub fn check_out(out: &Path) -> Result<()> {
+    let refuse = |why: &str| {
+        Err(Error::Usage(format!(
+            "--out {}: {why}; a report replaces its folder as a whole, so name a new or empty folder, or a folder holding an earlier shouwen report",
+            out.display()
+        )))
+    };
+    let Ok(meta) = fs::symlink_metadata(out) else {
+        return Ok(());
+    };
+    if !meta.is_dir() {
+        return refuse("exists and is not a folder");
+    }
+    let entries: Vec<String> = match fs::read_dir(out) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .collect(),
+        Err(e) => return refuse(&format!("cannot be read ({e})")),
+    };
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let is_report = fs::read_to_string(out.join("manifest.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .is_some_and(|m| m.get("tool_version").is_some() && m.get("rules").is_some());
+    if is_report {
+        return Ok(());
+    }
+    let mut names = entries;
+    names.sort();
+    let shown: Vec<&str> = names.iter().take(3).map(String::as_str).collect();
+    let more = if names.len() > 3 { ", …" } else { "" };
+    refuse(&format!(
+        "is a folder holding other files ({}{more}), not an earlier report",
+        shown.join(", ")
+    ))
+}
+
 /// Write every report file into `out` (created or replaced as a whole).
 ///
 /// Files are written into a private folder beside `out` and moved into place only when
@@ -90,6 +134,7 @@ impl Formats {
 /// The swap is done under a lock file (`.<name>.lock`), so two audits writing to the
 /// same folder at once each leave a whole report, never a mix of the two.
 pub fn write(result: &AuditResult, out: &Path, opts: &ReportOptions) -> Result<()> {
+    check_out(out)?;
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -898,6 +943,7 @@ pub fn scorecards(r: &AuditResult) -> Sheet {
                     .map_or(&[][..], Vec::as_slice)
                     .iter()
                     .copied(),
+                r.as_of,
             );
             vec![
                 Cell::text(&e.id),
@@ -950,6 +996,36 @@ pub fn scorecards(r: &AuditResult) -> Sheet {
     }
 }
 
+/// Base pay and adjusted pay in fen (cents), computed in decimal: base pay to the fen,
+/// times the coefficient to four places, rounded half away from zero (四舍五入) to the fen.
+/// In binary floating point 1234.35 × 0.70 is 864.04499…, which would round to 864.04;
+/// HR checks the product by hand and expects 864.05.
+pub fn pay_in_cents(base: f64, coefficient: f64) -> (i128, i128) {
+    let base_fen = (base * 100.0).round() as i128;
+    let coef = (coefficient * 10_000.0).round() as i128;
+    let p = base_fen * coef;
+    let adjusted = (p.abs() + 5_000) / 10_000 * p.signum();
+    (base_fen, adjusted)
+}
+
+/// An amount in fen as yuan with two places.
+pub fn fmt_cents(fen: i128) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", fen.abs() / 100, fen.abs() % 100)
+}
+
+/// A pay coefficient as the bands give it: two places, or up to four when it has them
+/// (the amount is computed with what is shown).
+pub fn fmt_coefficient(c: f64) -> String {
+    let e4 = (c * 10_000.0).round() as i64;
+    if e4 % 100 == 0 {
+        format!("{:.2}", e4 as f64 / 10_000.0)
+    } else {
+        let s = format!("{:.4}", e4 as f64 / 10_000.0);
+        s.trim_end_matches('0').to_string()
+    }
+}
+
 /// 绩效工资: one row per employee; adjusted_pay = base_pay × coefficient, in yuan.
 pub fn pay(r: &AuditResult) -> Sheet {
     let rows = r
@@ -957,23 +1033,19 @@ pub fn pay(r: &AuditResult) -> Sheet {
         .iter()
         .map(|c| {
             let e = &c.employee;
-            let money = |x: Option<f64>| {
-                x.map(|v| Cell::Num(format!("{v:.2}")))
-                    .unwrap_or(Cell::text(""))
-            };
-            let adjusted = e
-                .base_pay
-                .map(|b| (b * c.coefficient * 100.0).round() / 100.0);
+            let money =
+                |x: Option<i128>| x.map(|v| Cell::Num(fmt_cents(v))).unwrap_or(Cell::text(""));
+            let pay = e.base_pay.map(|b| pay_in_cents(b, c.coefficient));
             vec![
                 Cell::text(&e.id),
                 Cell::text(&e.name),
                 Cell::text(&e.center),
-                money(e.base_pay),
+                money(pay.map(|p| p.0)),
                 num(fmt_points(c.score)),
                 Cell::text(&c.grade),
-                Cell::Num(format!("{:.2}", c.coefficient)),
-                money(adjusted),
-                money(adjusted.zip(e.base_pay).map(|(a, b)| a - b)),
+                Cell::Num(fmt_coefficient(c.coefficient)),
+                money(pay.map(|p| p.1)),
+                money(pay.map(|p| p.1 - p.0)),
                 Cell::text(c.discipline.clone().unwrap_or_default()),
             ]
         })
@@ -1052,7 +1124,29 @@ pub fn rejected(r: &AuditResult, opts: &ReportOptions) -> Sheet {
 
 #[cfg(test)]
 mod tests {
+    use super::{fmt_cents, fmt_coefficient, pay_in_cents};
     use super::{hdr, mask_cut_fragments, write_csv_blocks, write_csv_rows, Cell};
+
+    /// Pay is rounded as HR rounds by hand: the decimal product, half away from zero.
+    /// In binary floating point 1234.35 × 0.70 = 864.04499… and would lose a fen.
+    #[test]
+    fn pay_is_the_decimal_product_rounded_half_up_to_the_fen() {
+        let yuan = |b: f64, c: f64| {
+            let (base, adj) = pay_in_cents(b, c);
+            (fmt_cents(base), fmt_cents(adj), fmt_cents(adj - base))
+        };
+        let s = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+        assert_eq!(yuan(1234.35, 0.70), s("1234.35", "864.05", "-370.30"));
+        assert_eq!(yuan(1999.85, 0.70), s("1999.85", "1399.90", "-599.95"));
+        assert_eq!(yuan(1234.05, 0.70), s("1234.05", "863.84", "-370.21"));
+        assert_eq!(yuan(3333.35, 0.70), s("3333.35", "2333.35", "-1000.00"));
+        assert_eq!(yuan(1555.55, 0.90), s("1555.55", "1400.00", "-155.55"));
+        assert_eq!(yuan(3000.0, 1.10), s("3000.00", "3300.00", "300.00"));
+        // A base pay with a third decimal is taken to the fen, as it is shown.
+        assert_eq!(yuan(1234.567, 1.10), s("1234.57", "1358.03", "123.46"));
+        assert_eq!(fmt_coefficient(0.7), "0.70");
+        assert_eq!(fmt_coefficient(1.125), "1.125");
+    }
 
     /// violations.csv rendered in blocks on two cores is byte for byte the file written
     /// row by row: at block and window edges, with quoting, formulas and empty files.

@@ -116,7 +116,13 @@ impl Deadline {
     pub fn evaluate(&self, ctx: &EvalCtx<'_>, base: LazyFrame) -> PolarsResult<Outcome> {
         let from = format!("__utc_{}", self.from);
         let to = format!("__utc_{}", self.to);
-        let frame = base.filter(col(from.as_str()).is_not_null()).select([
+        // A clock that starts after the as-of time (a resolution after an --as-of set
+        // mid-month, for a follow-up deadline) had not started then: the case is not
+        // judged by this rule, neither pending nor late.
+        let started = col(from.as_str())
+            .is_not_null()
+            .and(col(from.as_str()).lt_eq(lit(ctx.as_of)));
+        let frame = base.filter(started).select([
             col("__row"),
             col(from.as_str()).alias("from"),
             col(to.as_str()).alias("to"),
