@@ -702,6 +702,17 @@ pub fn cases_frame_with(
         "__row".into(),
         (0..n as u32).collect::<Vec<u32>>(),
     )];
+    if cases.files.len() > 1 {
+        // Which file each row came from: files of several exports may lack columns.
+        cols.push(Column::new(
+            "__file".into(),
+            cases
+                .sources
+                .iter()
+                .map(|s| s.file as u32)
+                .collect::<Vec<u32>>(),
+        ));
+    }
     let build =
         |columns: &[(&'static crate::input::Column, ColData)]| -> PolarsResult<Vec<Column>> {
             let mut cols = vec![];
@@ -839,6 +850,34 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         jobs.push(ri);
         runs.push(run);
     }
+    // A rule reading a column that some of several case files lack (exports of different
+    // centers differ) cannot judge those files' cases: their value is unknown, not empty.
+    let lacking: Vec<Vec<(u32, String)>> = rules
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(ri, rule)| {
+            if !jobs.contains(&ri) || cases.files.len() < 2 {
+                return vec![];
+            }
+            let cols = rule.columns();
+            (0..cases.files.len())
+                .filter_map(|f| {
+                    let missing: Vec<String> = cols
+                        .iter()
+                        .filter(|c| !cases.file_has(f, c))
+                        .map(|c| format!("`{c}` ({})", case_label(c)))
+                        .collect();
+                    (!missing.is_empty()).then(|| {
+                        (
+                            f as u32,
+                            format!("{} has no column {}", cases.files[f], missing.join(", ")),
+                        )
+                    })
+                })
+                .collect()
+        })
+        .collect();
     // Evaluate on both cores, in the jobs below. Results are taken in rules-file order
     // afterwards, so the report does not depend on which finishes first.
     let eval = |ri: usize| -> Result<Outcome> {
@@ -847,7 +886,42 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         if let Some((_, w)) = &rule.when {
             base = base.filter(w.clone().fill_null(lit(false)));
         }
-        match &rule.check {
+        let mut skipped = vec![];
+        if !lacking[ri].is_empty() {
+            let from_lacking = lacking[ri]
+                .iter()
+                .fold(lit(false), |e, (f, _)| e.or(col("__file").eq(lit(*f))));
+            let rows = base
+                .clone()
+                .filter(from_lacking.clone())
+                .select([col("__row"), col("__file")])
+                .collect()
+                .map_err(|e| Error::Other(format!("rule {} could not run: {e}", rule.id)))?;
+            let (r, f) = (
+                rows.column("__row").and_then(|c| Ok(c.u32()?.clone())),
+                rows.column("__file").and_then(|c| Ok(c.u32()?.clone())),
+            );
+            let (Ok(r), Ok(f)) = (r, f) else {
+                return Err(Error::Other(format!("rule {} could not run", rule.id)));
+            };
+            for (row, file) in r.into_no_null_iter().zip(f.into_no_null_iter()) {
+                let why = lacking[ri]
+                    .iter()
+                    .find(|(x, _)| *x == file)
+                    .map(|(_, w)| w.clone())
+                    .unwrap_or_default();
+                skipped.push((
+                    cases
+                        .text("case_id")
+                        .get(row as usize)
+                        .unwrap_or("")
+                        .to_string(),
+                    why,
+                ));
+            }
+            base = base.filter(from_lacking.not());
+        }
+        let outcome = match &rule.check {
             Check::Deadline(k) => k.evaluate(&ctx, base),
             Check::Required(k) => k.evaluate(&ctx, base),
             Check::Expression(k) => k.evaluate(&ctx, base),
@@ -855,7 +929,11 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
             Check::Escalation(k) => k.evaluate(&ctx, base),
             Check::Inspection(k) => Ok(k.evaluate(&ctx)),
         }
-        .map_err(|e| Error::Other(format!("rule {} could not run: {e}", rule.id)))
+        .map_err(|e| Error::Other(format!("rule {} could not run: {e}", rule.id)));
+        outcome.map(|mut o| {
+            o.not_judged.extend(skipped);
+            o
+        })
     };
     // Jobs for the two cores: each group of handoff-path rules with equal parameters and
     // `when` (one shared pass), then all other rules together; the longest first.
@@ -1468,7 +1546,7 @@ pub struct Kpis {
     /// them is not counted yet.
     pub on_time_rate: Option<f64>,
     pub median_response_hours: Option<f64>,
-    /// Resolved cases over all cases.
+    /// Resolved cases over the cases whose file records resolutions.
     pub resolution_rate: Option<f64>,
     /// Resolved complaints followed up, over resolved complaints.
     pub followup_rate: Option<f64>,
@@ -1511,7 +1589,18 @@ pub fn kpis(cases: &Table, rows: impl Iterator<Item = usize>, as_of: i64) -> Kpi
         cases.time("followup_at"),
         cases.text("satisfaction"),
     );
+    // A case from a file without the column has no value for it: not counted either way.
+    let (known_resp, known_res, known_fu) = (
+        cases.files_with("first_response_at"),
+        cases.files_with("resolved_at"),
+        cases.files_with("followup_at"),
+    );
+    let known = |has: &Option<Vec<bool>>, i: usize| {
+        has.as_ref()
+            .is_none_or(|h| h.get(cases.sources[i].file).copied().unwrap_or(true))
+    };
     let mut k = Kpis::default();
+    let mut res_known = 0;
     let mut hours = vec![];
     let (mut on_time, mut due, mut resolved, mut complaints, mut followed, mut rated, mut happy) =
         (0, 0, 0, 0, 0, 0, 0);
@@ -1519,6 +1608,7 @@ pub fn kpis(cases: &Table, rows: impl Iterator<Item = usize>, as_of: i64) -> Kpi
     for i in rows {
         k.cases += 1;
         match (rec[i], resp[i]) {
+            _ if !known(&known_resp, i) => {}
             (Some(a), Some(b)) => {
                 k.responded += 1;
                 due += 1;
@@ -1528,9 +1618,10 @@ pub fn kpis(cases: &Table, rows: impl Iterator<Item = usize>, as_of: i64) -> Kpi
             (Some(a), None) if as_of > a.saturating_add(DAY) => due += 1,
             _ => {}
         }
+        res_known += usize::from(known(&known_res, i));
         if res[i].is_some() {
             resolved += 1;
-            if cat.get(i).is_some_and(|c| c.contains("投诉")) {
+            if cat.get(i).is_some_and(|c| c.contains("投诉")) && known(&known_fu, i) {
                 complaints += 1;
                 followed += usize::from(fu[i].is_some());
             }
@@ -1542,7 +1633,7 @@ pub fn kpis(cases: &Table, rows: impl Iterator<Item = usize>, as_of: i64) -> Kpi
     }
     let rate = |n: usize, d: usize| (d > 0).then(|| n as f64 / d as f64);
     k.on_time_rate = rate(on_time, due);
-    k.resolution_rate = rate(resolved, k.cases);
+    k.resolution_rate = rate(resolved, res_known);
     k.followup_rate = rate(followed, complaints);
     k.satisfaction_rate = rate(happy, rated);
     hours.sort_by(f64::total_cmp);

@@ -1992,6 +1992,40 @@ fn a_period_is_a_four_digit_year_and_a_month() {
     }
 }
 
+/// Consultants audit one export per center together, and exports differ: a column one
+/// file lacks is unknown for that file's cases, not empty. They are listed as not
+/// judged by the rules that read it, and left out of the KPIs built on it.
+#[test]
+fn a_column_one_of_several_case_files_lacks_is_not_read_as_empty() {
+    let a = "case_id,center,received_at,channel,category,customer_name,content,first_responder_id,first_response_at\n\
+A1,A中心,2026-10-08 08:05,来访,咨询,张三丰,咨询停车费,E1,2026-10-08 08:10\n\
+A2,A中心,2026-10-08 08:05,来访,咨询,张三丰,咨询停车费,E1,\n";
+    let b = "case_id,center,received_at,category,customer_name,content,first_responder_id\n\
+B1,B中心,2026-10-08 08:05,咨询,李四,报修漏水,E2\n";
+    let (_d, r) = audit_dataset(&[("cases_a.csv", a), ("cases_b.csv", b)], &["RESP-24H"]);
+    assert_reconciles(&r);
+    // A2: never answered, past due at 11-01 → RESP-24H charged to E1. B1: its file has no
+    // 首次回应时间 column → not judged (it used to be charged as never answered).
+    assert_eq!(verdicts(&r), [v("A2", "RESP-24H", "E1", false)].into());
+    let run = &r.runs[r
+        .rules
+        .rules
+        .iter()
+        .position(|x| x.id == "RESP-24H")
+        .unwrap()];
+    assert_eq!(run.judged, 2);
+    assert_eq!(run.not_judged.len(), 1, "{:?}", run.not_judged);
+    let (id, why) = &run.not_judged[0];
+    assert_eq!(id, "B1");
+    assert!(
+        why.contains("cases_b.csv") && why.contains("first_response_at"),
+        "{why}"
+    );
+    let center = |c: &str| r.centers.iter().find(|x| x.center == c).unwrap();
+    assert_eq!(center("A中心").kpis.on_time_rate, Some(0.5));
+    assert_eq!(center("B中心").kpis.on_time_rate, None);
+}
+
 /// A roster without the 绩效工资基数 column: pay says it could not run, as without a roster.
 #[test]
 fn a_roster_without_base_pay_says_pay_could_not_run() {

@@ -208,6 +208,10 @@ pub struct Table {
     pub columns: Vec<(&'static Column, ColData)>,
     /// Canonical columns that appeared in the header of at least one file.
     pub present: Vec<&'static str>,
+    /// Per file (as in `files`): the canonical columns its header named. Exports of
+    /// several centers differ: a column one file lacks is unknown for its rows, not
+    /// empty.
+    pub file_columns: Vec<Vec<&'static str>>,
     pub sources: Vec<Source>,
     /// Where each kept row's raw text is in its file (for rejections decided after
     /// loading): byte offset and length in `raw_files[source.file]`.
@@ -235,6 +239,7 @@ impl Table {
                 .map(|c| (c, ColData::new(c.ty)))
                 .collect(),
             present: vec![],
+            file_columns: vec![],
             sources: vec![],
             raws: vec![],
             raw_files: vec![],
@@ -288,6 +293,23 @@ impl Table {
 
     pub fn is_present(&self, name: &str) -> bool {
         self.present.contains(&name)
+    }
+
+    /// Whether file `file`'s header named column `name` (a table not read from files,
+    /// or read before this was recorded, has every column it has at all).
+    pub fn file_has(&self, file: usize, name: &str) -> bool {
+        match self.file_columns.get(file) {
+            Some(cols) => cols.contains(&name),
+            None => self.is_present(name),
+        }
+    }
+
+    /// Per file: whether its header named column `name`; `None` when every file did.
+    pub fn files_with(&self, name: &str) -> Option<Vec<bool>> {
+        let has: Vec<bool> = (0..self.files.len())
+            .map(|f| self.file_has(f, name))
+            .collect();
+        (!has.iter().all(|h| *h)).then_some(has)
     }
 
     /// `file:line` of row `i`.
@@ -719,11 +741,18 @@ fn read_file_split(
     let Some((headers, map)) = header else {
         return Err(Error::input(&csv.display, "the file has no header row"));
     };
+    let mut named = vec![];
     for (ci, c) in cols.iter().enumerate() {
-        if map.iter().any(|t| t.contains(&ci)) && !table.present.contains(&c.name) {
-            table.present.push(c.name);
+        if map.iter().any(|t| t.contains(&ci)) {
+            named.push(c.name);
+            if !table.present.contains(&c.name) {
+                table.present.push(c.name);
+            }
         }
     }
+    let all = table.present.clone();
+    table.file_columns.resize(file_idx, all);
+    table.file_columns.push(named);
     let unmapped: Vec<usize> = (0..cols.len())
         .filter(|ci| !map.iter().any(|m| m.contains(ci)))
         .collect();
