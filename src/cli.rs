@@ -375,7 +375,7 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
                 "{}:{}: rejected: {}",
                 r.file,
                 r.line,
-                crate::mask::mask_phones_in_text(&r.reason)
+                crate::report::mask_rejected(r, &r.reason)
             );
         }
         if loaded.rejected.len() > 20 {

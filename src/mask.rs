@@ -41,11 +41,33 @@ pub fn mask_phone(s: &str) -> String {
 }
 
 /// Mask phone numbers written in free text (a reply, a raw row): an 11-digit mobile
-/// number `1[3-9]xxxxxxxxx` keeps its first 3 and last 4 digits (`139****5678`); a
-/// landline with its area code (`0731-88886666`) keeps the area code and last 4 digits.
-/// Other digit runs (case ids, amounts, dates) are left alone.
+/// number `1[3-9]xxxxxxxxx` keeps its first 3 and last 4 digits (`139****5678`), also
+/// after the country code (`8613912345678`); a landline with its area code
+/// (`0731-88886666`) keeps the area code and last 4 digits. A quote cut short by an
+/// ellipsis may cut a number too: 7 to 12 digits right after `…` are the tail of one
+/// (only the last 4 kept), and 7 to 12 digits starting `1[3-9]` right before `…` its head
+/// (only the first 3 kept). Full-width digits (`１３９…`) are read as digits. Other digit
+/// runs (case ids, amounts, dates) are left alone.
 pub fn mask_phones_in_text(s: &str) -> Cow<'_, str> {
+    const WIDE: std::ops::RangeInclusive<char> = '\u{FF10}'..='\u{FF19}';
+    if s.chars().any(|c| WIDE.contains(&c)) {
+        let ascii: String = s
+            .chars()
+            .map(|c| match c {
+                c if WIDE.contains(&c) => char::from(b'0' + (c as u32 - 0xFF10) as u8),
+                c => c,
+            })
+            .collect();
+        return match mask_phones_in_text(&ascii) {
+            Cow::Owned(m) => Cow::Owned(m),
+            // Nothing masked: the text as written, full-width digits and all.
+            Cow::Borrowed(_) => Cow::Borrowed(s),
+        };
+    }
     let b = s.as_bytes();
+    const ELLIPSIS: &[u8] = "…".as_bytes();
+    let is_mobile = |at: usize| b[at] == b'1' && (b'3'..=b'9').contains(&b[at + 1]);
+    // (start, end, digits kept at the head, digits kept at the tail)
     let mut runs = vec![];
     let mut i = 0;
     while i < b.len() {
@@ -58,7 +80,8 @@ pub fn mask_phones_in_text(s: &str) -> Cow<'_, str> {
             i += 1;
         }
         let n = i - start;
-        let mobile = n == 11 && b[start] == b'1' && (b'3'..=b'9').contains(&b[start + 1]);
+        let mobile = n == 11 && is_mobile(start);
+        let with_country = n == 13 && &b[start..start + 2] == b"86" && is_mobile(start + 2);
         // A landline number: 7–8 digits right after `0` + 2–3 digits + `-`.
         let landline = (7..=8).contains(&n) && start >= 4 && {
             let pre = &b[..start - 1];
@@ -69,8 +92,17 @@ pub fn mask_phones_in_text(s: &str) -> Cow<'_, str> {
                     (3..=4).contains(&k) && pre[pre.len() - k] == b'0'
                 }
         };
-        if mobile || landline {
-            runs.push((start, i, if mobile { 3 } else { 0 }));
+        let cut = (7..=12).contains(&n);
+        if mobile {
+            runs.push((start, i, 3, 4));
+        } else if with_country {
+            runs.push((start, i, 5, 4));
+        } else if landline {
+            runs.push((start, i, 0, 4));
+        } else if cut && b[..start].ends_with(ELLIPSIS) {
+            runs.push((start, i, 0, 4));
+        } else if cut && b[i..].starts_with(ELLIPSIS) && is_mobile(start) {
+            runs.push((start, i, 3, 0));
         }
     }
     if runs.is_empty() {
@@ -78,11 +110,11 @@ pub fn mask_phones_in_text(s: &str) -> Cow<'_, str> {
     }
     let mut out = String::with_capacity(s.len());
     let mut last = 0;
-    for (a, z, keep_head) in runs {
+    for (a, z, head, tail) in runs {
         out.push_str(&s[last..a]);
-        out.push_str(&s[a..a + keep_head]);
-        out.push_str(&"*".repeat(z - a - keep_head - 4));
-        out.push_str(&s[z - 4..z]);
+        out.push_str(&s[a..a + head]);
+        out.push_str(&"*".repeat(z - a - head - tail));
+        out.push_str(&s[z - tail..z]);
         last = z;
     }
     out.push_str(&s[last..]);
@@ -266,6 +298,28 @@ mod tests {
             mask_phones_in_text("2026-10-12 138 1234 5678"),
             "2026-10-12 138 **** 5678"
         );
+    }
+
+    /// Anyone's number, not only the customer's: with the country code, in full-width
+    /// digits, or cut by the ellipsis of a shortened quote (the tail after `…`, the head
+    /// before it). A case id, an amount or a date beside an ellipsis is left alone.
+    #[test]
+    fn numbers_with_a_country_code_full_width_or_cut_by_an_ellipsis_are_masked() {
+        let m = |s: &str| mask_phones_in_text(s).into_owned();
+        assert_eq!(m("回电+8613912345678"), "回电+86139****5678");
+        assert_eq!(m("电话１３９１２３４５６７８"), "电话139****5678");
+        assert_eq!(m("「…3700001234不知道」"), "「…******1234不知道」");
+        assert_eq!(m("「…812345678，不知道」"), "「…*****5678，不知道」");
+        assert_eq!(m("「办不了，打13700001…」"), "「办不了，打137*****…」");
+        for kept in [
+            "「…2026-10-08 不知道」",
+            "「…C000123不知道」",
+            "「…5000元不知道」",
+            "「不知道，2026年10月…」",
+            "全角日期２０２６年",
+        ] {
+            assert_eq!(m(kept), kept);
+        }
     }
 
     #[test]

@@ -46,6 +46,8 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 struct Planted {
     dir: tempfile::TempDir,
     phones: Vec<String>,
+    /// The customers' numbers in full-width digits.
+    wide: Vec<String>,
     names: Vec<String>,
 }
 
@@ -76,6 +78,8 @@ fn planted() -> Planted {
     let mut w = csv::Writer::from_path(data.join("cases.csv.new")).unwrap();
     w.write_record(&header).unwrap();
     let (mut phones, mut names) = (vec![], vec![]);
+    let mut wide = vec![];
+    let mut of_case = std::collections::HashMap::new();
     for (i, rec) in r.records().enumerate() {
         let mut row: Vec<String> = rec.unwrap().iter().map(str::to_string).collect();
         let phone = format!("139{:08}", 10_000_000 + i);
@@ -97,19 +101,55 @@ fn planted() -> Planted {
             &phone[3..7],
             &phone[7..]
         );
+        // someone else's number, in a turn the phrase rule quotes, and the customer's
+        // own in full-width digits
+        let other = format!("137{:08}", 20_000_000 + i);
+        let full: String = phone
+            .chars()
+            .map(|c| char::from_u32(c as u32 - '0' as u32 + 0xFF10).unwrap())
+            .collect();
+        row[reply_c].push_str(&format!(
+            "\n保安：朋友电话{other}不知道\n保洁：记下了{full}，不清楚"
+        ));
         row[resolution_c] = format!("@SUM(A1:A9) -{phone} +{phone}");
         row[unit_c] = "\t=1+2".into();
         if i % 50 == 0 {
             // rejected: an impossible receipt time, with the phone in the raw row
-            row[received_c] = format!("2026-10-99 {phone}");
+            row[received_c] = format!("2026-10-99 {name} {phone}");
         }
+        of_case.insert(row[0].clone(), (name.clone(), phone.clone()));
         phones.push(phone);
+        phones.push(other);
+        wide.push(full);
         names.push(name);
         w.write_record(&row).unwrap();
     }
     w.flush().unwrap();
     std::fs::rename(data.join("cases.csv.new"), data.join("cases.csv")).unwrap();
-    Planted { dir, phones, names }
+    // every waiver's reason quotes the resident of its case
+    let mut r = csv::Reader::from_path(data.join("waivers.csv")).unwrap();
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    let reason_c = header.iter().position(|h| h == "reason").unwrap();
+    let mut w = csv::Writer::from_path(data.join("waivers.csv.new")).unwrap();
+    w.write_record(&header).unwrap();
+    let mut quoted = 0;
+    for rec in r.records() {
+        let mut row: Vec<String> = rec.unwrap().iter().map(str::to_string).collect();
+        if let Some((name, phone)) = of_case.get(&row[0]) {
+            row[reason_c] = format!("业主{name}（{phone}）来电要求暂缓；{}", row[reason_c]);
+            quoted += 1;
+        }
+        w.write_record(&row).unwrap();
+    }
+    w.flush().unwrap();
+    assert!(quoted > 0, "the sample has waivers of its cases");
+    std::fs::rename(data.join("waivers.csv.new"), data.join("waivers.csv")).unwrap();
+    Planted {
+        dir,
+        phones,
+        wide,
+        names,
+    }
 }
 
 fn formula_like(field: &str) -> bool {
@@ -178,6 +218,18 @@ fn no_output_leaks_a_phone_or_name_or_runs_a_formula() {
         .count();
     assert_eq!(n_rejected, 6, "{rejected}");
     assert!(rejected.contains("139****"), "{rejected}");
+    assert!(
+        rejected.contains("欧**"),
+        "the name quoted in a reason is masked"
+    );
+    assert!(
+        violations.contains("来电要求暂缓"),
+        "waiver reasons are reported"
+    );
+    assert!(
+        violations.contains("（保安，第"),
+        "the other number's turn is quoted"
+    );
     // … but no phone number and no full customer name survives anywhere.
     for (name, text) in &texts {
         for ph in &p.phones {
@@ -185,6 +237,9 @@ fn no_output_leaks_a_phone_or_name_or_runs_a_formula() {
         }
         for n in &p.names {
             assert!(!text.contains(n.as_str()), "{name} leaks {n}");
+        }
+        for w in &p.wide {
+            assert!(!text.contains(w.as_str()), "{name} leaks {w}");
         }
         assert!(!text.contains("0731-8888"), "{name} leaks a landline");
         // nor the same number in groups, nor the piece of it an evidence window cut

@@ -766,14 +766,6 @@ fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     })
 }
 
-fn mask_text<'a>(s: &'a str, opts: &ReportOptions) -> std::borrow::Cow<'a, str> {
-    if opts.unmask {
-        std::borrow::Cow::Borrowed(s)
-    } else {
-        mask_phones_in_text(s)
-    }
-}
-
 /// A quote cut short (`「…`, `…」`) may end in part of a name or phone: a fragment of
 /// `value` touching the ellipsis (its tail after `…`, its head before `…`) is starred.
 fn mask_cut_fragments(text: &str, value: &str) -> String {
@@ -883,7 +875,8 @@ fn violation_row(r: &AuditResult, v: &crate::audit::Violation, opts: &ReportOpti
         Cell::text(mask_case_text(r, v.row, &v.evidence, opts)),
         Cell::text(&v.source),
         Cell::text(waived),
-        Cell::text(reason),
+        // A waiver's reason may quote the resident (业主吴某来电要求暂缓): masked as evidence is.
+        Cell::text(mask_case_text(r, v.row, &reason, opts)),
     ]
 }
 
@@ -1086,32 +1079,38 @@ pub fn not_judged(r: &AuditResult) -> Sheet {
     }
 }
 
+/// Text about a rejected row (its raw text, or the reason, which may quote a value
+/// that could not be read): the row's customer name and phone masked, then any number.
+pub fn mask_rejected(x: &crate::input::Rejected, text: &str) -> String {
+    let mut out = text.to_string();
+    for (value, is_phone) in &x.pii {
+        if value.is_empty() {
+            continue;
+        }
+        let m = if *is_phone {
+            mask_phone(value)
+        } else {
+            mask_name(value)
+        };
+        out = out.replace(value.as_str(), &m);
+    }
+    mask_phones_in_text(&out).into_owned()
+}
+
 pub fn rejected(r: &AuditResult, opts: &ReportOptions) -> Sheet {
     let rows = r
         .rejected
         .iter()
         .map(|x| {
-            let raw = if opts.unmask {
-                x.raw.clone()
+            let (reason, raw) = if opts.unmask {
+                (x.reason.clone(), x.raw.clone())
             } else {
-                let mut raw = x.raw.clone();
-                for (value, is_phone) in &x.pii {
-                    if value.is_empty() {
-                        continue;
-                    }
-                    let m = if *is_phone {
-                        mask_phone(value)
-                    } else {
-                        mask_name(value)
-                    };
-                    raw = raw.replace(value.as_str(), &m);
-                }
-                mask_phones_in_text(&raw).into_owned()
+                (mask_rejected(x, &x.reason), mask_rejected(x, &x.raw))
             };
             vec![
                 Cell::text(&x.file),
                 num(x.line),
-                Cell::text(mask_text(&x.reason, opts)),
+                Cell::text(reason),
                 Cell::text(raw),
             ]
         })
