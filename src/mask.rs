@@ -97,9 +97,7 @@ pub fn mask_phones_in_text(s: &str) -> Cow<'_, str> {
             runs.push((start, i, 3, 4));
         } else if with_country {
             runs.push((start, i, 5, 4));
-        } else if landline {
-            runs.push((start, i, 0, 4));
-        } else if cut && b[..start].ends_with(ELLIPSIS) {
+        } else if landline || (cut && b[..start].ends_with(ELLIPSIS)) {
             runs.push((start, i, 0, 4));
         } else if cut && b[i..].starts_with(ELLIPSIS) && is_mobile(start) {
             runs.push((start, i, 3, 0));
