@@ -1916,7 +1916,7 @@ fn a_satisfaction_that_is_no_rating_is_not_recorded() {
 /// its 24 hours are over, as RESP-24H charges it; a case still within them is not counted.
 #[test]
 fn the_on_time_rate_counts_cases_never_answered_once_past_due() {
-    let mut cases = format!("{CASES_HEADER}");
+    let mut cases = CASES_HEADER.to_string();
     // K1: answered after 1 h (on time); K2–K4: never answered, received 10-12 → past due
     // at the as-of time (10-31 24:00), each a RESP-24H violation charged to E1;
     // K5: never answered, received 10-31 12:00 → still within 24 h: pending, not counted.
