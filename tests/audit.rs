@@ -2026,6 +2026,49 @@ B1,B中心,2026-10-08 08:05,咨询,李四,报修漏水,E2\n";
     assert_eq!(center("B中心").kpis.on_time_rate, None);
 }
 
+/// One handoff that breaks two clauses of ESC-PATH (an operator skipping his direct
+/// supervisor, to another center's department supervisor) is one violation of 2 points
+/// with both findings as evidence, not two.
+#[test]
+fn one_wrong_handoff_is_one_path_violation() {
+    let cases = format!(
+        "{CASES_HEADER}\
+AG1,甲中心,2026-10-12 09:00,来访,报修,王建国,,,漏水,O1,保安甲,2026-10-12 09:10,,,2026-10-12 15:00,,,,,,\n"
+    );
+    let roster = "employee_id,name,role,department,center,supervisor_id,base_pay\n\
+O1,保安甲,保安员,秩序部,甲中心,TL1,3000\n\
+TL1,队长乙,保安队长,秩序部,甲中心,D1,3000\n\
+D1,主管丙,部门主管,秩序部,甲中心,,3000\n\
+D4,主管丁,部门主管,工程部,乙中心,,3000\n";
+    let handoffs = "case_id,seq,at,from_id,to_id,to_department,method,note\n\
+AG1,1,2026-10-12 09:20,O1,D4,工程部,电话,\n";
+    let (_d, r) = audit_dataset(
+        &[
+            ("cases.csv", &cases),
+            ("roster.csv", roster),
+            ("handoffs.csv", handoffs),
+        ],
+        &["ESC-PATH"],
+    );
+    assert_reconciles(&r);
+    let found: Vec<_> = r
+        .violations
+        .iter()
+        .map(|v| (v.case_id.as_str(), v.employee_id.as_str(), v.points))
+        .collect();
+    assert_eq!(
+        found,
+        [("AG1", "O1", 2.0)],
+        "{:?}",
+        r.violations.iter().map(|v| &v.evidence).collect::<Vec<_>>()
+    );
+    assert!(
+        r.violations[0].evidence.contains('；'),
+        "{}",
+        r.violations[0].evidence
+    );
+}
+
 /// A roster without the 绩效工资基数 column: pay says it could not run, as without a roster.
 #[test]
 fn a_roster_without_base_pay_says_pay_could_not_run() {

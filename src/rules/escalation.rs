@@ -279,20 +279,40 @@ impl Escalation {
             .copied()
             .filter(|r| !not_judged.contains(ids.get(*r as usize).unwrap_or("")))
             .collect();
-        let hits = out
+        // One violation of this rule per case and employee charged: a handoff that breaks
+        // two of its clauses (a wrong path that also crosses centers), or the same
+        // person's two wrong handoffs in one case, is one breach with all the evidence,
+        // not points counted twice.
+        let mut hits: Vec<Hit> = vec![];
+        let mut at: std::collections::HashMap<(u32, &str), usize> = Default::default();
+        for v in out
             .violations
             .iter()
             .filter(|v| self.checks.contains(&v.check))
-            .filter_map(|v| {
-                Some(Hit {
-                    row: *row_of.get(v.case_id.as_str())?,
-                    evidence: v.evidence.clone(),
-                    pending: false,
-                    at: None,
-                    employee: Some(v.charged_to.clone()),
-                })
-            })
-            .collect();
+        {
+            let Some(&row) = row_of.get(v.case_id.as_str()) else {
+                continue;
+            };
+            match at.entry((row, v.charged_to.as_str())) {
+                std::collections::hash_map::Entry::Occupied(e) => {
+                    let h = &mut hits[*e.get()];
+                    if !h.evidence.split('；').any(|x| x == v.evidence) {
+                        h.evidence.push('；');
+                        h.evidence.push_str(&v.evidence);
+                    }
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(hits.len());
+                    hits.push(Hit {
+                        row,
+                        evidence: v.evidence.clone(),
+                        pending: false,
+                        at: None,
+                        employee: Some(v.charged_to.clone()),
+                    });
+                }
+            }
+        }
         Ok(Outcome {
             judged,
             hits,
