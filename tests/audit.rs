@@ -2069,6 +2069,48 @@ AG1,1,2026-10-12 09:20,O1,D4,工程部,电话,\n";
     );
 }
 
+/// The SPEC's `speakers` parameter: "staff" (the default) counts only staff turns, so a
+/// resident quoting staff is no violation; "all" counts every line, for an export whose
+/// reply holds staff's own words.
+#[test]
+fn the_speakers_parameter_chooses_whose_words_count() {
+    let cases = format!(
+        "{CASES_HEADER}\
+S1,甲中心,2026-10-12 09:00,来访,咨询,王建国,,,咨询,E1,王芳,2026-10-12 09:10,\"业主：上次保安说不归我管\n王芳：我来处理\",,,,,,,,\n"
+    );
+    let d = dataset(&[("cases.csv", &cases), ("roster.csv", ROSTER)]);
+    let with = |speakers: &str| {
+        let text = read(&root().join("rules/default.toml")).replace(
+            "phrases = [\"不知道\"",
+            &format!("speakers = {speakers:?}\nphrases = [\"不知道\""),
+        );
+        let rules = rules::parse(&text, "company.toml", "-").unwrap();
+        let opts = AuditOptions {
+            select: vec!["PHRASE".into()],
+            ..period("2026-10")
+        };
+        verdicts(&audit_files(
+            DatasetFiles::discover(d.path()).unwrap(),
+            rules,
+            opts,
+        ))
+    };
+    // S1: the resident (业主) quotes a guard's 不归我管 → no violation with "staff" …
+    assert!(with("staff").is_empty());
+    // … and a violation charged to the first responder E1 when every line counts.
+    assert_eq!(with("all"), [v("S1", "PHRASE-BANNED", "E1", false)].into());
+    let bad = read(&root().join("rules/default.toml")).replace(
+        "phrases = [\"不知道\"",
+        "speakers = \"everyone\"\nphrases = [\"不知道\"",
+    );
+    let err = rules::parse(&bad, "company.toml", "-").unwrap_err();
+    assert!(
+        err.iter()
+            .any(|e| e.to_string().contains("expected \"staff\"")),
+        "{err:?}"
+    );
+}
+
 /// A roster without the 绩效工资基数 column: pay says it could not run, as without a roster.
 #[test]
 fn a_roster_without_base_pay_says_pay_could_not_run() {

@@ -121,6 +121,7 @@ pub struct RawRule {
     pub phrases: Option<S<Vec<S<String>>>>,
     pub allow: Option<S<Vec<S<String>>>>,
     pub customer_labels: Option<S<Vec<S<String>>>>,
+    pub speakers: Option<S<String>>,
     // escalation
     pub allowed: Option<S<RoleTable>>,
     pub max_handoffs: Option<S<i64>>,
@@ -157,6 +158,7 @@ impl RawRule {
             "customer_labels",
             self.customer_labels.as_ref().map(|s| s.span()),
         );
+        add("speakers", self.speakers.as_ref().map(|s| s.span()));
         add("allowed", self.allowed.as_ref().map(|s| s.span()));
         add("max_handoffs", self.max_handoffs.as_ref().map(|s| s.span()));
         add(
@@ -211,6 +213,7 @@ pub const RULE_KEYS: &[&str] = &[
     "phrases",
     "allow",
     "customer_labels",
+    "speakers",
     "allowed",
     "max_handoffs",
     "no_retransfer",

@@ -49,6 +49,10 @@ Example violation: PHRASE-BANNED on C000123, 「…这个不归我管，你去�
             "customer_labels",
             "speaker labels of the resident's turns (default 业主, 客户, 住户, 来电人 …)",
         ),
+        (
+            "speakers",
+            "whose words count: \"staff\" (default: in a transcript only staff turns; the resident's, by label or by the case's customer name, do not) or \"all\" (every line, for a field holding staff's words only)",
+        ),
     ],
     responsible: &[Responsible::Speaker, Responsible::FirstResponder],
 };
@@ -58,6 +62,8 @@ pub struct ForbiddenPhrase {
     pub fields: Vec<String>,
     pub config: PhraseConfig,
     pub matcher: Matcher,
+    /// `speakers = "all"`: every line counts, the resident's turns too.
+    pub all_speakers: bool,
 }
 
 fn list(v: &Option<S<Vec<S<String>>>>, default: &[&str]) -> Vec<String> {
@@ -91,10 +97,36 @@ impl ForbiddenPhrase {
                 }
             }
         }
+        let all_speakers = match &r.speakers {
+            None => false,
+            Some(v) => match v.get_ref().trim() {
+                "staff" => false,
+                "all" => {
+                    if let Some(l) = &r.customer_labels {
+                        d.at(
+                            l.span(),
+                            "customer_labels has no effect with speakers = \"all\" (every line counts); remove one of them",
+                        );
+                    }
+                    true
+                }
+                other => {
+                    d.at(
+                        v.span(),
+                        format!("speakers = {other:?}: expected \"staff\" (only staff turns count) or \"all\" (every line counts)"),
+                    );
+                    false
+                }
+            },
+        };
         let config = PhraseConfig {
             phrases: list(&r.phrases, phrase::DEFAULT_PHRASES),
             allow: list(&r.allow, phrase::DEFAULT_ALLOW),
-            customer_labels: list(&r.customer_labels, phrase::DEFAULT_CUSTOMER_LABELS),
+            customer_labels: if all_speakers {
+                vec![]
+            } else {
+                list(&r.customer_labels, phrase::DEFAULT_CUSTOMER_LABELS)
+            },
         };
         let matcher = match Matcher::new(&config) {
             Ok(m) => m,
@@ -113,16 +145,18 @@ impl ForbiddenPhrase {
             fields,
             config,
             matcher,
+            all_speakers,
         })
     }
 
     pub fn describe(&self) -> String {
         format!(
-            "  fields           {}\n  phrases          {}\n  allow            {}\n  customer_labels  {}\n",
+            "  fields           {}\n  phrases          {}\n  allow            {}\n  customer_labels  {}\n  speakers         {}\n",
             self.fields.join(", "),
             self.config.phrases.join("、"),
             self.config.allow.join("、"),
-            self.config.customer_labels.join("、")
+            self.config.customer_labels.join("、"),
+            if self.all_speakers { "all" } else { "staff" }
         )
     }
 
@@ -168,11 +202,13 @@ impl ForbiddenPhrase {
                 // (王建国：上次保安跟我说不归我管), unless the label also names the case's
                 // staff: a customer and an employee may share a common name (王芳), and
                 // then the first responder's or a roster employee's turn it stays.
-                if speaker.as_deref().is_some_and(|label| {
-                    is_customer_name(label, customer)
-                        && !is_customer_name(label, responder)
-                        && names.resolve_in_center(label, center).is_none()
-                }) {
+                if !self.all_speakers
+                    && speaker.as_deref().is_some_and(|label| {
+                        is_customer_name(label, customer)
+                            && !is_customer_name(label, responder)
+                            && names.resolve_in_center(label, center).is_none()
+                    })
+                {
                     continue;
                 }
                 let (emp, note) = match &speaker {

@@ -17,7 +17,7 @@ pub mod required;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use polars::prelude::Expr;
+use polars::prelude::{DataType, Expr};
 
 use crate::calendar::{self, Calendar};
 use crate::error::{line_col, Diagnostic, Error};
@@ -857,20 +857,51 @@ pub(crate) fn compile_sql(s: &S<String>, d: &mut Diags<'_>, key: &str) -> Option
             .select([expr.clone().alias("__check")])
             .collect()
     });
-    if let Err(e) = typed {
-        let msg = first_line(&e.to_string());
-        let hint = if msg.contains("date") || msg.contains("time") {
-            "; write a time as TIMESTAMP '2026-10-15 00:00:00'"
-        } else {
-            ""
-        };
-        d.at(
-            s.span(),
-            format!("`{key}` cannot be evaluated on the case columns: {msg}{hint}"),
-        );
-        return None;
+    let df = match typed {
+        Ok(df) => df,
+        Err(e) => {
+            let msg = first_line(&e.to_string());
+            let hint = if msg.contains("date") || msg.contains("time") {
+                "; write a time as TIMESTAMP '2026-10-15 00:00:00'"
+            } else {
+                ""
+            };
+            d.at(
+                s.span(),
+                format!("`{key}` cannot be evaluated on the case columns: {msg}{hint}"),
+            );
+            return None;
+        }
+    };
+    // A condition: `contacts + 1` or `content` is a value, which the audit could only
+    // refuse halfway through.
+    match df.column("__check").map(|c| c.dtype().clone()) {
+        Ok(DataType::Boolean | DataType::Null) => {}
+        Ok(t) => {
+            d.at(
+                s.span(),
+                format!(
+                    "`{key}` must be a condition, true or false for each case (e.g. `contacts <= 2`, `category = '投诉'`), but it gives a {} value",
+                    type_name(&t)
+                ),
+            );
+            return None;
+        }
+        Err(_) => {}
     }
     Some(expr)
+}
+
+/// A polars type as a rules author knows it.
+fn type_name(t: &DataType) -> String {
+    match t {
+        DataType::String => "text".into(),
+        DataType::Datetime(..) | DataType::Date => "time".into(),
+        DataType::Duration(_) => "duration".into(),
+        t if t.is_integer() => "whole-number".into(),
+        t if t.is_float() => "number".into(),
+        t => t.to_string(),
+    }
 }
 
 /// The columns an expression reads.
