@@ -260,11 +260,22 @@ pub fn mask_phone_digits<'a>(s: &'a str, phone: &str) -> Cow<'a, str> {
 }
 
 /// OWASP CSV-injection advice: a text cell that starts with `=`, `+`, `-`, `@`, tab or
-/// carriage return is prefixed with `'` so no spreadsheet evaluates it.
+/// carriage return is prefixed with `'` so no spreadsheet evaluates it. A cell that
+/// starts with `'` itself is prefixed too, so that [`restore_formula`] gives back every
+/// value exactly (`'@x` was `@x`, `''x` was `'x`).
 pub fn neutralize_formula(s: &str) -> Cow<'_, str> {
     match s.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{s}")),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\'') => Cow::Owned(format!("'{s}")),
         _ => Cow::Borrowed(s),
+    }
+}
+
+/// A cell of a report CSV read back (`compare`, `explain-score`): the value before
+/// [`neutralize_formula`] guarded it.
+pub fn restore_formula(s: &str) -> &str {
+    match s.as_bytes() {
+        [b'\'', b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\'', ..] => &s[1..],
+        _ => s,
     }
 }
 
@@ -339,6 +350,22 @@ mod tests {
         }
         // too short a number to look for
         assert_eq!(mask_phone_digits("123456", "12345"), "123456");
+    }
+
+    #[test]
+    fn guarded_cells_read_back_as_they_were() {
+        for v in [
+            "@evil",
+            "=cmd|'/c calc'!A1",
+            "'quoted",
+            "''",
+            "-3",
+            "漏水",
+            "",
+            "'",
+        ] {
+            assert_eq!(restore_formula(&neutralize_formula(v)), v, "{v:?}");
+        }
     }
 
     #[test]

@@ -751,7 +751,10 @@ pub fn read_rows(path: &Path) -> Result<Vec<ReportRow>> {
             let x = x.map_err(|e| Error::input(&disp, e.to_string()))?;
             Ok(h.iter()
                 .map(str::to_string)
-                .zip(x.iter().map(str::to_string))
+                .zip(
+                    x.iter()
+                        .map(|v| crate::mask::restore_formula(v).to_string()),
+                )
                 .collect())
         })
         .collect()
