@@ -312,6 +312,18 @@ fn catalogue() -> Vec<Case> {
                 .done(),
         ),
         case(
+            "B11b",
+            "two Chinese aliases of case_id (编号 a row counter, 工单号 the ids) → exit 2: both name `case_id`, map one explicitly (one of them used to be dropped silently)",
+            vec![(
+                "cases.csv",
+                csv(&[
+                    "编号,工单号,center,received_at,category,first_responder_id,first_response_at",
+                    "1,GD-A-0001,c,2026-10-03 09:05,咨询,E01,",
+                ]),
+            )],
+            exit2("cases.csv", &["\"编号\"", "\"工单号\"", "both name `case_id`", "[input.aliases.cases]"]),
+        ),
+        case(
             "B12",
             "an unknown column twice (备注,备注) and a blank header cell → audited: unknown columns are kept and ignored",
             vec![(

@@ -597,7 +597,11 @@ fn map_header(
             };
             let Some(p) = prio else { continue };
             match best[ci] {
-                Some((bp, bh)) if bp == p => {
+                // Two cells naming one column by its Chinese aliases are ambiguous: an
+                // export with both 编号 (a row counter) and 工单号 (the case id) must not
+                // have one dropped without a word. A mapping in the rules file (0) or the
+                // canonical name itself (1) is explicit, and wins.
+                Some((bp, bh)) if bp == p || (bp >= 2 && p >= 2) => {
                     return Err(Error::input(
                         display,
                         format!(
