@@ -356,6 +356,22 @@ pub fn load_as_of(
         );
     }
 
+    // The ids of the cases left out by the audit's bounds: their handoffs are left out
+    // alike, not rejected as handoffs of an unknown case.
+    let left_out: crate::idhash::IdSet<String> = {
+        let (ids, rec) = (cases.text("case_id"), cases.time("received_at"));
+        rec.iter()
+            .enumerate()
+            .filter(|(_, r)| match r {
+                Some(r) => {
+                    period.as_ref().is_some_and(|p| *r < p.start || *r >= p.end)
+                        || as_of.is_some_and(|a| *r > a)
+                }
+                None => period.is_some(),
+            })
+            .filter_map(|(i, _)| ids.get(i).map(str::to_string))
+            .collect()
+    };
     reject_outside(
         &mut cases,
         "received_at",
@@ -391,17 +407,49 @@ pub fn load_as_of(
             .iter()
             .map(|c| c.and_then(|c| known.position(c)))
             .collect();
-        let why = if period.is_some() {
-            "is not an audited case (unknown, rejected, or outside the period)"
-        } else {
-            "is not an audited case (unknown or rejected)"
-        };
-        let keep: Vec<bool> = row_of.iter().map(Option::is_some).collect();
+        let why = "is not an audited case (unknown or rejected)";
+        let outside: Vec<bool> = ids
+            .iter()
+            .map(|c| c.is_some_and(|c| left_out.contains(c)))
+            .collect();
+        let keep: Vec<bool> = row_of
+            .iter()
+            .zip(&outside)
+            .map(|(r, o)| r.is_some() || *o)
+            .collect();
         handoffs.reject_where(
             &keep,
             |i| format!("case_id {:?} {why}", ids.get(i).unwrap_or("")),
             &mut rejected,
         );
+        // Then the handoffs of cases left out by --period or --as-of: left out with them.
+        let (ids, kept_outside): (TextCol, Vec<bool>) = {
+            let ids = handoffs.text("case_id").clone();
+            let o: Vec<bool> = ids
+                .iter()
+                .map(|c| !c.is_some_and(|c| left_out.contains(c) && known.position(c).is_none()))
+                .collect();
+            (ids, o)
+        };
+        let before = rejected.len();
+        handoffs.reject_where(
+            &kept_outside,
+            |i| {
+                format!(
+                    "case_id {:?} is a case outside the audited period or after the as-of time, left out with it",
+                    ids.get(i).unwrap_or("")
+                )
+            },
+            &mut rejected,
+        );
+        for r in &mut rejected[before..] {
+            r.outside = true;
+        }
+        let row_of: Vec<Option<usize>> = handoffs
+            .text("case_id")
+            .iter()
+            .map(|c| c.and_then(|c| known.position(c)))
+            .collect();
         // A handoff before its case was received cannot have happened: the time decides
         // who held the case when a deadline passed, so it is a data error, not a guess.
         let row_of: Vec<usize> = row_of.into_iter().flatten().collect();
@@ -546,6 +594,24 @@ pub fn load_as_of(
 /// any period and never after the as-of time.
 #[allow(clippy::too_many_arguments)]
 fn reject_outside(
+    t: &mut Table,
+    col: &str,
+    what: &str,
+    after_as_of: &str,
+    period: Option<&Period>,
+    as_of: Option<i64>,
+    tz: chrono_tz::Tz,
+    rejected: &mut Vec<Rejected>,
+) {
+    let before = rejected.len();
+    reject_outside_bounds(t, col, what, after_as_of, period, as_of, tz, rejected);
+    for r in &mut rejected[before..] {
+        r.outside = true;
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn reject_outside_bounds(
     t: &mut Table,
     col: &str,
     what: &str,

@@ -158,11 +158,7 @@ pub fn main() -> ExitCode {
             report_b,
             out,
         } => crate::compare::compare(&report_a, &report_b).and_then(|(sheet, table)| {
-            let (pa, pb) = (
-                crate::compare::report_period(&report_a),
-                crate::compare::report_period(&report_b),
-            );
-            if let Some(w) = crate::compare::same_period_warning(pa.as_deref(), pb.as_deref()) {
+            for w in crate::compare::warnings(&report_a, &report_b) {
                 eprintln!("{w}");
             }
             crate::report::write_sheet(&out, sheet)?;
@@ -369,8 +365,11 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
     )?;
     let t_load = t0.elapsed();
     progress.step("rules", 1, 3);
-    if a.strict && !loaded.rejected.is_empty() {
-        for r in loaded.rejected.iter().take(20) {
+    // Rows outside --period or after --as-of were left out on purpose, not bad data.
+    let faults: Vec<&crate::input::Rejected> =
+        loaded.rejected.iter().filter(|r| !r.outside).collect();
+    if a.strict && !faults.is_empty() {
+        for r in faults.iter().take(20) {
             eprintln!(
                 "{}:{}: rejected: {}",
                 r.file,
@@ -378,11 +377,11 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
                 crate::report::mask_rejected(r, &r.reason)
             );
         }
-        if loaded.rejected.len() > 20 {
-            eprintln!("… and {} more", loaded.rejected.len() - 20);
+        if faults.len() > 20 {
+            eprintln!("… and {} more", faults.len() - 20);
         }
         return Err(Error::Strict {
-            rejected: loaded.rejected.len(),
+            rejected: faults.len(),
         });
     }
     let t1 = Instant::now();
@@ -403,8 +402,7 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
     progress.finish();
     written?;
     if let Some(prev) = &a.previous {
-        let pp = crate::compare::report_period(prev);
-        if let Some(w) = crate::compare::same_period_warning(pp.as_deref(), Some(&result.period)) {
+        for w in crate::compare::warnings(prev, &out) {
             eprintln!("{w} (--previous {})", prev.display());
         }
     }

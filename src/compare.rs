@@ -62,8 +62,87 @@ pub fn same_period_warning(a: Option<&str>, b: Option<&str>) -> Option<String> {
     }
 }
 
+fn manifest(dir: &Path) -> Option<serde_json::Value> {
+    let text = std::fs::read_to_string(dir.join("manifest.json")).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// The rules that ran in a report (its manifest's `rule_runs` with status `ran`); `None`
+/// when the manifest cannot be read.
+fn rules_ran(dir: &Path) -> Option<BTreeSet<String>> {
+    let m = manifest(dir)?;
+    Some(
+        m["rule_runs"]
+            .as_array()?
+            .iter()
+            .filter(|r| r["status"] == "ran")
+            .filter_map(|r| r["id"].as_str().map(str::to_string))
+            .collect(),
+    )
+}
+
+/// What makes two reports not comparable, each as a warning for the terminal: the same
+/// month twice, different rules files, a rule that ran in only one of them (its
+/// violations are then left out of "newly" and "no longer violated"), no employee or
+/// center in common.
+pub fn warnings(a: &Path, b: &Path) -> Vec<String> {
+    let mut out = vec![];
+    let (pa, pb) = (report_period(a), report_period(b));
+    out.extend(same_period_warning(pa.as_deref(), pb.as_deref()));
+    let (ma, mb) = (manifest(a), manifest(b));
+    if let (Some(ma), Some(mb)) = (&ma, &mb) {
+        let sha = |m: &serde_json::Value| m["rules"]["sha256"].as_str().map(str::to_string);
+        if let (Some(x), Some(y)) = (sha(ma), sha(mb)) {
+            if x != y {
+                out.push(format!(
+                    "warning: the reports were audited with different rules files (sha256 {} and {}): a change of score may come from the rules, not the work",
+                    &x[..x.len().min(12)],
+                    &y[..y.len().min(12)]
+                ));
+            }
+        }
+    }
+    if let (Some(ra), Some(rb)) = (rules_ran(a), rules_ran(b)) {
+        let only: Vec<String> = ra.symmetric_difference(&rb).cloned().collect();
+        if !only.is_empty() {
+            out.push(format!(
+                "warning: rule(s) {} ran in only one of the reports: left out of newly / no longer violated",
+                only.join(", ")
+            ));
+        }
+    }
+    let ids = |dir: &Path, file: &str, col: &str| -> BTreeSet<String> {
+        read_rows(&dir.join(file))
+            .map(|rows| rows.iter().filter_map(|r| r.get(col).cloned()).collect())
+            .unwrap_or_default()
+    };
+    let shared_people = ids(a, "scorecards.csv", "employee_id")
+        .intersection(&ids(b, "scorecards.csv", "employee_id"))
+        .count();
+    let shared_centers = ids(a, "centers.csv", "center")
+        .intersection(&ids(b, "centers.csv", "center"))
+        .count();
+    if shared_people == 0 && shared_centers == 0 {
+        out.push(
+            "warning: the reports share no employee and no service center: nothing is compared, each side is listed alone"
+                .to_string(),
+        );
+    }
+    out
+}
+
 /// The comparison as CSV rows (`kind, id, name, …`) and a terminal table.
 pub fn compare(a: &Path, b: &Path) -> Result<(crate::report::Sheet, String)> {
+    compare_with(a, b, rules_ran(b))
+}
+
+/// [`compare`], with the rules that ran in `b` given: `b` may be a report still being
+/// written (`audit --previous`), whose manifest is written last.
+pub fn compare_with(
+    a: &Path,
+    b: &Path,
+    ran_in_b: Option<BTreeSet<String>>,
+) -> Result<(crate::report::Sheet, String)> {
     let header: Vec<String> = [
         "kind",
         "id",
@@ -95,7 +174,16 @@ pub fn compare(a: &Path, b: &Path) -> Result<(crate::report::Sheet, String)> {
         read_rows(&a.join("scorecards.csv"))?,
         read_rows(&b.join("scorecards.csv"))?,
     );
-    let (ra, rb) = (rules_by_employee(a)?, rules_by_employee(b)?);
+    let (mut ra, mut rb) = (rules_by_employee(a)?, rules_by_employee(b)?);
+    // A rule that ran in only one report says nothing about a change: left out.
+    if let (Some(x), Some(y)) = (rules_ran(a), ran_in_b) {
+        let both: BTreeSet<String> = x.intersection(&y).cloned().collect();
+        for m in [&mut ra, &mut rb] {
+            for rules in m.values_mut() {
+                rules.retain(|r| both.contains(r));
+            }
+        }
+    }
     let by_id = |v: &[Row]| -> BTreeMap<String, Row> {
         v.iter()
             .map(|r| (r["employee_id"].clone(), r.clone()))

@@ -526,6 +526,19 @@ fn cli_bad_input_exits_2_and_writes_nothing() {
                 &rules,
                 "--out",
                 &outs,
+                "--select",
+                "",
+            ],
+            &["--select: an empty rule id"],
+        ),
+        (
+            vec![
+                "audit",
+                &unknown_sel,
+                "--rules",
+                &rules,
+                "--out",
+                &outs,
                 "--period",
                 "2026/10",
             ],
@@ -1455,12 +1468,26 @@ fn scorecards_add_up(r: &AuditResult) {
 fn compare_shows_score_changes_and_rules_no_longer_violated() {
     let dir = tempfile::tempdir().unwrap();
     let rules = root().join("rules/default.toml");
-    let run = |name: &str, select: &str| {
+    // "October" is the basic fixture; "November" the same cases with 周敏 E03's records
+    // put right: C05's phone recorded, C06's content written down.
+    let fixed = dir.path().join("fixed");
+    std::fs::create_dir(&fixed).unwrap();
+    for f in ["roster.csv", "waivers.csv"] {
+        std::fs::copy(fixture("basic").join(f), fixed.join(f)).unwrap();
+    }
+    let cases = read(&fixture("basic").join("cases.csv"))
+        .replace(
+            "电话,报修,孙丽,,8栋702",
+            "电话,报修,孙丽,13500009999,8栋702",
+        )
+        .replace("9栋101,   ,E03", "9栋101,建议增加绿化,E03");
+    std::fs::write(fixed.join("cases.csv"), cases).unwrap();
+    let run = |data: &Path, name: &str, select: &str| {
         let out = dir.path().join(name);
         let o = shouwen(
             &[
                 "audit",
-                fixture("basic").to_str().unwrap(),
+                data.to_str().unwrap(),
                 "--rules",
                 rules.to_str().unwrap(),
                 "--period",
@@ -1475,22 +1502,31 @@ fn compare_shows_score_changes_and_rules_no_longer_violated() {
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         out
     };
-    // "September" audited every response and record rule; "October" only responses.
-    let (a, b) = (run("a", "RESP,RECORD"), run("b", "RESP"));
-    let csv_out = dir.path().join("compare.csv");
-    let o = shouwen(
-        &[
-            "compare",
-            a.to_str().unwrap(),
-            b.to_str().unwrap(),
-            "--out",
-            csv_out.to_str().unwrap(),
-        ],
-        dir.path(),
+    let basic = fixture("basic");
+    let (a, b) = (
+        run(&basic, "a", "RESP,RECORD"),
+        run(&fixed, "b", "RESP,RECORD"),
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let table = String::from_utf8_lossy(&o.stdout);
-    let text = read(&csv_out);
+    let compare = |a: &Path, b: &Path| {
+        let csv_out = dir.path().join("compare.csv");
+        let o = shouwen(
+            &[
+                "compare",
+                a.to_str().unwrap(),
+                b.to_str().unwrap(),
+                "--out",
+                csv_out.to_str().unwrap(),
+            ],
+            dir.path(),
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        (
+            read(&csv_out),
+            String::from_utf8_lossy(&o.stdout).to_string(),
+            String::from_utf8_lossy(&o.stderr).to_string(),
+        )
+    };
+    let (text, table, err) = compare(&a, &b);
     // 周敏 E03: 98 → 100, RECORD-CASE and RECORD-PHONE no longer violated.
     assert!(
         text.contains(
@@ -1500,13 +1536,46 @@ fn compare_shows_score_changes_and_rules_no_longer_violated() {
     );
     assert!(table.contains("-RECORD-CASE RECORD-PHONE"), "{table}");
     // both "months" are audits of 2026-10: a warning says so (on stderr, not in the table)
-    let err = String::from_utf8_lossy(&o.stderr);
     assert!(
         err.contains("warning: both reports are of period 2026-10"),
         "{err}"
     );
     assert!(!table.contains("warning"), "{table}");
-    // and so does an audit given such a folder as --previous
+    // A report in which the record rules did not run says nothing about them: they are
+    // not "no longer violated", and a warning says why.
+    let c = run(&basic, "c", "RESP");
+    let (text, _, err) = compare(&a, &c);
+    assert!(
+        err.contains("RECORD-CASE, RECORD-PHONE ran in only one of the reports"),
+        "{err}"
+    );
+    assert!(
+        text.contains("employee,E03,周敏,98,100,+2.00,样本不足,样本不足,,,,,,,0.6667,"),
+        "{text}"
+    );
+    // Different rules files, and reports with nothing in common, are said to be so.
+    let company = dir.path().join("company.toml");
+    std::fs::write(&company, read(&rules).replace("points = 2", "points = 5")).unwrap();
+    let o = shouwen(
+        &[
+            "audit",
+            basic.to_str().unwrap(),
+            "--rules",
+            company.to_str().unwrap(),
+            "--period",
+            "2026-10",
+            "--select",
+            "RESP,RECORD",
+            "--out",
+            dir.path().join("d").to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success());
+    let (_, _, err) = compare(&a, &dir.path().join("d"));
+    assert!(err.contains("different rules files"), "{err}");
+    assert!(!err.contains("share no employee"), "{err}");
+    // and an audit given such a folder as --previous warns alike
     let o = shouwen(
         &[
             "audit",
@@ -1520,7 +1589,7 @@ fn compare_shows_score_changes_and_rules_no_longer_violated() {
             "--previous",
             a.to_str().unwrap(),
             "--out",
-            dir.path().join("c").to_str().unwrap(),
+            dir.path().join("e").to_str().unwrap(),
         ],
         dir.path(),
     );
@@ -1530,6 +1599,7 @@ fn compare_shows_score_changes_and_rules_no_longer_violated() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+    let (text, _, _) = compare(&a, &b);
     assert!(
         text.contains("center,滨江壹号服务中心,滨江壹号服务中心,,,,,,50.00,0.00,"),
         "{text}"
@@ -2109,6 +2179,65 @@ S1,甲中心,2026-10-12 09:00,来访,咨询,王建国,,,咨询,E1,王芳,2026-10
             .any(|e| e.to_string().contains("expected \"staff\"")),
         "{err:?}"
     );
+}
+
+/// `--period` keeps one month of an export that spans several: the other months' cases,
+/// and their handoffs, are listed in rejected.csv (rows still reconcile) but are no
+/// fault of the data, so `--strict` passes; a row that cannot be read still fails it.
+#[test]
+fn strict_does_not_count_rows_left_out_by_the_period() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    std::fs::create_dir(&data).unwrap();
+    let cases = format!(
+        "{CASES_HEADER}\
+O1,甲中心,2026-10-12 09:00,来访,报修,王建国,,,漏水,E1,王芳,2026-10-12 09:10,,,2026-10-12 15:00,,,,,,\n\
+S1,甲中心,2026-09-12 09:00,来访,报修,王建国,,,漏水,E1,王芳,2026-09-12 09:10,,,2026-09-12 15:00,,,,,,\n"
+    );
+    std::fs::write(data.join("cases.csv"), &cases).unwrap();
+    std::fs::write(data.join("roster.csv"), ROSTER).unwrap();
+    std::fs::write(
+        data.join("handoffs.csv"),
+        "case_id,seq,at,from_id,to_id,to_department,method,note\nS1,1,2026-09-12 09:20,E1,E2,客服部,电话,\n",
+    )
+    .unwrap();
+    let audit = |extra: &[&str]| {
+        let out = dir.path().join("r");
+        let mut args = vec![
+            "audit",
+            data.to_str().unwrap(),
+            "--period",
+            "2026-10",
+            "--strict",
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ];
+        args.extend(extra);
+        (shouwen(&args, dir.path()), out)
+    };
+    let (o, out) = audit(&[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rejected = read(&out.join("rejected.csv"));
+    assert!(
+        rejected.contains("outside the audited period"),
+        "{rejected}"
+    );
+    assert!(rejected.contains("left out with it"), "{rejected}");
+    // A row that cannot be read is a fault: --strict refuses.
+    std::fs::write(
+        data.join("cases.csv"),
+        format!("{cases}B1,甲中心,2026-10-99 09:00,来访,报修,王建国,,,漏水,E1,王芳,,,,,,,,,,\n"),
+    )
+    .unwrap();
+    let (o, _) = audit(&[]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("1 input row") || err.contains("rejected"),
+        "{err}"
+    );
+    assert!(!err.contains("outside the audited period"), "{err}");
 }
 
 /// A roster without the 绩效工资基数 column: pay says it could not run, as without a roster.

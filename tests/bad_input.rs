@@ -1049,7 +1049,7 @@ fn catalogue() -> Vec<Case> {
         ),
         case(
             "H01",
-            "handoffs of an unknown case (C9) and of a case outside the period (C2) → rejected: not an audited case; the handoff of C1 audited",
+            "handoffs of an unknown case (C9) and of a case outside the period (C2) → rejected: C9 not an audited case, C2 left out with its case; the handoff of C1 audited",
             vec![
                 (
                     "cases.csv",
@@ -1072,7 +1072,7 @@ fn catalogue() -> Vec<Case> {
             audited(&[("cases.csv", 2, 1, 1), ("handoffs.csv", 3, 1, 2)])
                 .rej("cases.csv", 3, &["outside the audited period"])
                 .rej("handoffs.csv", 3, &["\"C9\"", "not an audited case"])
-                .rej("handoffs.csv", 4, &["\"C2\"", "not an audited case"])
+                .rej("handoffs.csv", 4, &["\"C2\"", "outside the audited period", "left out with it"])
                 .done(),
         ),
         case(

@@ -27,6 +27,9 @@ pub struct Rejected {
     pub raw: String,
     /// Personal data in `raw` (value, is_phone), masked when the report is written.
     pub pii: Vec<(String, bool)>,
+    /// Left out by the audit's own bounds (outside `--period`, after `--as-of`), not a
+    /// fault of the data: `--strict` does not count it.
+    pub outside: bool,
 }
 
 /// Reading statistics for one input file (manifest.json).
@@ -440,6 +443,7 @@ impl Table {
                     reason: reason(i),
                     raw: self.raw_text(i),
                     pii,
+                    outside: false,
                 });
             }
         }
@@ -980,6 +984,7 @@ impl RowReader<'_> {
                     Some((v.trim().to_string(), *phone))
                 })
                 .collect(),
+            outside: false,
         };
         if let Some(field) = r.unclosed_quote {
             let name = headers

@@ -396,7 +396,7 @@ fn write_files_in<'s, 'r: 's>(
         write_csvs()?;
     }
     let previous = match &opts.previous {
-        Some(p) => Some(Previous::read(p, dir)?),
+        Some(p) => Some(Previous::read(p, dir, r)?),
         None => None,
     };
     let charts = if f.charts || f.html {
@@ -558,7 +558,7 @@ pub struct Previous {
 
 impl Previous {
     /// Read `prev` and compare it with the report being written in `current`.
-    fn read(prev: &Path, current: &Path) -> Result<Previous> {
+    fn read(prev: &Path, current: &Path, r: &AuditResult) -> Result<Previous> {
         let disp = prev.display().to_string();
         let m = fs::read_to_string(prev.join("manifest.json")).map_err(|e| {
             Error::input(
@@ -576,7 +576,15 @@ impl Previous {
                 Some((row.get("center")?.clone(), v))
             })
             .collect();
-        let (compare, _) = crate::compare::compare(prev, current)?;
+        let ran = r
+            .rules
+            .rules
+            .iter()
+            .zip(&r.runs)
+            .filter(|(_, run)| run.selected && run.not_run.is_none())
+            .map(|(rule, _)| rule.id.clone())
+            .collect();
+        let (compare, _) = crate::compare::compare_with(prev, current, Some(ran))?;
         Ok(Previous {
             period,
             per_100,

@@ -1092,6 +1092,12 @@ pub fn select(rules: &[Rule], select: &[String], ignore: &[String]) -> Result<Ve
     let matches = |pat: &str, id: &str| id == pat || id.starts_with(pat);
     for (flag, list) in [("--select", select), ("--ignore", ignore)] {
         for p in list {
+            // "" is a prefix of every id: `--select ""` would select everything silently.
+            if p.trim().is_empty() {
+                return Err(Error::Usage(format!(
+                    "{flag}: an empty rule id; expected ids or id prefixes such as RESP-24H or RESP, comma-separated"
+                )));
+            }
             if !ids.iter().any(|id| matches(p, id)) {
                 return Err(Error::Usage(format!(
                     "{flag} {p}: no rule has this id or id prefix; rules are: {}{}",

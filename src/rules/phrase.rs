@@ -131,6 +131,15 @@ pub const DEFAULT_ALLOW: &[&str] = &[
     // 不清楚: a sense that did not work (bad phone line, blurred camera), not an excuse.
     "听不清楚",
     "看不清楚",
+    // 不懂 / 不清楚 of the resident or of a document, with an offer to explain: 如果您听不懂，
+    // 我再讲一遍; 说明书写得不清楚，我上门演示.
+    "您听不懂",
+    "您看不懂",
+    "听不懂的话",
+    "看不懂的话",
+    "写得不清楚",
+    // 没办 + 法律…: 您还没办法律援助手续吗 (not yet done), not 没办法.
+    "没办法律",
     // 没办法 about a call that did not get through: 4.8 itself foresees “无法联系上相关人员”.
     "没办法联系上",
     "没办法联系到",
@@ -1401,6 +1410,15 @@ mod tests {
         assert_eq!(
             verdict("王芳：这个我也不清楚"),
             violation("不清楚", Some("王芳"), 1)
+        );
+        // The resident not following, or a document that is unclear, with an offer.
+        assert_eq!(verdict("王芳：如果您听不懂，我再给您讲一遍"), none());
+        assert_eq!(verdict("王芳：说明书写得不清楚，我上门给您演示"), none());
+        assert_eq!(verdict("王芳：您还没办法律援助手续吗"), none());
+        // Staff not following is still a brush-off.
+        assert_eq!(
+            verdict("王芳：这个我也看不懂"),
+            violation("不懂", Some("王芳"), 1)
         );
     }
 
