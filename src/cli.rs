@@ -364,6 +364,12 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
         opts.as_of.as_deref(),
     )?;
     let t_load = t0.elapsed();
+    if !loaded.warnings.is_empty() {
+        progress.finish();
+        for w in &loaded.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
     progress.step("rules", 1, 3);
     if a.strict && !loaded.rejected.is_empty() {
         for r in loaded.rejected.iter().take(20) {

@@ -1,40 +1,107 @@
-//! Reading `.xlsx` inputs: the first worksheet becomes CSV text with the same columns,
-//! and each record keeps its worksheet row number as its line.
+//! Reading `.xlsx` inputs: each worksheet becomes CSV text with the same columns, and
+//! each record keeps its worksheet row number as its line. Which sheets are read as data
+//! is decided by the reader of the file kind ([`crate::input::read_table`]).
 
 use std::path::Path;
 
-use calamine::{open_workbook_auto, Data, Reader};
+use calamine::{open_workbook_auto, Data, Range, Reader, SheetType, SheetVisible};
 
 use crate::error::{Error, Result};
 
-/// The first worksheet as UTF-8 CSV, plus the 1-based worksheet row of each record.
-pub fn xlsx_to_csv(path: &Path, display: &str) -> Result<(Vec<u8>, Vec<u64>)> {
+/// One sheet of a workbook, in workbook order.
+pub struct Sheet {
+    pub name: String,
+    pub content: SheetContent,
+}
+
+pub enum SheetContent {
+    /// Hidden or very hidden (a lookup list, a helper): never read as data.
+    Hidden,
+    /// A chart, dialog or macro sheet: no cells.
+    NotAWorksheet,
+    /// A visible worksheet as UTF-8 CSV (empty when the sheet has no non-empty row), the
+    /// 1-based worksheet row of each record, and its header (the first non-empty row).
+    Cells {
+        csv: Vec<u8>,
+        rows: Vec<u64>,
+        header: Vec<String>,
+    },
+}
+
+/// Every sheet of the workbook at `path`. Hidden sheets and chart sheets are listed, not
+/// read.
+pub fn read_sheets(path: &Path, display: &str) -> Result<Vec<Sheet>> {
     let mut wb = open_workbook_auto(path)
         .map_err(|e| Error::input(display, format!("cannot open the workbook: {e}")))?;
-    let range = match wb.worksheet_range_at(0) {
-        Some(r) => {
-            r.map_err(|e| Error::input(display, format!("cannot read the first sheet: {e}")))?
-        }
-        None => return Err(Error::input(display, "the workbook has no worksheet")),
+    let meta = wb.sheets_metadata().to_vec();
+    if meta.is_empty() {
+        return Err(Error::input(display, "the workbook has no worksheet"));
+    }
+    let mut out = Vec::with_capacity(meta.len());
+    for s in meta {
+        let content = if s.visible != SheetVisible::Visible {
+            SheetContent::Hidden
+        } else if s.typ != SheetType::WorkSheet {
+            SheetContent::NotAWorksheet
+        } else {
+            let cannot = |e: String| {
+                Error::input(display, format!("cannot read the sheet {:?}: {e}", s.name))
+            };
+            let range = wb
+                .worksheet_range(&s.name)
+                .map_err(|e| cannot(e.to_string()))?;
+            sheet_cells(range, display)?
+        };
+        out.push(Sheet {
+            name: s.name,
+            content,
+        });
+    }
+    Ok(out)
+}
+
+/// A worksheet's non-empty rows as CSV.
+fn sheet_cells(range: Range<Data>, display: &str) -> Result<SheetContent> {
+    let empty = || SheetContent::Cells {
+        csv: vec![],
+        rows: vec![],
+        header: vec![],
     };
-    let first_row = range.start().map(|(r, _)| r as u64 + 1).unwrap_or(1);
+    let Some((r0, _)) = range.start() else {
+        return Ok(empty());
+    };
+    let blank: Vec<bool> = range
+        .rows()
+        .map(|row| row.iter().all(|c| matches!(c, Data::Empty)))
+        .collect();
+    let Some(header) = blank.iter().position(|b| !b) else {
+        return Ok(empty());
+    };
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(vec![]);
     let mut rows = vec![];
+    let mut header_cells = vec![];
     for (i, row) in range.rows().enumerate() {
-        if row.iter().all(|c| matches!(c, Data::Empty)) {
+        if blank[i] {
             continue;
         }
         let cells: Vec<String> = row.iter().map(cell_text).collect();
         w.write_record(&cells)
             .map_err(|e| Error::input(display, e.to_string()))?;
-        rows.push(first_row + i as u64);
+        if i == header {
+            header_cells = cells;
+        }
+        rows.push(r0 as u64 + 1 + i as u64);
     }
-    let bytes = w
+    let csv = w
         .into_inner()
         .map_err(|e| Error::input(display, e.to_string()))?;
-    Ok((bytes, rows))
+    Ok(SheetContent::Cells {
+        csv,
+        rows,
+        header: header_cells,
+    })
 }
 
 fn cell_text(c: &Data) -> String {

@@ -1,0 +1,373 @@
+//! Workbooks as people keep them: one sheet per service center, a hidden lookup list. Each test audits through the library, as tests/audit.rs does, and
+//! states its verdicts in the regulation's terms.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use rust_xlsxwriter::{Workbook, Worksheet};
+use shouwen::audit::{self, AuditOptions, AuditResult};
+use shouwen::input::{DatasetFiles, InputFile};
+use shouwen::rules;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn default_rules() -> rules::RuleSet {
+    rules::load(&root().join("rules/default.toml")).expect("default rules are valid")
+}
+
+fn cases_only(p: &Path) -> DatasetFiles {
+    DatasetFiles {
+        cases: vec![InputFile::new(p)],
+        ..DatasetFiles::default()
+    }
+}
+
+/// The audit, and the warnings its reading gave.
+fn audit_files(files: DatasetFiles) -> (AuditResult, Vec<String>) {
+    let rules = default_rules();
+    let opts = AuditOptions::default();
+    let loaded = audit::load(&files, &rules, None).expect("loads");
+    let warnings = loaded.warnings.clone();
+    (audit::run(rules, loaded, &opts).expect("audits"), warnings)
+}
+
+fn load_error(files: DatasetFiles) -> String {
+    match audit::load(&files, &default_rules(), None) {
+        Ok(_) => panic!("expected the input to be refused"),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// (case_id, rule_id, employee_id, waived) of every violation.
+fn verdicts(r: &AuditResult) -> BTreeSet<(String, String, String, bool)> {
+    r.violations
+        .iter()
+        .map(|v| {
+            (
+                v.case_id.clone(),
+                r.rules.rules[v.rule].id.clone(),
+                v.employee_id.clone(),
+                v.waiver.is_some(),
+            )
+        })
+        .collect()
+}
+
+fn v(c: &str, r: &str, e: &str) -> (String, String, String, bool) {
+    (c.into(), r.into(), e.into(), false)
+}
+
+fn assert_reconciles(r: &AuditResult) {
+    for s in &r.stats {
+        assert_eq!(s.rows_read, s.rows_audited + s.rows_rejected, "{}", s.path);
+        let listed = r.rejected.iter().filter(|x| x.file == s.path).count();
+        assert_eq!(listed, s.rows_rejected, "{}", s.path);
+    }
+    let rejected_total: usize = r.stats.iter().map(|s| s.rows_rejected).sum();
+    assert_eq!(rejected_total, r.rejected.len());
+}
+
+/// (path, rows read, audited, rejected) per input.
+fn counts(r: &AuditResult) -> Vec<(String, usize, usize, usize)> {
+    r.stats
+        .iter()
+        .map(|s| (s.path.clone(), s.rows_read, s.rows_audited, s.rows_rejected))
+        .collect()
+}
+
+const HEADER: [&str; 6] = [
+    "案件编号",
+    "服务中心",
+    "受理时间",
+    "类别",
+    "首问人工号",
+    "首次回应时间",
+];
+
+fn write_rows(ws: &mut Worksheet, rows: &[&[&str]]) {
+    for (r, row) in rows.iter().enumerate() {
+        for (c, val) in row.iter().enumerate() {
+            if !val.is_empty() {
+                ws.write_string(r as u32, c as u16, *val).unwrap();
+            }
+        }
+    }
+}
+
+/// A sheet of cases: the header, then `rows`.
+fn cases_sheet(wb: &mut Workbook, name: &str, rows: &[[&str; 6]]) -> usize {
+    let ws = wb.add_worksheet();
+    ws.set_name(name).unwrap();
+    let mut all: Vec<&[&str]> = vec![&HEADER];
+    all.extend(rows.iter().map(|r| &r[..]));
+    write_rows(ws, &all);
+    wb.worksheets().len() - 1
+}
+
+#[test]
+fn every_visible_sheet_with_the_case_columns_is_read_as_its_own_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.xlsx");
+    let mut wb = Workbook::new();
+    // A cover sheet first: a title, no columns.
+    write_rows(
+        wb.add_worksheet().set_name("说明").unwrap(),
+        &[&["2026年10月接待业主情况记录，每个服务中心一张表"]],
+    );
+    cases_sheet(
+        &mut wb,
+        "A中心",
+        &[[
+            "A1",
+            "A中心",
+            "2026-10-08 08:05",
+            "咨询",
+            "E01",
+            "2026-10-08 08:10",
+        ]],
+    );
+    cases_sheet(
+        &mut wb,
+        "B中心",
+        &[
+            [
+                "B1",
+                "B中心",
+                "2026-10-08 08:05",
+                "咨询",
+                "E02",
+                "2026-10-09 09:05",
+            ],
+            ["B2", "B中心", "not a time", "咨询", "E02", ""],
+            // The id of a case on sheet A: the same case recorded twice.
+            [
+                "A1",
+                "B中心",
+                "2026-10-08 09:00",
+                "咨询",
+                "E02",
+                "2026-10-08 09:10",
+            ],
+        ],
+    );
+    wb.add_worksheet().set_name("Sheet4").unwrap();
+    wb.save(&p).unwrap();
+
+    let (r, warnings) = audit_files(cases_only(&p));
+    assert_reconciles(&r);
+    // B1 on sheet B中心: answered 25 h after receipt → RESP-24H (及时回应原则) charged
+    // to E02. A1 on sheet A中心, answered within 5 minutes, is on time. Before, only the
+    // first worksheet was read: B中心's cases were never audited.
+    assert_eq!(verdicts(&r), [v("B1", "RESP-24H", "E02")].into());
+    let path = p.display().to_string();
+    let a = format!("{path}[A中心]");
+    let b = format!("{path}[B中心]");
+    // Each sheet is its own input: rows read = audited + rejected per sheet.
+    assert_eq!(
+        counts(&r),
+        [(a.clone(), 1, 1, 0), (b.clone(), 3, 1, 2)],
+        "the cover sheet and the empty sheet are no inputs"
+    );
+    let b1 = r.violations.iter().find(|x| x.case_id == "B1").unwrap();
+    assert_eq!(b1.source, format!("{b}:2"), "the sheet row");
+    // B2's time cannot be read (row 3 of B中心); the second A1 repeats sheet A's.
+    let rejected: Vec<(&str, u64)> = r
+        .rejected
+        .iter()
+        .map(|x| (x.file.as_str(), x.line))
+        .collect();
+    assert_eq!(rejected, [(b.as_str(), 3), (b.as_str(), 4)]);
+    assert!(
+        r.rejected[1].reason.contains(&format!("{a}:2")),
+        "{}",
+        r.rejected[1].reason
+    );
+    // The sheets passed over are said, each with why.
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings[0].contains("\"说明\"") && warnings[0].contains("`case_id`"),
+        "{}",
+        warnings[0]
+    );
+    assert!(
+        warnings[1].contains("\"Sheet4\"") && warnings[1].contains("empty"),
+        "{}",
+        warnings[1]
+    );
+}
+
+#[test]
+fn a_hidden_sheet_is_never_read_as_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.xlsx");
+    let mut wb = Workbook::new();
+    // First, hidden: the lookup list behind the 渠道 drop-down.
+    write_rows(
+        wb.add_worksheet()
+            .set_name("下拉选项")
+            .unwrap()
+            .set_hidden(true),
+        &[&["来访", "电话", "来函"]],
+    );
+    let data = cases_sheet(
+        &mut wb,
+        "接待记录",
+        &[[
+            "K1",
+            "东区",
+            "2026-10-03 09:00",
+            "咨询",
+            "E01",
+            "2026-10-05 09:00",
+        ]],
+    );
+    // A hidden copy of last month's sheet, with the case columns: still not data.
+    let old = cases_sheet(
+        &mut wb,
+        "9月(旧)",
+        &[[
+            "K0",
+            "东区",
+            "2026-09-03 09:00",
+            "咨询",
+            "E09",
+            "2026-09-09 09:00",
+        ]],
+    );
+    wb.worksheet_from_index(old).unwrap().set_hidden(true);
+    wb.worksheet_from_index(data).unwrap().set_active(true);
+    wb.save(&p).unwrap();
+
+    let (r, warnings) = audit_files(cases_only(&p));
+    assert_reconciles(&r);
+    // K1: answered 48 h after receipt → RESP-24H charged to E01. Before, the hidden
+    // lookup list was read as the header and the workbook refused (no case_id column).
+    // K0 (6 days, E09) is on a hidden sheet and is not this audit's.
+    assert_eq!(verdicts(&r), [v("K1", "RESP-24H", "E01")].into());
+    assert_eq!(
+        counts(&r),
+        [(format!("{}[接待记录]", p.display()), 1, 1, 0)]
+    );
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings
+            .iter()
+            .all(|w| w.contains("is hidden") && w.starts_with(&p.display().to_string())),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn a_workbook_with_no_case_sheet_is_refused_naming_each_sheet_and_what_it_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.xlsx");
+    let mut wb = Workbook::new();
+    write_rows(
+        wb.add_worksheet().set_name("汇总").unwrap(),
+        &[&["服务中心", "件数"], &["东区", "12"]],
+    );
+    write_rows(
+        wb.add_worksheet()
+            .set_name("下拉选项")
+            .unwrap()
+            .set_hidden(true),
+        &[&["来访", "电话"]],
+    );
+    wb.save(&p).unwrap();
+    let e = load_error(cases_only(&p));
+    assert!(e.contains(&p.display().to_string()), "{e}");
+    assert!(
+        e.contains("\"汇总\"") && e.contains("`case_id`") && e.contains("`received_at`"),
+        "{e}"
+    );
+    // 汇总 has 服务中心: center is not among what it lacks.
+    assert!(!e.contains("`center`"), "{e}");
+    assert!(e.contains("\"下拉选项\" is hidden"), "{e}");
+}
+
+/// A workbook of one sheet is read as before: its plain path, its own header message.
+#[test]
+fn a_workbook_of_one_sheet_keeps_its_plain_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.xlsx");
+    let mut wb = Workbook::new();
+    cases_sheet(
+        &mut wb,
+        "Sheet1",
+        &[[
+            "S1",
+            "东区",
+            "2026-10-03 09:00",
+            "咨询",
+            "E01",
+            "2026-10-04 10:00",
+        ]],
+    );
+    wb.save(&p).unwrap();
+    let (r, warnings) = audit_files(cases_only(&p));
+    // S1: 25 h → RESP-24H charged to E01, at cases.xlsx:2 as before.
+    assert_eq!(verdicts(&r), [v("S1", "RESP-24H", "E01")].into());
+    assert_eq!(r.violations[0].source, format!("{}:2", p.display()));
+    assert_eq!(counts(&r), [(p.display().to_string(), 1, 1, 0)]);
+    assert!(warnings.is_empty(), "{warnings:?}");
+
+    let mut wb = Workbook::new();
+    write_rows(wb.add_worksheet(), &[&["来访", "电话"]]);
+    wb.save(&p).unwrap();
+    let e = load_error(cases_only(&p));
+    assert!(
+        e.contains("missing required column `case_id`")
+            && e.contains("The header read was: 来访,电话"),
+        "{e}"
+    );
+}
+
+/// On the command line, a sheet passed over is said on stderr as a warning.
+#[test]
+fn the_command_line_warns_of_each_sheet_passed_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let mut wb = Workbook::new();
+    write_rows(
+        wb.add_worksheet()
+            .set_name("下拉选项")
+            .unwrap()
+            .set_hidden(true),
+        &[&["来访", "电话"]],
+    );
+    let s = cases_sheet(
+        &mut wb,
+        "东区",
+        &[[
+            "W1",
+            "东区",
+            "2026-10-03 09:00",
+            "咨询",
+            "E01",
+            "2026-10-03 09:30",
+        ]],
+    );
+    wb.worksheet_from_index(s).unwrap().set_active(true);
+    wb.save(data.join("cases.xlsx")).unwrap();
+    let out = dir.path().join("report");
+    let o = Command::new(env!("CARGO_BIN_EXE_shouwen"))
+        .args(["audit", "data", "--format", "csv", "--quiet", "--out"])
+        .arg(&out)
+        .arg("--rules")
+        .arg(root().join("rules/default.toml"))
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning: data/cases.xlsx: sheet \"下拉选项\" is hidden"),
+        "{stderr}"
+    );
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("data/cases.xlsx[东区]"), "{manifest}");
+}
