@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use calamine::{open_workbook_auto, Data, Range, Reader, SheetType, SheetVisible};
+use calamine::{open_workbook_auto, CellErrorType, Data, Range, Reader, SheetType, SheetVisible};
 
 use crate::error::{Error, Result};
 
@@ -122,6 +122,8 @@ fn cell_text(c: &Data) -> String {
             None => d.as_f64().to_string(),
         },
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
+        // As Excel shows the error: the row reader rejects a value that is one.
+        Data::Error(CellErrorType::GettingData) => "#GETTING_DATA".to_string(),
+        Data::Error(e) => e.to_string(),
     }
 }

@@ -1,11 +1,12 @@
-//! Workbooks as people keep them: one sheet per service center, a hidden lookup list. Each test audits through the library, as tests/audit.rs does, and
+//! Workbooks as people keep them: one sheet per service center, a hidden lookup list,
+//! formulas that failed (`#N/A` from a VLOOKUP). Each test audits through the library, as tests/audit.rs does, and
 //! states its verdicts in the regulation's terms.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use rust_xlsxwriter::{Workbook, Worksheet};
+use rust_xlsxwriter::{Formula, Workbook, Worksheet};
 use shouwen::audit::{self, AuditOptions, AuditResult};
 use shouwen::input::{DatasetFiles, InputFile};
 use shouwen::rules;
@@ -322,6 +323,120 @@ fn a_workbook_of_one_sheet_keeps_its_plain_path() {
         e.contains("missing required column `case_id`")
             && e.contains("The header read was: 来访,电话"),
         "{e}"
+    );
+}
+
+#[test]
+fn an_excel_error_cell_rejects_its_row_naming_the_error_as_excel_shows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    write_rows(
+        ws,
+        &[
+            &HEADER,
+            &[
+                "N1",
+                "东区",
+                "2026-10-08 08:05",
+                "咨询",
+                "",
+                "2026-10-09 09:00",
+            ],
+            &["N2", "东区", "2026-10-08 08:05", "咨询", "E01", ""],
+            &[
+                "N3",
+                "东区",
+                "2026-10-08 08:05",
+                "咨询",
+                "E01",
+                "2026-10-09 10:00",
+            ],
+            &[
+                "N4",
+                "",
+                "2026-10-08 08:05",
+                "咨询",
+                "E01",
+                "2026-10-08 09:00",
+            ],
+        ],
+    );
+    // The 首问人工号 looked up by name in a roster sheet that lacks the name: the cached
+    // result is #N/A, a cell error (t="e").
+    ws.write_formula(
+        1,
+        4,
+        Formula::new("=VLOOKUP(\"李娜\",名册!A:B,2,FALSE)").set_result("#N/A"),
+    )
+    .unwrap();
+    ws.write_formula(2, 5, Formula::new("=C3+\"x\"").set_result("#VALUE!"))
+        .unwrap();
+    ws.write_formula(4, 1, Formula::new("=#REF!").set_result("#REF!"))
+        .unwrap();
+    wb.save(&p).unwrap();
+
+    let (r, _) = audit_files(cases_only(&p));
+    assert_reconciles(&r);
+    // N1 answered 25 h late, but its 首问人 is unknown (#N/A): no employee "#N/A" is
+    // charged (before, RESP-24H went to a phantom "#NA" with a scorecard of its own); the
+    // row is rejected. N3: 25.9 h → RESP-24H charged to E01.
+    assert_eq!(verdicts(&r), [v("N3", "RESP-24H", "E01")].into());
+    assert!(r.scorecards.iter().all(|c| !c.employee.id.starts_with('#')));
+    let reasons: Vec<(u64, &str)> = r
+        .rejected
+        .iter()
+        .map(|x| (x.line, x.reason.as_str()))
+        .collect();
+    assert_eq!(reasons.len(), 3, "{reasons:?}");
+    for (line, column, error) in [
+        (2, "`first_responder_id`", "#N/A"),
+        (3, "`first_response_at`", "#VALUE!"),
+        (5, "`center`", "#REF!"),
+    ] {
+        let (_, reason) = reasons.iter().find(|(l, _)| *l == line).unwrap();
+        assert!(
+            reason.contains(column) && reason.contains(&format!("spreadsheet error {error}:")),
+            "{reason}"
+        );
+    }
+}
+
+#[test]
+fn a_csv_field_that_is_an_excel_error_rejects_its_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.csv");
+    std::fs::write(
+        &p,
+        "案件编号,服务中心,受理时间,类别,首问人工号,首次回应时间,反映内容\n\
+         C1,东区,2026-10-08 08:05,咨询,#N/A,2026-10-09 09:00,停车\n\
+         C2,东区,2026-10-08 08:05,咨询,E01,2026-10-09 09:00,#N/A 待补\n\
+         C3,东区,2026-10-08 08:05,咨询,E01, #DIV/0! ,停车\n\
+         C4,东区,2026-10-08 08:05,咨询,#NA,2026-10-08 09:00,停车\n",
+    )
+    .unwrap();
+    let (r, _) = audit_files(cases_only(&p));
+    assert_reconciles(&r);
+    // C1: the 首问人工号 saved from Excel as #N/A is no employee → rejected, nobody
+    // charged. C2: 25 h → RESP-24H charged to E01; its content only mentions #N/A and is
+    // kept. C4's #NA is no error literal: an id as written, on time.
+    assert_eq!(verdicts(&r), [v("C2", "RESP-24H", "E01")].into());
+    let reasons: Vec<(u64, &str)> = r
+        .rejected
+        .iter()
+        .map(|x| (x.line, x.reason.as_str()))
+        .collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert_eq!(reasons[0].0, 2);
+    assert!(
+        reasons[0].1.contains("`first_responder_id`") && reasons[0].1.contains("#N/A"),
+        "{reasons:?}"
+    );
+    assert_eq!(reasons[1].0, 4);
+    assert!(
+        reasons[1].1.contains("`first_response_at`") && reasons[1].1.contains("#DIV/0!"),
+        "{reasons:?}"
     );
 }
 

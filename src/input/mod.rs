@@ -1115,6 +1115,13 @@ impl RowReader<'_> {
                     push_null(&mut table.columns[ci].1);
                     continue;
                 }
+                if let Some(e) = spreadsheet_error(v) {
+                    error.get_or_insert(format!(
+                        "`{}` ({}) holds the spreadsheet error {e}: the formula behind it failed, so the value is unknown",
+                        c.name, c.label
+                    ));
+                    continue;
+                }
                 match (&mut table.columns[ci].1, c.ty) {
                     (ColData::Text(vec), _) => vec.push(Some(v)),
                     (ColData::Time(vec), _) => push_parsed(
@@ -1160,6 +1167,25 @@ impl RowReader<'_> {
         }
         Ok(true)
     }
+}
+
+/// The error values a spreadsheet shows in a cell whose formula failed (`#N/A` from a
+/// VLOOKUP that found nothing, …), as a worksheet cell or as the text of a CSV saved
+/// from one: `v` when it is one of them.
+fn spreadsheet_error(v: &str) -> Option<&str> {
+    const ERRORS: &[&str] = &[
+        "#N/A",
+        "#VALUE!",
+        "#REF!",
+        "#DIV/0!",
+        "#NUM!",
+        "#NAME?",
+        "#NULL!",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+    ];
+    (v.starts_with('#') && ERRORS.contains(&v)).then_some(v)
 }
 
 fn push_null(c: &mut ColData) {
