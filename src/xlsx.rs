@@ -4,7 +4,10 @@
 
 use std::path::Path;
 
-use calamine::{open_workbook_auto, CellErrorType, Data, Range, Reader, SheetType, SheetVisible};
+use calamine::{
+    open_workbook_auto, CellErrorType, Data, Dimensions, Range, Reader, SheetType, SheetVisible,
+    Sheets,
+};
 
 use crate::error::{Error, Result};
 
@@ -29,7 +32,8 @@ pub enum SheetContent {
 }
 
 /// Every sheet of the workbook at `path`. Hidden sheets and chart sheets are listed, not
-/// read.
+/// read; a merged region's value is given to every cell it covers below the header row,
+/// as Excel shows it there.
 pub fn read_sheets(path: &Path, display: &str) -> Result<Vec<Sheet>> {
     let mut wb = open_workbook_auto(path)
         .map_err(|e| Error::input(display, format!("cannot open the workbook: {e}")))?;
@@ -50,7 +54,13 @@ pub fn read_sheets(path: &Path, display: &str) -> Result<Vec<Sheet>> {
             let range = wb
                 .worksheet_range(&s.name)
                 .map_err(|e| cannot(e.to_string()))?;
-            sheet_cells(range, display)?
+            let merges = match &mut wb {
+                Sheets::Xlsx(x) => x
+                    .merge_cells_by_sheet_name(&s.name)
+                    .map_err(|e| cannot(e.to_string()))?,
+                _ => vec![],
+            };
+            sheet_cells(range, &merges, display)?
         };
         out.push(Sheet {
             name: s.name,
@@ -60,16 +70,21 @@ pub fn read_sheets(path: &Path, display: &str) -> Result<Vec<Sheet>> {
     Ok(out)
 }
 
-/// A worksheet's non-empty rows as CSV.
-fn sheet_cells(range: Range<Data>, display: &str) -> Result<SheetContent> {
+/// A worksheet's non-empty rows as CSV, merged regions filled (see [`read_sheets`]).
+fn sheet_cells(
+    mut range: Range<Data>,
+    merges: &[Dimensions],
+    display: &str,
+) -> Result<SheetContent> {
     let empty = || SheetContent::Cells {
         csv: vec![],
         rows: vec![],
         header: vec![],
     };
-    let Some((r0, _)) = range.start() else {
+    let (Some((r0, c0)), Some((r1, c1))) = (range.start(), range.end()) else {
         return Ok(empty());
     };
+    // Rows with no value of their own stay out, even when a merged region spans them.
     let blank: Vec<bool> = range
         .rows()
         .map(|row| row.iter().all(|c| matches!(c, Data::Empty)))
@@ -77,6 +92,28 @@ fn sheet_cells(range: Range<Data>, display: &str) -> Result<SheetContent> {
     let Some(header) = blank.iter().position(|b| !b) else {
         return Ok(empty());
     };
+    // Only regions that start below the header: a header cell is a column's name, and
+    // copied sideways it would name the next column too.
+    let header_row = r0 + header as u32;
+    for m in merges {
+        if m.start.0 <= header_row {
+            continue;
+        }
+        let value = match range.get_value(m.start) {
+            Some(v) if !matches!(v, Data::Empty) => v.clone(),
+            _ => continue,
+        };
+        for r in m.start.0..=m.end.0.min(r1) {
+            if blank[(r - r0) as usize] {
+                continue;
+            }
+            for c in m.start.1.max(c0)..=m.end.1.min(c1) {
+                if (r, c) != m.start {
+                    range.set_value((r, c), value.clone());
+                }
+            }
+        }
+    }
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(vec![]);

@@ -1,12 +1,12 @@
 //! Workbooks as people keep them: one sheet per service center, a hidden lookup list,
-//! formulas that failed (`#N/A` from a VLOOKUP). Each test audits through the library, as tests/audit.rs does, and
+//! formulas that failed (`#N/A` from a VLOOKUP), merged cells. Each test audits through the library, as tests/audit.rs does, and
 //! states its verdicts in the regulation's terms.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use rust_xlsxwriter::{Formula, Workbook, Worksheet};
+use rust_xlsxwriter::{Format, Formula, Workbook, Worksheet};
 use shouwen::audit::{self, AuditOptions, AuditResult};
 use shouwen::input::{DatasetFiles, InputFile};
 use shouwen::rules;
@@ -438,6 +438,64 @@ fn a_csv_field_that_is_an_excel_error_rejects_its_row() {
         reasons[1].1.contains("`first_response_at`") && reasons[1].1.contains("#DIV/0!"),
         "{reasons:?}"
     );
+}
+
+#[test]
+fn a_merged_cell_gives_its_value_to_every_row_it_covers() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let header: Vec<&str> = HEADER.iter().copied().chain(["联系电话", ""]).collect();
+    write_rows(
+        ws,
+        &[
+            &header,
+            &[
+                "M1",
+                "",
+                "2026-10-08 08:05",
+                "咨询",
+                "",
+                "2026-10-08 08:10",
+                "13800000001",
+                "0755-12345678",
+            ],
+            &["M2", "", "2026-10-08 08:05", "咨询", "", "2026-10-09 14:05"],
+            &[],
+            &["M3", "", "2026-10-08 08:05", "投诉", "", "2026-10-08 09:10"],
+            &[
+                "M4",
+                "西区",
+                "2026-10-08 08:05",
+                "咨询",
+                "E03",
+                "2026-10-08 09:10",
+            ],
+        ],
+    );
+    let plain = Format::new();
+    // 服务中心 东区 and 首问人工号 E02 merged down over M1–M3 (and the blank row 4),
+    // as a center's clerk fills in one block.
+    ws.merge_range(1, 1, 4, 1, "东区", &plain).unwrap();
+    ws.merge_range(1, 4, 4, 4, "E02", &plain).unwrap();
+    // A header cell merged over two columns (手机 and 座机 below it) names only its
+    // first: spread, 联系电话 would name two columns and the workbook would be refused.
+    ws.merge_range(0, 6, 0, 7, "联系电话", &plain).unwrap();
+    wb.save(&p).unwrap();
+
+    let (r, _) = audit_files(cases_only(&p));
+    assert_reconciles(&r);
+    // M2 (row 3, covered by the merges): answered 30 h after receipt → RESP-24H charged
+    // to E02 of 东区. Before, M2 and M3 were rejected: "center is required but empty".
+    assert_eq!(verdicts(&r), [v("M2", "RESP-24H", "E02")].into());
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    // The blank row 4 inside the merged block is no case: four rows read.
+    assert_eq!(counts(&r), [(p.display().to_string(), 4, 4, 0)]);
+    let centers: Vec<&str> = (0..r.cases.len()).map(|i| r.case_center(i)).collect();
+    assert_eq!(centers, ["东区", "东区", "东区", "西区"]);
+    let m3 = r.cases.sources[2];
+    assert_eq!(m3.line, 5, "M3 keeps its sheet row");
 }
 
 /// On the command line, a sheet passed over is said on stderr as a warning.
