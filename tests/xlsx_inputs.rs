@@ -1,5 +1,6 @@
 //! Workbooks as people keep them: one sheet per service center, a hidden lookup list,
-//! formulas that failed (`#N/A` from a VLOOKUP), merged cells. Each test audits through the library, as tests/audit.rs does, and
+//! formulas that failed (`#N/A` from a VLOOKUP), merged cells, and Excel's lock files
+//! beside the workbook. Each test audits through the library, as tests/audit.rs does, and
 //! states its verdicts in the regulation's terms.
 
 use std::collections::BTreeSet;
@@ -8,7 +9,7 @@ use std::process::Command;
 
 use rust_xlsxwriter::{Format, Formula, Workbook, Worksheet};
 use shouwen::audit::{self, AuditOptions, AuditResult};
-use shouwen::input::{DatasetFiles, InputFile};
+use shouwen::input::{expand_globs, DatasetFiles, InputFile};
 use shouwen::rules;
 
 fn root() -> PathBuf {
@@ -496,6 +497,56 @@ fn a_merged_cell_gives_its_value_to_every_row_it_covers() {
     assert_eq!(centers, ["东区", "东区", "东区", "西区"]);
     let m3 = r.cases.sources[2];
     assert_eq!(m3.line, 5, "M3 keeps its sheet row");
+}
+
+#[test]
+fn office_lock_files_are_never_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("cases_a.xlsx");
+    let mut wb = Workbook::new();
+    cases_sheet(
+        &mut wb,
+        "Sheet1",
+        &[[
+            "L1",
+            "东区",
+            "2026-10-03 09:00",
+            "咨询",
+            "E01",
+            "2026-10-03 09:30",
+        ]],
+    );
+    wb.save(&book).unwrap();
+    // What Excel leaves beside a workbook while it is open: a few bytes, no workbook.
+    let lock = dir.path().join("~$cases_a.xlsx");
+    std::fs::write(&lock, b"\x08lock\x00\x00user").unwrap();
+    let pattern = format!("{}/*.xlsx", dir.path().display());
+    let files = expand_globs(std::slice::from_ref(&pattern)).unwrap();
+    let found: Vec<&Path> = files.iter().map(|f| f.path.as_path()).collect();
+    assert_eq!(found, [book.as_path()], "the lock file is passed over");
+    let (r, _) = audit_files(DatasetFiles {
+        cases: files,
+        ..DatasetFiles::default()
+    });
+    // L1 answered in 30 minutes: on time, no violation; one input.
+    assert!(verdicts(&r).is_empty());
+    assert_eq!(r.stats.len(), 1);
+
+    let named = expand_globs(&[lock.display().to_string()])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        named.contains("~$cases_a.xlsx") && named.contains("Office lock file"),
+        "{named}"
+    );
+    let only_locks = format!("{}/~$*", dir.path().display());
+    let e = expand_globs(&[only_locks]).unwrap_err().to_string();
+    assert!(e.contains("only Office lock files"), "{e}");
+    let folder = expand_globs(&[dir.path().display().to_string()])
+        .unwrap_err()
+        .to_string();
+    assert!(folder.contains("is a directory, not a file"), "{folder}");
+    assert!(!folder.contains("no such file"), "{folder}");
 }
 
 /// On the command line, a sheet passed over is said on stderr as a warning.

@@ -1315,7 +1315,9 @@ impl DatasetFiles {
     }
 }
 
-/// Expand `--cases` arguments: plain paths, or glob patterns (`exports/*.csv`).
+/// Expand `--cases` arguments: plain paths, or glob patterns (`exports/*.csv`). An
+/// Office lock file a pattern matches (`~$cases.xlsx`, Excel's while the workbook is
+/// open) is passed over: it is never data.
 pub fn expand_globs(args: &[String]) -> Result<Vec<InputFile>> {
     let mut out = vec![];
     for a in args {
@@ -1324,19 +1326,59 @@ pub fn expand_globs(args: &[String]) -> Result<Vec<InputFile>> {
                 glob::glob(a).map_err(|e| Error::Usage(format!("bad pattern {a:?}: {e}")))?;
             let mut found: Vec<PathBuf> = paths.filter_map(|p| p.ok()).collect();
             found.sort();
+            let matched = found.len();
+            found.retain(|p| !is_office_lock(p));
             if found.is_empty() {
-                return Err(Error::Usage(format!("--cases {a:?} matches no file")));
+                return Err(Error::Usage(if matched > 0 {
+                    format!(
+                        "--cases {a:?} matches only Office lock files (~$…), which are never data"
+                    )
+                } else {
+                    format!("--cases {a:?} matches no file")
+                }));
             }
             out.extend(found.into_iter().map(InputFile::new));
         } else {
             let p = PathBuf::from(a);
-            if !p.is_file() {
-                return Err(Error::input(a, "no such file"));
-            }
+            check_input_file(&p, "--cases")?;
             out.push(InputFile::new(p));
         }
     }
     Ok(out)
+}
+
+/// An input file named on the command line (by `option`, e.g. `--roster`) must be a
+/// file, and no Office lock file.
+pub fn check_input_file(p: &Path, option: &str) -> Result<()> {
+    let disp = p.display().to_string();
+    if p.is_dir() {
+        let hint = if option == "--cases" {
+            format!(" (e.g. --cases '{}/*.csv')", disp.trim_end_matches('/'))
+        } else {
+            String::new()
+        };
+        return Err(Error::input(
+            &disp,
+            format!("is a directory, not a file; name the {option} file(s) in it{hint}, or audit the folder as a dataset (shouwen audit {disp})"),
+        ));
+    }
+    if !p.is_file() {
+        return Err(Error::input(&disp, "no such file"));
+    }
+    if is_office_lock(p) {
+        return Err(Error::input(
+            &disp,
+            "is an Office lock file (Excel keeps a ~$ file beside a workbook while it is open), not data; name the workbook itself",
+        ));
+    }
+    Ok(())
+}
+
+/// `~$name.xlsx`: the owner file Excel (or Word) keeps beside a document while it is open.
+fn is_office_lock(p: &Path) -> bool {
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with("~$"))
 }
 
 /// Index of the first row of each value (for duplicate detection in file order).
