@@ -276,6 +276,9 @@ pub struct Loaded {
     pub stats: Vec<FileStats>,
     pub rejected: Vec<Rejected>,
     pub period: Option<Period>,
+    /// What was passed over while reading (a workbook's sheet that holds no table of its
+    /// file's kind), to be said on stderr.
+    pub warnings: Vec<String>,
 }
 
 /// Read every input file and apply the row checks that need more than one row.
@@ -542,6 +545,7 @@ pub fn load_as_of(
     .into_iter()
     .flatten()
     .collect();
+    let warnings: Vec<String> = tables.iter().flat_map(|t| t.warnings.clone()).collect();
     for st in &mut stats {
         let kept: usize = tables
             .iter()
@@ -586,6 +590,7 @@ pub fn load_as_of(
         stats,
         rejected,
         period,
+        warnings,
     })
 }
 
@@ -828,6 +833,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         stats,
         rejected,
         period,
+        ..
     } = loaded;
 
     let as_of = match &opts.as_of {

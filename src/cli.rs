@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::audit::{self, AuditOptions};
 use crate::error::{Error, Result};
-use crate::input::{expand_globs, DatasetFiles, InputFile};
+use crate::input::{check_input_file, expand_globs, DatasetFiles, InputFile};
 use crate::report::{self, ReportOptions};
 use crate::rules::{self, Severity};
 
@@ -224,23 +224,25 @@ fn dataset_files(a: &AuditArgs) -> Result<DatasetFiles> {
     if !a.cases.is_empty() {
         files.cases = expand_globs(&a.cases)?;
     }
-    let one = |p: &Option<PathBuf>| -> Result<Option<InputFile>> {
+    let one = |p: &Option<PathBuf>, option: &str| -> Result<Option<InputFile>> {
         match p {
             None => Ok(None),
-            Some(p) if p.is_file() => Ok(Some(InputFile::new(p.clone()))),
-            Some(p) => Err(Error::input(p.display().to_string(), "no such file")),
+            Some(p) => {
+                check_input_file(p, option)?;
+                Ok(Some(InputFile::new(p.clone())))
+            }
         }
     };
-    if let Some(f) = one(&a.roster)? {
+    if let Some(f) = one(&a.roster, "--roster")? {
         files.roster = Some(f);
     }
-    if let Some(f) = one(&a.handoffs)? {
+    if let Some(f) = one(&a.handoffs, "--handoffs")? {
         files.handoffs = Some(f);
     }
-    if let Some(f) = one(&a.inspections)? {
+    if let Some(f) = one(&a.inspections, "--inspections")? {
         files.inspections = Some(f);
     }
-    if let Some(f) = one(&a.waivers)? {
+    if let Some(f) = one(&a.waivers, "--waivers")? {
         files.waivers = Some(f);
     }
     Ok(files)
@@ -364,6 +366,12 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
         opts.as_of.as_deref(),
     )?;
     let t_load = t0.elapsed();
+    if !loaded.warnings.is_empty() {
+        progress.finish();
+        for w in &loaded.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
     progress.step("rules", 1, 3);
     // Rows outside --period or after --as-of were left out on purpose, not bad data.
     let faults: Vec<&crate::input::Rejected> =

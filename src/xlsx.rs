@@ -1,40 +1,144 @@
-//! Reading `.xlsx` inputs: the first worksheet becomes CSV text with the same columns,
-//! and each record keeps its worksheet row number as its line.
+//! Reading `.xlsx` inputs: each worksheet becomes CSV text with the same columns, and
+//! each record keeps its worksheet row number as its line. Which sheets are read as data
+//! is decided by the reader of the file kind ([`crate::input::read_table`]).
 
 use std::path::Path;
 
-use calamine::{open_workbook_auto, Data, Reader};
+use calamine::{
+    open_workbook_auto, CellErrorType, Data, Dimensions, Range, Reader, SheetType, SheetVisible,
+    Sheets,
+};
 
 use crate::error::{Error, Result};
 
-/// The first worksheet as UTF-8 CSV, plus the 1-based worksheet row of each record.
-pub fn xlsx_to_csv(path: &Path, display: &str) -> Result<(Vec<u8>, Vec<u64>)> {
+/// One sheet of a workbook, in workbook order.
+pub struct Sheet {
+    pub name: String,
+    pub content: SheetContent,
+}
+
+pub enum SheetContent {
+    /// Hidden or very hidden (a lookup list, a helper): never read as data.
+    Hidden,
+    /// A chart, dialog or macro sheet: no cells.
+    NotAWorksheet,
+    /// A visible worksheet as UTF-8 CSV (empty when the sheet has no non-empty row), the
+    /// 1-based worksheet row of each record, and its header (the first non-empty row).
+    Cells {
+        csv: Vec<u8>,
+        rows: Vec<u64>,
+        header: Vec<String>,
+    },
+}
+
+/// Every sheet of the workbook at `path`. Hidden sheets and chart sheets are listed, not
+/// read; a merged region's value is given to every cell it covers below the header row,
+/// as Excel shows it there.
+pub fn read_sheets(path: &Path, display: &str) -> Result<Vec<Sheet>> {
     let mut wb = open_workbook_auto(path)
         .map_err(|e| Error::input(display, format!("cannot open the workbook: {e}")))?;
-    let range = match wb.worksheet_range_at(0) {
-        Some(r) => {
-            r.map_err(|e| Error::input(display, format!("cannot read the first sheet: {e}")))?
-        }
-        None => return Err(Error::input(display, "the workbook has no worksheet")),
+    let meta = wb.sheets_metadata().to_vec();
+    if meta.is_empty() {
+        return Err(Error::input(display, "the workbook has no worksheet"));
+    }
+    let mut out = Vec::with_capacity(meta.len());
+    for s in meta {
+        let content = if s.visible != SheetVisible::Visible {
+            SheetContent::Hidden
+        } else if s.typ != SheetType::WorkSheet {
+            SheetContent::NotAWorksheet
+        } else {
+            let cannot = |e: String| {
+                Error::input(display, format!("cannot read the sheet {:?}: {e}", s.name))
+            };
+            let range = wb
+                .worksheet_range(&s.name)
+                .map_err(|e| cannot(e.to_string()))?;
+            let merges = match &mut wb {
+                Sheets::Xlsx(x) => x
+                    .merge_cells_by_sheet_name(&s.name)
+                    .map_err(|e| cannot(e.to_string()))?,
+                _ => vec![],
+            };
+            sheet_cells(range, &merges, display)?
+        };
+        out.push(Sheet {
+            name: s.name,
+            content,
+        });
+    }
+    Ok(out)
+}
+
+/// A worksheet's non-empty rows as CSV, merged regions filled (see [`read_sheets`]).
+fn sheet_cells(
+    mut range: Range<Data>,
+    merges: &[Dimensions],
+    display: &str,
+) -> Result<SheetContent> {
+    let empty = || SheetContent::Cells {
+        csv: vec![],
+        rows: vec![],
+        header: vec![],
     };
-    let first_row = range.start().map(|(r, _)| r as u64 + 1).unwrap_or(1);
+    let (Some((r0, c0)), Some((r1, c1))) = (range.start(), range.end()) else {
+        return Ok(empty());
+    };
+    // Rows with no value of their own stay out, even when a merged region spans them.
+    let blank: Vec<bool> = range
+        .rows()
+        .map(|row| row.iter().all(|c| matches!(c, Data::Empty)))
+        .collect();
+    let Some(header) = blank.iter().position(|b| !b) else {
+        return Ok(empty());
+    };
+    // Only regions that start below the header: a header cell is a column's name, and
+    // copied sideways it would name the next column too.
+    let header_row = r0 + header as u32;
+    for m in merges {
+        if m.start.0 <= header_row {
+            continue;
+        }
+        let value = match range.get_value(m.start) {
+            Some(v) if !matches!(v, Data::Empty) => v.clone(),
+            _ => continue,
+        };
+        for r in m.start.0..=m.end.0.min(r1) {
+            if blank[(r - r0) as usize] {
+                continue;
+            }
+            for c in m.start.1.max(c0)..=m.end.1.min(c1) {
+                if (r, c) != m.start {
+                    range.set_value((r, c), value.clone());
+                }
+            }
+        }
+    }
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(vec![]);
     let mut rows = vec![];
+    let mut header_cells = vec![];
     for (i, row) in range.rows().enumerate() {
-        if row.iter().all(|c| matches!(c, Data::Empty)) {
+        if blank[i] {
             continue;
         }
         let cells: Vec<String> = row.iter().map(cell_text).collect();
         w.write_record(&cells)
             .map_err(|e| Error::input(display, e.to_string()))?;
-        rows.push(first_row + i as u64);
+        if i == header {
+            header_cells = cells;
+        }
+        rows.push(r0 as u64 + 1 + i as u64);
     }
-    let bytes = w
+    let csv = w
         .into_inner()
         .map_err(|e| Error::input(display, e.to_string()))?;
-    Ok((bytes, rows))
+    Ok(SheetContent::Cells {
+        csv,
+        rows,
+        header: header_cells,
+    })
 }
 
 fn cell_text(c: &Data) -> String {
@@ -55,6 +159,8 @@ fn cell_text(c: &Data) -> String {
             None => d.as_f64().to_string(),
         },
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
+        // As Excel shows the error: the row reader rejects a value that is one.
+        Data::Error(CellErrorType::GettingData) => "#GETTING_DATA".to_string(),
+        Data::Error(e) => e.to_string(),
     }
 }

@@ -222,6 +222,9 @@ pub struct Table {
     /// The files read, kept while loading so that a row rejected after reading is listed
     /// with its raw text; released by [`Table::release_raw`].
     raw_files: Vec<CsvFile>,
+    /// What was passed over while reading (a workbook's sheet that is not a table of
+    /// this kind), for the user to hear about.
+    pub warnings: Vec<String>,
 }
 
 impl Table {
@@ -246,6 +249,7 @@ impl Table {
             sources: vec![],
             raws: vec![],
             raw_files: vec![],
+            warnings: vec![],
         }
     }
 
@@ -528,23 +532,137 @@ pub fn read_table(
             ));
         }
         seen.push(id);
-        let csv = if is_xlsx(&f.path) {
-            let (bytes, rows) = crate::xlsx::xlsx_to_csv(&f.path, &f.display)?;
-            let mut c = CsvFile::from_bytes(bytes, &f.display, Encoding::Utf8)?;
-            c.line_map = Some(rows);
-            c.sha256 = csvfile::sha256_hex(
-                &std::fs::read(&f.path).map_err(|e| Error::input(&f.display, e.to_string()))?,
-            );
-            c.encoding = "xlsx";
-            c
+        let inputs = if is_xlsx(&f.path) {
+            workbook_sheets(kind, f, opts, &mut table.warnings)?
         } else {
-            CsvFile::open(&f.path, &f.display, opts.encoding)?
+            vec![CsvFile::open(&f.path, &f.display, opts.encoding)?]
         };
-        let st = read_file(&mut table, &csv, opts, rejected)?;
-        stats.push(st);
-        table.raw_files.push(csv);
+        for csv in inputs {
+            let st = read_file(&mut table, &csv, opts, rejected)?;
+            stats.push(st);
+            table.raw_files.push(csv);
+        }
     }
     Ok(table)
+}
+
+/// The sheets of a workbook to read as `kind` files, in workbook order: every visible
+/// worksheet whose header names the kind's required columns, each an input of its own
+/// named `path[sheet]` (the plain path when the workbook has one sheet). Each sheet
+/// passed over is named in `warnings`, and in the error when none is left.
+fn workbook_sheets(
+    kind: FileKind,
+    f: &InputFile,
+    opts: &ReadOptions,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<CsvFile>> {
+    use crate::xlsx::SheetContent;
+    let sheets = crate::xlsx::read_sheets(&f.path, &f.display)?;
+    let sha256 = csvfile::sha256_hex(
+        &std::fs::read(&f.path).map_err(|e| Error::input(&f.display, e.to_string()))?,
+    );
+    let one = sheets.len() == 1;
+    let (mut read, mut passed) = (vec![], vec![]);
+    for s in sheets {
+        let why = match s.content {
+            SheetContent::Hidden => "is hidden".to_string(),
+            SheetContent::NotAWorksheet => {
+                "is not a worksheet (a chart, dialog or macro sheet)".to_string()
+            }
+            SheetContent::Cells { header, .. } if header.is_empty() && !one => {
+                "is empty".to_string()
+            }
+            SheetContent::Cells { csv, rows, header } => {
+                // A workbook of one sheet is read as a file is: its header is checked,
+                // and refused with the file's own message, by read_file.
+                let missing = if one {
+                    vec![]
+                } else {
+                    missing_required(kind, &header, opts)
+                };
+                if missing.is_empty() {
+                    let display = if one {
+                        f.display.clone()
+                    } else {
+                        format!("{}[{}]", f.display, s.name)
+                    };
+                    let mut c = CsvFile::from_bytes(csv, &display, Encoding::Utf8)?;
+                    c.line_map = Some(rows);
+                    c.sha256 = sha256.clone();
+                    c.encoding = "xlsx";
+                    read.push(c);
+                    continue;
+                }
+                format!(
+                    "has no column {} (its header: {})",
+                    missing
+                        .iter()
+                        .map(|c| format!("`{}` ({})", c.name, c.label))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    header_excerpt(&header)
+                )
+            }
+        };
+        passed.push(format!("sheet {:?} {why}", s.name));
+    }
+    if read.is_empty() {
+        let required: Vec<&str> = kind
+            .columns()
+            .iter()
+            .filter(|c| c.required)
+            .map(|c| c.name)
+            .collect();
+        return Err(Error::input(
+            &f.display,
+            format!(
+                "no sheet of the workbook is a {} table: {}. A {} sheet is visible and its first non-empty row names the columns {} (or their aliases; add one under [input.aliases.{}] in the rules file)",
+                kind.name(),
+                passed.join("; "),
+                kind.name(),
+                required.join(", "),
+                kind.name()
+            ),
+        ));
+    }
+    warnings.extend(
+        passed
+            .into_iter()
+            .map(|p| format!("{}: {p}: not read as {} data", f.display, kind.name())),
+    );
+    Ok(read)
+}
+
+/// The required columns of `kind` that no cell of `headers` names, matched as
+/// [`map_header`] matches them: an alias from the rules file, the canonical name or a
+/// built-in alias, and for the cases the first responder's name standing in for a
+/// missing 工号.
+fn missing_required(
+    kind: FileKind,
+    headers: &[String],
+    opts: &ReadOptions,
+) -> Vec<&'static Column> {
+    let names: std::collections::HashSet<String> = headers
+        .iter()
+        .map(|h| schema::normalize_header(h))
+        .filter(|h| !h.is_empty())
+        .collect();
+    let user = opts.aliases.get(&kind);
+    let has = |a: &str| names.contains(&schema::normalize_header(a));
+    let named = |c: &Column| {
+        names.contains(c.name)
+            || c.aliases.iter().any(|a| has(a))
+            || user
+                .and_then(|u| u.get(c.name))
+                .is_some_and(|l| l.iter().any(|a| has(a)))
+    };
+    let responder_named =
+        kind == FileKind::Cases && kind.column("first_responder").is_some_and(&named);
+    kind.columns()
+        .iter()
+        .filter(|c| c.required && !named(c))
+        .filter(|c| !(responder_named && c.name == "first_responder_id"))
+        .collect()
 }
 
 fn is_xlsx(p: &Path) -> bool {
@@ -1040,6 +1158,13 @@ impl RowReader<'_> {
                     push_null(&mut table.columns[ci].1);
                     continue;
                 }
+                if let Some(e) = spreadsheet_error(v) {
+                    error.get_or_insert(format!(
+                        "`{}` ({}) holds the spreadsheet error {e}: the formula behind it failed, so the value is unknown",
+                        c.name, c.label
+                    ));
+                    continue;
+                }
                 match (&mut table.columns[ci].1, c.ty) {
                     (ColData::Text(vec), _) => vec.push(Some(v)),
                     (ColData::Time(vec), _) => push_parsed(
@@ -1085,6 +1210,25 @@ impl RowReader<'_> {
         }
         Ok(true)
     }
+}
+
+/// The error values a spreadsheet shows in a cell whose formula failed (`#N/A` from a
+/// VLOOKUP that found nothing, …), as a worksheet cell or as the text of a CSV saved
+/// from one: `v` when it is one of them.
+fn spreadsheet_error(v: &str) -> Option<&str> {
+    const ERRORS: &[&str] = &[
+        "#N/A",
+        "#VALUE!",
+        "#REF!",
+        "#DIV/0!",
+        "#NUM!",
+        "#NAME?",
+        "#NULL!",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+    ];
+    (v.starts_with('#') && ERRORS.contains(&v)).then_some(v)
 }
 
 fn push_null(c: &mut ColData) {
@@ -1214,7 +1358,9 @@ impl DatasetFiles {
     }
 }
 
-/// Expand `--cases` arguments: plain paths, or glob patterns (`exports/*.csv`).
+/// Expand `--cases` arguments: plain paths, or glob patterns (`exports/*.csv`). An
+/// Office lock file a pattern matches (`~$cases.xlsx`, Excel's while the workbook is
+/// open) is passed over: it is never data.
 pub fn expand_globs(args: &[String]) -> Result<Vec<InputFile>> {
     let mut out = vec![];
     for a in args {
@@ -1223,19 +1369,59 @@ pub fn expand_globs(args: &[String]) -> Result<Vec<InputFile>> {
                 glob::glob(a).map_err(|e| Error::Usage(format!("bad pattern {a:?}: {e}")))?;
             let mut found: Vec<PathBuf> = paths.filter_map(|p| p.ok()).collect();
             found.sort();
+            let matched = found.len();
+            found.retain(|p| !is_office_lock(p));
             if found.is_empty() {
-                return Err(Error::Usage(format!("--cases {a:?} matches no file")));
+                return Err(Error::Usage(if matched > 0 {
+                    format!(
+                        "--cases {a:?} matches only Office lock files (~$…), which are never data"
+                    )
+                } else {
+                    format!("--cases {a:?} matches no file")
+                }));
             }
             out.extend(found.into_iter().map(InputFile::new));
         } else {
             let p = PathBuf::from(a);
-            if !p.is_file() {
-                return Err(Error::input(a, "no such file"));
-            }
+            check_input_file(&p, "--cases")?;
             out.push(InputFile::new(p));
         }
     }
     Ok(out)
+}
+
+/// An input file named on the command line (by `option`, e.g. `--roster`) must be a
+/// file, and no Office lock file.
+pub fn check_input_file(p: &Path, option: &str) -> Result<()> {
+    let disp = p.display().to_string();
+    if p.is_dir() {
+        let hint = if option == "--cases" {
+            format!(" (e.g. --cases '{}/*.csv')", disp.trim_end_matches('/'))
+        } else {
+            String::new()
+        };
+        return Err(Error::input(
+            &disp,
+            format!("is a directory, not a file; name the {option} file(s) in it{hint}, or audit the folder as a dataset (shouwen audit {disp})"),
+        ));
+    }
+    if !p.is_file() {
+        return Err(Error::input(&disp, "no such file"));
+    }
+    if is_office_lock(p) {
+        return Err(Error::input(
+            &disp,
+            "is an Office lock file (Excel keeps a ~$ file beside a workbook while it is open), not data; name the workbook itself",
+        ));
+    }
+    Ok(())
+}
+
+/// `~$name.xlsx`: the owner file Excel (or Word) keeps beside a document while it is open.
+fn is_office_lock(p: &Path) -> bool {
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with("~$"))
 }
 
 /// Index of the first row of each value (for duplicate detection in file order).

@@ -1,0 +1,597 @@
+//! Workbooks as people keep them: one sheet per service center, a hidden lookup list,
+//! formulas that failed (`#N/A` from a VLOOKUP), merged cells, and Excel's lock files
+//! beside the workbook. Each test audits through the library, as tests/audit.rs does, and
+//! states its verdicts in the regulation's terms.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use rust_xlsxwriter::{Format, Formula, Workbook, Worksheet};
+use shouwen::audit::{self, AuditOptions, AuditResult};
+use shouwen::input::{expand_globs, DatasetFiles, InputFile};
+use shouwen::rules;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn default_rules() -> rules::RuleSet {
+    rules::load(&root().join("rules/default.toml")).expect("default rules are valid")
+}
+
+fn cases_only(p: &Path) -> DatasetFiles {
+    DatasetFiles {
+        cases: vec![InputFile::new(p)],
+        ..DatasetFiles::default()
+    }
+}
+
+/// The audit, and the warnings its reading gave.
+fn audit_files(files: DatasetFiles) -> (AuditResult, Vec<String>) {
+    let rules = default_rules();
+    let opts = AuditOptions::default();
+    let loaded = audit::load(&files, &rules, None).expect("loads");
+    let warnings = loaded.warnings.clone();
+    (audit::run(rules, loaded, &opts).expect("audits"), warnings)
+}
+
+fn load_error(files: DatasetFiles) -> String {
+    match audit::load(&files, &default_rules(), None) {
+        Ok(_) => panic!("expected the input to be refused"),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// (case_id, rule_id, employee_id, waived) of every violation.
+fn verdicts(r: &AuditResult) -> BTreeSet<(String, String, String, bool)> {
+    r.violations
+        .iter()
+        .map(|v| {
+            (
+                v.case_id.clone(),
+                r.rules.rules[v.rule].id.clone(),
+                v.employee_id.clone(),
+                v.waiver.is_some(),
+            )
+        })
+        .collect()
+}
+
+fn v(c: &str, r: &str, e: &str) -> (String, String, String, bool) {
+    (c.into(), r.into(), e.into(), false)
+}
+
+fn assert_reconciles(r: &AuditResult) {
+    for s in &r.stats {
+        assert_eq!(s.rows_read, s.rows_audited + s.rows_rejected, "{}", s.path);
+        let listed = r.rejected.iter().filter(|x| x.file == s.path).count();
+        assert_eq!(listed, s.rows_rejected, "{}", s.path);
+    }
+    let rejected_total: usize = r.stats.iter().map(|s| s.rows_rejected).sum();
+    assert_eq!(rejected_total, r.rejected.len());
+}
+
+/// (path, rows read, audited, rejected) per input.
+fn counts(r: &AuditResult) -> Vec<(String, usize, usize, usize)> {
+    r.stats
+        .iter()
+        .map(|s| (s.path.clone(), s.rows_read, s.rows_audited, s.rows_rejected))
+        .collect()
+}
+
+const HEADER: [&str; 6] = [
+    "案件编号",
+    "服务中心",
+    "受理时间",
+    "类别",
+    "首问人工号",
+    "首次回应时间",
+];
+
+fn write_rows(ws: &mut Worksheet, rows: &[&[&str]]) {
+    for (r, row) in rows.iter().enumerate() {
+        for (c, val) in row.iter().enumerate() {
+            if !val.is_empty() {
+                ws.write_string(r as u32, c as u16, *val).unwrap();
+            }
+        }
+    }
+}
+
+/// A sheet of cases: the header, then `rows`.
+fn cases_sheet(wb: &mut Workbook, name: &str, rows: &[[&str; 6]]) -> usize {
+    let ws = wb.add_worksheet();
+    ws.set_name(name).unwrap();
+    let mut all: Vec<&[&str]> = vec![&HEADER];
+    all.extend(rows.iter().map(|r| &r[..]));
+    write_rows(ws, &all);
+    wb.worksheets().len() - 1
+}
+
+#[test]
+fn every_visible_sheet_with_the_case_columns_is_read_as_its_own_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.xlsx");
+    let mut wb = Workbook::new();
+    // A cover sheet first: a title, no columns.
+    write_rows(
+        wb.add_worksheet().set_name("说明").unwrap(),
+        &[&["2026年10月接待业主情况记录，每个服务中心一张表"]],
+    );
+    cases_sheet(
+        &mut wb,
+        "A中心",
+        &[[
+            "A1",
+            "A中心",
+            "2026-10-08 08:05",
+            "咨询",
+            "E01",
+            "2026-10-08 08:10",
+        ]],
+    );
+    cases_sheet(
+        &mut wb,
+        "B中心",
+        &[
+            [
+                "B1",
+                "B中心",
+                "2026-10-08 08:05",
+                "咨询",
+                "E02",
+                "2026-10-09 09:05",
+            ],
+            ["B2", "B中心", "not a time", "咨询", "E02", ""],
+            // The id of a case on sheet A: the same case recorded twice.
+            [
+                "A1",
+                "B中心",
+                "2026-10-08 09:00",
+                "咨询",
+                "E02",
+                "2026-10-08 09:10",
+            ],
+        ],
+    );
+    wb.add_worksheet().set_name("Sheet4").unwrap();
+    wb.save(&p).unwrap();
+
+    let (r, warnings) = audit_files(cases_only(&p));
+    assert_reconciles(&r);
+    // B1 on sheet B中心: answered 25 h after receipt → RESP-24H (及时回应原则) charged
+    // to E02. A1 on sheet A中心, answered within 5 minutes, is on time. Before, only the
+    // first worksheet was read: B中心's cases were never audited.
+    assert_eq!(verdicts(&r), [v("B1", "RESP-24H", "E02")].into());
+    let path = p.display().to_string();
+    let a = format!("{path}[A中心]");
+    let b = format!("{path}[B中心]");
+    // Each sheet is its own input: rows read = audited + rejected per sheet.
+    assert_eq!(
+        counts(&r),
+        [(a.clone(), 1, 1, 0), (b.clone(), 3, 1, 2)],
+        "the cover sheet and the empty sheet are no inputs"
+    );
+    let b1 = r.violations.iter().find(|x| x.case_id == "B1").unwrap();
+    assert_eq!(b1.source, format!("{b}:2"), "the sheet row");
+    // B2's time cannot be read (row 3 of B中心); the second A1 repeats sheet A's.
+    let rejected: Vec<(&str, u64)> = r
+        .rejected
+        .iter()
+        .map(|x| (x.file.as_str(), x.line))
+        .collect();
+    assert_eq!(rejected, [(b.as_str(), 3), (b.as_str(), 4)]);
+    assert!(
+        r.rejected[1].reason.contains(&format!("{a}:2")),
+        "{}",
+        r.rejected[1].reason
+    );
+    // The sheets passed over are said, each with why.
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings[0].contains("\"说明\"") && warnings[0].contains("`case_id`"),
+        "{}",
+        warnings[0]
+    );
+    assert!(
+        warnings[1].contains("\"Sheet4\"") && warnings[1].contains("empty"),
+        "{}",
+        warnings[1]
+    );
+}
+
+#[test]
+fn a_hidden_sheet_is_never_read_as_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.xlsx");
+    let mut wb = Workbook::new();
+    // First, hidden: the lookup list behind the 渠道 drop-down.
+    write_rows(
+        wb.add_worksheet()
+            .set_name("下拉选项")
+            .unwrap()
+            .set_hidden(true),
+        &[&["来访", "电话", "来函"]],
+    );
+    let data = cases_sheet(
+        &mut wb,
+        "接待记录",
+        &[[
+            "K1",
+            "东区",
+            "2026-10-03 09:00",
+            "咨询",
+            "E01",
+            "2026-10-05 09:00",
+        ]],
+    );
+    // A hidden copy of last month's sheet, with the case columns: still not data.
+    let old = cases_sheet(
+        &mut wb,
+        "9月(旧)",
+        &[[
+            "K0",
+            "东区",
+            "2026-09-03 09:00",
+            "咨询",
+            "E09",
+            "2026-09-09 09:00",
+        ]],
+    );
+    wb.worksheet_from_index(old).unwrap().set_hidden(true);
+    wb.worksheet_from_index(data).unwrap().set_active(true);
+    wb.save(&p).unwrap();
+
+    let (r, warnings) = audit_files(cases_only(&p));
+    assert_reconciles(&r);
+    // K1: answered 48 h after receipt → RESP-24H charged to E01. Before, the hidden
+    // lookup list was read as the header and the workbook refused (no case_id column).
+    // K0 (6 days, E09) is on a hidden sheet and is not this audit's.
+    assert_eq!(verdicts(&r), [v("K1", "RESP-24H", "E01")].into());
+    assert_eq!(
+        counts(&r),
+        [(format!("{}[接待记录]", p.display()), 1, 1, 0)]
+    );
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings
+            .iter()
+            .all(|w| w.contains("is hidden") && w.starts_with(&p.display().to_string())),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn a_workbook_with_no_case_sheet_is_refused_naming_each_sheet_and_what_it_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.xlsx");
+    let mut wb = Workbook::new();
+    write_rows(
+        wb.add_worksheet().set_name("汇总").unwrap(),
+        &[&["服务中心", "件数"], &["东区", "12"]],
+    );
+    write_rows(
+        wb.add_worksheet()
+            .set_name("下拉选项")
+            .unwrap()
+            .set_hidden(true),
+        &[&["来访", "电话"]],
+    );
+    wb.save(&p).unwrap();
+    let e = load_error(cases_only(&p));
+    assert!(e.contains(&p.display().to_string()), "{e}");
+    assert!(
+        e.contains("\"汇总\"") && e.contains("`case_id`") && e.contains("`received_at`"),
+        "{e}"
+    );
+    // 汇总 has 服务中心: center is not among what it lacks.
+    assert!(!e.contains("`center`"), "{e}");
+    assert!(e.contains("\"下拉选项\" is hidden"), "{e}");
+}
+
+/// A workbook of one sheet is read as before: its plain path, its own header message.
+#[test]
+fn a_workbook_of_one_sheet_keeps_its_plain_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.xlsx");
+    let mut wb = Workbook::new();
+    cases_sheet(
+        &mut wb,
+        "Sheet1",
+        &[[
+            "S1",
+            "东区",
+            "2026-10-03 09:00",
+            "咨询",
+            "E01",
+            "2026-10-04 10:00",
+        ]],
+    );
+    wb.save(&p).unwrap();
+    let (r, warnings) = audit_files(cases_only(&p));
+    // S1: 25 h → RESP-24H charged to E01, at cases.xlsx:2 as before.
+    assert_eq!(verdicts(&r), [v("S1", "RESP-24H", "E01")].into());
+    assert_eq!(r.violations[0].source, format!("{}:2", p.display()));
+    assert_eq!(counts(&r), [(p.display().to_string(), 1, 1, 0)]);
+    assert!(warnings.is_empty(), "{warnings:?}");
+
+    let mut wb = Workbook::new();
+    write_rows(wb.add_worksheet(), &[&["来访", "电话"]]);
+    wb.save(&p).unwrap();
+    let e = load_error(cases_only(&p));
+    assert!(
+        e.contains("missing required column `case_id`")
+            && e.contains("The header read was: 来访,电话"),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_excel_error_cell_rejects_its_row_naming_the_error_as_excel_shows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    write_rows(
+        ws,
+        &[
+            &HEADER,
+            &[
+                "N1",
+                "东区",
+                "2026-10-08 08:05",
+                "咨询",
+                "",
+                "2026-10-09 09:00",
+            ],
+            &["N2", "东区", "2026-10-08 08:05", "咨询", "E01", ""],
+            &[
+                "N3",
+                "东区",
+                "2026-10-08 08:05",
+                "咨询",
+                "E01",
+                "2026-10-09 10:00",
+            ],
+            &[
+                "N4",
+                "",
+                "2026-10-08 08:05",
+                "咨询",
+                "E01",
+                "2026-10-08 09:00",
+            ],
+        ],
+    );
+    // The 首问人工号 looked up by name in a roster sheet that lacks the name: the cached
+    // result is #N/A, a cell error (t="e").
+    ws.write_formula(
+        1,
+        4,
+        Formula::new("=VLOOKUP(\"李娜\",名册!A:B,2,FALSE)").set_result("#N/A"),
+    )
+    .unwrap();
+    ws.write_formula(2, 5, Formula::new("=C3+\"x\"").set_result("#VALUE!"))
+        .unwrap();
+    ws.write_formula(4, 1, Formula::new("=#REF!").set_result("#REF!"))
+        .unwrap();
+    wb.save(&p).unwrap();
+
+    let (r, _) = audit_files(cases_only(&p));
+    assert_reconciles(&r);
+    // N1 answered 25 h late, but its 首问人 is unknown (#N/A): no employee "#N/A" is
+    // charged (before, RESP-24H went to a phantom "#NA" with a scorecard of its own); the
+    // row is rejected. N3: 25.9 h → RESP-24H charged to E01.
+    assert_eq!(verdicts(&r), [v("N3", "RESP-24H", "E01")].into());
+    assert!(r.scorecards.iter().all(|c| !c.employee.id.starts_with('#')));
+    let reasons: Vec<(u64, &str)> = r
+        .rejected
+        .iter()
+        .map(|x| (x.line, x.reason.as_str()))
+        .collect();
+    assert_eq!(reasons.len(), 3, "{reasons:?}");
+    for (line, column, error) in [
+        (2, "`first_responder_id`", "#N/A"),
+        (3, "`first_response_at`", "#VALUE!"),
+        (5, "`center`", "#REF!"),
+    ] {
+        let (_, reason) = reasons.iter().find(|(l, _)| *l == line).unwrap();
+        assert!(
+            reason.contains(column) && reason.contains(&format!("spreadsheet error {error}:")),
+            "{reason}"
+        );
+    }
+}
+
+#[test]
+fn a_csv_field_that_is_an_excel_error_rejects_its_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.csv");
+    std::fs::write(
+        &p,
+        "案件编号,服务中心,受理时间,类别,首问人工号,首次回应时间,反映内容\n\
+         C1,东区,2026-10-08 08:05,咨询,#N/A,2026-10-09 09:00,停车\n\
+         C2,东区,2026-10-08 08:05,咨询,E01,2026-10-09 09:00,#N/A 待补\n\
+         C3,东区,2026-10-08 08:05,咨询,E01, #DIV/0! ,停车\n\
+         C4,东区,2026-10-08 08:05,咨询,#NA,2026-10-08 09:00,停车\n",
+    )
+    .unwrap();
+    let (r, _) = audit_files(cases_only(&p));
+    assert_reconciles(&r);
+    // C1: the 首问人工号 saved from Excel as #N/A is no employee → rejected, nobody
+    // charged. C2: 25 h → RESP-24H charged to E01; its content only mentions #N/A and is
+    // kept. C4's #NA is no error literal: an id as written, on time.
+    assert_eq!(verdicts(&r), [v("C2", "RESP-24H", "E01")].into());
+    let reasons: Vec<(u64, &str)> = r
+        .rejected
+        .iter()
+        .map(|x| (x.line, x.reason.as_str()))
+        .collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert_eq!(reasons[0].0, 2);
+    assert!(
+        reasons[0].1.contains("`first_responder_id`") && reasons[0].1.contains("#N/A"),
+        "{reasons:?}"
+    );
+    assert_eq!(reasons[1].0, 4);
+    assert!(
+        reasons[1].1.contains("`first_response_at`") && reasons[1].1.contains("#DIV/0!"),
+        "{reasons:?}"
+    );
+}
+
+#[test]
+fn a_merged_cell_gives_its_value_to_every_row_it_covers() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let header: Vec<&str> = HEADER.iter().copied().chain(["联系电话", ""]).collect();
+    write_rows(
+        ws,
+        &[
+            &header,
+            &[
+                "M1",
+                "",
+                "2026-10-08 08:05",
+                "咨询",
+                "",
+                "2026-10-08 08:10",
+                "13800000001",
+                "0755-12345678",
+            ],
+            &["M2", "", "2026-10-08 08:05", "咨询", "", "2026-10-09 14:05"],
+            &[],
+            &["M3", "", "2026-10-08 08:05", "投诉", "", "2026-10-08 09:10"],
+            &[
+                "M4",
+                "西区",
+                "2026-10-08 08:05",
+                "咨询",
+                "E03",
+                "2026-10-08 09:10",
+            ],
+        ],
+    );
+    let plain = Format::new();
+    // 服务中心 东区 and 首问人工号 E02 merged down over M1–M3 (and the blank row 4),
+    // as a center's clerk fills in one block.
+    ws.merge_range(1, 1, 4, 1, "东区", &plain).unwrap();
+    ws.merge_range(1, 4, 4, 4, "E02", &plain).unwrap();
+    // A header cell merged over two columns (手机 and 座机 below it) names only its
+    // first: spread, 联系电话 would name two columns and the workbook would be refused.
+    ws.merge_range(0, 6, 0, 7, "联系电话", &plain).unwrap();
+    wb.save(&p).unwrap();
+
+    let (r, _) = audit_files(cases_only(&p));
+    assert_reconciles(&r);
+    // M2 (row 3, covered by the merges): answered 30 h after receipt → RESP-24H charged
+    // to E02 of 东区. Before, M2 and M3 were rejected: "center is required but empty".
+    assert_eq!(verdicts(&r), [v("M2", "RESP-24H", "E02")].into());
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    // The blank row 4 inside the merged block is no case: four rows read.
+    assert_eq!(counts(&r), [(p.display().to_string(), 4, 4, 0)]);
+    let centers: Vec<&str> = (0..r.cases.len()).map(|i| r.case_center(i)).collect();
+    assert_eq!(centers, ["东区", "东区", "东区", "西区"]);
+    let m3 = r.cases.sources[2];
+    assert_eq!(m3.line, 5, "M3 keeps its sheet row");
+}
+
+#[test]
+fn office_lock_files_are_never_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("cases_a.xlsx");
+    let mut wb = Workbook::new();
+    cases_sheet(
+        &mut wb,
+        "Sheet1",
+        &[[
+            "L1",
+            "东区",
+            "2026-10-03 09:00",
+            "咨询",
+            "E01",
+            "2026-10-03 09:30",
+        ]],
+    );
+    wb.save(&book).unwrap();
+    // What Excel leaves beside a workbook while it is open: a few bytes, no workbook.
+    let lock = dir.path().join("~$cases_a.xlsx");
+    std::fs::write(&lock, b"\x08lock\x00\x00user").unwrap();
+    let pattern = format!("{}/*.xlsx", dir.path().display());
+    let files = expand_globs(std::slice::from_ref(&pattern)).unwrap();
+    let found: Vec<&Path> = files.iter().map(|f| f.path.as_path()).collect();
+    assert_eq!(found, [book.as_path()], "the lock file is passed over");
+    let (r, _) = audit_files(DatasetFiles {
+        cases: files,
+        ..DatasetFiles::default()
+    });
+    // L1 answered in 30 minutes: on time, no violation; one input.
+    assert!(verdicts(&r).is_empty());
+    assert_eq!(r.stats.len(), 1);
+
+    let named = expand_globs(&[lock.display().to_string()])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        named.contains("~$cases_a.xlsx") && named.contains("Office lock file"),
+        "{named}"
+    );
+    let only_locks = format!("{}/~$*", dir.path().display());
+    let e = expand_globs(&[only_locks]).unwrap_err().to_string();
+    assert!(e.contains("only Office lock files"), "{e}");
+    let folder = expand_globs(&[dir.path().display().to_string()])
+        .unwrap_err()
+        .to_string();
+    assert!(folder.contains("is a directory, not a file"), "{folder}");
+    assert!(!folder.contains("no such file"), "{folder}");
+}
+
+/// On the command line, a sheet passed over is said on stderr as a warning.
+#[test]
+fn the_command_line_warns_of_each_sheet_passed_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let mut wb = Workbook::new();
+    write_rows(
+        wb.add_worksheet()
+            .set_name("下拉选项")
+            .unwrap()
+            .set_hidden(true),
+        &[&["来访", "电话"]],
+    );
+    let s = cases_sheet(
+        &mut wb,
+        "东区",
+        &[[
+            "W1",
+            "东区",
+            "2026-10-03 09:00",
+            "咨询",
+            "E01",
+            "2026-10-03 09:30",
+        ]],
+    );
+    wb.worksheet_from_index(s).unwrap().set_active(true);
+    wb.save(data.join("cases.xlsx")).unwrap();
+    let out = dir.path().join("report");
+    let o = Command::new(env!("CARGO_BIN_EXE_shouwen"))
+        .args(["audit", "data", "--format", "csv", "--quiet", "--out"])
+        .arg(&out)
+        .arg("--rules")
+        .arg(root().join("rules/default.toml"))
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning: data/cases.xlsx: sheet \"下拉选项\" is hidden"),
+        "{stderr}"
+    );
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("data/cases.xlsx[东区]"), "{manifest}");
+}
