@@ -1679,7 +1679,9 @@ pub fn kpis(cases: &Table, rows: impl Iterator<Item = usize>, as_of: i64) -> Kpi
     const DAY: i64 = 24 * 3_600_000;
     for i in rows {
         k.cases += 1;
-        match (rec[i], resp[i]) {
+        // A case resolved without a recorded first response was answered by then, as
+        // RESP-24H judges it (`to_if_missing = "resolved_at"`).
+        match (rec[i], resp[i].or(res[i])) {
             _ if !known(&known_resp, i) => {}
             (Some(a), Some(b)) => {
                 k.responded += 1;

@@ -2240,6 +2240,48 @@ S1,甲中心,2026-09-12 09:00,来访,报修,王建国,,,漏水,E1,王芳,2026-09
     assert!(!err.contains("outside the audited period"), "{err}");
 }
 
+/// A case resolved without a recorded first response was answered by its resolution at
+/// the latest: RESP-24H judges it by that time (it said "仍未首次回应，已过 490 小时" of
+/// a case resolved within five minutes).
+#[test]
+fn a_resolution_stands_in_for_a_first_response_not_recorded() {
+    let cases = format!(
+        "{CASES_HEADER}\
+W1,甲中心,2026-10-12 14:00,来访,报修,王建国,,,漏水,E1,王芳,,,,2026-10-12 14:05,,,,,,\n\
+W2,甲中心,2026-10-12 14:00,来访,报修,王建国,,,漏水,E1,王芳,,,,2026-10-14 14:00,,,,,,\n\
+W3,甲中心,2026-10-12 14:00,来访,报修,王建国,,,漏水,E1,王芳,,,,,,,,,,\n"
+    );
+    let (_d, r) = audit_dataset(&[("cases.csv", &cases)], &["RESP-24H"]);
+    // W1: resolved 5 minutes after receipt → on time. W2: resolved after 48 h, no response
+    // recorded → RESP-24H charged to E1, judged by the resolution. W3: neither → charged
+    // as never answered.
+    assert_eq!(
+        verdicts(&r),
+        [
+            v("W2", "RESP-24H", "E1", false),
+            v("W3", "RESP-24H", "E1", false)
+        ]
+        .into()
+    );
+    let ev = |id: &str| {
+        r.violations
+            .iter()
+            .find(|v| v.case_id == id)
+            .map(|v| v.evidence.clone())
+            .unwrap()
+    };
+    assert!(
+        ev("W2").contains("用时 48.0 小时")
+            && ev("W2").contains("首次回应时间未记录，按办结时间计"),
+        "{}",
+        ev("W2")
+    );
+    assert!(ev("W3").contains("仍未首次回应"), "{}", ev("W3"));
+    // The on-time rate agrees: W1 on time, W2 and W3 not → 1 of 3.
+    let k = shouwen::audit::kpis(&r.cases, 0..r.cases.len(), r.as_of);
+    assert!((k.on_time_rate.unwrap() - 1.0 / 3.0).abs() < 1e-9, "{k:?}");
+}
+
 /// A roster without the 绩效工资基数 column: pay says it could not run, as without a roster.
 #[test]
 fn a_roster_without_base_pay_says_pay_could_not_run() {

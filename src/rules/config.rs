@@ -111,6 +111,7 @@ pub struct RawRule {
     // deadline
     pub from: Option<S<String>>,
     pub to: Option<S<String>>,
+    pub to_if_missing: Option<S<String>>,
     pub within: Option<S<String>>,
     pub clock: Option<S<String>>,
     // required
@@ -148,6 +149,10 @@ impl RawRule {
         };
         add("from", self.from.as_ref().map(|s| s.span()));
         add("to", self.to.as_ref().map(|s| s.span()));
+        add(
+            "to_if_missing",
+            self.to_if_missing.as_ref().map(|s| s.span()),
+        );
         add("within", self.within.as_ref().map(|s| s.span()));
         add("clock", self.clock.as_ref().map(|s| s.span()));
         add("fields", self.fields.as_ref().map(|s| s.span()));
@@ -206,6 +211,7 @@ pub const RULE_KEYS: &[&str] = &[
     "description",
     "from",
     "to",
+    "to_if_missing",
     "within",
     "clock",
     "fields",

@@ -28,6 +28,10 @@ Example violation: RESP-24H on C000123, 首次回应用时 78.0 小时，超过 
     params: &[
         ("from", "the start timestamp column, e.g. received_at"),
         ("to", "the end timestamp column, e.g. first_response_at"),
+        (
+            "to_if_missing",
+            "optional: the end when `to` is not recorded, e.g. resolved_at (a case resolved without a recorded first response was answered by then); unused when the input has no such column",
+        ),
         ("within", "the limit: 24h, 3d, 90m or 5wd (working days)"),
         ("clock", "calendar (default) or working"),
     ],
@@ -38,6 +42,8 @@ Example violation: RESP-24H on C000123, 首次回应用时 78.0 小时，超过 
 pub struct Deadline {
     pub from: String,
     pub to: String,
+    /// The end when `to` is empty (`to_if_missing`).
+    pub to_if_missing: Option<String>,
     pub within: Limit,
     pub working_clock: bool,
 }
@@ -48,6 +54,15 @@ impl Deadline {
             .and_then(|s| case_column(s, Some(ColType::DateTime), d));
         let to = require_param(&r.to, "to", r, d, "to = \"first_response_at\"")
             .and_then(|s| case_column(s, Some(ColType::DateTime), d));
+        let to_if_missing = r
+            .to_if_missing
+            .as_ref()
+            .and_then(|s| case_column(s, Some(ColType::DateTime), d));
+        if let (Some(x), Some(s)) = (&to_if_missing, &r.to_if_missing) {
+            if Some(x) == from.as_ref() || Some(x) == to.as_ref() {
+                d.at(s.span(), "`to_if_missing` must differ from `from` and `to`");
+            }
+        }
         let within = require_param(&r.within, "within", r, d, "within = \"24h\"").and_then(|s| {
             Limit::parse(s.get_ref())
                 .map_err(|e| d.at(s.span(), e))
@@ -82,14 +97,20 @@ impl Deadline {
         Some(Deadline {
             from: from?,
             to: to?,
+            to_if_missing,
             within: within?,
             working_clock,
         })
     }
 
     pub fn describe(&self) -> String {
+        let fallback = self
+            .to_if_missing
+            .as_ref()
+            .map(|f| format!("  to_if_missing  {f} ({})\n", case_label(f)))
+            .unwrap_or_default();
         format!(
-            "  from    {} ({})\n  to      {} ({})\n  within  {} ({})\n  clock   {}\n",
+            "  from    {} ({})\n  to      {} ({})\n{fallback}  within  {} ({})\n  clock   {}\n",
             self.from,
             case_label(&self.from),
             self.to,
@@ -122,10 +143,15 @@ impl Deadline {
         let started = col(from.as_str())
             .is_not_null()
             .and(col(from.as_str()).lt_eq(lit(ctx.as_of)));
+        let end = match &self.to_if_missing {
+            Some(f) => coalesce(&[col(to.as_str()), col(format!("__utc_{f}").as_str())]),
+            None => col(to.as_str()),
+        };
         let frame = base.filter(started).select([
             col("__row"),
             col(from.as_str()).alias("from"),
-            col(to.as_str()).alias("to"),
+            end.alias("to"),
+            col(to.as_str()).is_null().alias("to_missing"),
         ]);
         let frame = match (self.within, self.working_clock) {
             (Limit::Millis(ms), false) => frame.with_column((col("from") + lit(ms)).alias("due")),
@@ -173,6 +199,7 @@ impl Deadline {
         let tos = hits_df.column("to")?.i64()?;
         let dues = hits_df.column("due")?.i64()?;
         let pend = hits_df.column("pending")?.bool()?;
+        let missing = hits_df.column("to_missing")?.bool()?;
         let mut hits = Vec::with_capacity(hits_df.height());
         for i in 0..hits_df.height() {
             let (row, from, due) = (
@@ -182,9 +209,11 @@ impl Deadline {
             );
             let to = tos.get(i);
             let pending = pend.get(i).unwrap_or(false);
+            // The end came from `to_if_missing`: the evidence says so.
+            let stand_in = missing.get(i).unwrap_or(false) && to.is_some();
             hits.push(Hit {
                 row,
-                evidence: self.evidence(ctx, from, to, due, pending),
+                evidence: self.evidence(ctx, from, to, due, pending, stand_in),
                 pending,
                 at: Some(due),
                 employee: None,
@@ -204,6 +233,7 @@ impl Deadline {
         to: Option<i64>,
         due: i64,
         pending: bool,
+        stand_in: bool,
     ) -> String {
         let tz = ctx.calendar.tz;
         let event = event_word(&self.to);
@@ -216,14 +246,22 @@ impl Deadline {
             format!("，应于 {} 前", format_local_short(due, tz))
         };
         match to {
-            Some(t) => format!(
-                "{event}用时 {} 小时，超过 {limit}{due_text}（{} {} → {} {}）",
-                hours(t - from),
-                case_label(&self.from),
-                format_local_short(from, tz),
-                case_label(&self.to),
-                format_local_short(t, tz),
-            ),
+            Some(t) => {
+                let (end_label, note) = match (&self.to_if_missing, stand_in) {
+                    (Some(f), true) => (
+                        case_label(f),
+                        format!("；{}未记录，按{}计", case_label(&self.to), case_label(f)),
+                    ),
+                    _ => (case_label(&self.to), String::new()),
+                };
+                format!(
+                    "{event}用时 {} 小时，超过 {limit}{due_text}（{} {} → {end_label} {}{note}）",
+                    hours(t - from),
+                    case_label(&self.from),
+                    format_local_short(from, tz),
+                    format_local_short(t, tz),
+                )
+            }
             None if pending => format!(
                 "截至 {} 尚未{event}，已过 {} 小时，未超过 {limit}（{} {}，最迟 {}）",
                 format_local_short(ctx.as_of, tz),

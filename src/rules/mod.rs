@@ -184,6 +184,11 @@ impl Rule {
                 .as_ref()
                 .map(|(_, e)| expr_columns(e))
                 .unwrap_or_default(),
+            Check::Deadline(d) => {
+                let mut v = self.columns();
+                v.extend(d.to_if_missing.clone());
+                v
+            }
             _ => self.columns(),
         }
     }
