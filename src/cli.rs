@@ -105,7 +105,8 @@ struct AuditArgs {
     /// Skip these rules (ids or id prefixes, comma-separated)
     #[arg(long, value_delimiter = ',')]
     ignore: Vec<String>,
-    /// Any rejected input row is an error (exit 2, nothing written)
+    /// Any rejected input row is an error (exit 2, nothing written); rows left out by
+    /// --period or --as-of are listed in rejected.csv but do not count
     #[arg(long)]
     strict: bool,
     /// Show customer names and phone numbers unmasked (recorded in manifest.json)

@@ -96,8 +96,8 @@ pub fn warnings(a: &Path, b: &Path) -> Vec<String> {
             if x != y {
                 out.push(format!(
                     "warning: the reports were audited with different rules files (sha256 {} and {}): a change of score may come from the rules, not the work",
-                    &x[..x.len().min(12)],
-                    &y[..y.len().min(12)]
+                    x.chars().take(12).collect::<String>(),
+                    y.chars().take(12).collect::<String>()
                 ));
             }
         }

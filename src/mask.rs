@@ -44,8 +44,8 @@ pub fn mask_phone(s: &str) -> String {
 /// number `1[3-9]xxxxxxxxx` keeps its first 3 and last 4 digits (`139****5678`), also
 /// after the country code (`8613912345678`); a landline with its area code
 /// (`0731-88886666`) keeps the area code and last 4 digits. A quote cut short by an
-/// ellipsis may cut a number too: 7 to 12 digits right after `…` are the tail of one
-/// (only the last 4 kept), and 7 to 12 digits starting `1[3-9]` right before `…` its head
+/// ellipsis may cut a number too: 5 to 12 digits right after `…` are the tail of one
+/// (only the last 4 kept), and 5 to 12 digits starting `1[3-9]` right before `…` its head
 /// (only the first 3 kept). Full-width digits (`１３９…`) are read as digits. Other digit
 /// runs (case ids, amounts, dates) are left alone.
 pub fn mask_phones_in_text(s: &str) -> Cow<'_, str> {
@@ -92,7 +92,8 @@ pub fn mask_phones_in_text(s: &str) -> Cow<'_, str> {
                     (3..=4).contains(&k) && pre[pre.len() - k] == b'0'
                 }
         };
-        let cut = (7..=12).contains(&n);
+        // A piece of 5 or more digits can hide more than the 3 + 4 a masked number shows.
+        let cut = (5..=12).contains(&n);
         if mobile {
             runs.push((start, i, 3, 4));
         } else if with_country {
@@ -320,10 +321,12 @@ mod tests {
         assert_eq!(m("「…3700001234不知道」"), "「…******1234不知道」");
         assert_eq!(m("「…812345678，不知道」"), "「…*****5678，不知道」");
         assert_eq!(m("「办不了，打13700001…」"), "「办不了，打137*****…」");
+        assert_eq!(m("「打139123…」"), "「打139***…」");
+        assert_eq!(m("「…345678不知道」"), "「…**5678不知道」");
         for kept in [
             "「…2026-10-08 不知道」",
             "「…C000123不知道」",
-            "「…5000元不知道」",
+            "「…500元不知道」",
             "「不知道，2026年10月…」",
             "全角日期２０２６年",
         ] {

@@ -32,8 +32,9 @@ pub enum SheetContent {
 }
 
 /// Every sheet of the workbook at `path`. Hidden sheets and chart sheets are listed, not
-/// read; a merged region's value is given to every cell it covers below the header row,
-/// as Excel shows it there.
+/// read; a merged region's value is given to every row it covers below the header row,
+/// as Excel shows it there (in the region's first column: merged across columns it is
+/// still one column's value).
 pub fn read_sheets(path: &Path, display: &str) -> Result<Vec<Sheet>> {
     let mut wb = open_workbook_auto(path)
         .map_err(|e| Error::input(display, format!("cannot open the workbook: {e}")))?;
@@ -107,10 +108,12 @@ fn sheet_cells(
             if blank[(r - r0) as usize] {
                 continue;
             }
-            for c in m.start.1.max(c0)..=m.end.1.min(c1) {
-                if (r, c) != m.start {
-                    range.set_value((r, c), value.clone());
-                }
+            // Down the region's first column only: a region merged across columns
+            // (内容 over 答复内容) is one value shown wide, not a value of the next
+            // column (copied there, a resident's words would become staff's reply).
+            let c = m.start.1;
+            if (c0..=c1).contains(&c) && (r, c) != m.start {
+                range.set_value((r, c), value.clone());
             }
         }
     }

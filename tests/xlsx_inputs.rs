@@ -483,13 +483,21 @@ fn a_merged_cell_gives_its_value_to_every_row_it_covers() {
     // A header cell merged over two columns (手机 and 座机 below it) names only its
     // first: spread, 联系电话 would name two columns and the workbook would be refused.
     ws.merge_range(0, 6, 0, 7, "联系电话", &plain).unwrap();
+    // M4's 首问人工号 E03 merged across its 首次回应时间 cell: one value shown wide, not a
+    // response time (copied sideways, "E03" was read as one and M4 rejected).
+    ws.merge_range(5, 4, 5, 5, "E03", &plain).unwrap();
     wb.save(&p).unwrap();
 
     let (r, _) = audit_files(cases_only(&p));
     assert_reconciles(&r);
     // M2 (row 3, covered by the merges): answered 30 h after receipt → RESP-24H charged
     // to E02 of 东区. Before, M2 and M3 were rejected: "center is required but empty".
-    assert_eq!(verdicts(&r), [v("M2", "RESP-24H", "E02")].into());
+    // M4: its response cell is under E03's merge, so no response is recorded → RESP-24H
+    // charged to E03 once past due.
+    assert_eq!(
+        verdicts(&r),
+        [v("M2", "RESP-24H", "E02"), v("M4", "RESP-24H", "E03")].into()
+    );
     assert!(r.rejected.is_empty(), "{:?}", r.rejected);
     // The blank row 4 inside the merged block is no case: four rows read.
     assert_eq!(counts(&r), [(p.display().to_string(), 4, 4, 0)]);

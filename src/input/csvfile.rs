@@ -165,7 +165,7 @@ impl CsvFile {
     /// Whether a record (its raw bytes) is read as UTF-8. Only a file of mixed encodings
     /// is read record by record; in any other file every record is read alike.
     pub fn record_is_utf8(&self, raw: &[u8]) -> bool {
-        matches!(self.mode, Mode::PerField) && utf8(raw).is_ok()
+        matches!(self.mode, Mode::PerField) && (raw.is_ascii() || chinese_utf8(raw))
     }
 
     /// [`CsvFile::decode`] for a field of a record of which [`CsvFile::record_is_utf8`]
@@ -520,11 +520,22 @@ fn decode_gb(b: &[u8]) -> Cow<'_, str> {
     Cow::Owned(text.into_owned())
 }
 
-/// True when the bytes contain at least one well-formed multi-byte UTF-8 character
-/// (3-byte CJK) next to invalid UTF-8 elsewhere: a file that mixes encodings.
+/// True when the bytes contain a line of Chinese in UTF-8 next to invalid UTF-8
+/// elsewhere: a file that mixes encodings.
 fn has_valid_utf8_multibyte(b: &[u8]) -> bool {
-    b.split(|&c| c == b'\n')
-        .any(|line| !line.is_ascii() && utf8(line).is_ok())
+    b.split(|&c| c == b'\n').any(chinese_utf8)
+}
+
+/// Whether non-ASCII bytes are Chinese written in UTF-8: valid UTF-8 with at least one
+/// CJK character. GBK bytes are sometimes valid UTF-8 by chance (叶梅 is D2B6 C3B7, read
+/// as UTF-8 Ҷ÷), but then they spell two-byte letters and symbols, not Chinese.
+fn chinese_utf8(b: &[u8]) -> bool {
+    !b.is_ascii()
+        && utf8(b).is_ok_and(|s| {
+            s.chars().any(|c| {
+                matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FF00}'..='\u{FFEF}' | '\u{20000}'..='\u{3FFFF}')
+            })
+        })
 }
 
 pub fn hex(bytes: &[u8]) -> String {

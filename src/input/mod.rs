@@ -708,10 +708,15 @@ fn map_header(
         if nh.is_empty() {
             continue;
         }
+        // A cell the rules file maps to some column is that column's, and no longer a
+        // built-in candidate for another (`unit = ["编号"]` settles 编号 vs 工单号).
+        let mapped = names.iter().any(|(user, _)| user.contains(&nh));
         for (ci, c) in cols.iter().enumerate() {
             let (user, builtin) = &names[ci];
             let prio = if user.contains(&nh) {
                 Some(0)
+            } else if mapped {
+                None
             } else if nh == c.name {
                 Some(1)
             } else {

@@ -21,7 +21,9 @@ audit's as-of time; before that the case is *pending* and listed in pending.csv.
 
 Limits: `24h`, `90m`, `3d` on the calendar clock; with `clock = \"working\"` only
 time on working days of [calendar] counts; `5wd` is the same time of day on the
-fifth working day after the start (调休 make-up days count, holidays do not).
+fifth working day after the start (调休 make-up days count, holidays do not); a start
+on a non-working day counts from 00:00 of the next working day, so a complaint resolved
+on a Saturday has all of Monday to Wednesday for a `3wd` follow-up.
 A limit is at most ten years (3650d, 2500wd): a longer one is taken for a typo.
 
 Example violation: RESP-24H on C000123, 首次回应用时 78.0 小时，超过 24 小时.",
@@ -137,12 +139,11 @@ impl Deadline {
     pub fn evaluate(&self, ctx: &EvalCtx<'_>, base: LazyFrame) -> PolarsResult<Outcome> {
         let from = format!("__utc_{}", self.from);
         let to = format!("__utc_{}", self.to);
-        // A clock that starts after the as-of time (a resolution after an --as-of set
-        // mid-month, for a follow-up deadline) had not started then: the case is not
-        // judged by this rule, neither pending nor late.
-        let started = col(from.as_str())
-            .is_not_null()
-            .and(col(from.as_str()).lt_eq(lit(ctx.as_of)));
+        // A clock that starts after the as-of time (a complaint of the month resolved
+        // after it, for the follow-up deadline) is judged when its end is recorded, like
+        // any end recorded after the as-of time; without an end it is pending (its due
+        // time is after the as-of time), and the evidence says the clock had not started.
+        let started = col(from.as_str()).is_not_null();
         let end = match &self.to_if_missing {
             Some(f) => coalesce(&[col(to.as_str()), col(format!("__utc_{f}").as_str())]),
             None => col(to.as_str()),
@@ -262,6 +263,13 @@ impl Deadline {
                     format_local_short(t, tz),
                 )
             }
+            None if pending && from > ctx.as_of => format!(
+                "{} {} 在核查时点 {} 之后，{event}期限尚未开始计算（最迟 {}）",
+                case_label(&self.from),
+                format_local_short(from, tz),
+                format_local_short(ctx.as_of, tz),
+                format_local_short(due, tz),
+            ),
             None if pending => format!(
                 "截至 {} 尚未{event}，已过 {} 小时，未超过 {limit}（{} {}，最迟 {}）",
                 format_local_short(ctx.as_of, tz),

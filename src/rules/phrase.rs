@@ -138,8 +138,10 @@ pub const DEFAULT_ALLOW: &[&str] = &[
     "听不懂的话",
     "看不懂的话",
     "写得不清楚",
-    // 没办 + 法律…: 您还没办法律援助手续吗 (not yet done), not 没办法.
-    "没办法律",
+    // 没办 + 法律援助: 您还没办法律援助手续吗 (not yet done), not 没办法. Whole words: the
+    // text is compared with punctuation removed, so a shorter 没办法律 would also excuse
+    // 没办法，律师来了也一样.
+    "没办法律援助",
     // 没办法 about a call that did not get through: 4.8 itself foresees “无法联系上相关人员”.
     "没办法联系上",
     "没办法联系到",
@@ -1415,6 +1417,10 @@ mod tests {
         assert_eq!(verdict("王芳：如果您听不懂，我再给您讲一遍"), none());
         assert_eq!(verdict("王芳：说明书写得不清楚，我上门给您演示"), none());
         assert_eq!(verdict("王芳：您还没办法律援助手续吗"), none());
+        assert_eq!(
+            verdict("王芳：没办法，律师来了也一样"),
+            violation("没办法", Some("王芳"), 1)
+        );
         // Staff not following is still a brush-off.
         assert_eq!(
             verdict("王芳：这个我也看不懂"),
