@@ -842,7 +842,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         }
         None => match &period {
             Some(p) => p.end,
-            None => latest_timestamp(&cases, &handoffs).unwrap_or(0),
+            None => latest_timestamp(&cases, &handoffs, inspections.as_ref()).unwrap_or(0),
         },
     };
     let period_label = match &period {
@@ -900,6 +900,14 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                 Some("no roster: employees' roles are unknown, so handoff paths cannot be judged")
             }
             Check::Inspection(_) if inspections.is_none() => Some("no inspections file"),
+            // Without the findings column every spot check would read as clean.
+            Check::Inspection(_)
+                if inspections
+                    .as_ref()
+                    .is_some_and(|t| !t.is_present("findings")) =>
+            {
+                Some("the inspections file has no column `findings` (检查发现): what each spot check found is unknown")
+            }
             _ => None,
         };
         if let Some(why) = needs {
@@ -1215,7 +1223,7 @@ pub fn polars_err(e: PolarsError) -> Error {
 
 /// Latest event time in the data: received, first response, resolution, follow-up and
 /// handoff times (not promised_at, which is a promise about the future).
-fn latest_timestamp(cases: &Table, handoffs: &Table) -> Option<i64> {
+fn latest_timestamp(cases: &Table, handoffs: &Table, inspections: Option<&Table>) -> Option<i64> {
     [
         "received_at",
         "first_response_at",
@@ -1225,6 +1233,13 @@ fn latest_timestamp(cases: &Table, handoffs: &Table) -> Option<i64> {
     .iter()
     .flat_map(|c| cases.time(c).iter().flatten())
     .chain(handoffs.time("at").iter().flatten())
+    // A spot check is an event of the data too: rerun with the manifest's as-of time,
+    // the audit counts the same spot checks.
+    .chain(
+        inspections
+            .into_iter()
+            .flat_map(|t| t.time("at").iter().flatten()),
+    )
     .copied()
     .max()
 }

@@ -282,7 +282,13 @@ pub static INSPECTIONS: &[Column] = &[
         true,
     ),
     col("method", "检查方式", &["检查方式", "方式"], Text, false),
-    col("findings", "检查发现", &["检查发现", "问题"], Text, false),
+    col(
+        "findings",
+        "检查发现",
+        &["检查发现", "检查结果", "发现问题", "问题"],
+        Text,
+        false,
+    ),
     col("note", "备注", &["备注", "说明"], Text, false),
 ];
 
