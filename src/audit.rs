@@ -608,24 +608,8 @@ fn reject_outside(
     tz: chrono_tz::Tz,
     rejected: &mut Vec<Rejected>,
 ) {
+    // Rows left out by the audit's own bounds: no fault of the data (see `--strict`).
     let before = rejected.len();
-    reject_outside_bounds(t, col, what, after_as_of, period, as_of, tz, rejected);
-    for r in &mut rejected[before..] {
-        r.outside = true;
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn reject_outside_bounds(
-    t: &mut Table,
-    col: &str,
-    what: &str,
-    after_as_of: &str,
-    period: Option<&Period>,
-    as_of: Option<i64>,
-    tz: chrono_tz::Tz,
-    rejected: &mut Vec<Rejected>,
-) {
     if let Some(p) = period {
         let at = t.time(col).to_vec();
         let keep: Vec<bool> = at
@@ -658,6 +642,9 @@ fn reject_outside_bounds(
             },
             rejected,
         );
+    }
+    for r in &mut rejected[before..] {
+        r.outside = true;
     }
 }
 
