@@ -191,7 +191,7 @@ impl Escalation {
                     case_id: id,
                     center: centers.get(i).unwrap_or_default(),
                     first_responder_id: first.get(i).unwrap_or_default(),
-                    coordination_slip: slips.get(i).is_some(),
+                    coordination_slip: slips.get(i).is_some_and(|s| !no_slip(s)),
                 }
             })
             .collect();
@@ -320,4 +320,28 @@ impl Escalation {
             ..Outcome::default()
         })
     }
+}
+
+/// A 协调单号 cell that says there is none: 无, 没有, 暂无, N/A, -, / … An export fills an
+/// empty field with such a word as often as it leaves it blank.
+fn no_slip(s: &str) -> bool {
+    let t = s
+        .trim()
+        .trim_matches(|c: char| c.is_whitespace() || c == '　');
+    matches!(
+        t.to_ascii_lowercase().as_str(),
+        "无" | "没有"
+            | "暂无"
+            | "未开"
+            | "未开具"
+            | "n/a"
+            | "na"
+            | "none"
+            | "null"
+            | "-"
+            | "--"
+            | "—"
+            | "/"
+            | "0"
+    )
 }

@@ -77,11 +77,17 @@ impl Inspection {
                 continue;
             };
             let id = ids.get(i).map(str::to_string).unwrap_or_default();
+            // A finding written twice in one spot check (不理睬;不理睬) is one finding.
+            let mut seen: Vec<&str> = vec![];
             for f in list
                 .split([';', '；', '、', ',', '，'])
                 .map(str::trim)
                 .filter(|f| !f.is_empty())
             {
+                if seen.contains(&f) {
+                    continue;
+                }
+                seen.push(f);
                 match self.findings.iter().find(|(k, _)| k == f) {
                     None => out.not_judged.push((
                         id.clone(),
