@@ -1159,7 +1159,13 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         .sort_by(|a, b| (a.order, a.rule, &a.employee_id).cmp(&(b.order, b.rule, &b.employee_id)));
     pending.sort_by_key(|p| (order(p.row), p.rule));
 
-    let unmatched_waivers = apply_waivers(&mut violations, waivers.as_ref(), &rules, &runs);
+    let unmatched_waivers = apply_waivers(
+        &mut violations,
+        waivers.as_ref(),
+        &rules,
+        &runs,
+        (&cases, &pending),
+    );
     // The centers' comparison on the second core while the employees are scored.
     let ((employees, scorecards, scoring_seconds), centers) = crate::par::both(
         || {
@@ -1320,8 +1326,28 @@ fn apply_waivers(
     waivers: Option<&Table>,
     rules: &RuleSet,
     runs: &[RuleRun],
+    (cases, pending): (&Table, &[PendingCase]),
 ) -> Vec<UnmatchedWaiver> {
     let Some(w) = waivers else { return vec![] };
+    // Why a waiver found nothing to waive, in the clerk's terms: the case was not audited,
+    // or it is still pending, or it simply has no such violation.
+    let audited: std::cell::OnceCell<crate::idhash::IdSet<&str>> = Default::default();
+    let nothing = |case_id: &str, ri: usize, rule_id: &str| {
+        let ids = cases.text("case_id");
+        if !audited
+            .get_or_init(|| ids.iter().flatten().collect())
+            .contains(case_id)
+        {
+            format!("case {case_id:?} is not an audited case (unknown, rejected, or outside the period): nothing to waive")
+        } else if pending
+            .iter()
+            .any(|p| p.rule == ri && ids.get(p.row) == Some(case_id))
+        {
+            format!("case {case_id:?} is pending for `{rule_id}` (not yet due at the as-of time): nothing to waive yet")
+        } else {
+            format!("case {case_id:?} has no `{rule_id}` violation")
+        }
+    };
     let mut index: HashMap<(&str, usize), Vec<usize>> = HashMap::new();
     for (vi, v) in violations.iter().enumerate() {
         index
@@ -1367,7 +1393,7 @@ fn apply_waivers(
                     }
                     None
                 }
-                None => Some(format!("case {case_id:?} has no `{rule_id}` violation")),
+                None => Some(nothing(case_id, ri, rule_id)),
             },
         };
         if let Some(why) = why {

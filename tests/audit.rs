@@ -2391,6 +2391,87 @@ K1,甲中心,2026-10-12 09:00,来访,咨询,王建国,,,咨询,E1,王芳,2026-10
     );
 }
 
+/// Placeholders an export writes into an empty field are no value: a 协调单号 of "无" is no
+/// coordination slip. And a finding written twice in one spot check is one finding.
+#[test]
+fn a_slip_of_none_is_no_slip_and_a_repeated_finding_counts_once() {
+    let roster = "employee_id,name,role,department,center,supervisor_id,base_pay\n\
+CR1,客主甲,客户关系主管,客服部,甲中心,,5000\n\
+D2,工主甲,部门主管,工程部,甲中心,CR1,5000\n\
+D3,秩主甲,部门主管,秩序部,甲中心,CR1,5000\n\
+S1,客服甲,管理人员,客服部,甲中心,CR1,4000\n";
+    let cases = "case_id,center,received_at,channel,category,customer_name,content,first_responder_id,first_response_at,promised_at,resolved_at,coordination_slip\n\
+K1,甲中心,2026-10-12 09:00,来访,报修,张三,漏水,S1,2026-10-12 09:10,2026-10-12 18:00,2026-10-12 12:00,无\n\
+K2,甲中心,2026-10-12 09:00,来访,报修,张三,漏水,S1,2026-10-12 09:10,2026-10-12 18:00,2026-10-12 12:00,XT-001\n\
+K3,甲中心,2026-10-12 09:00,来访,报修,张三,漏水,S1,2026-10-12 09:10,2026-10-12 18:00,2026-10-12 12:00,\n";
+    let mut handoffs = String::from("case_id,seq,at,from_id,to_id,to_department\n");
+    for k in ["K1", "K2", "K3"] {
+        handoffs.push_str(&format!(
+            "{k},1,2026-10-12 09:11,S1,CR1,客服部\n{k},2,2026-10-12 09:12,CR1,D2,工程部\n{k},3,2026-10-12 09:13,CR1,D3,秩序部\n"
+        ));
+    }
+    let inspections = "inspection_id,at,center,employee_id,method,findings,note\nI1,2026-10-20 10:00,甲中心,S1,现场暗访,不理睬;不理睬,\n";
+    let (_d, r) = audit_dataset(
+        &[
+            ("cases.csv", cases),
+            ("handoffs.csv", &handoffs),
+            ("roster.csv", roster),
+            ("inspections.csv", inspections),
+        ],
+        &["ESC-SLIP", "INSPECT"],
+    );
+    let slips: BTreeSet<&str> = r
+        .violations
+        .iter()
+        .filter(|v| r.rules.rules[v.rule].id == "ESC-SLIP")
+        .map(|v| v.case_id.as_str())
+        .collect();
+    // Two departments (工程部, 秩序部) without a slip: K1 ("无") and K3 (blank) → ESC-SLIP;
+    // K2 has slip XT-001.
+    assert_eq!(slips, ["K1", "K3"].into());
+    // I1: 不理睬 found once, written twice → one violation.
+    let found: Vec<&str> = r
+        .violations
+        .iter()
+        .filter(|v| v.row.is_none())
+        .map(|v| v.evidence.as_str())
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+}
+
+/// A waiver that finds nothing to waive says why in the clerk's terms: its case is still
+/// pending (not yet due), or it has no such violation.
+#[test]
+fn an_unapplied_waiver_says_whether_its_case_is_pending() {
+    let cases = format!(
+        "{CASES_HEADER}\
+P1,甲中心,2026-10-31 12:00,来访,咨询,王建国,,,咨询,E1,王芳,,,,,,,,,,\n\
+P2,甲中心,2026-10-12 09:00,来访,咨询,王建国,,,咨询,E1,王芳,2026-10-12 09:10,,,,,,,,,\n"
+    );
+    let waivers =
+        "case_id,rule_id,reason,approved_by\nP1,RESP-24H,系统故障,E2\nP2,RESP-24H,系统故障,E2\n";
+    let (_d, r) = audit_dataset(
+        &[("cases.csv", &cases), ("waivers.csv", waivers)],
+        &["RESP-24H"],
+    );
+    let why: Vec<(&str, &str)> = r
+        .unmatched_waivers
+        .iter()
+        .map(|w| (w.case_id.as_str(), w.why.as_str()))
+        .collect();
+    // P1: received 10-31 12:00, due 11-01 12:00, after the as-of time → pending.
+    // P2: answered after 10 minutes → no violation.
+    assert_eq!(why.len(), 2, "{why:?}");
+    assert!(
+        why[0].0 == "P1" && why[0].1.contains("is pending"),
+        "{why:?}"
+    );
+    assert!(
+        why[1].0 == "P2" && why[1].1.contains("has no `RESP-24H` violation"),
+        "{why:?}"
+    );
+}
+
 /// A roster without the 绩效工资基数 column: pay says it could not run, as without a roster.
 #[test]
 fn a_roster_without_base_pay_says_pay_could_not_run() {

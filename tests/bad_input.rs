@@ -1077,7 +1077,7 @@ fn catalogue() -> Vec<Case> {
         ),
         case(
             "W01",
-            "waivers: for an unknown rule (NOPE-1) → audited and reported as matching nothing (no rule NOPE-1); for an unknown case → reported; without a reason → rejected naming `reason` (豁免理由); the valid one waives C1's RESP-24H",
+            "waivers: for an unknown rule (NOPE-1) → audited and reported as matching nothing (no rule NOPE-1); for an unknown case → reported as not an audited case; without a reason → rejected naming `reason` (豁免理由); the valid one waives C1's RESP-24H",
             vec![
                 ("cases.csv", csv(&[H, "C1,c,2026-10-03 09:05,咨询,E01,,1"])),
                 (
@@ -1094,7 +1094,7 @@ fn catalogue() -> Vec<Case> {
             audited(&[("cases.csv", 1, 1, 0), ("waivers.csv", 4, 3, 1)])
                 .rej("waivers.csv", 4, &["reason", "豁免理由", "required but empty"])
                 .unmatched("C1", "NOPE-1", "no rule `NOPE-1`")
-                .unmatched("C9", "RESP-24H", "has no `RESP-24H` violation")
+                .unmatched("C9", "RESP-24H", "is not an audited case")
                 .viol("C1", "RESP-24H", "业主出差")
                 .done(),
         ),
