@@ -339,10 +339,37 @@ pub const ROLES: &[(&str, &str, &[&str])] = &[
 /// The canonical role for a roster value (English canonical name or a Chinese title).
 pub fn canonical_role(v: &str) -> Option<&'static str> {
     let v = v.trim();
+    // The English names as people type them: `Team Lead`, `team-lead`, `CR supervisor`.
+    let code: String = v
+        .chars()
+        .map(|c| match c {
+            ' ' | '-' => '_',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect();
     ROLES
         .iter()
-        .find(|(canon, label, aliases)| *canon == v || *label == v || aliases.contains(&v))
+        .find(|(canon, label, aliases)| {
+            *canon == v || *canon == code || *label == v || aliases.contains(&v)
+        })
         .map(|(canon, _, _)| *canon)
+}
+
+#[cfg(test)]
+mod role_tests {
+    #[test]
+    fn english_role_names_are_read_as_people_type_them() {
+        for (typed, canon) in [
+            ("Operator", "operator"),
+            ("team lead", "team_lead"),
+            ("Center-Manager", "center_manager"),
+            ("CR_Supervisor", "cr_supervisor"),
+            ("客户关系主管", "cr_supervisor"),
+        ] {
+            assert_eq!(super::canonical_role(typed), Some(canon), "{typed}");
+        }
+        assert_eq!(super::canonical_role("前台"), None);
+    }
 }
 
 /// Chinese label of a canonical role.
