@@ -223,7 +223,11 @@ fn dataset_files(a: &AuditArgs) -> Result<DatasetFiles> {
         (None, false) => DatasetFiles::default(),
     };
     if !a.cases.is_empty() {
+        // Read in path order, as a folder's or a pattern's files are: the report must not
+        // depend on the order the files were named in (a repeated case id keeps the row
+        // of the file first in that order).
         files.cases = expand_globs(&a.cases)?;
+        files.cases.sort_by(|x, y| x.path.cmp(&y.path));
     }
     let one = |p: &Option<PathBuf>, option: &str| -> Result<Option<InputFile>> {
         match p {

@@ -2472,6 +2472,55 @@ P2,甲中心,2026-10-12 09:00,来访,咨询,王建国,,,咨询,E1,王芳,2026-10
     );
 }
 
+/// The same case files named in another order on the command line give the same report.
+#[test]
+fn case_files_named_in_any_order_give_the_same_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (
+        dir.path().join("cases_a.csv"),
+        dir.path().join("cases_b.csv"),
+    );
+    std::fs::write(
+        &a,
+        format!(
+            "{CASES_HEADER}A1,甲中心,2026-10-12 09:00,来访,咨询,王建国,,,咨询,E1,王芳,,,,,,,,,,\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        &b,
+        format!(
+            "{CASES_HEADER}B1,乙中心,2026-10-12 09:00,来访,咨询,李雷,,,咨询,E2,李娜,,,,,,,,,,\n"
+        ),
+    )
+    .unwrap();
+    let run = |first: &Path, second: &Path, out: &str| {
+        let out = dir.path().join(out);
+        let o = shouwen(
+            &[
+                "audit",
+                "--cases",
+                first.to_str().unwrap(),
+                "--cases",
+                second.to_str().unwrap(),
+                "--period",
+                "2026-10",
+                "--format",
+                "csv",
+                "--out",
+                out.to_str().unwrap(),
+                "-q",
+            ],
+            dir.path(),
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        read(&out.join("violations.csv"))
+    };
+    let (ab, ba) = (run(&a, &b, "ab"), run(&b, &a, "ba"));
+    assert!(ab.contains("A1") && ab.contains("B1"), "{ab}");
+    assert_eq!(ab, ba);
+}
+
 /// A roster without the 绩效工资基数 column: pay says it could not run, as without a roster.
 #[test]
 fn a_roster_without_base_pay_says_pay_could_not_run() {
