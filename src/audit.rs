@@ -945,6 +945,18 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                 .collect()
         })
         .collect();
+    // Per rule group: the case files some of its rules could not read (for centers.csv).
+    let mut lacking_by_group: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    for (ri, files) in lacking.iter().enumerate() {
+        for (f, _) in files {
+            let g = lacking_by_group
+                .entry(rule_group(&rules.rules[ri].id).to_string())
+                .or_default();
+            if !g.contains(f) {
+                g.push(*f);
+            }
+        }
+    }
     // Evaluate on both cores, in the jobs below. Results are taken in rules-file order
     // afterwards, so the report does not depend on which finishes first.
     let eval = |ri: usize| -> Result<Outcome> {
@@ -1182,7 +1194,14 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                 .iter()
                 .map(|c| c.is_some_and(|c| with_handoffs.contains(c)))
                 .collect();
-            centers(&cases, &violations, &rules, &handed_off, as_of)
+            centers(
+                &cases,
+                &violations,
+                &rules,
+                &handed_off,
+                as_of,
+                &lacking_by_group,
+            )
         },
     );
     let pay_not_run = match &roster {
@@ -1761,8 +1780,28 @@ pub struct CenterRow {
     /// Cases with at least one non-waived handoff-path (`ESC`) violation: one bad
     /// handoff may break several clauses, but it is one case handled wrongly.
     pub escalation_error_cases: usize,
-    /// 1 = fewest violations per 100 cases.
+    /// Per rule group whose rules could not read every case of this center (its case
+    /// file lacks a column they read): how many of its cases they could judge. A group
+    /// not listed judged them all.
+    pub judged_by_group: BTreeMap<String, usize>,
+    /// 1 = fewest violations per 100 cases. Centers whose cases some rule group could
+    /// not judge rank after all the others: fewer findings there are no better work.
     pub rank: usize,
+}
+
+impl CenterRow {
+    /// The cases of this center the rules of `group` judged.
+    pub fn judged_in(&self, group: &str) -> usize {
+        self.judged_by_group
+            .get(group)
+            .copied()
+            .unwrap_or(self.kpis.cases)
+    }
+
+    /// Whether some rule group could not judge all of this center's cases.
+    pub fn incomplete(&self) -> bool {
+        self.judged_by_group.values().any(|&n| n < self.kpis.cases)
+    }
 }
 
 impl CenterRow {
@@ -1788,6 +1827,7 @@ pub fn centers(
     rules: &RuleSet,
     handed_off: &[bool],
     as_of: i64,
+    lacking_by_group: &BTreeMap<String, Vec<u32>>,
 ) -> Vec<CenterRow> {
     let names = cases.text("center");
     // Each center's number in order of first appearance, and each case row's center.
@@ -1850,8 +1890,20 @@ pub fn centers(
                 .filter(|(_, n)| **n > 0)
                 .map(|(g, n)| (g.to_string(), *n))
                 .collect();
+            let judged_by_group = lacking_by_group
+                .iter()
+                .map(|(g, files)| {
+                    let n = rows
+                        .iter()
+                        .filter(|&&i| !files.contains(&(cases.sources[i].file as u32)))
+                        .count();
+                    (g.clone(), n)
+                })
+                .filter(|(_, n)| *n < rows.len())
+                .collect();
             CenterRow {
                 kpis: kpis(cases, rows.iter().copied(), as_of),
+                judged_by_group,
                 center: center.to_string(),
                 violations: *violations,
                 by_group,
@@ -1867,8 +1919,9 @@ pub fn centers(
     let mut order: Vec<usize> = (0..out.len()).collect();
     order.sort_by(|&a, &b| {
         out[a]
-            .per_100()
-            .total_cmp(&out[b].per_100())
+            .incomplete()
+            .cmp(&out[b].incomplete())
+            .then(out[a].per_100().total_cmp(&out[b].per_100()))
             .then(out[a].center.cmp(&out[b].center))
     });
     for (rank, i) in order.into_iter().enumerate() {

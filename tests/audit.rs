@@ -2091,7 +2091,7 @@ A1,A中心,2026-10-08 08:05,来访,咨询,张三丰,咨询停车费,E1,2026-10-0
 A2,A中心,2026-10-08 08:05,来访,咨询,张三丰,咨询停车费,E1,\n";
     let b = "case_id,center,received_at,category,customer_name,content,first_responder_id\n\
 B1,B中心,2026-10-08 08:05,咨询,李四,报修漏水,E2\n";
-    let (_d, r) = audit_dataset(&[("cases_a.csv", a), ("cases_b.csv", b)], &["RESP-24H"]);
+    let (d, r) = audit_dataset(&[("cases_a.csv", a), ("cases_b.csv", b)], &["RESP-24H"]);
     assert_reconciles(&r);
     // A2: never answered, past due at 11-01 → RESP-24H charged to E1. B1: its file has no
     // 首次回应时间 column → not judged (it used to be charged as never answered).
@@ -2113,6 +2113,28 @@ B1,B中心,2026-10-08 08:05,咨询,李四,报修漏水,E2\n";
     let center = |c: &str| r.centers.iter().find(|x| x.center == c).unwrap();
     assert_eq!(center("A中心").kpis.on_time_rate, Some(0.5));
     assert_eq!(center("B中心").kpis.on_time_rate, None);
+    // B中心 has no violation only because nothing of it was judged: it ranks after A中心
+    // (50 per 100 cases), its RESP rate is empty, and centers.csv says why.
+    assert_eq!((center("A中心").rank, center("B中心").rank), (1, 2));
+    assert_eq!(center("B中心").judged_in("RESP"), 0);
+    let out = d.path().join("out");
+    shouwen::report::write(&r, &out, &shouwen::report::ReportOptions::default()).unwrap();
+    let mut rdr = csv::Reader::from_path(out.join("centers.csv")).unwrap();
+    let h = rdr.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|x| x.unwrap()).collect();
+    let col = |row: &csv::StringRecord, name: &str| {
+        row[h.iter().position(|x| x == name).unwrap()].to_string()
+    };
+    let b = rows.iter().find(|x| col(x, "center") == "B中心").unwrap();
+    assert_eq!(
+        (col(b, "resp_per_100"), col(b, "not_fully_judged")),
+        (String::new(), "RESP 0/1".to_string())
+    );
+    let a = rows.iter().find(|x| col(x, "center") == "A中心").unwrap();
+    assert_eq!(
+        (col(a, "resp_per_100"), col(a, "not_fully_judged")),
+        ("50.00".to_string(), String::new())
+    );
 }
 
 /// One handoff that breaks two clauses of ESC-PATH (an operator skipping his direct

@@ -307,12 +307,18 @@ pub fn centers_sheet(r: &AuditResult, rows: &[crate::audit::CenterRow]) -> Sheet
         "resolution_rate",
         "followup_rate",
         "satisfaction_rate",
+        "not_fully_judged",
     ]));
     let sheet_rows = rows
         .iter()
         .map(|c| {
-            let n = c.kpis.cases.max(1) as f64;
             let g = |k: &str| c.by_group.get(k).copied().unwrap_or(0) as f64;
+            // Per group, over the cases its rules judged (a center's export may lack a
+            // column they read); none judged: no rate, not a perfect one.
+            let per = |k: &str, scale: f64| match c.judged_in(k) {
+                0 => Cell::text(""),
+                n => Cell::Num(format!("{:.2}", g(k) * scale / n as f64)),
+            };
             let mut row = vec![
                 Cell::text(&c.center),
                 num(c.kpis.cases),
@@ -320,12 +326,8 @@ pub fn centers_sheet(r: &AuditResult, rows: &[crate::audit::CenterRow]) -> Sheet
                 num(c.violations),
                 Cell::Num(format!("{:.2}", c.per_100())),
             ];
-            row.extend(
-                groups
-                    .iter()
-                    .map(|k| Cell::Num(format!("{:.2}", g(k) * 100.0 / n))),
-            );
-            row.push(Cell::Num(format!("{:.2}", g("PHRASE") * 1000.0 / n)));
+            row.extend(groups.iter().map(|k| per(k, 100.0)));
+            row.push(per("PHRASE", 1000.0));
             row.push(rate(
                 // the share of handed-off cases with a handoff-path violation (one
                 // bad handoff can break several clauses: counted once)
@@ -338,6 +340,15 @@ pub fn centers_sheet(r: &AuditResult, rows: &[crate::audit::CenterRow]) -> Sheet
                 rate(c.kpis.followup_rate),
                 rate(c.kpis.satisfaction_rate),
             ]);
+            // Rule groups that could not judge every case of the center, with how many
+            // they did: such a center ranks after the fully judged ones.
+            row.push(Cell::text(
+                c.judged_by_group
+                    .iter()
+                    .map(|(g, n)| format!("{g} {n}/{}", c.kpis.cases))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ));
             row
         })
         .collect();
