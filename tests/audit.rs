@@ -2543,6 +2543,66 @@ fn case_files_named_in_any_order_give_the_same_report() {
     assert_eq!(ab, ba);
 }
 
+/// A 维修员 hands a job to his direct supervisor, the 工程部 主管, as the regulation tells
+/// him; the 主管 passes it to 秩序部. That is the supervisor handling it, as if he had
+/// first responded: no 再次转移, and one department besides the first holder's own.
+#[test]
+fn an_operators_step_to_his_own_supervisor_is_not_a_receiving_department() {
+    let roster = "employee_id,name,role,department,center,supervisor_id,base_pay\n\
+O2,维修乙,维修员,工程部,甲中心,D2,3000\n\
+D2,工主乙,部门主管,工程部,甲中心,M1,5000\n\
+D3,秩主丙,部门主管,秩序部,甲中心,M1,5000\n\
+D4,环主丁,部门主管,环境部,甲中心,M1,5000\n\
+M1,经理甲,管理部经理,管理部,甲中心,,8000\n\
+T2,组长乙,班组长,工程部,甲中心,D2,4000\n\
+S1,客服甲,管理人员,客服部,甲中心,M1,4000\n";
+    let cases = "case_id,center,received_at,channel,category,customer_name,content,first_responder_id,first_response_at,promised_at,resolved_at,coordination_slip\n\
+Y6,甲中心,2026-10-12 09:00,来访,报修,张三,漏水,S1,2026-10-12 09:10,2026-10-12 18:00,2026-10-12 12:00,\n\
+Y1,甲中心,2026-10-12 09:00,来访,报修,张三,漏水,D2,2026-10-12 09:10,2026-10-12 18:00,2026-10-12 12:00,\n\
+Y4,甲中心,2026-10-12 09:00,来访,报修,张三,漏水,O2,2026-10-12 09:10,2026-10-12 18:00,2026-10-12 12:00,\n\
+Y5,甲中心,2026-10-12 09:00,来访,报修,张三,漏水,O2,2026-10-12 09:10,2026-10-12 18:00,2026-10-12 12:00,\n";
+    let handoffs = "case_id,seq,at,from_id,to_id,to_department\n\
+Y6,1,2026-10-12 09:11,S1,T2,工程部\n\
+Y6,2,2026-10-12 09:12,T2,D2,工程部\n\
+Y6,3,2026-10-12 09:13,D2,D3,秩序部\n\
+Y1,1,2026-10-12 09:11,D2,D3,秩序部\n\
+Y4,1,2026-10-12 09:11,O2,D2,工程部\n\
+Y4,2,2026-10-12 09:12,D2,D3,秩序部\n\
+Y5,1,2026-10-12 09:11,O2,D2,工程部\n\
+Y5,2,2026-10-12 09:12,D2,D3,秩序部\n\
+Y5,3,2026-10-12 09:13,D3,D4,环境部\n";
+    let (_d, r) = audit_dataset(
+        &[
+            ("cases.csv", cases),
+            ("handoffs.csv", handoffs),
+            ("roster.csv", roster),
+        ],
+        &["ESC-RETRANSFER", "ESC-SLIP"],
+    );
+    // Y1 (the 主管 first responded) and Y4 (the 维修员 brought it to him first) alike: no
+    // violation. Y5: 秩序部 received it and passed it on to 环境部 → ESC-RETRANSFER charged
+    // to D3, and two departments (秩序部, 环境部) without a slip → ESC-SLIP.
+    let found: BTreeSet<_> = r
+        .violations
+        .iter()
+        .map(|v| {
+            (
+                v.case_id.as_str(),
+                r.rules.rules[v.rule].id.as_str(),
+                v.employee_id.as_str(),
+            )
+        })
+        .collect();
+    // Y6: 客服部 S1 brought it into 工程部 through its 班组长, who took it to his
+    // 主管: 工程部 received it, and passing it to 秩序部 is 再次转移 → charged to D2.
+    assert!(
+        found.iter().all(|(c, _, _)| *c == "Y5" || *c == "Y6"),
+        "{found:?}"
+    );
+    assert!(found.contains(&("Y5", "ESC-RETRANSFER", "D3")), "{found:?}");
+    assert!(found.contains(&("Y6", "ESC-RETRANSFER", "D2")), "{found:?}");
+}
+
 /// A roster without the 绩效工资基数 column: pay says it could not run, as without a roster.
 #[test]
 fn a_roster_without_base_pay_says_pay_could_not_run() {

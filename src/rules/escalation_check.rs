@@ -1071,11 +1071,19 @@ fn walk_roles<'a>(ctx: &Ctx<'a>, case: &'a CaseInfo<'a>, sc: &mut Scratch<'a>) {
         ..
     } = sc;
     let mut slip_reported = false;
+    // Whether the case has left the department it started in (or passed someone whose
+    // department is unknown): from then on it was transferred, not handed up a line.
+    let mut crossed = false;
 
     for (i, s) in steps.iter().enumerate() {
         let (Some(a), Some(b)) = (&s.sender, &s.receiver) else {
+            crossed = true;
             continue;
         };
+        let inside = !crossed;
+        if a.department.is_none() || a.department != b.department {
+            crossed = true;
+        }
         // Built only when a check fails: most handoffs break nothing.
         let head = || {
             let mut ev = String::with_capacity(384);
@@ -1187,7 +1195,17 @@ fn walk_roles<'a>(ctx: &Ctx<'a>, case: &'a CaseInfo<'a>, sc: &mut Scratch<'a>) {
             }
         }
 
-        if b.role == Role::DeptSupervisor && a.id != b.id {
+        // An operator's or team lead's step to his own direct supervisor (操作人员转移至
+        // 直接上司，由直接上司负责处理) hands the case up his own line: the supervisor takes
+        // it on as its first holder, not as a department that received a transfer, so
+        // passing it on from there is no 再次转移 and his department is not one of the
+        // several a coordination slip is needed for.
+        // Only while the case is still inside the department it started in: brought in
+        // from outside, it was received there, whoever of the department took it first.
+        let up_own_line = inside
+            && matches!(a.role, Role::Operator | Role::TeamLead)
+            && a.supervisor == Some(b.id);
+        if b.role == Role::DeptSupervisor && a.id != b.id && !up_own_line {
             match receiver_dept {
                 Some(key) => {
                     receivers.entry(b.id).or_insert(key);
