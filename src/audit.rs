@@ -87,6 +87,11 @@ pub struct Period {
 }
 
 impl Period {
+    /// Whether a time lies in the period (a row without one is outside any period).
+    pub fn holds(&self, t: Option<i64>) -> bool {
+        t.is_some_and(|t| t >= self.start && t < self.end)
+    }
+
     /// `2026-10` → the month in the rules' timezone.
     pub fn parse(s: &str, tz: chrono_tz::Tz) -> Result<Period> {
         let bad = || {
@@ -365,12 +370,8 @@ pub fn load_as_of(
         let (ids, rec) = (cases.text("case_id"), cases.time("received_at"));
         rec.iter()
             .enumerate()
-            .filter(|(_, r)| match r {
-                Some(r) => {
-                    period.as_ref().is_some_and(|p| *r < p.start || *r >= p.end)
-                        || as_of.is_some_and(|a| *r > a)
-                }
-                None => period.is_some(),
+            .filter(|(_, r)| {
+                period.as_ref().is_some_and(|p| !p.holds(**r)) || !by_as_of(as_of, **r)
             })
             .filter_map(|(i, _)| ids.get(i).map(str::to_string))
             .collect()
@@ -410,49 +411,32 @@ pub fn load_as_of(
             .iter()
             .map(|c| c.and_then(|c| known.position(c)))
             .collect();
-        let why = "is not an audited case (unknown or rejected)";
-        let outside: Vec<bool> = ids
-            .iter()
-            .map(|c| c.is_some_and(|c| left_out.contains(c)))
-            .collect();
-        let keep: Vec<bool> = row_of
-            .iter()
-            .zip(&outside)
-            .map(|(r, o)| r.is_some() || *o)
-            .collect();
-        handoffs.reject_where(
-            &keep,
-            |i| format!("case_id {:?} {why}", ids.get(i).unwrap_or("")),
-            &mut rejected,
-        );
-        // Then the handoffs of cases left out by --period or --as-of: left out with them.
-        let (ids, kept_outside): (TextCol, Vec<bool>) = {
-            let ids = handoffs.text("case_id").clone();
-            let o: Vec<bool> = ids
-                .iter()
-                .map(|c| !c.is_some_and(|c| left_out.contains(c) && known.position(c).is_none()))
-                .collect();
-            (ids, o)
-        };
+        // A handoff of no audited case is rejected: as a handoff of a case left out by
+        // --period or --as-of (no fault of the data), else of an unknown or rejected one.
+        let keep: Vec<bool> = row_of.iter().map(Option::is_some).collect();
+        let of_left_out = |i: usize| ids.get(i).is_some_and(|c| left_out.contains(c));
         let before = rejected.len();
         handoffs.reject_where(
-            &kept_outside,
+            &keep,
             |i| {
-                format!(
-                    "case_id {:?} is a case outside the audited period or after the as-of time, left out with it",
-                    ids.get(i).unwrap_or("")
-                )
+                let c = ids.get(i).unwrap_or("");
+                if of_left_out(i) {
+                    format!("case_id {c:?} is a case outside the audited period or after the as-of time, left out with it")
+                } else {
+                    format!("case_id {c:?} is not an audited case (unknown or rejected)")
+                }
             },
             &mut rejected,
         );
-        for r in &mut rejected[before..] {
-            r.outside = true;
-        }
-        let row_of: Vec<Option<usize>> = handoffs
-            .text("case_id")
+        // The rejections follow the rows in order: mark those of left-out cases.
+        let rejected_rows = keep
             .iter()
-            .map(|c| c.and_then(|c| known.position(c)))
-            .collect();
+            .enumerate()
+            .filter(|(_, k)| !**k)
+            .map(|(i, _)| i);
+        for (r, i) in rejected[before..].iter_mut().zip(rejected_rows) {
+            r.outside = of_left_out(i);
+        }
         // A handoff before its case was received cannot have happened: the time decides
         // who held the case when a deadline passed, so it is a data error, not a guess.
         let row_of: Vec<usize> = row_of.into_iter().flatten().collect();
@@ -612,10 +596,7 @@ fn reject_outside(
     let before = rejected.len();
     if let Some(p) = period {
         let at = t.time(col).to_vec();
-        let keep: Vec<bool> = at
-            .iter()
-            .map(|a| a.is_some_and(|a| a >= p.start && a < p.end))
-            .collect();
+        let keep: Vec<bool> = at.iter().map(|a| p.holds(*a)).collect();
         t.reject_where(
             &keep,
             |i| {
@@ -630,7 +611,7 @@ fn reject_outside(
     }
     if let Some(limit) = as_of {
         let at = t.time(col).to_vec();
-        let keep: Vec<bool> = at.iter().map(|a| a.is_none_or(|a| a <= limit)).collect();
+        let keep: Vec<bool> = at.iter().map(|a| by_as_of(Some(limit), *a)).collect();
         t.reject_where(
             &keep,
             |i| {
@@ -645,6 +626,15 @@ fn reject_outside(
     }
     for r in &mut rejected[before..] {
         r.outside = true;
+    }
+}
+
+/// Whether a time is not after the as-of time (a row without one never is; no as-of
+/// time bounds nothing).
+fn by_as_of(as_of: Option<i64>, t: Option<i64>) -> bool {
+    match (as_of, t) {
+        (Some(limit), Some(t)) => t <= limit,
+        _ => true,
     }
 }
 
