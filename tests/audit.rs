@@ -6,17 +6,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use shouwen::audit::{self, AuditOptions, AuditResult};
-use shouwen::input::{DatasetFiles, InputFile};
+use shouwen::input::DatasetFiles;
 use shouwen::rules;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::{assert_reconciles, cases_only, default_rules, root, verdicts};
+
 fn fixture(p: &str) -> PathBuf {
     root().join("tests/fixtures").join(p)
-}
-fn default_rules() -> rules::RuleSet {
-    rules::load(&root().join("rules/default.toml")).expect("default rules are valid")
 }
 
 fn audit_files(files: DatasetFiles, rules: rules::RuleSet, opts: AuditOptions) -> AuditResult {
@@ -24,38 +21,8 @@ fn audit_files(files: DatasetFiles, rules: rules::RuleSet, opts: AuditOptions) -
     audit::run(rules, loaded, &opts).expect("audits")
 }
 
-fn cases_only(p: &Path) -> DatasetFiles {
-    DatasetFiles {
-        cases: vec![InputFile::new(p)],
-        ..DatasetFiles::default()
-    }
-}
-
-/// (case_id, rule_id, employee_id, waived) of every violation.
-fn verdicts(r: &AuditResult) -> BTreeSet<(String, String, String, bool)> {
-    r.violations
-        .iter()
-        .map(|v| {
-            (
-                v.case_id.clone(),
-                r.rules.rules[v.rule].id.clone(),
-                v.employee_id.clone(),
-                v.waiver.is_some(),
-            )
-        })
-        .collect()
-}
-
 fn v(c: &str, r: &str, e: &str, w: bool) -> (String, String, String, bool) {
     (c.into(), r.into(), e.into(), w)
-}
-
-fn assert_reconciles(r: &AuditResult) {
-    for s in &r.stats {
-        assert_eq!(s.rows_read, s.rows_audited + s.rows_rejected, "{}", s.path);
-    }
-    let rejected_total: usize = r.stats.iter().map(|s| s.rows_rejected).sum();
-    assert_eq!(rejected_total, r.rejected.len());
 }
 
 fn period(p: &str) -> AuditOptions {
@@ -1964,13 +1931,7 @@ fn a_satisfaction_that_is_no_rating_is_not_recorded() {
         ]
         .into()
     );
-    let evidence = |id: &str| {
-        r.violations
-            .iter()
-            .find(|v| v.case_id == id)
-            .map(|v| v.evidence.clone())
-            .unwrap()
-    };
+    let evidence = |id: &str| common::evidence(&r, id);
     assert!(
         evidence("Q2").contains("「6」不是评价"),
         "{}",
@@ -2304,13 +2265,7 @@ W3,甲中心,2026-10-12 14:00,来访,报修,王建国,,,漏水,E1,王芳,,,,,,,,
         ]
         .into()
     );
-    let ev = |id: &str| {
-        r.violations
-            .iter()
-            .find(|v| v.case_id == id)
-            .map(|v| v.evidence.clone())
-            .unwrap()
-    };
+    let ev = |id: &str| common::evidence(&r, id);
     assert!(
         ev("W2").contains("用时 48.0 小时")
             && ev("W2").contains("首次回应时间未记录，按办结时间计"),

@@ -3,29 +3,15 @@
 //! beside the workbook. Each test audits through the library, as tests/audit.rs does, and
 //! states its verdicts in the regulation's terms.
 
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use rust_xlsxwriter::{Format, Formula, Workbook, Worksheet};
 use shouwen::audit::{self, AuditOptions, AuditResult};
-use shouwen::input::{expand_globs, DatasetFiles, InputFile};
-use shouwen::rules;
+use shouwen::input::{expand_globs, DatasetFiles};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn default_rules() -> rules::RuleSet {
-    rules::load(&root().join("rules/default.toml")).expect("default rules are valid")
-}
-
-fn cases_only(p: &Path) -> DatasetFiles {
-    DatasetFiles {
-        cases: vec![InputFile::new(p)],
-        ..DatasetFiles::default()
-    }
-}
+mod common;
+use common::{assert_reconciles, cases_only, default_rules, root, verdicts};
 
 /// The audit, and the warnings its reading gave.
 fn audit_files(files: DatasetFiles) -> (AuditResult, Vec<String>) {
@@ -43,33 +29,8 @@ fn load_error(files: DatasetFiles) -> String {
     }
 }
 
-/// (case_id, rule_id, employee_id, waived) of every violation.
-fn verdicts(r: &AuditResult) -> BTreeSet<(String, String, String, bool)> {
-    r.violations
-        .iter()
-        .map(|v| {
-            (
-                v.case_id.clone(),
-                r.rules.rules[v.rule].id.clone(),
-                v.employee_id.clone(),
-                v.waiver.is_some(),
-            )
-        })
-        .collect()
-}
-
 fn v(c: &str, r: &str, e: &str) -> (String, String, String, bool) {
     (c.into(), r.into(), e.into(), false)
-}
-
-fn assert_reconciles(r: &AuditResult) {
-    for s in &r.stats {
-        assert_eq!(s.rows_read, s.rows_audited + s.rows_rejected, "{}", s.path);
-        let listed = r.rejected.iter().filter(|x| x.file == s.path).count();
-        assert_eq!(listed, s.rows_rejected, "{}", s.path);
-    }
-    let rejected_total: usize = r.stats.iter().map(|s| s.rows_rejected).sum();
-    assert_eq!(rejected_total, r.rejected.len());
 }
 
 /// (path, rows read, audited, rejected) per input.
