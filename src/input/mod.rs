@@ -1025,6 +1025,12 @@ impl Part {
         let Some(&(_, rows, rejections)) = self.starts.get(k) else {
             return;
         };
+        if k == 0 {
+            // The usual case: the guess was a record start. Nothing to drop, and no
+            // copy of the piece's columns (half the file's text).
+            self.starts.clear();
+            return;
+        }
         let keep: Vec<bool> = (0..self.table.len()).map(|i| i >= rows).collect();
         for (_, c) in &mut self.table.columns {
             c.retain_mask(&keep);
