@@ -307,6 +307,17 @@ pub fn load_as_of(
             parse_timestamp(s, tz).map_err(|e| Error::Usage(format!("--as-of {s:?}: {}", e.0)))
         })
         .transpose()?;
+    if let (Some(p), Some(a)) = (&period, as_of) {
+        // Every case of the month would be left out as received after the as-of time.
+        if a < p.start {
+            return Err(Error::Usage(format!(
+                "--as-of {} is before the period {} begins ({}): no case of the period could be judged; expected an as-of time within or after the period",
+                crate::timeparse::format_local_short(a, tz),
+                p.label,
+                crate::timeparse::format_local_short(p.start, tz),
+            )));
+        }
+    }
     let mut stats = vec![];
     let mut rejected = vec![];
     // The cases on this core, the other files on the second one.

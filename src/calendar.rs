@@ -90,6 +90,31 @@ impl Calendar {
         local_to_utc_millis(d.and_time(start.time()), self.tz)
     }
 
+    /// The working-clock time from `from_ms` to `to_ms`: only the parts of working days
+    /// count (what `clock = "working"` measures; 0 when `to_ms` is not later).
+    pub fn working_millis_between(&self, from_ms: i64, to_ms: i64) -> i64 {
+        if to_ms <= from_ms {
+            return 0;
+        }
+        let (mut cursor, end) = (to_local(from_ms, self.tz), to_local(to_ms, self.tz));
+        let mut total = 0;
+        for _ in 0..MAX_DAYS {
+            let Some(next_day) = cursor.date().succ_opt() else {
+                break;
+            };
+            let midnight = next_day.and_time(NaiveTime::MIN);
+            let stop = end.min(midnight);
+            if self.is_working_day(cursor.date()) && stop > cursor {
+                total += (stop - cursor).num_milliseconds();
+            }
+            if end <= midnight {
+                break;
+            }
+            cursor = midnight;
+        }
+        total
+    }
+
     fn add_working_millis(&self, from_ms: i64, ms: i64) -> i64 {
         let Some(mut cursor) = self.start_on_working_day(from_ms) else {
             return i64::MAX;
@@ -209,6 +234,22 @@ mod tests {
             f(c.due(t("2026-09-30 20:00"), Limit::Millis(24 * 3_600_000), false)),
             "2026-10-01 20:00:00"
         );
+    }
+
+    #[test]
+    fn working_time_between_two_instants() {
+        let c = cal_2026();
+        // Fri 10-16 17:00 → Mon 10-19 17:00:01: 7 h on Friday, 17 h 0 m 1 s on Monday.
+        let ms = c.working_millis_between(t("2026-10-16 17:00"), t("2026-10-19 17:00:01"));
+        assert_eq!(ms, 24 * 3_600_000 + 1000);
+        // The inverse of the working clock's due time: 24 working hours from a Friday.
+        let from = t("2026-10-16 17:00");
+        let due = c.due(from, Limit::Millis(24 * 3_600_000), true);
+        assert_eq!(c.working_millis_between(from, due), 24 * 3_600_000);
+        // 国庆 (10-01..10-07) does not count; the make-up Saturday 10-10 does.
+        let ms = c.working_millis_between(t("2026-09-30 12:00"), t("2026-10-08 12:00"));
+        assert_eq!(ms, 24 * 3_600_000);
+        assert_eq!(c.working_millis_between(from, from - 1), 0);
     }
 
     #[test]

@@ -146,9 +146,18 @@ pub fn format_local(ms: i64, tz: Tz) -> String {
     to_local(ms, tz).format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
-/// `2026-10-03 09:05` in `tz` (for evidence text).
+/// `2026-10-03 09:05` in `tz` (for evidence text), with the seconds (and milliseconds)
+/// when the time has them: evidence that two times differ must show them differing.
 pub fn format_local_short(ms: i64, tz: Tz) -> String {
-    to_local(ms, tz).format("%Y-%m-%d %H:%M").to_string()
+    let t = to_local(ms, tz);
+    let f = if ms.rem_euclid(1000) != 0 {
+        "%Y-%m-%d %H:%M:%S%.3f"
+    } else if ms.rem_euclid(60_000) != 0 {
+        "%Y-%m-%d %H:%M:%S"
+    } else {
+        "%Y-%m-%d %H:%M"
+    };
+    t.format(f).to_string()
 }
 
 /// Full-width ASCII (０-９, ：, ／, －, ＋, Ｔ, spaces) to half-width.
@@ -446,6 +455,24 @@ mod tests {
     /// The fast paths (plain ISO text, whole-day offsets) give exactly what the general
     /// parser and chrono-tz's own search give: every 7 minutes over two years, in zones
     /// with and without summer time (Lord Howe's is half an hour), and near the edges.
+    #[test]
+    fn evidence_times_show_seconds_only_when_they_have_them() {
+        let tz = chrono_tz::Asia::Shanghai;
+        let t = |v: &str| parse_timestamp(v, tz).unwrap();
+        assert_eq!(
+            format_local_short(t("2026-10-10 10:00"), tz),
+            "2026-10-10 10:00"
+        );
+        assert_eq!(
+            format_local_short(t("2026-10-10 10:00:10"), tz),
+            "2026-10-10 10:00:10"
+        );
+        assert_eq!(
+            format_local_short(t("2026-10-10 10:00:00.5"), tz),
+            "2026-10-10 10:00:00.500"
+        );
+    }
+
     #[test]
     fn fast_paths_agree_with_the_general_ones() {
         let zones = [

@@ -193,6 +193,8 @@ fn catalogue() -> Vec<Case> {
         utf8_rules, default_rules,
         "rules/default.toml sets [input] encoding"
     );
+    let working_rules = default_rules.replacen("clock = \"calendar\"", "clock = \"working\"", 1);
+    assert_ne!(working_rules, default_rules, "RESP-24H sets its clock");
     let megabyte = "漏".repeat(350_000); // 1,050,000 bytes of UTF-8
 
     vec![
@@ -913,6 +915,47 @@ fn catalogue() -> Vec<Case> {
                 .done(),
         )
         .args(&["{dir}", "--as-of", "2026-10-15 00:00"]),
+        case(
+            "T13",
+            "--period 2026-10 with --as-of 2026-09-15, before the month begins → exit 2: no case of the period could be judged",
+            vec![("cases.csv", csv(&[H, "A1,c,2026-10-03 09:05,咨询,E01,,1"]))],
+            exit2("--as-of", &["before the period 2026-10 begins"]),
+        )
+        .args(&["{dir}", "--period", "2026-10", "--as-of", "2026-09-15"]),
+        case(
+            "T14",
+            "times with seconds keep them in reasons and evidence: a response 20 s before receipt → rejected naming 10:00:10 and 10:00:30; 24 h + 1 s → RESP-24H showing 08:05:01; 24 h + 0.4 s → RESP-24H showing 0.4 秒",
+            vec![(
+                "cases.csv",
+                csv(&[
+                    H,
+                    "Z1,c,2026-10-10 10:00:30,咨询,E01,2026-10-10 10:00:10,1",
+                    "A2,c,2026-10-08 08:05:00,咨询,E01,2026-10-09 08:05:01,1",
+                    "A3,c,2026-10-08 08:05:00.500,咨询,E01,2026-10-09 08:05:00.900,1",
+                ]),
+            )],
+            audited(&[("cases.csv", 3, 2, 1)])
+                .rej("cases.csv", 2, &["2026-10-10 10:00:10", "2026-10-10 10:00:30"])
+                .viol("A2", "RESP-24H", "2026-10-09 08:05:01")
+                .viol("A3", "RESP-24H", "24 小时 0 分 0.4 秒")
+                .done(),
+        )
+        .args(&["{dir}", "--period", "2026-10"]),
+        case(
+            "T15",
+            "RESP-24H on the working clock: received Fri 10-16 17:00, answered Mon 10-19 17:00:01 → RESP-24H, the time taken in working time (24 h 0 m 1 s), not the 72 calendar hours",
+            vec![
+                (
+                    "cases.csv",
+                    csv(&[H, "W3,c,2026-10-16 17:00,咨询,E01,2026-10-19 17:00:01,1"]),
+                ),
+                ("rules.toml", working_rules.into_bytes()),
+            ],
+            audited(&[("cases.csv", 1, 1, 0)])
+                .viol("W3", "RESP-24H", "24 小时 0 分 1 秒，即 24.0（工作时间）")
+                .done(),
+        )
+        .args(&["{dir}", "--period", "2026-10", "--rules", "{dir}/rules.toml"]),
         // ---------------- numbers ----------------
         case(
             "N01",

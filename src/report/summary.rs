@@ -27,14 +27,18 @@ fn pad(s: &str, w: usize) -> String {
 pub fn render(r: &AuditResult, centers: &[CenterRow], out: &Path, outputs: &str) -> String {
     let mut s = String::new();
     let sev = by_severity(r);
+    // Every input file's rows, so that the line adds up: read = used + rejected.
     let read: usize = r.stats.iter().map(|x| x.rows_read).sum();
+    let used: usize = r.stats.iter().map(|x| x.rows_audited).sum();
     let _ = writeln!(
         s,
-        "shouwen: period {}, as of {}: {} cases audited; {} rows read, {} rejected",
+        "shouwen: period {}, as of {}: {} cases audited; {} rows read in {} files: {} used, {} rejected",
         r.period,
         super::iso_local(r.as_of, r.rules.calendar.tz),
         r.cases.len(),
         read,
+        r.stats.len(),
+        used,
         r.rejected.len()
     );
     let _ = writeln!(

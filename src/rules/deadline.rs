@@ -238,7 +238,18 @@ impl Deadline {
     ) -> String {
         let tz = ctx.calendar.tz;
         let event = event_word(&self.to);
-        let hours = |ms: i64| fmt_hours(ms, self.within);
+        // On the working clock the time taken is working time, as the limit is.
+        let working = self.working_clock && matches!(self.within, Limit::Millis(_));
+        let hours = |a: i64, b: i64| {
+            if working {
+                format!(
+                    "{}（工作时间）",
+                    fmt_hours(ctx.calendar.working_millis_between(a, b), self.within)
+                )
+            } else {
+                fmt_hours(b - a, self.within)
+            }
+        };
         let limit = self.within.describe();
         let exact = matches!(self.within, Limit::Millis(_)) && !self.working_clock;
         let due_text = if exact {
@@ -257,7 +268,7 @@ impl Deadline {
                 };
                 format!(
                     "{event}用时 {} 小时，超过 {limit}{due_text}（{} {} → {end_label} {}{note}）",
-                    hours(t - from),
+                    hours(from, t),
                     case_label(&self.from),
                     format_local_short(from, tz),
                     format_local_short(t, tz),
@@ -273,7 +284,7 @@ impl Deadline {
             None if pending => format!(
                 "截至 {} 尚未{event}，已过 {} 小时，未超过 {limit}（{} {}，最迟 {}）",
                 format_local_short(ctx.as_of, tz),
-                hours(ctx.as_of - from),
+                hours(from, ctx.as_of),
                 case_label(&self.from),
                 format_local_short(from, tz),
                 format_local_short(due, tz),
@@ -281,7 +292,7 @@ impl Deadline {
             None => format!(
                 "截至 {} 仍未{event}，已过 {} 小时，超过 {limit}{due_text}（{} {}）",
                 format_local_short(ctx.as_of, tz),
-                hours(ctx.as_of - from),
+                hours(from, ctx.as_of),
                 case_label(&self.from),
                 format_local_short(from, tz),
             ),
@@ -297,11 +308,17 @@ fn fmt_hours(ms: i64, limit: Limit) -> String {
     match limit {
         Limit::Millis(l) if ms > l && rounded <= l as f64 / 3_600_000.0 => {
             let s = ms / 1000;
+            // Milliseconds too when whole seconds would show no excess (24:00:00.4).
+            let secs = if ms % 1000 != 0 {
+                let t = format!("{:.3}", (ms % 60_000) as f64 / 1000.0);
+                t.trim_end_matches('0').to_string()
+            } else {
+                (s % 60).to_string()
+            };
             format!(
-                "{} 小时 {} 分 {} 秒，即 {rounded:.1}",
+                "{} 小时 {} 分 {secs} 秒，即 {rounded:.1}",
                 s / 3600,
                 (s % 3600) / 60,
-                s % 60
             )
         }
         _ => format!("{rounded:.1}"),
