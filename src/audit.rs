@@ -562,6 +562,7 @@ pub fn load_as_of(
             )));
         }
     }
+    mask_linked_residents(&cases, &mut rejected);
     // Every row is now kept or rejected: the files' bytes are no longer needed.
     for t in [
         Some(&mut cases),
@@ -587,6 +588,52 @@ pub fn load_as_of(
         period,
         warnings,
     })
+}
+
+/// A rejected row of another file (a handoff, a waiver) can quote its case's resident in
+/// a note: give it the case's name and phone to mask, from the audited case or from the
+/// case's own rejected row.
+fn mask_linked_residents(cases: &Table, rejected: &mut [Rejected]) {
+    let wanted: BTreeSet<String> = rejected
+        .iter()
+        .filter(|r| r.kind != FileKind::Cases)
+        .filter_map(|r| r.case_id.clone())
+        .collect();
+    if wanted.is_empty() {
+        return;
+    }
+    let mut pii: BTreeMap<&str, Vec<(String, bool)>> = BTreeMap::new();
+    let ids = cases.text("case_id");
+    for (i, id) in ids.iter().enumerate() {
+        let Some(id) = id.and_then(|id| wanted.get(id)) else {
+            continue;
+        };
+        let e = pii.entry(id.as_str()).or_default();
+        for (c, phone) in crate::input::PII_COLUMNS {
+            if let Some(v) = cases.text(c).get(i) {
+                e.push((v.to_string(), *phone));
+            }
+        }
+    }
+    let from_rejected: Vec<(String, Vec<(String, bool)>)> = rejected
+        .iter()
+        .filter(|r| r.kind == FileKind::Cases)
+        .filter_map(|r| Some((wanted.get(r.case_id.as_deref()?)?.clone(), r.pii.clone())))
+        .collect();
+    for (id, p) in &from_rejected {
+        pii.entry(id.as_str())
+            .or_default()
+            .extend(p.iter().cloned());
+    }
+    for r in rejected.iter_mut().filter(|r| r.kind != FileKind::Cases) {
+        if let Some(p) = r.case_id.as_deref().and_then(|id| pii.get(id)) {
+            for x in p {
+                if !x.0.is_empty() && !r.pii.contains(x) {
+                    r.pii.push(x.clone());
+                }
+            }
+        }
+    }
 }
 
 /// Reject the rows whose time `col` (named `what` in the reason) is outside `period` or

@@ -144,6 +144,31 @@ fn planted() -> Planted {
     w.flush().unwrap();
     assert!(quoted > 0, "the sample has waivers of its cases");
     std::fs::rename(data.join("waivers.csv.new"), data.join("waivers.csv")).unwrap();
+    // every handoff's note quotes the resident of its case; the handoffs of the rejected
+    // cases are rejected with them, and one handoff of each audited case whose number
+    // ends in 1 has an impossible time: rejected rows whose raw text names the resident
+    let mut r = csv::Reader::from_path(data.join("handoffs.csv")).unwrap();
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    let (note_c, at_c) = (
+        header.iter().position(|h| h == "note").unwrap(),
+        header.iter().position(|h| h == "at").unwrap(),
+    );
+    let mut w = csv::Writer::from_path(data.join("handoffs.csv.new")).unwrap();
+    w.write_record(&header).unwrap();
+    let mut spoiled = std::collections::HashSet::new();
+    for rec in r.records() {
+        let mut row: Vec<String> = rec.unwrap().iter().map(str::to_string).collect();
+        if let Some((name, _)) = of_case.get(&row[0]) {
+            row[note_c] = format!("{}，已电话告知业主{name}", row[note_c]);
+            if row[0].ends_with('1') && spoiled.insert(row[0].clone()) {
+                row[at_c] = "2026-10-99 09:00".into();
+            }
+        }
+        w.write_record(&row).unwrap();
+    }
+    w.flush().unwrap();
+    assert!(!spoiled.is_empty(), "the sample hands some cases on");
+    std::fs::rename(data.join("handoffs.csv.new"), data.join("handoffs.csv")).unwrap();
     Planted {
         dir,
         phones,
@@ -222,6 +247,17 @@ fn no_output_leaks_a_phone_or_name_or_runs_a_formula() {
         rejected.contains("欧**"),
         "the name quoted in a reason is masked"
     );
+    // rejected handoffs (of rejected cases, and with an impossible time) quote their
+    // case's resident: listed, the name masked as the case's own row has it
+    let handoffs_rejected = csv::Reader::from_path(out.join("rejected.csv"))
+        .unwrap()
+        .records()
+        .filter(|r| {
+            let r = r.as_ref().unwrap();
+            r[0].ends_with("handoffs.csv") && r[3].contains("已电话告知业主欧")
+        })
+        .count();
+    assert!(handoffs_rejected > 6, "{rejected}");
     assert!(
         violations.contains("来电要求暂缓"),
         "waiver reasons are reported"

@@ -27,6 +27,11 @@ pub struct Rejected {
     pub raw: String,
     /// Personal data in `raw` (value, is_phone), masked when the report is written.
     pub pii: Vec<(String, bool)>,
+    /// The kind of file the row is from.
+    pub kind: FileKind,
+    /// The row's case id as written, when its kind has one (a handoff's case): a rejected
+    /// handoff can quote its case's resident, whose name is masked as the case's is.
+    pub case_id: Option<String>,
     /// Left out by the audit's own bounds (outside `--period`, after `--as-of`), not a
     /// fault of the data: `--strict` does not count it.
     pub outside: bool,
@@ -441,12 +446,17 @@ impl Table {
                         self.text(c).get(i).map(str::to_string).map(|v| (v, *phone))
                     })
                     .collect();
+                let case_id = (self.kind.column("case_id").is_some())
+                    .then(|| self.text("case_id").get(i).map(str::to_string))
+                    .flatten();
                 rejected.push(Rejected {
                     file: self.files[s.file].clone(),
                     line: s.line,
                     reason: reason(i),
                     raw: self.raw_text(i),
                     pii,
+                    kind: self.kind,
+                    case_id,
                     outside: false,
                 });
             }
@@ -1095,6 +1105,18 @@ impl RowReader<'_> {
         let (read, kept) = (&mut part.read, &mut part.kept);
         *read += 1;
         let record_utf8 = csv.record_is_utf8(r.raw);
+        let kind = table.kind;
+        // A column's value as written (trimmed), read for a rejected row.
+        let cell = |c: &str| {
+            let ci = cols.iter().position(|x| x.name == c)?;
+            let hi = map.iter().position(|m| m.contains(&ci))?;
+            let b = r.record.get(hi)?;
+            let v = match csv.decode_in_record(b, record_utf8) {
+                Ok(v) => v.into_owned(),
+                Err(_) => csv.decode_lossy(b),
+            };
+            Some(v.trim().to_string())
+        };
         let reject = |reason: String| Rejected {
             file: csv.display.clone(),
             line: r.line,
@@ -1102,17 +1124,10 @@ impl RowReader<'_> {
             raw: csv.decode_lossy(r.raw),
             pii: PII_COLUMNS
                 .iter()
-                .filter_map(|(c, phone)| {
-                    let ci = cols.iter().position(|x| x.name == *c)?;
-                    let hi = map.iter().position(|m| m.contains(&ci))?;
-                    let b = r.record.get(hi)?;
-                    let v = match csv.decode_in_record(b, record_utf8) {
-                        Ok(v) => v.into_owned(),
-                        Err(_) => csv.decode_lossy(b),
-                    };
-                    Some((v.trim().to_string(), *phone))
-                })
+                .filter_map(|(c, phone)| Some((cell(c)?, *phone)))
                 .collect(),
+            kind,
+            case_id: cell("case_id").filter(|v| !v.is_empty()),
             outside: false,
         };
         if let Some(field) = r.unclosed_quote {
