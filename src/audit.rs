@@ -248,6 +248,9 @@ pub struct AuditResult {
     pub centers: Vec<CenterRow>,
     /// Why pay could not be computed (no roster: no base pay), if it could not.
     pub pay_not_run: Option<String>,
+    /// What was passed over while reading (a workbook's sheet that is no table of its
+    /// kind): in the manifest, so that the report itself says what it did not read.
+    pub input_warnings: Vec<String>,
 }
 
 impl AuditResult {
@@ -868,7 +871,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         stats,
         rejected,
         period,
-        ..
+        warnings,
     } = loaded;
 
     let as_of = match &opts.as_of {
@@ -1259,6 +1262,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
     }
     .map(str::to_string);
     Ok(AuditResult {
+        input_warnings: warnings,
         pay_not_run,
         scoring_seconds,
         rules,

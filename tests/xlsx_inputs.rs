@@ -160,6 +160,16 @@ fn every_visible_sheet_with_the_case_columns_is_read_as_its_own_input() {
         "{}",
         warnings[1]
     );
+    // … and the report keeps them: its manifest says what was not read.
+    let out = tempfile::tempdir().unwrap();
+    let opts = shouwen::report::ReportOptions {
+        formats: shouwen::report::Formats::csv_only(),
+        ..Default::default()
+    };
+    shouwen::report::write(&r, out.path(), &opts).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["input_warnings"], serde_json::json!(warnings));
 }
 
 #[test]

@@ -1258,6 +1258,8 @@ struct Manifest<'a> {
     rule_runs: Vec<RuleRunRef<'a>>,
     pay: PayRef<'a>,
     unmatched_waivers: Vec<WaiverRef<'a>>,
+    /// What was passed over while reading (sheets of a workbook that are no table).
+    input_warnings: &'a [String],
     outputs: Vec<String>,
 }
 
@@ -1351,6 +1353,7 @@ fn manifest<'a>(r: &'a AuditResult, opts: &ReportOptions, outputs: &[String]) ->
         pending: r.pending.len(),
         rows_rejected: r.rejected.len(),
         unmasked: opts.unmask,
+        input_warnings: &r.input_warnings,
         rule_runs: r
             .rules
             .rules
