@@ -60,6 +60,7 @@ fn check_workbook_against_csvs(report: &Path, with_compare: bool) {
         ("违规明细", "violations.csv"),
         ("服务中心对比", "centers.csv"),
         ("拒收记录", "rejected.csv"),
+        ("待定案件", "pending.csv"),
     ];
     if with_compare {
         pairs.push(("月度对比", "compare.csv"));
@@ -67,7 +68,30 @@ fn check_workbook_against_csvs(report: &Path, with_compare: bool) {
     let names = wb.sheet_names().to_vec();
     let mut expected_names = vec!["汇总"];
     expected_names.extend(pairs.iter().map(|p| p.0));
+    expected_names.insert(7, "未生效豁免");
     assert_eq!(names, expected_names);
+    // 未生效豁免 holds the manifest's unmatched waivers, one row each.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(report.join("manifest.json")).unwrap()).unwrap();
+    let want: Vec<Vec<Data>> = manifest["unmatched_waivers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            ["case_id", "rule_id", "why", "source"]
+                .iter()
+                .map(|k| Data::String(w[*k].as_str().unwrap().to_string()))
+                .collect()
+        })
+        .collect();
+    let got: Vec<Vec<Data>> = wb
+        .worksheet_range("未生效豁免")
+        .unwrap()
+        .rows()
+        .skip(1)
+        .map(|r| r.to_vec())
+        .collect();
+    assert_eq!(got, want);
     for (sheet, csv_name) in pairs {
         let range = wb.worksheet_range(sheet).unwrap();
         let formulas = wb.worksheet_formula(sheet).unwrap();
@@ -212,13 +236,24 @@ fn rejected_rows_with_formula_text_stay_text_in_the_workbook() {
         format!("{}\n{}\n", cases.trim_end(), bad.join(",")),
     )
     .unwrap();
-    for f in ["roster.csv", "waivers.csv"] {
-        std::fs::copy(root().join("tests/fixtures/basic").join(f), data.join(f)).unwrap();
-    }
+    std::fs::copy(
+        root().join("tests/fixtures/basic/roster.csv"),
+        data.join("roster.csv"),
+    )
+    .unwrap();
+    // … and a waiver of a case that is not in the data: 未生效豁免 lists it.
+    let waivers = std::fs::read_to_string(root().join("tests/fixtures/basic/waivers.csv")).unwrap();
+    std::fs::write(
+        data.join("waivers.csv"),
+        format!("{}\nNOPE-1,RESP-24H,不存在的案件,E10\n", waivers.trim_end()),
+    )
+    .unwrap();
     let out = dir.path().join("r");
     audit(&data, &out, &["--period", "2026-10"]);
     let rejected = std::fs::read_to_string(out.join("rejected.csv")).unwrap();
     assert!(rejected.contains("'=HYPERLINK"), "{rejected}");
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("NOPE-1"), "{manifest}");
     check_workbook_against_csvs(&out, false);
 }
 

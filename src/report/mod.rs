@@ -385,12 +385,14 @@ fn write_files_in<'s, 'r: 's>(
     let pay = pay(r);
     let centers = centers_sheet(r, &r.centers);
     let rejected = rejected(r, opts);
+    let pending = pending(r, opts);
+    let unmatched = unmatched_waivers(r);
     let centers_rows = &r.centers;
     let mut write_csvs = || -> Result<()> {
         // The rules audited with, byte for byte (its sha256 is the manifest's): the
         // report folder alone explains every score and yuan (`explain-score`).
         write_bytes(dir, "rules.toml", r.rules.text.as_bytes())?;
-        write_csv(dir, "pending.csv", &pending(r, opts))?;
+        write_csv(dir, "pending.csv", &pending)?;
         write_csv(dir, "scorecards.csv", &scorecards)?;
         write_csv(dir, "pay.csv", &pay)?;
         write_csv(dir, "centers.csv", &centers)?;
@@ -475,6 +477,20 @@ fn write_files_in<'s, 'r: 's>(
             workbook::Tab {
                 name: "拒收记录".into(),
                 sheet: &rejected,
+                grade_column: None,
+                made: None,
+            },
+            // Open cases not yet due, and waivers that waived nothing: what the quality
+            // department follows up, next to what it audited.
+            workbook::Tab {
+                name: "待定案件".into(),
+                sheet: &pending,
+                grade_column: None,
+                made: None,
+            },
+            workbook::Tab {
+                name: "未生效豁免".into(),
+                sheet: &unmatched,
                 grade_column: None,
                 made: None,
             },
@@ -1083,6 +1099,26 @@ pub fn pay(r: &AuditResult) -> Sheet {
 }
 
 /// What a rule could not judge (e.g. a handoff to someone missing from the roster).
+/// The waivers that waived nothing, with why (as in the manifest's `unmatched_waivers`).
+pub fn unmatched_waivers(r: &AuditResult) -> Sheet {
+    let rows = r
+        .unmatched_waivers
+        .iter()
+        .map(|w| {
+            vec![
+                Cell::text(&w.case_id),
+                Cell::text(&w.rule_id),
+                Cell::text(&w.why),
+                Cell::text(&w.source),
+            ]
+        })
+        .collect();
+    Sheet {
+        header: hdr(&["case_id", "rule_id", "reason", "source"]),
+        rows,
+    }
+}
+
 pub fn not_judged(r: &AuditResult) -> Sheet {
     let rows = r
         .rules
