@@ -8,7 +8,7 @@
 //! | check | flags | clause |
 //! |---|---|---|
 //! | `path` | a handoff to a receiver the sender's role may not hand to (`allowed`), or to oneself | 操作人员 / 管理人员 / 客户关系主管 |
-//! | `cross_center` | a handoff to an employee of another service center, unless the sender is a 管理部经理 or the receiver is the sender's own 管理部经理 (found up the `supervisor_id` chain) | 客户关系主管: 需跨管理部处理的服务需求，报管理部经理，由管理部经理协调处理 |
+//! | `cross_center` | a handoff to an employee of another service center, unless the sender is a 管理部经理 or the receiver is up the sender's own `supervisor_id` chain (his 直接上司, …, his own 管理部经理) | 客户关系主管: 需跨管理部处理的服务需求，报管理部经理，由管理部经理协调处理 |
 //! | `no_retransfer` | once a 部门主管 has received the case, anyone of that department (same center) hands it to another department; handing it to the 客户关系主管 for coordination, or within the department, is allowed | 责任部门: 不得再次转移至其它部门，……报客户服务主管协调处理 |
 //! | `ping_pong` | the case is sent to someone who handed it on earlier in the case (A→B→A, A→B→C→A); a receiving department reporting to the 客户关系主管 is coordination, not a return | 目的: 消除……相互推委 |
 //! | `coordination_slip` | the case reached two or more departments (counting only 部门主管 receivers) and has no 客户接待事项协调单; one per case, at the handoff that reached the second | 客户关系主管: 如属多部门责任，则填报“客户接待事项协调单” |
@@ -1115,8 +1115,13 @@ fn walk_roles<'a>(ctx: &Ctx<'a>, case: &'a CaseInfo<'a>, sc: &mut Scratch<'a>) {
         if p.cross_center_via_manager {
             match (a.center, b.center) {
                 (Some(ca), Some(cb)) if ca != cb => {
-                    let via_manager = a.role == Role::CenterManager
-                        || (b.role == Role::CenterManager && ctx.in_supervisor_chain(a.id, b.id));
+                    // A step up the sender's own reporting line (操作人员：转移至直接上司)
+                    // is the prescribed path even when the roster puts that superior in
+                    // another center (one 工程部主管 for two small centers): it is no
+                    // coordination across management divisions.
+                    // Up the line also covers 报管理部经理: the sender's own center manager.
+                    let via_manager =
+                        a.role == Role::CenterManager || ctx.in_supervisor_chain(a.id, b.id);
                     if !via_manager {
                         found.push((
                             i,
@@ -1693,6 +1698,29 @@ mod tests {
         assert!(out.violations[0]
             .evidence
             .contains("从锦绣服务中心转至翠园服务中心，未经本管理部经理"));
+    }
+
+    #[test]
+    fn a_step_to_ones_own_supervisor_in_another_center_is_not_cross_center() {
+        // 翠园's 工程部主管 also leads 锦绣's 维修员 (the roster's supervisor_id): the
+        // 维修员 hands the case to him, as 操作人员：转移至直接上司 prescribes. Another
+        // 锦绣 employee handing straight to him still crosses centers.
+        let mut r = roster();
+        for e in &mut r.employees {
+            if e.employee_id == FIXER {
+                e.supervisor_id = Some(CY_ENG.to_string());
+            }
+        }
+        let cases = [case("C01", FIXER, false), case("C02", CRS, false)];
+        let mut hs = chain("C01", &[FIXER, CY_ENG]);
+        hs.extend(chain("C02", &[CRS, CY_ENG]));
+        let out = check(&EscalationParams::default(), &r, &cases, &hs);
+        let got: Vec<_> = out
+            .violations
+            .iter()
+            .map(|v| (v.case_id.as_str(), v.check, v.charged_to.as_str()))
+            .collect();
+        assert_eq!(got, vec![("C02", CHECK_CROSS_CENTER, CRS)], "{out:?}");
     }
 
     #[test]
