@@ -881,7 +881,18 @@ pub(crate) fn compile_sql(s: &S<String>, d: &mut Diags<'_>, key: &str) -> Option
     // A condition: `contacts + 1` or `content` is a value, which the audit could only
     // refuse halfway through.
     match df.column("__check").map(|c| c.dtype().clone()) {
-        Ok(DataType::Boolean | DataType::Null) => {}
+        Ok(DataType::Boolean) => {}
+        // `NULL`, `CASE WHEN … THEN NULL END`: unknown for every case, so no case is ever
+        // judged (and polars cannot negate it).
+        Ok(DataType::Null) => {
+            d.at(
+                s.span(),
+                format!(
+                    "`{key}` is NULL for every case; expected a condition that is true or false (e.g. `contacts <= 2`, `promised_at IS NOT NULL`)"
+                ),
+            );
+            return None;
+        }
         Ok(t) => {
             d.at(
                 s.span(),
@@ -1201,6 +1212,46 @@ pub fn fmt_points(p: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The messages of a rules file holding one `[[rule]]` table of these lines, each as
+    /// `line:column: message`.
+    fn errors_of(rule: &str) -> Vec<String> {
+        let text = format!(
+            "[[rule]]\nid = \"X-1\"\ntitle = \"t\"\nseverity = \"major\"\npoints = 2\nbasis = \"b\"\n{rule}"
+        );
+        match parse(&text, "r.toml", "") {
+            Ok(_) => vec![],
+            Err(d) => d
+                .iter()
+                .map(|d| format!("{}:{}: {}", d.line, d.column, d.message))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_condition_null_for_every_case_is_refused() {
+        for (rule, at) in [
+            ("kind = \"expression\"\nrequire = \"NULL\"", "8:11"),
+            (
+                "kind = \"expression\"\nrequire = \"CASE WHEN contacts > 1 THEN NULL END\"",
+                "8:11",
+            ),
+            (
+                "kind = \"expression\"\nwhen = \"NULL\"\nrequire = \"contacts <= 2\"",
+                "8:8",
+            ),
+        ] {
+            let e = errors_of(rule);
+            assert_eq!(e.len(), 1, "{rule}: {e:?}");
+            assert!(
+                e[0].starts_with(at)
+                    && e[0].contains(
+                        "is NULL for every case; expected a condition that is true or false"
+                    ),
+                "{rule}: {e:?}"
+            );
+        }
+    }
 
     #[test]
     fn did_you_mean_suggests_close_names_only() {
