@@ -818,6 +818,12 @@ fn validate_rule(r: &RawRule, d: &mut Diags<'_>, defined_at: &str) -> Option<Rul
 /// Compile an SQL boolean expression over case columns, checking every column it names.
 pub(crate) fn compile_sql(s: &S<String>, d: &mut Diags<'_>, key: &str) -> Option<Expr> {
     let text = s.get_ref();
+    // Before the SQL engine sees it: a chain of thousands of `OR`s overflows the stack of
+    // the parser and of polars (an abort, not an error).
+    if let Err(e) = sql_shape(text, key) {
+        d.at(s.span(), e);
+        return None;
+    }
     let parsed = catch_panic(|| polars::sql::sql_expr(text)).unwrap_or_else(|panic| {
         Err(polars::prelude::PolarsError::ComputeError(
             format!("the SQL engine cannot read it ({panic})").into(),
@@ -906,6 +912,78 @@ pub(crate) fn compile_sql(s: &S<String>, d: &mut Diags<'_>, key: &str) -> Option
         Err(_) => {}
     }
     Some(expr)
+}
+
+/// The most binary operators (`AND`, `OR`, `=`, `<`, `+` …) a condition may have. Each
+/// one is a level of the expression tree, which the SQL parser and polars walk
+/// recursively: with a 2 MiB stack (the audit's worker threads) a chain of 1,000 `OR`s
+/// with their 1,000 `=` still ran and 2,000 of each overflowed; 256 leaves a margin of
+/// eight. A long list of values is one `IN (…)`, however long.
+pub const MAX_SQL_OPERATORS: usize = 256;
+/// The deepest nesting of parentheses a condition may have (the SQL parser refuses
+/// about 48 levels, with a message that repeats the whole text).
+pub const MAX_SQL_DEPTH: usize = 32;
+
+/// Refuse, before parsing, a condition too long or too deep to evaluate safely. Quoted
+/// text (`'…'`, `"…"`) is skipped.
+fn sql_shape(text: &str, key: &str) -> Result<(), String> {
+    let b = text.as_bytes();
+    let (mut ops, mut depth, mut deepest) = (0usize, 0usize, 0usize);
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'\'' | b'"' => {
+                // To the closing quote; a doubled quote inside is an escaped one.
+                i += 1;
+                while i < b.len() {
+                    if b[i] == c {
+                        if b.get(i + 1) == Some(&c) {
+                            i += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                    i += 1;
+                }
+            }
+            b'(' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b')' => depth = depth.saturating_sub(1),
+            b'+' | b'-' | b'*' | b'/' | b'%' | b'=' | b'<' | b'>' | b'!' | b'|' => {
+                // `<=`, `<>`, `||`: one operator.
+                while i + 1 < b.len() && b"=<>!|".contains(&b[i + 1]) {
+                    i += 1;
+                }
+                ops += 1;
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let start = i;
+                while i + 1 < b.len() && (b[i + 1].is_ascii_alphanumeric() || b[i + 1] == b'_') {
+                    i += 1;
+                }
+                let word = &text[start..=i];
+                if word.eq_ignore_ascii_case("and") || word.eq_ignore_ascii_case("or") {
+                    ops += 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if ops > MAX_SQL_OPERATORS {
+        return Err(format!(
+            "`{key}` is too long: {ops} operators (AND, OR, =, <, + …), at most {MAX_SQL_OPERATORS} are accepted; expected a shorter condition: a list of values is one `IN`, e.g. `contacts IN (0, 1, 2)` instead of `contacts = 0 OR contacts = 1 OR …`"
+        ));
+    }
+    if deepest > MAX_SQL_DEPTH {
+        return Err(format!(
+            "`{key}` nests parentheses {deepest} deep, at most {MAX_SQL_DEPTH} are accepted; expected a flatter condition"
+        ));
+    }
+    Ok(())
 }
 
 /// A polars type as a rules author knows it.
@@ -1251,6 +1329,27 @@ mod tests {
                 "{rule}: {e:?}"
             );
         }
+    }
+
+    #[test]
+    fn sql_shape_counts_operators_outside_quotes_and_depth() {
+        let ok = |t: &str| sql_shape(t, "when");
+        assert!(ok("category = 'a OR b OR c' AND contacts <= 2").is_ok());
+        let n = MAX_SQL_OPERATORS;
+        let chain = |k: usize| format!("contacts{} > 2", " + 1".repeat(k - 1));
+        assert!(ok(&chain(n)).is_ok());
+        assert!(ok(&chain(n + 1))
+            .unwrap_err()
+            .contains(&format!("{} operators", n + 1)));
+        // `<=`, `<>` and `||` are one operator each.
+        assert!(ok(&"contacts <= 1 OR ".repeat(n / 2)).is_ok());
+        assert!(ok(&"contacts <= 1 OR ".repeat(n / 2 + 1)).is_err());
+        assert!(ok(&"contacts <> 1 || ".repeat(n / 2)).is_ok());
+        let nest = |k: usize| format!("{}contacts > 2{}", "(".repeat(k), ")".repeat(k));
+        assert!(ok(&nest(MAX_SQL_DEPTH)).is_ok());
+        assert!(ok(&nest(MAX_SQL_DEPTH + 1))
+            .unwrap_err()
+            .contains("33 deep"));
     }
 
     #[test]
