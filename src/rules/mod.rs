@@ -845,6 +845,14 @@ pub(crate) fn compile_sql(s: &S<String>, d: &mut Diags<'_>, key: &str) -> Option
     let names: Vec<&str> = CASES.iter().map(|c| c.name).collect();
     let mut ok = true;
     for c in expr_columns(&expr) {
+        // What polars names the result of a subquery the scan above did not see.
+        if c.starts_with("_POLARS_TMP") {
+            d.at(
+                s.span(),
+                format!("`{key}` holds a subquery; a condition reads the case's own columns only, e.g. `contacts IN (1, 2)`"),
+            );
+            return None;
+        }
         if !names.contains(&c.as_str()) {
             d.at(
                 s.span(),
@@ -924,8 +932,9 @@ pub const MAX_SQL_OPERATORS: usize = 256;
 /// about 48 levels, with a message that repeats the whole text).
 pub const MAX_SQL_DEPTH: usize = 32;
 
-/// Refuse, before parsing, a condition too long or too deep to evaluate safely. Quoted
-/// text (`'…'`, `"…"`) is skipped.
+/// Refuse, before parsing, a condition too long or too deep to evaluate safely, and a
+/// subquery (a condition reads the case's own columns). Quoted text (`'…'`, `"…"`) is
+/// skipped.
 fn sql_shape(text: &str, key: &str) -> Result<(), String> {
     let b = text.as_bytes();
     let (mut ops, mut depth, mut deepest) = (0usize, 0usize, 0usize);
@@ -967,6 +976,10 @@ fn sql_shape(text: &str, key: &str) -> Result<(), String> {
                 let word = &text[start..=i];
                 if word.eq_ignore_ascii_case("and") || word.eq_ignore_ascii_case("or") {
                     ops += 1;
+                } else if word.eq_ignore_ascii_case("select") {
+                    return Err(format!(
+                        "`{key}` holds a subquery (SELECT …); a condition reads the case's own columns only, e.g. `contacts IN (1, 2)`"
+                    ));
                 }
             }
             _ => {}
@@ -1329,6 +1342,18 @@ mod tests {
                 "{rule}: {e:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_subquery_is_refused_in_plain_words() {
+        let e = errors_of("kind = \"expression\"\nrequire = \"contacts IN (SELECT 1)\"");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].starts_with("8:11: `require` holds a subquery") && !e[0].contains("POLARS"),
+            "{e:?}"
+        );
+        // `select` inside quotes is a value, not a subquery.
+        assert!(errors_of("kind = \"expression\"\nrequire = \"content <> 'select 1'\"").is_empty());
     }
 
     #[test]
