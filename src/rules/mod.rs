@@ -1193,10 +1193,12 @@ fn levenshtein(a: &str, b: &str) -> usize {
 }
 
 /// Resolve `--select` / `--ignore` lists (ids or id prefixes) to the rules they keep.
-/// An entry that matches no rule is an error, never a silent no-op.
+/// An entry that matches no rule is an error, never a silent no-op; so is a `--select`
+/// entry that matches only rules disabled in the rules file (`enabled = false`), and a
+/// selection that leaves no rule to run. A prefix that matches enabled and disabled
+/// rules keeps the enabled ones ([`disabled_selected`] names the others).
 pub fn select(rules: &[Rule], select: &[String], ignore: &[String]) -> Result<Vec<bool>, Error> {
     let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
-    let matches = |pat: &str, id: &str| id == pat || id.starts_with(pat);
     for (flag, list) in [("--select", select), ("--ignore", ignore)] {
         for p in list {
             // "" is a prefix of every id: `--select ""` would select everything silently.
@@ -1205,7 +1207,7 @@ pub fn select(rules: &[Rule], select: &[String], ignore: &[String]) -> Result<Ve
                     "{flag}: an empty rule id; expected ids or id prefixes such as RESP-24H or RESP, comma-separated"
                 )));
             }
-            if !ids.iter().any(|id| matches(p, id)) {
+            if !ids.iter().any(|id| id_matches(p, id)) {
                 return Err(Error::Usage(format!(
                     "{flag} {p}: no rule has this id or id prefix; rules are: {}{}",
                     ids.join(", "),
@@ -1214,14 +1216,60 @@ pub fn select(rules: &[Rule], select: &[String], ignore: &[String]) -> Result<Ve
             }
         }
     }
-    Ok(rules
+    for p in select {
+        let matched: Vec<&Rule> = rules.iter().filter(|r| id_matches(p, &r.id)).collect();
+        if matched.iter().all(|r| !r.enabled) {
+            let names: Vec<&str> = matched.iter().map(|r| r.id.as_str()).collect();
+            let (what, verb) = if names.len() == 1 {
+                (format!("rule {}", names[0]), "is")
+            } else {
+                (format!("rules {}", names.join(", ")), "are")
+            };
+            return Err(Error::Usage(format!(
+                "--select {p}: the {what} {verb} disabled in the rules file (enabled = false); expected an enabled rule, or set enabled = true to audit it"
+            )));
+        }
+    }
+    let keep: Vec<bool> = rules
         .iter()
         .map(|r| {
             r.enabled
-                && (select.is_empty() || select.iter().any(|p| matches(p, &r.id)))
-                && !ignore.iter().any(|p| matches(p, &r.id))
+                && (select.is_empty() || select.iter().any(|p| id_matches(p, &r.id)))
+                && !ignore.iter().any(|p| id_matches(p, &r.id))
         })
-        .collect())
+        .collect();
+    if !keep.contains(&true) {
+        let why = match (select.is_empty(), ignore.is_empty()) {
+            (true, true) => {
+                "the rules file enables no rule (every one has enabled = false)".to_string()
+            }
+            (true, false) => format!("--ignore {} removes every enabled rule", ignore.join(",")),
+            (false, _) => format!(
+                "--ignore {} removes every rule --select {} keeps",
+                ignore.join(","),
+                select.join(",")
+            ),
+        };
+        return Err(Error::Usage(format!(
+            "no rule left to run: {why}; expected at least one rule to audit"
+        )));
+    }
+    Ok(keep)
+}
+
+/// An id or id prefix given to `--select` / `--ignore` names this rule.
+fn id_matches(pattern: &str, id: &str) -> bool {
+    id.starts_with(pattern)
+}
+
+/// Rules a `--select` prefix matches that are disabled in the rules file, and are
+/// therefore not run (the enabled rules it matches are).
+pub fn disabled_selected<'a>(rules: &'a [Rule], select: &[String]) -> Vec<&'a str> {
+    rules
+        .iter()
+        .filter(|r| !r.enabled && select.iter().any(|p| id_matches(p, &r.id)))
+        .map(|r| r.id.as_str())
+        .collect()
 }
 
 /// `shouwen rules explain ID`: what the rule checks, why, its parameters, an example.
@@ -1375,6 +1423,47 @@ mod tests {
         assert!(ok(&nest(MAX_SQL_DEPTH + 1))
             .unwrap_err()
             .contains("33 deep"));
+    }
+
+    /// `--select` of disabled rules only, and a selection that leaves nothing, are
+    /// errors (they audited zero rules with exit 0); a prefix matching enabled and
+    /// disabled rules runs the enabled ones.
+    #[test]
+    fn selecting_only_disabled_rules_or_nothing_is_an_error() {
+        let rule = |id: &str, enabled: bool| {
+            format!(
+                "[[rule]]\nid = \"{id}\"\ntitle = \"t\"\nkind = \"required\"\nseverity = \"minor\"\npoints = 1\nbasis = \"b\"\nfields = [\"content\"]\nenabled = {enabled}\n"
+            )
+        };
+        let text = [
+            rule("E-PATH", false),
+            rule("E-MAX", true),
+            rule("R-1", true),
+        ]
+        .concat();
+        let set = parse(&text, "r.toml", "").unwrap();
+        let sel = |s: &[&str], i: &[&str]| {
+            let own = |l: &[&str]| l.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+            select(&set.rules, &own(s), &own(i)).map_err(|e| e.to_string())
+        };
+        let e = sel(&["E-PATH"], &[]).unwrap_err();
+        assert!(
+            e.contains("--select E-PATH: the rule E-PATH is disabled in the rules file"),
+            "{e}"
+        );
+        assert_eq!(sel(&["E"], &[]).unwrap(), vec![false, true, false]);
+        assert_eq!(
+            disabled_selected(&set.rules, &["E".to_string()]),
+            vec!["E-PATH"]
+        );
+        let e = sel(&[], &["E", "R"]).unwrap_err();
+        assert!(
+            e.contains("no rule left to run: --ignore E,R removes every enabled rule"),
+            "{e}"
+        );
+        let e = sel(&["E"], &["E-MAX"]).unwrap_err();
+        assert!(e.contains("no rule left to run"), "{e}");
+        assert_eq!(sel(&[], &["E"]).unwrap(), vec![false, false, true]);
     }
 
     #[test]
