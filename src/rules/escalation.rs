@@ -86,9 +86,8 @@ impl Escalation {
             }
         }
         if let Some(m) = &r.max_handoffs {
-            match usize::try_from(*m.get_ref()) {
-                Ok(n) if n >= 1 => params.max_handoffs = Some(n),
-                _ => d.at(m.span(), "max_handoffs must be a whole number ≥ 1"),
+            if let Some(n) = super::whole_in(d, m, "max_handoffs", super::MAX_HANDOFFS_RANGE, "3") {
+                params.max_handoffs = Some(n);
             }
         }
         let flag = |v: &Option<super::config::S<bool>>, default: bool| {

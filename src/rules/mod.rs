@@ -279,6 +279,72 @@ impl Discipline {
     }
 }
 
+/// Bounds of the numbers of a rules file: beyond them a number is a typo, and the
+/// arithmetic of scores and pay would saturate or overflow (`base = 1e30` printed the
+/// score 9223372036854775807, `points = 1e300` −9223372036854775808).
+pub const POINTS_RANGE: (f64, f64) = (0.0, 1000.0);
+pub const BASE_RANGE: (f64, f64) = (1.0, 10_000.0);
+pub const NORMALIZE_PER_RANGE: (f64, f64) = (1.0, 100_000.0);
+pub const POINTS_CAP_RANGE: (f64, f64) = (0.0, 10_000.0);
+pub const BAND_MIN_RANGE: (f64, f64) = (-10_000.0, 10_000.0);
+pub const COEFFICIENT_RANGE: (f64, f64) = (0.0, 10.0);
+pub const MIN_CASES_RANGE: (i64, i64) = (0, 100_000);
+pub const MIN_VIOLATIONS_RANGE: (i64, i64) = (1, 100_000);
+pub const MAX_HANDOFFS_RANGE: (i64, i64) = (1, 100);
+
+/// A number as written back to its author: `2`, `0.5`, `1e300`, `inf`.
+fn number_text(v: f64) -> String {
+    if v.is_finite() && v.abs() < 1e9 {
+        fmt_points(v)
+    } else {
+        format!("{v:e}")
+    }
+}
+
+/// Reports `what` at its position unless it is a finite number within `range`.
+pub(crate) fn number_in(
+    d: &mut Diags<'_>,
+    v: &S<f64>,
+    what: &str,
+    (lo, hi): (f64, f64),
+    example: &str,
+) -> bool {
+    let x = *v.get_ref();
+    let ok = x.is_finite() && (lo..=hi).contains(&x);
+    if !ok {
+        d.at(
+            v.span(),
+            format!(
+                "{what} is {}; expected a number from {} to {}, e.g. {example}",
+                number_text(x),
+                number_text(lo),
+                number_text(hi)
+            ),
+        );
+    }
+    ok
+}
+
+/// The whole number `v`, or a report at its position when it is outside `range`.
+pub(crate) fn whole_in(
+    d: &mut Diags<'_>,
+    v: &S<i64>,
+    what: &str,
+    (lo, hi): (i64, i64),
+    example: &str,
+) -> Option<usize> {
+    let x = *v.get_ref();
+    if (lo..=hi).contains(&x) {
+        usize::try_from(x).ok()
+    } else {
+        d.at(
+            v.span(),
+            format!("{what} is {x}; expected a whole number from {lo} to {hi}, e.g. {example}"),
+        );
+        None
+    }
+}
+
 /// Schema version this build reads.
 pub const SCHEMA_VERSION: i64 = 1;
 
@@ -437,36 +503,30 @@ pub fn parse(text: &str, file: &str, sha256: &str) -> Result<RuleSet, Vec<Diagno
     if let Some(s) = &raw.scoring {
         let s = s.get_ref();
         if let Some(b) = &s.base {
-            if !b.get_ref().is_finite() || *b.get_ref() <= 0.0 {
-                d.at(b.span(), "base must be a number greater than 0, e.g. 100");
-            }
+            number_in(&mut d, b, "base", BASE_RANGE, "100");
             scoring.base = *b.get_ref();
         }
         if let Some(m) = &s.min_cases {
-            match usize::try_from(*m.get_ref()) {
-                Ok(n) => scoring.min_cases = n,
-                Err(_) => d.at(m.span(), "min_cases must be a whole number ≥ 0"),
+            if let Some(n) = whole_in(&mut d, m, "min_cases", MIN_CASES_RANGE, "5") {
+                scoring.min_cases = n;
             }
         }
         if let Some(n) = &s.normalize_per {
-            if !n.get_ref().is_finite() || *n.get_ref() <= 0.0 {
-                d.at(
-                    n.span(),
-                    "normalize_per must be a number of cases > 0, e.g. 100",
-                );
-            }
+            number_in(&mut d, n, "normalize_per", NORMALIZE_PER_RANGE, "100");
             scoring.normalize_per = Some(*n.get_ref());
         }
         if let Some(bands) = &s.bands {
             for b in bands.get_ref() {
                 let b = b.get_ref();
                 let c = *b.coefficient.get_ref();
-                if !c.is_finite() || c < 0.0 {
-                    d.at(
-                        b.coefficient.span(),
-                        "coefficient must be a number ≥ 0, e.g. 1.10",
-                    );
-                }
+                number_in(
+                    &mut d,
+                    &b.coefficient,
+                    "coefficient",
+                    COEFFICIENT_RANGE,
+                    "1.10",
+                );
+                number_in(&mut d, &b.min, "a band's min", BAND_MIN_RANGE, "85");
                 if b.grade.get_ref().trim().is_empty() {
                     d.at(b.grade.span(), "grade is empty; name the band, e.g. \"A\"");
                 }
@@ -589,9 +649,7 @@ pub fn parse(text: &str, file: &str, sha256: &str) -> Result<RuleSet, Vec<Diagno
                     ),
                 );
             }
-            if !v.get_ref().is_finite() || *v.get_ref() < 0.0 {
-                d.at(v.span(), "a cap must be a number of points ≥ 0");
-            }
+            number_in(&mut d, v, "a cap", POINTS_CAP_RANGE, "6");
             scoring.caps.insert(id.clone(), *v.get_ref());
         }
     }
@@ -637,16 +695,14 @@ pub fn parse(text: &str, file: &str, sha256: &str) -> Result<RuleSet, Vec<Diagno
                 false
             }
         };
-        let min = match usize::try_from(*x.min_violations.get_ref()) {
-            Ok(n) if n >= 1 => n,
-            _ => {
-                d.at(
-                    x.min_violations.span(),
-                    "min_violations must be a whole number ≥ 1",
-                );
-                1
-            }
-        };
+        let min = whole_in(
+            &mut d,
+            &x.min_violations,
+            "min_violations",
+            MIN_VIOLATIONS_RANGE,
+            "3",
+        )
+        .unwrap_or(1);
         if x.action.get_ref().trim().is_empty() {
             d.at(x.action.span(), "action is empty; e.g. \"通报批评\"");
         }
@@ -713,9 +769,7 @@ fn validate_rule(r: &RawRule, d: &mut Diags<'_>, defined_at: &str) -> Option<Rul
         None
     });
     let points = *r.points.get_ref();
-    if !points.is_finite() || points < 0.0 {
-        d.at(r.points.span(), "points must be a number ≥ 0");
-    }
+    number_in(d, &r.points, "points", POINTS_RANGE, "2");
     let kind_names: Vec<&str> = KINDS.iter().map(|k| k.name).collect();
     let Some(info) = kind_info(r.kind.get_ref()) else {
         d.at(
