@@ -1165,7 +1165,13 @@ pub(crate) fn case_column(
                     d.at(
                         s.span(),
                         format!(
-                            "`{name}` is not a time column; expected one of {}",
+                            "`{name}` is not a {} column; expected one of {}",
+                            match w {
+                                crate::input::ColType::Text => "text",
+                                crate::input::ColType::DateTime => "time",
+                                crate::input::ColType::Count => "whole-number",
+                                crate::input::ColType::Money => "money",
+                            },
                             fit.join(", ")
                         ),
                     );
