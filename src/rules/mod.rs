@@ -1350,12 +1350,24 @@ pub fn explain(set: &RuleSet, id: &str) -> Result<String, Error> {
     let _ = writeln!(s, "  defined at   {}", rule.defined_at);
     let _ = writeln!(s, "  kind         {}", rule.kind);
     let _ = writeln!(s, "  basis        {}", rule.basis);
+    // What one violation costs: an inspection's is its finding's points, not `points`.
+    let charged = match &rule.check {
+        Check::Inspection(x) => format!(
+            "each violation costs its finding's points ({}; `points` = {} is not used)",
+            x.findings
+                .iter()
+                .map(|(k, p)| format!("{k} {}", fmt_points(*p)))
+                .collect::<Vec<_>>()
+                .join(", "),
+            fmt_points(rule.points)
+        ),
+        _ => format!("{} point(s) per violation", fmt_points(rule.points)),
+    };
     let _ = writeln!(
         s,
-        "  severity     {} ({}), {} point(s) per violation{}",
+        "  severity     {} ({}), {charged}{}",
         rule.severity.name(),
         rule.severity.label(),
-        fmt_points(rule.points),
         if rule.fatal { ", fatal" } else { "" }
     );
     let _ = writeln!(s, "  charged to   {}", rule.responsible.name());
@@ -1524,6 +1536,24 @@ mod tests {
         let e = sel(&["E"], &["E-MAX"]).unwrap_err();
         assert!(e.contains("no rule left to run"), "{e}");
         assert_eq!(sel(&[], &["E"]).unwrap(), vec![false, false, true]);
+    }
+
+    /// `rules explain` of an inspection rule says what a violation costs: its
+    /// finding's points (it said "2 point(s) per violation", the unused `points`).
+    #[test]
+    fn explain_of_an_inspection_rule_names_the_findings_points() {
+        let set = parse(BUILT_IN_DEFAULT, "default.toml", "").unwrap();
+        let s = explain(&set, "INSPECT-FINDINGS").unwrap();
+        assert!(
+            s.contains("each violation costs its finding's points (")
+                && s.contains("不理睬 2")
+                && s.contains("推诿 3")
+                && s.contains("`points` = 2 is not used")
+                && !s.contains("point(s) per violation"),
+            "{s}"
+        );
+        let s = explain(&set, "RESP-24H").unwrap();
+        assert!(s.contains("2 point(s) per violation"), "{s}");
     }
 
     #[test]
