@@ -387,9 +387,34 @@ pub fn load(path: &std::path::Path) -> Result<RuleSet, Error> {
     let display = path.display().to_string();
     let bytes = std::fs::read(path)
         .map_err(|e| Error::input(&display, format!("cannot read the rules file: {e}")))?;
-    let text = String::from_utf8(bytes.clone())
-        .map_err(|e| Error::input(&display, format!("the rules file is not UTF-8: {e}")))?;
+    let text = String::from_utf8(bytes.clone()).map_err(|e| {
+        Error::Rules(vec![not_utf8(
+            &bytes,
+            e.utf8_error().valid_up_to(),
+            &display,
+        )])
+    })?;
     parse(&text, &display, &crate::input::csvfile::sha256_hex(&bytes)).map_err(Error::Rules)
+}
+
+/// A rules file that is not UTF-8, at the line and column of its first bad byte.
+fn not_utf8(bytes: &[u8], valid_up_to: usize, file: &str) -> Diagnostic {
+    let valid = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
+    let (line, column) = line_col(valid, valid.len());
+    let bad: Vec<String> = bytes[valid_up_to..]
+        .iter()
+        .take(2)
+        .map(|b| format!("0x{b:02X}"))
+        .collect();
+    Diagnostic {
+        file: file.to_string(),
+        line,
+        column,
+        message: format!(
+            "the rules file is not UTF-8 (bytes {} here); expected UTF-8 text: save it as UTF-8 (a GBK file from Excel or Notepad: \"Save as\" → UTF-8)",
+            bad.join(" ")
+        ),
+    }
 }
 
 /// Parse and validate rules text (`file` names it in diagnostics).
@@ -1554,6 +1579,21 @@ mod tests {
         );
         let s = explain(&set, "RESP-24H").unwrap();
         assert!(s.contains("2 point(s) per violation"), "{s}");
+    }
+
+    /// A rules file that is not UTF-8 is refused at the line and column (in characters)
+    /// of its first bad byte, not "from index 13".
+    #[test]
+    fn a_non_utf8_rules_file_is_refused_at_its_first_bad_byte() {
+        let mut bytes = "[meta]\nname = \"首问 ".as_bytes().to_vec();
+        bytes.extend([0xB2, 0xBB, b'"', b'\n']);
+        let e = String::from_utf8(bytes.clone()).unwrap_err();
+        let d = not_utf8(&bytes, e.utf8_error().valid_up_to(), "r.toml");
+        assert_eq!((d.line, d.column), (2, 12), "{d}");
+        assert!(
+            d.message.contains("0xB2 0xBB") && d.message.contains("UTF-8"),
+            "{d}"
+        );
     }
 
     #[test]
