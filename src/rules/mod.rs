@@ -661,7 +661,13 @@ pub fn parse(text: &str, file: &str, sha256: &str) -> Result<RuleSet, Vec<Diagno
     if raw.rule.is_empty() {
         d.at(0..0, "the rules file defines no [[rule]]");
     }
-    let ids: Vec<&str> = rules.iter().map(|r: &Rule| r.id.as_str()).collect();
+    // Every id written, also of a rule refused above: a cap or discipline naming it is
+    // not a second error ("not a rule id; rules are: " and an empty list).
+    let ids: Vec<&str> = raw
+        .rule
+        .iter()
+        .map(|r| r.get_ref().id.get_ref().trim())
+        .collect();
     if let Some(caps) = raw.scoring.as_ref().and_then(|s| s.get_ref().caps.as_ref()) {
         for (id, v) in caps.get_ref() {
             if !ids.contains(&id.as_str()) {
