@@ -1014,7 +1014,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         let rule = &rules.rules[ri];
         let mut base = df.clone().lazy();
         if let Some((_, w)) = &rule.when {
-            base = base.filter(w.clone().fill_null(lit(false)));
+            base = base.filter(w.clone().cast(DataType::Boolean).fill_null(lit(false)));
         }
         let mut skipped = vec![];
         if !lacking[ri].is_empty() {

@@ -360,6 +360,13 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
     // Refuse unknown --select/--ignore, and an --out that is no report folder, before
     // reading any data.
     rules::select(&rules.rules, &opts.select, &opts.ignore)?;
+    let disabled = rules::disabled_selected(&rules.rules, &opts.select);
+    if !disabled.is_empty() {
+        eprintln!(
+            "note: --select: {} disabled in the rules file (enabled = false), not run",
+            disabled.join(", ")
+        );
+    }
     if let Some(out) = &a.out {
         report::check_out(out)?;
     }

@@ -2585,3 +2585,93 @@ P01,甲中心,2026-10-12 09:00,来访,咨询,王建国,13812345678,,咨询,E1,�
         r.pay_not_run
     );
 }
+
+// ---------- over-long conditions: refused at check time, the largest accepted runs ----------
+
+/// An `expression` rule with these `when` and `require`.
+fn expression_rule(when: &str, require: &str) -> String {
+    format!(
+        "[[rule]]\nid = \"LONG-1\"\ntitle = \"长条件\"\nkind = \"expression\"\nseverity = \"minor\"\npoints = 1\nbasis = \"b\"\nwhen = \"{when}\"\nrequire = \"{require}\"\n"
+    )
+}
+
+/// `shouwen ARGS` with the main thread's stack at 2 MiB, the size of the audit's worker
+/// threads, so that the test checks the margin and not the 8 MiB of a shell's default.
+fn shouwen_small_stack(args: &[&str], cwd: &Path) -> std::process::Output {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg("ulimit -s 2048 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_shouwen"))
+        .args(args)
+        .current_dir(cwd);
+    cmd.output().expect("runs")
+}
+
+#[test]
+fn an_over_long_condition_is_refused_and_the_longest_accepted_one_audits() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("long.toml");
+    // 6,000 ORs overflowed the stack of `rules check` (exit 134): refused at `when`.
+    let ors: Vec<String> = (0..6000).map(|i| format!("contacts = {i}")).collect();
+    std::fs::write(&p, expression_rule(&ors.join(" OR "), "contacts <= 2")).unwrap();
+    let o = shouwen(&["rules", "check", p.to_str().unwrap()], dir.path());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("long.toml:8:8: error: `when` is too long: 11999 operators")
+            && err.contains("IN (0, 1, 2)"),
+        "{err}"
+    );
+    // One operator more than accepted: refused; parentheses nested too deep: refused.
+    let chain = |n: usize| format!("contacts{} > 2", " + 1".repeat(n - 1));
+    let max = rules::MAX_SQL_OPERATORS;
+    std::fs::write(&p, expression_rule("contacts IS NOT NULL", &chain(max + 1))).unwrap();
+    let o = shouwen(&["rules", "check", p.to_str().unwrap()], dir.path());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("long.toml:9:11:") && err.contains("too long"),
+        "{err}"
+    );
+    let deep = rules::MAX_SQL_DEPTH + 1;
+    let nested = format!("{}contacts > 2{}", "(".repeat(deep), ")".repeat(deep));
+    std::fs::write(&p, expression_rule("contacts IS NOT NULL", &nested)).unwrap();
+    let o = shouwen(&["rules", "check", p.to_str().unwrap()], dir.path());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("nests parentheses 33 deep"), "{err}");
+
+    // The largest accepted: `max` operators in one chain (the deepest tree), inside the
+    // deepest accepted parentheses, as both `when` and `require`; quoted operators do
+    // not count. Checked and audited on a small stack, without overflow.
+    let depth = rules::MAX_SQL_DEPTH;
+    let largest = format!("{}{}{}", "(".repeat(depth), chain(max), ")".repeat(depth));
+    let when = format!(
+        "{}{} OR category = 'A OR B + C'{}",
+        "(".repeat(depth),
+        chain(max - 2),
+        ")".repeat(depth)
+    );
+    std::fs::write(&p, expression_rule(&when, &largest)).unwrap();
+    let o = shouwen_small_stack(&["rules", "check", p.to_str().unwrap()], dir.path());
+    assert!(o.status.success(), "{o:?}");
+    let out = dir.path().join("report");
+    let o = shouwen_small_stack(
+        &[
+            "audit",
+            fixture("basic").to_str().unwrap(),
+            "--rules",
+            p.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{o:?}");
+    let m: serde_json::Value = serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
+    let runs = m["rule_runs"].as_array().unwrap();
+    assert!(
+        runs.iter()
+            .any(|r| r["id"] == "LONG-1" && r["status"] == "ran"),
+        "{runs:?}"
+    );
+}

@@ -1186,6 +1186,33 @@ fn catalogue() -> Vec<Case> {
                 .viol("B1", "RESP-24H", "")
                 .done(),
         ),
+        // ---------------- rule selection ----------------
+        case(
+            "S01",
+            "--select ESC-PATH where ESC-PATH has enabled = false → exit 2: the rule is disabled in the rules file (it ran nothing, exit 0)",
+            vec![
+                ("cases.csv", csv(&[H, "C1,c,2026-10-03 09:05,咨询,E01,,1"])),
+                (
+                    "rules.toml",
+                    default_rules
+                        .replacen("id = \"ESC-PATH\"", "id = \"ESC-PATH\"\nenabled = false", 1)
+                        .into_bytes(),
+                ),
+            ],
+            exit2("", &["--select ESC-PATH", "disabled in the rules file"]),
+        )
+        .args(&["{dir}", "--rules", "{dir}/rules.toml", "--select", "ESC-PATH"]),
+        case(
+            "S02",
+            "--ignore of every rule group → exit 2: no rule left to run (it audited zero rules, exit 0)",
+            vec![("cases.csv", csv(&[H, "C1,c,2026-10-03 09:05,咨询,E01,,1"]))],
+            exit2("", &["no rule left to run"]),
+        )
+        .args(&[
+            "{dir}",
+            "--ignore",
+            "RESP,RECORD,PHRASE,ESC,PROMISE,VISITS,FOLLOWUP,INSPECT",
+        ]),
     ]
 }
 

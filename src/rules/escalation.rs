@@ -86,9 +86,8 @@ impl Escalation {
             }
         }
         if let Some(m) = &r.max_handoffs {
-            match usize::try_from(*m.get_ref()) {
-                Ok(n) if n >= 1 => params.max_handoffs = Some(n),
-                _ => d.at(m.span(), "max_handoffs must be a whole number ≥ 1"),
+            if let Some(n) = super::whole_in(d, m, "max_handoffs", super::MAX_HANDOFFS_RANGE, "3") {
+                params.max_handoffs = Some(n);
             }
         }
         let flag = |v: &Option<super::config::S<bool>>, default: bool| {
@@ -123,6 +122,9 @@ impl Escalation {
                 v
             }
         };
+        if r.checks.is_some() {
+            ineffective(r, &checks, d);
+        }
         (d.list.len() == before).then_some(Escalation { params, checks })
     }
 
@@ -334,6 +336,78 @@ impl Escalation {
             not_judged: not_judged_list,
             ..Outcome::default()
         })
+    }
+}
+
+/// With `checks` listed, a parameter of a check the rule does not report has no
+/// effect (`checks = ["ping_pong"]` with `max_handoffs = 1`), and a check it reports that
+/// its switch turns off reports nothing (`checks = ["no_retransfer"]` with
+/// `no_retransfer = false`): both are refused at the parameter.
+fn ineffective(r: &RawRule, checks: &[&'static str], diags: &mut Diags<'_>) {
+    // Collected, then reported in the order of the file.
+    let mut found: Vec<(std::ops::Range<usize>, String)> = vec![];
+    let d = &mut found;
+    let listed = checks
+        .iter()
+        .map(|c| format!("{c:?}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let unused = |d: &mut Vec<_>, key: &str, check: &str, span: std::ops::Range<usize>| {
+        d.push((
+            span,
+            format!(
+                "`{key}` has no effect: this rule reports only {listed} (`checks`); expected `checks` to include {check:?}, or remove `{key}`"
+            ),
+        ));
+    };
+    if let Some(m) = &r.max_handoffs {
+        if !checks.contains(&ec::CHECK_MAX_HANDOFFS) {
+            unused(d, "max_handoffs", ec::CHECK_MAX_HANDOFFS, m.span());
+        }
+    }
+    if let Some(a) = &r.allowed {
+        if !checks.contains(&ec::CHECK_PATH) {
+            unused(d, "allowed", ec::CHECK_PATH, a.span());
+        }
+    }
+    for (key, check, switch) in [
+        ("no_retransfer", ec::CHECK_NO_RETRANSFER, &r.no_retransfer),
+        ("ping_pong", ec::CHECK_PING_PONG, &r.ping_pong),
+        (
+            "slip_required_for_multi_department",
+            ec::CHECK_COORDINATION_SLIP,
+            &r.slip_required_for_multi_department,
+        ),
+        (
+            "cross_center_via_manager",
+            ec::CHECK_CROSS_CENTER,
+            &r.cross_center_via_manager,
+        ),
+    ] {
+        let Some(b) = switch else { continue };
+        if !checks.contains(&check) {
+            unused(d, key, check, b.span());
+        } else if !*b.get_ref() {
+            d.push((
+                b.span(),
+                format!(
+                    "`{key} = false` turns off the {check:?} check that `checks` asks this rule to report, so it would report nothing; expected `{key} = true` (or no `{key}`), or {check:?} removed from `checks`"
+                ),
+            ));
+        }
+    }
+    // An empty table turns the path check off.
+    if let Some(a) = r.allowed.as_ref().filter(|a| a.get_ref().is_empty()) {
+        if checks.contains(&ec::CHECK_PATH) {
+            d.push((
+                a.span(),
+                "`allowed = {}` turns off the \"path\" check that `checks` asks this rule to report, so it would report nothing; expected sender roles and the receivers they may hand to, e.g. { operator = [\"supervisor\"] }, or \"path\" removed from `checks`".to_string(),
+            ));
+        }
+    }
+    found.sort_by_key(|(span, _)| span.start);
+    for (span, message) in found {
+        diags.at(span, message);
     }
 }
 

@@ -46,16 +46,9 @@ impl Expression {
     }
 
     pub fn evaluate(&self, ctx: &EvalCtx<'_>, base: LazyFrame) -> PolarsResult<Outcome> {
-        let df = base
-            .select([col("__row"), self.expr.clone().alias("ok")])
-            .filter(col("ok").is_not_null())
-            .collect()?;
-        let judged = df.column("__row")?.u32()?.into_no_null_iter().collect();
-        let bad = df.lazy().filter(col("ok").not()).collect()?;
-        let rows = bad.column("__row")?.u32()?;
-        let hits = rows
-            .iter()
-            .flatten()
+        let (judged, bad) = judge(base, &self.expr)?;
+        let hits = bad
+            .into_iter()
             .map(|row| Hit {
                 row,
                 evidence: format!(
@@ -76,6 +69,23 @@ impl Expression {
     }
 }
 
+/// The rows of `base` where `expr` is known (judged), and those where it is false.
+fn judge(base: LazyFrame, expr: &Expr) -> PolarsResult<(Vec<u32>, Vec<u32>)> {
+    let df = base
+        // Boolean even where the condition's type is Null (`rules check` refuses one, but
+        // `.not()` of a Null column fails with a plan dump).
+        .select([
+            col("__row"),
+            expr.clone().cast(DataType::Boolean).alias("ok"),
+        ])
+        .filter(col("ok").is_not_null())
+        .collect()?;
+    let judged = df.column("__row")?.u32()?.into_no_null_iter().collect();
+    let bad = df.lazy().filter(col("ok").not()).collect()?;
+    let bad = bad.column("__row")?.u32()?.into_no_null_iter().collect();
+    Ok((judged, bad))
+}
+
 /// `往返次数 = 3、渠道 = 电话` for the columns an expression reads.
 fn values(ctx: &EvalCtx<'_>, row: u32, cols: &[String]) -> String {
     cols.iter()
@@ -85,4 +95,35 @@ fn values(ctx: &EvalCtx<'_>, row: u32, cols: &[String]) -> String {
         })
         .collect::<Vec<_>>()
         .join("、")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame() -> LazyFrame {
+        DataFrame::new(
+            3,
+            vec![
+                Column::new("__row".into(), [0u32, 1, 2]),
+                Column::new("contacts".into(), [Some(1i64), Some(3), None]),
+            ],
+        )
+        .unwrap()
+        .lazy()
+    }
+
+    #[test]
+    fn judges_known_rows_and_flags_false_ones() {
+        let (judged, bad) = judge(frame(), &col("contacts").lt_eq(lit(2))).unwrap();
+        assert_eq!((judged, bad), (vec![0, 1], vec![1]));
+    }
+
+    /// A condition of type Null (`NULL`, `CASE WHEN … THEN NULL END`) judges nothing and
+    /// does not fail ("dtype Null not supported in 'not' operation").
+    #[test]
+    fn a_null_typed_condition_judges_nothing_instead_of_failing() {
+        let (judged, bad) = judge(frame(), &lit(NULL)).unwrap();
+        assert!(judged.is_empty() && bad.is_empty());
+    }
 }

@@ -119,6 +119,36 @@ impl ForbiddenPhrase {
                 }
             },
         };
+        // An entry that normalises to nothing, reported at the entry itself.
+        let mut entries_ok = true;
+        for (what, list) in [
+            ("phrase", &r.phrases),
+            ("allowed context", &r.allow),
+            ("customer label", &r.customer_labels),
+        ] {
+            for e in list.iter().flat_map(|l| l.get_ref()) {
+                if phrase::normalize(e.get_ref()).0.is_empty() {
+                    d.at(
+                        e.span(),
+                        format!(
+                            "{what} {:?} is empty once whitespace and punctuation are dropped; expected at least one letter or character to match",
+                            e.get_ref()
+                        ),
+                    );
+                    entries_ok = false;
+                }
+            }
+        }
+        if let Some(l) = r.phrases.as_ref().filter(|l| l.get_ref().is_empty()) {
+            d.at(
+                l.span(),
+                "phrases is empty; expected at least one banned phrase, e.g. [\"不知道\"]",
+            );
+            entries_ok = false;
+        }
+        if !entries_ok {
+            return None;
+        }
         let config = PhraseConfig {
             phrases: list(&r.phrases, phrase::DEFAULT_PHRASES),
             allow: list(&r.allow, phrase::DEFAULT_ALLOW),
@@ -130,14 +160,10 @@ impl ForbiddenPhrase {
         };
         let matcher = match Matcher::new(&config) {
             Ok(m) => m,
+            // Each entry was checked above; what is left (the matcher cannot be built)
+            // is of the rule as a whole.
             Err(e) => {
-                let span = r
-                    .phrases
-                    .as_ref()
-                    .map(|s| s.span())
-                    .or_else(|| r.allow.as_ref().map(|s| s.span()))
-                    .unwrap_or_else(|| r.kind.span());
-                d.at(span, e);
+                d.at(r.kind.span(), e);
                 return None;
             }
         };

@@ -37,9 +37,7 @@ impl Inspection {
         let t = super::require_param(&r.findings, "findings", r, d, "findings = { 打官腔 = 2 }")?;
         let mut findings = vec![];
         for (k, v) in t.get_ref() {
-            if !v.get_ref().is_finite() || *v.get_ref() < 0.0 {
-                d.at(v.span(), format!("points for `{k}` must be a number ≥ 0"));
-            }
+            super::number_in(d, v, &format!("points for `{k}`"), super::POINTS_RANGE, "2");
             findings.push((k.trim().to_string(), *v.get_ref()));
         }
         if findings.is_empty() {

@@ -279,6 +279,72 @@ impl Discipline {
     }
 }
 
+/// Bounds of the numbers of a rules file: beyond them a number is a typo, and the
+/// arithmetic of scores and pay would saturate or overflow (`base = 1e30` printed the
+/// score 9223372036854775807, `points = 1e300` −9223372036854775808).
+pub const POINTS_RANGE: (f64, f64) = (0.0, 1000.0);
+pub const BASE_RANGE: (f64, f64) = (1.0, 10_000.0);
+pub const NORMALIZE_PER_RANGE: (f64, f64) = (1.0, 100_000.0);
+pub const POINTS_CAP_RANGE: (f64, f64) = (0.0, 10_000.0);
+pub const BAND_MIN_RANGE: (f64, f64) = (-10_000.0, 10_000.0);
+pub const COEFFICIENT_RANGE: (f64, f64) = (0.0, 10.0);
+pub const MIN_CASES_RANGE: (i64, i64) = (0, 100_000);
+pub const MIN_VIOLATIONS_RANGE: (i64, i64) = (1, 100_000);
+pub const MAX_HANDOFFS_RANGE: (i64, i64) = (1, 100);
+
+/// A number as written back to its author: `2`, `0.5`, `1e300`, `inf`.
+fn number_text(v: f64) -> String {
+    if v.is_finite() && v.abs() < 1e9 {
+        fmt_points(v)
+    } else {
+        format!("{v:e}")
+    }
+}
+
+/// Reports `what` at its position unless it is a finite number within `range`.
+pub(crate) fn number_in(
+    d: &mut Diags<'_>,
+    v: &S<f64>,
+    what: &str,
+    (lo, hi): (f64, f64),
+    example: &str,
+) -> bool {
+    let x = *v.get_ref();
+    let ok = x.is_finite() && (lo..=hi).contains(&x);
+    if !ok {
+        d.at(
+            v.span(),
+            format!(
+                "{what} is {}; expected a number from {} to {}, e.g. {example}",
+                number_text(x),
+                number_text(lo),
+                number_text(hi)
+            ),
+        );
+    }
+    ok
+}
+
+/// The whole number `v`, or a report at its position when it is outside `range`.
+pub(crate) fn whole_in(
+    d: &mut Diags<'_>,
+    v: &S<i64>,
+    what: &str,
+    (lo, hi): (i64, i64),
+    example: &str,
+) -> Option<usize> {
+    let x = *v.get_ref();
+    if (lo..=hi).contains(&x) {
+        usize::try_from(x).ok()
+    } else {
+        d.at(
+            v.span(),
+            format!("{what} is {x}; expected a whole number from {lo} to {hi}, e.g. {example}"),
+        );
+        None
+    }
+}
+
 /// Schema version this build reads.
 pub const SCHEMA_VERSION: i64 = 1;
 
@@ -321,9 +387,34 @@ pub fn load(path: &std::path::Path) -> Result<RuleSet, Error> {
     let display = path.display().to_string();
     let bytes = std::fs::read(path)
         .map_err(|e| Error::input(&display, format!("cannot read the rules file: {e}")))?;
-    let text = String::from_utf8(bytes.clone())
-        .map_err(|e| Error::input(&display, format!("the rules file is not UTF-8: {e}")))?;
+    let text = String::from_utf8(bytes.clone()).map_err(|e| {
+        Error::Rules(vec![not_utf8(
+            &bytes,
+            e.utf8_error().valid_up_to(),
+            &display,
+        )])
+    })?;
     parse(&text, &display, &crate::input::csvfile::sha256_hex(&bytes)).map_err(Error::Rules)
+}
+
+/// A rules file that is not UTF-8, at the line and column of its first bad byte.
+fn not_utf8(bytes: &[u8], valid_up_to: usize, file: &str) -> Diagnostic {
+    let valid = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
+    let (line, column) = line_col(valid, valid.len());
+    let bad: Vec<String> = bytes[valid_up_to..]
+        .iter()
+        .take(2)
+        .map(|b| format!("0x{b:02X}"))
+        .collect();
+    Diagnostic {
+        file: file.to_string(),
+        line,
+        column,
+        message: format!(
+            "the rules file is not UTF-8 (bytes {} here); expected UTF-8 text: save it as UTF-8 (a GBK file from Excel or Notepad: \"Save as\" → UTF-8)",
+            bad.join(" ")
+        ),
+    }
 }
 
 /// Parse and validate rules text (`file` names it in diagnostics).
@@ -437,36 +528,30 @@ pub fn parse(text: &str, file: &str, sha256: &str) -> Result<RuleSet, Vec<Diagno
     if let Some(s) = &raw.scoring {
         let s = s.get_ref();
         if let Some(b) = &s.base {
-            if !b.get_ref().is_finite() || *b.get_ref() <= 0.0 {
-                d.at(b.span(), "base must be a number greater than 0, e.g. 100");
-            }
+            number_in(&mut d, b, "base", BASE_RANGE, "100");
             scoring.base = *b.get_ref();
         }
         if let Some(m) = &s.min_cases {
-            match usize::try_from(*m.get_ref()) {
-                Ok(n) => scoring.min_cases = n,
-                Err(_) => d.at(m.span(), "min_cases must be a whole number ≥ 0"),
+            if let Some(n) = whole_in(&mut d, m, "min_cases", MIN_CASES_RANGE, "5") {
+                scoring.min_cases = n;
             }
         }
         if let Some(n) = &s.normalize_per {
-            if !n.get_ref().is_finite() || *n.get_ref() <= 0.0 {
-                d.at(
-                    n.span(),
-                    "normalize_per must be a number of cases > 0, e.g. 100",
-                );
-            }
+            number_in(&mut d, n, "normalize_per", NORMALIZE_PER_RANGE, "100");
             scoring.normalize_per = Some(*n.get_ref());
         }
         if let Some(bands) = &s.bands {
             for b in bands.get_ref() {
                 let b = b.get_ref();
                 let c = *b.coefficient.get_ref();
-                if !c.is_finite() || c < 0.0 {
-                    d.at(
-                        b.coefficient.span(),
-                        "coefficient must be a number ≥ 0, e.g. 1.10",
-                    );
-                }
+                number_in(
+                    &mut d,
+                    &b.coefficient,
+                    "coefficient",
+                    COEFFICIENT_RANGE,
+                    "1.10",
+                );
+                number_in(&mut d, &b.min, "a band's min", BAND_MIN_RANGE, "85");
                 if b.grade.get_ref().trim().is_empty() {
                     d.at(b.grade.span(), "grade is empty; name the band, e.g. \"A\"");
                 }
@@ -576,7 +661,13 @@ pub fn parse(text: &str, file: &str, sha256: &str) -> Result<RuleSet, Vec<Diagno
     if raw.rule.is_empty() {
         d.at(0..0, "the rules file defines no [[rule]]");
     }
-    let ids: Vec<&str> = rules.iter().map(|r: &Rule| r.id.as_str()).collect();
+    // Every id written, also of a rule refused above: a cap or discipline naming it is
+    // not a second error ("not a rule id; rules are: " and an empty list).
+    let ids: Vec<&str> = raw
+        .rule
+        .iter()
+        .map(|r| r.get_ref().id.get_ref().trim())
+        .collect();
     if let Some(caps) = raw.scoring.as_ref().and_then(|s| s.get_ref().caps.as_ref()) {
         for (id, v) in caps.get_ref() {
             if !ids.contains(&id.as_str()) {
@@ -589,9 +680,7 @@ pub fn parse(text: &str, file: &str, sha256: &str) -> Result<RuleSet, Vec<Diagno
                     ),
                 );
             }
-            if !v.get_ref().is_finite() || *v.get_ref() < 0.0 {
-                d.at(v.span(), "a cap must be a number of points ≥ 0");
-            }
+            number_in(&mut d, v, "a cap", POINTS_CAP_RANGE, "6");
             scoring.caps.insert(id.clone(), *v.get_ref());
         }
     }
@@ -637,16 +726,14 @@ pub fn parse(text: &str, file: &str, sha256: &str) -> Result<RuleSet, Vec<Diagno
                 false
             }
         };
-        let min = match usize::try_from(*x.min_violations.get_ref()) {
-            Ok(n) if n >= 1 => n,
-            _ => {
-                d.at(
-                    x.min_violations.span(),
-                    "min_violations must be a whole number ≥ 1",
-                );
-                1
-            }
-        };
+        let min = whole_in(
+            &mut d,
+            &x.min_violations,
+            "min_violations",
+            MIN_VIOLATIONS_RANGE,
+            "3",
+        )
+        .unwrap_or(1);
         if x.action.get_ref().trim().is_empty() {
             d.at(x.action.span(), "action is empty; e.g. \"通报批评\"");
         }
@@ -713,9 +800,7 @@ fn validate_rule(r: &RawRule, d: &mut Diags<'_>, defined_at: &str) -> Option<Rul
         None
     });
     let points = *r.points.get_ref();
-    if !points.is_finite() || points < 0.0 {
-        d.at(r.points.span(), "points must be a number ≥ 0");
-    }
+    number_in(d, &r.points, "points", POINTS_RANGE, "2");
     let kind_names: Vec<&str> = KINDS.iter().map(|k| k.name).collect();
     let Some(info) = kind_info(r.kind.get_ref()) else {
         d.at(
@@ -818,6 +903,12 @@ fn validate_rule(r: &RawRule, d: &mut Diags<'_>, defined_at: &str) -> Option<Rul
 /// Compile an SQL boolean expression over case columns, checking every column it names.
 pub(crate) fn compile_sql(s: &S<String>, d: &mut Diags<'_>, key: &str) -> Option<Expr> {
     let text = s.get_ref();
+    // Before the SQL engine sees it: a chain of thousands of `OR`s overflows the stack of
+    // the parser and of polars (an abort, not an error).
+    if let Err(e) = sql_shape(text, key) {
+        d.at(s.span(), e);
+        return None;
+    }
     let parsed = catch_panic(|| polars::sql::sql_expr(text)).unwrap_or_else(|panic| {
         Err(polars::prelude::PolarsError::ComputeError(
             format!("the SQL engine cannot read it ({panic})").into(),
@@ -839,6 +930,14 @@ pub(crate) fn compile_sql(s: &S<String>, d: &mut Diags<'_>, key: &str) -> Option
     let names: Vec<&str> = CASES.iter().map(|c| c.name).collect();
     let mut ok = true;
     for c in expr_columns(&expr) {
+        // What polars names the result of a subquery the scan above did not see.
+        if c.starts_with("_POLARS_TMP") {
+            d.at(
+                s.span(),
+                format!("`{key}` holds a subquery; a condition reads the case's own columns only, e.g. `contacts IN (1, 2)`"),
+            );
+            return None;
+        }
         if !names.contains(&c.as_str()) {
             d.at(
                 s.span(),
@@ -881,7 +980,18 @@ pub(crate) fn compile_sql(s: &S<String>, d: &mut Diags<'_>, key: &str) -> Option
     // A condition: `contacts + 1` or `content` is a value, which the audit could only
     // refuse halfway through.
     match df.column("__check").map(|c| c.dtype().clone()) {
-        Ok(DataType::Boolean | DataType::Null) => {}
+        Ok(DataType::Boolean) => {}
+        // `NULL`, `CASE WHEN … THEN NULL END`: unknown for every case, so no case is ever
+        // judged (and polars cannot negate it).
+        Ok(DataType::Null) => {
+            d.at(
+                s.span(),
+                format!(
+                    "`{key}` is NULL for every case; expected a condition that is true or false (e.g. `contacts <= 2`, `promised_at IS NOT NULL`)"
+                ),
+            );
+            return None;
+        }
         Ok(t) => {
             d.at(
                 s.span(),
@@ -895,6 +1005,83 @@ pub(crate) fn compile_sql(s: &S<String>, d: &mut Diags<'_>, key: &str) -> Option
         Err(_) => {}
     }
     Some(expr)
+}
+
+/// The most binary operators (`AND`, `OR`, `=`, `<`, `+` …) a condition may have. Each
+/// one is a level of the expression tree, which the SQL parser and polars walk
+/// recursively: with a 2 MiB stack (the audit's worker threads) a chain of 1,000 `OR`s
+/// with their 1,000 `=` still ran and 2,000 of each overflowed; 256 leaves a margin of
+/// eight. A long list of values is one `IN (…)`, however long.
+pub const MAX_SQL_OPERATORS: usize = 256;
+/// The deepest nesting of parentheses a condition may have (the SQL parser refuses
+/// about 48 levels, with a message that repeats the whole text).
+pub const MAX_SQL_DEPTH: usize = 32;
+
+/// Refuse, before parsing, a condition too long or too deep to evaluate safely, and a
+/// subquery (a condition reads the case's own columns). Quoted text (`'…'`, `"…"`) is
+/// skipped.
+fn sql_shape(text: &str, key: &str) -> Result<(), String> {
+    let b = text.as_bytes();
+    let (mut ops, mut depth, mut deepest) = (0usize, 0usize, 0usize);
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'\'' | b'"' => {
+                // To the closing quote; a doubled quote inside is an escaped one.
+                i += 1;
+                while i < b.len() {
+                    if b[i] == c {
+                        if b.get(i + 1) == Some(&c) {
+                            i += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                    i += 1;
+                }
+            }
+            b'(' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b')' => depth = depth.saturating_sub(1),
+            b'+' | b'-' | b'*' | b'/' | b'%' | b'=' | b'<' | b'>' | b'!' | b'|' => {
+                // `<=`, `<>`, `||`: one operator.
+                while i + 1 < b.len() && b"=<>!|".contains(&b[i + 1]) {
+                    i += 1;
+                }
+                ops += 1;
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let start = i;
+                while i + 1 < b.len() && (b[i + 1].is_ascii_alphanumeric() || b[i + 1] == b'_') {
+                    i += 1;
+                }
+                let word = &text[start..=i];
+                if word.eq_ignore_ascii_case("and") || word.eq_ignore_ascii_case("or") {
+                    ops += 1;
+                } else if word.eq_ignore_ascii_case("select") {
+                    return Err(format!(
+                        "`{key}` holds a subquery (SELECT …); a condition reads the case's own columns only, e.g. `contacts IN (1, 2)`"
+                    ));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if ops > MAX_SQL_OPERATORS {
+        return Err(format!(
+            "`{key}` is too long: {ops} operators (AND, OR, =, <, + …), at most {MAX_SQL_OPERATORS} are accepted; expected a shorter condition: a list of values is one `IN`, e.g. `contacts IN (0, 1, 2)` instead of `contacts = 0 OR contacts = 1 OR …`"
+        ));
+    }
+    if deepest > MAX_SQL_DEPTH {
+        return Err(format!(
+            "`{key}` nests parentheses {deepest} deep, at most {MAX_SQL_DEPTH} are accepted; expected a flatter condition"
+        ));
+    }
+    Ok(())
 }
 
 /// A polars type as a rules author knows it.
@@ -1009,7 +1196,13 @@ pub(crate) fn case_column(
                     d.at(
                         s.span(),
                         format!(
-                            "`{name}` is not a time column; expected one of {}",
+                            "`{name}` is not a {} column; expected one of {}",
+                            match w {
+                                crate::input::ColType::Text => "text",
+                                crate::input::ColType::DateTime => "time",
+                                crate::input::ColType::Count => "whole-number",
+                                crate::input::ColType::Money => "money",
+                            },
                             fit.join(", ")
                         ),
                     );
@@ -1091,10 +1284,12 @@ fn levenshtein(a: &str, b: &str) -> usize {
 }
 
 /// Resolve `--select` / `--ignore` lists (ids or id prefixes) to the rules they keep.
-/// An entry that matches no rule is an error, never a silent no-op.
+/// An entry that matches no rule is an error, never a silent no-op; so is a `--select`
+/// entry that matches only rules disabled in the rules file (`enabled = false`), and a
+/// selection that leaves no rule to run. A prefix that matches enabled and disabled
+/// rules keeps the enabled ones ([`disabled_selected`] names the others).
 pub fn select(rules: &[Rule], select: &[String], ignore: &[String]) -> Result<Vec<bool>, Error> {
     let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
-    let matches = |pat: &str, id: &str| id == pat || id.starts_with(pat);
     for (flag, list) in [("--select", select), ("--ignore", ignore)] {
         for p in list {
             // "" is a prefix of every id: `--select ""` would select everything silently.
@@ -1103,7 +1298,7 @@ pub fn select(rules: &[Rule], select: &[String], ignore: &[String]) -> Result<Ve
                     "{flag}: an empty rule id; expected ids or id prefixes such as RESP-24H or RESP, comma-separated"
                 )));
             }
-            if !ids.iter().any(|id| matches(p, id)) {
+            if !ids.iter().any(|id| id_matches(p, id)) {
                 return Err(Error::Usage(format!(
                     "{flag} {p}: no rule has this id or id prefix; rules are: {}{}",
                     ids.join(", "),
@@ -1112,14 +1307,60 @@ pub fn select(rules: &[Rule], select: &[String], ignore: &[String]) -> Result<Ve
             }
         }
     }
-    Ok(rules
+    for p in select {
+        let matched: Vec<&Rule> = rules.iter().filter(|r| id_matches(p, &r.id)).collect();
+        if matched.iter().all(|r| !r.enabled) {
+            let names: Vec<&str> = matched.iter().map(|r| r.id.as_str()).collect();
+            let (what, verb) = if names.len() == 1 {
+                (format!("rule {}", names[0]), "is")
+            } else {
+                (format!("rules {}", names.join(", ")), "are")
+            };
+            return Err(Error::Usage(format!(
+                "--select {p}: the {what} {verb} disabled in the rules file (enabled = false); expected an enabled rule, or set enabled = true to audit it"
+            )));
+        }
+    }
+    let keep: Vec<bool> = rules
         .iter()
         .map(|r| {
             r.enabled
-                && (select.is_empty() || select.iter().any(|p| matches(p, &r.id)))
-                && !ignore.iter().any(|p| matches(p, &r.id))
+                && (select.is_empty() || select.iter().any(|p| id_matches(p, &r.id)))
+                && !ignore.iter().any(|p| id_matches(p, &r.id))
         })
-        .collect())
+        .collect();
+    if !keep.contains(&true) {
+        let why = match (select.is_empty(), ignore.is_empty()) {
+            (true, true) => {
+                "the rules file enables no rule (every one has enabled = false)".to_string()
+            }
+            (true, false) => format!("--ignore {} removes every enabled rule", ignore.join(",")),
+            (false, _) => format!(
+                "--ignore {} removes every rule --select {} keeps",
+                ignore.join(","),
+                select.join(",")
+            ),
+        };
+        return Err(Error::Usage(format!(
+            "no rule left to run: {why}; expected at least one rule to audit"
+        )));
+    }
+    Ok(keep)
+}
+
+/// An id or id prefix given to `--select` / `--ignore` names this rule.
+fn id_matches(pattern: &str, id: &str) -> bool {
+    id.starts_with(pattern)
+}
+
+/// Rules a `--select` prefix matches that are disabled in the rules file, and are
+/// therefore not run (the enabled rules it matches are).
+pub fn disabled_selected<'a>(rules: &'a [Rule], select: &[String]) -> Vec<&'a str> {
+    rules
+        .iter()
+        .filter(|r| !r.enabled && select.iter().any(|p| id_matches(p, &r.id)))
+        .map(|r| r.id.as_str())
+        .collect()
 }
 
 /// `shouwen rules explain ID`: what the rule checks, why, its parameters, an example.
@@ -1140,12 +1381,24 @@ pub fn explain(set: &RuleSet, id: &str) -> Result<String, Error> {
     let _ = writeln!(s, "  defined at   {}", rule.defined_at);
     let _ = writeln!(s, "  kind         {}", rule.kind);
     let _ = writeln!(s, "  basis        {}", rule.basis);
+    // What one violation costs: an inspection's is its finding's points, not `points`.
+    let charged = match &rule.check {
+        Check::Inspection(x) => format!(
+            "each violation costs its finding's points ({}; `points` = {} is not used)",
+            x.findings
+                .iter()
+                .map(|(k, p)| format!("{k} {}", fmt_points(*p)))
+                .collect::<Vec<_>>()
+                .join(", "),
+            fmt_points(rule.points)
+        ),
+        _ => format!("{} point(s) per violation", fmt_points(rule.points)),
+    };
     let _ = writeln!(
         s,
-        "  severity     {} ({}), {} point(s) per violation{}",
+        "  severity     {} ({}), {charged}{}",
         rule.severity.name(),
         rule.severity.label(),
-        fmt_points(rule.points),
         if rule.fatal { ", fatal" } else { "" }
     );
     let _ = writeln!(s, "  charged to   {}", rule.responsible.name());
@@ -1201,6 +1454,153 @@ pub fn fmt_points(p: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The messages of a rules file holding one `[[rule]]` table of these lines, each as
+    /// `line:column: message`.
+    fn errors_of(rule: &str) -> Vec<String> {
+        let text = format!(
+            "[[rule]]\nid = \"X-1\"\ntitle = \"t\"\nseverity = \"major\"\npoints = 2\nbasis = \"b\"\n{rule}"
+        );
+        match parse(&text, "r.toml", "") {
+            Ok(_) => vec![],
+            Err(d) => d
+                .iter()
+                .map(|d| format!("{}:{}: {}", d.line, d.column, d.message))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_condition_null_for_every_case_is_refused() {
+        for (rule, at) in [
+            ("kind = \"expression\"\nrequire = \"NULL\"", "8:11"),
+            (
+                "kind = \"expression\"\nrequire = \"CASE WHEN contacts > 1 THEN NULL END\"",
+                "8:11",
+            ),
+            (
+                "kind = \"expression\"\nwhen = \"NULL\"\nrequire = \"contacts <= 2\"",
+                "8:8",
+            ),
+        ] {
+            let e = errors_of(rule);
+            assert_eq!(e.len(), 1, "{rule}: {e:?}");
+            assert!(
+                e[0].starts_with(at)
+                    && e[0].contains(
+                        "is NULL for every case; expected a condition that is true or false"
+                    ),
+                "{rule}: {e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_subquery_is_refused_in_plain_words() {
+        let e = errors_of("kind = \"expression\"\nrequire = \"contacts IN (SELECT 1)\"");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].starts_with("8:11: `require` holds a subquery") && !e[0].contains("POLARS"),
+            "{e:?}"
+        );
+        // `select` inside quotes is a value, not a subquery.
+        assert!(errors_of("kind = \"expression\"\nrequire = \"content <> 'select 1'\"").is_empty());
+    }
+
+    #[test]
+    fn sql_shape_counts_operators_outside_quotes_and_depth() {
+        let ok = |t: &str| sql_shape(t, "when");
+        assert!(ok("category = 'a OR b OR c' AND contacts <= 2").is_ok());
+        let n = MAX_SQL_OPERATORS;
+        let chain = |k: usize| format!("contacts{} > 2", " + 1".repeat(k - 1));
+        assert!(ok(&chain(n)).is_ok());
+        assert!(ok(&chain(n + 1))
+            .unwrap_err()
+            .contains(&format!("{} operators", n + 1)));
+        // `<=`, `<>` and `||` are one operator each.
+        assert!(ok(&"contacts <= 1 OR ".repeat(n / 2)).is_ok());
+        assert!(ok(&"contacts <= 1 OR ".repeat(n / 2 + 1)).is_err());
+        assert!(ok(&"contacts <> 1 || ".repeat(n / 2)).is_ok());
+        let nest = |k: usize| format!("{}contacts > 2{}", "(".repeat(k), ")".repeat(k));
+        assert!(ok(&nest(MAX_SQL_DEPTH)).is_ok());
+        assert!(ok(&nest(MAX_SQL_DEPTH + 1))
+            .unwrap_err()
+            .contains("33 deep"));
+    }
+
+    /// `--select` of disabled rules only, and a selection that leaves nothing, are
+    /// errors (they audited zero rules with exit 0); a prefix matching enabled and
+    /// disabled rules runs the enabled ones.
+    #[test]
+    fn selecting_only_disabled_rules_or_nothing_is_an_error() {
+        let rule = |id: &str, enabled: bool| {
+            format!(
+                "[[rule]]\nid = \"{id}\"\ntitle = \"t\"\nkind = \"required\"\nseverity = \"minor\"\npoints = 1\nbasis = \"b\"\nfields = [\"content\"]\nenabled = {enabled}\n"
+            )
+        };
+        let text = [
+            rule("E-PATH", false),
+            rule("E-MAX", true),
+            rule("R-1", true),
+        ]
+        .concat();
+        let set = parse(&text, "r.toml", "").unwrap();
+        let sel = |s: &[&str], i: &[&str]| {
+            let own = |l: &[&str]| l.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+            select(&set.rules, &own(s), &own(i)).map_err(|e| e.to_string())
+        };
+        let e = sel(&["E-PATH"], &[]).unwrap_err();
+        assert!(
+            e.contains("--select E-PATH: the rule E-PATH is disabled in the rules file"),
+            "{e}"
+        );
+        assert_eq!(sel(&["E"], &[]).unwrap(), vec![false, true, false]);
+        assert_eq!(
+            disabled_selected(&set.rules, &["E".to_string()]),
+            vec!["E-PATH"]
+        );
+        let e = sel(&[], &["E", "R"]).unwrap_err();
+        assert!(
+            e.contains("no rule left to run: --ignore E,R removes every enabled rule"),
+            "{e}"
+        );
+        let e = sel(&["E"], &["E-MAX"]).unwrap_err();
+        assert!(e.contains("no rule left to run"), "{e}");
+        assert_eq!(sel(&[], &["E"]).unwrap(), vec![false, false, true]);
+    }
+
+    /// `rules explain` of an inspection rule says what a violation costs: its
+    /// finding's points (it said "2 point(s) per violation", the unused `points`).
+    #[test]
+    fn explain_of_an_inspection_rule_names_the_findings_points() {
+        let set = parse(BUILT_IN_DEFAULT, "default.toml", "").unwrap();
+        let s = explain(&set, "INSPECT-FINDINGS").unwrap();
+        assert!(
+            s.contains("each violation costs its finding's points (")
+                && s.contains("不理睬 2")
+                && s.contains("推诿 3")
+                && s.contains("`points` = 2 is not used")
+                && !s.contains("point(s) per violation"),
+            "{s}"
+        );
+        let s = explain(&set, "RESP-24H").unwrap();
+        assert!(s.contains("2 point(s) per violation"), "{s}");
+    }
+
+    /// A rules file that is not UTF-8 is refused at the line and column (in characters)
+    /// of its first bad byte, not "from index 13".
+    #[test]
+    fn a_non_utf8_rules_file_is_refused_at_its_first_bad_byte() {
+        let mut bytes = "[meta]\nname = \"首问 ".as_bytes().to_vec();
+        bytes.extend([0xB2, 0xBB, b'"', b'\n']);
+        let e = String::from_utf8(bytes.clone()).unwrap_err();
+        let d = not_utf8(&bytes, e.utf8_error().valid_up_to(), "r.toml");
+        assert_eq!((d.line, d.column), (2, 12), "{d}");
+        assert!(
+            d.message.contains("0xB2 0xBB") && d.message.contains("UTF-8"),
+            "{d}"
+        );
+    }
 
     #[test]
     fn did_you_mean_suggests_close_names_only() {
