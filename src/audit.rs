@@ -790,6 +790,16 @@ fn read_others(files: &DatasetFiles, opts: &crate::input::ReadOptions) -> Result
     })
 }
 
+/// `frame` with the column `as_of`: the audit's as-of time in local time (epoch
+/// milliseconds of the local clock reading, as the frame's time columns), for conditions.
+pub fn with_as_of(frame: LazyFrame, local_ms: i64) -> LazyFrame {
+    frame.with_column(
+        lit(local_ms)
+            .cast(DataType::Datetime(TimeUnit::Milliseconds, None))
+            .alias(crate::rules::AS_OF),
+    )
+}
+
 /// The cases table as a polars frame: every canonical column (times as local
 /// datetimes, for `when` filters), `__utc_<time>` epoch milliseconds for deadline
 /// arithmetic, and `__row`, the row's index in the table.
@@ -1013,6 +1023,9 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
     let eval = |ri: usize| -> Result<Outcome> {
         let rule = &rules.rules[ri];
         let mut base = df.clone().lazy();
+        if rule.reads_as_of() {
+            base = with_as_of(base, to_local(as_of, tz).and_utc().timestamp_millis());
+        }
         if let Some((_, w)) = &rule.when {
             base = base.filter(w.clone().cast(DataType::Boolean).fill_null(lit(false)));
         }

@@ -956,6 +956,25 @@ fn catalogue() -> Vec<Case> {
                 .done(),
         )
         .args(&["{dir}", "--period", "2026-10", "--rules", "{dir}/rules.toml"]),
+        case(
+            "T16",
+            "PROMISE-TIME at the as-of time (11-01 00:00): P1 answered 10-31 23:30, still open, no promise → not judged (it may yet be solved on the spot within the hour); P2 answered 22:30, open, no promise → PROMISE-TIME; P3 answered 23:30 with a promise → clean",
+            vec![(
+                "cases.csv",
+                csv(&[
+                    "case_id,center,received_at,category,first_responder_id,first_response_at,resolved_at,promised_at",
+                    "P1,c,2026-10-31 23:20,咨询,E01,2026-10-31 23:30,,",
+                    "P2,c,2026-10-31 22:20,咨询,E01,2026-10-31 22:30,,",
+                    "P3,c,2026-10-31 23:20,咨询,E01,2026-10-31 23:30,,2026-11-02 12:00",
+                ]),
+            )],
+            audited(&[("cases.csv", 3, 3, 0)])
+                .viol("P2", "PROMISE-TIME", "")
+                .clean("P1", "PROMISE-TIME")
+                .clean("P3", "PROMISE-TIME")
+                .done(),
+        )
+        .args(&["{dir}", "--period", "2026-10", "--select", "PROMISE"]),
         // ---------------- numbers ----------------
         case(
             "N01",

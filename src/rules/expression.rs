@@ -15,6 +15,10 @@ holds and `require` does not (e.g. 二次办结: require = \"contacts <= 2\").
 SQL's three-valued logic applies: where `require` is unknown because a column it
 reads is empty, the case is not judged (neither a violation nor a pass).
 
+`when` and `require` may read `as_of`, the audit's as-of time (local time, as the case
+columns): `resolved_at IS NULL AND as_of > first_response_at + INTERVAL '1 hour'` judges
+an open case only once the hour is over.
+
 Example violation: VISITS-2 on C000789, 不满足 contacts <= 2（往返次数 = 3）.",
     params: &[(
         "require",

@@ -174,6 +174,12 @@ impl Rule {
         v
     }
 
+    /// Whether its `when` or `require` reads the as-of time ([`AS_OF`]).
+    pub fn reads_as_of(&self) -> bool {
+        self.when.as_ref().is_some_and(|(_, e)| reads_as_of(e))
+            || matches!(&self.check, Check::Expression(x) if reads_as_of(&x.expr))
+    }
+
     /// The case columns this rule reads from the polars frame: those of its `when`, and
     /// for the columnar kinds their own. The phrase, escalation and inspection kinds
     /// read their columns from the input tables.
@@ -900,6 +906,20 @@ fn validate_rule(r: &RawRule, d: &mut Diags<'_>, defined_at: &str) -> Option<Rul
     })
 }
 
+/// The audit's as-of time, as a column a condition may read (`as_of > first_response_at +
+/// INTERVAL '1 hour'`: an open case is judged only once the hour has passed). Local time,
+/// as the case columns are. Not an input column: never "absent" from an export.
+pub const AS_OF: &str = "as_of";
+
+/// Whether an expression reads [`AS_OF`].
+pub fn reads_as_of(e: &Expr) -> bool {
+    e.clone()
+        .meta()
+        .root_names()
+        .iter()
+        .any(|n| n.as_str() == AS_OF)
+}
+
 /// Compile an SQL boolean expression over case columns, checking every column it names.
 pub(crate) fn compile_sql(s: &S<String>, d: &mut Diags<'_>, key: &str) -> Option<Expr> {
     let text = s.get_ref();
@@ -942,7 +962,7 @@ pub(crate) fn compile_sql(s: &S<String>, d: &mut Diags<'_>, key: &str) -> Option
             d.at(
                 s.span(),
                 format!(
-                    "`{key}` names `{c}`, which is not a case column; expected one of {}{}",
+                    "`{key}` names `{c}`, which is not a case column; expected one of {}, or `{AS_OF}` (the audit's as-of time){}",
                     names.join(", "),
                     did_you_mean(&c, &names)
                 ),
@@ -957,7 +977,7 @@ pub(crate) fn compile_sql(s: &S<String>, d: &mut Diags<'_>, key: &str) -> Option
     // refuses e.g. a time compared with a plain string.
     let empty = crate::input::Table::empty(FileKind::Cases);
     let typed = crate::audit::cases_frame(&empty, chrono_tz::Asia::Shanghai).and_then(|df| {
-        polars::prelude::IntoLazy::lazy(df)
+        crate::audit::with_as_of(polars::prelude::IntoLazy::lazy(df), 0)
             .select([expr.clone().alias("__check")])
             .collect()
     });
@@ -1104,6 +1124,7 @@ pub fn expr_columns(e: &Expr) -> Vec<String> {
         .root_names()
         .into_iter()
         .map(|s| s.to_string())
+        .filter(|s| s != AS_OF)
         .collect();
     v.sort();
     v.dedup();
