@@ -1026,17 +1026,31 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         if rule.reads_as_of() {
             base = with_as_of(base, to_local(as_of, tz).and_utc().timestamp_millis());
         }
-        if let Some((_, w)) = &rule.when {
-            base = base.filter(w.clone().cast(DataType::Boolean).fill_null(lit(false)));
-        }
-        let mut skipped = vec![];
-        if !lacking[ri].is_empty() {
-            let from_lacking = lacking[ri]
+        // The cases of a file lacking a column the rule reads are not judged: all of
+        // them when its `when` reads that column (whether the rule applies is unknown),
+        // else those its `when` selects.
+        let when_cols: Vec<String> = rule
+            .when
+            .as_ref()
+            .map(|(_, e)| crate::rules::expr_columns(e))
+            .unwrap_or_default();
+        let (blind, partial): (Vec<u32>, Vec<u32>) = lacking[ri]
+            .iter()
+            .map(|(f, _)| *f)
+            .partition(|&f| when_cols.iter().any(|c| !cases.file_has(f as usize, c)));
+        let of_files = |files: &[u32]| {
+            files
                 .iter()
-                .fold(lit(false), |e, (f, _)| e.or(col("__file").eq(lit(*f))));
+                .fold(lit(false), |e, f| e.or(col("__file").eq(lit(*f))))
+        };
+        let mut skipped_rows: Vec<(u32, u32)> = vec![];
+        let mut take = |base: LazyFrame, files: &[u32]| -> Result<LazyFrame> {
+            if files.is_empty() {
+                return Ok(base);
+            }
             let rows = base
                 .clone()
-                .filter(from_lacking.clone())
+                .filter(of_files(files))
                 .select([col("__row"), col("__file")])
                 .collect()
                 .map_err(|e| Error::Other(format!("rule {} could not run: {e}", rule.id)))?;
@@ -1047,23 +1061,33 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
             let (Ok(r), Ok(f)) = (r, f) else {
                 return Err(Error::Other(format!("rule {} could not run", rule.id)));
             };
-            for (row, file) in r.into_no_null_iter().zip(f.into_no_null_iter()) {
+            skipped_rows.extend(r.into_no_null_iter().zip(f.into_no_null_iter()));
+            Ok(base.filter(of_files(files).not()))
+        };
+        base = take(base, &blind)?;
+        if let Some((_, w)) = &rule.when {
+            base = base.filter(w.clone().cast(DataType::Boolean).fill_null(lit(false)));
+        }
+        base = take(base, &partial)?;
+        skipped_rows.sort_unstable();
+        let skipped: Vec<(String, String)> = skipped_rows
+            .into_iter()
+            .map(|(row, file)| {
                 let why = lacking[ri]
                     .iter()
                     .find(|(x, _)| *x == file)
                     .map(|(_, w)| w.clone())
                     .unwrap_or_default();
-                skipped.push((
+                (
                     cases
                         .text("case_id")
                         .get(row as usize)
                         .unwrap_or("")
                         .to_string(),
                     why,
-                ));
-            }
-            base = base.filter(from_lacking.not());
-        }
+                )
+            })
+            .collect();
         let outcome = match &rule.check {
             Check::Deadline(k) => k.evaluate(&ctx, base),
             Check::Required(k) => k.evaluate(&ctx, base),

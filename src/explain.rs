@@ -120,7 +120,7 @@ pub fn explain_score(employee: &str, report: &Path) -> Result<String> {
             let d = capped_total * n / cases.max(n);
             let _ = writeln!(
                 out,
-                "  total {} × {} / max({} cases, {}) = {:.2} points (per {} cases)",
+                "  total {} × {} / max({} cases, {}) = {:.2} points (per {} cases; rounded to 0.01, the band reads the score so rounded)",
                 fmt_points(capped_total),
                 fmt_points(n),
                 cases,

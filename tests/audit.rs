@@ -2105,6 +2105,67 @@ B1,B中心,2026-10-08 08:05,咨询,李四,报修漏水,E2\n";
     );
 }
 
+/// A rule group none of whose rules could run (no roster for the escalation rules, no
+/// 回访时间 for the follow-up rules) judged no case: centers.csv leaves its rate and the
+/// escalation error rate empty rather than a clean 0.00. And when one of several case
+/// files lacks a column a rule's `when` reads, whether the rule applies to its cases is
+/// unknown: they are not judged, not passed over as outside the rule.
+#[test]
+fn groups_that_could_not_run_have_no_rate_and_an_unreadable_when_is_not_judged() {
+    let a = "case_id,center,received_at,channel,category,customer_name,content,first_responder_id,first_response_at,satisfaction\n\
+N1,北区中心,2026-10-08 08:05,来访,投诉,林女士,噪音,N01,2026-10-08 08:10,满意\n\
+N2,北区中心,2026-10-09 08:05,来访,咨询,林女士,物业费,N01,2026-10-09 08:10,\n";
+    let handoffs = "case_id,seq,at,from_id,to_id\nN1,1,2026-10-08 09:00,N01,N02\n";
+    let (d, r) = audit_dataset(&[("cases.csv", a), ("handoffs.csv", handoffs)], &[]);
+    let out = d.path().join("out");
+    let opts = shouwen::report::ReportOptions {
+        formats: shouwen::report::Formats::csv_only(),
+        ..Default::default()
+    };
+    shouwen::report::write(&r, &out, &opts).unwrap();
+    let mut rdr = csv::Reader::from_path(out.join("centers.csv")).unwrap();
+    let h = rdr.headers().unwrap().clone();
+    let row = rdr.records().next().unwrap().unwrap();
+    let col = |name: &str| row[h.iter().position(|x| x == name).unwrap()].to_string();
+    // RESP ran (0 violations: a clean 0.00); ESC (no roster) and FOLLOWUP (no 回访时间)
+    // could not run: no rate.
+    assert_eq!(col("resp_per_100"), "0.00");
+    assert_eq!(
+        (
+            col("esc_per_100"),
+            col("followup_per_100"),
+            col("escalation_error_rate")
+        ),
+        (String::new(), String::new(), String::new())
+    );
+
+    // Two exports: the second has no 回访时间. FOLLOWUP-SATISFACTION's `when` reads it, so
+    // for S1 (a complaint with a recorded 满意度) whether it applies is unknown: not judged.
+    let b =
+        "case_id,center,received_at,category,first_responder_id,first_response_at,satisfaction\n\
+S1,南区中心,2026-10-08 08:05,投诉,S01,2026-10-08 08:10,满意\n";
+    let full = format!(
+        "{CASES_HEADER}F1,东区中心,2026-10-08 08:05,来访,投诉,王,,,噪音,E1,王芳,2026-10-08 08:10,,,2026-10-08 10:00,,,2026-10-09 10:00,E1,满意,\n"
+    );
+    let (_d, r) = audit_dataset(
+        &[("cases_a.csv", &full), ("cases_b.csv", b)],
+        &["FOLLOWUP-SATISFACTION"],
+    );
+    let run = &r.runs[r
+        .rules
+        .rules
+        .iter()
+        .position(|x| x.id == "FOLLOWUP-SATISFACTION")
+        .unwrap()];
+    assert_eq!(run.not_judged.len(), 1, "{:?}", run.not_judged);
+    assert_eq!(run.not_judged[0].0, "S1");
+    assert!(
+        run.not_judged[0].1.contains("followup_at"),
+        "{:?}",
+        run.not_judged
+    );
+}
+
 /// One handoff that breaks two clauses of ESC-PATH (an operator skipping his direct
 /// supervisor, to another center's department supervisor) is one violation of 2 points
 /// with both findings as evidence, not two.

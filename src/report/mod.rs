@@ -309,13 +309,25 @@ pub fn centers_sheet(r: &AuditResult, rows: &[crate::audit::CenterRow]) -> Sheet
         "satisfaction_rate",
         "not_fully_judged",
     ]));
+    // The groups with at least one rule that ran: a group none of whose rules ran (not
+    // selected, or a column they read is absent from every export) judged nothing, and
+    // its rate is empty, not 0.00.
+    let ran: std::collections::BTreeSet<&str> = r
+        .rules
+        .rules
+        .iter()
+        .zip(&r.runs)
+        .filter(|(_, run)| run.selected && run.not_run.is_none())
+        .map(|(x, _)| crate::audit::rule_group(&x.id))
+        .collect();
     let sheet_rows = rows
         .iter()
         .map(|c| {
             let g = |k: &str| c.by_group.get(k).copied().unwrap_or(0) as f64;
+            let judged = |k: &str| if ran.contains(k) { c.judged_in(k) } else { 0 };
             // Per group, over the cases its rules judged (a center's export may lack a
             // column they read); none judged: no rate, not a perfect one.
-            let per = |k: &str, scale: f64| match c.judged_in(k) {
+            let per = |k: &str, scale: f64| match judged(k) {
                 0 => Cell::text(""),
                 n => Cell::Num(format!("{:.2}", g(k) * scale / n as f64)),
             };
@@ -330,8 +342,10 @@ pub fn centers_sheet(r: &AuditResult, rows: &[crate::audit::CenterRow]) -> Sheet
             row.push(per("PHRASE", 1000.0));
             row.push(rate(
                 // the share of handed-off cases with a handoff-path violation (one
-                // bad handoff can break several clauses: counted once)
-                (c.handed_off > 0).then(|| c.escalation_error_cases as f64 / c.handed_off as f64),
+                // bad handoff can break several clauses: counted once); none when no
+                // escalation rule judged the center's cases
+                (c.handed_off > 0 && judged("ESC") > 0)
+                    .then(|| c.escalation_error_cases as f64 / c.handed_off as f64),
             ));
             row.extend([
                 rate(c.kpis.on_time_rate),
