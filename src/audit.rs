@@ -543,7 +543,13 @@ pub fn load_as_of(
     .into_iter()
     .flatten()
     .collect();
-    let warnings: Vec<String> = tables.iter().flat_map(|t| t.warnings.clone()).collect();
+    let mut warnings: Vec<String> = tables.iter().flat_map(|t| t.warnings.clone()).collect();
+    if let Some(w) = roster
+        .as_ref()
+        .and_then(|r| responder_names_differ(&cases, r))
+    {
+        warnings.push(w);
+    }
     for st in &mut stats {
         let kept: usize = tables
             .iter()
@@ -590,6 +596,49 @@ pub fn load_as_of(
         rejected,
         period,
         warnings,
+    })
+}
+
+/// Cases whose 首问人 (name) is not the roster's name for their 首问人工号: the cases are
+/// charged to the roster's employee, so a wrong id, or the ids of two companies audited
+/// together colliding (both have an `E101`), must not pass silently.
+fn responder_names_differ(cases: &Table, roster: &Table) -> Option<String> {
+    if !cases.is_present("first_responder") || !roster.is_present("name") {
+        return None;
+    }
+    let names: BTreeMap<&str, &str> = roster
+        .text("employee_id")
+        .iter()
+        .zip(roster.text("name").iter())
+        .filter_map(|(id, n)| Some((id?, n?)))
+        .collect();
+    let (ids, given) = (
+        cases.text("first_responder_id"),
+        cases.text("first_responder"),
+    );
+    let squash = |s: &str| s.split_whitespace().collect::<String>();
+    let mut n = 0;
+    let mut examples = vec![];
+    for i in 0..cases.len() {
+        let (Some(id), Some(g)) = (ids.get(i), given.get(i)) else {
+            continue;
+        };
+        let Some(r) = names.get(id) else { continue };
+        if squash(g) != squash(r) {
+            n += 1;
+            if examples.len() < 3 {
+                examples.push(format!(
+                    "{} names {g}, the roster's {id} is {r}",
+                    cases.source(i)
+                ));
+            }
+        }
+    }
+    (n > 0).then(|| {
+        format!(
+            "{n} case(s) name a first responder other than the roster's employee of that id, and are charged to the roster's ({}); check the ids (two companies audited together must not share ids)",
+            examples.join("; ")
+        )
     })
 }
 

@@ -2166,6 +2166,30 @@ S1,南区中心,2026-10-08 08:05,投诉,S01,2026-10-08 08:10,满意\n";
     );
 }
 
+/// Two companies audited together both use the id E1: the second company's cases name
+/// 周平, whom the roster does not know by that id, and would be charged to 王芳. The
+/// audit says so (stderr and the manifest), naming the case and both names.
+#[test]
+fn a_first_responder_named_unlike_the_rosters_employee_is_warned_about() {
+    let cases = format!(
+        "{CASES_HEADER}\
+K1,甲中心,2026-10-08 08:05,来访,咨询,林,,,问,E1,王芳,2026-10-08 08:10,,,,,,,,,\n\
+K2,北区中心,2026-10-08 08:05,来访,咨询,林,,,问,E1,周 平,2026-10-08 08:10,,,,,,,,,\n\
+K3,甲中心,2026-10-08 08:05,来访,咨询,林,,,问,E2,李 娜,2026-10-08 08:10,,,,,,,,,\n"
+    );
+    let d = dataset(&[("cases.csv", &cases), ("roster.csv", ROSTER)]);
+    let files = DatasetFiles::discover(d.path()).unwrap();
+    let loaded = shouwen::audit::load(&files, &default_rules(), Some("2026-10")).unwrap();
+    // K3's "李 娜" is 李娜 written with a space: the same name.
+    assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
+    let w = &loaded.warnings[0];
+    assert!(
+        w.starts_with("1 case(s)")
+            && w.contains("cases.csv:3 names 周 平, the roster's E1 is 王芳"),
+        "{w}"
+    );
+}
+
 /// One handoff that breaks two clauses of ESC-PATH (an operator skipping his direct
 /// supervisor, to another center's department supervisor) is one violation of 2 points
 /// with both findings as evidence, not two.
