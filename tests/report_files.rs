@@ -61,6 +61,7 @@ fn check_workbook_against_csvs(report: &Path, with_compare: bool) {
         ("服务中心对比", "centers.csv"),
         ("拒收记录", "rejected.csv"),
         ("待定案件", "pending.csv"),
+        ("未能判定", "not_judged.csv"),
     ];
     if with_compare {
         pairs.push(("月度对比", "compare.csv"));
@@ -68,7 +69,7 @@ fn check_workbook_against_csvs(report: &Path, with_compare: bool) {
     let names = wb.sheet_names().to_vec();
     let mut expected_names = vec!["汇总"];
     expected_names.extend(pairs.iter().map(|p| p.0));
-    expected_names.insert(7, "未生效豁免");
+    expected_names.insert(8, "未生效豁免");
     assert_eq!(names, expected_names);
     // 未生效豁免 holds the manifest's unmatched waivers, one row each.
     let manifest: serde_json::Value =
@@ -248,10 +249,19 @@ fn rejected_rows_with_formula_text_stay_text_in_the_workbook() {
         format!("{}\nNOPE-1,RESP-24H,不存在的案件,E10\n", waivers.trim_end()),
     )
     .unwrap();
+    // … and a handoff to someone not in the roster: the escalation rules cannot judge
+    // C01, which 未能判定 lists.
+    std::fs::write(
+        data.join("handoffs.csv"),
+        "case_id,seq,at,from_id,to_id\nC01,1,2026-10-03 10:00:00,E01,E99\n",
+    )
+    .unwrap();
     let out = dir.path().join("r");
     audit(&data, &out, &["--period", "2026-10"]);
     let rejected = std::fs::read_to_string(out.join("rejected.csv")).unwrap();
     assert!(rejected.contains("'=HYPERLINK"), "{rejected}");
+    let not_judged = std::fs::read_to_string(out.join("not_judged.csv")).unwrap();
+    assert!(not_judged.contains("C01,ESC-"), "{not_judged}");
     let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
     assert!(manifest.contains("NOPE-1"), "{manifest}");
     check_workbook_against_csvs(&out, false);

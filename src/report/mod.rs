@@ -400,6 +400,7 @@ fn write_files_in<'s, 'r: 's>(
     let centers = centers_sheet(r, &r.centers);
     let rejected = rejected(r, opts);
     let pending = pending(r, opts);
+    let not_judged = not_judged(r);
     let unmatched = unmatched_waivers(r);
     let centers_rows = &r.centers;
     let mut write_csvs = || -> Result<()> {
@@ -411,7 +412,7 @@ fn write_files_in<'s, 'r: 's>(
         write_csv(dir, "pay.csv", &pay)?;
         write_csv(dir, "centers.csv", &centers)?;
         write_csv(dir, "rejected.csv", &rejected)?;
-        write_csv(dir, "not_judged.csv", &not_judged(r))?;
+        write_csv(dir, "not_judged.csv", &not_judged)?;
         match early.take() {
             Some(v) => v.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
             None => Ok(()),
@@ -494,11 +495,17 @@ fn write_files_in<'s, 'r: 's>(
                 grade_column: None,
                 made: None,
             },
-            // Open cases not yet due, and waivers that waived nothing: what the quality
-            // department follows up, next to what it audited.
+            // Open cases not yet due, cases a rule could not judge, and waivers that
+            // waived nothing: what the quality department follows up.
             workbook::Tab {
                 name: "待定案件".into(),
                 sheet: &pending,
+                grade_column: None,
+                made: None,
+            },
+            workbook::Tab {
+                name: "未能判定".into(),
+                sheet: &not_judged,
                 grade_column: None,
                 made: None,
             },
