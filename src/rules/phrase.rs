@@ -13,7 +13,9 @@
 //!   letter, no sentence punctuation) starts a turn of that speaker; a line without a
 //!   label continues the previous speaker; text before the first label, or a reply with
 //!   no label at all, is staff speech (the field is what staff said), reported with
-//!   speaker `None`.
+//!   speaker `None`. A chat-export header, a line that is only a label and a time stamp
+//!   with a time of day (`王芳 10:06`, `陈建国 2026-10-08 10:05`), starts a turn of that
+//!   speaker: the message is on the lines below it.
 //! * Customer turns are never checked: a label that is a customer label, starts with one
 //!   (`业主王先生`, unless a staff role follows: `客户经理`, `业主服务中心`), or ends with one
 //!   (`张先生（业主）`, `3栋住户`). A resident quoting staff (“物业说不归他们管”) is therefore
@@ -594,6 +596,31 @@ pub fn parse_label(line: &str) -> Option<(&str, usize)> {
     None
 }
 
+/// The speaker of a chat-export header line, one that is nothing but a label and a time
+/// stamp with a time of day (`王芳 10:06`, `陈建国 2026-10-08 10:05`, `10:05:01 业主`):
+/// WeChat and IM exports put the message on the next line(s), which continue this
+/// speaker. Returns the label and the line's length (the header says nothing itself).
+pub fn parse_header(line: &str) -> Option<(&str, usize)> {
+    let trimmed = line.trim();
+    if !has_time_of_day(trimmed) || trimmed.chars().count() > LABEL_SCAN_CHARS {
+        return None;
+    }
+    let label = label_core(trimmed)?;
+    let clean = label.len() < trimmed.len()
+        && !has_time_of_day(label)
+        && !label
+            .chars()
+            .any(|c| is_label_breaker(c) || matches!(c, '：' | ':' | '︰' | '﹕'));
+    clean.then_some((label, line.len()))
+}
+
+/// Whether `s` holds a time of day: digits, `:`, two digits (`9:05`, `10:05:01`).
+fn has_time_of_day(s: &str) -> bool {
+    s.as_bytes().windows(4).any(|w| {
+        w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit()
+    })
+}
+
 fn is_label_breaker(c: char) -> bool {
     matches!(
         c,
@@ -770,7 +797,7 @@ impl<'a> Iterator for TurnIter<'a, '_> {
     fn next(&mut self) -> Option<TurnRef<'a>> {
         loop {
             let (line, line_start, line_text) = self.lines.next()?;
-            let content_from = match parse_label(line_text) {
+            let content_from = match parse_label(line_text).or_else(|| parse_header(line_text)) {
                 Some((label, after)) => {
                     let customer = match self.seen {
                         [Some((l, c)), _] | [_, Some((l, c))] if l == label => c,
@@ -1550,6 +1577,37 @@ mod tests {
         );
         // A time in the text is not a label colon.
         assert_eq!(verdict("明天09:30来，不知道"), violation("不知道", None, 1));
+    }
+
+    #[test]
+    fn c24_chat_export_header_lines_name_the_speaker_of_the_next_lines() {
+        // WeChat / IM exports: `<label> <time>` alone on a line, the message below it.
+        let text = "陈建国 2026-10-08 10:05\n你们是不是不知道怎么修？\n王芳 10:06\n这个不归我们管";
+        assert_eq!(
+            verdict(text),
+            vec![
+                ("不知道".to_owned(), Some("陈建国".to_owned()), 2),
+                ("不归我们管".to_owned(), Some("王芳".to_owned()), 4),
+            ]
+        );
+        assert_eq!(
+            verdict("业主 10:05:01\n你们是不是不知道？\n还有\n王芳 10:06\n没办法"),
+            violation("没办法", Some("王芳"), 5)
+        );
+        assert_eq!(
+            verdict("李强 2026-10-08 10:05\n不知道"),
+            violation("不知道", Some("李强"), 2)
+        );
+        assert_eq!(
+            verdict("10:05:01 业主\n不知道\n[10:06] 王芳\n不懂"),
+            violation("不懂", Some("王芳"), 4)
+        );
+        // Only a whole line of label and time of day is a header.
+        assert_eq!(parse_header("明天上午10点，不知道 10:05"), None);
+        assert_eq!(parse_header("王芳 2026-10-08"), None);
+        assert_eq!(parse_header("10:05"), None);
+        assert_eq!(parse_header("王芳：不知道 10:05"), None);
+        assert_eq!(verdict("王芳：好的\n业主：嗯\n预计10:30到，不知道"), none());
     }
 
     #[test]
