@@ -29,7 +29,7 @@ quoting \"他说不归我管\" is not a violation; the resident's own `content` 
 checked. An
 occurrence inside an `allow` context (\"不知道您是否方便\", \"如有不清楚的地方\") is not a
 violation. One violation per case and speaker, charged to the roster employee whose name
-or 工号 labels the turn, else to the first responder.
+or 工号 labels the turn (客服E012 → E012), else to the first responder.
 
 Example violation: PHRASE-BANNED on C000123, 「…这个不归我管，你去找…」（王芳，第 3 行）.",
     params: &[
@@ -331,7 +331,7 @@ impl<'a> NameIndex<'a> {
     }
 
     /// The employee a label names: a roster 工号 (`E02`), an exact name (preferring the
-    /// case's center), else the one roster name of the case's center the label contains
+    /// case's center), the one roster 工号 the label holds (`客服E012`), else the one roster name of the case's center the label contains
     /// (`客服 李娜`).
     fn resolve(&self, label: &str, center: &str) -> Option<&'a str> {
         let label = label.trim();
@@ -344,6 +344,10 @@ impl<'a> NameIndex<'a> {
                 .find(|(_, c)| *c == center)
                 .or_else(|| v.first())
                 .map(|(id, _)| *id);
+        }
+        let mut tokens = phrase::label_id_tokens(label).filter_map(|t| self.ids.get(t));
+        if let (Some(id), None) = (tokens.next(), tokens.next()) {
+            return Some(id);
         }
         let mut found = self
             .by_name

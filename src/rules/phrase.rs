@@ -15,7 +15,8 @@
 //!   no label at all, is staff speech (the field is what staff said), reported with
 //!   speaker `None`. A chat-export header, a line that is only a label and a time stamp
 //!   with a time of day (`王芳 10:06`, `陈建国 2026-10-08 10:05`), starts a turn of that
-//!   speaker: the message is on the lines below it.
+//!   speaker: the message is on the lines below it. A label in brackets at the line start
+//!   (`【业主】…`, `【客服】…`, `[E012]：…`) starts a turn too, colon or not.
 //! * Customer turns are never checked: a label that is a customer label, starts with one
 //!   (`业主王先生`, unless a staff role follows: `客户经理`, `业主服务中心`), or ends with one
 //!   (`张先生（业主）`, `3栋住户`). A resident quoting staff (“物业说不归他们管”) is therefore
@@ -614,6 +615,69 @@ pub fn parse_header(line: &str) -> Option<(&str, usize)> {
     clean.then_some((label, line.len()))
 }
 
+/// Bracket contents at a line start that are chat-export placeholders, not speakers.
+const BRACKET_NOT_LABELS: &[&str] = &[
+    "图片",
+    "表情",
+    "语音",
+    "视频",
+    "文件",
+    "链接",
+    "位置",
+    "动画表情",
+    "撤回",
+    "系统消息",
+];
+
+/// A speaker label in brackets at the line start, with or without a colon after it:
+/// `【业主】你们…`, `【客服】没办法`, `[E012]：不知道`. The bracketed text must be a label
+/// (see [`parse_label`]); a time stamp (`[09:05] 王芳：`) or a placeholder (`[图片]`) is
+/// none. Returns the label and the byte offset of the text after it.
+pub fn parse_bracket_label(line: &str) -> Option<(&str, usize)> {
+    let body = line.trim_start();
+    let lead = line.len() - body.len();
+    let close = match body.chars().next()? {
+        '【' => '】',
+        '[' => ']',
+        '［' => '］',
+        _ => return None,
+    };
+    let open_len = body.chars().next()?.len_utf8();
+    let inner_end = body.find(close)?;
+    let inner = body.get(open_len..inner_end)?;
+    if inner.chars().count() > LABEL_SCAN_CHARS
+        || inner.contains(['【', '[', '［', '：', ':'])
+        || inner.chars().any(is_label_breaker)
+    {
+        return None;
+    }
+    let label = label_core(inner)?;
+    if label.len() != inner.trim().len() || BRACKET_NOT_LABELS.contains(&label) {
+        return None;
+    }
+    let after_close = inner_end + close.len_utf8();
+    let rest = body.get(after_close..)?;
+    let rest_trim = rest.trim_start();
+    let mut after = lead + after_close + (rest.len() - rest_trim.len());
+    if let Some(c) = rest_trim
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '：' | ':' | '︰' | '﹕'))
+    {
+        after += c.len_utf8();
+    }
+    Some((label, after))
+}
+
+/// The 工号-like words of a speaker label, runs of ASCII letters and digits holding a
+/// digit (`客服E012` → `E012`, `管家 E013 李强` → `E013`): a label may glue the speaker's
+/// 工号 to a role.
+pub fn label_id_tokens(label: &str) -> impl Iterator<Item = &str> {
+    label
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| w.bytes().any(|b| b.is_ascii_digit()))
+}
+
 /// Whether `s` holds a time of day: digits, `:`, two digits (`9:05`, `10:05:01`).
 fn has_time_of_day(s: &str) -> bool {
     s.as_bytes().windows(4).any(|w| {
@@ -797,7 +861,10 @@ impl<'a> Iterator for TurnIter<'a, '_> {
     fn next(&mut self) -> Option<TurnRef<'a>> {
         loop {
             let (line, line_start, line_text) = self.lines.next()?;
-            let content_from = match parse_label(line_text).or_else(|| parse_header(line_text)) {
+            let content_from = match parse_bracket_label(line_text)
+                .or_else(|| parse_label(line_text))
+                .or_else(|| parse_header(line_text))
+            {
                 Some((label, after)) => {
                     let customer = match self.seen {
                         [Some((l, c)), _] | [_, Some((l, c))] if l == label => c,
@@ -1611,6 +1678,44 @@ mod tests {
     }
 
     #[test]
+    fn c25_bracketed_labels() {
+        assert_eq!(verdict("【业主】你们是不是不知道？"), none());
+        assert_eq!(
+            verdict("【客服】没办法"),
+            violation("没办法", Some("客服"), 1)
+        );
+        assert_eq!(
+            verdict("【业主】你们是不是不知道？\n【李强】没办法"),
+            violation("没办法", Some("李强"), 2)
+        );
+        assert_eq!(
+            verdict("[E012]：不知道"),
+            violation("不知道", Some("E012"), 1)
+        );
+        assert_eq!(verdict("［王芳］ 不懂"), violation("不懂", Some("王芳"), 1));
+        // A bracketed time stamp or a placeholder is no label.
+        assert_eq!(
+            verdict("[2026-10-03 09:05] 王芳：不知道"),
+            violation("不知道", Some("王芳"), 1)
+        );
+        assert_eq!(verdict("业主：你好\n[图片]不知道怎么办"), none());
+        assert_eq!(parse_bracket_label("【温馨提示，请注意】不知道"), None);
+        assert_eq!(parse_bracket_label("不知道【业主】"), None);
+        // A 工号 glued to a role: `客服E012` is charged to E012 (forbidden_phrase resolves
+        // the tokens against the roster).
+        assert_eq!(
+            verdict("客服E012：不知道"),
+            violation("不知道", Some("客服E012"), 1)
+        );
+        assert_eq!(label_id_tokens("客服E012").collect::<Vec<_>>(), ["E012"]);
+        assert_eq!(
+            label_id_tokens("管家 E013 李强").collect::<Vec<_>>(),
+            ["E013"]
+        );
+        assert_eq!(label_id_tokens("管家王芳").count(), 0);
+    }
+
+    #[test]
     fn c16_what_is_not_a_label() {
         assert_eq!(parse_label("好的，我说：不知道"), None);
         assert_eq!(parse_label("这是一段很长很长很长的说明文字：不知道"), None);
@@ -1986,12 +2091,14 @@ mod tests {
     }
 
     /// `text` with one separator (picked by `picks`) between every two characters, and
-    /// before the first.
+    /// before the first (not an opening bracket there: `【您】好` at a line start is a
+    /// bracketed speaker label).
     fn separated(text: &str, picks: &[usize]) -> String {
         let mut out = String::new();
         for (i, c) in text.chars().enumerate() {
             let k = picks[i % picks.len()];
-            out.push_str(SEPARATORS[k % SEPARATORS.len()]);
+            let sep = SEPARATORS[k % SEPARATORS.len()];
+            out.push_str(if i == 0 && sep == "【" { " " } else { sep });
             out.push(c);
         }
         out
