@@ -23,7 +23,8 @@ Text is matched after normalisation: full/half width, whitespace or punctuation 
 characters (不 归 我 管, 不-归-我-管) and traditional characters (不歸我管) do not hide a
 phrase. In a transcript (`说话人：内容`, one turn per line) only staff turns count: turns
 labelled with a customer label (业主, 客户, 住户, 来电人 …) or with the case's own
-`customer_name` (王建国：…) never do — unless that name is also the first responder's or
+`customer_name` (王建国：…, or its surname alone, 王：…) or with a phone number
+(13912345678：…, 业主13912345678：…) never do — unless that name is also the first responder's or
 a roster employee's of the case's center, whose turn it then stays — so a resident
 quoting \"他说不归我管\" is not a violation; the resident's own `content` is never
 checked. An
@@ -230,8 +231,8 @@ impl ForbiddenPhrase {
                 // then the first responder's or a roster employee's turn it stays.
                 if !self.all_speakers
                     && speaker.as_deref().is_some_and(|label| {
-                        is_customer_name(label, customer)
-                            && !is_customer_name(label, responder)
+                        phrase::names_customer(label, customer)
+                            && !phrase::names_customer(label, responder)
                             && names.resolve_in_center(label, center).is_none()
                     })
                 {
@@ -277,14 +278,6 @@ impl ForbiddenPhrase {
             ..Outcome::default()
         })
     }
-}
-
-/// Whether a turn's label names the case's customer: the name itself, or the name with
-/// a title or role around it (王建国先生, 业主王建国). A one-character name is too short
-/// to tell from other labels.
-fn is_customer_name(label: &str, customer: &str) -> bool {
-    let label = label.trim();
-    customer.chars().nth(1).is_some() && (label == customer || label.contains(customer))
 }
 
 /// Roster names → employee ids, for charging the speaker of a turn.

@@ -19,7 +19,8 @@
 //!   (`【业主】…`, `【客服】…`, `[E012]：…`) starts a turn too, colon or not.
 //! * Customer turns are never checked: a label that is a customer label, starts with one
 //!   (`业主王先生`, unless a staff role follows: `客户经理`, `业主服务中心`), or ends with one
-//!   (`张先生（业主）`, `3栋住户`). A resident quoting staff (“物业说不归他们管”) is therefore
+//!   (`张先生（业主）`, `3栋住户`), and a phone number (`13912345678：`, `业主13912345678：`;
+//!   a run of digits counts as one character of a label). A resident quoting staff (“物业说不归他们管”) is therefore
 //!   not a violation.
 //! * Normalisation, applied alike to the text, the phrases and the allowed contexts:
 //!   full-width ASCII → half-width, ASCII case-folded, traditional → simplified (1,439
@@ -714,15 +715,74 @@ fn is_label_breaker(c: char) -> bool {
 
 fn label_core(raw: &str) -> Option<&str> {
     let mut label = raw.trim();
+    if is_phone_number(label) {
+        return Some(label);
+    }
     if label.bytes().any(|b| b.is_ascii_digit()) {
         label = strip_stamp_end(strip_stamp_start(label)).trim();
     }
-    let count = label.chars().filter(|c| !c.is_whitespace()).count();
+    // A run of digits counts as one character: `业主13912345678` is as short a label as
+    // `业主王先生`.
+    let mut count = 0;
+    let mut prev_digit = false;
+    for c in label.chars().filter(|c| !c.is_whitespace()) {
+        let digit = c.is_ascii_digit();
+        if !(digit && prev_digit) {
+            count += 1;
+        }
+        prev_digit = digit;
+    }
     let ok = (1..=LABEL_MAX_CHARS).contains(&count)
-        && label
+        && (label
             .chars()
-            .any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphabetic());
+            .any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphabetic())
+            || is_phone_number(label));
     ok.then_some(label)
+}
+
+/// Whether a label is a phone number, the resident's (staff are labelled by name, role or
+/// 工号): a mobile number (11 digits from 1), a landline with its area code (10 to 12
+/// digits from 0) or a 400 / 800 service number, spaces, `-` and a leading `+86` allowed.
+pub fn is_phone_number(label: &str) -> bool {
+    let label = label.trim();
+    if label.is_empty()
+        || !label
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '+' | '\u{3000}'))
+        || label.contains(':')
+    {
+        return false;
+    }
+    let digits: String = label.chars().filter(char::is_ascii_digit).collect();
+    let digits = match digits.strip_prefix("86") {
+        Some(rest) if label.starts_with('+') || digits.len() == 13 => rest,
+        _ => digits.as_str(),
+    };
+    match digits.as_bytes().first() {
+        Some(b'1') => digits.len() == 11,
+        Some(b'0') => (10..=12).contains(&digits.len()),
+        Some(b'4' | b'8') => {
+            digits.len() == 10 && (digits.starts_with("400") || digits.starts_with("800"))
+        }
+        _ => false,
+    }
+}
+
+/// Whether a turn's label names the case's customer `customer` (its `customer_name`):
+/// the name itself, the name with a title or role around it (王建国先生, 业主王建国), or
+/// the surname alone (`陈：` for 陈建国; one or two characters, fewer than the name). A
+/// one-character name is too short to tell from other labels.
+pub fn names_customer(label: &str, customer: &str) -> bool {
+    let label = label.trim();
+    let customer = customer.trim();
+    let name_len = customer.chars().count();
+    if name_len < 2 || label.is_empty() {
+        return false;
+    }
+    let label_len = label.chars().count();
+    label == customer
+        || label.contains(customer)
+        || (label_len <= 2 && label_len < name_len && customer.starts_with(label))
 }
 
 fn is_stamp_char(c: char) -> bool {
@@ -785,6 +845,11 @@ impl CustomerLabels {
     }
 
     fn matches(&self, label: &str) -> bool {
+        // A phone number is the resident's, unless no label is a customer's at all
+        // (`speakers = "all"`).
+        if !self.labels.is_empty() && is_phone_number(label) {
+            return true;
+        }
         let mut buf = ['\0'; LABEL_FOLD_MAX];
         let mut n = 0;
         for c in label.chars().filter_map(fold_char) {
@@ -1713,6 +1778,34 @@ mod tests {
             ["E013"]
         );
         assert_eq!(label_id_tokens("管家王芳").count(), 0);
+    }
+
+    #[test]
+    fn c26_the_resident_by_phone_number_or_surname() {
+        assert_eq!(verdict("13912345678：你们是不是不知道？"), none());
+        assert_eq!(verdict("业主13912345678：你们是不是不知道？"), none());
+        assert_eq!(verdict("139 1234 5678: 不知道"), none());
+        assert_eq!(verdict("+86 139-1234-5678：不知道"), none());
+        assert_eq!(verdict("0571-88886666：不知道"), none());
+        assert_eq!(verdict("用户8832：不知道"), none());
+        for label in ["13912345678", "业主13912345678", "400-820-8820"] {
+            assert!(matcher().is_customer_label(label), "{label}");
+        }
+        // Not phone numbers: a 工号, a time, a date, a short number.
+        for label in ["E012", "2026-10-08", "1", "12345"] {
+            assert!(!is_phone_number(label), "{label}");
+        }
+        assert_eq!(
+            verdict("13912345678：好\nE012：不知道"),
+            violation("不知道", Some("E012"), 2)
+        );
+        // The customer's surname alone (forbidden_phrase skips the case's customer).
+        assert!(names_customer("陈", "陈建国"));
+        assert!(names_customer("陈建国", "陈建国"));
+        assert!(names_customer("业主陈建国", "陈建国"));
+        assert!(!names_customer("陈", "陈"));
+        assert!(!names_customer("王", "陈建国"));
+        assert!(!names_customer("张三", "陈建国"));
     }
 
     #[test]
