@@ -21,7 +21,8 @@ pub static INFO: KindInfo = KindInfo {
 
 Text is matched after normalisation: full/half width, whitespace or punctuation between
 characters (不 归 我 管, 不-归-我-管) and traditional characters (不歸我管) do not hide a
-phrase. In a transcript (`说话人：内容`, one turn per line) only staff turns count: turns
+phrase; sentence punctuation (，。？！；： ? ! ;) ends a clause and is not joined across
+(不，知道您不方便 holds no 不知道). In a transcript (`说话人：内容`, one turn per line) only staff turns count: turns
 labelled with a customer label (业主, 客户, 住户, 来电人 …) or with the case's own
 `customer_name` (王建国：…, or its surname alone, 王：…) or with a phone number
 (13912345678：…, 业主13912345678：…) never do — unless that name is also the first responder's or

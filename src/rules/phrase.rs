@@ -26,8 +26,9 @@
 //!   full-width ASCII → half-width, ASCII case-folded, traditional → simplified (1,439
 //!   characters: every traditional form of a character of the shouwen corpus, compatibility
 //!   ideographs and Kangxi radicals included), and whitespace, punctuation and symbols
-//!   dropped. So `不 归 我 管`, `不-归-我-管`, `不，归我管` and `不歸我管` all read `不归我管`.
-//!   Matches never cross a line break.
+//!   dropped. So `不 归 我 管`, `不-归-我-管`, `不·归我管` and `不歸我管` all read `不归我管`.
+//!   Matches never cross a line break, nor sentence punctuation (`，。？！；：` and `? ! ;`):
+//!   that ends a clause rather than hides a phrase, so `不，知道您不方便` holds no 不知道.
 //! * Overlapping phrases: the longest phrase at the leftmost position wins (`不归我们管` is
 //!   reported once, not also as `不归我管`); every non-overlapping occurrence is reported.
 //! * Allowed contexts: an occurrence that lies inside an occurrence of an allowed context
@@ -488,7 +489,7 @@ struct KeptChars<'t> {
 impl<'t> KeptChars<'t> {
     fn new(text: &'t str) -> Self {
         fn is_kept(&(_, c): &(usize, char)) -> bool {
-            fold_char(c).is_some()
+            fold_scan(c).is_some()
         }
         KeptChars {
             iter: text
@@ -1054,7 +1055,8 @@ fn normalize_into(text: &str, base: usize, norm: &mut String, offsets: &mut Vec<
 }
 
 /// Appends the normalised `text` to `norm`, copying runs of unchanged characters at once.
-/// Same result as folding every character with [`fold_char`]; the common cases (ASCII
+/// Same result as folding every character with [`fold_scan`] (sentence punctuation
+/// becomes [`BOUNDARY`]); the common cases (ASCII
 /// lower-case letters and digits, CJK unified ideographs that are not traditional, the
 /// CJK and full-width punctuation) are recognised on the bytes. Returns the mask of the
 /// gate's characters seen.
@@ -1088,7 +1090,7 @@ fn normalize_gated(text: &str, norm: &mut String, gate: &Gate) -> u64 {
         let Some(c) = c else {
             break;
         };
-        let folded = fold_char(c);
+        let folded = fold_scan(c);
         if folded != Some(c) {
             norm.push_str(text.get(run..i).unwrap_or_default());
             if let Some(f) = folded {
@@ -1195,6 +1197,28 @@ impl Gate {
 
     fn may_match(&self, seen: u64) -> bool {
         self.needs.is_empty() || self.needs.iter().any(|&need| need & !seen == 0)
+    }
+}
+
+/// What sentence punctuation becomes in the text scanned for phrases: a character no
+/// phrase or allowed context holds, so no match joins the words either side of it.
+const BOUNDARY: char = '\u{1}';
+
+/// Sentence punctuation: it ends a clause, so the matcher does not join across it (`不，
+/// 知道您不方便` holds no 不知道). The separators used to hide a phrase (`·`, `-`, `.`,
+/// `~`, `、`, spaces, dashes, brackets …) are dropped instead.
+fn is_boundary(c: char) -> bool {
+    matches!(c, '，' | '。' | '？' | '！' | '；' | '：' | '?' | '!' | ';')
+}
+
+/// A character of the text scanned for phrases: [`fold_char`], sentence punctuation kept
+/// as [`BOUNDARY`].
+#[inline]
+fn fold_scan(c: char) -> Option<char> {
+    if is_boundary(c) {
+        Some(BOUNDARY)
+    } else {
+        fold_char(c)
     }
 }
 
@@ -1505,7 +1529,7 @@ mod tests {
             "王芳：不 归 我 管",
             "王芳：不-归-我-管",
             "王芳：不歸我管",
-            "王芳：不，归我管",
+            "王芳：不、归我管",
             "王芳：不\u{3000}歸——我…管",
             "王芳：不\u{200B}归我管",
             "王芳：⼀句话，不归我管",
@@ -1547,7 +1571,7 @@ mod tests {
     fn c05_polite_question_is_an_allowed_context() {
         assert_eq!(verdict("王芳：不知道您是否方便明天上门？"), none());
         assert_eq!(verdict("王芳：不知道您什么时候方便？"), none());
-        assert_eq!(verdict("王芳：不 知 道，您是否方便明天上门？"), none());
+        assert_eq!(verdict("王芳：不 知 道 您是否方便明天上门？"), none());
         assert_eq!(
             verdict("王芳：不知道您是否方便？我也不知道。"),
             violation("不知道", Some("王芳"), 1)
@@ -1809,6 +1833,35 @@ mod tests {
     }
 
     #[test]
+    fn c27_sentence_punctuation_is_a_boundary_not_a_separator() {
+        // `不，…` is “no, …”: the next clause is not the rest of a phrase.
+        assert_eq!(verdict("王芳：不，知道您不方便，我们晚上再来"), none());
+        assert_eq!(verdict("王芳：不，清楚地告诉您，明天修好"), none());
+        assert_eq!(verdict("王芳：不，归我管，我来处理"), none());
+        for sep in ["，", "。", "？", "！", "；", "：", "?", "!", ";"] {
+            assert_eq!(verdict(&format!("王芳：不{sep}知道")), none(), "{sep}");
+        }
+        // The separators used to hide a phrase still join it.
+        for sep in ["·", "-", ".", "~", "、", " ", "…", "——", "*"] {
+            assert_eq!(
+                verdict(&format!("王芳：不{sep}知{sep}道")),
+                violation("不知道", Some("王芳"), 1),
+                "{sep}"
+            );
+        }
+        // An allowed context does not join across a boundary either: 不是，没办法 (“no,
+        // there is no way”) is the evasion 不是没办法 is not.
+        assert_eq!(
+            verdict("王芳：不是，没办法"),
+            violation("没办法", Some("王芳"), 1)
+        );
+        let f = matcher().find("王芳：真的，不 知道。");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].as_written, "不 知道");
+        assert_eq!(f[0].evidence, "真的，不 知道。");
+    }
+
+    #[test]
     fn c16_what_is_not_a_label() {
         assert_eq!(parse_label("好的，我说：不知道"), None);
         assert_eq!(parse_label("这是一段很长很长很长的说明文字：不知道"), None);
@@ -1954,9 +2007,8 @@ mod tests {
     }
 
     const SEPARATORS: &[&str] = &[
-        " ", "\u{3000}", "\t", "-", "—", "——", "…", "·", "・", "*", "_", ".", "。", "，", "、",
-        "~", "～", "“", "”", "（", "）", "【", "】", "!", "？", "'", "\u{200B}", "\u{FEFF}", "★",
-        "😀",
+        " ", "\u{3000}", "\t", "-", "—", "——", "…", "·", "・", "*", "_", ".", "、", "~", "～", "“",
+        "”", "（", "）", "【", "】", "'", "\u{200B}", "\u{FEFF}", "★", "😀",
     ];
 
     const NEUTRAL: &[&str] = &[
@@ -2122,7 +2174,9 @@ mod tests {
             for t in [&text, &cjk] {
                 let mut fast = String::new();
                 normalize_gated(t, &mut fast, &gate);
-                prop_assert_eq!(fast, normalize(t).0);
+                let reference: String = t.chars().filter_map(fold_scan).collect();
+                prop_assert_eq!(&fast, &reference);
+                prop_assert_eq!(fast.replace(BOUNDARY, ""), normalize(t).0);
             }
         }
 
