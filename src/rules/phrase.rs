@@ -118,9 +118,11 @@ pub const DEFAULT_ALLOW: &[&str] = &[
     "不知道您还有",
     "不知道您对",
     "不知道您看",
-    // 不知道 about the resident, informing them.
+    // 不知道 about the resident, informing them, or repeating what the resident said
+    // (您刚才说您不知道): 您不知道 is the resident's not knowing, not staff's brush-off.
     "您可能不知道",
     "您也许不知道",
+    "您不知道",
     // 不清楚 / 不懂: an offer to explain what the resident finds unclear (4.4 asks for it).
     "如有不清楚",
     "若有不清楚",
@@ -155,6 +157,12 @@ pub const DEFAULT_ALLOW: &[&str] = &[
     // Negated refusals.
     "不是没办法",
     "不是办不了",
+    "不是不知道",
+    "不是不清楚",
+    // 有没办法 (colloquial 有没有办法, “is there a way”): a question, not a refusal.
+    "有没办法",
+    // 不懂事: “immature, inconsiderate” (孩子不懂事), not “I don't understand”.
+    "不懂事",
 ];
 
 /// Speaker labels that are the resident. A label is a customer label when it equals one of
@@ -1738,7 +1746,7 @@ mod tests {
     #[test]
     fn c24_chat_export_header_lines_name_the_speaker_of_the_next_lines() {
         // WeChat / IM exports: `<label> <time>` alone on a line, the message below it.
-        let text = "陈建国 2026-10-08 10:05\n你们是不是不知道怎么修？\n王芳 10:06\n这个不归我们管";
+        let text = "陈建国 2026-10-08 10:05\n你们总说不知道怎么修？\n王芳 10:06\n这个不归我们管";
         assert_eq!(
             verdict(text),
             vec![
@@ -1747,7 +1755,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            verdict("业主 10:05:01\n你们是不是不知道？\n还有\n王芳 10:06\n没办法"),
+            verdict("业主 10:05:01\n你们总说不知道？\n还有\n王芳 10:06\n没办法"),
             violation("没办法", Some("王芳"), 5)
         );
         assert_eq!(
@@ -1768,13 +1776,13 @@ mod tests {
 
     #[test]
     fn c25_bracketed_labels() {
-        assert_eq!(verdict("【业主】你们是不是不知道？"), none());
+        assert_eq!(verdict("【业主】你们总说不知道？"), none());
         assert_eq!(
             verdict("【客服】没办法"),
             violation("没办法", Some("客服"), 1)
         );
         assert_eq!(
-            verdict("【业主】你们是不是不知道？\n【李强】没办法"),
+            verdict("【业主】你们总说不知道？\n【李强】没办法"),
             violation("没办法", Some("李强"), 2)
         );
         assert_eq!(
@@ -1806,8 +1814,8 @@ mod tests {
 
     #[test]
     fn c26_the_resident_by_phone_number_or_surname() {
-        assert_eq!(verdict("13912345678：你们是不是不知道？"), none());
-        assert_eq!(verdict("业主13912345678：你们是不是不知道？"), none());
+        assert_eq!(verdict("13912345678：你们总说不知道？"), none());
+        assert_eq!(verdict("业主13912345678：你们总说不知道？"), none());
         assert_eq!(verdict("139 1234 5678: 不知道"), none());
         assert_eq!(verdict("+86 139-1234-5678：不知道"), none());
         assert_eq!(verdict("0571-88886666：不知道"), none());
@@ -1859,6 +1867,35 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].as_written, "不 知道");
         assert_eq!(f[0].evidence, "真的，不 知道。");
+    }
+
+    #[test]
+    fn c28_negations_questions_and_the_residents_own_not_knowing_are_allowed() {
+        for text in [
+            "王芳：我们不是不知道，是在等配件",
+            "王芳：您是不是不知道去哪里办？我带您去",
+            "王芳：不是不清楚，是要核实一下",
+            "王芳：我问问工程部有没办法今天修",
+            "王芳：我问问工程部有没有办法今天修",
+            "王芳：小孩子不懂事，您别生气",
+            "王芳：您不知道的话，我发给您",
+            "王芳：您刚才说您不知道找谁，我来帮您联系",
+        ] {
+            assert_eq!(verdict(text), none(), "{text}");
+        }
+        // Staff's own not knowing stays a violation.
+        assert_eq!(
+            verdict("王芳：您不知道？我也不知道"),
+            violation("不知道", Some("王芳"), 1)
+        );
+        assert_eq!(
+            verdict("王芳：有，没办法"),
+            violation("没办法", Some("王芳"), 1)
+        );
+        assert_eq!(
+            verdict("王芳：我不懂，问别人"),
+            violation("不懂", Some("王芳"), 1)
+        );
     }
 
     #[test]
