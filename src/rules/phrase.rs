@@ -28,7 +28,8 @@
 //!   ideographs and Kangxi radicals included), and whitespace, punctuation and symbols
 //!   dropped. So `不 归 我 管`, `不-归-我-管`, `不·归我管` and `不歸我管` all read `不归我管`.
 //!   Matches never cross a line break, nor sentence punctuation (`，。？！；：` and `? ! ;`):
-//!   that ends a clause rather than hides a phrase, so `不，知道您不方便` holds no 不知道.
+//!   that ends a clause rather than hides a phrase, so `不，知道您不方便` holds no 不知道;
+//!   only punctuation after *every* character (`没，办，法`) is read as hiding one.
 //! * Overlapping phrases: the longest phrase at the leftmost position wins (`不归我们管` is
 //!   reported once, not also as `不归我管`); every non-overlapping occurrence is reported.
 //! * Allowed contexts: an occurrence that lies inside an occurrence of an allowed context
@@ -292,6 +293,9 @@ pub struct Turn<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct Scratch {
     norm: String,
+    /// [`gaps_into`] of the line, filled only for a line with a match and sentence
+    /// punctuation.
+    gaps: Vec<u8>,
 }
 
 impl Scratch {
@@ -407,13 +411,24 @@ impl Matcher {
         let Ok(matches) = self.phrases.try_find_iter(Input::new(hay)) else {
             return;
         };
+        // Sentence punctuation matters only for a line that has it (and a match).
+        let mut gaps: Option<&[u8]> = None;
+        let mut checked = false;
+        let gaps_buf = &mut scratch.gaps;
         // Back to the original text: the n-th normalised character is the n-th kept one.
         // Matches come in text order, so both walks only move forward (linear in the line).
         let mut kept = KeptChars::new(turn.text);
         let (mut norm_at, mut norm_chars) = (0, 0);
         for m in matches {
             let (s, e) = (m.start(), m.end());
-            if self.is_allowed(hay, s, e) {
+            if !checked {
+                checked = true;
+                if turn.text.contains(is_boundary) {
+                    gaps_into(turn.text, hay.len(), gaps_buf);
+                    gaps = Some(gaps_buf.as_slice());
+                }
+            }
+            if gaps.is_some_and(|g| !joins(hay, g, s, e)) || self.is_allowed(hay, gaps, s, e) {
                 continue;
             }
             let first = norm_chars + hay.get(norm_at..s).map_or(0, |p| p.chars().count());
@@ -442,7 +457,7 @@ impl Matcher {
     }
 
     /// Whether an allowed context occurs around `hay[s..e]` and covers it.
-    fn is_allowed(&self, hay: &str, s: usize, e: usize) -> bool {
+    fn is_allowed(&self, hay: &str, gaps: Option<&[u8]>, s: usize, e: usize) -> bool {
         let Some(allow) = &self.allow else {
             return false;
         };
@@ -455,7 +470,9 @@ impl Matcher {
         let Ok(mut found) = allow.try_find_overlapping_iter(input) else {
             return false;
         };
-        found.any(|a| a.start() <= s && a.end() >= e)
+        found.any(|a| {
+            a.start() <= s && a.end() >= e && gaps.is_none_or(|g| joins(hay, g, a.start(), a.end()))
+        })
     }
 }
 
@@ -497,7 +514,7 @@ struct KeptChars<'t> {
 impl<'t> KeptChars<'t> {
     fn new(text: &'t str) -> Self {
         fn is_kept(&(_, c): &(usize, char)) -> bool {
-            fold_scan(c).is_some()
+            fold_char(c).is_some()
         }
         KeptChars {
             iter: text
@@ -1063,8 +1080,7 @@ fn normalize_into(text: &str, base: usize, norm: &mut String, offsets: &mut Vec<
 }
 
 /// Appends the normalised `text` to `norm`, copying runs of unchanged characters at once.
-/// Same result as folding every character with [`fold_scan`] (sentence punctuation
-/// becomes [`BOUNDARY`]); the common cases (ASCII
+/// Same result as folding every character with [`fold_char`]; the common cases (ASCII
 /// lower-case letters and digits, CJK unified ideographs that are not traditional, the
 /// CJK and full-width punctuation) are recognised on the bytes. Returns the mask of the
 /// gate's characters seen.
@@ -1098,7 +1114,7 @@ fn normalize_gated(text: &str, norm: &mut String, gate: &Gate) -> u64 {
         let Some(c) = c else {
             break;
         };
-        let folded = fold_scan(c);
+        let folded = fold_char(c);
         if folded != Some(c) {
             norm.push_str(text.get(run..i).unwrap_or_default());
             if let Some(f) = folded {
@@ -1208,26 +1224,56 @@ impl Gate {
     }
 }
 
-/// What sentence punctuation becomes in the text scanned for phrases: a character no
-/// phrase or allowed context holds, so no match joins the words either side of it.
-const BOUNDARY: char = '\u{1}';
-
-/// Sentence punctuation: it ends a clause, so the matcher does not join across it (`不，
-/// 知道您不方便` holds no 不知道). The separators used to hide a phrase (`·`, `-`, `.`,
-/// `~`, `、`, spaces, dashes, brackets …) are dropped instead.
+/// Sentence punctuation: it ends a clause, so a phrase or allowed context is not matched
+/// across it (`不，知道您不方便` holds no 不知道) — unless every character of the match is
+/// set apart, the evasion `没，办，法`. The separators used to hide a phrase (`·`, `-`,
+/// `.`, `~`, `、`, spaces, dashes, brackets …) are simply dropped.
 fn is_boundary(c: char) -> bool {
     matches!(c, '，' | '。' | '？' | '！' | '；' | '：' | '?' | '!' | ';')
 }
 
-/// A character of the text scanned for phrases: [`fold_char`], sentence punctuation kept
-/// as [`BOUNDARY`].
-#[inline]
-fn fold_scan(c: char) -> Option<char> {
-    if is_boundary(c) {
-        Some(BOUNDARY)
-    } else {
-        fold_char(c)
+/// What comes before a normalised character in the original text: [`GAP_NONE`] (it
+/// follows the previous kept character directly), [`GAP_SEPARATOR`] (only dropped
+/// characters) or [`GAP_BOUNDARY`] (sentence punctuation among them).
+const GAP_NONE: u8 = 0;
+const GAP_SEPARATOR: u8 = 1;
+const GAP_BOUNDARY: u8 = 2;
+
+/// For each byte offset of `norm` (the normalisation of `text`) that starts a character,
+/// the gap before that character; other offsets hold [`GAP_NONE`].
+fn gaps_into(text: &str, norm_len: usize, gaps: &mut Vec<u8>) {
+    gaps.clear();
+    gaps.resize(norm_len, GAP_NONE);
+    let (mut pos, mut pending) = (0, GAP_NONE);
+    for c in text.chars() {
+        match fold_char(c) {
+            Some(f) => {
+                if let Some(slot) = gaps.get_mut(pos) {
+                    *slot = pending;
+                }
+                pos += f.len_utf8();
+                pending = GAP_NONE;
+            }
+            None if is_boundary(c) => pending = GAP_BOUNDARY,
+            None => pending = pending.max(GAP_SEPARATOR),
+        }
     }
+}
+
+/// Whether `norm[s..e]` may be read as one word: it crosses no sentence punctuation, or
+/// every one of its characters is set apart from the previous (`没，办，法`).
+fn joins(norm: &str, gaps: &[u8], s: usize, e: usize) -> bool {
+    let Some(inner) = norm.get(s..e) else {
+        return true;
+    };
+    let mut crossed = false;
+    let mut all_apart = true;
+    for (i, _) in inner.char_indices().skip(1) {
+        let gap = gaps.get(s + i).copied().unwrap_or(GAP_NONE);
+        crossed |= gap == GAP_BOUNDARY;
+        all_apart &= gap != GAP_NONE;
+    }
+    !crossed || all_apart
 }
 
 /// One character, normalised; `None` when it is dropped.
@@ -1857,6 +1903,15 @@ mod tests {
                 "{sep}"
             );
         }
+        // Punctuation after every character is the evasion, not a clause boundary.
+        for text in [
+            "王芳：说实话我们也没，办，法。",
+            "王芳：不，知，道",
+            "王芳：不。归 我，管",
+        ] {
+            assert_eq!(verdict(text).len(), 1, "{text}");
+        }
+        assert_eq!(verdict("王芳：没，办法有的"), none());
         // An allowed context does not join across a boundary either: 不是，没办法 (“no,
         // there is no way”) is the evasion 不是没办法 is not.
         assert_eq!(
@@ -2211,9 +2266,7 @@ mod tests {
             for t in [&text, &cjk] {
                 let mut fast = String::new();
                 normalize_gated(t, &mut fast, &gate);
-                let reference: String = t.chars().filter_map(fold_scan).collect();
-                prop_assert_eq!(&fast, &reference);
-                prop_assert_eq!(fast.replace(BOUNDARY, ""), normalize(t).0);
+                prop_assert_eq!(fast, normalize(t).0);
             }
         }
 
