@@ -27,7 +27,8 @@
 //!   characters: every traditional form of a character of the shouwen corpus, compatibility
 //!   ideographs and Kangxi radicals included), and whitespace, punctuation and symbols
 //!   dropped. So `不 归 我 管`, `不-归-我-管`, `不·归我管` and `不歸我管` all read `不归我管`.
-//!   Matches never cross a line break, nor sentence punctuation (`，。？！；：` and `? ! ;`):
+//!   Matches cross a line break only between two lines of one staff turn (the second
+//!   has no label: `客服：这个不归\n我管`), never sentence punctuation (`，。？！；：` and `? ! ;`):
 //!   that ends a clause rather than hides a phrase, so `不，知道您不方便` holds no 不知道;
 //!   only punctuation after *every* character (`没，办，法`) is read as hiding one.
 //! * Overlapping phrases: the longest phrase at the leftmost position wins (`不归我们管` is
@@ -369,11 +370,59 @@ impl Matcher {
     /// Like [`Matcher::find`], appending to `out` and reusing `scratch`: no allocation for a
     /// text without a finding once the buffers have grown.
     pub fn find_into(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Finding>) {
+        let mut prev: Option<TurnRef<'_>> = None;
         for turn in TurnIter::new(text, &self.customers) {
             if !turn.is_customer {
+                if let Some(p) = prev.filter(|p| {
+                    turn.continued && p.line + 1 == turn.line && p.speaker == turn.speaker
+                }) {
+                    self.scan_junction(text, &p, &turn, scratch, out);
+                }
                 self.scan_turn(text, &turn, scratch, out);
+                prev = Some(turn);
+            } else {
+                prev = None;
             }
         }
+    }
+
+    /// A phrase split over the line break between two lines of one staff turn
+    /// (`客服：这个不归\n我管`): the two lines are scanned as one, and the matches that
+    /// cross the break are kept (reported on the first line).
+    fn scan_junction(
+        &self,
+        text: &str,
+        prev: &TurnRef<'_>,
+        turn: &TurnRef<'_>,
+        scratch: &mut Scratch,
+        out: &mut Vec<Finding>,
+    ) {
+        // A match across the break holds the last kept character of the first line and
+        // the first of the second: both must be phrase characters.
+        let last = prev.text.chars().rev().find_map(fold_char);
+        let first = turn.text.chars().find_map(fold_char);
+        let (Some(last), Some(first)) = (last, first) else {
+            return;
+        };
+        if !(self.gate.is_phrase_char(last) && self.gate.is_phrase_char(first)) {
+            return;
+        }
+        let end = turn.start + turn.text.len();
+        let Some(joined) = text.get(prev.start..end) else {
+            return;
+        };
+        let both = TurnRef {
+            text: joined,
+            ..*prev
+        };
+        let from = out.len();
+        self.scan_turn(text, &both, scratch, out);
+        let break_at = prev.start + prev.text.len();
+        let crossing: Vec<Finding> = out
+            .drain(from..)
+            .filter(|f| f.start < break_at && f.end > turn.start)
+            .collect();
+        out.extend(crossing);
     }
 
     /// Whether `text` holds at least one finding.
@@ -906,9 +955,12 @@ impl CustomerLabels {
 }
 
 /// A line of speech, borrowing the text.
+#[derive(Clone, Copy)]
 struct TurnRef<'a> {
     speaker: Option<&'a str>,
     is_customer: bool,
+    /// The line has no label of its own: it continues the previous line's turn.
+    continued: bool,
     line: usize,
     start: usize,
     text: &'a str,
@@ -968,8 +1020,10 @@ impl<'a> Iterator for TurnIter<'a, '_> {
                     self.current = Some((label, customer));
                     after
                 }
-                None => 0,
+                None => usize::MAX,
             };
+            let continued = content_from == usize::MAX;
+            let content_from = if continued { 0 } else { content_from };
             let rest = line_text.get(content_from..).unwrap_or_default();
             let content = rest.trim_start();
             let start = line_start + content_from + (rest.len() - content.len());
@@ -984,6 +1038,7 @@ impl<'a> Iterator for TurnIter<'a, '_> {
             return Some(TurnRef {
                 speaker,
                 is_customer,
+                continued,
                 line,
                 start,
                 text: content,
@@ -1217,6 +1272,18 @@ impl Gate {
             0 | TRADITIONAL => 0,
             c => 1u64 << ((c - 1) & 63),
         }
+    }
+
+    /// Whether a normalised character may be part of a phrase (always, when the gate is
+    /// off).
+    fn is_phrase_char(&self, c: char) -> bool {
+        if self.needs.is_empty() {
+            return true;
+        }
+        (c as u32)
+            .checked_sub(GATE_LO)
+            .and_then(|o| self.class.get(o as usize))
+            .is_some_and(|&class| self.bit(class) != 0)
     }
 
     fn may_match(&self, seen: u64) -> bool {
@@ -1734,8 +1801,11 @@ mod tests {
 
     #[test]
     fn c13_line_breaks_and_no_match_across_lines() {
-        let text = "王芳：好的\r\n业主：嗯\r李娜：不知道\u{2028}不归\n我管";
+        let text = "王芳：好的\r\n业主：嗯\r李娜：不知道\u{2028}不归\n王芳：我管";
         assert_eq!(verdict(text), violation("不知道", Some("李娜"), 3));
+        assert_eq!(verdict("李娜：不归\n业主：我管"), none());
+        assert_eq!(verdict("业主：不归\n我管"), none());
+        assert_eq!(verdict("李娜：不归\n\n我管"), none());
         // U+2028 is whitespace inside a line, and a space in evidence.
         let f = matcher().find("李娜：不\u{2028}知道\u{85}好");
         assert_eq!(f[0].evidence, "不\u{2028}知道 好".replace('\u{2028}', " "));
@@ -1951,6 +2021,40 @@ mod tests {
             verdict("王芳：我不懂，问别人"),
             violation("不懂", Some("王芳"), 1)
         );
+    }
+
+    #[test]
+    fn c29_a_phrase_split_over_a_line_break_inside_one_staff_turn() {
+        assert_eq!(
+            verdict("客服：这个不归\n我管"),
+            violation("不归我管", Some("客服"), 1)
+        );
+        let f = matcher().find("客服：这个不归\r\n  我管，您找居委会");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].as_written, "不归\r\n  我管");
+        assert_eq!(f[0].evidence, "这个不归    我管，您找居委会");
+        // Unlabelled reply lines are one staff speech too; matches on either line stay.
+        assert_eq!(
+            verdict("对不起，没办法，这个不\n知道"),
+            vec![
+                ("没办法".to_owned(), None, 1),
+                ("不知道".to_owned(), None, 1),
+            ]
+        );
+        assert_eq!(
+            verdict("王芳：不知道\n不懂"),
+            vec![
+                ("不知道".to_owned(), Some("王芳".to_owned()), 1),
+                ("不懂".to_owned(), Some("王芳".to_owned()), 2),
+            ]
+        );
+        // A header's message lines are one turn with it.
+        assert_eq!(
+            verdict("王芳 10:06\n这个不归我\n们管"),
+            violation("不归我们管", Some("王芳"), 2)
+        );
+        // Sentence punctuation before the break still ends the clause.
+        assert_eq!(verdict("客服：不，\n知道您不方便"), none());
     }
 
     #[test]
