@@ -683,6 +683,10 @@ pub fn parse_header(line: &str) -> Option<(&str, usize)> {
         return None;
     }
     let label = label_core(trimmed)?;
+    // `明天 10:30`, `下午 3:00` on a line of their own are a time being told, not a speaker.
+    if TIME_WORDS.iter().any(|w| label.contains(w)) {
+        return None;
+    }
     let clean = label.len() < trimmed.len()
         && !has_time_of_day(label)
         && !label
@@ -690,6 +694,13 @@ pub fn parse_header(line: &str) -> Option<(&str, usize)> {
             .any(|c| is_label_breaker(c) || matches!(c, '：' | ':' | '︰' | '﹕'));
     clean.then_some((label, line.len()))
 }
+
+/// Words of a time, not a name: a line `明天 10:30` is no chat-export header.
+const TIME_WORDS: &[&str] = &[
+    "今天", "明天", "后天", "昨天", "今日", "明日", "上午", "下午", "中午", "晚上", "早上", "凌晨",
+    "傍晚", "周一", "周二", "周三", "周四", "周五", "周六", "周日", "周末", "星期", "礼拜", "下周",
+    "本周", "这周", "预计", "大概",
+];
 
 /// Bracket contents at a line start that are chat-export placeholders, not speakers.
 const BRACKET_NOT_LABELS: &[&str] = &[
@@ -1884,6 +1895,10 @@ mod tests {
         );
         // Only a whole line of label and time of day is a header.
         assert_eq!(parse_header("明天上午10点，不知道 10:05"), None);
+        // A time told on a line of its own is no speaker.
+        assert_eq!(parse_header("明天 10:30"), None);
+        assert_eq!(parse_header("下午 3:00"), None);
+        assert_eq!(parse_header("周六 09:00"), None);
         assert_eq!(parse_header("王芳 2026-10-08"), None);
         assert_eq!(parse_header("10:05"), None);
         assert_eq!(parse_header("王芳：不知道 10:05"), None);
