@@ -209,17 +209,6 @@ impl Escalation {
         );
         // Each handoff's case, as its place in `cases` (`rows` is in ascending order).
         let mut case_of = vec![];
-        // Each handoffs file by its name: the evidence cites `handoffs.csv:57`.
-        let names: Vec<&str> = h
-            .files
-            .iter()
-            .map(|f| {
-                std::path::Path::new(f)
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .unwrap_or(f)
-            })
-            .collect();
         let handoffs: Vec<ec::Handoff> = (0..h.len())
             .filter(|&i| {
                 let Some(row) = hc.get(i).and_then(|id| row_of.get(id)) else {
@@ -236,10 +225,6 @@ impl Escalation {
                 to_id: ht.get(i).unwrap_or_default(),
                 to_department: hd.get(i),
                 method: hm.get(i),
-                source: h
-                    .sources
-                    .get(i)
-                    .and_then(|s| Some((*names.get(s.file)?, s.line))),
             })
             .collect();
         let out = ec::check_in_halves_known(

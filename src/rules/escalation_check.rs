@@ -391,9 +391,6 @@ pub struct Handoff<'s> {
     pub to_department: Option<&'s str>,
     /// 电话 / 现场 / 陪同.
     pub method: Option<&'s str>,
-    /// Where the handoff was recorded (file name, line), cited in evidence so that the
-    /// quality department can show the row itself.
-    pub source: Option<(&'s str, u64)>,
 }
 
 /// A broken escalation path, charged to the sender of the handoff.
@@ -799,10 +796,9 @@ struct Step<'a> {
 }
 
 impl Step<'_> {
-    /// "第2次转交" or, when the recorded seq differs from the position, "第2次转交（序号7）";
-    /// with the handoff's record when known: "第2次转交（handoffs.csv:57）".
-    fn ordinal(&self) -> Ordinal<'_> {
-        Ordinal(self.pos, self.h.seq, self.h.source)
+    /// "第2次转交" or, when the recorded seq differs from the position, "第2次转交（序号7）".
+    fn ordinal(&self) -> Ordinal {
+        Ordinal(self.pos, self.h.seq)
     }
 
     /// "handoff 2 (seq 2)" for notes and reasons.
@@ -812,18 +808,14 @@ impl Step<'_> {
 }
 
 /// Position (1-based) and recorded seq of a handoff, shown as "第2次转交".
-struct Ordinal<'a>(usize, i64, Option<(&'a str, u64)>);
+struct Ordinal(usize, i64);
 
-impl fmt::Display for Ordinal<'_> {
+impl fmt::Display for Ordinal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let same = i64::try_from(self.0).ok() == Some(self.1);
-        match (same, self.2) {
-            (true, None) => write!(f, "第{}次转交", self.0),
-            (false, None) => write!(f, "第{}次转交（序号{}）", self.0, self.1),
-            (true, Some((file, line))) => write!(f, "第{}次转交（{file}:{line}）", self.0),
-            (false, Some((file, line))) => {
-                write!(f, "第{}次转交（序号{}，{file}:{line}）", self.0, self.1)
-            }
+        if i64::try_from(self.0).ok() == Some(self.1) {
+            write!(f, "第{}次转交", self.0)
+        } else {
+            write!(f, "第{}次转交（序号{}）", self.0, self.1)
         }
     }
 }
@@ -1442,7 +1434,6 @@ mod tests {
                 to_id: w[1],
                 to_department: None,
                 method: Some("电话"),
-                source: None,
             })
             .collect()
     }
@@ -1456,7 +1447,6 @@ mod tests {
             to_id: to,
             to_department: None,
             method: None,
-            source: None,
         }
     }
 
@@ -2180,7 +2170,6 @@ mod tests {
                 to_id: to,
                 to_department: None,
                 method: None,
-                source: None,
             })
             .collect();
         let cases: Vec<CaseInfo> = cases
