@@ -952,10 +952,7 @@ pub(crate) fn compile_sql(s: &S<String>, d: &mut Diags<'_>, key: &str) -> Option
     for c in expr_columns(&expr) {
         // What polars names the result of a subquery the scan above did not see.
         if c.starts_with("_POLARS_TMP") {
-            d.at(
-                s.span(),
-                format!("`{key}` holds a subquery; a condition reads the case's own columns only, e.g. `contacts IN (1, 2)`"),
-            );
+            d.at(s.span(), subquery(key));
             return None;
         }
         if !names.contains(&c.as_str()) {
@@ -1027,6 +1024,12 @@ pub(crate) fn compile_sql(s: &S<String>, d: &mut Diags<'_>, key: &str) -> Option
     Some(expr)
 }
 
+/// The refusal of a subquery: found by its SELECT before parsing, or (a form without one)
+/// by the name polars gives its result.
+fn subquery(key: &str) -> String {
+    format!("`{key}` holds a subquery (SELECT …); a condition reads the case's own columns only, e.g. `contacts IN (1, 2)`")
+}
+
 /// The most binary operators (`AND`, `OR`, `=`, `<`, `+` …) a condition may have. Each
 /// one is a level of the expression tree, which the SQL parser and polars walk
 /// recursively: with a 2 MiB stack (the audit's worker threads) a chain of 1,000 `OR`s
@@ -1082,9 +1085,7 @@ fn sql_shape(text: &str, key: &str) -> Result<(), String> {
                 if word.eq_ignore_ascii_case("and") || word.eq_ignore_ascii_case("or") {
                     ops += 1;
                 } else if word.eq_ignore_ascii_case("select") {
-                    return Err(format!(
-                        "`{key}` holds a subquery (SELECT …); a condition reads the case's own columns only, e.g. `contacts IN (1, 2)`"
-                    ));
+                    return Err(subquery(key));
                 }
             }
             _ => {}
