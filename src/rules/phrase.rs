@@ -679,7 +679,11 @@ pub fn parse_label(line: &str) -> Option<(&str, usize)> {
 /// speaker. Returns the label and the line's length (the header says nothing itself).
 pub fn parse_header(line: &str) -> Option<(&str, usize)> {
     let trimmed = line.trim();
-    if !has_time_of_day(trimmed) || trimmed.chars().count() > LABEL_SCAN_CHARS {
+    // Length first: this runs on every unlabelled line, and a message line is long.
+    if trimmed.len() > LABEL_SCAN_CHARS * 4
+        || trimmed.chars().count() > LABEL_SCAN_CHARS
+        || !has_time_of_day(trimmed)
+    {
         return None;
     }
     let label = label_core(trimmed)?;
@@ -835,7 +839,6 @@ pub fn is_phone_number(label: &str) -> bool {
         || !label
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '+' | '\u{3000}'))
-        || label.contains(':')
     {
         return false;
     }
@@ -1346,12 +1349,16 @@ fn joins(norm: &str, gaps: &[u8], s: usize, e: usize) -> bool {
     };
     let mut crossed = false;
     let mut all_apart = true;
+    let mut n_gaps = 0;
     for (i, _) in inner.char_indices().skip(1) {
         let gap = gaps.get(s + i).copied().unwrap_or(GAP_NONE);
         crossed |= gap == GAP_BOUNDARY;
         all_apart &= gap != GAP_NONE;
+        n_gaps += 1;
     }
-    !crossed || all_apart
+    // Every character set apart is the evasion (没，办，法) only with two gaps or more: a
+    // two-character phrase across one boundary is two clauses (您听明白了不？懂的话…).
+    !crossed || (all_apart && n_gaps >= 2)
 }
 
 /// One character, normalised; `None` when it is dropped.
@@ -1989,13 +1996,16 @@ mod tests {
             );
         }
         // Punctuation after every character is the evasion, not a clause boundary.
-        for text in [
-            "王芳：说实话我们也没，办，法。",
-            "王芳：不，知，道",
-            "王芳：不。归 我，管",
+        for (text, phrase) in [
+            ("王芳：说实话我们也没，办，法。", "没办法"),
+            ("王芳：不，知，道", "不知道"),
+            ("王芳：不。归 我，管", "不归我管"),
         ] {
-            assert_eq!(verdict(text).len(), 1, "{text}");
+            assert_eq!(verdict(text), violation(phrase, Some("王芳"), 1), "{text}");
         }
+        // A two-character phrase across one boundary is two clauses, never “every
+        // character set apart”: 不？懂 is a question and its answer.
+        assert_eq!(verdict("王芳：您听明白了不？懂的话我就挂了"), none());
         assert_eq!(verdict("王芳：没，办法有的"), none());
         // An allowed context does not join across a boundary either: 不是，没办法 (“no,
         // there is no way”) is the evasion 不是没办法 is not.
