@@ -1818,7 +1818,7 @@ mod tests {
     }
 
     #[test]
-    fn c13_line_breaks_and_no_match_across_lines() {
+    fn c13_line_breaks_join_only_within_one_staff_turn() {
         let text = "王芳：好的\r\n业主：嗯\r李娜：不知道\u{2028}不归\n王芳：我管";
         assert_eq!(verdict(text), violation("不知道", Some("李娜"), 3));
         assert_eq!(verdict("李娜：不归\n业主：我管"), none());
