@@ -994,6 +994,18 @@ pub(crate) fn compile_sql(s: &S<String>, d: &mut Diags<'_>, key: &str) -> Option
             return None;
         }
     };
+    // A case's verdict must not depend on the other cases: `contacts > AVG(contacts)` or
+    // `COUNT(*) OVER (PARTITION BY unit) > 1` would change with the month, the --period,
+    // the files audited together, and the slice of cases evaluated at once.
+    if !elementwise(&expr) {
+        d.at(
+            s.span(),
+            format!(
+                "`{key}` compares a case with other cases (an aggregate such as AVG or COUNT, a window such as OVER, LAG or ROW_NUMBER, or a sort); a condition reads the case's own columns only, e.g. `contacts > 2`"
+            ),
+        );
+        return None;
+    }
     // A condition: `contacts + 1` or `content` is a value, which the audit could only
     // refuse halfway through.
     match df.column("__check").map(|c| c.dtype().clone()) {
@@ -1022,6 +1034,28 @@ pub(crate) fn compile_sql(s: &S<String>, d: &mut Diags<'_>, key: &str) -> Option
         Err(_) => {}
     }
     Some(expr)
+}
+
+/// Whether each case's value of `expr` depends on that case's row alone (polars' own
+/// test, on its plan). The audit evaluates the cases in slices, and a verdict must not
+/// depend on which cases are audited together. Unknown (the plan cannot be built: the
+/// type check reports that) counts as element-wise.
+fn elementwise(expr: &Expr) -> bool {
+    use polars::prelude::IntoLazy;
+    let empty = crate::input::Table::empty(FileKind::Cases);
+    let Ok(df) = crate::audit::cases_frame(&empty, chrono_tz::Asia::Shanghai) else {
+        return true;
+    };
+    let lf = crate::audit::with_as_of(df.lazy(), 0).select([expr.clone().alias("__check")]);
+    let Ok(Ok(plan)) = catch_panic(|| lf.to_alp()) else {
+        return true;
+    };
+    match plan.lp_arena.get(plan.lp_top) {
+        polars_plan::plans::IR::Select { expr, .. } => expr
+            .iter()
+            .all(|e| polars_plan::plans::is_elementwise_rec(e.node(), &plan.expr_arena)),
+        _ => true,
+    }
 }
 
 /// The refusal of a subquery: found by its SELECT before parsing, or (a form without one)
@@ -1514,6 +1548,44 @@ mod tests {
                     ),
                 "{rule}: {e:?}"
             );
+        }
+    }
+
+    /// A verdict reads the case's own row: an aggregate or a window would make it depend
+    /// on which cases are audited together (and on the slices the audit evaluates).
+    #[test]
+    fn a_condition_comparing_cases_with_each_other_is_refused() {
+        for cond in [
+            "contacts > AVG(contacts)",
+            "COUNT(*) OVER (PARTITION BY unit) > 1",
+            "contacts > LAG(contacts) OVER (ORDER BY received_at)",
+            "ROW_NUMBER() OVER (ORDER BY received_at) <= 10",
+            "contacts = MAX(contacts)",
+        ] {
+            for key in ["when", "require"] {
+                let rule = if key == "when" {
+                    format!("kind = \"expression\"\nwhen = \"{cond}\"\nrequire = \"contacts <= 2\"")
+                } else {
+                    format!("kind = \"expression\"\nrequire = \"{cond}\"")
+                };
+                let e = errors_of(&rule);
+                assert_eq!(e.len(), 1, "{cond}: {e:?}");
+                assert!(
+                    e[0].contains(&format!("`{key}` compares a case with other cases")),
+                    "{cond}: {e:?}"
+                );
+            }
+        }
+        // Functions of the row itself are element-wise, a list of values included.
+        for cond in [
+            "contacts IN (1, 2) AND category LIKE '%投诉%'",
+            "COALESCE(contacts, 0) + 1 > 2 OR UPPER(channel) = 'APP'",
+            "CASE WHEN contacts > 1 THEN TRUE ELSE FALSE END",
+            "resolved_at > first_response_at + INTERVAL '1 hour' OR as_of > received_at",
+            "EXTRACT(hour FROM received_at) >= 18 AND LENGTH(content) > 3",
+        ] {
+            let e = errors_of(&format!("kind = \"expression\"\nrequire = \"{cond}\""));
+            assert!(e.is_empty(), "{cond}: {e:?}");
         }
     }
 
