@@ -371,6 +371,9 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
         report::check_out(out)?;
     }
     progress.step("load", 0, 3);
+    // Each phase's peak memory, for --timings.
+    let mut peaks: Vec<(&str, Option<(u64, u64)>)> = vec![];
+    crate::par::reset_peak_memory();
     let loaded = audit::load_as_of(
         &files,
         &rules,
@@ -378,6 +381,7 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
         opts.as_of.as_deref(),
     )?;
     let t_load = t0.elapsed();
+    peaks.push(("load", crate::par::memory()));
     if !loaded.warnings.is_empty() {
         progress.finish();
         for w in &loaded.warnings {
@@ -405,13 +409,16 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
         });
     }
     let t1 = Instant::now();
+    crate::par::reset_peak_memory();
     let result = audit::run(rules, loaded, &opts)?;
     let t_rules = t1.elapsed();
+    peaks.push(("rules and scoring", crate::par::memory()));
     let out = a
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("reports").join(&result.period));
     let t2 = Instant::now();
+    crate::par::reset_peak_memory();
     progress.step("reports", 2, 3);
     let ropts = ReportOptions {
         unmask: a.unmask,
@@ -427,6 +434,7 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
         }
     }
     let t_report = t2.elapsed();
+    peaks.push(("reports", crate::par::memory()));
     if !a.quiet {
         let mut what = vec!["csv"];
         for (on, name) in [
@@ -452,6 +460,16 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
             t_report.as_secs_f64(),
             t0.elapsed().as_secs_f64()
         );
+        let mib = |b: u64| b >> 20;
+        let at: Vec<String> = peaks
+            .iter()
+            .filter_map(|(phase, m)| {
+                m.map(|(now, peak)| format!("{phase} {} MiB (after it {})", mib(peak), mib(now)))
+            })
+            .collect();
+        if !at.is_empty() {
+            eprintln!("peak memory: {}", at.join(", "));
+        }
     }
     let crossed = a
         .fail_on
