@@ -24,6 +24,57 @@ pub struct EvalCtx<'a> {
     /// Escalation results already computed in this audit, by (parameters, rows): the
     /// default rules split one check into five rules, which share one pass.
     pub escalation_cache: crate::rules::escalation::Cache<'a>,
+    /// Each case row's handoffs (built once: the cases are evaluated in slices, and a
+    /// slice must not scan every handoff).
+    pub handoffs_of: &'a HandoffIndex,
+}
+
+/// The handoffs of each case row, in file order: a counting sort of the handoffs by
+/// their case's row. Every kept handoff has an audited case (see [`load`]).
+#[derive(Debug, Default)]
+pub struct HandoffIndex {
+    /// Row `r`'s handoffs are `order[start[r]..start[r + 1]]`.
+    start: Vec<u32>,
+    order: Vec<u32>,
+}
+
+impl HandoffIndex {
+    pub fn new(cases: &Table, handoffs: &Table) -> HandoffIndex {
+        let ids: Vec<&str> = cases
+            .text("case_id")
+            .iter()
+            .map(|c| c.unwrap_or(""))
+            .collect();
+        let known = crate::idhash::SplitSet::new(&ids);
+        let hc = handoffs.text("case_id");
+        let owner: Vec<Option<usize>> = (0..handoffs.len())
+            .map(|i| hc.get(i).and_then(|c| known.position(c)))
+            .collect();
+        let mut start = vec![0u32; cases.len() + 1];
+        for r in owner.iter().flatten() {
+            start[r + 1] += 1;
+        }
+        for r in 0..cases.len() {
+            start[r + 1] += start[r];
+        }
+        let mut next = start.clone();
+        let mut order = vec![0u32; start[cases.len()] as usize];
+        for (i, r) in owner.iter().enumerate() {
+            if let Some(r) = r {
+                order[next[*r] as usize] = i as u32;
+                next[*r] += 1;
+            }
+        }
+        HandoffIndex { start, order }
+    }
+
+    /// The handoff rows of case row `row`, in file order.
+    pub fn of(&self, row: usize) -> &[u32] {
+        match (self.start.get(row), self.start.get(row + 1)) {
+            (Some(&a), Some(&b)) => &self.order[a as usize..b as usize],
+            _ => &[],
+        }
+    }
 }
 
 impl EvalCtx<'_> {
@@ -955,6 +1006,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         .filter(|(_, s)| **s)
         .flat_map(|(r, _)| r.frame_columns())
         .collect();
+    let handoffs_of = HandoffIndex::new(&cases, &handoffs);
     let df = cases_frame_with(&cases, tz, |c| read.contains(c)).map_err(polars_err)?;
     let ctx = EvalCtx {
         cases: &cases,
@@ -964,6 +1016,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         as_of,
         calendar: &rules.calendar,
         escalation_cache: Default::default(),
+        handoffs_of: &handoffs_of,
     };
     let holders = Holders::new(&handoffs);
     let first = cases.text("first_responder_id");

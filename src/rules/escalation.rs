@@ -207,26 +207,25 @@ impl Escalation {
             h.text("to_department"),
             h.text("method"),
         );
-        // Each handoff's case, as its place in `cases` (`rows` is in ascending order).
+        // Each handoff's case, as its place in `cases`: the handoffs of the rows checked,
+        // case by case, each case's in file order (the check groups them by case).
         let mut case_of = vec![];
-        let handoffs: Vec<ec::Handoff> = (0..h.len())
-            .filter(|&i| {
-                let Some(row) = hc.get(i).and_then(|id| row_of.get(id)) else {
-                    return false;
-                };
-                case_of.push(rows.binary_search(row).unwrap_or(usize::MAX));
-                true
-            })
-            .map(|i| ec::Handoff {
-                case_id: hc.get(i).unwrap_or_default(),
-                seq: hs[i].unwrap_or(0),
-                at: ha[i].unwrap_or(0),
-                from_id: hf.get(i).unwrap_or_default(),
-                to_id: ht.get(i).unwrap_or_default(),
-                to_department: hd.get(i),
-                method: hm.get(i),
-            })
-            .collect();
+        let mut handoffs: Vec<ec::Handoff> = vec![];
+        for (k, &row) in rows.iter().enumerate() {
+            for &i in ctx.handoffs_of.of(row as usize) {
+                let i = i as usize;
+                case_of.push(k);
+                handoffs.push(ec::Handoff {
+                    case_id: hc.get(i).unwrap_or_default(),
+                    seq: hs[i].unwrap_or(0),
+                    at: ha[i].unwrap_or(0),
+                    from_id: hf.get(i).unwrap_or_default(),
+                    to_id: ht.get(i).unwrap_or_default(),
+                    to_department: hd.get(i),
+                    method: hm.get(i),
+                });
+            }
+        }
         let out = ec::check_in_halves_known(
             &self.params,
             &roster,
