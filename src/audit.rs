@@ -13,6 +13,14 @@ use crate::input::{read_table, ColData, DatasetFiles, FileStats, Rejected, Table
 use crate::rules::{Check, Responsible, Rule, RuleSet};
 use crate::timeparse::{format_local_short, local_to_utc_millis, parse_timestamp, to_local};
 
+/// The case rows evaluated at once (see `run`): small enough that a slice's polars frame
+/// and its rules' working data stay a fraction of the table, large enough that the
+/// per-slice start-up of the rules is nothing beside their work.
+pub const CHUNK_ROWS: usize = 250_000;
+
+/// (case or record id, why) for what a rule could not judge.
+type NotJudged = Vec<(String, String)>;
+
 /// What a rule kind sees when it runs.
 pub struct EvalCtx<'a> {
     pub cases: &'a Table,
@@ -186,6 +194,9 @@ pub struct AuditOptions {
     pub as_of: Option<String>,
     pub select: Vec<String>,
     pub ignore: Vec<String>,
+    /// Case rows evaluated at once; `None` or 0: [`CHUNK_ROWS`]. The findings do not
+    /// depend on it (the tests compare the reports of slices of a few rows with one pass).
+    pub chunk_rows: Option<usize>,
 }
 
 /// An employee as the reports show them.
@@ -904,7 +915,7 @@ pub fn with_as_of(frame: LazyFrame, local_ms: i64) -> LazyFrame {
 /// datetimes, for `when` filters), `__utc_<time>` epoch milliseconds for deadline
 /// arithmetic, and `__row`, the row's index in the table.
 pub fn cases_frame(cases: &Table, tz: chrono_tz::Tz) -> PolarsResult<DataFrame> {
-    cases_frame_with(cases, tz, |_| true)
+    cases_frame_with(cases, tz, 0..cases.len(), |_| true)
 }
 
 /// [`cases_frame`] with only the columns `wanted` accepts (a time column with its
@@ -914,19 +925,20 @@ pub fn cases_frame(cases: &Table, tz: chrono_tz::Tz) -> PolarsResult<DataFrame> 
 pub fn cases_frame_with(
     cases: &Table,
     tz: chrono_tz::Tz,
+    rows: std::ops::Range<usize>,
     wanted: impl Fn(&str) -> bool + Sync,
 ) -> PolarsResult<DataFrame> {
-    let n = cases.len();
+    let rows = rows.start.min(cases.len())..rows.end.min(cases.len());
+    let n = rows.len();
     let mut cols: Vec<Column> = vec![Column::new(
         "__row".into(),
-        (0..n as u32).collect::<Vec<u32>>(),
+        (rows.start as u32..rows.end as u32).collect::<Vec<u32>>(),
     )];
     if cases.files.len() > 1 {
         // Which file each row came from: files of several exports may lack columns.
         cols.push(Column::new(
             "__file".into(),
-            cases
-                .sources
+            cases.sources[rows.clone()]
                 .iter()
                 .map(|s| s.file as u32)
                 .collect::<Vec<u32>>(),
@@ -942,9 +954,12 @@ pub fn cases_frame_with(
                 match data {
                     ColData::Text(v) => cols.push(Column::new(
                         c.name.into(),
-                        v.iter().collect::<Vec<Option<&str>>>(),
+                        rows.clone()
+                            .map(|i| v.get(i))
+                            .collect::<Vec<Option<&str>>>(),
                     )),
                     ColData::Time(v) => {
+                        let v = &v[rows.clone()];
                         let local: Vec<Option<i64>> = v
                             .iter()
                             .map(|ms| ms.map(|ms| to_local(ms, tz).and_utc().timestamp_millis()))
@@ -952,10 +967,14 @@ pub fn cases_frame_with(
                         let s = Series::new(c.name.into(), local)
                             .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?;
                         cols.push(s.into());
-                        cols.push(Column::new(format!("__utc_{}", c.name).into(), v.clone()));
+                        cols.push(Column::new(format!("__utc_{}", c.name).into(), v.to_vec()));
                     }
-                    ColData::Count(v) => cols.push(Column::new(c.name.into(), v.clone())),
-                    ColData::Money(v) => cols.push(Column::new(c.name.into(), v.clone())),
+                    ColData::Count(v) => {
+                        cols.push(Column::new(c.name.into(), v[rows.clone()].to_vec()))
+                    }
+                    ColData::Money(v) => {
+                        cols.push(Column::new(c.name.into(), v[rows.clone()].to_vec()))
+                    }
                 }
             }
             Ok(cols)
@@ -1007,17 +1026,6 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         .flat_map(|(r, _)| r.frame_columns())
         .collect();
     let handoffs_of = HandoffIndex::new(&cases, &handoffs);
-    let df = cases_frame_with(&cases, tz, |c| read.contains(c)).map_err(polars_err)?;
-    let ctx = EvalCtx {
-        cases: &cases,
-        handoffs: &handoffs,
-        roster: roster.as_ref(),
-        inspections: inspections.as_ref(),
-        as_of,
-        calendar: &rules.calendar,
-        escalation_cache: Default::default(),
-        handoffs_of: &handoffs_of,
-    };
     let holders = Holders::new(&handoffs);
     let first = cases.text("first_responder_id");
 
@@ -1120,241 +1128,278 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
             }
         }
     }
-    // Evaluate on both cores, in the jobs below. Results are taken in rules-file order
-    // afterwards, so the report does not depend on which finishes first.
-    let eval = |ri: usize| -> Result<Outcome> {
-        let rule = &rules.rules[ri];
-        let mut base = df.clone().lazy();
-        if rule.reads_as_of() {
-            base = with_as_of(base, to_local(as_of, tz).and_utc().timestamp_millis());
-        }
-        // The cases of a file lacking a column the rule reads are not judged: all of
-        // them when its `when` reads that column (whether the rule applies is unknown),
-        // else those its `when` selects.
-        let when_cols: Vec<String> = rule
-            .when
-            .as_ref()
-            .map(|(_, e)| crate::rules::expr_columns(e))
-            .unwrap_or_default();
-        let (blind, partial): (Vec<u32>, Vec<u32>) = lacking[ri]
-            .iter()
-            .map(|(f, _)| *f)
-            .partition(|&f| when_cols.iter().any(|c| !cases.file_has(f as usize, c)));
-        let of_files = |files: &[u32]| {
-            files
-                .iter()
-                .fold(lit(false), |e, f| e.or(col("__file").eq(lit(*f))))
-        };
-        let mut skipped_rows: Vec<(u32, u32)> = vec![];
-        let mut take = |base: LazyFrame, files: &[u32]| -> Result<LazyFrame> {
-            if files.is_empty() {
-                return Ok(base);
-            }
-            let rows = base
-                .clone()
-                .filter(of_files(files))
-                .select([col("__row"), col("__file")])
-                .collect()
-                .map_err(|e| Error::Other(format!("rule {} could not run: {e}", rule.id)))?;
-            let (r, f) = (
-                rows.column("__row").and_then(|c| Ok(c.u32()?.clone())),
-                rows.column("__file").and_then(|c| Ok(c.u32()?.clone())),
-            );
-            let (Ok(r), Ok(f)) = (r, f) else {
-                return Err(Error::Other(format!("rule {} could not run", rule.id)));
-            };
-            skipped_rows.extend(r.into_no_null_iter().zip(f.into_no_null_iter()));
-            Ok(base.filter(of_files(files).not()))
-        };
-        base = take(base, &blind)?;
-        if let Some((_, w)) = &rule.when {
-            base = base.filter(w.clone().cast(DataType::Boolean).fill_null(lit(false)));
-        }
-        base = take(base, &partial)?;
-        skipped_rows.sort_unstable();
-        let skipped: Vec<(String, String)> = skipped_rows
-            .into_iter()
-            .map(|(row, file)| {
-                let why = lacking[ri]
-                    .iter()
-                    .find(|(x, _)| *x == file)
-                    .map(|(_, w)| w.clone())
-                    .unwrap_or_default();
-                (
-                    cases
-                        .text("case_id")
-                        .get(row as usize)
-                        .unwrap_or("")
-                        .to_string(),
-                    why,
-                )
-            })
-            .collect();
-        let outcome = match &rule.check {
-            Check::Deadline(k) => k.evaluate(&ctx, base),
-            Check::Required(k) => k.evaluate(&ctx, base),
-            Check::Expression(k) => k.evaluate(&ctx, base),
-            Check::ForbiddenPhrase(k) => k.evaluate(&ctx, base),
-            Check::Escalation(k) => k.evaluate(&ctx, base),
-            Check::Inspection(k) => Ok(k.evaluate(&ctx)),
-        }
-        .map_err(|e| Error::Other(format!("rule {} could not run: {e}", rule.id)));
-        outcome.map(|mut o| {
-            o.not_judged.extend(skipped);
-            o
-        })
+    // The cases are evaluated in slices of rows: the polars frame and what a rule builds
+    // while it runs are held for one slice only, and each slice's findings are charged
+    // before the next is evaluated. A verdict reads its case's own row (conditions that
+    // compare cases are refused by `rules check`), so the slices give the same findings
+    // in the same order as one pass.
+    let step = opts.chunk_rows.filter(|&c| c > 0).unwrap_or(CHUNK_ROWS);
+    let n = cases.len();
+    let chunks: Vec<std::ops::Range<usize>> = if n == 0 {
+        vec![0..0]
+    } else {
+        (0..n).step_by(step).map(|a| a..(a + step).min(n)).collect()
     };
-    // Jobs for the two cores: each group of handoff-path rules with equal parameters and
-    // `when` (one shared pass), then all other rules together; the longest first.
-    let mut groups: Vec<Vec<usize>> = vec![];
-    let mut rest: Vec<usize> = vec![];
-    for &ri in &jobs {
-        let rule = &rules.rules[ri];
-        let Check::Escalation(k) = &rule.check else {
-            rest.push(ri);
-            continue;
-        };
-        let when = rule.when.as_ref().map(|w| &w.0);
-        let same = |g: &Vec<usize>| {
-            let o = &rules.rules[g[0]];
-            matches!(&o.check, Check::Escalation(x) if x.params.same_check(&k.params))
-                && o.when.as_ref().map(|w| &w.0) == when
-        };
-        match groups.iter_mut().find(|g| same(g)) {
-            Some(g) => g.push(ri),
-            None => groups.push(vec![ri]),
-        }
-    }
-    groups.push(rest);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: std::sync::Mutex<Vec<(usize, Result<Outcome>)>> = Default::default();
-    let worker = || loop {
-        let g = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let Some(group) = groups.get(g) else { break };
-        for &ri in group {
-            let o = eval(ri);
-            results
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push((ri, o));
-        }
-    };
-    let helper_failed = std::thread::scope(|s| {
-        let helper = s.spawn(worker);
-        worker();
-        helper.join().is_err()
-    });
-    // The frame and the shared escalation passes are done with: free them before the
-    // violations are built (the audit's peak memory is here).
-    drop(ctx);
-    drop(df);
-    crate::par::return_free_memory();
-    let mut outcomes: Vec<Option<Result<Outcome>>> = rules.rules.iter().map(|_| None).collect();
-    for (ri, o) in results.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        outcomes[ri] = Some(o);
-    }
-    if helper_failed {
-        // A rule whose evaluation did not finish has no outcome: say so, never skip it.
-        for &ri in &jobs {
-            if outcomes[ri].is_none() {
-                outcomes[ri] = Some(Err(Error::Other(format!(
-                    "rule {} could not run: internal error",
-                    rules.rules[ri].id
-                ))));
-            }
-        }
-    }
     let (case_ids, case_centers) = (cases.text("case_id"), cases.text("center"));
-    // Every rule's hits, in rules-file order, to be charged below.
-    let mut hits: Vec<(usize, Hit)> = vec![];
-    for ri in 0..rules.rules.len() {
-        let Some(outcome) = outcomes[ri].take() else {
-            continue;
+    // Per rule: what it could not judge, then the cases of files lacking a column it
+    // reads (in this order, as before the slices).
+    let mut not_judged: Vec<(NotJudged, NotJudged)> =
+        rules.rules.iter().map(|_| Default::default()).collect();
+    for (ci, chunk) in chunks.iter().enumerate() {
+        let df = cases_frame_with(&cases, tz, chunk.clone(), |c| read.contains(c))
+            .map_err(polars_err)?;
+        let ctx = EvalCtx {
+            cases: &cases,
+            handoffs: &handoffs,
+            roster: roster.as_ref(),
+            inspections: inspections.as_ref(),
+            as_of,
+            calendar: &rules.calendar,
+            escalation_cache: Default::default(),
+            handoffs_of: &handoffs_of,
         };
-        let outcome = outcome?;
-        let run = &mut runs[ri];
-        run.judged = outcome.judged.len() + outcome.ext_judged;
-        run.not_judged = outcome.not_judged;
-        for x in outcome.ext {
-            run.violations += 1;
-            violations.push(Violation {
-                case_id: x.case_id,
-                center: x.center,
-                source: x.source,
-                order: (1, x.order.0, x.order.1),
-                row: None,
-                rule: ri,
-                employee_id: x.employee_id,
-                evidence: x.evidence,
-                points: x.points,
-                waiver: None,
-            });
-        }
-        for r in &outcome.judged {
-            judged_by_row[*r as usize] += 1;
-        }
-        for hit in &outcome.hits {
-            if hit.pending {
-                run.pending += 1;
-            } else {
-                run.violations += 1;
+        // Evaluate on both cores, in the jobs below. Results are taken in rules-file order
+        // afterwards, so the report does not depend on which finishes first.
+        let eval = |ri: usize| -> Result<(Outcome, NotJudged)> {
+            let rule = &rules.rules[ri];
+            let mut base = df.clone().lazy();
+            if rule.reads_as_of() {
+                base = with_as_of(base, to_local(as_of, tz).and_utc().timestamp_millis());
+            }
+            // The cases of a file lacking a column the rule reads are not judged: all of
+            // them when its `when` reads that column (whether the rule applies is unknown),
+            // else those its `when` selects.
+            let when_cols: Vec<String> = rule
+                .when
+                .as_ref()
+                .map(|(_, e)| crate::rules::expr_columns(e))
+                .unwrap_or_default();
+            let (blind, partial): (Vec<u32>, Vec<u32>) = lacking[ri]
+                .iter()
+                .map(|(f, _)| *f)
+                .partition(|&f| when_cols.iter().any(|c| !cases.file_has(f as usize, c)));
+            let of_files = |files: &[u32]| {
+                files
+                    .iter()
+                    .fold(lit(false), |e, f| e.or(col("__file").eq(lit(*f))))
+            };
+            let mut skipped_rows: Vec<(u32, u32)> = vec![];
+            let mut take = |base: LazyFrame, files: &[u32]| -> Result<LazyFrame> {
+                if files.is_empty() {
+                    return Ok(base);
+                }
+                let rows = base
+                    .clone()
+                    .filter(of_files(files))
+                    .select([col("__row"), col("__file")])
+                    .collect()
+                    .map_err(|e| Error::Other(format!("rule {} could not run: {e}", rule.id)))?;
+                let (r, f) = (
+                    rows.column("__row").and_then(|c| Ok(c.u32()?.clone())),
+                    rows.column("__file").and_then(|c| Ok(c.u32()?.clone())),
+                );
+                let (Ok(r), Ok(f)) = (r, f) else {
+                    return Err(Error::Other(format!("rule {} could not run", rule.id)));
+                };
+                skipped_rows.extend(r.into_no_null_iter().zip(f.into_no_null_iter()));
+                Ok(base.filter(of_files(files).not()))
+            };
+            base = take(base, &blind)?;
+            if let Some((_, w)) = &rule.when {
+                base = base.filter(w.clone().cast(DataType::Boolean).fill_null(lit(false)));
+            }
+            base = take(base, &partial)?;
+            skipped_rows.sort_unstable();
+            let skipped: Vec<(String, String)> = skipped_rows
+                .into_iter()
+                .map(|(row, file)| {
+                    let why = lacking[ri]
+                        .iter()
+                        .find(|(x, _)| *x == file)
+                        .map(|(_, w)| w.clone())
+                        .unwrap_or_default();
+                    (
+                        cases
+                            .text("case_id")
+                            .get(row as usize)
+                            .unwrap_or("")
+                            .to_string(),
+                        why,
+                    )
+                })
+                .collect();
+            let outcome = match &rule.check {
+                Check::Deadline(k) => k.evaluate(&ctx, base),
+                Check::Required(k) => k.evaluate(&ctx, base),
+                Check::Expression(k) => k.evaluate(&ctx, base),
+                Check::ForbiddenPhrase(k) => k.evaluate(&ctx, base),
+                Check::Escalation(k) => k.evaluate(&ctx, base),
+                Check::Inspection(k) => Ok(k.evaluate(&ctx)),
+            }
+            .map_err(|e| Error::Other(format!("rule {} could not run: {e}", rule.id)));
+            outcome.map(|o| (o, skipped))
+        };
+        // Jobs for the two cores: each group of handoff-path rules with equal parameters and
+        // `when` (one shared pass), then all other rules together; the longest first.
+        let mut groups: Vec<Vec<usize>> = vec![];
+        let mut rest: Vec<usize> = vec![];
+        for &ri in &jobs {
+            let rule = &rules.rules[ri];
+            // Spot checks are records of their own, not case rows: judged once.
+            if ci > 0 && matches!(rule.check, Check::Inspection(_)) {
+                continue;
+            }
+            let Check::Escalation(k) = &rule.check else {
+                rest.push(ri);
+                continue;
+            };
+            let when = rule.when.as_ref().map(|w| &w.0);
+            let same = |g: &Vec<usize>| {
+                let o = &rules.rules[g[0]];
+                matches!(&o.check, Check::Escalation(x) if x.params.same_check(&k.params))
+                    && o.when.as_ref().map(|w| &w.0) == when
+            };
+            match groups.iter_mut().find(|g| same(g)) {
+                Some(g) => g.push(ri),
+                None => groups.push(vec![ri]),
             }
         }
-        hits.extend(outcome.hits.into_iter().map(|h| (ri, h)));
-    }
-    // Charging: in two halves side by side, joined in order (the same as one pass).
-    let charge_all = |hits: Vec<(usize, Hit)>| {
-        let (mut violations, mut pending) = (vec![], vec![]);
-        for (ri, hit) in hits {
-            let rule = &rules.rules[ri];
-            let row = hit.row as usize;
-            let (employee_id, note) = match hit.employee {
-                Some(e) => (e, None),
-                None => charge(
-                    rule,
-                    row,
-                    hit.at.unwrap_or(as_of),
-                    &cases,
-                    &holders,
-                    (case_ids, first),
-                ),
+        groups.push(rest);
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let results: std::sync::Mutex<Vec<(usize, Result<(Outcome, NotJudged)>)>> =
+            Default::default();
+        let worker = || loop {
+            let g = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(group) = groups.get(g) else { break };
+            for &ri in group {
+                let o = eval(ri);
+                results
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((ri, o));
+            }
+        };
+        let helper_failed = std::thread::scope(|s| {
+            let helper = s.spawn(worker);
+            worker();
+            helper.join().is_err()
+        });
+        // The slice's frame and shared escalation passes are done with.
+        drop(ctx);
+        drop(df);
+        let mut outcomes: Vec<Option<Result<(Outcome, NotJudged)>>> =
+            rules.rules.iter().map(|_| None).collect();
+        for (ri, o) in results.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            outcomes[ri] = Some(o);
+        }
+        if helper_failed {
+            // A rule whose evaluation did not finish has no outcome: say so, never skip it.
+            for &ri in groups.iter().flatten() {
+                if outcomes[ri].is_none() {
+                    outcomes[ri] = Some(Err(Error::Other(format!(
+                        "rule {} could not run: internal error",
+                        rules.rules[ri].id
+                    ))));
+                }
+            }
+        }
+        // Every rule's hits, in rules-file order, to be charged below.
+        let mut hits: Vec<(usize, Hit)> = vec![];
+        for ri in 0..rules.rules.len() {
+            let Some(outcome) = outcomes[ri].take() else {
+                continue;
             };
-            let evidence = match note {
-                Some(n) => format!("{}{n}", hit.evidence),
-                None => hit.evidence,
-            };
-            if hit.pending {
-                pending.push(PendingCase {
-                    row,
-                    rule: ri,
-                    employee_id,
-                    due: hit.at,
-                    evidence,
-                });
-            } else {
-                let s = cases.sources[row];
+            let (outcome, skipped) = outcome?;
+            let run = &mut runs[ri];
+            run.judged += outcome.judged.len() + outcome.ext_judged;
+            not_judged[ri].0.extend(outcome.not_judged);
+            not_judged[ri].1.extend(skipped);
+            for x in outcome.ext {
+                run.violations += 1;
                 violations.push(Violation {
-                    case_id: case_ids.get(row).unwrap_or_default().to_string(),
-                    center: case_centers.get(row).unwrap_or_default().to_string(),
-                    source: cases.source(row),
-                    order: (0, s.file, s.line),
-                    row: Some(row),
+                    case_id: x.case_id,
+                    center: x.center,
+                    source: x.source,
+                    order: (1, x.order.0, x.order.1),
+                    row: None,
                     rule: ri,
-                    employee_id,
-                    evidence,
-                    points: rule.points,
+                    employee_id: x.employee_id,
+                    evidence: x.evidence,
+                    points: x.points,
                     waiver: None,
                 });
             }
+            for r in &outcome.judged {
+                judged_by_row[*r as usize] += 1;
+            }
+            for hit in &outcome.hits {
+                if hit.pending {
+                    run.pending += 1;
+                } else {
+                    run.violations += 1;
+                }
+            }
+            hits.extend(outcome.hits.into_iter().map(|h| (ri, h)));
         }
-        (violations, pending)
-    };
-    let second = hits.split_off(hits.len() / 2);
-    let (a, b) = crate::par::both(|| charge_all(hits), || charge_all(second));
-    for (v, p) in [a, b] {
-        violations.extend(v);
-        pending.extend(p);
+        // Charging: in two halves side by side, joined in order (the same as one pass).
+        let charge_all = |hits: Vec<(usize, Hit)>| {
+            let (mut violations, mut pending) = (vec![], vec![]);
+            for (ri, hit) in hits {
+                let rule = &rules.rules[ri];
+                let row = hit.row as usize;
+                let (employee_id, note) = match hit.employee {
+                    Some(e) => (e, None),
+                    None => charge(
+                        rule,
+                        row,
+                        hit.at.unwrap_or(as_of),
+                        &cases,
+                        &holders,
+                        (case_ids, first),
+                    ),
+                };
+                let evidence = match note {
+                    Some(n) => format!("{}{n}", hit.evidence),
+                    None => hit.evidence,
+                };
+                if hit.pending {
+                    pending.push(PendingCase {
+                        row,
+                        rule: ri,
+                        employee_id,
+                        due: hit.at,
+                        evidence,
+                    });
+                } else {
+                    let s = cases.sources[row];
+                    violations.push(Violation {
+                        case_id: case_ids.get(row).unwrap_or_default().to_string(),
+                        center: case_centers.get(row).unwrap_or_default().to_string(),
+                        source: cases.source(row),
+                        order: (0, s.file, s.line),
+                        row: Some(row),
+                        rule: ri,
+                        employee_id,
+                        evidence,
+                        points: rule.points,
+                        waiver: None,
+                    });
+                }
+            }
+            (violations, pending)
+        };
+        let second = hits.split_off(hits.len() / 2);
+        let (a, b) = crate::par::both(|| charge_all(hits), || charge_all(second));
+        for (v, p) in [a, b] {
+            violations.extend(v);
+            pending.extend(p);
+        }
     }
+    for (run, (own, skipped)) in runs.iter_mut().zip(not_judged) {
+        run.not_judged = own;
+        run.not_judged.extend(skipped);
+    }
+    crate::par::return_free_memory();
     // File order, then rules-file order: stable and independent of hashing.
     let order = |row: usize| (cases.sources[row].file, cases.sources[row].line);
     violations

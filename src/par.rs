@@ -28,9 +28,10 @@ pub fn return_free_memory() {
     }
 }
 
-/// This process's memory now and at its peak since the last [`reset_peak_memory`], in
-/// bytes (Linux: VmRSS and VmHWM of /proc/self/status); `None` elsewhere. For
-/// `--timings` only: it never reaches a report.
+/// This process's memory now and its peak so far, in bytes (Linux: VmRSS and VmHWM of
+/// /proc/self/status); `None` elsewhere. For `--timings` only: it never reaches a report.
+/// The peak is never reset (that would also reset what `/usr/bin/time` and the benchmark
+/// measure), so each phase's figure is the peak up to its end.
 pub fn memory() -> Option<(u64, u64)> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let kib = |key: &str| -> Option<u64> {
@@ -42,10 +43,4 @@ pub fn memory() -> Option<(u64, u64)> {
             .map(|k| k * 1024)
     };
     Some((kib("VmRSS:")?, kib("VmHWM:")?))
-}
-
-/// Start measuring the peak memory anew (Linux: writing 5 to /proc/self/clear_refs), so
-/// that [`memory`] gives one phase's peak. Silently nothing where it is not supported.
-pub fn reset_peak_memory() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
 }

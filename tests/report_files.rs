@@ -375,3 +375,136 @@ fn chart_pngs_carry_chinese_glyphs_not_missing_glyph_boxes() {
     font::raster(&boxes, |_, _, c| box_ink += usize::from(c > 0.5));
     assert!(ink > 0 && ink != box_ink, "{ink} vs {box_ink}");
 }
+
+/// Every file of a report folder, by name, as bytes.
+fn report_bytes(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().is_file())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The audit evaluates the cases in slices of rows (`--chunk-rows`, 250,000 by default,
+/// so every test dataset is one slice), charging each slice's findings before the next.
+/// Slices of one or a few rows must give every report byte for byte as one pass does:
+/// the shipped sample (every file kind, waivers, inspections), the sample with its
+/// handoffs shuffled (a case's handoffs spread over the file), the sample as two case
+/// files each lacking a column a rule reads (their cases not judged by that rule), and
+/// the per-kind fixtures.
+#[test]
+fn slices_of_cases_give_the_same_reports_byte_for_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sample = root().join("sample-data");
+    // The sample with its handoffs in another order.
+    let shuffled = tmp.path().join("shuffled");
+    std::fs::create_dir(&shuffled).unwrap();
+    for f in ["cases.csv", "roster.csv", "inspections.csv", "waivers.csv"] {
+        std::fs::copy(sample.join(f), shuffled.join(f)).unwrap();
+    }
+    let text = std::fs::read_to_string(sample.join("handoffs.csv")).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    let header = lines.remove(0);
+    assert!(
+        lines.iter().all(|l| !l.contains('"')),
+        "one record per line"
+    );
+    // A fixed permutation: every 7th line first, then the rest backwards.
+    let (mut a, mut b): (Vec<&str>, Vec<&str>) = (vec![], vec![]);
+    for (i, l) in lines.iter().enumerate() {
+        if i % 7 == 0 {
+            a.push(l)
+        } else {
+            b.push(l)
+        }
+    }
+    b.reverse();
+    a.extend(b);
+    std::fs::write(
+        shuffled.join("handoffs.csv"),
+        format!("{header}\n{}\n", a.join("\n")),
+    )
+    .unwrap();
+    // The sample's cases as two exports: the first without `satisfaction`, the second
+    // without `contacts` (read with the csv crate: transcripts span lines).
+    let two = tmp.path().join("two-exports");
+    std::fs::create_dir(&two).unwrap();
+    for f in [
+        "handoffs.csv",
+        "roster.csv",
+        "inspections.csv",
+        "waivers.csv",
+    ] {
+        std::fs::copy(sample.join(f), two.join(f)).unwrap();
+    }
+    let (head, rows) = csv_rows(&sample.join("cases.csv"));
+    let half = rows.len() / 2;
+    for (name, part, drop) in [
+        ("cases_a.csv", &rows[..half], "satisfaction"),
+        ("cases_b.csv", &rows[half..], "contacts"),
+    ] {
+        let keep: Vec<usize> = (0..head.len()).filter(|&i| head[i] != drop).collect();
+        assert!(keep.len() < head.len(), "{drop} is a column of the sample");
+        let mut w = csv::Writer::from_path(two.join(name)).unwrap();
+        w.write_record(keep.iter().map(|&i| &head[i])).unwrap();
+        for r in part {
+            w.write_record(keep.iter().map(|&i| &r[i])).unwrap();
+        }
+        w.flush().unwrap();
+    }
+    let fixtures = root().join("tests/fixtures");
+    let runs: [(&Path, &[&str]); 5] = [
+        (&sample, &["97", "1000"]),
+        (&shuffled, &["13"]),
+        (&two, &["333", "2500"]),
+        (&fixtures.join("kinds"), &["1", "2"]),
+        (&fixtures.join("basic"), &["1"]),
+    ];
+    for (dataset, sizes) in runs {
+        let one = tmp.path().join("one-pass");
+        let _ = std::fs::remove_dir_all(&one);
+        audit(dataset, &one, &[]);
+        let want = report_bytes(&one);
+        let (_, violations) = csv_rows(&one.join("violations.csv"));
+        assert!(
+            !violations.is_empty(),
+            "{}: nothing to compare",
+            dataset.display()
+        );
+        for size in sizes {
+            let sliced = tmp.path().join(format!("sliced-{size}"));
+            let _ = std::fs::remove_dir_all(&sliced);
+            audit(dataset, &sliced, &["--chunk-rows", size]);
+            let got = report_bytes(&sliced);
+            assert_eq!(
+                got.keys().collect::<Vec<_>>(),
+                want.keys().collect::<Vec<_>>()
+            );
+            for (name, bytes) in &want {
+                assert!(
+                    got[name] == *bytes,
+                    "{}: {name} differs with --chunk-rows {size}",
+                    dataset.display()
+                );
+            }
+        }
+    }
+    // The two exports' missing columns did leave cases not judged (so the slices were
+    // compared on that path too).
+    let (_, not_judged) = csv_rows(&tmp.path().join("sliced-2500/not_judged.csv"));
+    assert!(
+        not_judged
+            .iter()
+            .any(|r| r[2].contains("cases_a.csv has no column `satisfaction`"))
+            && not_judged
+                .iter()
+                .any(|r| r[2].contains("cases_b.csv has no column `contacts`")),
+        "{not_judged:?}"
+    );
+}
