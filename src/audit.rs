@@ -21,6 +21,9 @@ pub const CHUNK_ROWS: usize = 250_000;
 /// (case or record id, why) for what a rule could not judge.
 type NotJudged = Vec<(String, String)>;
 
+/// One rule's outcome on one slice, and the cases of files lacking a column it reads.
+type Evaluated = Result<(Outcome, NotJudged)>;
+
 /// What a rule kind sees when it runs.
 pub struct EvalCtx<'a> {
     pub cases: &'a Table,
@@ -1135,11 +1138,11 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
     // in the same order as one pass.
     let step = opts.chunk_rows.filter(|&c| c > 0).unwrap_or(CHUNK_ROWS);
     let n = cases.len();
-    let chunks: Vec<std::ops::Range<usize>> = if n == 0 {
-        vec![0..0]
-    } else {
-        (0..n).step_by(step).map(|a| a..(a + step).min(n)).collect()
-    };
+    // No cases: one empty slice all the same (the spot-check rules run in the first).
+    let chunks: Vec<std::ops::Range<usize>> = (0..n.max(1))
+        .step_by(step)
+        .map(|a| a..(a + step).min(n))
+        .collect();
     let (case_ids, case_centers) = (cases.text("case_id"), cases.text("center"));
     // Per rule: what it could not judge, then the cases of files lacking a column it
     // reads (in this order, as before the slices).
@@ -1160,7 +1163,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         };
         // Evaluate on both cores, in the jobs below. Results are taken in rules-file order
         // afterwards, so the report does not depend on which finishes first.
-        let eval = |ri: usize| -> Result<(Outcome, NotJudged)> {
+        let eval = |ri: usize| -> Evaluated {
             let rule = &rules.rules[ri];
             let mut base = df.clone().lazy();
             if rule.reads_as_of() {
@@ -1266,8 +1269,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         }
         groups.push(rest);
         let next = std::sync::atomic::AtomicUsize::new(0);
-        let results: std::sync::Mutex<Vec<(usize, Result<(Outcome, NotJudged)>)>> =
-            Default::default();
+        let results: std::sync::Mutex<Vec<(usize, Evaluated)>> = Default::default();
         let worker = || loop {
             let g = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some(group) = groups.get(g) else { break };
@@ -1287,8 +1289,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         // The slice's frame and shared escalation passes are done with.
         drop(ctx);
         drop(df);
-        let mut outcomes: Vec<Option<Result<(Outcome, NotJudged)>>> =
-            rules.rules.iter().map(|_| None).collect();
+        let mut outcomes: Vec<Option<Evaluated>> = rules.rules.iter().map(|_| None).collect();
         for (ri, o) in results.into_inner().unwrap_or_else(|e| e.into_inner()) {
             outcomes[ri] = Some(o);
         }
