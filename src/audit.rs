@@ -41,7 +41,7 @@ pub struct EvalCtx<'a> {
 }
 
 /// The handoffs of each case row, in file order: a counting sort of the handoffs by
-/// their case's row. Every kept handoff has an audited case (see [`load`]).
+/// their case's row, built by [`load`] (where every kept handoff's case is found).
 #[derive(Debug, Default)]
 pub struct HandoffIndex {
     /// Row `r`'s handoffs are `order[start[r]..start[r + 1]]`.
@@ -50,30 +50,21 @@ pub struct HandoffIndex {
 }
 
 impl HandoffIndex {
-    pub fn new(cases: &Table, handoffs: &Table) -> HandoffIndex {
-        let ids: Vec<&str> = cases
-            .text("case_id")
-            .iter()
-            .map(|c| c.unwrap_or(""))
-            .collect();
-        let known = crate::idhash::SplitSet::new(&ids);
-        let hc = handoffs.text("case_id");
-        let owner: Vec<Option<usize>> = (0..handoffs.len())
-            .map(|i| hc.get(i).and_then(|c| known.position(c)))
-            .collect();
-        let mut start = vec![0u32; cases.len() + 1];
-        for r in owner.iter().flatten() {
+    /// From each handoff's case row (`None`: no audited case), for `cases` case rows.
+    pub fn from_rows(cases: usize, owner: &[Option<usize>]) -> HandoffIndex {
+        let mut start = vec![0u32; cases + 1];
+        for &r in owner.iter().flatten() {
             start[r + 1] += 1;
         }
-        for r in 0..cases.len() {
+        for r in 0..cases {
             start[r + 1] += start[r];
         }
         let mut next = start.clone();
-        let mut order = vec![0u32; start[cases.len()] as usize];
+        let mut order = vec![0u32; start[cases] as usize];
         for (i, r) in owner.iter().enumerate() {
-            if let Some(r) = r {
-                order[next[*r] as usize] = i as u32;
-                next[*r] += 1;
+            if let Some(r) = *r {
+                order[next[r] as usize] = i as u32;
+                next[r] += 1;
             }
         }
         HandoffIndex { start, order }
@@ -343,6 +334,8 @@ impl AuditResult {
 pub struct Loaded {
     pub cases: Table,
     pub handoffs: Table,
+    /// Each case row's handoffs.
+    pub handoffs_of: HandoffIndex,
     pub roster: Option<Table>,
     pub inspections: Option<Table>,
     pub waivers: Option<Table>,
@@ -481,7 +474,7 @@ pub fn load_as_of(
     stats.extend(h_stats);
     stats.extend(other_stats);
     rejected.extend(h_rejected);
-    {
+    let handoffs_of = {
         // case_id is required: every kept case has one, so positions are rows.
         let case_ids: Vec<&str> = cases.text("case_id").iter().flatten().collect();
         let known = crate::idhash::SplitSet::new(&case_ids);
@@ -561,7 +554,14 @@ pub fn load_as_of(
             },
             &mut rejected,
         );
-    }
+        // Each kept handoff's case row, for the rules.
+        let owner: Vec<Option<usize>> = handoffs
+            .text("case_id")
+            .iter()
+            .map(|c| c.and_then(|c| known.position(c)))
+            .collect();
+        HandoffIndex::from_rows(cases.len(), &owner)
+    };
 
     rejected.extend(other_rejected);
 
@@ -615,17 +615,22 @@ pub fn load_as_of(
     {
         warnings.push(w);
     }
+    // Kept rows per (kind, file name): one count per row, then per file.
+    let mut kept_of: HashMap<(FileKind, &str), usize> = HashMap::new();
+    for t in &tables {
+        let mut per_file = vec![0usize; t.files.len()];
+        for s in &t.sources {
+            per_file[s.file] += 1;
+        }
+        for (f, n) in t.files.iter().zip(per_file) {
+            *kept_of.entry((t.kind, f.as_str())).or_default() += n;
+        }
+    }
     for st in &mut stats {
-        let kept: usize = tables
-            .iter()
-            .filter(|t| t.kind == st.kind)
-            .map(|t| {
-                t.sources
-                    .iter()
-                    .filter(|s| t.files[s.file] == st.path)
-                    .count()
-            })
-            .sum();
+        let kept = kept_of
+            .get(&(st.kind, st.path.as_str()))
+            .copied()
+            .unwrap_or(0);
         let rej = rejected.iter().filter(|r| r.file == st.path).count();
         st.rows_audited = kept;
         st.rows_rejected = rej;
@@ -654,6 +659,7 @@ pub fn load_as_of(
     Ok(Loaded {
         cases,
         handoffs,
+        handoffs_of,
         roster,
         inspections,
         waivers,
@@ -997,6 +1003,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
     let Loaded {
         cases,
         handoffs,
+        handoffs_of,
         roster,
         inspections,
         waivers,
@@ -1028,7 +1035,6 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         .filter(|(_, s)| **s)
         .flat_map(|(r, _)| r.frame_columns())
         .collect();
-    let handoffs_of = HandoffIndex::new(&cases, &handoffs);
     let holders = Holders::new(&handoffs);
     let first = cases.text("first_responder_id");
 
