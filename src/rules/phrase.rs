@@ -297,6 +297,9 @@ pub struct Scratch {
     /// [`gaps_into`] of the line, filled only for a line with a match and sentence
     /// punctuation.
     gaps: Vec<u8>,
+    /// [`reported_quotes`] of the line, filled only for a line with a match and a
+    /// quotation mark.
+    quotes: Vec<(usize, usize)>,
 }
 
 impl Scratch {
@@ -464,6 +467,8 @@ impl Matcher {
         let mut gaps: Option<&[u8]> = None;
         let mut checked = false;
         let gaps_buf = &mut scratch.gaps;
+        let quotes_buf = &mut scratch.quotes;
+        let mut quotes: &[(usize, usize)] = &[];
         // Back to the original text: the n-th normalised character is the n-th kept one.
         // Matches come in text order, so both walks only move forward (linear in the line).
         let mut kept = KeptChars::new(turn.text);
@@ -475,6 +480,10 @@ impl Matcher {
                 if turn.text.contains(is_boundary) {
                     gaps_into(turn.text, hay.len(), gaps_buf);
                     gaps = Some(gaps_buf.as_slice());
+                }
+                if turn.text.contains(is_quote) {
+                    reported_quotes(turn.text, quotes_buf);
+                    quotes = quotes_buf.as_slice();
                 }
             }
             if gaps.is_some_and(|g| !joins(hay, g, s, e)) || self.is_allowed(hay, gaps, s, e) {
@@ -489,6 +498,10 @@ impl Matcher {
             ) else {
                 continue;
             };
+            // Someone else's words quoted (您反映保安说“不归我管”) are not staff's own.
+            if within(quotes, start, last + c.len_utf8()) {
+                continue;
+            }
             let (start, end) = (turn.start + start, turn.start + last + c.len_utf8());
             let Some(phrase) = self.canonical.get(m.pattern().as_usize()) else {
                 continue;
@@ -523,6 +536,65 @@ impl Matcher {
             a.start() <= s && a.end() >= e && gaps.is_none_or(|g| joins(hay, g, a.start(), a.end()))
         })
     }
+}
+
+/// Quotation marks, opening and closing (for `"` the same character).
+const QUOTES: &[(char, char)] = &[
+    ('“', '”'),
+    ('「', '」'),
+    ('『', '』'),
+    ('‘', '’'),
+    ('"', '"'),
+    ('＂', '＂'),
+];
+
+/// Words that introduce someone's words: 保安说“…”, 您反映“…”, 对方回复“…”.
+const REPORTING_WORDS: &[&str] = &[
+    "说", "称", "讲", "道", "问", "反映", "表示", "回复", "答复", "告知", "提到", "声称", "回答",
+    "答", "写", "写着", "认为", "抱怨", "投诉",
+];
+
+fn is_quote(c: char) -> bool {
+    QUOTES.iter().any(|&(o, cl)| c == o || c == cl)
+}
+
+/// The quotations of someone's words in `line`, as byte ranges of their text (between
+/// the marks), in order, into `out`: a pair of quotation marks whose opening follows a
+/// reporting word (`保安说“不归我管”`, `您反映：“他说没办法”`). A whole utterance in
+/// quotation marks (`王芳：“这个不归我管”`), scare quotes (`我们“没办法”处理`) and an
+/// unclosed quotation are the speaker's own words. One pass over the line; a quotation
+/// inside another is part of it.
+fn reported_quotes(line: &str, out: &mut Vec<(usize, usize)>) {
+    out.clear();
+    // The quotation open now: its closing mark, where its text starts, whether reported.
+    let mut open: Option<(char, usize, bool)> = None;
+    for (i, c) in line.char_indices() {
+        match open {
+            Some((close, from, reported)) if c == close => {
+                if reported {
+                    out.push((from, i));
+                }
+                open = None;
+            }
+            Some(_) => {}
+            None => {
+                if let Some(&(_, close)) = QUOTES.iter().find(|&&(o, _)| o == c) {
+                    let lead = line[..i].trim_end_matches(|c: char| {
+                        c.is_whitespace()
+                            || matches!(c, '：' | ':' | '，' | ',' | '了' | '过' | '着')
+                    });
+                    let reported = REPORTING_WORDS.iter().any(|w| lead.ends_with(w));
+                    open = Some((close, i + c.len_utf8(), reported));
+                }
+            }
+        }
+    }
+}
+
+/// Whether `start..end` lies inside one of `spans` (sorted, not overlapping).
+fn within(spans: &[(usize, usize)], start: usize, end: usize) -> bool {
+    let k = spans.partition_point(|&(from, _)| from <= start);
+    k > 0 && spans[k - 1].1 >= end
 }
 
 /// Normalises and deduplicates configured entries; returns the patterns and, for each, the
@@ -2082,6 +2154,50 @@ mod tests {
         assert_eq!(verdict("客服：不，\n知道您不方便"), none());
     }
 
+    /// C30: staff repeating what someone else said, in quotation marks after a reporting
+    /// word, are not saying it: 您反映保安说“不归我管” is the complaint being taken down.
+    /// Their own words in quotation marks still count.
+    #[test]
+    fn c30_someone_elses_words_quoted_are_not_staffs_own() {
+        for text in [
+            "王芳：您反映保安说“不归我管”，我们已经批评教育了",
+            "王芳：您说前台回复「没办法」，这是我们的错",
+            "王芳：收到，对方称：“不知道”，我再去问",
+            "王芳：保安讲了\"不清楚\"是吗？我来核实",
+            "王芳：您反映的情况我记下了：维修工说‘这个不归我们管’",
+        ] {
+            assert_eq!(verdict(text), none(), "{text}");
+        }
+        // A whole utterance in quotation marks, scare quotes, an unclosed quotation and a
+        // quotation without a reporting word are the speaker's own words.
+        assert_eq!(
+            verdict("王芳：“这个不归我管”"),
+            violation("不归我管", Some("王芳"), 1)
+        );
+        assert_eq!(
+            verdict("王芳：这个我们“没办法”处理"),
+            violation("没办法", Some("王芳"), 1)
+        );
+        assert_eq!(
+            verdict("王芳：保安说“不归我管，你找别人"),
+            violation("不归我管", Some("王芳"), 1)
+        );
+        // After a quotation closes, the speaker's words are their own again.
+        assert_eq!(
+            verdict("王芳：您说“好的”，可我不知道"),
+            violation("不知道", Some("王芳"), 1)
+        );
+        assert_eq!(
+            verdict("王芳：他说\"好\"，\"不知道\""),
+            violation("不知道", Some("王芳"), 1)
+        );
+        // The resident's own turn is not staff's in any case; staff's next turn counts.
+        assert_eq!(
+            verdict("业主：保安说“不归我管”\n王芳：这个不归我管"),
+            violation("不归我管", Some("王芳"), 2)
+        );
+    }
+
     #[test]
     fn c16_what_is_not_a_label() {
         assert_eq!(parse_label("好的，我说：不知道"), None);
@@ -2212,6 +2328,9 @@ mod tests {
         let f = matcher().find(&long);
         assert_eq!(f.len(), 100_000);
         assert_eq!(f[99_999].as_written, "不 知-道");
+        // 100,000 quotations on one line: the quoted ones are someone else's words.
+        let quoted = "保安说“不知道”，".repeat(100_000) + "我也不懂";
+        assert_eq!(matcher().find(&quoted).len(), 1);
         let many = "王芳：好的\r\n业主：嗯\n".repeat(100_000) + "李娜：不懂";
         assert_eq!(verdict(&many), violation("不懂", Some("李娜"), 200_001));
     }
