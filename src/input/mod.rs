@@ -50,15 +50,26 @@ pub struct FileStats {
 }
 
 /// The text values of one column, one per row, in one buffer: a row is a span of it, or
-/// empty (`None`). Nine bytes per cell instead of a `String` each: at a million cases
-/// and twenty columns that is the difference between one allocation and twenty million.
+/// empty (`None`). About four bytes per cell besides the text, instead of a `String`
+/// each: at a million cases and twenty columns that is the difference between one
+/// allocation and twenty million.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TextCol {
     buf: String,
-    /// Where each value ends in `buf` (it starts where the one before ends).
-    ends: Vec<u64>,
-    valid: Vec<bool>,
+    /// Where each value ends in `buf`, its low [`END_BITS`] bits (it starts where the one
+    /// before ends).
+    ends: Vec<u32>,
+    /// The rows whose end passed a multiple of 2^[`END_BITS`], once per multiple: empty
+    /// unless the column holds 4 GiB of text or more.
+    wraps: Vec<usize>,
+    /// Which rows hold a value, a bit each.
+    valid: Vec<u64>,
 }
+
+/// The bits of an end offset kept per row (see [`TextCol::ends`]); the unit tests use
+/// 8, so that columns of a few hundred bytes take the path of 4 GiB ones.
+const END_BITS: u32 = if cfg!(test) { 8 } else { 32 };
+const END_MASK: usize = (1usize << END_BITS) - 1;
 
 impl TextCol {
     pub fn new() -> TextCol {
@@ -73,22 +84,54 @@ impl TextCol {
         self.ends.is_empty()
     }
 
+    /// Where row `i`'s value ends in `buf` (`i` < len).
+    #[inline]
+    fn end(&self, i: usize) -> usize {
+        let low = self.ends[i] as usize;
+        if self.wraps.is_empty() {
+            return low;
+        }
+        let high = self.wraps.partition_point(|&w| w <= i);
+        (high << END_BITS) | low
+    }
+
+    #[inline]
+    fn is_valid(&self, i: usize) -> bool {
+        self.valid
+            .get(i / 64)
+            .is_some_and(|w| (w >> (i % 64)) & 1 == 1)
+    }
+
     /// Row `i`'s value; `None` when empty or when `i` is past the end.
     #[inline]
     pub fn get(&self, i: usize) -> Option<&str> {
-        if !*self.valid.get(i)? {
+        if i >= self.len() || !self.is_valid(i) {
             return None;
         }
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        Some(&self.buf[start..self.ends[i] as usize])
+        let start = if i == 0 { 0 } else { self.end(i - 1) };
+        self.buf.get(start..self.end(i))
+    }
+
+    /// A row ending at `end` in `buf` (its text already there).
+    fn push_end(&mut self, end: usize, valid: bool) {
+        let row = self.ends.len();
+        for _ in self.wraps.len()..end >> END_BITS {
+            self.wraps.push(row);
+        }
+        self.ends.push((end & END_MASK) as u32);
+        if row.is_multiple_of(64) {
+            self.valid.push(0);
+        }
+        if valid {
+            self.valid[row / 64] |= 1 << (row % 64);
+        }
     }
 
     pub fn push(&mut self, v: Option<&str>) {
         if let Some(v) = v {
             self.buf.push_str(v);
         }
-        self.ends.push(self.buf.len() as u64);
-        self.valid.push(v.is_some());
+        self.push_end(self.buf.len(), v.is_some());
     }
 
     pub fn iter(
@@ -99,27 +142,37 @@ impl TextCol {
 
     /// Add `other`'s values after this column's.
     pub fn append(&mut self, other: &TextCol) {
-        let base = self.buf.len() as u64;
+        let base = self.buf.len();
         self.buf.push_str(&other.buf);
-        self.ends.extend(other.ends.iter().map(|e| e + base));
-        self.valid.extend_from_slice(&other.valid);
+        self.ends.reserve(other.len());
+        for j in 0..other.len() {
+            self.push_end(base + other.end(j), other.is_valid(j));
+        }
     }
 
     pub fn truncate(&mut self, n: usize) {
         if n >= self.len() {
             return;
         }
-        let end = if n == 0 { 0 } else { self.ends[n - 1] as usize };
+        let end = if n == 0 { 0 } else { self.end(n - 1) };
         self.buf.truncate(end);
         self.ends.truncate(n);
-        self.valid.truncate(n);
+        let w = self.wraps.partition_point(|&w| w < n);
+        self.wraps.truncate(w);
+        self.valid.truncate(n.div_ceil(64));
+        if !n.is_multiple_of(64) {
+            if let Some(last) = self.valid.last_mut() {
+                *last &= (1u64 << (n % 64)) - 1;
+            }
+        }
     }
 
     fn retain_mask(&mut self, keep: &[bool]) {
         let mut out = TextCol {
             buf: String::with_capacity(self.buf.len()),
             ends: Vec::with_capacity(self.len()),
-            valid: Vec::with_capacity(self.len()),
+            wraps: vec![],
+            valid: Vec::with_capacity(self.valid.len()),
         };
         // Kept rows come in long runs: each run's text is copied at once.
         let n = self.len().min(keep.len());
@@ -133,13 +186,12 @@ impl TextCol {
             while i < n && keep[i] {
                 i += 1;
             }
-            let start = if a == 0 { 0 } else { self.ends[a - 1] };
-            let base = out.buf.len() as u64;
-            out.buf
-                .push_str(&self.buf[start as usize..self.ends[i - 1] as usize]);
-            out.ends
-                .extend(self.ends[a..i].iter().map(|e| e - start + base));
-            out.valid.extend_from_slice(&self.valid[a..i]);
+            let start = if a == 0 { 0 } else { self.end(a - 1) };
+            let base = out.buf.len();
+            out.buf.push_str(&self.buf[start..self.end(i - 1)]);
+            for r in a..i {
+                out.push_end(self.end(r) - start + base, self.is_valid(r));
+            }
         }
         *self = out;
     }
@@ -1494,6 +1546,77 @@ pub fn first_seen<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// TextCol against a plain `Vec<Option<String>>`: pushes (empty values, long values,
+    /// multi-byte text), appends, truncations and masks in any order. Under test an end
+    /// keeps 8 bits, so values of a few hundred bytes cross the boundaries a 4 GiB column
+    /// crosses (one value may cross several).
+    #[test]
+    fn text_col_holds_what_a_vec_of_strings_holds() {
+        use proptest::prelude::*;
+        #[derive(Debug, Clone)]
+        enum Op {
+            Push(Option<String>),
+            Append(Vec<Option<String>>),
+            Truncate(usize),
+            Retain(Vec<bool>),
+        }
+        let value = prop_oneof![
+            Just(None),
+            Just(Some(String::new())),
+            "[a-z不归我管]{0,6}".prop_map(Some),
+            (1usize..700).prop_map(|n| Some("管".repeat(n))),
+        ];
+        let op = prop_oneof![
+            4 => value.clone().prop_map(Op::Push),
+            1 => proptest::collection::vec(value, 0..70).prop_map(Op::Append),
+            1 => (0usize..80).prop_map(Op::Truncate),
+            1 => proptest::collection::vec(any::<bool>(), 0..90).prop_map(Op::Retain),
+        ];
+        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(300));
+        runner
+            .run(&proptest::collection::vec(op, 0..120), |ops| {
+                let (mut col, mut model) = (TextCol::new(), Vec::<Option<String>>::new());
+                for op in ops {
+                    match op {
+                        Op::Push(v) => {
+                            col.push(v.as_deref());
+                            model.push(v);
+                        }
+                        Op::Append(vs) => {
+                            let other: TextCol = vs.iter().map(|v| v.as_deref()).collect();
+                            col.append(&other);
+                            model.extend(vs);
+                        }
+                        Op::Truncate(n) => {
+                            col.truncate(n);
+                            model.truncate(n);
+                        }
+                        Op::Retain(keep) => {
+                            col.retain_mask(&keep);
+                            let n = model.len().min(keep.len());
+                            model = model
+                                .into_iter()
+                                .take(n)
+                                .zip(&keep)
+                                .filter(|(_, k)| **k)
+                                .map(|(v, _)| v)
+                                .collect();
+                        }
+                    }
+                    prop_assert_eq!(col.len(), model.len());
+                    let got: Vec<Option<&str>> = col.iter().collect();
+                    let want: Vec<Option<&str>> = model.iter().map(|v| v.as_deref()).collect();
+                    prop_assert_eq!(got, want);
+                    prop_assert_eq!(col.get(model.len()), None);
+                    // Equal contents, equal columns (no stale bits or offsets).
+                    let fresh: TextCol = model.iter().map(|v| v.as_deref()).collect();
+                    prop_assert_eq!(&col, &fresh);
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
 
     /// Repeats are found in two halves by hash side by side: the same rows, pointing at
     /// the same first rows, as one pass in file order.
