@@ -478,88 +478,94 @@ pub fn load_as_of(
         // case_id is required: every kept case has one, so positions are rows.
         let case_ids: Vec<&str> = cases.text("case_id").iter().flatten().collect();
         let known = crate::idhash::SplitSet::new(&case_ids);
-        let ids = handoffs.text("case_id").clone();
-        let row_of: Vec<Option<usize>> = ids
+        // Each check below computes the reasons of the rows it rejects (few) before
+        // rejecting them, so that no column is copied to be read while rejecting.
+        let row_of: Vec<Option<usize>> = handoffs
+            .text("case_id")
             .iter()
             .map(|c| c.and_then(|c| known.position(c)))
             .collect();
         // A handoff of no audited case is rejected: as a handoff of a case left out by
         // --period or --as-of (no fault of the data), else of an unknown or rejected one.
         let keep: Vec<bool> = row_of.iter().map(Option::is_some).collect();
-        let of_left_out = |i: usize| ids.get(i).is_some_and(|c| left_out.contains(c));
-        let before = rejected.len();
-        handoffs.reject_where(
-            &keep,
-            |i| {
+        let ids = handoffs.text("case_id");
+        let unknown: Vec<(usize, String, bool)> = rejected_rows(&keep)
+            .map(|i| {
                 let c = ids.get(i).unwrap_or("");
-                if of_left_out(i) {
+                let outside = ids.get(i).is_some_and(|c| left_out.contains(c));
+                let why = if outside {
                     format!("case_id {c:?} is a case outside the audited period or after the as-of time, left out with it")
                 } else {
                     format!("case_id {c:?} is not an audited case (unknown or rejected)")
-                }
-            },
-            &mut rejected,
-        );
+                };
+                (i, why, outside)
+            })
+            .collect();
+        let before = rejected.len();
+        handoffs.reject_where(&keep, |i| reason_at(&unknown, i), &mut rejected);
         // The rejections follow the rows in order: mark those of left-out cases.
-        let rejected_rows = keep
-            .iter()
-            .enumerate()
-            .filter(|(_, k)| !**k)
-            .map(|(i, _)| i);
-        for (r, i) in rejected[before..].iter_mut().zip(rejected_rows) {
-            r.outside = of_left_out(i);
+        for (r, (_, _, outside)) in rejected[before..].iter_mut().zip(&unknown) {
+            r.outside = *outside;
         }
         // A handoff before its case was received cannot have happened: the time decides
         // who held the case when a deadline passed, so it is a data error, not a guess.
         let row_of: Vec<usize> = row_of.into_iter().flatten().collect();
         let received = cases.time("received_at");
-        let at = handoffs.time("at").to_vec();
+        let at = handoffs.time("at");
         let keep: Vec<bool> = row_of
             .iter()
-            .zip(&at)
+            .zip(at)
             .map(|(&r, a)| !matches!((received[r], a), (Some(rec), Some(a)) if *a < rec))
             .collect();
-        handoffs.reject_where(
-            &keep,
-            |i| {
-                format!(
+        let early: Vec<(usize, String, bool)> = rejected_rows(&keep)
+            .map(|i| {
+                let why = format!(
                     "`at` (转交时间) {} is before case {:?} was received ({})",
                     format_local_short(at[i].unwrap_or(0), tz),
                     case_ids[row_of[i]],
                     format_local_short(received[row_of[i]].unwrap_or(0), tz)
-                )
-            },
-            &mut rejected,
-        );
+                );
+                (i, why, false)
+            })
+            .collect();
+        handoffs.reject_where(&keep, |i| reason_at(&early, i), &mut rejected);
+        let row_of: Vec<usize> = row_of
+            .into_iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(r, _)| r)
+            .collect();
         // One handoff per case and 序号: a repeated one is rejected, the first is kept.
-        let keys: Vec<Option<String>> = {
-            let (ids, seqs) = (handoffs.text("case_id"), handoffs.count("seq"));
-            ids.iter()
-                .zip(seqs)
-                .map(|(c, s)| Some(format!("{}\u{1f}{}", c?, (*s)?)))
-                .collect()
-        };
-        let (hids, seqs) = (
-            handoffs.text("case_id").clone(),
-            handoffs.count("seq").to_vec(),
-        );
+        let seqs = handoffs.count("seq");
+        let (keep, dup_of) = repeats_by_case(cases.len(), &row_of, seqs);
+        let ids = handoffs.text("case_id");
+        let repeats: Vec<(usize, String, bool)> = rejected_rows(&keep)
+            .map(|i| {
+                let what = format!(
+                    "duplicate handoff: case {:?} 序号 {}",
+                    ids.get(i).unwrap_or(""),
+                    seqs[i].unwrap_or(0)
+                );
+                (i, what, false)
+            })
+            .collect();
+        // Each kept handoff's case row, for the rules.
+        let owner: Vec<Option<usize>> = row_of
+            .into_iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(r, _)| Some(r))
+            .collect();
         handoffs.reject_repeats(
-            crate::input::first_seen(keys.iter().map(|k| k.as_deref())),
+            (keep, dup_of),
             |i, first| {
                 format!(
-                    "duplicate handoff: case {:?} 序号 {} is already at {first} (only the first is audited)",
-                    hids.get(i).unwrap_or(""),
-                    seqs[i].unwrap_or(0)
+                    "{} is already at {first} (only the first is audited)",
+                    reason_at(&repeats, i)
                 )
             },
             &mut rejected,
         );
-        // Each kept handoff's case row, for the rules.
-        let owner: Vec<Option<usize>> = handoffs
-            .text("case_id")
-            .iter()
-            .map(|c| c.and_then(|c| known.position(c)))
-            .collect();
         HandoffIndex::from_rows(cases.len(), &owner)
     };
 
@@ -668,6 +674,71 @@ pub fn load_as_of(
         period,
         warnings,
     })
+}
+
+/// The rows a keep mask rejects, in order.
+fn rejected_rows(keep: &[bool]) -> impl Iterator<Item = usize> + '_ {
+    keep.iter()
+        .enumerate()
+        .filter(|(_, k)| !**k)
+        .map(|(i, _)| i)
+}
+
+/// The reason computed for rejected row `i` (`reasons` in row order).
+fn reason_at(reasons: &[(usize, String, bool)], i: usize) -> String {
+    reasons
+        .binary_search_by_key(&i, |r| r.0)
+        .map(|k| reasons[k].1.clone())
+        .unwrap_or_default()
+}
+
+/// Repeated handoffs: the same case (row) and 序号 as an earlier handoff in file order,
+/// which is kept. As [`crate::input::first_seen`] gives them (keep, and the first row of
+/// each repeat), found case by case instead of through a map of every handoff.
+fn repeats_by_case(
+    cases: usize,
+    row_of: &[usize],
+    seqs: &[Option<i64>],
+) -> (Vec<bool>, Vec<Option<usize>>) {
+    let n = row_of.len();
+    let owner: Vec<Option<usize>> = row_of.iter().map(|&r| Some(r)).collect();
+    let by_case = HandoffIndex::from_rows(cases, &owner);
+    drop(owner);
+    let (mut keep, mut dup_of) = (vec![true; n], vec![None; n]);
+    let mut first: HashMap<i64, usize> = HashMap::new();
+    for r in 0..cases {
+        let hs = by_case.of(r);
+        if hs.len() < 2 {
+            continue;
+        }
+        // A case has a handful of handoffs: compared with the earlier ones directly,
+        // through a map only when there are many.
+        let many = hs.len() > 32;
+        first.clear();
+        for (a, &i) in hs.iter().enumerate() {
+            let i = i as usize;
+            let Some(s) = seqs[i] else { continue };
+            let earlier = if many {
+                match first.entry(s) {
+                    std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(i);
+                        None
+                    }
+                }
+            } else {
+                hs[..a]
+                    .iter()
+                    .map(|&j| j as usize)
+                    .find(|&j| seqs[j] == Some(s))
+            };
+            if let Some(f) = earlier {
+                keep[i] = false;
+                dup_of[i] = Some(f);
+            }
+        }
+    }
+    (keep, dup_of)
 }
 
 /// Cases whose 首问人 (name) is not the roster's name for their 首问人工号: the cases are
@@ -2171,4 +2242,51 @@ pub fn centers(
         out[i].rank = rank + 1;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Repeated handoffs found case by case are those a map of every (case, 序号) key
+    /// finds, pointing at the same first rows: cases with a few handoffs (compared
+    /// directly) and with many (through a map), 序号 repeated, missing, or unique.
+    #[test]
+    fn repeats_by_case_are_the_repeats_of_one_map() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |m: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % m
+        };
+        for round in 0..200 {
+            let cases = 1 + next(12) as usize;
+            let n = next(if round % 10 == 0 { 400 } else { 60 }) as usize;
+            let row_of: Vec<usize> = (0..n)
+                .map(|_| {
+                    // One case takes most handoffs now and then (the map's branch).
+                    if round % 3 == 0 && next(4) > 0 {
+                        0
+                    } else {
+                        next(cases as u64) as usize
+                    }
+                })
+                .collect();
+            let seqs: Vec<Option<i64>> = (0..n)
+                .map(|_| (next(8) > 0).then(|| next(30) as i64))
+                .collect();
+            let keys: Vec<Option<String>> = row_of
+                .iter()
+                .zip(&seqs)
+                .map(|(r, s)| s.map(|s| format!("{r}\u{1f}{s}")))
+                .collect();
+            let want = crate::input::first_seen(keys.iter().map(|k| k.as_deref()));
+            let got = repeats_by_case(cases, &row_of, &seqs);
+            assert_eq!(got, want, "round {round}");
+            if round % 3 == 0 && n > 100 {
+                assert!(got.0.iter().filter(|k| !**k).count() > 32, "round {round}");
+            }
+        }
+    }
 }
