@@ -50,10 +50,14 @@ pub struct HandoffIndex {
 }
 
 impl HandoffIndex {
-    /// From each handoff's case row (`None`: no audited case), for `cases` case rows.
-    pub fn from_rows(cases: usize, owner: &[Option<usize>]) -> HandoffIndex {
+    /// From each handoff's case row (`None`: no audited case), for `cases` case rows;
+    /// `owner` is walked twice.
+    pub fn from_rows(
+        cases: usize,
+        owner: impl Iterator<Item = Option<usize>> + Clone,
+    ) -> HandoffIndex {
         let mut start = vec![0u32; cases + 1];
-        for &r in owner.iter().flatten() {
+        for r in owner.clone().flatten() {
             start[r + 1] += 1;
         }
         for r in 0..cases {
@@ -61,8 +65,8 @@ impl HandoffIndex {
         }
         let mut next = start.clone();
         let mut order = vec![0u32; start[cases] as usize];
-        for (i, r) in owner.iter().enumerate() {
-            if let Some(r) = *r {
+        for (i, r) in owner.enumerate() {
+            if let Some(r) = r {
                 order[next[r] as usize] = i as u32;
                 next[r] += 1;
             }
@@ -489,23 +493,26 @@ pub fn load_as_of(
         // --period or --as-of (no fault of the data), else of an unknown or rejected one.
         let keep: Vec<bool> = row_of.iter().map(Option::is_some).collect();
         let ids = handoffs.text("case_id");
-        let unknown: Vec<(usize, String, bool)> = rejected_rows(&keep)
-            .map(|i| {
+        let outside: Vec<bool> = rejected_rows(&keep)
+            .map(|i| ids.get(i).is_some_and(|c| left_out.contains(c)))
+            .collect();
+        let unknown: Vec<(usize, String)> = rejected_rows(&keep)
+            .zip(&outside)
+            .map(|(i, out)| {
                 let c = ids.get(i).unwrap_or("");
-                let outside = ids.get(i).is_some_and(|c| left_out.contains(c));
-                let why = if outside {
+                let why = if *out {
                     format!("case_id {c:?} is a case outside the audited period or after the as-of time, left out with it")
                 } else {
                     format!("case_id {c:?} is not an audited case (unknown or rejected)")
                 };
-                (i, why, outside)
+                (i, why)
             })
             .collect();
         let before = rejected.len();
         handoffs.reject_where(&keep, |i| reason_at(&unknown, i), &mut rejected);
         // The rejections follow the rows in order: mark those of left-out cases.
-        for (r, (_, _, outside)) in rejected[before..].iter_mut().zip(&unknown) {
-            r.outside = *outside;
+        for (r, out) in rejected[before..].iter_mut().zip(outside) {
+            r.outside = out;
         }
         // A handoff before its case was received cannot have happened: the time decides
         // who held the case when a deadline passed, so it is a data error, not a guess.
@@ -517,7 +524,7 @@ pub fn load_as_of(
             .zip(at)
             .map(|(&r, a)| !matches!((received[r], a), (Some(rec), Some(a)) if *a < rec))
             .collect();
-        let early: Vec<(usize, String, bool)> = rejected_rows(&keep)
+        let early: Vec<(usize, String)> = rejected_rows(&keep)
             .map(|i| {
                 let why = format!(
                     "`at` (转交时间) {} is before case {:?} was received ({})",
@@ -525,7 +532,7 @@ pub fn load_as_of(
                     case_ids[row_of[i]],
                     format_local_short(received[row_of[i]].unwrap_or(0), tz)
                 );
-                (i, why, false)
+                (i, why)
             })
             .collect();
         handoffs.reject_where(&keep, |i| reason_at(&early, i), &mut rejected);
@@ -539,23 +546,25 @@ pub fn load_as_of(
         let seqs = handoffs.count("seq");
         let (keep, dup_of) = repeats_by_case(cases.len(), &row_of, seqs);
         let ids = handoffs.text("case_id");
-        let repeats: Vec<(usize, String, bool)> = rejected_rows(&keep)
+        let repeats: Vec<(usize, String)> = rejected_rows(&keep)
             .map(|i| {
                 let what = format!(
                     "duplicate handoff: case {:?} 序号 {}",
                     ids.get(i).unwrap_or(""),
                     seqs[i].unwrap_or(0)
                 );
-                (i, what, false)
+                (i, what)
             })
             .collect();
         // Each kept handoff's case row, for the rules.
-        let owner: Vec<Option<usize>> = row_of
-            .into_iter()
-            .zip(&keep)
-            .filter(|(_, k)| **k)
-            .map(|(r, _)| Some(r))
-            .collect();
+        let index = HandoffIndex::from_rows(
+            cases.len(),
+            row_of
+                .iter()
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|(r, _)| Some(*r)),
+        );
         handoffs.reject_repeats(
             (keep, dup_of),
             |i, first| {
@@ -566,7 +575,7 @@ pub fn load_as_of(
             },
             &mut rejected,
         );
-        HandoffIndex::from_rows(cases.len(), &owner)
+        index
     };
 
     rejected.extend(other_rejected);
@@ -685,7 +694,7 @@ fn rejected_rows(keep: &[bool]) -> impl Iterator<Item = usize> + '_ {
 }
 
 /// The reason computed for rejected row `i` (`reasons` in row order).
-fn reason_at(reasons: &[(usize, String, bool)], i: usize) -> String {
+fn reason_at(reasons: &[(usize, String)], i: usize) -> String {
     reasons
         .binary_search_by_key(&i, |r| r.0)
         .map(|k| reasons[k].1.clone())
@@ -701,9 +710,7 @@ fn repeats_by_case(
     seqs: &[Option<i64>],
 ) -> (Vec<bool>, Vec<Option<usize>>) {
     let n = row_of.len();
-    let owner: Vec<Option<usize>> = row_of.iter().map(|&r| Some(r)).collect();
-    let by_case = HandoffIndex::from_rows(cases, &owner);
-    drop(owner);
+    let by_case = HandoffIndex::from_rows(cases, row_of.iter().map(|&r| Some(r)));
     let (mut keep, mut dup_of) = (vec![true; n], vec![None; n]);
     let mut first: HashMap<i64, usize> = HashMap::new();
     for r in 0..cases {

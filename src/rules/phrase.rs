@@ -2191,6 +2191,15 @@ mod tests {
             verdict("王芳：他说\"好\"，\"不知道\""),
             violation("不知道", Some("王芳"), 1)
         );
+        // Quotation marks inside a phrase do not hide it, after a reporting word or not.
+        for text in [
+            "王芳：不“知”道",
+            "王芳：他说不“知”道",
+            "王芳：保安说“不”归“我管”",
+            "王芳：您说：“好”，不‘归’我管",
+        ] {
+            assert_eq!(verdict(text).len(), 1, "{text}");
+        }
         // The resident's own turn is not staff's in any case; staff's next turn counts.
         assert_eq!(
             verdict("业主：保安说“不归我管”\n王芳：这个不归我管"),
@@ -2346,9 +2355,12 @@ mod tests {
             .collect()
     }
 
+    /// Characters set between a phrase's to hide it. Not quotation marks: a pair of them
+    /// after a reporting word makes a quotation of someone's words (C30), so they are not
+    /// neutral between any two characters (“ ” inside a phrase: C30).
     const SEPARATORS: &[&str] = &[
-        " ", "\u{3000}", "\t", "-", "—", "——", "…", "·", "・", "*", "_", ".", "、", "~", "～", "“",
-        "”", "（", "）", "【", "】", "'", "\u{200B}", "\u{FEFF}", "★", "😀",
+        " ", "\u{3000}", "\t", "-", "—", "——", "…", "·", "・", "*", "_", ".", "、", "~", "～",
+        "（", "）", "【", "】", "'", "\u{200B}", "\u{FEFF}", "★", "😀",
     ];
 
     const NEUTRAL: &[&str] = &[
