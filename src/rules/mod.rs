@@ -972,16 +972,20 @@ pub(crate) fn compile_sql(s: &S<String>, d: &mut Diags<'_>, key: &str) -> Option
     }
     // Type-check against the case columns now, so that `rules check` (not the audit)
     // refuses e.g. a time compared with a plain string.
+    // One plan over no cases: collected for the type, its IR read for element-wise.
     let empty = crate::input::Table::empty(FileKind::Cases);
-    let typed = crate::audit::cases_frame(&empty, chrono_tz::Asia::Shanghai).and_then(|df| {
+    let check = crate::audit::cases_frame(&empty, chrono_tz::Asia::Shanghai).map(|df| {
         crate::audit::with_as_of(polars::prelude::IntoLazy::lazy(df), 0)
             .select([expr.clone().alias("__check")])
-            .collect()
     });
+    let typed = match &check {
+        Ok(lf) => lf.clone().collect().map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
     let df = match typed {
         Ok(df) => df,
         Err(e) => {
-            let msg = first_line(&e.to_string());
+            let msg = first_line(&e);
             let hint = if msg.contains("date") || msg.contains("time") {
                 "; write a time as TIMESTAMP '2026-10-15 00:00:00'"
             } else {
@@ -997,7 +1001,7 @@ pub(crate) fn compile_sql(s: &S<String>, d: &mut Diags<'_>, key: &str) -> Option
     // A case's verdict must not depend on the other cases: `contacts > AVG(contacts)` or
     // `COUNT(*) OVER (PARTITION BY unit) > 1` would change with the month, the --period,
     // the files audited together, and the slice of cases evaluated at once.
-    if !elementwise(&expr) {
+    if check.is_ok_and(|lf| !elementwise(lf)) {
         d.at(
             s.span(),
             format!(
@@ -1036,17 +1040,11 @@ pub(crate) fn compile_sql(s: &S<String>, d: &mut Diags<'_>, key: &str) -> Option
     Some(expr)
 }
 
-/// Whether each case's value of `expr` depends on that case's row alone (polars' own
-/// test, on its plan). The audit evaluates the cases in slices, and a verdict must not
-/// depend on which cases are audited together. Unknown (the plan cannot be built: the
-/// type check reports that) counts as element-wise.
-fn elementwise(expr: &Expr) -> bool {
-    use polars::prelude::IntoLazy;
-    let empty = crate::input::Table::empty(FileKind::Cases);
-    let Ok(df) = crate::audit::cases_frame(&empty, chrono_tz::Asia::Shanghai) else {
-        return true;
-    };
-    let lf = crate::audit::with_as_of(df.lazy(), 0).select([expr.clone().alias("__check")]);
+/// Whether each value a plan's final selection gives depends on its own row alone
+/// (polars' own test, on the plan). The audit evaluates the cases in slices, and a
+/// verdict must not depend on which cases are audited together. Unknown (the plan
+/// cannot be built: the type check reports that) counts as element-wise.
+fn elementwise(lf: polars::prelude::LazyFrame) -> bool {
     let Ok(Ok(plan)) = catch_panic(|| lf.to_alp()) else {
         return true;
     };
