@@ -1215,6 +1215,28 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
             }
         }
     }
+    // Jobs for the two cores: each group of handoff-path rules with equal parameters and
+    // `when` (one shared pass), then all other rules together; the longest first.
+    let mut groups: Vec<Vec<usize>> = vec![];
+    let mut rest: Vec<usize> = vec![];
+    for &ri in &jobs {
+        let rule = &rules.rules[ri];
+        let Check::Escalation(k) = &rule.check else {
+            rest.push(ri);
+            continue;
+        };
+        let when = rule.when.as_ref().map(|w| &w.0);
+        let same = |g: &Vec<usize>| {
+            let o = &rules.rules[g[0]];
+            matches!(&o.check, Check::Escalation(x) if x.params.same_check(&k.params))
+                && o.when.as_ref().map(|w| &w.0) == when
+        };
+        match groups.iter_mut().find(|g| same(g)) {
+            Some(g) => g.push(ri),
+            None => groups.push(vec![ri]),
+        }
+    }
+    groups.push(rest);
     // The cases are evaluated in slices of rows: the polars frame and what a rule builds
     // while it runs are held for one slice only, and each slice's findings are charged
     // before the next is evaluated. A verdict reads its case's own row (conditions that
@@ -1326,38 +1348,15 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
             .map_err(|e| Error::Other(format!("rule {} could not run: {e}", rule.id)));
             outcome.map(|o| (o, skipped))
         };
-        // Jobs for the two cores: each group of handoff-path rules with equal parameters and
-        // `when` (one shared pass), then all other rules together; the longest first.
-        let mut groups: Vec<Vec<usize>> = vec![];
-        let mut rest: Vec<usize> = vec![];
-        for &ri in &jobs {
-            let rule = &rules.rules[ri];
-            // Spot checks are records of their own, not case rows: judged once.
-            if ci > 0 && matches!(rule.check, Check::Inspection(_)) {
-                continue;
-            }
-            let Check::Escalation(k) = &rule.check else {
-                rest.push(ri);
-                continue;
-            };
-            let when = rule.when.as_ref().map(|w| &w.0);
-            let same = |g: &Vec<usize>| {
-                let o = &rules.rules[g[0]];
-                matches!(&o.check, Check::Escalation(x) if x.params.same_check(&k.params))
-                    && o.when.as_ref().map(|w| &w.0) == when
-            };
-            match groups.iter_mut().find(|g| same(g)) {
-                Some(g) => g.push(ri),
-                None => groups.push(vec![ri]),
-            }
-        }
-        groups.push(rest);
+        // Spot checks are records of their own, not case rows: judged in the first slice.
+        let in_slice =
+            |ri: usize| ci == 0 || !matches!(rules.rules[ri].check, Check::Inspection(_));
         let next = std::sync::atomic::AtomicUsize::new(0);
         let results: std::sync::Mutex<Vec<(usize, Evaluated)>> = Default::default();
         let worker = || loop {
             let g = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some(group) = groups.get(g) else { break };
-            for &ri in group {
+            for &ri in group.iter().filter(|&&ri| in_slice(ri)) {
                 let o = eval(ri);
                 results
                     .lock()
@@ -1379,7 +1378,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         }
         if helper_failed {
             // A rule whose evaluation did not finish has no outcome: say so, never skip it.
-            for &ri in groups.iter().flatten() {
+            for &ri in groups.iter().flatten().filter(|&&ri| in_slice(ri)) {
                 if outcomes[ri].is_none() {
                     outcomes[ri] = Some(Err(Error::Other(format!(
                         "rule {} could not run: internal error",
