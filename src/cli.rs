@@ -343,9 +343,7 @@ fn parse_size(s: &str) -> Option<u64> {
 /// MemAvailable from /proc/meminfo (Linux); None elsewhere.
 fn mem_available() -> Option<u64> {
     let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
+    crate::par::proc_kib(&info, "MemAvailable:")
 }
 
 fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {

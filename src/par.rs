@@ -34,13 +34,13 @@ pub fn return_free_memory() {
 /// measure), so each phase's figure is the peak up to its end.
 pub fn memory() -> Option<(u64, u64)> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kib = |key: &str| -> Option<u64> {
-        let line = status.lines().find(|l| l.starts_with(key))?;
-        line.split_whitespace()
-            .nth(1)?
-            .parse::<u64>()
-            .ok()
-            .map(|k| k * 1024)
-    };
-    Some((kib("VmRSS:")?, kib("VmHWM:")?))
+    Some((proc_kib(&status, "VmRSS:")?, proc_kib(&status, "VmHWM:")?))
+}
+
+/// A `Key: N kB` line of a /proc file's text (`/proc/meminfo`, `/proc/self/status`), in
+/// bytes.
+pub fn proc_kib(text: &str, key: &str) -> Option<u64> {
+    let line = text.lines().find(|l| l.starts_with(key))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
