@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::path::Path;
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
@@ -43,12 +44,38 @@ pub struct CsvFile {
     /// What was detected: `utf-8`, `utf-8-bom`, `utf-16`, `gb18030`, `mixed utf-8/gb18030`.
     pub encoding: &'static str,
     mode: Mode,
-    bytes: Vec<u8>,
+    bytes: Bytes,
     /// Offset of the content after any BOM.
     start: usize,
     /// For a worksheet converted to CSV: the sheet row of each record (header first).
     pub line_map: Option<Vec<u64>>,
 }
+
+/// A file's bytes: mapped from the file, or held (a converted worksheet, UTF-16 decoded,
+/// or a file that cannot be mapped, such as a pipe).
+///
+/// A mapped file is not copied into the process's memory: its pages are read from the
+/// system's file cache as they are touched, and [`CsvFile::release`] lets go of the ones
+/// already read. A 10M-case export is 3.4 GB; read whole it stood in memory next to the
+/// table built from it, and fresh memory is what this machine is slowest to hand out.
+#[derive(Clone)]
+enum Bytes {
+    Held(Vec<u8>),
+    Mapped(Arc<memmap2::Mmap>),
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Held(v) => v,
+            Bytes::Mapped(m) => m,
+        }
+    }
+}
+
+/// How far reading goes between two [`CsvFile::release`] calls.
+const RELEASE_STEP: usize = 64 << 20;
 
 #[derive(Clone, Copy)]
 enum Mode {
@@ -74,13 +101,33 @@ pub struct Record<'a> {
 
 impl CsvFile {
     pub fn open(path: &Path, display: &str, forced: Encoding) -> Result<CsvFile> {
-        let bytes = std::fs::read(path)
-            .map_err(|e| Error::input(display, format!("cannot read the file: {e}")))?;
-        Self::from_bytes(bytes, display, forced)
+        let cannot =
+            |e: std::io::Error| Error::input(display, format!("cannot read the file: {e}"));
+        let file = std::fs::File::open(path).map_err(cannot)?;
+        let regular = file.metadata().map_err(cannot)?;
+        let bytes = match regular.is_file() && regular.len() > 0 {
+            // SAFETY: the mapping is read-only and shared, of a regular file. It stays
+            // valid only while no other process shortens the file (then reading past the
+            // new end faults), which is the same promise every reader of an export relies
+            // on: an audit reads finished exports, not files being written.
+            true => match unsafe { memmap2::Mmap::map(&file) } {
+                Ok(m) => Bytes::Mapped(Arc::new(m)),
+                Err(_) => Bytes::Held(std::fs::read(path).map_err(cannot)?),
+            },
+            false => Bytes::Held(std::fs::read(path).map_err(cannot)?),
+        };
+        let csv = Self::from(bytes, display, forced)?;
+        // Hashing and the encoding check read every page; let go of them.
+        csv.release(0, csv.bytes.len());
+        Ok(csv)
     }
 
     pub fn from_bytes(bytes: Vec<u8>, display: &str, forced: Encoding) -> Result<CsvFile> {
-        let sha256 = hex(&Sha256::digest(&bytes));
+        Self::from(Bytes::Held(bytes), display, forced)
+    }
+
+    fn from(bytes: Bytes, display: &str, forced: Encoding) -> Result<CsvFile> {
+        let sha256 = hex(&Sha256::digest(&*bytes));
         let mut bytes = bytes;
         let mut start = 0;
         let (encoding, mode) =
@@ -91,11 +138,11 @@ impl CsvFile {
                     encoding_rs::UTF_16BE
                 };
                 let (text, _, _) = enc.decode(&bytes);
-                bytes = text.into_owned().into_bytes();
+                bytes = Bytes::Held(text.into_owned().into_bytes());
                 ("utf-16", Mode::Utf8)
             } else if let Some(enc) = utf16_without_bom(&bytes) {
                 let (text, _) = enc.decode_without_bom_handling(&bytes);
-                bytes = text.into_owned().into_bytes();
+                bytes = Bytes::Held(text.into_owned().into_bytes());
                 ("utf-16", Mode::Utf8)
             } else if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
                 start = 3;
@@ -199,6 +246,27 @@ impl CsvFile {
         }
     }
 
+    /// Let go of the pages of a mapped file between byte offsets `from` and `to` that
+    /// this process holds: they leave its memory, and are read again from the file cache
+    /// if touched again. Their content does not change. A held file keeps its bytes.
+    pub fn release(&self, from: usize, to: usize) {
+        #[cfg(unix)]
+        if let Bytes::Mapped(m) = &self.bytes {
+            const PAGE: usize = 4096;
+            let (a, b) = (from.div_ceil(PAGE) * PAGE, to.min(m.len()) / PAGE * PAGE);
+            if a < b {
+                // SAFETY: the mapping is shared and of a file (see `open`): MADV_DONTNEED
+                // drops this process's view of those pages, not their content; the next
+                // read of them faults the same bytes in from the file. Nothing is
+                // written through the mapping. A failure only leaves the pages held.
+                let _ = unsafe {
+                    m.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, a, b - a)
+                };
+            }
+        }
+        let _ = (from, to);
+    }
+
     /// Where `raw`, a slice of this file's bytes (a [`Record::raw`]), lies in them.
     pub fn span_of(&self, raw: &[u8]) -> (u64, u32) {
         let at = (raw.as_ptr() as usize).saturating_sub(self.bytes.as_ptr() as usize);
@@ -243,7 +311,9 @@ impl CsvFile {
     /// bytes hold a zero byte (UTF-16 was converted to UTF-8 on reading, and no GB18030
     /// sequence decodes to NUL but the zero byte itself).
     pub fn may_hold_nul(&self) -> bool {
-        memchr::memchr(0, &self.bytes[self.start..]).is_some()
+        let nul = memchr::memchr(0, &self.bytes[self.start..]).is_some();
+        self.release(0, self.bytes.len());
+        nul
     }
 
     /// Length of the text after any byte-order mark (the offsets [`CsvFile::scan`] uses).
@@ -302,6 +372,8 @@ impl CsvFile {
         // Lines are counted here, not taken from the csv crate, whose record positions
         // after a CRLF point at the `\n` and undercount lines.
         let (mut counted_to, mut line_at) = (0usize, line);
+        // The pages read are let go of as reading moves on (see [`Bytes`]).
+        let mut released = 0usize;
         let mut rdr = reader(std::io::Cursor::new(data));
         loop {
             let more = rdr
@@ -325,6 +397,11 @@ impl CsvFile {
             }
             if from + start >= stop {
                 return Ok((from + start, line_at));
+            }
+            if start.saturating_sub(released) >= RELEASE_STEP {
+                let base = self.start + from;
+                self.release(base + released, base + start);
+                released = start;
             }
             let mut line = line_at;
             if let Some(map) = &self.line_map {

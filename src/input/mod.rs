@@ -898,7 +898,11 @@ fn read_file(
     opts: &ReadOptions,
     rejected: &mut Vec<Rejected>,
 ) -> Result<FileStats> {
-    read_file_split(table, csv, opts, rejected, split_bytes())
+    let read = read_file_split(table, csv, opts, rejected, split_bytes());
+    // What reading touched last (a mapped file's pages) is not needed again but for the
+    // few rows rejected later.
+    csv.release(0, usize::MAX);
+    read
 }
 
 /// [`read_file`], splitting a file of `split_bytes` or more (tests split small files).
