@@ -2,6 +2,7 @@
 //! violation to an employee, apply waivers and total the points per employee.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
@@ -210,24 +211,73 @@ pub struct Employee {
     pub in_roster: bool,
 }
 
+/// One finding. A case's id, center and `file:line` are its row's, read from the cases
+/// table when a report is written, not copied into each of the millions of findings a
+/// large audit has (see [`Violation::case_id`]).
 #[derive(Debug, Clone)]
 pub struct Violation {
-    /// The case (or, for inspections, the inspection record) id.
-    pub case_id: String,
-    pub center: String,
-    /// `file:line` of the record.
-    pub source: String,
-    /// Sort key: (0 cases / 1 other records, file index, line).
-    pub order: (u8, usize, u64),
     /// The case row, when the record is a case.
     pub row: Option<usize>,
+    /// The record, when it is not a case (an inspection).
+    pub other: Option<Box<OtherRecord>>,
     pub rule: usize,
-    pub employee_id: String,
+    /// Shared by all findings charged to the same employee.
+    pub employee_id: Arc<str>,
     pub evidence: String,
     /// Points this violation deducts (before waivers).
     pub points: f64,
     /// (reason, approved_by) when a waiver matched.
-    pub waiver: Option<(String, String)>,
+    pub waiver: Option<Box<(String, String)>>,
+}
+
+/// A record that is not a case, where a violation was found (an inspection).
+#[derive(Debug, Clone)]
+pub struct OtherRecord {
+    /// The record's id (an inspection's case id).
+    pub case_id: String,
+    pub center: String,
+    /// `file:line` of the record.
+    pub source: String,
+    /// (file index, line) within its table.
+    pub order: (usize, u64),
+}
+
+impl Violation {
+    /// The case (or, for inspections, the inspection record) id.
+    pub fn case_id<'a>(&'a self, cases: &'a Table) -> &'a str {
+        match (&self.other, self.row) {
+            (Some(o), _) => &o.case_id,
+            (None, Some(row)) => cases.text("case_id").get(row).unwrap_or_default(),
+            (None, None) => "",
+        }
+    }
+
+    /// The service center of the record.
+    pub fn center<'a>(&'a self, cases: &'a Table) -> &'a str {
+        match (&self.other, self.row) {
+            (Some(o), _) => &o.center,
+            (None, Some(row)) => cases.text("center").get(row).unwrap_or_default(),
+            (None, None) => "",
+        }
+    }
+
+    /// `file:line` of the record.
+    pub fn source(&self, cases: &Table) -> String {
+        match (&self.other, self.row) {
+            (Some(o), _) => o.source.clone(),
+            (None, Some(row)) => cases.source(row),
+            (None, None) => String::new(),
+        }
+    }
+
+    /// Sort key: (0 cases / 1 other records, file index, line).
+    pub fn order(&self, cases: &Table) -> (u8, usize, u64) {
+        match (&self.other, self.row) {
+            (Some(o), _) => (1, o.order.0, o.order.1),
+            (None, Some(row)) => (0, cases.sources[row].file, cases.sources[row].line),
+            (None, None) => (1, usize::MAX, u64::MAX),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -1249,7 +1299,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         .step_by(step)
         .map(|a| a..(a + step).min(n))
         .collect();
-    let (case_ids, case_centers) = (cases.text("case_id"), cases.text("center"));
+    let case_ids = cases.text("case_id");
     // Per rule: what it could not judge, then the cases of files lacking a column it
     // reads (in this order, as before the slices).
     let mut not_judged: Vec<(NotJudged, NotJudged)> =
@@ -1401,13 +1451,15 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
             for x in outcome.ext {
                 run.violations += 1;
                 violations.push(Violation {
-                    case_id: x.case_id,
-                    center: x.center,
-                    source: x.source,
-                    order: (1, x.order.0, x.order.1),
                     row: None,
+                    other: Some(Box::new(OtherRecord {
+                        case_id: x.case_id,
+                        center: x.center,
+                        source: x.source,
+                        order: x.order,
+                    })),
                     rule: ri,
-                    employee_id: x.employee_id,
+                    employee_id: x.employee_id.into(),
                     evidence: x.evidence,
                     points: x.points,
                     waiver: None,
@@ -1428,6 +1480,16 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         // Charging: in two halves side by side, joined in order (the same as one pass).
         let charge_all = |hits: Vec<(usize, Hit)>| {
             let (mut violations, mut pending) = (vec![], vec![]);
+            // One shared id per employee, not a string per finding.
+            let mut ids: crate::idhash::IdSet<Arc<str>> = Default::default();
+            let mut intern = |id: String| -> Arc<str> {
+                if let Some(a) = ids.get(id.as_str()) {
+                    return a.clone();
+                }
+                let a: Arc<str> = id.into();
+                ids.insert(a.clone());
+                a
+            };
             for (ri, hit) in hits {
                 let rule = &rules.rules[ri];
                 let row = hit.row as usize;
@@ -1455,15 +1517,11 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                         evidence,
                     });
                 } else {
-                    let s = cases.sources[row];
                     violations.push(Violation {
-                        case_id: case_ids.get(row).unwrap_or_default().to_string(),
-                        center: case_centers.get(row).unwrap_or_default().to_string(),
-                        source: cases.source(row),
-                        order: (0, s.file, s.line),
                         row: Some(row),
+                        other: None,
                         rule: ri,
-                        employee_id,
+                        employee_id: intern(employee_id),
                         evidence,
                         points: rule.points,
                         waiver: None,
@@ -1486,8 +1544,9 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
     crate::par::return_free_memory();
     // File order, then rules-file order: stable and independent of hashing.
     let order = |row: usize| (cases.sources[row].file, cases.sources[row].line);
-    violations
-        .sort_by(|a, b| (a.order, a.rule, &a.employee_id).cmp(&(b.order, b.rule, &b.employee_id)));
+    violations.sort_by(|a, b| {
+        (a.order(&cases), a.rule, &a.employee_id).cmp(&(b.order(&cases), b.rule, &b.employee_id))
+    });
     pending.sort_by_key(|p| (order(p.row), p.rule));
 
     let unmatched_waivers = apply_waivers(
@@ -1690,7 +1749,7 @@ fn apply_waivers(
     let mut index: HashMap<(&str, usize), Vec<usize>> = HashMap::new();
     for (vi, v) in violations.iter().enumerate() {
         index
-            .entry((v.case_id.as_str(), v.rule))
+            .entry((v.case_id(cases), v.rule))
             .or_default()
             .push(vi);
     }
@@ -1745,7 +1804,9 @@ fn apply_waivers(
         }
     }
     for (vi, reason, by) in marks {
-        violations[vi].waiver.get_or_insert((reason, by));
+        violations[vi]
+            .waiver
+            .get_or_insert_with(|| Box::new((reason, by)));
     }
     unmatched
 }
@@ -1826,15 +1887,15 @@ fn employees(
     }
     for id in violations
         .iter()
-        .map(|v| &v.employee_id)
-        .chain(pending.iter().map(|p| &p.employee_id))
+        .map(|v| &*v.employee_id)
+        .chain(pending.iter().map(|p| p.employee_id.as_str()))
     {
-        if !id.is_empty() && !known.contains(id.as_str()) {
-            known.insert(id.clone());
+        if !id.is_empty() && !known.contains(id) {
+            known.insert(id.to_string());
             out.insert(
-                id.clone(),
+                id.to_string(),
                 Employee {
-                    id: id.clone(),
+                    id: id.to_string(),
                     ..Employee::default()
                 },
             );
@@ -1884,7 +1945,7 @@ fn scorecards(
         }
     }
     for v in violations {
-        let Some(&k) = index.get(v.employee_id.as_str()) else {
+        let Some(&k) = index.get(&*v.employee_id) else {
             continue;
         };
         let c = &mut cards[k];
@@ -1904,7 +1965,7 @@ fn scorecards(
     let round2 = |x: f64| (x * 100.0).round() / 100.0;
     let mut charged: crate::idhash::IdMap<&str, Vec<&Violation>> = Default::default();
     for v in violations.iter().filter(|v| v.waiver.is_none()) {
-        charged.entry(v.employee_id.as_str()).or_default().push(v);
+        charged.entry(&v.employee_id).or_default().push(v);
     }
     cards
         .into_iter()
@@ -1958,7 +2019,8 @@ fn scorecards(
                     let counted = mine.iter().filter(|v| d.counts(&rules.rules[v.rule]));
                     let n = if d.by_case {
                         // the record's sort key names it: (cases or other, file, line)
-                        let mut records: Vec<(u8, usize, u64)> = counted.map(|v| v.order).collect();
+                        let mut records: Vec<(u8, usize, u64)> =
+                            counted.map(|v| v.order(cases)).collect();
                         records.sort_unstable();
                         records.dedup();
                         records.len()
@@ -2189,7 +2251,7 @@ pub fn centers(
         }
         let k = match v.row {
             Some(row) => Some(center_of[row] as usize),
-            None => number.get(v.center.as_str()).copied(),
+            None => number.get(v.center(cases)).copied(),
         };
         if let Some(k) = k {
             counted[k].0 += 1;

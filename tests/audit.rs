@@ -62,20 +62,32 @@ fn basic_fixture_verdicts_in_the_regulations_terms() {
     // C01 answered at exactly 24:00:00 is on time; C04 (12 h old, unanswered) is pending.
     let pending: Vec<&str> = r.pending.iter().map(|p| r.case_id(p.row)).collect();
     assert_eq!(pending, ["C04"]);
-    let c07 = r.violations.iter().find(|v| v.case_id == "C07").unwrap();
+    let c07 = r
+        .violations
+        .iter()
+        .find(|v| v.case_id(&r.cases) == "C07")
+        .unwrap();
     assert!(
         c07.evidence
             .starts_with("首次回应用时 78.0 小时，超过 24 小时"),
         "{}",
         c07.evidence
     );
-    let c03 = r.violations.iter().find(|v| v.case_id == "C03").unwrap();
+    let c03 = r
+        .violations
+        .iter()
+        .find(|v| v.case_id(&r.cases) == "C03")
+        .unwrap();
     assert!(
         c03.evidence.contains("截至 2026-11-01 00:00 仍未首次回应"),
         "{}",
         c03.evidence
     );
-    let c05 = r.violations.iter().find(|v| v.case_id == "C05").unwrap();
+    let c05 = r
+        .violations
+        .iter()
+        .find(|v| v.case_id(&r.cases) == "C05")
+        .unwrap();
     assert_eq!(c05.evidence, "未记录：联系电话");
     // The waiver for C08 matches no violation and is reported, not silently ignored.
     assert_eq!(r.unmatched_waivers.len(), 1);
@@ -806,12 +818,20 @@ fn forbidden_phrase_fixture_verdicts() {
     .into();
     // P02 (a resident quoting), P05 (allowed context) and P07 (the resident's own content) pass.
     assert_eq!(verdicts(&r), want);
-    let p01 = r.violations.iter().find(|v| v.case_id == "P01").unwrap();
+    let p01 = r
+        .violations
+        .iter()
+        .find(|v| v.case_id(&r.cases) == "P01")
+        .unwrap();
     assert_eq!(
         p01.evidence,
         "「这个不归我管，您去找开发商」（王芳，第 1 行）"
     );
-    let p08 = r.violations.iter().find(|v| v.case_id == "P08").unwrap();
+    let p08 = r
+        .violations
+        .iter()
+        .find(|v| v.case_id(&r.cases) == "P08")
+        .unwrap();
     assert!(p08.evidence.contains("不在员工名册"), "{}", p08.evidence);
 }
 
@@ -829,7 +849,11 @@ fn escalation_fixture_verdicts() {
     // H01 (two-step via 客户关系主管), H03 (保安员 → 保安队长), H05 (back to 客户关系主管
     // for coordination) pass.
     assert_eq!(verdicts(&r), want);
-    let h04 = r.violations.iter().find(|v| v.case_id == "H04").unwrap();
+    let h04 = r
+        .violations
+        .iter()
+        .find(|v| v.case_id(&r.cases) == "H04")
+        .unwrap();
     assert!(
         h04.evidence
             .starts_with("第2次转交 E03(部门主管, 工程部) → E04(部门主管, 秩序部)"),
@@ -926,7 +950,7 @@ fn expression_deadline_and_inspection_fixture_verdicts() {
     assert!(r
         .violations
         .iter()
-        .all(|v| v.case_id == "I01" && v.employee_id == "E08"));
+        .all(|v| v.case_id(&r.cases) == "I01" && &*v.employee_id == "E08"));
     let run = &r.runs[r
         .rules
         .rules
@@ -1080,16 +1104,16 @@ within = "90m"
     let h01: Vec<&str> = r
         .violations
         .iter()
-        .filter(|v| v.case_id == "H01")
-        .map(|v| v.employee_id.as_str())
+        .filter(|v| v.case_id(&r.cases) == "H01")
+        .map(|v| &*v.employee_id)
         .collect();
     assert_eq!(h01, ["E02"]);
     // P01 was never handed on: its first responder holds it.
     let p01: Vec<&str> = r
         .violations
         .iter()
-        .filter(|v| v.case_id == "P01")
-        .map(|v| v.employee_id.as_str())
+        .filter(|v| v.case_id(&r.cases) == "P01")
+        .map(|v| &*v.employee_id)
         .collect();
     assert_eq!(p01, ["E08"]);
 }
@@ -1388,7 +1412,7 @@ fn scorecards_add_up(r: &AuditResult) {
         for v in r
             .violations
             .iter()
-            .filter(|v| v.employee_id == c.employee.id && v.waiver.is_none())
+            .filter(|v| *v.employee_id == *c.employee.id && v.waiver.is_none())
         {
             *per_rule.entry(&r.rules.rules[v.rule].id).or_default() += v.points;
         }
@@ -1754,7 +1778,7 @@ I-B,2026-10-13 14:00,乙中心,E2,现场暗访,傲慢,乙中心无案件\n";
         .violations
         .iter()
         .filter(|v| v.row.is_none())
-        .map(|v| v.case_id.as_str())
+        .map(|v| v.case_id(&r.cases))
         .collect();
     assert_eq!(inspected, ["I-OCT", "I-B"]);
     // 乙中心 has no audited case, so no row in centers.csv: the summary says where the
@@ -1817,7 +1841,7 @@ C2,1,2026-10-12 09:11,S1,D1,工程部\n";
     let on_c1: BTreeSet<String> = r
         .violations
         .iter()
-        .filter(|v| v.case_id == "C1")
+        .filter(|v| v.case_id(&r.cases) == "C1")
         .map(|v| r.rules.rules[v.rule].id.clone())
         .collect();
     assert_eq!(
@@ -1828,7 +1852,7 @@ C2,1,2026-10-12 09:11,S1,D1,工程部\n";
         "{:?}",
         verdicts(&r)
     );
-    assert!(r.violations.iter().all(|v| v.case_id == "C1"));
+    assert!(r.violations.iter().all(|v| v.case_id(&r.cases) == "C1"));
     // D1's three majors are one act on one case: one breach, no 通报批评 (the default
     // rules count cases); counted as violations they would reach it.
     let card = |r: &AuditResult| {
@@ -1969,7 +1993,7 @@ fn the_on_time_rate_counts_cases_never_answered_once_past_due() {
     }
     cases.push_str("K5,甲中心,2026-10-31 12:00,来访,咨询,王建国,,,咨询,E1,王芳,,,,,,,,,,\n");
     let (_d, r) = audit_dataset(&[("cases.csv", &cases)], &["RESP"]);
-    let late: Vec<&str> = r.violations.iter().map(|v| v.case_id.as_str()).collect();
+    let late: Vec<&str> = r.violations.iter().map(|v| v.case_id(&r.cases)).collect();
     assert_eq!(late, ["K2", "K3", "K4"]);
     let k = shouwen::audit::kpis(&r.cases, 0..r.cases.len(), r.as_of);
     assert_eq!((k.cases, k.responded), (5, 1));
@@ -2216,7 +2240,7 @@ AG1,1,2026-10-12 09:20,O1,D4,工程部,电话,\n";
     let found: Vec<_> = r
         .violations
         .iter()
-        .map(|v| (v.case_id.as_str(), v.employee_id.as_str(), v.points))
+        .map(|v| (v.case_id(&r.cases), &*v.employee_id, v.points))
         .collect();
     assert_eq!(
         found,
@@ -2434,7 +2458,7 @@ K1,甲中心,2026-10-12 09:00,来访,咨询,王建国,,,咨询,E1,王芳,2026-10
         "I1,2026/10/20 10:00,甲中心,E1,现场暗访,不理睬；傲慢,",
     );
     assert!(!r.violations.is_empty());
-    assert!(r.violations.iter().all(|v| v.employee_id == "E1"));
+    assert!(r.violations.iter().all(|v| &*v.employee_id == "E1"));
     assert_eq!(
         shouwen::timeparse::format_local_short(r.as_of, chrono_tz::Asia::Shanghai),
         "2026-10-20 10:00"
@@ -2493,7 +2517,7 @@ K3,甲中心,2026-10-12 09:00,来访,报修,张三,漏水,S1,2026-10-12 09:10,20
         .violations
         .iter()
         .filter(|v| r.rules.rules[v.rule].id == "ESC-SLIP")
-        .map(|v| v.case_id.as_str())
+        .map(|v| v.case_id(&r.cases))
         .collect();
     // Two departments (工程部, 秩序部) without a slip: K1 ("无") and K3 (blank) → ESC-SLIP;
     // K2 has slip XT-001.
@@ -2634,9 +2658,9 @@ Y5,3,2026-10-12 09:13,D3,D4,环境部\n";
         .iter()
         .map(|v| {
             (
-                v.case_id.as_str(),
+                v.case_id(&r.cases),
                 r.rules.rules[v.rule].id.as_str(),
-                v.employee_id.as_str(),
+                &*v.employee_id,
             )
         })
         .collect();

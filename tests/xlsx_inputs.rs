@@ -134,8 +134,12 @@ fn every_visible_sheet_with_the_case_columns_is_read_as_its_own_input() {
         [(a.clone(), 1, 1, 0), (b.clone(), 3, 1, 2)],
         "the cover sheet and the empty sheet are no inputs"
     );
-    let b1 = r.violations.iter().find(|x| x.case_id == "B1").unwrap();
-    assert_eq!(b1.source, format!("{b}:2"), "the sheet row");
+    let b1 = r
+        .violations
+        .iter()
+        .find(|x| x.case_id(&r.cases) == "B1")
+        .unwrap();
+    assert_eq!(b1.source(&r.cases), format!("{b}:2"), "the sheet row");
     // B2's time cannot be read (row 3 of B中心); the second A1 repeats sheet A's.
     let rejected: Vec<(&str, u64)> = r
         .rejected
@@ -283,7 +287,10 @@ fn a_workbook_of_one_sheet_keeps_its_plain_path() {
     let (r, warnings) = audit_files(cases_only(&p));
     // S1: 25 h → RESP-24H charged to E01, at cases.xlsx:2 as before.
     assert_eq!(verdicts(&r), [v("S1", "RESP-24H", "E01")].into());
-    assert_eq!(r.violations[0].source, format!("{}:2", p.display()));
+    assert_eq!(
+        r.violations[0].source(&r.cases),
+        format!("{}:2", p.display())
+    );
     assert_eq!(counts(&r), [(p.display().to_string(), 1, 1, 0)]);
     assert!(warnings.is_empty(), "{warnings:?}");
 

@@ -918,21 +918,21 @@ fn violations_header() -> Vec<String> {
 fn violation_row(r: &AuditResult, v: &crate::audit::Violation, opts: &ReportOptions) -> Vec<Cell> {
     let rule = &r.rules.rules[v.rule];
     let (waived, reason) = match &v.waiver {
-        Some((reason, by)) if by.is_empty() => ("true", reason.clone()),
-        Some((reason, by)) => ("true", format!("{reason}（批准人 {by}）")),
+        Some(w) if w.1.is_empty() => ("true", w.0.clone()),
+        Some(w) => ("true", format!("{}（批准人 {}）", w.0, w.1)),
         None => ("false", String::new()),
     };
     vec![
-        Cell::text(&v.case_id),
+        Cell::text(v.case_id(&r.cases)),
         Cell::text(&rule.id),
         Cell::text(&rule.title),
         Cell::text(rule.severity.name()),
         num(fmt_points(if v.waiver.is_some() { 0.0 } else { v.points })),
-        Cell::text(&v.employee_id),
+        Cell::text(&*v.employee_id),
         Cell::text(r.employee_name(&v.employee_id)),
-        Cell::text(&v.center),
+        Cell::text(v.center(&r.cases)),
         Cell::text(mask_case_text(r, v.row, &v.evidence, opts)),
-        Cell::text(&v.source),
+        Cell::text(v.source(&r.cases)),
         Cell::text(waived),
         // A waiver's reason may quote the resident (业主吴某来电要求暂缓): masked as evidence is.
         Cell::text(mask_case_text(r, v.row, &reason, opts)),

@@ -124,8 +124,8 @@ pub fn render(r: &AuditResult, centers: &[CenterRow], out: &Path, outputs: &str)
         .violations
         .iter()
         .filter(|v| v.row.is_none() && v.waiver.is_none())
-        .filter(|v| !centers.iter().any(|c| c.center == v.center))
-        .map(|v| v.center.as_str())
+        .filter(|v| !centers.iter().any(|c| c.center == v.center(&r.cases)))
+        .map(|v| v.center(&r.cases))
         .collect();
     if !outside.is_empty() {
         let n = outside.len();

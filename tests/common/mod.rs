@@ -30,9 +30,9 @@ pub fn verdicts(r: &AuditResult) -> BTreeSet<(String, String, String, bool)> {
         .iter()
         .map(|v| {
             (
-                v.case_id.clone(),
+                v.case_id(&r.cases).to_string(),
                 r.rules.rules[v.rule].id.clone(),
-                v.employee_id.clone(),
+                v.employee_id.to_string(),
                 v.waiver.is_some(),
             )
         })
@@ -55,7 +55,7 @@ pub fn assert_reconciles(r: &AuditResult) {
 pub fn evidence(r: &AuditResult, id: &str) -> String {
     r.violations
         .iter()
-        .find(|v| v.case_id == id)
+        .find(|v| v.case_id(&r.cases) == id)
         .map(|v| v.evidence.clone())
         .unwrap_or_else(|| panic!("no violation of {id}"))
 }
