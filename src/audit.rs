@@ -10,7 +10,9 @@ use polars::prelude::*;
 use crate::calendar::Calendar;
 use crate::error::{Error, Result};
 use crate::input::schema::{canonical_role, case_label, FileKind};
-use crate::input::{read_table, ColData, DatasetFiles, FileStats, Rejected, Table, TextCol};
+use crate::input::{
+    read_table, ColData, DatasetFiles, FileStats, OptI64, Rejected, Table, TextCol,
+};
 use crate::rules::{Check, Responsible, Rule, RuleSet};
 use crate::timeparse::{format_local_short, local_to_utc_millis, parse_timestamp, to_local};
 
@@ -90,8 +92,8 @@ impl EvalCtx<'_> {
         let tz = self.calendar.tz;
         match self.cases.col(column) {
             ColData::Text(v) => v.get(row).map(str::to_string),
-            ColData::Time(v) => v[row].map(|ms| format_local_short(ms, tz)),
-            ColData::Count(v) => v[row].map(|n| n.to_string()),
+            ColData::Time(v) => v.get(row).map(|ms| format_local_short(ms, tz)),
+            ColData::Count(v) => v.get(row).map(|n| n.to_string()),
             ColData::Money(v) => v[row].map(|n| format!("{n:.2}")),
         }
         .unwrap_or_else(|| "空".to_string())
@@ -497,7 +499,7 @@ pub fn load_as_of(
         rec.iter()
             .enumerate()
             .filter(|(_, r)| {
-                period.as_ref().is_some_and(|p| !p.holds(**r)) || !by_as_of(as_of, **r)
+                period.as_ref().is_some_and(|p| !p.holds(*r)) || !by_as_of(as_of, *r)
             })
             .filter_map(|(i, _)| ids.get(i).map(str::to_string))
             .collect()
@@ -572,15 +574,15 @@ pub fn load_as_of(
         let keep: Vec<bool> = row_of
             .iter()
             .zip(at)
-            .map(|(&r, a)| !matches!((received[r], a), (Some(rec), Some(a)) if *a < rec))
+            .map(|(&r, a)| !matches!((received.get(r), a), (Some(rec), Some(a)) if a < rec))
             .collect();
         let early: Vec<(usize, String)> = rejected_rows(&keep)
             .map(|i| {
                 let why = format!(
                     "`at` (转交时间) {} is before case {:?} was received ({})",
-                    format_local_short(at[i].unwrap_or(0), tz),
+                    format_local_short(at.get(i).unwrap_or(0), tz),
                     case_ids[row_of[i]],
-                    format_local_short(received[row_of[i]].unwrap_or(0), tz)
+                    format_local_short(received.get(row_of[i]).unwrap_or(0), tz)
                 );
                 (i, why)
             })
@@ -601,7 +603,7 @@ pub fn load_as_of(
                 let what = format!(
                     "duplicate handoff: case {:?} 序号 {}",
                     ids.get(i).unwrap_or(""),
-                    seqs[i].unwrap_or(0)
+                    seqs.get(i).unwrap_or(0)
                 );
                 (i, what)
             })
@@ -757,7 +759,7 @@ fn reason_at(reasons: &[(usize, String)], i: usize) -> String {
 fn repeats_by_case(
     cases: usize,
     row_of: &[usize],
-    seqs: &[Option<i64>],
+    seqs: &OptI64,
 ) -> (Vec<bool>, Vec<Option<usize>>) {
     let n = row_of.len();
     let by_case = HandoffIndex::from_rows(cases, row_of.iter().map(|&r| Some(r)));
@@ -774,7 +776,7 @@ fn repeats_by_case(
         first.clear();
         for (a, &i) in hs.iter().enumerate() {
             let i = i as usize;
-            let Some(s) = seqs[i] else { continue };
+            let Some(s) = seqs.get(i) else { continue };
             let earlier = if many {
                 match first.entry(s) {
                     std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
@@ -787,7 +789,7 @@ fn repeats_by_case(
                 hs[..a]
                     .iter()
                     .map(|&j| j as usize)
-                    .find(|&j| seqs[j] == Some(s))
+                    .find(|&j| seqs.get(j) == Some(s))
             };
             if let Some(f) = earlier {
                 keep[i] = false;
@@ -1096,7 +1098,7 @@ pub fn cases_frame_with(
                             .collect::<Vec<Option<&str>>>(),
                     )),
                     ColData::Time(v) => {
-                        let v = &v[rows.clone()];
+                        let v: Vec<Option<i64>> = rows.clone().map(|i| v.get(i)).collect();
                         let local: Vec<Option<i64>> = v
                             .iter()
                             .map(|ms| ms.map(|ms| to_local(ms, tz).and_utc().timestamp_millis()))
@@ -1104,10 +1106,11 @@ pub fn cases_frame_with(
                         let s = Series::new(c.name.into(), local)
                             .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?;
                         cols.push(s.into());
-                        cols.push(Column::new(format!("__utc_{}", c.name).into(), v.to_vec()));
+                        cols.push(Column::new(format!("__utc_{}", c.name).into(), v));
                     }
                     ColData::Count(v) => {
-                        cols.push(Column::new(c.name.into(), v[rows.clone()].to_vec()))
+                        let v: Vec<Option<i64>> = rows.clone().map(|i| v.get(i)).collect();
+                        cols.push(Column::new(c.name.into(), v))
                     }
                     ColData::Money(v) => {
                         cols.push(Column::new(c.name.into(), v[rows.clone()].to_vec()))
@@ -1631,7 +1634,6 @@ fn latest_timestamp(cases: &Table, handoffs: &Table, inspections: Option<&Table>
             .into_iter()
             .flat_map(|t| t.time("at").iter().flatten()),
     )
-    .copied()
     .max()
 }
 
@@ -1642,7 +1644,7 @@ fn derived_period(cases: &Table, tz: chrono_tz::Tz) -> String {
         .iter()
         .flatten()
         .map(|ms| {
-            let d = to_local(*ms, tz);
+            let d = to_local(ms, tz);
             (d.year(), d.month())
         })
         .collect();
@@ -1667,11 +1669,11 @@ impl<'a> Holders<'a> {
         let at = handoffs.time("at");
         let to = handoffs.text("to_id");
         for i in 0..handoffs.len() {
-            if let (Some(c), Some(a), Some(t)) = (ids.get(i), at[i], to.get(i)) {
+            if let (Some(c), Some(a), Some(t)) = (ids.get(i), at.get(i), to.get(i)) {
                 by_case
                     .entry(c)
                     .or_default()
-                    .push((seq[i].unwrap_or(0), a, t));
+                    .push((seq.get(i).unwrap_or(0), a, t));
             }
         }
         for v in by_case.values_mut() {
@@ -1705,7 +1707,7 @@ fn charge(
     match rule.responsible {
         Responsible::Holder => (holders.at(case_id, at, &first_id).to_string(), None),
         Responsible::Resolver => {
-            let when = cases.time("resolved_at")[row].unwrap_or(at);
+            let when = cases.time("resolved_at").get(row).unwrap_or(at);
             (holders.at(case_id, when, &first_id).to_string(), None)
         }
         Responsible::FollowupBy => match cases.text("followup_by").get(row) {
@@ -2110,7 +2112,7 @@ pub fn kpis(cases: &Table, rows: impl Iterator<Item = usize>, as_of: i64) -> Kpi
         k.cases += 1;
         // A case resolved without a recorded first response was answered by then, as
         // RESP-24H judges it (`to_if_missing = "resolved_at"`).
-        match (rec[i], resp[i].or(res[i])) {
+        match (rec.get(i), resp.get(i).or(res.get(i))) {
             _ if !known(&known_resp, i) => {}
             (Some(a), Some(b)) => {
                 k.responded += 1;
@@ -2122,11 +2124,11 @@ pub fn kpis(cases: &Table, rows: impl Iterator<Item = usize>, as_of: i64) -> Kpi
             _ => {}
         }
         res_known += usize::from(known(&known_res, i));
-        if res[i].is_some() {
+        if res.get(i).is_some() {
             resolved += 1;
             if cat.get(i).is_some_and(|c| c.contains("投诉")) && known(&known_fu, i) {
                 complaints += 1;
-                followed += usize::from(fu[i].is_some());
+                followed += usize::from(fu.get(i).is_some());
             }
         }
         if let Some(s) = sat.get(i).and_then(satisfied) {
@@ -2350,7 +2352,7 @@ mod tests {
                 .map(|(r, s)| s.map(|s| format!("{r}\u{1f}{s}")))
                 .collect();
             let want = crate::input::first_seen(keys.iter().map(|k| k.as_deref()));
-            let got = repeats_by_case(cases, &row_of, &seqs);
+            let got = repeats_by_case(cases, &row_of, &seqs.iter().copied().collect());
             assert_eq!(got, want, "round {round}");
             if round % 3 == 0 && n > 100 {
                 assert!(got.0.iter().filter(|k| !**k).count() > 32, "round {round}");

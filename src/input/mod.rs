@@ -207,13 +207,78 @@ impl<'a> FromIterator<Option<&'a str>> for TextCol {
     }
 }
 
+/// Whole numbers that may be absent, one per row: epoch milliseconds or counts, half the
+/// size of `Vec<Option<i64>>` (a 10M-case table has six such columns). [`i64::MIN`] stands
+/// for "none": no time chrono reads and no count (never negative) is that value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OptI64(Vec<i64>);
+
+const NONE_I64: i64 = i64::MIN;
+
+impl OptI64 {
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<i64> {
+        self.0.get(i).copied().filter(|v| *v != NONE_I64)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = Option<i64>> + ExactSizeIterator + Clone + '_ {
+        self.0.iter().map(|v| (*v != NONE_I64).then_some(*v))
+    }
+
+    /// The values as options (a copy).
+    pub fn to_vec(&self) -> Vec<Option<i64>> {
+        self.iter().collect()
+    }
+
+    pub fn push(&mut self, v: Option<i64>) {
+        debug_assert!(v != Some(NONE_I64), "i64::MIN stands for none");
+        self.0.push(v.unwrap_or(NONE_I64));
+    }
+
+    fn truncate(&mut self, n: usize) {
+        self.0.truncate(n);
+    }
+
+    fn extend(&mut self, other: OptI64) {
+        self.0.extend(other.0);
+    }
+}
+
+impl<'a> IntoIterator for &'a OptI64 {
+    type Item = Option<i64>;
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, i64>, fn(&i64) -> Option<i64>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|v| (*v != NONE_I64).then_some(*v))
+    }
+}
+
+impl FromIterator<Option<i64>> for OptI64 {
+    fn from_iter<I: IntoIterator<Item = Option<i64>>>(iter: I) -> OptI64 {
+        let mut o = OptI64::default();
+        for v in iter {
+            o.push(v);
+        }
+        o
+    }
+}
+
 /// Values of one canonical column, one per kept row.
 #[derive(Debug, Clone)]
 pub enum ColData {
     Text(TextCol),
     /// Epoch milliseconds (UTC).
-    Time(Vec<Option<i64>>),
-    Count(Vec<Option<i64>>),
+    Time(OptI64),
+    Count(OptI64),
     Money(Vec<Option<f64>>),
 }
 
@@ -221,8 +286,8 @@ impl ColData {
     fn new(ty: ColType) -> ColData {
         match ty {
             ColType::Text => ColData::Text(TextCol::new()),
-            ColType::DateTime => ColData::Time(vec![]),
-            ColType::Count => ColData::Count(vec![]),
+            ColType::DateTime => ColData::Time(OptI64::default()),
+            ColType::Count => ColData::Count(OptI64::default()),
             ColType::Money => ColData::Money(vec![]),
         }
     }
@@ -244,8 +309,8 @@ impl ColData {
         }
         match self {
             ColData::Text(v) => v.retain_mask(keep),
-            ColData::Time(v) => f(v, keep),
-            ColData::Count(v) => f(v, keep),
+            ColData::Time(v) => f(&mut v.0, keep),
+            ColData::Count(v) => f(&mut v.0, keep),
             ColData::Money(v) => f(v, keep),
         }
     }
@@ -334,14 +399,14 @@ impl Table {
         }
     }
 
-    pub fn time(&self, name: &str) -> &[Option<i64>] {
+    pub fn time(&self, name: &str) -> &OptI64 {
         match self.col(name) {
             ColData::Time(v) => v,
             _ => panic!("{name} is not a time column"),
         }
     }
 
-    pub fn count(&self, name: &str) -> &[Option<i64>] {
+    pub fn count(&self, name: &str) -> &OptI64 {
         match self.col(name) {
             ColData::Count(v) => v,
             _ => panic!("{name} is not a count column"),
@@ -1119,7 +1184,7 @@ impl Part {
 
 /// A typed cell: its value, or empty and the row's first error noted.
 fn push_parsed<T>(
-    vec: &mut Vec<Option<T>>,
+    vec: &mut impl PushOpt<T>,
     parsed: std::result::Result<T, String>,
     error: &mut Option<String>,
 ) {
@@ -1129,6 +1194,23 @@ fn push_parsed<T>(
             error.get_or_insert(why);
             vec.push(None);
         }
+    }
+}
+
+/// A column of values that may be absent.
+trait PushOpt<T> {
+    fn push(&mut self, v: Option<T>);
+}
+
+impl<T> PushOpt<T> for Vec<Option<T>> {
+    fn push(&mut self, v: Option<T>) {
+        Vec::push(self, v)
+    }
+}
+
+impl PushOpt<i64> for OptI64 {
+    fn push(&mut self, v: Option<i64>) {
+        OptI64::push(self, v)
     }
 }
 

@@ -217,8 +217,8 @@ impl Escalation {
                 case_of.push(k);
                 handoffs.push(ec::Handoff {
                     case_id: hc.get(i).unwrap_or_default(),
-                    seq: hs[i].unwrap_or(0),
-                    at: ha[i].unwrap_or(0),
+                    seq: hs.get(i).unwrap_or(0),
+                    at: ha.get(i).unwrap_or(0),
                     from_id: hf.get(i).unwrap_or_default(),
                     to_id: ht.get(i).unwrap_or_default(),
                     to_department: hd.get(i),
