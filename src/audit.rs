@@ -1422,9 +1422,11 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
             worker();
             helper.join().is_err()
         });
-        // The slice's frame and shared escalation passes are done with.
+        // The slice's frame and shared escalation passes are done with, and the pages
+        // of the texts it read from the files.
         drop(ctx);
         drop(df);
+        cases.release_file_pages();
         let mut outcomes: Vec<Option<Evaluated>> = rules.rules.iter().map(|_| None).collect();
         for (ri, o) in results.into_inner().unwrap_or_else(|e| e.into_inner()) {
             outcomes[ri] = Some(o);

@@ -49,6 +49,8 @@ pub struct CsvFile {
     start: usize,
     /// For a worksheet converted to CSV: the sheet row of each record (header first).
     pub line_map: Option<Vec<u64>>,
+    /// A mapped file read as UTF-8: where a table may leave values.
+    mapped: Option<MappedText>,
 }
 
 /// A file's bytes: mapped from the file, or held (a converted worksheet, UTF-16 decoded,
@@ -71,6 +73,45 @@ impl std::ops::Deref for Bytes {
             Bytes::Held(v) => v,
             Bytes::Mapped(m) => m,
         }
+    }
+}
+
+/// A mapped UTF-8 export, for the values a table leaves in it instead of copying them
+/// (see `input::TextCol`). Each mapped file has its own range of places, from `base`.
+#[derive(Clone)]
+pub struct MappedText {
+    pub base: u64,
+    map: Arc<memmap2::Mmap>,
+}
+
+impl std::fmt::Debug for MappedText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "MappedText({} bytes from {})", self.map.len(), self.base)
+    }
+}
+
+/// Where the next mapped file's places begin: every file mapped by this process has its
+/// own range, so that values of several files can share a column.
+static NEXT_BASE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+impl MappedText {
+    fn new(map: Arc<memmap2::Mmap>) -> MappedText {
+        let len = map.len() as u64 + 1;
+        let base = NEXT_BASE.fetch_add(len, std::sync::atomic::Ordering::Relaxed);
+        MappedText { base, map }
+    }
+
+    /// The text at byte `at`, `len` bytes long: it was checked to be that value when the
+    /// file was read. Were the file changed under the audit, what is read is shown with
+    /// replacement characters rather than trusted.
+    pub fn text(&self, at: usize, len: usize) -> &str {
+        let b = self.map.get(at..at.saturating_add(len)).unwrap_or_default();
+        utf8(b).unwrap_or("\u{FFFD}")
+    }
+
+    /// Let go of the pages of the file this process holds (see [`CsvFile::release`]).
+    pub fn release(&self) {
+        release_pages(&self.map, 0, self.map.len());
     }
 }
 
@@ -184,6 +225,12 @@ impl CsvFile {
             sha256,
             encoding,
             mode,
+            mapped: match (&bytes, mode) {
+                (Bytes::Mapped(m), Mode::Utf8 | Mode::Utf8Strict) => {
+                    Some(MappedText::new(m.clone()))
+                }
+                _ => None,
+            },
             bytes,
             start,
             line_map: None,
@@ -250,21 +297,20 @@ impl CsvFile {
     /// this process holds: they leave its memory, and are read again from the file cache
     /// if touched again. Their content does not change. A held file keeps its bytes.
     pub fn release(&self, from: usize, to: usize) {
-        #[cfg(unix)]
         if let Bytes::Mapped(m) = &self.bytes {
-            const PAGE: usize = 4096;
-            let (a, b) = (from.div_ceil(PAGE) * PAGE, to.min(m.len()) / PAGE * PAGE);
-            if a < b {
-                // SAFETY: the mapping is shared and of a file (see `open`): MADV_DONTNEED
-                // drops this process's view of those pages, not their content; the next
-                // read of them faults the same bytes in from the file. Nothing is
-                // written through the mapping. A failure only leaves the pages held.
-                let _ = unsafe {
-                    m.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, a, b - a)
-                };
-            }
+            release_pages(m, from, to);
         }
-        let _ = (from, to);
+    }
+
+    /// The field separator (comma, tab or semicolon) the records are split at.
+    pub fn delimiter(&self) -> u8 {
+        sniff_delimiter(&self.bytes[self.start..])
+    }
+
+    /// The file as mapped UTF-8 text, if it is one: a value that stands verbatim in it
+    /// can be left there (see [`MappedText`]).
+    pub fn mapped(&self) -> Option<&MappedText> {
+        self.mapped.as_ref()
     }
 
     /// Where `raw`, a slice of this file's bytes (a [`Record::raw`]), lies in them.
@@ -457,6 +503,26 @@ impl CsvFile {
     }
 }
 
+/// Let go of the pages of `m` between byte offsets `from` and `to` that this process holds
+/// (see [`CsvFile::release`]).
+fn release_pages(m: &memmap2::Mmap, from: usize, to: usize) {
+    #[cfg(unix)]
+    {
+        const PAGE: usize = 4096;
+        let (a, b) = (from.div_ceil(PAGE) * PAGE, to.min(m.len()) / PAGE * PAGE);
+        if a < b {
+            // SAFETY: the mapping is shared and of a file (see `CsvFile::open`):
+            // MADV_DONTNEED drops this process's view of those pages, not their content;
+            // the next read of them faults the same bytes in from the file. Nothing is
+            // written through the mapping. A failure only leaves the pages held.
+            let _ = unsafe {
+                m.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, a, b - a)
+            };
+        }
+    }
+    let _ = (m, from, to);
+}
+
 /// Line breaks in `data[from..to]`: `\n`, and a `\r` not followed by `\n` (the classic
 /// Mac line ending some Excel versions still write).
 fn count_line_breaks(data: &[u8], from: usize, to: usize) -> u64 {
@@ -564,6 +630,50 @@ fn sniff_delimiter(data: &[u8]) -> u8 {
         [c, t, _] if t > c && t >= counts[2] => b'\t',
         [c, _, s] if s > c => b';',
         _ => b',',
+    }
+}
+
+/// Where each field's content starts in a record's raw text, for fields whose content
+/// may stand there verbatim: unquoted, or quoted without a doubled quote inside (`None`
+/// for one with). Stops at what it cannot follow (text after a closing quote); the
+/// fields past that get no place. A place is only a guess to check: whoever uses it
+/// compares the bytes there with the field's value.
+pub fn field_starts(raw: &[u8], delimiter: u8, out: &mut Vec<Option<usize>>) {
+    out.clear();
+    let mut p = 0;
+    loop {
+        if raw.get(p) != Some(&b'"') {
+            match memchr::memchr(delimiter, &raw[p.min(raw.len())..]) {
+                Some(k) => {
+                    out.push(Some(p));
+                    p += k + 1;
+                    continue;
+                }
+                None => {
+                    out.push(Some(p));
+                    return;
+                }
+            }
+        }
+        let (content, mut j, mut clean) = (p + 1, p + 1, true);
+        loop {
+            let Some(k) = memchr::memchr(b'"', &raw[j.min(raw.len())..]) else {
+                return;
+            };
+            let at = j + k;
+            if raw.get(at + 1) == Some(&b'"') {
+                clean = false;
+                j = at + 2;
+            } else {
+                out.push(clean.then_some(content));
+                p = at + 1;
+                break;
+            }
+        }
+        match raw.get(p) {
+            Some(&d) if d == delimiter => p += 1,
+            _ => return,
+        }
     }
 }
 

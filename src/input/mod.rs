@@ -53,7 +53,11 @@ pub struct FileStats {
 /// empty (`None`). About four bytes per cell besides the text, instead of a `String`
 /// each: at a million cases and twenty columns that is the difference between one
 /// allocation and twenty million.
-#[derive(Debug, Clone, Default, PartialEq)]
+///
+/// A long text column read from a mapped UTF-8 export ([`IN_FILE`]) leaves a value that
+/// stands verbatim in the file there ([`InFile`]): eight bytes say where, and the text is
+/// read from the file's pages when a rule reads it.
+#[derive(Debug, Clone, Default)]
 pub struct TextCol {
     buf: String,
     /// Where each value ends in `buf`, its low [`END_BITS`] bits (it starts where the one
@@ -64,6 +68,46 @@ pub struct TextCol {
     wraps: Vec<usize>,
     /// Which rows hold a value, a bit each.
     valid: Vec<u64>,
+    /// The values left in their files, if any.
+    in_file: Option<InFile>,
+}
+
+/// Values of a [`TextCol`] left in the mapped files they were read from.
+#[derive(Debug, Clone, Default)]
+struct InFile {
+    /// Per row: `(place << 24) | length` of a value left in a file, or [`IN_BUF`] when the
+    /// value is in the column's buffer (or empty). A place is the file's
+    /// [`csvfile::MappedText::base`] plus the offset in it.
+    cells: Vec<u64>,
+    /// The files, by base.
+    files: Vec<csvfile::MappedText>,
+}
+
+/// An [`InFile`] cell whose value is in the buffer.
+const IN_BUF: u64 = u64::MAX;
+/// The bits of an [`InFile`] cell that give the value's length.
+const LEN_BITS: u32 = 24;
+
+/// The case columns whose values may be left in a mapped file: the long texts only rules
+/// read (the reports show ids, names, centers and times, never these). Half the bytes of
+/// a case row; at 10M cases, 1.3 GB that need not be copied into memory.
+pub const IN_FILE: &[&str] = &["reply", "content", "resolution", "unit"];
+
+impl PartialEq for TextCol {
+    /// Equal values row by row (two columns holding the same text, one in its file and
+    /// one in memory, are equal); columns without file values compare field by field, so
+    /// that a stale offset or bit shows.
+    fn eq(&self, other: &TextCol) -> bool {
+        match (&self.in_file, &other.in_file) {
+            (None, None) => {
+                self.buf == other.buf
+                    && self.ends == other.ends
+                    && self.wraps == other.wraps
+                    && self.valid == other.valid
+            }
+            _ => self.len() == other.len() && self.iter().eq(other.iter()),
+        }
+    }
 }
 
 /// The bits of an end offset kept per row (see [`TextCol::ends`]); the unit tests use
@@ -108,6 +152,11 @@ impl TextCol {
         if i >= self.len() || !self.is_valid(i) {
             return None;
         }
+        if let Some(f) = &self.in_file {
+            if let Some(v) = f.get(i) {
+                return Some(v);
+            }
+        }
         let start = if i == 0 { 0 } else { self.end(i - 1) };
         self.buf.get(start..self.end(i))
     }
@@ -132,6 +181,37 @@ impl TextCol {
             self.buf.push_str(v);
         }
         self.push_end(self.buf.len(), v.is_some());
+        if let Some(f) = &mut self.in_file {
+            f.cells.push(IN_BUF);
+        }
+    }
+
+    /// Push a value that stands verbatim at byte `at` of the mapped `file`, leaving it
+    /// there; one that cannot be placed (past the reach of a cell) is copied.
+    pub fn push_in_file(&mut self, v: &str, file: &csvfile::MappedText, at: usize) {
+        let place = file.base + at as u64;
+        if v.len() as u64 >= 1 << LEN_BITS || place >= 1 << (64 - LEN_BITS) {
+            return self.push(Some(v));
+        }
+        let n = self.len();
+        let f = self.in_file.get_or_insert_with(|| InFile {
+            cells: vec![IN_BUF; n],
+            files: vec![],
+        });
+        if !f.files.iter().any(|x| x.base == file.base) {
+            f.files.push(file.clone());
+            f.files.sort_by_key(|x| x.base);
+        }
+        f.cells.push((place << LEN_BITS) | v.len() as u64);
+        self.push_end(self.buf.len(), true);
+    }
+
+    /// Let go of the file pages this column's values were read from (see
+    /// [`csvfile::MappedText::release`]): after a slice of cases has been evaluated.
+    pub fn release_file_pages(&self) {
+        for f in self.in_file.iter().flat_map(|f| &f.files) {
+            f.release();
+        }
     }
 
     pub fn iter(
@@ -142,11 +222,30 @@ impl TextCol {
 
     /// Add `other`'s values after this column's.
     pub fn append(&mut self, other: &TextCol) {
+        let (n, m) = (self.len(), other.len());
         let base = self.buf.len();
         self.buf.push_str(&other.buf);
         self.ends.reserve(other.len());
         for j in 0..other.len() {
             self.push_end(base + other.end(j), other.is_valid(j));
+        }
+        if self.in_file.is_some() || other.in_file.is_some() {
+            let f = self.in_file.get_or_insert_with(|| InFile {
+                cells: vec![IN_BUF; n],
+                files: vec![],
+            });
+            match &other.in_file {
+                Some(o) => {
+                    f.cells.extend_from_slice(&o.cells);
+                    for x in &o.files {
+                        if !f.files.iter().any(|y| y.base == x.base) {
+                            f.files.push(x.clone());
+                        }
+                    }
+                    f.files.sort_by_key(|x| x.base);
+                }
+                None => f.cells.resize(n + m, IN_BUF),
+            }
         }
     }
 
@@ -157,6 +256,9 @@ impl TextCol {
         let end = if n == 0 { 0 } else { self.end(n - 1) };
         self.buf.truncate(end);
         self.ends.truncate(n);
+        if let Some(f) = &mut self.in_file {
+            f.cells.truncate(n);
+        }
         let w = self.wraps.partition_point(|&w| w < n);
         self.wraps.truncate(w);
         self.valid.truncate(n.div_ceil(64));
@@ -173,6 +275,16 @@ impl TextCol {
             ends: Vec::with_capacity(self.len()),
             wraps: vec![],
             valid: Vec::with_capacity(self.valid.len()),
+            in_file: self.in_file.take().map(|f| InFile {
+                cells: f
+                    .cells
+                    .iter()
+                    .zip(keep)
+                    .filter(|(_, k)| **k)
+                    .map(|(c, _)| *c)
+                    .collect(),
+                files: f.files,
+            }),
         };
         // Kept rows come in long runs: each run's text is copied at once.
         let n = self.len().min(keep.len());
@@ -194,6 +306,20 @@ impl TextCol {
             }
         }
         *self = out;
+    }
+}
+
+impl InFile {
+    /// Row `i`'s value when it is in a file.
+    #[inline]
+    fn get(&self, i: usize) -> Option<&str> {
+        let c = *self.cells.get(i)?;
+        if c == IN_BUF {
+            return None;
+        }
+        let (place, len) = (c >> LEN_BITS, (c & ((1 << LEN_BITS) - 1)) as usize);
+        let k = self.files.partition_point(|f| f.base <= place).checked_sub(1)?;
+        Some(self.files[k].text((place - self.files[k].base) as usize, len))
     }
 }
 
@@ -534,6 +660,16 @@ impl Table {
         match self.raw_files.get(s.file) {
             Some(f) => f.raw_text(at as usize, len as usize),
             None => String::new(),
+        }
+    }
+
+    /// Let go of the file pages the values left in files were read from (see
+    /// [`TextCol::release_file_pages`]).
+    pub fn release_file_pages(&self) {
+        for (_, c) in &self.columns {
+            if let ColData::Text(t) = c {
+                t.release_file_pages();
+            }
         }
     }
 
@@ -1027,6 +1163,11 @@ fn read_file_split(
         headers: &headers,
         file_idx,
         may_hold_nul: csv.may_hold_nul(),
+        in_file: csv
+            .mapped()
+            .filter(|_| kind == FileKind::Cases)
+            .map(|m| (m, cols.iter().map(|c| IN_FILE.contains(&c.name)).collect())),
+        delimiter: csv.delimiter(),
     };
     // A large file is read in two pieces side by side: the second from a line start
     // past the middle, which may be inside a quoted field spanning lines. The first
@@ -1226,6 +1367,10 @@ struct RowReader<'a> {
     file_idx: usize,
     /// Whether a decoded field can hold a NUL (see [`CsvFile::may_hold_nul`]).
     may_hold_nul: bool,
+    /// The mapped file and, per canonical column, whether its values may be left there
+    /// ([`IN_FILE`]); `None` when no value is left in the file.
+    in_file: Option<(&'a csvfile::MappedText, Vec<bool>)>,
+    delimiter: u8,
 }
 
 impl RowReader<'_> {
@@ -1289,6 +1434,12 @@ impl RowReader<'_> {
         }
         let before = table.len();
         let mut error: Option<String> = None;
+        // Where the fields start in the file, for values left there.
+        let mut starts = vec![];
+        if self.in_file.is_some() {
+            csvfile::field_starts(r.raw, self.delimiter, &mut starts);
+        }
+        let raw_at = csv.span_of(r.raw).0 as usize;
         for (hi, field) in r.record.iter().enumerate() {
             for &ci in &map[hi] {
                 let c = &cols[ci];
@@ -1330,7 +1481,14 @@ impl RowReader<'_> {
                     continue;
                 }
                 match (&mut table.columns[ci].1, c.ty) {
-                    (ColData::Text(vec), _) => vec.push(Some(v)),
+                    (ColData::Text(vec), _) => match self.in_file.as_ref().and_then(|(m, cols)| {
+                        let start = (*starts.get(hi)?)?;
+                        let at = place_in_raw(r.raw, start, field, v, cols[ci])?;
+                        Some((m, raw_at + at))
+                    }) {
+                        Some((m, at)) => vec.push_in_file(v, m, at),
+                        None => vec.push(Some(v)),
+                    },
                     (ColData::Time(vec), _) => push_parsed(
                         vec,
                         parse_timestamp(v, opts.tz).map_err(|e| {
@@ -1374,6 +1532,23 @@ impl RowReader<'_> {
         }
         Ok(true)
     }
+}
+
+/// Where value `v` (the trimmed text of `field`, a field of the record whose raw text is
+/// `raw` and whose content [`csvfile::field_starts`] placed at `start`) stands in `raw`,
+/// when it stands there verbatim and `wanted`. Checked byte for byte: a value is only
+/// ever left in the file where the file holds exactly it.
+fn place_in_raw(raw: &[u8], start: usize, field: &[u8], v: &str, wanted: bool) -> Option<usize> {
+    if !wanted || v.is_empty() {
+        return None;
+    }
+    // `v` borrows `field` when decoding did not copy it.
+    let off = (v.as_ptr() as usize).checked_sub(field.as_ptr() as usize)?;
+    if off + v.len() > field.len() {
+        return None;
+    }
+    let at = start + off;
+    (raw.get(at..at + v.len())? == v.as_bytes()).then_some(at)
 }
 
 /// The error values a spreadsheet shows in a cell whose formula failed (`#N/A` from a
