@@ -225,7 +225,8 @@ pub struct Violation {
     pub rule: usize,
     /// Shared by all findings charged to the same employee.
     pub employee_id: Arc<str>,
-    pub evidence: String,
+    /// Exactly as long as its text (a `String` built up keeps spare room).
+    pub evidence: Box<str>,
     /// Points this violation deducts (before waivers).
     pub points: f64,
     /// (reason, approved_by) when a waiver matched.
@@ -1465,7 +1466,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                     })),
                     rule: ri,
                     employee_id: x.employee_id.into(),
-                    evidence: x.evidence,
+                    evidence: x.evidence.into(),
                     points: x.points,
                     waiver: None,
                 });
@@ -1527,7 +1528,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                         other: None,
                         rule: ri,
                         employee_id: intern(employee_id),
-                        evidence,
+                        evidence: evidence.into(),
                         points: rule.points,
                         waiver: None,
                     });

@@ -88,7 +88,7 @@ fn basic_fixture_verdicts_in_the_regulations_terms() {
         .iter()
         .find(|v| v.case_id(&r.cases) == "C05")
         .unwrap();
-    assert_eq!(c05.evidence, "未记录：联系电话");
+    assert_eq!(&*c05.evidence, "未记录：联系电话");
     // The waiver for C08 matches no violation and is reported, not silently ignored.
     assert_eq!(r.unmatched_waivers.len(), 1);
     assert_eq!(r.unmatched_waivers[0].case_id, "C08");
@@ -824,7 +824,7 @@ fn forbidden_phrase_fixture_verdicts() {
         .find(|v| v.case_id(&r.cases) == "P01")
         .unwrap();
     assert_eq!(
-        p01.evidence,
+        &*p01.evidence,
         "「这个不归我管，您去找开发商」（王芳，第 1 行）"
     );
     let p08 = r
@@ -938,7 +938,7 @@ fn expression_deadline_and_inspection_fixture_verdicts() {
     let pts: Vec<(String, f64)> = r
         .violations
         .iter()
-        .map(|v| (v.evidence.clone(), v.points))
+        .map(|v| (v.evidence.to_string(), v.points))
         .collect();
     assert_eq!(
         pts,
@@ -2527,7 +2527,7 @@ K3,甲中心,2026-10-12 09:00,来访,报修,张三,漏水,S1,2026-10-12 09:10,20
         .violations
         .iter()
         .filter(|v| v.row.is_none())
-        .map(|v| v.evidence.as_str())
+        .map(|v| &*v.evidence)
         .collect();
     assert_eq!(found.len(), 1, "{found:?}");
 }

@@ -56,6 +56,6 @@ pub fn evidence(r: &AuditResult, id: &str) -> String {
     r.violations
         .iter()
         .find(|v| v.case_id(&r.cases) == id)
-        .map(|v| v.evidence.clone())
+        .map(|v| v.evidence.to_string())
         .unwrap_or_else(|| panic!("no violation of {id}"))
 }
