@@ -499,9 +499,7 @@ pub fn load_as_of(
         let (ids, rec) = (cases.text("case_id"), cases.time("received_at"));
         rec.iter()
             .enumerate()
-            .filter(|(_, r)| {
-                period.as_ref().is_some_and(|p| !p.holds(*r)) || !by_as_of(as_of, *r)
-            })
+            .filter(|(_, r)| period.as_ref().is_some_and(|p| !p.holds(*r)) || !by_as_of(as_of, *r))
             .filter_map(|(i, _)| ids.get(i).map(str::to_string))
             .collect()
     };

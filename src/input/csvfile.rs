@@ -515,9 +515,8 @@ fn release_pages(m: &memmap2::Mmap, from: usize, to: usize) {
             // MADV_DONTNEED drops this process's view of those pages, not their content;
             // the next read of them faults the same bytes in from the file. Nothing is
             // written through the mapping. A failure only leaves the pages held.
-            let _ = unsafe {
-                m.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, a, b - a)
-            };
+            let _ =
+                unsafe { m.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, a, b - a) };
         }
     }
     let _ = (m, from, to);

@@ -206,6 +206,14 @@ impl TextCol {
         self.push_end(self.buf.len(), true);
     }
 
+    /// How many values are left in a file (for the tests).
+    #[cfg(test)]
+    fn in_file_count(&self) -> usize {
+        self.in_file
+            .as_ref()
+            .map_or(0, |f| f.cells.iter().filter(|c| **c != IN_BUF).count())
+    }
+
     /// Let go of the file pages this column's values were read from (see
     /// [`csvfile::MappedText::release`]): after a slice of cases has been evaluated.
     pub fn release_file_pages(&self) {
@@ -318,7 +326,10 @@ impl InFile {
             return None;
         }
         let (place, len) = (c >> LEN_BITS, (c & ((1 << LEN_BITS) - 1)) as usize);
-        let k = self.files.partition_point(|f| f.base <= place).checked_sub(1)?;
+        let k = self
+            .files
+            .partition_point(|f| f.base <= place)
+            .checked_sub(1)?;
         Some(self.files[k].text((place - self.files[k].base) as usize, len))
     }
 }
@@ -1818,6 +1829,8 @@ mod tests {
         #[derive(Debug, Clone)]
         enum Op {
             Push(Option<String>),
+            /// A value left in the file: its characters `from..to` (as far as they go).
+            PushInFile(usize, usize),
             Append(Vec<Option<String>>),
             Truncate(usize),
             Retain(Vec<bool>),
@@ -1830,10 +1843,23 @@ mod tests {
         ];
         let op = prop_oneof![
             4 => value.clone().prop_map(Op::Push),
+            2 => (0usize..40, 0usize..40).prop_map(|(a, n)| Op::PushInFile(a, a + n)),
             1 => proptest::collection::vec(value, 0..70).prop_map(Op::Append),
             1 => (0usize..80).prop_map(Op::Truncate),
             1 => proptest::collection::vec(any::<bool>(), 0..90).prop_map(Op::Retain),
         ];
+        // A mapped file for the values left in it.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("text.csv");
+        let text = "x,不归我管，您找物业。abc,\"\"".repeat(3);
+        std::fs::write(&path, &text).unwrap();
+        let csv = CsvFile::open(&path, "text.csv", Encoding::Auto).unwrap();
+        let file = csv.mapped().expect("a mapped UTF-8 file");
+        let bounds: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
         let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(300));
         runner
             .run(&proptest::collection::vec(op, 0..120), |ops| {
@@ -1843,6 +1869,12 @@ mod tests {
                         Op::Push(v) => {
                             col.push(v.as_deref());
                             model.push(v);
+                        }
+                        Op::PushInFile(a, b) => {
+                            let last = bounds.len() - 1;
+                            let (a, b) = (bounds[a.min(last)], bounds[b.min(last)]);
+                            col.push_in_file(&text[a..b], file, a);
+                            model.push(Some(text[a..b].to_string()));
                         }
                         Op::Append(vs) => {
                             let other: TextCol = vs.iter().map(|v| v.as_deref()).collect();
@@ -2050,6 +2082,113 @@ mod tests {
         assert!(
             in_step > 10 && out_of_step > 10,
             "joined in step {in_step}, out of step {out_of_step}, thrown away {redone}"
+        );
+    }
+
+    /// Values left in a mapped file read exactly as values copied from the same bytes
+    /// held in memory: any text in the long columns (quotes, doubled quotes, separators,
+    /// line breaks, padding that is trimmed, CJK), any quoting, any separator, with and
+    /// without a byte-order mark, in one piece and in two.
+    #[test]
+    fn values_left_in_the_file_read_as_values_copied() {
+        use proptest::prelude::*;
+        let cell = proptest::collection::vec(
+            prop_oneof![
+                Just("a"),
+                Just("中"),
+                Just("\""),
+                Just(","),
+                Just(";"),
+                Just("\t"),
+                Just("\n"),
+                Just("\r\n"),
+                Just(" "),
+                Just("不归我管"),
+            ],
+            0..8,
+        )
+        .prop_map(|v| v.concat());
+        let row = proptest::collection::vec(cell, 4);
+        let style = prop_oneof![
+            Just(csv::QuoteStyle::Necessary),
+            Just(csv::QuoteStyle::Always),
+            Just(csv::QuoteStyle::NonNumeric),
+        ];
+        let strategy = (
+            proptest::collection::vec(row, 1..12),
+            style,
+            prop_oneof![Just(b','), Just(b'\t'), Just(b';')],
+            any::<bool>(),
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cases.csv");
+        let (in_file, runs) = (std::cell::Cell::new(0), std::cell::Cell::new(0));
+        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(200));
+        runner
+            .run(&strategy, |(rows, style, delimiter, bom)| {
+                let mut w = csv::WriterBuilder::new()
+                    .quote_style(style)
+                    .delimiter(delimiter)
+                    .from_writer(vec![]);
+                let head = [
+                    "case_id",
+                    "center",
+                    "category",
+                    "first_responder_id",
+                    "received_at",
+                ];
+                let long = ["reply", "content", "unit", "resolution"];
+                w.write_record(head.iter().chain(&long)).unwrap();
+                for (i, r) in rows.iter().enumerate() {
+                    let id = format!("C{i}");
+                    let fixed = [id.as_str(), "东区", "报修", "E1", "2026-10-01 09:00"];
+                    w.write_record(fixed.iter().copied().chain(r.iter().map(String::as_str)))
+                        .unwrap();
+                }
+                let mut bytes = if bom {
+                    b"\xEF\xBB\xBF".to_vec()
+                } else {
+                    vec![]
+                };
+                bytes.extend(w.into_inner().unwrap());
+                std::fs::write(&path, &bytes).unwrap();
+                let mapped = CsvFile::open(&path, "cases.csv", Encoding::Auto).unwrap();
+                let held = CsvFile::from_bytes(bytes, "cases.csv", Encoding::Auto).unwrap();
+                prop_assert!(mapped.mapped().is_some() && held.mapped().is_none());
+                for split in [usize::MAX, 0] {
+                    let read = |csv: &CsvFile| {
+                        let (mut t, mut rej) = (Table::new(FileKind::Cases), vec![]);
+                        let st =
+                            read_file_split(&mut t, csv, &ReadOptions::default(), &mut rej, split)
+                                .map_err(|e| e.to_string());
+                        (t, format!("{st:?} {rej:?}"))
+                    };
+                    let ((a, ra), (b, rb)) = (read(&mapped), read(&held));
+                    prop_assert!(ra.starts_with("Ok(") && a.len() == rows.len(), "{}", ra);
+                    prop_assert_eq!(ra, rb);
+                    prop_assert_eq!(&a.sources, &b.sources);
+                    for ((c, x), (_, y)) in a.columns.iter().zip(&b.columns) {
+                        if let (ColData::Text(x), ColData::Text(y)) = (x, y) {
+                            prop_assert_eq!(
+                                x.iter().collect::<Vec<_>>(),
+                                y.iter().collect::<Vec<_>>(),
+                                "{}",
+                                c.name
+                            );
+                            prop_assert_eq!(y.in_file_count(), 0);
+                            in_file.set(in_file.get() + x.in_file_count());
+                        }
+                    }
+                    runs.set(runs.get() + 1);
+                }
+                Ok(())
+            })
+            .unwrap();
+        // The values were indeed left in the file, not all copied.
+        let (in_file, runs) = (in_file.get(), runs.get());
+        assert!(
+            in_file > runs,
+            "{in_file} values left in the file over {runs} readings"
         );
     }
 }
