@@ -257,11 +257,15 @@ fn dataset_files(a: &AuditArgs) -> Result<DatasetFiles> {
     Ok(files)
 }
 
-/// Memory an audit needs per byte of input, measured: 1M gen.py cases (374 MB of CSV)
-/// peak at 1423 MiB RSS (median; 1505 MiB the most) with every report and with
-/// `--format csv` (bench/RESULTS.md, round 4), i.e. about 4.2× at most; 6× leaves about
-/// 1.4× as margin for inputs of shorter rows, whose per-row bookkeeping weighs more.
-const BYTES_PER_INPUT_BYTE: u64 = 6;
+/// Memory an audit needs per byte of input, measured with every report (`/usr/bin/time`
+/// peak RSS, 2026-11-28, after the exports were mapped instead of read): 1M gen.py cases
+/// (357 MiB of CSV) 893 MiB, 2.5×; 10M cases (3.5 GiB) 5.5 GiB with `--format csv`, 1.6×;
+/// at 100k cases 184–191 MiB for 29–70 MiB, GBK included (its text is decoded into
+/// memory, not left in the file). 4× plus [`FIXED_MEMORY`] covers each with room.
+const BYTES_PER_INPUT_BYTE: u64 = 4;
+
+/// What an audit needs whatever its input: the rule engine, the fonts, the charts.
+const FIXED_MEMORY: u64 = 128 << 20;
 
 /// Refuse, before reading a row, an input this machine cannot hold: a clear message
 /// instead of the kernel's OOM killer half-way through.
@@ -294,7 +298,7 @@ fn check_memory(files: &DatasetFiles, limit: Option<&str>) -> Result<()> {
     let Some(available) = available else {
         return Ok(());
     };
-    let need = input.saturating_mul(BYTES_PER_INPUT_BYTE) + (64 << 20);
+    let need = input.saturating_mul(BYTES_PER_INPUT_BYTE) + FIXED_MEMORY;
     if need > available {
         let gib = |b: u64| b as f64 / (1u64 << 30) as f64;
         return Err(Error::Input {
