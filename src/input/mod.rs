@@ -187,10 +187,11 @@ impl TextCol {
     }
 
     /// Push a value that stands verbatim at byte `at` of the mapped `file`, leaving it
-    /// there; one that cannot be placed (past the reach of a cell) is copied.
+    /// there; one the file does not hold there, or that cannot be placed (past the reach
+    /// of a cell), is copied.
     pub fn push_in_file(&mut self, v: &str, file: &csvfile::MappedText, at: usize) {
         let place = file.base + at as u64;
-        if v.len() as u64 >= 1 << LEN_BITS || place >= 1 << (64 - LEN_BITS) {
+        if v.len() as u64 >= 1 << LEN_BITS || place >= 1 << (64 - LEN_BITS) || !file.holds(at, v) {
             return self.push(Some(v));
         }
         let n = self.len();
@@ -330,7 +331,10 @@ impl InFile {
             .files
             .partition_point(|f| f.base <= place)
             .checked_sub(1)?;
-        Some(self.files[k].text((place - self.files[k].base) as usize, len))
+        // SAFETY: a cell is only made by `TextCol::push_in_file`, after the file was seen
+        // to hold the value there (`MappedText::holds`); cells are only copied or dropped
+        // since, with their files.
+        Some(unsafe { self.files[k].text((place - self.files[k].base) as usize, len) })
     }
 }
 
