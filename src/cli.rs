@@ -125,7 +125,7 @@ struct AuditArgs {
     /// (default: the memory available on this machine)
     #[arg(long)]
     memory_limit: Option<String>,
-    /// Case rows evaluated at once (default 250000): fewer hold less memory; the
+    /// Case rows evaluated at once (default 100000): fewer hold less memory; the
     /// findings are the same for any number
     #[arg(long, hide = true, value_parser = clap::value_parser!(u64).range(1..))]
     chunk_rows: Option<u64>,

@@ -391,7 +391,7 @@ fn report_bytes(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// The audit evaluates the cases in slices of rows (`--chunk-rows`, 250,000 by default,
+/// The audit evaluates the cases in slices of rows (`--chunk-rows`, 100,000 by default,
 /// so every test dataset is one slice), charging each slice's findings before the next.
 /// Slices of one or a few rows must give every report byte for byte as one pass does:
 /// the shipped sample (every file kind, waivers, inspections), the sample with its
