@@ -1498,7 +1498,7 @@ impl RowReader<'_> {
                 match (&mut table.columns[ci].1, c.ty) {
                     (ColData::Text(vec), _) => match self.in_file.as_ref().and_then(|(m, cols)| {
                         let start = (*starts.get(hi)?)?;
-                        let at = place_in_raw(r.raw, start, field, v, cols[ci])?;
+                        let at = place_in_raw(start, field, v, cols[ci])?;
                         Some((m, raw_at + at))
                     }) {
                         Some((m, at)) => vec.push_in_file(v, m, at),
@@ -1549,11 +1549,11 @@ impl RowReader<'_> {
     }
 }
 
-/// Where value `v` (the trimmed text of `field`, a field of the record whose raw text is
-/// `raw` and whose content [`csvfile::field_starts`] placed at `start`) stands in `raw`,
-/// when it stands there verbatim and `wanted`. Checked byte for byte: a value is only
-/// ever left in the file where the file holds exactly it.
-fn place_in_raw(raw: &[u8], start: usize, field: &[u8], v: &str, wanted: bool) -> Option<usize> {
+/// Where value `v` (the trimmed text of `field`, a field of a record whose content
+/// [`csvfile::field_starts`] placed at `start` of the record's raw text) stands in that
+/// raw text, when `wanted`. A guess to check: [`TextCol::push_in_file`] leaves a value in
+/// the file only where the file holds exactly it.
+fn place_in_raw(start: usize, field: &[u8], v: &str, wanted: bool) -> Option<usize> {
     if !wanted || v.is_empty() {
         return None;
     }
@@ -1562,8 +1562,8 @@ fn place_in_raw(raw: &[u8], start: usize, field: &[u8], v: &str, wanted: bool) -
     if off + v.len() > field.len() {
         return None;
     }
-    let at = start + off;
-    (raw.get(at..at + v.len())? == v.as_bytes()).then_some(at)
+    // Compared with the file where it is pushed (`TextCol::push_in_file`).
+    Some(start + off)
 }
 
 /// The error values a spreadsheet shows in a cell whose formula failed (`#N/A` from a
@@ -2155,6 +2155,18 @@ mod tests {
                     vec![]
                 };
                 bytes.extend(w.into_inner().unwrap());
+                // Rows no CSV writer makes, which readers still take: text after a closing
+                // quote, a quote inside an unquoted field, a space before a quote.
+                let d = (delimiter as char).to_string();
+                for (i, odd) in ["\"ab\"cd", "a\"b\"c", " \"ab\"", "\"a\"\"\"b", "\"中\"文 "]
+                    .iter()
+                    .enumerate()
+                {
+                    let row = [odd, "x", odd, odd].join(&d);
+                    let id = format!("D{i}");
+                    let head = [id.as_str(), "东区", "报修", "E1", "2026-10-01 09:00"].join(&d);
+                    bytes.extend(format!("{head}{d}{row}\n").as_bytes());
+                }
                 std::fs::write(&path, &bytes).unwrap();
                 let mapped = CsvFile::open(&path, "cases.csv", Encoding::Auto).unwrap();
                 let held = CsvFile::from_bytes(bytes, "cases.csv", Encoding::Auto).unwrap();
@@ -2168,7 +2180,7 @@ mod tests {
                         (t, format!("{st:?} {rej:?}"))
                     };
                     let ((a, ra), (b, rb)) = (read(&mapped), read(&held));
-                    prop_assert!(ra.starts_with("Ok(") && a.len() == rows.len(), "{}", ra);
+                    prop_assert!(ra.starts_with("Ok(") && a.len() == rows.len() + 5, "{}", ra);
                     prop_assert_eq!(ra, rb);
                     prop_assert_eq!(&a.sources, &b.sources);
                     for ((c, x), (_, y)) in a.columns.iter().zip(&b.columns) {
