@@ -77,7 +77,8 @@ pub struct TextCol {
 struct InFile {
     /// Per row: `(place << 24) | length` of a value left in a file, or [`IN_BUF`] when the
     /// value is in the column's buffer (or empty). A place is the file's
-    /// [`csvfile::MappedText::base`] plus the offset in it.
+    /// [`csvfile::MappedText::base`] plus the offset in it, below 2^40 − 1 so that no
+    /// cell is [`IN_BUF`].
     cells: Vec<u64>,
     /// The files, by base.
     files: Vec<csvfile::MappedText>,
@@ -189,9 +190,12 @@ impl TextCol {
     /// Push a value that stands verbatim at byte `at` of the mapped `file`, leaving it
     /// there; one the file does not hold there, or that cannot be placed (past the reach
     /// of a cell), is copied.
-    pub fn push_in_file(&mut self, v: &str, file: &csvfile::MappedText, at: usize) {
-        let place = file.base + at as u64;
-        if v.len() as u64 >= 1 << LEN_BITS || place >= 1 << (64 - LEN_BITS) || !file.holds(at, v) {
+    pub(crate) fn push_in_file(&mut self, v: &str, file: &csvfile::MappedText, at: usize) {
+        let place = file.base() + at as u64;
+        if v.len() as u64 >= 1 << LEN_BITS
+            || place >= (1 << (64 - LEN_BITS)) - 1
+            || !file.holds(at, v)
+        {
             return self.push(Some(v));
         }
         let n = self.len();
@@ -199,9 +203,9 @@ impl TextCol {
             cells: vec![IN_BUF; n],
             files: vec![],
         });
-        if !f.files.iter().any(|x| x.base == file.base) {
+        if !f.files.iter().any(|x| x.base() == file.base()) {
             f.files.push(file.clone());
-            f.files.sort_by_key(|x| x.base);
+            f.files.sort_by_key(|x| x.base());
         }
         f.cells.push((place << LEN_BITS) | v.len() as u64);
         self.push_end(self.buf.len(), true);
@@ -215,12 +219,9 @@ impl TextCol {
             .map_or(0, |f| f.cells.iter().filter(|c| **c != IN_BUF).count())
     }
 
-    /// Let go of the file pages this column's values were read from (see
-    /// [`csvfile::MappedText::release`]): after a slice of cases has been evaluated.
-    pub fn release_file_pages(&self) {
-        for f in self.in_file.iter().flat_map(|f| &f.files) {
-            f.release();
-        }
+    /// The mapped files this column's values were left in.
+    fn files(&self) -> impl Iterator<Item = &csvfile::MappedText> {
+        self.in_file.iter().flat_map(|f| &f.files)
     }
 
     pub fn iter(
@@ -247,11 +248,11 @@ impl TextCol {
                 Some(o) => {
                     f.cells.extend_from_slice(&o.cells);
                     for x in &o.files {
-                        if !f.files.iter().any(|y| y.base == x.base) {
+                        if !f.files.iter().any(|y| y.base() == x.base()) {
                             f.files.push(x.clone());
                         }
                     }
-                    f.files.sort_by_key(|x| x.base);
+                    f.files.sort_by_key(|x| x.base());
                 }
                 None => f.cells.resize(n + m, IN_BUF),
             }
@@ -329,12 +330,9 @@ impl InFile {
         let (place, len) = (c >> LEN_BITS, (c & ((1 << LEN_BITS) - 1)) as usize);
         let k = self
             .files
-            .partition_point(|f| f.base <= place)
+            .partition_point(|f| f.base() <= place)
             .checked_sub(1)?;
-        // SAFETY: a cell is only made by `TextCol::push_in_file`, after the file was seen
-        // to hold the value there (`MappedText::holds`); cells are only copied or dropped
-        // since, with their files.
-        Some(unsafe { self.files[k].text((place - self.files[k].base) as usize, len) })
+        Some(self.files[k].text((place - self.files[k].base()) as usize, len))
     }
 }
 
@@ -679,11 +677,18 @@ impl Table {
     }
 
     /// Let go of the file pages the values left in files were read from (see
-    /// [`TextCol::release_file_pages`]).
+    /// [`csvfile::MappedText::release`]): after a slice of cases has been evaluated. Once
+    /// per file, whichever columns left values in it.
     pub fn release_file_pages(&self) {
+        let mut done: Vec<u64> = vec![];
         for (_, c) in &self.columns {
             if let ColData::Text(t) = c {
-                t.release_file_pages();
+                for f in t.files() {
+                    if !done.contains(&f.base()) {
+                        done.push(f.base());
+                        f.release();
+                    }
+                }
             }
         }
     }
