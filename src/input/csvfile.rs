@@ -369,7 +369,8 @@ impl CsvFile {
 
     /// Whether a field decoded from this file can contain a NUL character: only if the
     /// bytes hold a zero byte (UTF-16 was converted to UTF-8 on reading, and no GB18030
-    /// sequence decodes to NUL but the zero byte itself).
+    /// sequence decodes to NUL but the zero byte itself). A pass over the whole file: the
+    /// pages it read are let go of after it.
     pub fn may_hold_nul(&self) -> bool {
         let nul = memchr::memchr(0, &self.bytes[self.start..]).is_some();
         self.release(0, self.bytes.len());
