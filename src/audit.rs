@@ -723,6 +723,9 @@ pub fn load_as_of(
     {
         t.release_raw();
     }
+    // A center's name, a channel, an employee's id repeat on row after row.
+    cases.share_repeats();
+    handoffs.share_repeats();
     crate::par::return_free_memory();
     Ok(Loaded {
         cases,
