@@ -458,6 +458,12 @@ pub fn load_as_of(
             "internal error: reading the handoffs, roster, inspections or waivers failed".into(),
         )
     })??;
+    // A center's name, a channel, an employee's id repeat on row after row: held once
+    // each before the checks below run over the tables (masks keep them shared).
+    cases.share_repeats();
+    let mut others = others;
+    others.handoffs.share_repeats();
+    crate::par::return_free_memory();
 
     // Duplicate case ids: the first occurrence is kept, later ones are rejected. First of
     // the checks on kept rows: a repeat is a finding of its own, even when the row it
@@ -723,9 +729,6 @@ pub fn load_as_of(
     {
         t.release_raw();
     }
-    // A center's name, a channel, an employee's id repeat on row after row.
-    cases.share_repeats();
-    handoffs.share_repeats();
     crate::par::return_free_memory();
     Ok(Loaded {
         cases,
