@@ -81,6 +81,32 @@ struct Shared {
     codes: Vec<u16>,
     /// The distinct values, in the order first met.
     values: TextCol,
+    /// Each value's number, for pushing rows: made at the first push, kept up to date by
+    /// pushes and dropped by anything else that adds values.
+    number: Option<HashMap<Box<str>, u16>>,
+}
+
+impl Shared {
+    /// The number of value `v`, numbering it if it is new; `None` when a 2-byte number
+    /// cannot tell it from the others.
+    fn number_of(&mut self, v: &str) -> Option<u16> {
+        let values = &self.values;
+        let number = self.number.get_or_insert_with(|| {
+            values
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(c, v)| (Box::from(v.unwrap_or_default()), c as u16))
+                .collect()
+        });
+        if let Some(&c) = number.get(v) {
+            return Some(c);
+        }
+        let c = u16::try_from(self.values.len()).ok()?;
+        number.insert(v.into(), c);
+        self.values.push(Some(v));
+        Some(c)
+    }
 }
 
 /// Set row `row`'s bit (the next one) in a bitmap of one bit per row.
@@ -189,7 +215,11 @@ impl TextCol {
         if 2 * n + values.buf.len() + 4 * values.len() > plain / 2 {
             return;
         }
-        self.shared = Some(Box::new(Shared { codes, values }));
+        self.shared = Some(Box::new(Shared {
+            codes,
+            values,
+            number: None,
+        }));
         self.buf = String::new();
         self.ends = vec![];
         self.wraps = vec![];
@@ -262,6 +292,19 @@ impl TextCol {
     }
 
     pub fn push(&mut self, v: Option<&str>) {
+        if let Some(s) = &mut self.shared {
+            // A shared column stays shared while its values can be numbered.
+            let code = match v {
+                None => Some(0),
+                Some(v) => s.number_of(v),
+            };
+            if let Some(code) = code {
+                let row = s.codes.len();
+                s.codes.push(code);
+                push_bit(&mut self.valid, row, v.is_some());
+                return;
+            }
+        }
         self.unshare();
         if let Some(v) = v {
             self.buf.push_str(v);
@@ -316,8 +359,12 @@ impl TextCol {
         (0..self.len()).map(move |i| self.get(i))
     }
 
-    /// Add `other`'s values after this column's.
+    /// Add `other`'s values after this column's. Two columns that share their values
+    /// stay shared (the pieces of a large file are shared before they are joined).
     pub fn append(&mut self, other: &TextCol) {
+        if self.append_shared(other) {
+            return;
+        }
         self.unshare();
         if other.shared.is_some() {
             let mut other = other.clone();
@@ -351,19 +398,87 @@ impl TextCol {
         }
     }
 
+    /// Append a column that shares its values to one that shares them too (or holds
+    /// no row), numbering the values this one lacks after its own. False, with nothing
+    /// changed, when either is not shared (or has values in a file) or when the values
+    /// together are more than a 2-byte number tells apart.
+    fn append_shared(&mut self, other: &TextCol) -> bool {
+        let Some(o) = other.shared.as_deref() else {
+            return false;
+        };
+        if self.in_file.is_some() || other.in_file.is_some() {
+            return false;
+        }
+        let n = self.len();
+        let Some(s) = self.shared.as_deref_mut() else {
+            if n == 0 {
+                *self = other.clone();
+                return true;
+            }
+            return false;
+        };
+        // Each of `other`'s value numbers in this column's numbering, and the values
+        // (by their number in `other`) this column does not hold yet.
+        let (map, new) = {
+            let mut number: HashMap<&str, u16> = HashMap::with_capacity(s.values.len());
+            for (c, v) in s.values.iter().enumerate() {
+                number.entry(v.unwrap_or_default()).or_insert(c as u16);
+            }
+            let mut new: Vec<usize> = vec![];
+            let mut map = Vec::with_capacity(o.values.len());
+            for (j, v) in o.values.iter().enumerate() {
+                let v = v.unwrap_or_default();
+                let c = match number.get(v) {
+                    Some(&c) => c,
+                    None => {
+                        let Ok(c) = u16::try_from(s.values.len() + new.len()) else {
+                            return false;
+                        };
+                        number.insert(v, c);
+                        new.push(j);
+                        c
+                    }
+                };
+                map.push(c);
+            }
+            (map, new)
+        };
+        if !new.is_empty() {
+            s.number = None;
+        }
+        for j in new {
+            s.values.push(o.values.get(j));
+        }
+        // An empty row's number is 0 whatever its bit; `other` may have no values at all.
+        s.codes.extend(
+            o.codes
+                .iter()
+                .map(|&c| map.get(c as usize).copied().unwrap_or(0)),
+        );
+        for i in 0..other.len() {
+            push_bit(&mut self.valid, n + i, other.is_valid(i));
+        }
+        true
+    }
+
     pub fn truncate(&mut self, n: usize) {
         if n >= self.len() {
             return;
         }
-        self.unshare();
-        let end = if n == 0 { 0 } else { self.end(n - 1) };
-        self.buf.truncate(end);
-        self.ends.truncate(n);
+        if let Some(s) = &mut self.shared {
+            // The numbers and bits of the rows kept; the values stay (a row dropped
+            // while reading is pushed again as the next row, often with the same value).
+            s.codes.truncate(n);
+        } else {
+            let end = if n == 0 { 0 } else { self.end(n - 1) };
+            self.buf.truncate(end);
+            self.ends.truncate(n);
+            let w = self.wraps.partition_point(|&w| w < n);
+            self.wraps.truncate(w);
+        }
         if let Some(f) = &mut self.in_file {
             f.cells.truncate(n);
         }
-        let w = self.wraps.partition_point(|&w| w < n);
-        self.wraps.truncate(w);
         self.valid.truncate(n.div_ceil(64));
         if !n.is_multiple_of(64) {
             if let Some(last) = self.valid.last_mut() {
@@ -804,8 +919,8 @@ impl Table {
     }
 
     /// Hold the values of each text column with few distinct ones once per value (see
-    /// [`TextCol::share_repeats`]): after loading, once no row is rejected any more.
-    /// Half the columns on a second thread.
+    /// [`TextCol::share_repeats`]): each piece of a large file once it is read, and the
+    /// table after loading. Half the columns on a second thread.
     pub fn share_repeats(&mut self) {
         let mut cols: Vec<&mut TextCol> = self
             .columns
@@ -1229,7 +1344,8 @@ fn header_excerpt(headers: &[String]) -> String {
 const SPLIT_BYTES: usize = 16 << 20;
 
 /// [`SPLIT_BYTES`], or `SHOUWEN_TEST_SPLIT_BYTES` when set: CI runs the input tests once
-/// more with it at 0, so that every test file is also read in two pieces.
+/// more with it at 0, so that every test file is also read in two pieces (and shares its
+/// repeated values after a few rows, see [`share_after`]).
 fn split_bytes() -> usize {
     static AT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     *AT.get_or_init(|| {
@@ -1238,6 +1354,18 @@ fn split_bytes() -> usize {
             .and_then(|v| v.parse().ok())
             .unwrap_or(SPLIT_BYTES)
     })
+}
+
+/// Rows a piece of a file is read into before its repeated values are held once (see
+/// [`TextCol::share_repeats`]); from then on a shared column takes each row's number, and
+/// the piece never holds a center's name on every row (at 10M cases, 1 GB while reading).
+/// A few rows when the test split is set (every test file then shares while read).
+fn share_after() -> usize {
+    match split_bytes() {
+        0 => 4,
+        _ if cfg!(test) => 4,
+        _ => 1 << 16,
+    }
 }
 
 fn read_file(
@@ -1340,6 +1468,9 @@ fn read_file_split(
                     .push((r.start, part.table.len(), part.rejected.len()));
                 reader.record(&mut part, r)
             });
+            // Repeats held once while the first piece is still being read: the two
+            // pieces' copies of a center's name on every row need not stand side by side.
+            part.table.share_repeats();
             (res, part)
         });
         let stopped = csv.scan(body, body_line, 1, p, |r| reader.record(&mut first, r));
@@ -1371,6 +1502,9 @@ fn read_file_split(
                 c.set(if k == 0 { (a + 1, b, r) } else { (a, b + 1, r) })
             });
             part.drop_front(k);
+            // The first piece is complete: its repeats too are held once, and the join
+            // keeps both pieces shared (no copy of the second piece's values).
+            first.table.share_repeats();
             first.append(part);
         }
         _ => {
@@ -1681,6 +1815,9 @@ impl RowReader<'_> {
             });
             table.raws.push(csv.span_of(r.raw));
             *kept += 1;
+            if table.len() == share_after() {
+                table.share_repeats();
+            }
         }
         Ok(true)
     }
@@ -1974,7 +2111,8 @@ mod tests {
             PushInFile(usize, usize),
             /// Hold repeated values once, if that saves enough.
             Share,
-            Append(Vec<Option<String>>),
+            /// Values appended, as a column that shares them (true) or not.
+            Append(Vec<Option<String>>, bool),
             Truncate(usize),
             Retain(Vec<bool>),
         }
@@ -1990,7 +2128,8 @@ mod tests {
             4 => value.clone().prop_map(Op::Push),
             2 => (0usize..40, 0usize..40).prop_map(|(a, n)| Op::PushInFile(a, a + n)),
             1 => Just(Op::Share),
-            1 => proptest::collection::vec(value, 0..70).prop_map(Op::Append),
+            1 => (proptest::collection::vec(value, 0..70), any::<bool>())
+                .prop_map(|(vs, share)| Op::Append(vs, share)),
             1 => (0usize..80).prop_map(Op::Truncate),
             1 => proptest::collection::vec(any::<bool>(), 0..90).prop_map(Op::Retain),
         ];
@@ -2023,8 +2162,11 @@ mod tests {
                             col.push_in_file(&text[a..b], file, a);
                             model.push(Some(text[a..b].to_string()));
                         }
-                        Op::Append(vs) => {
-                            let other: TextCol = vs.iter().map(|v| v.as_deref()).collect();
+                        Op::Append(vs, share) => {
+                            let mut other: TextCol = vs.iter().map(|v| v.as_deref()).collect();
+                            if share {
+                                other.share_repeats();
+                            }
                             col.append(&other);
                             model.extend(vs);
                         }
@@ -2061,9 +2203,12 @@ mod tests {
     }
 
     /// A column of a few values repeated is held once per value, reads exactly as before,
-    /// and every change to it (push, append of a shared column, truncation, mask) gives
-    /// what the same change gives the column unshared; a mask keeps it shared. A column of distinct values is
-    /// left as it is.
+    /// and every change to it (a push of a new value, of an old one, of none, an append
+    /// of a shared column, a truncation, a mask) gives what the same change gives the
+    /// column unshared, and keeps it shared; an append of an unshared column copies the
+    /// values out. Pushes keep a column shared until a 2-byte number no longer tells its
+    /// values apart; then they are copied out. A column of distinct values is left as it
+    /// is.
     #[test]
     fn a_column_of_repeats_is_shared_and_reads_as_before() {
         let centers = ["碧水蓝天服务中心", "东区", ""];
@@ -2077,26 +2222,46 @@ mod tests {
         assert_eq!(col.iter().collect::<Vec<_>>(), values);
         assert_eq!(col.get(1000), None);
         let keep: Vec<bool> = (0..1000).map(|i| i % 3 != 1).collect();
-        for change in 0..5 {
+        for change in 0..7 {
             let (mut a, mut b) = (col.clone(), plain.clone());
             let apply = |c: &mut TextCol| match change {
                 0 => c.push(Some("西区")),
-                1 => c.push(None),
-                2 => c.append(&col),
-                3 => c.truncate(500),
-                _ => c.retain_mask(&keep),
+                1 => c.push(Some("东区")),
+                2 => c.push(None),
+                3 => c.append(&col),
+                4 => c.truncate(500),
+                5 => c.retain_mask(&keep),
+                _ => c.append(&plain),
             };
+            // Twice: the second push finds the value the first numbered.
+            apply(&mut a);
             apply(&mut a);
             apply(&mut b);
-            // A mask keeps the values shared; other changes copy them out.
-            assert_eq!(a.shared.is_some(), change == 4, "change {change}");
+            apply(&mut b);
+            assert_eq!(a.shared.is_some(), change != 6, "change {change}");
             assert_eq!(a.iter().collect::<Vec<_>>(), b.iter().collect::<Vec<_>>());
             assert_eq!(a.valid, b.valid, "change {change}");
-            if change != 4 {
+            if change == 6 {
                 // Copied out, the column is the plain one, offsets and bits alike.
                 assert!(a.buf == b.buf && a.ends == b.ends, "change {change}");
             }
         }
+        // New values pushed one after another: shared up to 65,536 values, then copied
+        // out, reading right all along.
+        let mut many = col.clone();
+        let mut want = values.clone();
+        let names: Vec<String> = (0..70_000).map(|i| format!("中心{i}")).collect();
+        for (i, v) in names.iter().enumerate() {
+            many.push(Some(v));
+            want.push(Some(v));
+            if i == 65_000 {
+                assert!(many.shared.is_some());
+                assert!(many.iter().eq(want.iter().copied()));
+            }
+        }
+        assert!(many.shared.is_none());
+        assert!(many.iter().eq(want.iter().copied()));
+        assert_eq!(many, want.iter().copied().collect::<TextCol>());
         let mut ids: TextCol = (0..1000)
             .map(|i| format!("SW{i:08}"))
             .map(Some)
@@ -2106,6 +2271,61 @@ mod tests {
             .collect();
         ids.share_repeats();
         assert!(ids.shared.is_none());
+    }
+
+    /// Two columns sharing their values join shared: the second's values are numbered
+    /// after the first's (those both hold, once), empty rows stay empty, and a join whose
+    /// values a 2-byte number cannot tell apart copies them out and still reads right.
+    #[test]
+    fn shared_columns_join_shared() {
+        let col = |vs: &[Option<&str>]| -> TextCol {
+            let mut c: TextCol = vs.iter().copied().collect();
+            c.share_repeats();
+            assert!(c.shared.is_some());
+            c
+        };
+        let a: Vec<Option<&str>> = (0..300)
+            .map(|i| [Some("东区"), None, Some("西区")][i % 3])
+            .collect();
+        let b: Vec<Option<&str>> = (0..300)
+            .map(|i| [Some("北区"), Some("西区"), None, Some("")][i % 4])
+            .collect();
+        let mut joined = col(&a);
+        joined.append(&col(&b));
+        let s = joined.shared.as_deref().expect("still shared");
+        // 东区, 西区 and then the second's new ones: 北区 and the empty text.
+        assert_eq!(
+            s.values.iter().collect::<Vec<_>>(),
+            [Some("东区"), Some("西区"), Some("北区"), Some("")]
+        );
+        let want: Vec<Option<&str>> = a.iter().chain(&b).copied().collect();
+        assert_eq!(joined.iter().collect::<Vec<_>>(), want);
+        assert_eq!(joined, want.iter().copied().collect::<TextCol>());
+        // Into an empty column, and a column of empty rows only.
+        let mut empty = TextCol::new();
+        empty.append(&col(&b));
+        assert_eq!(empty.iter().collect::<Vec<_>>(), b);
+        let nones = vec![None; 200];
+        let mut with_nones = col(&a);
+        let mut none_col: TextCol = nones.iter().copied().collect();
+        none_col.share_repeats();
+        with_nones.append(&none_col);
+        let want: Vec<Option<&str>> = a.iter().chain(&nones).copied().collect();
+        assert_eq!(with_nones.iter().collect::<Vec<_>>(), want);
+
+        // 40,000 distinct values each side, repeated: 80,000 together do not fit.
+        let names = |from: usize| -> Vec<String> {
+            (0..120_000)
+                .map(|i| format!("碧水蓝天服务中心{}", from + i % 40_000))
+                .collect()
+        };
+        let (x, y) = (names(0), names(40_000));
+        let x: Vec<Option<&str>> = x.iter().map(|v| Some(v.as_str())).collect();
+        let y: Vec<Option<&str>> = y.iter().map(|v| Some(v.as_str())).collect();
+        let mut big = col(&x);
+        big.append(&col(&y));
+        assert!(big.shared.is_none(), "more values than a u16 numbers");
+        assert!(big.iter().eq(x.iter().chain(&y).copied()));
     }
 
     /// Repeats are found in two halves by hash side by side: the same rows, pointing at
@@ -2210,9 +2430,18 @@ mod tests {
         .map_err(|e| e.to_string());
         table.raw_files.push(csv);
         let raws: Vec<String> = (0..table.len()).map(|i| table.raw_text(i)).collect();
+        // A text column by its values: the pieces may hold them shared (see
+        // `TextCol::share_repeats`), one reading in its buffer.
+        let columns: Vec<String> = table
+            .columns
+            .iter()
+            .map(|(_, c)| match c {
+                ColData::Text(t) => format!("{:?}", t.iter().collect::<Vec<_>>()),
+                c => format!("{c:?}"),
+            })
+            .collect();
         format!(
-            "{st:?}\n{:?}\n{:?}\n{raws:?}\n{rejected:?}",
-            table.columns.iter().map(|(_, c)| c).collect::<Vec<_>>(),
+            "{st:?}\n{columns:?}\n{:?}\n{raws:?}\n{rejected:?}",
             table.sources
         )
     }
