@@ -66,6 +66,38 @@ enum Bytes {
     Mapped(Arc<memmap2::Mmap>),
 }
 
+impl Bytes {
+    /// Let go of the pages between `from` and `to` (see [`CsvFile::release`]).
+    fn release(&self, from: usize, to: usize) {
+        if let Bytes::Mapped(m) = self {
+            release_pages(m, from, to);
+        }
+    }
+}
+
+/// `bytes` in steps of about `step` bytes, each ending where a UTF-8 character may begin
+/// (not before a continuation byte, unless three in a row precede it: then the bytes are
+/// no UTF-8 whatever the split). Valid UTF-8 is valid step by step and the steps of
+/// anything else are not all valid: the check of each step is the check of the whole.
+fn utf8_steps(bytes: &[u8], step: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let step = step.max(4);
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        if at >= bytes.len() {
+            return None;
+        }
+        let mut to = (at + step).min(bytes.len());
+        let mut back = 0;
+        while to < bytes.len() && bytes[to] & 0xC0 == 0x80 && back < 3 {
+            to -= 1;
+            back += 1;
+        }
+        let here = (at, to);
+        at = to;
+        Some(here)
+    })
+}
+
 impl std::ops::Deref for Bytes {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
@@ -182,7 +214,19 @@ impl CsvFile {
     }
 
     fn from(bytes: Bytes, display: &str, forced: Encoding) -> Result<CsvFile> {
-        let sha256 = hex(&Sha256::digest(&*bytes));
+        // One pass for the hash and the UTF-8 check, a step at a time, each step's pages
+        // let go of after it: a whole-file pass would hold the file's every page at once
+        // (3.4 GB at 10M cases).
+        let (sha256, is_utf8) = {
+            let mut hash = Sha256::new();
+            let mut valid = true;
+            for (a, b) in utf8_steps(&bytes, RELEASE_STEP) {
+                hash.update(&bytes[a..b]);
+                valid = valid && utf8(&bytes[a..b]).is_ok();
+                bytes.release(a, b);
+            }
+            (hex(&hash.finalize()), valid)
+        };
         let mut bytes = bytes;
         let mut start = 0;
         let (encoding, mode) =
@@ -210,7 +254,7 @@ impl CsvFile {
                     Encoding::Utf8 => ("utf-8", Mode::Utf8Strict),
                     Encoding::Gb18030 => ("gb18030", Mode::Gb),
                     Encoding::Auto => {
-                        if utf8(&bytes).is_ok() {
+                        if is_utf8 {
                             ("utf-8", Mode::Utf8)
                         } else if has_valid_utf8_multibyte(&bytes) {
                             ("mixed utf-8/gb18030", Mode::PerField)
@@ -372,9 +416,18 @@ impl CsvFile {
     /// sequence decodes to NUL but the zero byte itself). A pass over the whole file: the
     /// pages it read are let go of after it.
     pub fn may_hold_nul(&self) -> bool {
-        let nul = memchr::memchr(0, &self.bytes[self.start..]).is_some();
-        self.release(0, self.bytes.len());
-        nul
+        let text = &self.bytes[self.start..];
+        let mut at = 0;
+        while at < text.len() {
+            let to = (at + RELEASE_STEP).min(text.len());
+            let nul = memchr::memchr(0, &text[at..to]).is_some();
+            self.release(self.start + at, self.start + to);
+            if nul {
+                return true;
+            }
+            at = to;
+        }
+        false
     }
 
     /// Length of the text after any byte-order mark (the offsets [`CsvFile::scan`] uses).
@@ -392,7 +445,17 @@ impl CsvFile {
     /// than the line breaks before it.
     pub fn line_at(&self, at: usize) -> u64 {
         let data = &self.bytes[self.start..];
-        1 + count_line_breaks(data, 0, at.min(data.len()))
+        let to = at.min(data.len());
+        // A step at a time, each step's pages let go of after it (half a 3.4 GB file
+        // would otherwise be held until the first piece's reading passes it).
+        let (mut line, mut from) = (1, 0);
+        while from < to {
+            let end = (from + RELEASE_STEP).min(to);
+            line += count_line_breaks(data, from, end);
+            self.release(self.start + from, self.start + end);
+            from = end;
+        }
+        line
     }
 
     /// Where the first line starting after `at` begins (for splitting the text in two
@@ -761,6 +824,38 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The hash pass's steps cover the bytes in order, and checking each step as UTF-8
+    /// decides what checking the whole does: valid text (Chinese, emoji, ASCII) at every
+    /// step size, and any bytes at all (runs of continuation bytes, cut characters, GBK).
+    #[test]
+    fn utf8_checked_in_steps_is_utf8_checked_whole() {
+        use proptest::prelude::*;
+        let bytes = prop_oneof![
+            "[a-z,不归我管😀\\n]{0,40}".prop_map(String::into_bytes),
+            proptest::collection::vec(any::<u8>(), 0..40),
+            proptest::collection::vec(
+                prop_oneof![Just(0x80u8), Just(0xBF), Just(0xE4), Just(0xF0), Just(b'a')],
+                0..40
+            ),
+        ];
+        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(2000));
+        runner
+            .run(&(bytes, 1usize..12), |(b, step)| {
+                let steps: Vec<(usize, usize)> = utf8_steps(&b, step).collect();
+                let mut at = 0;
+                for &(x, y) in &steps {
+                    prop_assert!(x == at && y > x, "{steps:?}");
+                    at = y;
+                }
+                prop_assert_eq!(at, b.len());
+                let whole = utf8(&b).is_ok();
+                let stepwise = steps.iter().all(|&(x, y)| utf8(&b[x..y]).is_ok());
+                prop_assert_eq!(stepwise, whole, "{:?} in steps {:?}", b, steps);
+                Ok(())
+            })
+            .unwrap();
+    }
 
     /// The byte-by-byte state machine [`unclosed_quote`] skips through with memchr.
     fn unclosed_quote_by_byte(raw: &[u8], delimiter: u8) -> Option<(usize, usize)> {
