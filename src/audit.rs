@@ -126,6 +126,10 @@ pub struct Hit {
     pub at: Option<i64>,
     /// The employee the kind itself identified (speaker, handoff sender), if any.
     pub employee: Option<String>,
+    /// Where in `evidence` the words many findings have alike begin (a condition and
+    /// its values, the clause an escalation broke): they are held once per audit (see
+    /// [`Evidence`]). `None`: the evidence is this finding's own.
+    pub shared_from: Option<usize>,
 }
 
 /// A violation found in a record that is not a case (an inspection).
@@ -227,12 +231,96 @@ pub struct Violation {
     pub rule: usize,
     /// Shared by all findings charged to the same employee.
     pub employee_id: Arc<str>,
-    /// Exactly as long as its text (a `String` built up keeps spare room).
-    pub evidence: Box<str>,
+    /// What was found, for the employee to be shown.
+    pub evidence: Evidence,
     /// Points this violation deducts (before waivers).
     pub points: f64,
     /// (reason, approved_by) when a waiver matched.
     pub waiver: Option<Box<(String, String)>>,
+}
+
+/// A finding's evidence: its own words, then words many findings have alike, held once
+/// per audit and shared. At 10M cases a wrong escalation path quotes the same clause of
+/// the regulation two million times (about 300 bytes each); a failed condition shows the
+/// same text and values on a million rows. The text is always `own` followed by `shared`:
+/// where the split falls changes only what is shared, never what is read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Evidence {
+    /// Exactly as long as its text (a `String` built up keeps spare room).
+    own: Box<str>,
+    shared: Option<Arc<str>>,
+}
+
+impl Evidence {
+    /// Evidence that is all the finding's own.
+    pub fn own(text: impl Into<Box<str>>) -> Evidence {
+        Evidence {
+            own: text.into(),
+            shared: None,
+        }
+    }
+
+    /// `text` with its words from byte `at` on held once in `shared` (the whole text
+    /// its own when `at` is not a character boundary of it).
+    fn split(text: String, at: usize, shared: &mut crate::idhash::IdSet<Arc<str>>) -> Evidence {
+        if at >= text.len() || !text.is_char_boundary(at) {
+            return Evidence::own(text);
+        }
+        let tail = match shared.get(&text[at..]) {
+            Some(a) => a.clone(),
+            None => intern(shared, text[at..].to_string()),
+        };
+        let mut own = text;
+        own.truncate(at);
+        Evidence {
+            own: own.into(),
+            shared: Some(tail),
+        }
+    }
+
+    /// The whole text.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match &self.shared {
+            None => std::borrow::Cow::Borrowed(&self.own),
+            Some(s) if self.own.is_empty() => std::borrow::Cow::Borrowed(s),
+            Some(s) => std::borrow::Cow::Owned(format!("{}{s}", self.own)),
+        }
+    }
+}
+
+impl std::fmt::Display for Evidence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.own)?;
+        f.write_str(self.shared.as_deref().unwrap_or_default())
+    }
+}
+
+/// Put `v[order[i]]` at `i` for every `i`, in place (`order` a permutation of `v`'s
+/// indices), following each cycle of the permutation once.
+fn permute<T>(v: &mut [T], mut order: Vec<u32>) {
+    for start in 0..v.len() {
+        let mut at = start;
+        // A placed position points at itself: each cycle is walked once.
+        while order[at] as usize != at {
+            let from = order[at] as usize;
+            order[at] = at as u32;
+            if from == start {
+                break;
+            }
+            v.swap(at, from);
+            at = from;
+        }
+    }
+}
+
+/// `text` as held in `held`: one `Arc` for all findings with it.
+fn intern(held: &mut crate::idhash::IdSet<Arc<str>>, text: String) -> Arc<str> {
+    if let Some(a) = held.get(text.as_str()) {
+        return a.clone();
+    }
+    let a: Arc<str> = text.into();
+    held.insert(a.clone());
+    a
 }
 
 /// A record that is not a case, where a violation was found (an inspection).
@@ -1173,7 +1261,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         .filter(|(_, s)| **s)
         .flat_map(|(r, _)| r.frame_columns())
         .collect();
-    let holders = Holders::new(&handoffs);
+    let holders = Holders::new(&handoffs, &handoffs_of);
     let first = cases.text("first_responder_id");
 
     let mut runs = vec![];
@@ -1309,11 +1397,16 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         .step_by(step)
         .map(|a| a..(a + step).min(n))
         .collect();
-    let case_ids = cases.text("case_id");
     // Per rule: what it could not judge, then the cases of files lacking a column it
     // reads (in this order, as before the slices).
     let mut not_judged: Vec<(NotJudged, NotJudged)> =
         rules.rules.iter().map(|_| Default::default()).collect();
+    // The employees' ids and the shared words of evidence, for each half of a slice's
+    // findings (charged side by side below).
+    let mut held: (
+        crate::idhash::IdSet<Arc<str>>,
+        crate::idhash::IdSet<Arc<str>>,
+    ) = Default::default();
     for (ci, chunk) in chunks.iter().enumerate() {
         let df = cases_frame_with(&cases, tz, chunk.clone(), |c| read.contains(c))
             .map_err(polars_err)?;
@@ -1472,7 +1565,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                     })),
                     rule: ri,
                     employee_id: x.employee_id.into(),
-                    evidence: x.evidence.into(),
+                    evidence: Evidence::own(x.evidence),
                     points: x.points,
                     waiver: None,
                 });
@@ -1490,32 +1583,19 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
             hits.extend(outcome.hits.into_iter().map(|h| (ri, h)));
         }
         // Charging: in two halves side by side, joined in order (the same as one pass).
-        let charge_all = |hits: Vec<(usize, Hit)>| {
+        // `held`: the employee ids and shared evidence words met so far (see `Evidence`),
+        // one set per half, kept from slice to slice.
+        let charge_all = |hits: Vec<(usize, Hit)>, held: &mut crate::idhash::IdSet<Arc<str>>| {
             let (mut violations, mut pending) = (vec![], vec![]);
-            // One shared id per employee, not a string per finding.
-            let mut ids: crate::idhash::IdSet<Arc<str>> = Default::default();
-            let mut intern = |id: String| -> Arc<str> {
-                if let Some(a) = ids.get(id.as_str()) {
-                    return a.clone();
-                }
-                let a: Arc<str> = id.into();
-                ids.insert(a.clone());
-                a
-            };
             for (ri, hit) in hits {
                 let rule = &rules.rules[ri];
                 let row = hit.row as usize;
                 let (employee_id, note) = match hit.employee {
                     Some(e) => (e, None),
-                    None => charge(
-                        rule,
-                        row,
-                        hit.at.unwrap_or(as_of),
-                        &cases,
-                        &holders,
-                        (case_ids, first),
-                    ),
+                    None => charge(rule, row, hit.at.unwrap_or(as_of), &cases, &holders, first),
                 };
+                // The words a charge's note follows are this finding's own.
+                let shared_from = hit.shared_from.filter(|_| note.is_none());
                 let evidence = match note {
                     Some(n) => format!("{}{n}", hit.evidence),
                     None => hit.evidence,
@@ -1533,8 +1613,11 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                         row: Some(row),
                         other: None,
                         rule: ri,
-                        employee_id: intern(employee_id),
-                        evidence: evidence.into(),
+                        employee_id: intern(held, employee_id),
+                        evidence: match shared_from {
+                            Some(at) => Evidence::split(evidence, at, held),
+                            None => Evidence::own(evidence),
+                        },
                         points: rule.points,
                         waiver: None,
                     });
@@ -1543,7 +1626,8 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
             (violations, pending)
         };
         let second = hits.split_off(hits.len() / 2);
-        let (a, b) = crate::par::both(|| charge_all(hits), || charge_all(second));
+        let (held_a, held_b) = &mut held;
+        let (a, b) = crate::par::both(|| charge_all(hits, held_a), || charge_all(second, held_b));
         for (v, p) in [a, b] {
             violations.extend(v);
             pending.extend(p);
@@ -1556,9 +1640,16 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
     crate::par::return_free_memory();
     // File order, then rules-file order: stable and independent of hashing.
     let order = |row: usize| (cases.sources[row].file, cases.sources[row].line);
-    violations.sort_by(|a, b| {
+    // The findings' numbers are sorted, not the findings (a stable sort of the findings
+    // themselves takes scratch room for half of them: 0.25 GB at 10M cases).
+    let mut by_order: Vec<u32> = (0..violations.len())
+        .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+        .collect();
+    by_order.sort_by(|&a, &b| {
+        let (a, b) = (&violations[a as usize], &violations[b as usize]);
         (a.order(&cases), a.rule, &a.employee_id).cmp(&(b.order(&cases), b.rule, &b.employee_id))
     });
+    permute(&mut violations, by_order);
     pending.sort_by_key(|p| (order(p.row), p.rule));
 
     let unmatched_waivers = apply_waivers(
@@ -1663,41 +1754,40 @@ fn derived_period(cases: &Table, tz: chrono_tz::Tz) -> String {
         _ => "empty".to_string(),
     }
 }
-
-/// Who held each case when: its handoffs in order.
+/// Who holds a case when: read from the handoffs of its row (see [`HandoffIndex`]), not
+/// from a map of every handed-off case to a copy of its handoffs (at 10M cases, 3M
+/// vectors and a map of them: 0.6 GB held through the rules).
 struct Holders<'a> {
-    by_case: crate::idhash::IdMap<&'a str, Vec<(i64, i64, &'a str)>>, // (seq, at, to_id)
+    index: &'a HandoffIndex,
+    seq: &'a OptI64,
+    at: &'a OptI64,
+    to: &'a TextCol,
 }
 
 impl<'a> Holders<'a> {
-    fn new(handoffs: &'a Table) -> Holders<'a> {
-        let mut by_case: crate::idhash::IdMap<&'a str, Vec<(i64, i64, &'a str)>> =
-            Default::default();
-        let ids = handoffs.text("case_id");
-        let seq = handoffs.count("seq");
-        let at = handoffs.time("at");
-        let to = handoffs.text("to_id");
-        for i in 0..handoffs.len() {
-            if let (Some(c), Some(a), Some(t)) = (ids.get(i), at.get(i), to.get(i)) {
-                by_case
-                    .entry(c)
-                    .or_default()
-                    .push((seq.get(i).unwrap_or(0), a, t));
-            }
+    fn new(handoffs: &'a Table, index: &'a HandoffIndex) -> Holders<'a> {
+        Holders {
+            index,
+            seq: handoffs.count("seq"),
+            at: handoffs.time("at"),
+            to: handoffs.text("to_id"),
         }
-        for v in by_case.values_mut() {
-            v.sort();
-        }
-        Holders { by_case }
     }
 
-    /// The employee holding `case_id` at `at`: the receiver of the last handoff made by
-    /// then, else the first responder.
-    fn at<'b>(&'b self, case_id: &str, at: i64, first: &'b str) -> &'b str {
-        self.by_case
-            .get(case_id)
-            .and_then(|v| v.iter().rev().find(|(_, t, _)| *t <= at))
-            .map(|(_, _, to)| *to)
+    /// The employee holding case row `row` at `at`: the receiver of the last handoff
+    /// made by then (in 序号 order, then time, then receiver id), else the first
+    /// responder.
+    fn at<'b>(&'b self, row: usize, at: i64, first: &'b str) -> &'b str {
+        self.index
+            .of(row)
+            .iter()
+            .filter_map(|&h| {
+                let h = h as usize;
+                let (t, to) = (self.at.get(h)?, self.to.get(h)?);
+                (t <= at).then(|| (self.seq.get(h).unwrap_or(0), t, to))
+            })
+            .max()
+            .map(|(_, _, to)| to)
             .unwrap_or(first)
     }
 }
@@ -1709,15 +1799,14 @@ fn charge(
     at: i64,
     cases: &Table,
     holders: &Holders,
-    (case_ids, first): (&TextCol, &TextCol),
+    first: &TextCol,
 ) -> (String, Option<String>) {
     let first_id = first.get(row).unwrap_or_default().to_string();
-    let case_id = case_ids.get(row).unwrap_or("");
     match rule.responsible {
-        Responsible::Holder => (holders.at(case_id, at, &first_id).to_string(), None),
+        Responsible::Holder => (holders.at(row, at, &first_id).to_string(), None),
         Responsible::Resolver => {
             let when = cases.time("resolved_at").get(row).unwrap_or(at);
-            (holders.at(case_id, when, &first_id).to_string(), None)
+            (holders.at(row, when, &first_id).to_string(), None)
         }
         Responsible::FollowupBy => match cases.text("followup_by").get(row) {
             Some(f) => (f.to_string(), None),
@@ -2326,6 +2415,80 @@ pub fn centers(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `permute` gives what indexing by the order gives, for orders of every shape
+    /// (identity, one long cycle, many small ones, random).
+    #[test]
+    fn permute_puts_each_element_where_the_order_says() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for n in [0usize, 1, 2, 3, 10, 257] {
+            for kind in 0..4 {
+                let mut order: Vec<u32> = (0..n as u32).collect();
+                match kind {
+                    0 => {}
+                    1 => order.rotate_left(1.min(n)),
+                    2 => order.chunks_mut(2).for_each(|c| c.reverse()),
+                    _ => {
+                        for i in (1..n).rev() {
+                            state ^= state << 13;
+                            state ^= state >> 7;
+                            state ^= state << 17;
+                            order.swap(i, (state % (i as u64 + 1)) as usize);
+                        }
+                    }
+                }
+                let v: Vec<String> = (0..n).map(|i| format!("v{i}")).collect();
+                let want: Vec<String> = order.iter().map(|&i| v[i as usize].clone()).collect();
+                let mut got = v.clone();
+                permute(&mut got, order);
+                assert_eq!(got, want, "n {n} kind {kind}");
+            }
+        }
+    }
+
+    /// Evidence reads as the text it was made from wherever it is split; findings whose
+    /// words after the split are alike hold them once (one `Arc`); a split that is not a
+    /// character boundary of the text, or at its end, leaves it all the finding's own.
+    #[test]
+    fn evidence_reads_whole_and_holds_common_words_once() {
+        let mut held = Default::default();
+        let clause = "客服只能转移至直接上司 E09，不得转移至部门主管";
+        let texts = [
+            format!("第 1 次转交 E01 → E02：{clause}"),
+            format!("第 2 次转交 E03 → E04：{clause}"),
+        ];
+        let at = |t: &str| t.find('：').unwrap() + '：'.len_utf8();
+        let ev: Vec<Evidence> = texts
+            .iter()
+            .map(|t| Evidence::split(t.clone(), at(t), &mut held))
+            .collect();
+        for (e, t) in ev.iter().zip(&texts) {
+            assert_eq!(e.text(), t.as_str());
+            assert_eq!(e.to_string(), *t);
+        }
+        let (a, b) = (
+            ev[0].shared.as_ref().unwrap(),
+            ev[1].shared.as_ref().unwrap(),
+        );
+        assert!(Arc::ptr_eq(a, b), "the clause is held once");
+        assert_eq!(&**a, clause);
+        // Whole texts shared (a condition and its values).
+        let (x, y) = (
+            Evidence::split("未记录：联系电话".into(), 0, &mut held),
+            Evidence::split("未记录：联系电话".into(), 0, &mut held),
+        );
+        assert!(
+            x.own.is_empty() && Arc::ptr_eq(x.shared.as_ref().unwrap(), y.shared.as_ref().unwrap())
+        );
+        assert_eq!(x.text(), "未记录：联系电话");
+        // Inside a character (不 is three bytes), at or past the end: all its own.
+        for cut in [1, 9, 10] {
+            let e = Evidence::split("不知道".into(), cut, &mut held);
+            assert!(e.shared.is_none(), "cut {cut}");
+            assert_eq!(e.text(), "不知道");
+        }
+        assert_eq!(held.len(), 2, "the clause and the whole text, nothing else");
+    }
 
     /// Repeated handoffs found case by case are those a map of every (case, 序号) key
     /// finds, pointing at the same first rows: cases with a few handoffs (compared

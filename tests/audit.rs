@@ -69,6 +69,7 @@ fn basic_fixture_verdicts_in_the_regulations_terms() {
         .unwrap();
     assert!(
         c07.evidence
+            .text()
             .starts_with("首次回应用时 78.0 小时，超过 24 小时"),
         "{}",
         c07.evidence
@@ -79,7 +80,9 @@ fn basic_fixture_verdicts_in_the_regulations_terms() {
         .find(|v| v.case_id(&r.cases) == "C03")
         .unwrap();
     assert!(
-        c03.evidence.contains("截至 2026-11-01 00:00 仍未首次回应"),
+        c03.evidence
+            .text()
+            .contains("截至 2026-11-01 00:00 仍未首次回应"),
         "{}",
         c03.evidence
     );
@@ -88,7 +91,7 @@ fn basic_fixture_verdicts_in_the_regulations_terms() {
         .iter()
         .find(|v| v.case_id(&r.cases) == "C05")
         .unwrap();
-    assert_eq!(&*c05.evidence, "未记录：联系电话");
+    assert_eq!(&*c05.evidence.text(), "未记录：联系电话");
     // The waiver for C08 matches no violation and is reported, not silently ignored.
     assert_eq!(r.unmatched_waivers.len(), 1);
     assert_eq!(r.unmatched_waivers[0].case_id, "C08");
@@ -824,7 +827,7 @@ fn forbidden_phrase_fixture_verdicts() {
         .find(|v| v.case_id(&r.cases) == "P01")
         .unwrap();
     assert_eq!(
-        &*p01.evidence,
+        &*p01.evidence.text(),
         "「这个不归我管，您去找开发商」（王芳，第 1 行）"
     );
     let p08 = r
@@ -832,7 +835,11 @@ fn forbidden_phrase_fixture_verdicts() {
         .iter()
         .find(|v| v.case_id(&r.cases) == "P08")
         .unwrap();
-    assert!(p08.evidence.contains("不在员工名册"), "{}", p08.evidence);
+    assert!(
+        p08.evidence.text().contains("不在员工名册"),
+        "{}",
+        p08.evidence
+    );
 }
 
 #[test]
@@ -856,6 +863,7 @@ fn escalation_fixture_verdicts() {
         .unwrap();
     assert!(
         h04.evidence
+            .text()
             .starts_with("第2次转交 E03(部门主管, 工程部) → E04(部门主管, 秩序部)"),
         "{}",
         h04.evidence
@@ -1681,7 +1689,7 @@ S06,甲中心,2026-10-12 09:00,来访,咨询,陈静,13812345679,,咨询停车,E1
     assert!(
         r.violations
             .iter()
-            .all(|v| !v.evidence.contains("不在员工名册")),
+            .all(|v| !v.evidence.text().contains("不在员工名册")),
         "{:?}",
         r.violations
     );
@@ -2246,10 +2254,13 @@ AG1,1,2026-10-12 09:20,O1,D4,工程部,电话,\n";
         found,
         [("AG1", "O1", 2.0)],
         "{:?}",
-        r.violations.iter().map(|v| &v.evidence).collect::<Vec<_>>()
+        r.violations
+            .iter()
+            .map(|v| v.evidence.to_string())
+            .collect::<Vec<_>>()
     );
     assert!(
-        r.violations[0].evidence.contains('；'),
+        r.violations[0].evidence.text().contains('；'),
         "{}",
         r.violations[0].evidence
     );
@@ -2523,11 +2534,11 @@ K3,甲中心,2026-10-12 09:00,来访,报修,张三,漏水,S1,2026-10-12 09:10,20
     // K2 has slip XT-001.
     assert_eq!(slips, ["K1", "K3"].into());
     // I1: 不理睬 found once, written twice → one violation.
-    let found: Vec<&str> = r
+    let found: Vec<String> = r
         .violations
         .iter()
         .filter(|v| v.row.is_none())
-        .map(|v| &*v.evidence)
+        .map(|v| v.evidence.to_string())
         .collect();
     assert_eq!(found.len(), 1, "{found:?}");
 }

@@ -931,7 +931,7 @@ fn violation_row(r: &AuditResult, v: &crate::audit::Violation, opts: &ReportOpti
         Cell::text(&*v.employee_id),
         Cell::text(r.employee_name(&v.employee_id)),
         Cell::text(v.center(&r.cases)),
-        Cell::text(mask_case_text(r, v.row, &v.evidence, opts)),
+        Cell::text(mask_case_text(r, v.row, &v.evidence.text(), opts)),
         Cell::text(v.source(&r.cases)),
         Cell::text(waived),
         // A waiver's reason may quote the resident (业主吴某来电要求暂缓): masked as evidence is.

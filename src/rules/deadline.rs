@@ -218,6 +218,8 @@ impl Deadline {
                 pending,
                 at: Some(due),
                 employee: None,
+                // Times and hours: each finding's own.
+                shared_from: None,
             });
         }
         Ok(Outcome {

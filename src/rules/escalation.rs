@@ -300,6 +300,8 @@ impl Escalation {
                     if !h.evidence.split('；').any(|x| x == v.evidence) {
                         h.evidence.push('；');
                         h.evidence.push_str(&v.evidence);
+                        // Two breaches' words together: this finding's own.
+                        h.shared_from = None;
                     }
                 }
                 std::collections::hash_map::Entry::Vacant(e) => {
@@ -310,6 +312,7 @@ impl Escalation {
                         pending: false,
                         at: None,
                         employee: Some(v.charged_to.clone()),
+                        shared_from: shared_from(v),
                     });
                 }
             }
@@ -321,6 +324,17 @@ impl Escalation {
             ..Outcome::default()
         })
     }
+}
+
+/// Where the words a breach shares with others begin in its evidence: after the
+/// handoff it names (`第 2 次转交 E1（…）→ E2（…）：`), the clause it broke (a wrong path,
+/// a department passing the case on, centers crossed: alike for the same roles,
+/// departments and centers). A case's bounce path is its own: nothing shared.
+fn shared_from(v: &ec::EscViolation) -> Option<usize> {
+    if v.check == ec::CHECK_PING_PONG {
+        return None;
+    }
+    v.evidence.find('：').map(|i| i + '：'.len_utf8())
 }
 
 /// With `checks` listed, a parameter of a check the rule does not report has no

@@ -63,6 +63,8 @@ impl Expression {
                 pending: false,
                 at: None,
                 employee: None,
+                // The condition and the values that failed it: alike on many rows.
+                shared_from: Some(0),
             })
             .collect();
         Ok(Outcome {

@@ -272,6 +272,8 @@ impl ForbiddenPhrase {
                     pending: false,
                     at: None,
                     employee: Some(emp),
+                    // The words said, in their context: each finding's own.
+                    shared_from: None,
                 });
             }
         }

@@ -114,6 +114,8 @@ impl Required {
                 pending: false,
                 at: None,
                 employee: None,
+                // The fields missing: alike on many rows.
+                shared_from: Some(0),
             });
         }
         Ok(Outcome {
