@@ -524,13 +524,17 @@ fn write_files_in<'s, 'r: 's>(
                 made: None,
             });
         }
-        let bytes = workbook::build(&tabs, &people::band_grades(r), r.as_of).map_err(|e| {
-            Error::Output {
-                path: dir.join("report.xlsx").display().to_string(),
-                message: e.to_string(),
-            }
-        })?;
-        write_bytes(dir, "report.xlsx", &bytes)
+        fail_if_testing(dir, "report.xlsx")?;
+        let path = dir.join("report.xlsx");
+        let failed = |message: String| Error::Output {
+            path: path.display().to_string(),
+            message,
+        };
+        let file = fs::File::create(&path).map_err(|e| failed(e.to_string()))?;
+        let mut out = std::io::BufWriter::new(file);
+        workbook::build_to(&tabs, &people::band_grades(r), r.as_of, &mut out)
+            .map_err(|e| failed(e.to_string()))?;
+        std::io::Write::flush(&mut out).map_err(|e| failed(e.to_string()))
     };
     let outputs = outputs(f, previous.is_some());
     let json = serde_json::to_string_pretty(&manifest(r, opts, &outputs))

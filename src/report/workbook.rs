@@ -216,7 +216,21 @@ pub fn pieces(name: &str, rows: usize) -> Vec<(String, std::ops::Range<usize>)> 
 const GRADE_FILLS: &[u32] = &[0xC6EFCE, 0xDDEBF7, 0xFFEB9C, 0xFFC7CE, 0xF4B183];
 const TOO_FEW_FILL: u32 = 0xEDEDED;
 
+/// The workbook as bytes (for the tests; reports write it with [`build_to`]).
 pub fn build(tabs: &[Tab<'_>], grades: &[String], created_ms: i64) -> Result<Vec<u8>, XlsxError> {
+    let mut out = std::io::Cursor::new(vec![]);
+    build_to(tabs, grades, created_ms, &mut out)?;
+    Ok(out.into_inner())
+}
+
+/// Write the workbook to `out` as it is zipped, never whole in memory (at 10M cases it
+/// is 0.3 GB).
+pub fn build_to<W: std::io::Write + std::io::Seek + Send>(
+    tabs: &[Tab<'_>],
+    grades: &[String],
+    created_ms: i64,
+    out: W,
+) -> Result<(), XlsxError> {
     let mut wb = Workbook::new();
     // Deflate level 3 instead of the default 6: at a million cases (525k violation rows)
     // the workbook is written in 11.4 s instead of 14.0 s and is 34.4 MB instead of
@@ -234,14 +248,19 @@ pub fn build(tabs: &[Tab<'_>], grades: &[String], created_ms: i64) -> Result<Vec
         .set_bold()
         .set_background_color(Color::RGB(0xD9E1F2))
         .set_align(FormatAlign::Center);
+    // Constant-memory sheets: rows go to a temporary file as written, and their text is
+    // written in the row (inline strings), not gathered into a table of every distinct
+    // string held until the file is saved: at 10M cases that table grew to 1.5 GB (the
+    // evidence of five million findings, each its own). The file is larger (1M cases:
+    // 47.9 MB against 35.0 MB) and written faster (reports 7.6 s against 9.8 s).
     for tab in tabs {
         for (name, range) in pieces(&tab.name, tab.len()) {
-            let ws = wb.add_worksheet_with_low_memory()?;
+            let ws = wb.add_worksheet_with_constant_memory()?;
             ws.set_name(&name)?;
             write_tab(ws, tab, range, &head, grades)?;
         }
     }
-    wb.save_to_buffer()
+    wb.save_to_writer(out)
 }
 
 fn write_tab(
@@ -423,7 +442,7 @@ mod tests {
         // A piece that starts past row 0 (a sheet continued past Excel's row limit).
         let mut wb = Workbook::new();
         for (tab, name) in tabs.iter().zip(["表", "逐块"]) {
-            let ws = wb.add_worksheet_with_low_memory().unwrap();
+            let ws = wb.add_worksheet_with_constant_memory().unwrap();
             ws.set_name(name).unwrap();
             write_tab(ws, tab, 4000..n, &Format::new(), &[]).unwrap();
         }
