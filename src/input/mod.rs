@@ -83,7 +83,7 @@ struct Shared {
     values: TextCol,
     /// Each value's number, for pushing rows: made at the first push, kept up to date by
     /// pushes and dropped by anything else that adds values.
-    number: Option<HashMap<Box<str>, u16>>,
+    number: Option<crate::idhash::IdMap<Box<str>, u16>>,
 }
 
 impl Shared {
@@ -190,7 +190,7 @@ impl TextCol {
             return;
         }
         let n = self.len();
-        let mut number: HashMap<&str, u16> = HashMap::new();
+        let mut number: crate::idhash::IdMap<&str, u16> = Default::default();
         let mut values = TextCol::new();
         let mut codes = Vec::with_capacity(n);
         for v in self.iter() {
@@ -420,7 +420,8 @@ impl TextCol {
         // Each of `other`'s value numbers in this column's numbering, and the values
         // (by their number in `other`) this column does not hold yet.
         let (map, new) = {
-            let mut number: HashMap<&str, u16> = HashMap::with_capacity(s.values.len());
+            let mut number: crate::idhash::IdMap<&str, u16> =
+                crate::idhash::IdMap::with_capacity_and_hasher(s.values.len(), Default::default());
             for (c, v) in s.values.iter().enumerate() {
                 number.entry(v.unwrap_or_default()).or_insert(c as u16);
             }
