@@ -1754,6 +1754,7 @@ fn derived_period(cases: &Table, tz: chrono_tz::Tz) -> String {
         _ => "empty".to_string(),
     }
 }
+
 /// Who holds a case when: read from the handoffs of its row (see [`HandoffIndex`]), not
 /// from a map of every handed-off case to a copy of its handoffs (at 10M cases, 3M
 /// vectors and a map of them: 0.6 GB held through the rules).

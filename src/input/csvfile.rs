@@ -75,9 +75,9 @@ impl Bytes {
     }
 }
 
-/// `bytes` in steps of about `step` bytes, each ending where a UTF-8 character may begin
-/// (not before a continuation byte, unless three in a row precede it: then the bytes are
-/// no UTF-8 whatever the split). Valid UTF-8 is valid step by step and the steps of
+/// `bytes` in steps of about `step` bytes, each ending where a UTF-8 character may begin:
+/// not before a continuation byte, unless four continuation bytes in a row start there
+/// (no UTF-8 whatever the split). Valid UTF-8 is valid step by step and the steps of
 /// anything else are not all valid: the check of each step is the check of the whole.
 fn utf8_steps(bytes: &[u8], step: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
     let step = step.max(4);

@@ -183,9 +183,15 @@ impl TextCol {
     /// Hold each distinct value once when the column has few of them and that saves at
     /// least half its size: a service center's name, a channel, a category repeat on
     /// every row (at 10M cases, 0.6 GB of copies). Only a column whose values are all in
-    /// memory. A mask keeps them shared; another change to the column (a push, an
-    /// append, a truncation) copies them out again.
+    /// memory. Pushes, truncations, masks and appends keep them shared while a 2-byte
+    /// number tells the values apart (see [`TextCol::push`], [`TextCol::append`]).
     pub fn share_repeats(&mut self) {
+        self.share(true);
+    }
+
+    /// [`TextCol::share_repeats`]; `only_if_saving` false: whatever it saves, as long as
+    /// the values can be numbered (a small column joined to a large shared one).
+    fn share(&mut self, only_if_saving: bool) {
         if self.shared.is_some() || self.in_file.is_some() || self.is_empty() {
             return;
         }
@@ -212,7 +218,7 @@ impl TextCol {
         }
         drop(number);
         let plain = self.buf.len() + 4 * n;
-        if 2 * n + values.buf.len() + 4 * values.len() > plain / 2 {
+        if only_if_saving && 2 * n + values.buf.len() + 4 * values.len() > plain / 2 {
             return;
         }
         self.shared = Some(Box::new(Shared {
@@ -359,10 +365,23 @@ impl TextCol {
         (0..self.len()).map(move |i| self.get(i))
     }
 
-    /// Add `other`'s values after this column's. Two columns that share their values
-    /// stay shared (the pieces of a large file are shared before they are joined).
+    /// Add `other`'s values after this column's. A shared column stays shared (the
+    /// pieces of a large file are shared while read, a small file's rows join a large
+    /// one's) while its values can be numbered; a shorter unshared one joining a shared
+    /// one is shared first.
     pub fn append(&mut self, other: &TextCol) {
+        if other.shared.is_some() && self.in_file.is_none() && self.len() < other.len() {
+            self.share(false);
+        }
         if self.append_shared(other) {
+            return;
+        }
+        if self.shared.is_some() && other.shared.is_none() && other.in_file.is_none() {
+            // Row by row: a push keeps the column shared, or copies it out when the
+            // values outgrow the numbers and goes on unshared.
+            for v in other.iter() {
+                self.push(v);
+            }
             return;
         }
         self.unshare();
@@ -920,8 +939,9 @@ impl Table {
     }
 
     /// Hold the values of each text column with few distinct ones once per value (see
-    /// [`TextCol::share_repeats`]): each piece of a large file once it is read, and the
-    /// table after loading. Half the columns on a second thread.
+    /// [`TextCol::share_repeats`]): a piece of a file once it has read [`share_after`]
+    /// rows, a piece once it is complete, and the tables after loading. Half the columns
+    /// on a second thread.
     pub fn share_repeats(&mut self) {
         let mut cols: Vec<&mut TextCol> = self
             .columns
@@ -1360,7 +1380,8 @@ fn split_bytes() -> usize {
 /// Rows a piece of a file is read into before its repeated values are held once (see
 /// [`TextCol::share_repeats`]); from then on a shared column takes each row's number, and
 /// the piece never holds a center's name on every row (at 10M cases, 1 GB while reading).
-/// A few rows when the test split is set (every test file then shares while read).
+/// A few rows under the unit tests and when the test split is set (every test file then
+/// shares while read).
 fn share_after() -> usize {
     match split_bytes() {
         0 => 4,
@@ -2205,11 +2226,10 @@ mod tests {
 
     /// A column of a few values repeated is held once per value, reads exactly as before,
     /// and every change to it (a push of a new value, of an old one, of none, an append
-    /// of a shared column, a truncation, a mask) gives what the same change gives the
-    /// column unshared, and keeps it shared; an append of an unshared column copies the
-    /// values out. Pushes keep a column shared until a 2-byte number no longer tells its
-    /// values apart; then they are copied out. A column of distinct values is left as it
-    /// is.
+    /// of a shared column and of an unshared one, a truncation, a mask) gives what the
+    /// same change gives the column unshared, and keeps it shared. Pushes keep a column
+    /// shared until a 2-byte number no longer tells its values apart; then they are
+    /// copied out. A column of distinct values is left as it is.
     #[test]
     fn a_column_of_repeats_is_shared_and_reads_as_before() {
         let centers = ["碧水蓝天服务中心", "东区", ""];
@@ -2239,13 +2259,9 @@ mod tests {
             apply(&mut a);
             apply(&mut b);
             apply(&mut b);
-            assert_eq!(a.shared.is_some(), change != 6, "change {change}");
+            assert!(a.shared.is_some(), "change {change}");
             assert_eq!(a.iter().collect::<Vec<_>>(), b.iter().collect::<Vec<_>>());
             assert_eq!(a.valid, b.valid, "change {change}");
-            if change == 6 {
-                // Copied out, the column is the plain one, offsets and bits alike.
-                assert!(a.buf == b.buf && a.ends == b.ends, "change {change}");
-            }
         }
         // New values pushed one after another: shared up to 65,536 values, then copied
         // out, reading right all along.
@@ -2302,6 +2318,36 @@ mod tests {
         let want: Vec<Option<&str>> = a.iter().chain(&b).copied().collect();
         assert_eq!(joined.iter().collect::<Vec<_>>(), want);
         assert_eq!(joined, want.iter().copied().collect::<TextCol>());
+        // Pushed after a join: a value the second column brought keeps its number (the
+        // map of numbers, made by the push before the join, is made again after the join
+        // added values), a new one is numbered next.
+        let mut pushed = col(&a);
+        pushed.push(Some("东区"));
+        pushed.append(&col(&b));
+        pushed.push(Some("北区"));
+        pushed.push(Some("南区"));
+        let s = pushed.shared.as_deref().expect("still shared");
+        assert_eq!(s.values.len(), 5, "北区 numbered once");
+        assert_eq!(s.codes[s.codes.len() - 2..], [2, 4]);
+        let want: Vec<Option<&str>> = a
+            .iter()
+            .chain(&[Some("东区")])
+            .chain(&b)
+            .chain(&[Some("北区"), Some("南区")])
+            .copied()
+            .collect();
+        assert!(pushed.iter().eq(want.iter().copied()));
+        // An unshared column joins a shared one row by row, and a shorter unshared one
+        // is shared before a longer shared one joins it; both read as the rows joined.
+        let short: Vec<Option<&str>> = vec![Some("西区"), None, Some("中区"), Some("")];
+        let mut big = col(&a);
+        big.append(&short.iter().copied().collect::<TextCol>());
+        assert!(big.shared.is_some());
+        assert!(big.iter().eq(a.iter().chain(&short).copied()));
+        let mut small: TextCol = short.iter().copied().collect();
+        small.append(&col(&a));
+        assert!(small.shared.is_some());
+        assert!(small.iter().eq(short.iter().chain(&a).copied()));
         // Into an empty column, and a column of empty rows only.
         let mut empty = TextCol::new();
         empty.append(&col(&b));

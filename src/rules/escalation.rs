@@ -327,7 +327,7 @@ impl Escalation {
 }
 
 /// Where the words a breach shares with others begin in its evidence: after the
-/// handoff it names (`第 2 次转交 E1（…）→ E2（…）：`), the clause it broke (a wrong path,
+/// handoff it names (`第2次转交 E0003(部门主管, 工程部) → E0007(…)：`), the clause it broke (a wrong path,
 /// a department passing the case on, centers crossed: alike for the same roles,
 /// departments and centers). A case's bounce path is its own: nothing shared.
 fn shared_from(v: &ec::EscViolation) -> Option<usize> {
