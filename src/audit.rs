@@ -266,10 +266,7 @@ impl Evidence {
         if at >= text.len() || !text.is_char_boundary(at) {
             return Evidence::own(text);
         }
-        let tail = match shared.get(&text[at..]) {
-            Some(a) => a.clone(),
-            None => intern(shared, text[at..].to_string()),
-        };
+        let tail = intern(shared, &text[at..]);
         let mut own = text;
         own.truncate(at);
         Evidence {
@@ -314,8 +311,8 @@ fn permute<T>(v: &mut [T], mut order: Vec<u32>) {
 }
 
 /// `text` as held in `held`: one `Arc` for all findings with it.
-fn intern(held: &mut crate::idhash::IdSet<Arc<str>>, text: String) -> Arc<str> {
-    if let Some(a) = held.get(text.as_str()) {
+fn intern(held: &mut crate::idhash::IdSet<Arc<str>>, text: &str) -> Arc<str> {
+    if let Some(a) = held.get(text) {
         return a.clone();
     }
     let a: Arc<str> = text.into();
@@ -1613,7 +1610,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                         row: Some(row),
                         other: None,
                         rule: ri,
-                        employee_id: intern(held, employee_id),
+                        employee_id: intern(held, &employee_id),
                         evidence: match shared_from {
                             Some(at) => Evidence::split(evidence, at, held),
                             None => Evidence::own(evidence),

@@ -81,29 +81,20 @@ struct Shared {
     codes: Vec<u16>,
     /// The distinct values, in the order first met.
     values: TextCol,
-    /// Each value's number, for pushing rows: made at the first push, kept up to date by
-    /// pushes and dropped by anything else that adds values.
-    number: Option<crate::idhash::IdMap<Box<str>, u16>>,
+    /// Each value's number, kept by [`Shared::number_of`], the one way values are added
+    /// once a column is shared.
+    number: crate::idhash::IdMap<Box<str>, u16>,
 }
 
 impl Shared {
     /// The number of value `v`, numbering it if it is new; `None` when a 2-byte number
     /// cannot tell it from the others.
     fn number_of(&mut self, v: &str) -> Option<u16> {
-        let values = &self.values;
-        let number = self.number.get_or_insert_with(|| {
-            values
-                .iter()
-                .enumerate()
-                .rev()
-                .map(|(c, v)| (Box::from(v.unwrap_or_default()), c as u16))
-                .collect()
-        });
-        if let Some(&c) = number.get(v) {
+        if let Some(&c) = self.number.get(v) {
             return Some(c);
         }
         let c = u16::try_from(self.values.len()).ok()?;
-        number.insert(v.into(), c);
+        self.number.insert(v.into(), c);
         self.values.push(Some(v));
         Some(c)
     }
@@ -196,36 +187,36 @@ impl TextCol {
             return;
         }
         let n = self.len();
+        // Numbered by borrowed text first: most columns that cannot be shared (ids, phone
+        // numbers) are found so without a copy of 65,536 of their values.
         let mut number: crate::idhash::IdMap<&str, u16> = Default::default();
-        let mut values = TextCol::new();
-        let mut codes = Vec::with_capacity(n);
+        let mut sh = Shared {
+            codes: Vec::with_capacity(n),
+            ..Shared::default()
+        };
         for v in self.iter() {
             let code = match v {
                 None => 0,
                 Some(v) => match number.get(v) {
                     Some(&c) => c,
                     None => {
-                        let Ok(c) = u16::try_from(values.len()) else {
+                        let Ok(c) = u16::try_from(sh.values.len()) else {
                             return; // too many distinct values
                         };
                         number.insert(v, c);
-                        values.push(Some(v));
+                        sh.values.push(Some(v));
                         c
                     }
                 },
             };
-            codes.push(code);
+            sh.codes.push(code);
         }
-        drop(number);
         let plain = self.buf.len() + 4 * n;
-        if only_if_saving && 2 * n + values.buf.len() + 4 * values.len() > plain / 2 {
+        if only_if_saving && 2 * n + sh.values.buf.len() + 4 * sh.values.len() > plain / 2 {
             return;
         }
-        self.shared = Some(Box::new(Shared {
-            codes,
-            values,
-            number: None,
-        }));
+        sh.number = number.into_iter().map(|(v, c)| (v.into(), c)).collect();
+        self.shared = Some(Box::new(sh));
         self.buf = String::new();
         self.ends = vec![];
         self.wraps = vec![];
@@ -418,7 +409,7 @@ impl TextCol {
     }
 
     /// Append a column that shares its values to one that shares them too (or holds
-    /// no row), numbering the values this one lacks after its own. False, with nothing
+    /// no row), numbering the values this one lacks after its own. False, with no row
     /// changed, when either is not shared (or has values in a file) or when the values
     /// together are more than a 2-byte number tells apart.
     fn append_shared(&mut self, other: &TextCol) -> bool {
@@ -436,38 +427,15 @@ impl TextCol {
             }
             return false;
         };
-        // Each of `other`'s value numbers in this column's numbering, and the values
-        // (by their number in `other`) this column does not hold yet.
-        let (map, new) = {
-            let mut number: crate::idhash::IdMap<&str, u16> =
-                crate::idhash::IdMap::with_capacity_and_hasher(s.values.len(), Default::default());
-            for (c, v) in s.values.iter().enumerate() {
-                number.entry(v.unwrap_or_default()).or_insert(c as u16);
+        // Each of `other`'s value numbers in this column's numbering (the values this
+        // column lacks numbered after its own). Past the 2-byte limit no row is appended;
+        // the values numbered so far stay, read by no row.
+        let mut map = Vec::with_capacity(o.values.len());
+        for v in o.values.iter() {
+            match s.number_of(v.unwrap_or_default()) {
+                Some(c) => map.push(c),
+                None => return false,
             }
-            let mut new: Vec<usize> = vec![];
-            let mut map = Vec::with_capacity(o.values.len());
-            for (j, v) in o.values.iter().enumerate() {
-                let v = v.unwrap_or_default();
-                let c = match number.get(v) {
-                    Some(&c) => c,
-                    None => {
-                        let Ok(c) = u16::try_from(s.values.len() + new.len()) else {
-                            return false;
-                        };
-                        number.insert(v, c);
-                        new.push(j);
-                        c
-                    }
-                };
-                map.push(c);
-            }
-            (map, new)
-        };
-        if !new.is_empty() {
-            s.number = None;
-        }
-        for j in new {
-            s.values.push(o.values.get(j));
         }
         // An empty row's number is 0 whatever its bit; `other` may have no values at all.
         s.codes.extend(
@@ -2319,8 +2287,8 @@ mod tests {
         assert_eq!(joined.iter().collect::<Vec<_>>(), want);
         assert_eq!(joined, want.iter().copied().collect::<TextCol>());
         // Pushed after a join: a value the second column brought keeps its number (the
-        // map of numbers, made by the push before the join, is made again after the join
-        // added values), a new one is numbered next.
+        // join numbers it in the map the push before it used), a new one is numbered
+        // next.
         let mut pushed = col(&a);
         pushed.push(Some("东区"));
         pushed.append(&col(&b));
