@@ -57,41 +57,91 @@ impl Hasher for IdHasher {
     }
 }
 
-/// Which of two halves a value falls in, by a bit of its hash that hash maps do not use
-/// to place it (they take the low bits for the bucket and the top seven as a tag), so
-/// that each half's map is filled evenly.
-pub fn half_of<T: std::hash::Hash + ?Sized>(value: &T) -> usize {
-    use std::hash::BuildHasher;
-    (BuildHasherDefault::<IdHasher>::default().hash_one(value) >> 40) as usize & 1
-}
-
-/// A set of ids in two halves by [`half_of`], each built on its own thread; each id
+/// A set of ids in two halves by [`half_of_hash`], each built on its own thread; each id
 /// maps to its position in the list it was built from (the first, if it repeats).
-pub struct SplitSet<'a> {
-    halves: [IdMap<&'a str, usize>; 2],
+pub struct SplitSet<'s, 'a> {
+    values: &'s [&'a str],
+    halves: [hashbrown::HashTable<usize>; 2],
 }
 
-impl<'a> SplitSet<'a> {
-    pub fn new(values: &[&'a str]) -> SplitSet<'a> {
-        let half = |h: usize| -> IdMap<&'a str, usize> {
-            let mut map = IdMap::with_capacity_and_hasher(values.len() / 2 + 1, Default::default());
-            for (i, v) in values.iter().enumerate() {
-                if half_of(*v) == h {
-                    map.entry(*v).or_insert(i);
-                }
-            }
-            map
-        };
-        let (a, b) = crate::par::both(|| half(0), || half(1));
-        SplitSet { halves: [a, b] }
+impl<'s, 'a> SplitSet<'s, 'a> {
+    pub fn new(values: &'s [&'a str]) -> SplitSet<'s, 'a> {
+        let (halves, _) = first_positions(values.len(), |i| Some(values[i]));
+        SplitSet { values, halves }
     }
 
     pub fn contains(&self, value: &str) -> bool {
-        self.halves[half_of(value)].contains_key(value)
+        self.position(value).is_some()
     }
 
     /// Where `value` first is in the list the set was built from.
     pub fn position(&self, value: &str) -> Option<usize> {
-        self.halves[half_of(value)].get(value).copied()
+        let h = hash_of(value);
+        self.halves[half_of_hash(h)]
+            .find(h, |&i| self.values[i] == value)
+            .copied()
     }
+}
+
+/// The hash [`IdMap`] gives a value.
+fn hash_of<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
+    use std::hash::BuildHasher;
+    BuildHasherDefault::<IdHasher>::default().hash_one(value)
+}
+
+/// Which of two halves a value of hash `h` falls in, by a bit of its hash that hash maps do not use
+/// to place it (they take the low bits for the bucket and the top seven as a tag), so
+/// that each half's map is filled evenly.
+fn half_of_hash(h: u64) -> usize {
+    (h >> 40) as usize & 1
+}
+
+/// Values below this many are indexed on one thread.
+const SPLIT_FROM: usize = 50_000;
+
+/// The first position of each of the `n` values `get` gives (an empty one has none), in
+/// two tables by [`half_of_hash`]; and each repeat, with the position of its first value, in
+/// order of position. Each value is hashed once (the halves side by side), then each
+/// half's table is filled on its own thread: the same as one pass in order, because equal
+/// values fall in the same half.
+pub fn first_positions<'a>(
+    n: usize,
+    get: impl Fn(usize) -> Option<&'a str> + Sync,
+) -> ([hashbrown::HashTable<usize>; 2], Vec<(usize, usize)>) {
+    let hashes = |r: std::ops::Range<usize>| -> Vec<u64> {
+        r.map(|i| get(i).map_or(u64::MAX, hash_of)).collect()
+    };
+    let hashes: Vec<u64> = if n < SPLIT_FROM {
+        hashes(0..n)
+    } else {
+        let (mut a, b) = crate::par::both(|| hashes(0..n / 2), || hashes(n / 2..n));
+        a.extend(b);
+        a
+    };
+    let half = |h: usize| {
+        let size = hashes.iter().filter(|&&x| half_of_hash(x) == h).count();
+        let mut table: hashbrown::HashTable<usize> = hashbrown::HashTable::with_capacity(size);
+        let mut repeats = vec![];
+        for (i, &x) in hashes.iter().enumerate() {
+            if half_of_hash(x) != h {
+                continue;
+            }
+            let Some(v) = get(i) else { continue };
+            match table.entry(x, |&j| get(j) == Some(v), |&j| hashes[j]) {
+                hashbrown::hash_table::Entry::Occupied(first) => repeats.push((i, *first.get())),
+                hashbrown::hash_table::Entry::Vacant(slot) => {
+                    slot.insert(i);
+                }
+            }
+        }
+        (table, repeats)
+    };
+    let ((a, mut ra), (b, rb)) = if n < SPLIT_FROM {
+        (half(0), half(1))
+    } else {
+        crate::par::both(|| half(0), || half(1))
+    };
+    ra.extend(rb);
+    ra.sort_unstable();
+    ([a, b], ra)
 }

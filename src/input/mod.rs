@@ -2048,33 +2048,7 @@ pub fn first_seen<'a>(
 ) -> (Vec<bool>, Vec<Option<usize>>) {
     let values: Vec<Option<&str>> = values.collect();
     let n = values.len();
-    // Equal values hash alike, so each half of the values (by hash) is searched for
-    // repeats on its own thread; the repeats found are the same as in one pass.
-    let repeats = |half: Option<usize>| -> Vec<(usize, usize)> {
-        let mut seen: crate::idhash::IdMap<&str, usize> =
-            crate::idhash::IdMap::with_capacity_and_hasher(n / 2 + 1, Default::default());
-        let mut found = vec![];
-        for (i, v) in values.iter().enumerate() {
-            let Some(v) = *v else { continue };
-            if half.is_some_and(|h| crate::idhash::half_of(v) != h) {
-                continue;
-            }
-            match seen.entry(v) {
-                std::collections::hash_map::Entry::Occupied(first) => found.push((i, *first.get())),
-                std::collections::hash_map::Entry::Vacant(slot) => {
-                    slot.insert(i);
-                }
-            }
-        }
-        found
-    };
-    let found = if n < 50_000 {
-        repeats(None)
-    } else {
-        let (mut a, b) = crate::par::both(|| repeats(Some(0)), || repeats(Some(1)));
-        a.extend(b);
-        a
-    };
+    let (_, found) = crate::idhash::first_positions(n, |i| values[i]);
     let (mut keep, mut dup_of) = (vec![true; n], vec![None; n]);
     for (i, first) in found {
         keep[i] = false;
@@ -2347,10 +2321,18 @@ mod tests {
     /// the same first rows, as one pass in file order.
     #[test]
     fn repeated_ids_are_found_as_in_one_pass() {
-        let ids: Vec<Option<String>> = (0u64..120_000)
+        // Above and below the size indexed on one thread.
+        for rows in [120_000u64, 1_200] {
+            repeats_found_as_in_one_pass(rows);
+        }
+    }
+
+    fn repeats_found_as_in_one_pass(rows: u64) {
+        let ids: Vec<Option<String>> = (0..rows)
             .map(|i| {
-                let x = i * 7919 % 90_001; // 90,001 values over 120,000 rows: repeats
-                (x % 11 != 0).then(|| format!("SW{x:08}"))
+                // 3/4 as many values as rows: repeats
+                let x = i * 7919 % (rows * 3 / 4 + 1);
+                (!x.is_multiple_of(11)).then(|| format!("SW{x:08}"))
             })
             .collect();
         let (keep, dup_of) = first_seen(ids.iter().map(|v| v.as_deref()));
