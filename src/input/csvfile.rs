@@ -338,6 +338,23 @@ impl CsvFile {
         }
     }
 
+    /// A record's fields as one text, when [`CsvFile::decode_in_record`] would give each
+    /// field as it stands (UTF-8, borrowed) and the fields together are valid UTF-8: field
+    /// `i` is then `text[record.range(i)]` (fields end at ASCII bytes, so at character
+    /// boundaries). One check per record instead of one per field: short fields are
+    /// checked byte by byte, a whole record with SIMD. `None`: decode field by field.
+    pub fn record_text<'a>(
+        &self,
+        record: &'a csv::ByteRecord,
+        record_utf8: bool,
+    ) -> Option<&'a str> {
+        match self.mode {
+            Mode::Utf8 | Mode::Utf8Strict => utf8(record.as_slice()).ok(),
+            Mode::PerField if record_utf8 => utf8(record.as_slice()).ok(),
+            Mode::PerField | Mode::Gb => None,
+        }
+    }
+
     /// Why [`CsvFile::decode`] failed, for rejected.csv.
     pub fn undecodable(&self) -> &'static str {
         match self.mode {

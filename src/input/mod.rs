@@ -1716,10 +1716,16 @@ impl RowReader<'_> {
             csvfile::field_starts(r.raw, self.delimiter, starts);
         }
         let raw_at = csv.span_of(r.raw).0 as usize;
+        let text = csv.record_text(r.record, record_utf8);
         for (hi, field) in r.record.iter().enumerate() {
+            let checked = text.and_then(|t| t.get(r.record.range(hi)?));
             for &ci in &map[hi] {
                 let c = &cols[ci];
-                let value = match csv.decode_in_record(field, record_utf8) {
+                let decoded = match checked {
+                    Some(v) => Ok(std::borrow::Cow::Borrowed(v)),
+                    None => csv.decode_in_record(field, record_utf8),
+                };
+                let value = match decoded {
                     Ok(v) => v,
                     Err(csvfile::NotUtf8) => {
                         error.get_or_insert(format!(
@@ -2356,7 +2362,7 @@ mod tests {
             }
         }
         assert!(
-            want_keep.iter().filter(|k| !**k).count() > 10_000,
+            want_keep.iter().filter(|k| !**k).count() as u64 > rows / 12,
             "repeats exist"
         );
         assert_eq!(keep, want_keep);
