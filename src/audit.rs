@@ -899,7 +899,8 @@ fn responder_names_differ(cases: &Table, roster: &Table) -> Option<String> {
     if !cases.is_present("first_responder") || !roster.is_present("name") {
         return None;
     }
-    let names: BTreeMap<&str, &str> = roster
+    // Looked up once per case: hashed (the roster's ids are unique).
+    let names: crate::idhash::IdMap<&str, &str> = roster
         .text("employee_id")
         .iter()
         .zip(roster.text("name").iter())
@@ -909,7 +910,13 @@ fn responder_names_differ(cases: &Table, roster: &Table) -> Option<String> {
         cases.text("first_responder_id"),
         cases.text("first_responder"),
     );
-    let squash = |s: &str| s.split_whitespace().collect::<String>();
+    // Equal once white space is left out; compared in place (no copy per case).
+    let same = |a: &str, b: &str| {
+        a == b
+            || a.chars()
+                .filter(|c| !c.is_whitespace())
+                .eq(b.chars().filter(|c| !c.is_whitespace()))
+    };
     let mut n = 0;
     let mut examples = vec![];
     for i in 0..cases.len() {
@@ -917,7 +924,7 @@ fn responder_names_differ(cases: &Table, roster: &Table) -> Option<String> {
             continue;
         };
         let Some(r) = names.get(id) else { continue };
-        if squash(g) != squash(r) {
+        if !same(g, r) {
             n += 1;
             if examples.len() < 3 {
                 examples.push(format!(
@@ -939,7 +946,8 @@ fn responder_names_differ(cases: &Table, roster: &Table) -> Option<String> {
 /// a note: give it the case's name and phone to mask, from the audited case or from the
 /// case's own rejected row.
 fn mask_linked_residents(cases: &Table, rejected: &mut [Rejected]) {
-    let wanted: BTreeSet<String> = rejected
+    // Looked up for every audited case: hashed, not ordered (order is not needed here).
+    let wanted: crate::idhash::IdSet<String> = rejected
         .iter()
         .filter(|r| r.kind != FileKind::Cases)
         .filter_map(|r| r.case_id.clone())
