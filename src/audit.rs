@@ -2190,72 +2190,136 @@ pub fn satisfied(v: &str) -> Option<bool> {
 }
 
 pub fn kpis(cases: &Table, rows: impl Iterator<Item = usize>, as_of: i64) -> Kpis {
-    let (rec, resp, res) = (
-        cases.time("received_at"),
-        cases.time("first_response_at"),
-        cases.time("resolved_at"),
-    );
-    let (cat, fu, sat) = (
-        cases.text("category"),
-        cases.time("followup_at"),
-        cases.text("satisfaction"),
-    );
-    // A case from a file without the column has no value for it: not counted either way.
-    let (known_resp, known_res, known_fu) = (
-        cases.files_with("first_response_at"),
-        cases.files_with("resolved_at"),
-        cases.files_with("followup_at"),
-    );
-    let known = |has: &Option<Vec<bool>>, i: usize| {
-        has.as_ref()
-            .is_none_or(|h| h.get(cases.sources[i].file).copied().unwrap_or(true))
-    };
-    let mut k = Kpis::default();
-    let mut res_known = 0;
-    let mut hours = vec![];
-    let (mut on_time, mut due, mut resolved, mut complaints, mut followed, mut rated, mut happy) =
-        (0, 0, 0, 0, 0, 0, 0);
-    const DAY: i64 = 24 * 3_600_000;
+    let cols = KpiColumns::new(cases, as_of);
+    let mut acc = KpiCounts::default();
     for i in rows {
-        k.cases += 1;
+        cols.add(&mut acc, i);
+    }
+    acc.finish()
+}
+
+/// [`kpis`] of each group of cases at once: `group[i]` is case row `i`'s group (below
+/// `groups`), or `u32::MAX` for none. One pass over the rows in order: the columns are
+/// read front to back, not at each group's rows scattered over them (a center's or an
+/// employee's cases are spread over the whole export; reading them group by group missed
+/// the cache on almost every value, 0.4 s for the employees at a million cases).
+pub fn kpis_by_group(cases: &Table, group: &[u32], groups: usize, as_of: i64) -> Vec<Kpis> {
+    let cols = KpiColumns::new(cases, as_of);
+    let mut acc: Vec<KpiCounts> = vec![KpiCounts::default(); groups];
+    for (i, &g) in group.iter().enumerate() {
+        if let Some(a) = acc.get_mut(g as usize) {
+            cols.add(a, i);
+        }
+    }
+    acc.into_iter().map(KpiCounts::finish).collect()
+}
+
+/// The columns [`kpis`] reads.
+struct KpiColumns<'a> {
+    cases: &'a Table,
+    as_of: i64,
+    rec: &'a OptI64,
+    resp: &'a OptI64,
+    res: &'a OptI64,
+    cat: &'a crate::input::TextCol,
+    fu: &'a OptI64,
+    sat: &'a crate::input::TextCol,
+    /// Per file, whether it has the column (`None`: every file has it).
+    known_resp: Option<Vec<bool>>,
+    known_res: Option<Vec<bool>>,
+    known_fu: Option<Vec<bool>>,
+}
+
+/// What [`kpis`] counts, case by case.
+#[derive(Clone, Default)]
+struct KpiCounts {
+    k: Kpis,
+    res_known: usize,
+    hours: Vec<f64>,
+    on_time: usize,
+    due: usize,
+    resolved: usize,
+    complaints: usize,
+    followed: usize,
+    rated: usize,
+    happy: usize,
+}
+
+impl<'a> KpiColumns<'a> {
+    fn new(cases: &'a Table, as_of: i64) -> KpiColumns<'a> {
+        KpiColumns {
+            cases,
+            as_of,
+            rec: cases.time("received_at"),
+            resp: cases.time("first_response_at"),
+            res: cases.time("resolved_at"),
+            cat: cases.text("category"),
+            fu: cases.time("followup_at"),
+            sat: cases.text("satisfaction"),
+            // A case from a file without the column has no value for it: not counted
+            // either way.
+            known_resp: cases.files_with("first_response_at"),
+            known_res: cases.files_with("resolved_at"),
+            known_fu: cases.files_with("followup_at"),
+        }
+    }
+
+    fn known(&self, has: &Option<Vec<bool>>, i: usize) -> bool {
+        has.as_ref()
+            .is_none_or(|h| h.get(self.cases.sources[i].file).copied().unwrap_or(true))
+    }
+
+    fn add(&self, c: &mut KpiCounts, i: usize) {
+        const DAY: i64 = 24 * 3_600_000;
+        let (rec, resp, res) = (self.rec, self.resp, self.res);
+        c.k.cases += 1;
         // A case resolved without a recorded first response was answered by then, as
         // RESP-24H judges it (`to_if_missing = "resolved_at"`).
         match (rec.get(i), resp.get(i).or(res.get(i))) {
-            _ if !known(&known_resp, i) => {}
+            _ if !self.known(&self.known_resp, i) => {}
             (Some(a), Some(b)) => {
-                k.responded += 1;
-                due += 1;
-                hours.push((b - a) as f64 / 3_600_000.0);
-                on_time += usize::from(b - a <= DAY);
+                c.k.responded += 1;
+                c.due += 1;
+                c.hours.push((b - a) as f64 / 3_600_000.0);
+                c.on_time += usize::from(b - a <= DAY);
             }
-            (Some(a), None) if as_of > a.saturating_add(DAY) => due += 1,
+            (Some(a), None) if self.as_of > a.saturating_add(DAY) => c.due += 1,
             _ => {}
         }
-        res_known += usize::from(known(&known_res, i));
+        c.res_known += usize::from(self.known(&self.known_res, i));
         if res.get(i).is_some() {
-            resolved += 1;
-            if cat.get(i).is_some_and(|c| c.contains("投诉")) && known(&known_fu, i) {
-                complaints += 1;
-                followed += usize::from(fu.get(i).is_some());
+            c.resolved += 1;
+            if self.cat.get(i).is_some_and(|c| c.contains("投诉")) && self.known(&self.known_fu, i)
+            {
+                c.complaints += 1;
+                c.followed += usize::from(self.fu.get(i).is_some());
             }
         }
-        if let Some(s) = sat.get(i).and_then(satisfied) {
-            rated += 1;
-            happy += usize::from(s);
+        if let Some(s) = self.sat.get(i).and_then(satisfied) {
+            c.rated += 1;
+            c.happy += usize::from(s);
         }
     }
-    let rate = |n: usize, d: usize| (d > 0).then(|| n as f64 / d as f64);
-    k.on_time_rate = rate(on_time, due);
-    k.resolution_rate = rate(resolved, res_known);
-    k.followup_rate = rate(followed, complaints);
-    k.satisfaction_rate = rate(happy, rated);
-    hours.sort_by(f64::total_cmp);
-    k.median_response_hours = match hours.len() {
-        0 => None,
-        n if n % 2 == 1 => Some(hours[n / 2]),
-        n => Some((hours[n / 2 - 1] + hours[n / 2]) / 2.0),
-    };
-    k
+}
+
+impl KpiCounts {
+    fn finish(self) -> Kpis {
+        let KpiCounts {
+            mut k, mut hours, ..
+        } = self;
+        let rate = |n: usize, d: usize| (d > 0).then(|| n as f64 / d as f64);
+        k.on_time_rate = rate(self.on_time, self.due);
+        k.resolution_rate = rate(self.resolved, self.res_known);
+        k.followup_rate = rate(self.followed, self.complaints);
+        k.satisfaction_rate = rate(self.happy, self.rated);
+        hours.sort_by(f64::total_cmp);
+        k.median_response_hours = match hours.len() {
+            0 => None,
+            n if n % 2 == 1 => Some(hours[n / 2]),
+            n => Some((hours[n / 2 - 1] + hours[n / 2]) / 2.0),
+        };
+        k
+    }
 }
 
 /// One service center, for consultants' side-by-side comparison.
@@ -2368,6 +2432,7 @@ pub fn centers(
             counted[k].1[group_of[v.rule]] += 1;
         }
     }
+    let center_kpis = kpis_by_group(cases, &center_of, rows_of.len(), as_of);
     // Sorted by center name: the order never depends on hashing.
     let mut by_name: Vec<usize> = (0..rows_of.len()).collect();
     by_name.sort_unstable_by(|&a, &b| rows_of[a].0.cmp(rows_of[b].0));
@@ -2394,7 +2459,7 @@ pub fn centers(
                 .filter(|(_, n)| *n < rows.len())
                 .collect();
             CenterRow {
-                kpis: kpis(cases, rows.iter().copied(), as_of),
+                kpis: center_kpis[k].clone(),
                 judged_by_group,
                 center: center.to_string(),
                 violations: *violations,

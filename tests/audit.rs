@@ -2793,3 +2793,36 @@ fn an_over_long_condition_is_refused_and_the_longest_accepted_one_audits() {
         "{runs:?}"
     );
 }
+
+/// The centers' and employees' measures taken in one pass over the cases are those taken
+/// over each group's own rows (as centers.csv and scorecards.csv were made before): the
+/// committed sample, grouped by center and by first responder.
+#[test]
+fn measures_of_all_groups_at_once_are_each_groups_own() {
+    let files = DatasetFiles::discover(&root().join("sample-data")).unwrap();
+    let loaded = audit::load(&files, &default_rules(), None).unwrap();
+    let cases = &loaded.cases;
+    let as_of = cases.time("received_at").iter().flatten().max().unwrap();
+    for column in ["center", "first_responder_id"] {
+        let mut number: std::collections::BTreeMap<&str, u32> = Default::default();
+        let group: Vec<u32> = cases
+            .text(column)
+            .iter()
+            .map(|v| match v {
+                Some(v) => {
+                    let next = number.len() as u32;
+                    *number.entry(v).or_insert(next)
+                }
+                None => u32::MAX,
+            })
+            .collect();
+        assert!(number.len() > 1, "{column}: several groups");
+        let all = audit::kpis_by_group(cases, &group, number.len(), as_of);
+        for (g, got) in all.iter().enumerate() {
+            let rows = (0..cases.len()).filter(|&i| group[i] == g as u32);
+            let want = audit::kpis(cases, rows, as_of);
+            assert!(want.cases > 0 && want.median_response_hours.is_some());
+            assert_eq!(got, &want, "{column} group {g}");
+        }
+    }
+}

@@ -980,27 +980,31 @@ pub fn pending(r: &AuditResult, opts: &ReportOptions) -> Sheet {
 }
 
 pub fn scorecards(r: &AuditResult) -> Sheet {
-    // Looked up by id only, never iterated: the order of this map cannot show.
-    let mut rows_of: crate::idhash::IdMap<&str, Vec<usize>> = Default::default();
-    for (i, id) in r.cases.text("first_responder_id").iter().enumerate() {
-        if let Some(id) = id {
-            rows_of.entry(id).or_default().push(i);
-        }
-    }
+    // Each case's employee (first responder) by number, numbered as met; looked up by id
+    // only, never iterated: the order of this map cannot show.
+    let mut number: crate::idhash::IdMap<&str, u32> = Default::default();
+    let group: Vec<u32> = r
+        .cases
+        .text("first_responder_id")
+        .iter()
+        .map(|id| match id {
+            Some(id) => {
+                let next = number.len() as u32;
+                *number.entry(id).or_insert(next)
+            }
+            None => u32::MAX,
+        })
+        .collect();
+    let by_employee = crate::audit::kpis_by_group(&r.cases, &group, number.len(), r.as_of);
+    let none = crate::audit::Kpis::default();
     let rows = r
         .scorecards
         .iter()
         .map(|c| {
             let e = &c.employee;
-            let k = crate::audit::kpis(
-                &r.cases,
-                rows_of
-                    .get(e.id.as_str())
-                    .map_or(&[][..], Vec::as_slice)
-                    .iter()
-                    .copied(),
-                r.as_of,
-            );
+            let k = number
+                .get(e.id.as_str())
+                .map_or(&none, |&g| &by_employee[g as usize]);
             vec![
                 Cell::text(&e.id),
                 Cell::text(&e.name),
