@@ -1673,12 +1673,9 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
             (employees, scorecards, t_scoring.elapsed().as_secs_f64())
         },
         || {
-            let with_handoffs: crate::idhash::IdSet<&str> =
-                handoffs.text("case_id").iter().flatten().collect();
-            let handed_off: Vec<bool> = cases
-                .text("case_id")
-                .iter()
-                .map(|c| c.is_some_and(|c| with_handoffs.contains(c)))
+            // Every kept handoff's case row was found while loading.
+            let handed_off: Vec<bool> = (0..cases.len())
+                .map(|r| !handoffs_of.of(r).is_empty())
                 .collect();
             centers(
                 &cases,
