@@ -84,7 +84,7 @@ impl<'s, 'a> SplitSet<'s, 'a> {
 }
 
 /// The hash [`IdMap`] gives a value.
-fn hash_of<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
+pub fn hash_of<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
     use std::hash::BuildHasher;
     BuildHasherDefault::<IdHasher>::default().hash_one(value)
 }

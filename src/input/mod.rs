@@ -81,21 +81,27 @@ struct Shared {
     codes: Vec<u16>,
     /// The distinct values, in the order first met.
     values: TextCol,
-    /// Each value's number, kept by [`Shared::number_of`], the one way values are added
-    /// once a column is shared.
-    number: crate::idhash::IdMap<Box<str>, u16>,
+    /// Each value's number by the value's hash, kept by [`Shared::number_of`], the one
+    /// way values are added once a column is shared. The numbers only: a value is
+    /// compared with `values`, where it is held once (no copy of each value as a key).
+    number: hashbrown::HashTable<u16>,
 }
 
 impl Shared {
     /// The number of value `v`, numbering it if it is new; `None` when a 2-byte number
     /// cannot tell it from the others.
     fn number_of(&mut self, v: &str) -> Option<u16> {
-        if let Some(&c) = self.number.get(v) {
+        let h = crate::idhash::hash_of(v);
+        let values = &self.values;
+        if let Some(&c) = self.number.find(h, |&c| values.get(c as usize) == Some(v)) {
             return Some(c);
         }
         let c = u16::try_from(self.values.len()).ok()?;
-        self.number.insert(v.into(), c);
         self.values.push(Some(v));
+        let values = &self.values;
+        self.number.insert_unique(h, c, |&c| {
+            crate::idhash::hash_of(values.get(c as usize).unwrap_or_default())
+        });
         Some(c)
     }
 }
@@ -187,9 +193,9 @@ impl TextCol {
             return;
         }
         let n = self.len();
-        // Numbered by borrowed text first: most columns that cannot be shared (ids, phone
-        // numbers) are found so without a copy of 65,536 of their values.
-        let mut number: crate::idhash::IdMap<&str, u16> = Default::default();
+        // Numbered as scanned, each value compared with the values kept so far: most
+        // columns that cannot be shared (ids, phone numbers) are found so after 65,536 of
+        // their values.
         let mut sh = Shared {
             codes: Vec::with_capacity(n),
             ..Shared::default()
@@ -197,16 +203,9 @@ impl TextCol {
         for v in self.iter() {
             let code = match v {
                 None => 0,
-                Some(v) => match number.get(v) {
-                    Some(&c) => c,
-                    None => {
-                        let Ok(c) = u16::try_from(sh.values.len()) else {
-                            return; // too many distinct values
-                        };
-                        number.insert(v, c);
-                        sh.values.push(Some(v));
-                        c
-                    }
+                Some(v) => match sh.number_of(v) {
+                    Some(c) => c,
+                    None => return, // too many distinct values
                 },
             };
             sh.codes.push(code);
@@ -215,7 +214,6 @@ impl TextCol {
         if only_if_saving && 2 * n + sh.values.buf.len() + 4 * sh.values.len() > plain / 2 {
             return;
         }
-        sh.number = number.into_iter().map(|(v, c)| (v.into(), c)).collect();
         self.shared = Some(Box::new(sh));
         self.buf = String::new();
         self.ends = vec![];
