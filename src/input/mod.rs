@@ -252,6 +252,13 @@ impl TextCol {
             .is_some_and(|w| (w >> (i % 64)) & 1 == 1)
     }
 
+    /// Whether row `i` holds a value (`get(i)` is `Some`), without reading it: a value
+    /// left in its file is not read from there.
+    #[inline]
+    pub fn has_value(&self, i: usize) -> bool {
+        i < self.len() && self.is_valid(i)
+    }
+
     /// Row `i`'s value; `None` when empty or when `i` is past the end.
     #[inline]
     pub fn get(&self, i: usize) -> Option<&str> {
@@ -633,6 +640,16 @@ pub enum ColData {
 }
 
 impl ColData {
+    /// Whether row `i` holds no value (empty or only whitespace when read; `true` past
+    /// the end).
+    pub fn is_empty_at(&self, i: usize) -> bool {
+        match self {
+            ColData::Text(v) => !v.has_value(i),
+            ColData::Time(v) | ColData::Count(v) => v.get(i).is_none(),
+            ColData::Money(v) => v.get(i).is_none_or(Option::is_none),
+        }
+    }
+
     fn new(ty: ColType) -> ColData {
         match ty {
             ColType::Text => ColData::Text(TextCol::new()),
@@ -2159,6 +2176,11 @@ mod tests {
                     let want: Vec<Option<&str>> = model.iter().map(|v| v.as_deref()).collect();
                     prop_assert_eq!(got, want);
                     prop_assert_eq!(col.get(model.len()), None);
+                    // Whether a row holds a value, told without reading it.
+                    for (i, v) in model.iter().enumerate() {
+                        prop_assert_eq!(col.has_value(i), v.is_some());
+                    }
+                    prop_assert!(!col.has_value(model.len()));
                     // Equal contents, equal columns (no stale bits or offsets).
                     let fresh: TextCol = model.iter().map(|v| v.as_deref()).collect();
                     prop_assert_eq!(&col, &fresh);

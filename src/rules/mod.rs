@@ -181,11 +181,16 @@ impl Rule {
     }
 
     /// The case columns this rule reads from the polars frame: those of its `when`, and
-    /// for the columnar kinds their own. The phrase, escalation and inspection kinds
-    /// read their columns from the input tables.
+    /// for the columnar kinds their own. The phrase, escalation, inspection and required
+    /// kinds read their columns from the input tables (a required field is only tested
+    /// for a value: copying a long text such as 反映内容 into the frame for that cost
+    /// more than the test).
     pub fn frame_columns(&self) -> Vec<String> {
         match &self.check {
-            Check::ForbiddenPhrase(_) | Check::Escalation(_) | Check::Inspection(_) => self
+            Check::ForbiddenPhrase(_)
+            | Check::Escalation(_)
+            | Check::Inspection(_)
+            | Check::Required(_) => self
                 .when
                 .as_ref()
                 .map(|(_, e)| expr_columns(e))

@@ -64,22 +64,14 @@ impl Required {
         format!("  fields  {}\n", f.join(", "))
     }
 
-    /// Columnar: one null test per field over the whole table (and, for `satisfaction`,
-    /// a look at the values that are there).
+    /// The cases the frame selects (its `when`), each field tested for a value in the
+    /// cases table itself (an empty or blank cell holds none: see `input`), and for
+    /// `satisfaction` a look at the values that are there.
     pub fn evaluate(&self, ctx: &EvalCtx<'_>, base: LazyFrame) -> PolarsResult<Outcome> {
-        let mut exprs = vec![col("__row")];
-        for (i, f) in self.fields.iter().enumerate() {
-            let m = col(f.as_str()).is_null();
-            exprs.push(m.alias(format!("m{i}")));
-        }
-        let df = base.select(exprs).collect()?;
+        let df = base.select([col("__row")]).collect()?;
         let judged: Vec<u32> = df.column("__row")?.u32()?.into_no_null_iter().collect();
-        let masks: Vec<Vec<bool>> = (0..self.fields.len())
-            .map(|i| {
-                let m = df.column(&format!("m{i}"))?.bool()?;
-                Ok(m.iter().map(|b| b.unwrap_or(false)).collect())
-            })
-            .collect::<PolarsResult<_>>()?;
+        let columns: Vec<&crate::input::ColData> =
+            self.fields.iter().map(|f| ctx.cases.col(f)).collect();
         // A satisfaction that is there but no rating is not recorded either.
         let sat = ctx.cases.text("satisfaction");
         let unrated = |f: &str, row: u32| -> Option<String> {
@@ -95,12 +87,12 @@ impl Required {
             })
         };
         let mut hits = vec![];
-        for (i, &row) in judged.iter().enumerate() {
+        for &row in &judged {
             let missing: Vec<String> = self
                 .fields
                 .iter()
-                .zip(&masks)
-                .filter_map(|(f, m)| match m[i] {
+                .zip(&columns)
+                .filter_map(|(f, c)| match c.is_empty_at(row as usize) {
                     true => Some(case_label(f).to_string()),
                     false => unrated(f, row),
                 })
