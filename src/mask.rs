@@ -50,7 +50,13 @@ pub fn mask_phone(s: &str) -> String {
 /// runs (case ids, amounts, dates) are left alone.
 pub fn mask_phones_in_text(s: &str) -> Cow<'_, str> {
     const WIDE: std::ops::RangeInclusive<char> = '\u{FF10}'..='\u{FF19}';
-    if s.chars().any(|c| WIDE.contains(&c)) {
+    // A full-width digit is EF BC 90..=99 in UTF-8; EF only ever starts a character, so
+    // the bytes are searched instead of decoding every character of the text.
+    let wide = s
+        .as_bytes()
+        .windows(3)
+        .any(|w| w[0] == 0xEF && w[1] == 0xBC && (0x90..=0x99).contains(&w[2]));
+    if wide {
         let ascii: String = s
             .chars()
             .map(|c| match c {
@@ -316,6 +322,13 @@ mod tests {
     #[test]
     fn numbers_with_a_country_code_full_width_or_cut_by_an_ellipsis_are_masked() {
         let m = |s: &str| mask_phones_in_text(s).into_owned();
+        // Full-width digits are found byte-wise: written among full-width punctuation
+        // (EF BC 8C ，, EF BC 9A ：, EF BD 90 ｐ) they are still read as digits, and only they.
+        assert_eq!(
+            m("：电话，１３９１２３４５６７８ｐ"),
+            "：电话，139****5678ｐ"
+        );
+        assert_eq!(m("：，（）ｐ１"), "：，（）ｐ１");
         assert_eq!(m("回电+8613912345678"), "回电+86139****5678");
         assert_eq!(m("电话１３９１２３４５６７８"), "电话139****5678");
         assert_eq!(m("「…3700001234不知道」"), "「…******1234不知道」");
