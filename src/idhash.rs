@@ -57,7 +57,7 @@ impl Hasher for IdHasher {
     }
 }
 
-/// A set of ids in two halves by [`half_of_hash`], each built on its own thread; each id
+/// A set of ids in two halves by [`half_of_hash`] (see [`first_positions`]); each id
 /// maps to its position in the list it was built from (the first, if it repeats).
 pub struct SplitSet<'s, 'a> {
     values: &'s [&'a str],
@@ -101,9 +101,9 @@ const SPLIT_FROM: usize = 50_000;
 
 /// The first position of each of the `n` values `get` gives (an empty one has none), in
 /// two tables by [`half_of_hash`]; and each repeat, with the position of its first value, in
-/// order of position. Each value is hashed once (the halves side by side), then each
-/// half's table is filled on its own thread: the same as one pass in order, because equal
-/// values fall in the same half.
+/// order of position. Each value is hashed once, then each half's table is filled: the
+/// same as one pass in order, because equal values fall in the same half. From
+/// [`SPLIT_FROM`] values on, the hashing and the two halves run on two threads.
 pub fn first_positions<'a>(
     n: usize,
     get: impl Fn(usize) -> Option<&'a str> + Sync,

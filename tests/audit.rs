@@ -2821,7 +2821,7 @@ fn measures_of_all_groups_at_once_are_each_groups_own() {
         for (g, got) in all.iter().enumerate() {
             let rows = (0..cases.len()).filter(|&i| group[i] == g as u32);
             let want = audit::kpis(cases, rows, as_of);
-            assert!(want.cases > 0 && want.median_response_hours.is_some());
+            assert!(want.cases > 0);
             assert_eq!(got, &want, "{column} group {g}");
         }
     }

@@ -339,10 +339,13 @@ impl CsvFile {
     }
 
     /// A record's fields as one text, when [`CsvFile::decode_in_record`] would give each
-    /// field as it stands (UTF-8, borrowed) and the fields together are valid UTF-8: field
-    /// `i` is then `text[record.range(i)]` (fields end at ASCII bytes, so at character
-    /// boundaries). One check per record instead of one per field: short fields are
-    /// checked byte by byte, a whole record with SIMD. `None`: decode field by field.
+    /// field as it stands (UTF-8, borrowed) and the fields together (joined without their
+    /// delimiters) are valid UTF-8. One check per record instead of one per field: short
+    /// fields are checked byte by byte, a whole record with SIMD. `None`: decode field by
+    /// field. Field `i` is then `text.get(record.range(i))`, which must stay a checked
+    /// `get`: a damaged character cut by a delimiter (`a\xE4\xB8,\xADb`) reads as a
+    /// valid one in the joined text but ends field 0 inside it, and `get` gives `None`
+    /// there, so that field is decoded (and refused) on its own.
     pub fn record_text<'a>(
         &self,
         record: &'a csv::ByteRecord,

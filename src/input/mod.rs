@@ -2437,6 +2437,38 @@ mod tests {
         }
     }
 
+    /// A record's fields are checked as UTF-8 together, but a damaged character cut by
+    /// a delimiter (`a\xE4\xB8,\xADb`: the two fields joined read as 中) is damaged in
+    /// each field: the row is rejected as not UTF-8, as when each field was checked alone.
+    #[test]
+    fn a_character_cut_by_a_delimiter_is_not_utf8() {
+        let head = "case_id,center,received_at,category,first_responder_id,content,resolution";
+        let mut b = format!("\u{FEFF}{head}\n").into_bytes();
+        b.extend_from_slice(b"C1,\xE7\x94\xB2,2026-10-08 08:00,QA,E1,a\xE4\xB8,\xADb\n");
+        b.extend_from_slice("C2,甲,2026-10-08 09:00,报修,E1,漏水,已修\n".as_bytes());
+        let csv = CsvFile::from_bytes(b, "cases.csv", Encoding::Auto).unwrap();
+        let mut table = Table::new(FileKind::Cases);
+        let mut rejected = vec![];
+        read_file_split(
+            &mut table,
+            &csv,
+            &ReadOptions::default(),
+            &mut rejected,
+            usize::MAX,
+        )
+        .unwrap();
+        assert_eq!(table.len(), 1);
+        assert_eq!(table.text("content").get(0), Some("漏水"));
+        assert_eq!(rejected.len(), 1, "{rejected:?}");
+        assert_eq!(rejected[0].line, 2);
+        assert!(
+            rejected[0].reason.contains("`content`")
+                && rejected[0].reason.contains("not valid UTF-8"),
+            "{}",
+            rejected[0].reason
+        );
+    }
+
     /// Everything a reading produces, as text to compare.
     fn read(text: &str, split_bytes: usize) -> String {
         let csv = CsvFile::from_bytes(text.as_bytes().to_vec(), "cases.csv", Encoding::Auto)
