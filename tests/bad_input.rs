@@ -88,8 +88,6 @@ struct Case {
     /// added, and `--rules rules/default.toml` unless the case names its own.
     args: Vec<&'static str>,
     outcome: Outcome,
-    /// Longer than this is a failure (a hang, or quadratic work on a wide header).
-    max_seconds: u64,
 }
 
 fn case(
@@ -104,17 +102,12 @@ fn case(
         files,
         args: vec!["{dir}", "--period", "2026-10"],
         outcome,
-        max_seconds: 60,
     }
 }
 
 impl Case {
     fn args(mut self, args: &[&'static str]) -> Case {
         self.args = args.to_vec();
-        self
-    }
-    fn within(mut self, seconds: u64) -> Case {
-        self.max_seconds = seconds;
         self
     }
 }
@@ -643,20 +636,20 @@ fn catalogue() -> Vec<Case> {
         ),
         case(
             "B31",
-            "100,000 columns in the header (the required five, then 99,995 unknown ones), rows of 100,000 fields → audited in seconds; a 5-field row rejected: expected 100000 fields, found 5",
+            "100,000 columns in the header (the required five, then 99,995 unknown ones), rows of 100,000 fields → audited; a 5-field row rejected: expected 100000 fields, found 5",
             vec![("cases.csv", wide_file(100_000, true))],
             audited(&[("cases.csv", 3, 2, 1)])
                 .rej("cases.csv", 4, &["expected 100000 fields", "found 5"])
                 .done(),
         )
-        .within(30),
+        ,
         case(
             "B32",
             "100,000 unknown columns and none required → exit 2 naming cases.csv and `case_id`, the message short (the header is not echoed whole)",
             vec![("cases.csv", wide_file(100_000, false))],
             exit2("cases.csv", &["missing required column", "case_id", "100000 columns"]),
         )
-        .within(30),
+        ,
         // ---------------- cross-row checks ----------------
         case(
             "B33",
@@ -1306,10 +1299,15 @@ fn xlsx_with_dates() -> Vec<u8> {
 struct Ran {
     code: Option<i32>,
     stderr: String,
-    elapsed: Duration,
 }
 
-/// Runs the binary; kills it after `limit` (a hang is a failure, not a stuck test run).
+/// How long a case may run before it is taken for a hang and stopped: not a speed
+/// target (no test asserts on time; speed is the benchmark's, `bench/run.sh`), only so
+/// that a hang fails this test instead of stalling the test run. Every case finishes in
+/// seconds; quadratic work on the 100,000-column header of B31 would take hours.
+const HANG: Duration = Duration::from_secs(600);
+
+/// Runs the binary; stops it after `limit` (a hang is a failure, not a stuck test run).
 fn run_binary(args: &[String], limit: Duration) -> Result<Ran, String> {
     let started = Instant::now();
     let errfile = tempfile::NamedTempFile::new().unwrap();
@@ -1327,15 +1325,12 @@ fn run_binary(args: &[String], limit: Duration) -> Result<Ran, String> {
             return Ok(Ran {
                 code: status.code(),
                 stderr: String::from_utf8_lossy(&stderr).into_owned(),
-                elapsed: started.elapsed(),
             });
         }
         if started.elapsed() > limit {
             let _ = child.kill();
             let _ = child.wait();
-            return Err(format!(
-                "still running after {limit:?}: a hang or a quadratic path"
-            ));
+            return Err(format!("still running after {limit:?}: a hang"));
         }
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -1358,16 +1353,10 @@ fn run_case(c: &Case) -> Result<(), String> {
     }
     args.extend(["--out".into(), out.display().to_string(), "--quiet".into()]);
 
-    let ran = run_binary(&args, Duration::from_secs(c.max_seconds.max(60) * 2))?;
+    let ran = run_binary(&args, HANG)?;
     let err = &ran.stderr;
     if ran.code == Some(101) || err.contains("panicked") {
         return Err(format!("PANIC (exit {:?}): {err}", ran.code));
-    }
-    if ran.elapsed > Duration::from_secs(c.max_seconds) {
-        return Err(format!(
-            "took {:?}, more than {} s",
-            ran.elapsed, c.max_seconds
-        ));
     }
     match &c.outcome {
         Outcome::Exit2 { file, mentions } => {
