@@ -511,3 +511,39 @@ fn an_input_too_large_for_the_memory_is_refused_before_reading() {
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// The workbook's rows wait in temporary files inside the report's own (staging) folder,
+/// not the system's: a temporary folder that cannot be written (or one in memory, where
+/// gigabytes of rows at 10M cases would be RAM) does not stop or burden the audit. With
+/// TMPDIR pointing nowhere the report, workbook included, is written, and the workbook
+/// reads back (calamine) with a row per violation.
+#[test]
+fn the_workbook_does_not_need_the_system_temporary_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report");
+    let o = shouwen(
+        &["audit", "sample-data", "--quiet", "--out", s(&out)],
+        &[("TMPDIR", "/nonexistent-shouwen-tmp")],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut wb: Xlsx<_> = open_workbook(out.join("report.xlsx")).expect("a workbook");
+    let violations = std::fs::read_to_string(out.join("violations.csv")).unwrap();
+    let csv_rows = csv::Reader::from_reader(violations.as_bytes())
+        .records()
+        .count();
+    let sheet = wb
+        .worksheet_range("违规明细")
+        .expect("the violations sheet");
+    assert!(csv_rows > 100);
+    assert_eq!(
+        sheet.height(),
+        csv_rows + 1,
+        "a header and a row per violation"
+    );
+    // Nothing was left in the report folder besides the report's files.
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
+}

@@ -532,7 +532,7 @@ fn write_files_in<'s, 'r: 's>(
         };
         let file = fs::File::create(&path).map_err(|e| failed(e.to_string()))?;
         let mut out = std::io::BufWriter::new(file);
-        workbook::build_to(&tabs, &people::band_grades(r), r.as_of, &mut out)
+        workbook::build_to(&tabs, &people::band_grades(r), r.as_of, Some(dir), &mut out)
             .map_err(|e| failed(e.to_string()))?;
         std::io::Write::flush(&mut out).map_err(|e| failed(e.to_string()))
     };
