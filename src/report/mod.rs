@@ -862,7 +862,8 @@ fn mask_cut_fragments(text: &str, value: &str) -> String {
 /// Evidence about one case: the case's own customer name and phone are masked wherever
 /// the text quotes them (e.g. a transcript line), then any phone-shaped number.
 fn mask_case_text(r: &AuditResult, row: Option<usize>, s: &str, opts: &ReportOptions) -> String {
-    if opts.unmask {
+    // Nothing to mask in nothing (the waiver reason of every finding not waived).
+    if opts.unmask || s.is_empty() {
         return s.to_string();
     }
     // Borrowed until something is masked: most evidence quotes neither name nor phone.
