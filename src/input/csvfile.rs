@@ -13,6 +13,7 @@ use std::sync::Arc;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::input::split::{self, count_line_breaks, Fields, Split};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
@@ -177,13 +178,45 @@ pub struct Record<'a> {
     pub line: u64,
     /// Where the record starts in the text (after any byte-order mark).
     pub start: usize,
-    pub record: &'a csv::ByteRecord,
+    pub fields: &'a Fields,
     pub raw: &'a [u8],
     /// `Some(i)`: field `i` (0-based) opens a quote that is never properly closed. The
-    /// record then ends with the line that quote opened on (`raw`, and `record` as far as
+    /// record then ends with the line that quote opened on (`raw`, and `fields` as far as
     /// it goes), and reading resumes on the next line instead of swallowing the rest of
     /// the file into one field.
     pub unclosed_quote: Option<usize>,
+}
+
+impl<'a> Record<'a> {
+    /// How many fields the record has.
+    pub fn len(&self) -> usize {
+        self.fields.len()
+    }
+
+    /// Field `i`'s bytes (unquoted, doubled quotes undone).
+    pub fn field(&self, i: usize) -> Option<&'a [u8]> {
+        self.fields.get(self.raw, i)
+    }
+
+    /// The fields' bytes in order.
+    pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
+        (0..self.len()).filter_map(|i| self.field(i))
+    }
+}
+
+/// A record's text, checked once: its raw text and its copied fields' text
+/// ([`CsvFile::record_text`]).
+pub struct RecordText<'a> {
+    raw: &'a str,
+    unescaped: Option<&'a str>,
+}
+
+impl<'a> RecordText<'a> {
+    /// Field `i` of `record` as it stands in this text; `None` where it cannot be
+    /// given as text cut from it (decode that field on its own).
+    pub fn field(&self, record: &Record<'a>, i: usize) -> Option<&'a str> {
+        record.fields.text(self.raw, self.unescaped, i)
+    }
 }
 
 impl CsvFile {
@@ -338,24 +371,37 @@ impl CsvFile {
         }
     }
 
-    /// A record's fields as one text, when [`CsvFile::decode_in_record`] would give each
-    /// field as it stands (UTF-8, borrowed) and the fields together (joined without their
-    /// delimiters) are valid UTF-8. One check per record instead of one per field: short
-    /// fields are checked byte by byte, a whole record with SIMD. `None`: decode field by
-    /// field. Field `i` is then `text.get(record.range(i))`, which must stay a checked
-    /// `get`: a damaged character cut by a delimiter (`a\xE4\xB8,\xADb`) reads as a
-    /// valid one in the joined text but ends field 0 inside it, and `get` gives `None`
-    /// there, so that field is decoded (and refused) on its own.
+    /// A record's text, when [`CsvFile::decode_in_record`] would give each field as it
+    /// stands (UTF-8, borrowed) and the record's raw text is valid UTF-8. One check per
+    /// record instead of one per field: short fields are checked byte by byte, a whole
+    /// record with SIMD. Delimiters, quotes and line breaks are ASCII, so every field of
+    /// a valid record is valid; a field cut from it is a checked `get`
+    /// ([`RecordText::field`]), and a copied field (doubled quotes undone) is cut from
+    /// the copied fields' text, checked too. `None`: decode field by field (a damaged
+    /// character cut by a delimiter, `a\xE4\xB8,\xADb`, is then refused field by field).
     pub fn record_text<'a>(
         &self,
-        record: &'a csv::ByteRecord,
+        record: &Record<'a>,
         record_utf8: bool,
-    ) -> Option<&'a str> {
-        match self.mode {
-            Mode::Utf8 | Mode::Utf8Strict => utf8(record.as_slice()).ok(),
-            Mode::PerField if record_utf8 => utf8(record.as_slice()).ok(),
-            Mode::PerField | Mode::Gb => None,
+    ) -> Option<RecordText<'a>> {
+        let whole = match self.mode {
+            Mode::Utf8 | Mode::Utf8Strict => true,
+            Mode::PerField => record_utf8,
+            Mode::Gb => false,
+        };
+        if !whole {
+            return None;
         }
+        let raw = utf8(record.raw).ok()?;
+        let unescaped = record.fields.unescaped();
+        Some(RecordText {
+            raw,
+            unescaped: if unescaped.is_empty() {
+                None
+            } else {
+                utf8(unescaped).ok()
+            },
+        })
     }
 
     /// Why [`CsvFile::decode`] failed, for rejected.csv.
@@ -504,40 +550,16 @@ impl CsvFile {
         let from = from.min(all.len());
         let data = &all[from..];
         let delimiter = sniff_delimiter(all);
-        let reader = |bytes| {
-            csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .delimiter(delimiter)
-                .from_reader(bytes)
-        };
-        let mut rec = csv::ByteRecord::new();
+        let mut fields = Fields::default();
         let mut index = index;
-        // Lines are counted here, not taken from the csv crate, whose record positions
-        // after a CRLF point at the `\n` and undercount lines.
-        let (mut counted_to, mut line_at) = (0usize, line);
+        let (mut at, mut line_at) = (0usize, line);
         // The pages read are let go of as reading moves on (see [`Bytes`]).
         let mut released = 0usize;
-        let mut rdr = reader(std::io::Cursor::new(data));
         loop {
-            let more = rdr
-                .read_byte_record(&mut rec)
-                .map_err(|e| Error::input(&self.display, format!("cannot parse the CSV: {e}")))?;
-            let pos = (rdr.position().byte() as usize).min(data.len());
-            if !more {
-                break;
-            }
-            let mut start = rec
-                .position()
-                .map(|p| p.byte() as usize)
-                .unwrap_or(0)
-                .min(data.len());
-            while start < pos && matches!(data[start], b'\r' | b'\n') {
-                start += 1;
-            }
-            if start >= counted_to {
-                line_at += count_line_breaks(data, counted_to, start);
-                counted_to = start;
+            let (start, skipped) = split::next_record(data, at);
+            line_at += skipped;
+            if start >= data.len() {
+                return Ok((all.len(), line_at));
             }
             if from + start >= stop {
                 return Ok((from + start, line_at));
@@ -552,52 +574,35 @@ impl CsvFile {
                 line = map.get(index).copied().unwrap_or(line);
             }
             index += 1;
-            let raw = trim_eol(&data[start..pos.max(start)]);
-            let Some((open, field)) = unclosed_quote(raw, delimiter) else {
-                let go_on = f(Record {
-                    line,
-                    start: from + start,
-                    record: &rec,
-                    raw,
-                    unclosed_quote: None,
-                })?;
-                if !go_on {
-                    let at = pos.max(counted_to);
-                    return Ok((from + at, line_at + count_line_breaks(data, counted_to, at)));
-                }
-                continue;
-            };
-            // The record ends with the line its unclosed quote opened on; reading resumes
-            // on the next line instead of inside that quote.
-            let open = start + open;
-            let end = data[open..]
-                .iter()
-                .position(|b| matches!(b, b'\r' | b'\n'))
-                .map_or(data.len(), |p| open + p);
-            let raw = &data[start..end];
-            // Its fields: those before the quote as read, then the quoted text on the line.
-            let mut part: csv::ByteRecord = rec.iter().take(field).collect();
-            part.push_field(&data[(open + 1).min(end)..end]);
+            let (end, breaks, unclosed_quote) =
+                match split::split_record(data, start, delimiter, &mut fields) {
+                    Split::Record { end, breaks } => (end, breaks, None),
+                    // The record ends with the line its unclosed quote opened on; reading
+                    // resumes on the next line instead of inside that quote. Its fields:
+                    // those before the quote as read, then the quoted text on the line.
+                    Split::Unclosed {
+                        end,
+                        breaks,
+                        open,
+                        field,
+                    } => {
+                        fields.cut(field, start, (open + 1).min(end), end);
+                        (end, breaks, Some(field))
+                    }
+                };
             let go_on = f(Record {
                 line,
                 start: from + start,
-                record: &part,
-                raw,
-                unclosed_quote: Some(field),
+                fields: &fields,
+                raw: &data[start..end],
+                unclosed_quote,
             })?;
+            line_at += breaks;
+            at = end;
             if !go_on {
-                let at = end.max(counted_to);
-                return Ok((from + at, line_at + count_line_breaks(data, counted_to, at)));
+                return Ok((from + at, line_at));
             }
-            let mut resume = csv::Position::new();
-            resume.set_byte(end as u64);
-            rdr.seek(resume)
-                .map_err(|e| Error::input(&self.display, format!("cannot parse the CSV: {e}")))?;
         }
-        Ok((
-            all.len(),
-            line_at + count_line_breaks(data, counted_to.min(data.len()), data.len()),
-        ))
     }
 }
 
@@ -618,71 +623,6 @@ fn release_pages(m: &memmap2::Mmap, from: usize, to: usize) {
         }
     }
     let _ = (m, from, to);
-}
-
-/// Line breaks in `data[from..to]`: `\n`, and a `\r` not followed by `\n` (the classic
-/// Mac line ending some Excel versions still write).
-fn count_line_breaks(data: &[u8], from: usize, to: usize) -> u64 {
-    let span = &data[from.min(to)..to];
-    let newlines = memchr::memchr_iter(b'\n', span).count() as u64;
-    // A lone `\r` is rare: look for one only where there is a `\r` at all.
-    let lone_cr = memchr::memchr_iter(b'\r', span)
-        .filter(|&i| data.get(from + i + 1) != Some(&b'\n'))
-        .count() as u64;
-    newlines + lone_cr
-}
-
-/// A quoted field in `raw` (one record as the lenient csv reader delimited it) that is not
-/// properly closed: the file ends inside it, or its closing quote is followed by text (so
-/// the quote that "closed" it opened another field further down) after a line break. The
-/// reader would read the lines after it as part of that field: the rows there would be
-/// lost inside one rejected record. Returns (byte offset of the opening quote, field index).
-/// A lone quote error on a single line (`"abc"def`) is left to the lenient reader.
-fn unclosed_quote(raw: &[u8], delimiter: u8) -> Option<(usize, usize)> {
-    // No quote, nothing unclosed (most records).
-    memchr::memchr(b'"', raw)?;
-    // Field by field; runs of text are skipped with memchr to the next byte that can
-    // change the state (a quote inside quotes, else a delimiter).
-    let (mut field, mut i, mut at_start) = (0usize, 0usize, true);
-    loop {
-        if at_start && raw.get(i) == Some(&b'"') {
-            let open = i;
-            let mut j = i + 1;
-            loop {
-                let Some(k) = memchr::memchr(b'"', &raw[j..]) else {
-                    // the record ends inside the quotes
-                    return Some((open, field));
-                };
-                let q = j + k;
-                match raw.get(q + 1) {
-                    None => return None,
-                    Some(b'"') => j = q + 2,
-                    Some(&b) if b == delimiter => {
-                        (field, i, at_start) = (field + 1, q + 2, true);
-                        break;
-                    }
-                    Some(b'\r' | b'\n') => {
-                        (i, at_start) = (q + 1, false);
-                        break;
-                    }
-                    Some(_) => {
-                        // text after the closing quote: that quote opened a field further
-                        // down, if the quoted part spans lines
-                        if memchr::memchr2(b'\r', b'\n', &raw[open..q]).is_some() {
-                            return Some((open, field));
-                        }
-                        (i, at_start) = (q + 1, false);
-                        break;
-                    }
-                }
-            }
-            continue;
-        }
-        match memchr::memchr(delimiter, &raw[i.min(raw.len())..]) {
-            Some(k) => (field, i, at_start) = (field + 1, i + k + 1, true),
-            None => return None,
-        }
-    }
 }
 
 /// UTF-16 without a byte-order mark: the ASCII of a CSV (separators, line ends, digits)
@@ -728,61 +668,6 @@ fn sniff_delimiter(data: &[u8]) -> u8 {
         [c, _, s] if s > c => b';',
         _ => b',',
     }
-}
-
-/// Where each field's content starts in a record's raw text, for fields whose content
-/// may stand there verbatim: unquoted, or quoted without a doubled quote inside (`None`
-/// for one with). Stops at what it cannot follow (text after a closing quote); the
-/// fields past that get no place. A place is only a guess to check: whoever uses it
-/// compares the bytes there with the field's value.
-pub fn field_starts(raw: &[u8], delimiter: u8, out: &mut Vec<Option<usize>>) {
-    out.clear();
-    let mut p = 0;
-    loop {
-        if raw.get(p) != Some(&b'"') {
-            match memchr::memchr(delimiter, &raw[p.min(raw.len())..]) {
-                Some(k) => {
-                    out.push(Some(p));
-                    p += k + 1;
-                    continue;
-                }
-                None => {
-                    out.push(Some(p));
-                    return;
-                }
-            }
-        }
-        let (content, mut j, mut clean) = (p + 1, p + 1, true);
-        loop {
-            let Some(k) = memchr::memchr(b'"', &raw[j.min(raw.len())..]) else {
-                return;
-            };
-            let at = j + k;
-            if raw.get(at + 1) == Some(&b'"') {
-                clean = false;
-                j = at + 2;
-            } else {
-                out.push(clean.then_some(content));
-                p = at + 1;
-                break;
-            }
-        }
-        match raw.get(p) {
-            Some(&d) if d == delimiter => p += 1,
-            _ => return,
-        }
-    }
-}
-
-fn trim_eol(mut b: &[u8]) -> &[u8] {
-    while let Some((&last, rest)) = b.split_last() {
-        if last == b'\n' || last == b'\r' {
-            b = rest;
-        } else {
-            break;
-        }
-    }
-    b
 }
 
 /// GB18030, or `Err` when the bytes are not GB18030 either.
@@ -877,72 +762,6 @@ mod tests {
             .unwrap();
     }
 
-    /// The byte-by-byte state machine [`unclosed_quote`] skips through with memchr.
-    fn unclosed_quote_by_byte(raw: &[u8], delimiter: u8) -> Option<(usize, usize)> {
-        #[derive(PartialEq)]
-        enum S {
-            FieldStart,
-            Unquoted,
-            Quoted,
-            QuoteInQuoted,
-        }
-        let mut state = S::FieldStart;
-        let (mut field, mut open) = (0usize, 0usize);
-        for (i, &b) in raw.iter().enumerate() {
-            state = match state {
-                S::FieldStart | S::Unquoted if b == delimiter => {
-                    field += 1;
-                    S::FieldStart
-                }
-                S::FieldStart if b == b'"' => {
-                    open = i;
-                    S::Quoted
-                }
-                S::FieldStart | S::Unquoted => S::Unquoted,
-                S::Quoted if b == b'"' => S::QuoteInQuoted,
-                S::Quoted => S::Quoted,
-                S::QuoteInQuoted if b == b'"' => S::Quoted,
-                S::QuoteInQuoted if b == delimiter => {
-                    field += 1;
-                    S::FieldStart
-                }
-                S::QuoteInQuoted if matches!(b, b'\r' | b'\n') => S::Unquoted,
-                S::QuoteInQuoted => {
-                    if raw[open..i].iter().any(|c| matches!(c, b'\r' | b'\n')) {
-                        return Some((open, field));
-                    }
-                    S::Unquoted
-                }
-            };
-        }
-        (state == S::Quoted).then_some((open, field))
-    }
-
-    /// The memchr version of the unclosed-quote scan gives the byte-by-byte answer on
-    /// every record of up to 7 bytes over quotes, separators, line ends and text.
-    #[test]
-    fn unclosed_quotes_are_found_as_byte_by_byte() {
-        let alphabet: &[&[u8]] = &[b"\"", b",", b"\n", b"\r", b"a", "中".as_bytes()];
-        let mut checked = 0;
-        for len in 0..=7u32 {
-            for mut k in 0..alphabet.len().pow(len) {
-                let mut raw = vec![];
-                for _ in 0..len {
-                    raw.extend_from_slice(alphabet[k % alphabet.len()]);
-                    k /= alphabet.len();
-                }
-                assert_eq!(
-                    unclosed_quote(&raw, b','),
-                    unclosed_quote_by_byte(&raw, b','),
-                    "{:?}",
-                    String::from_utf8_lossy(&raw)
-                );
-                checked += 1;
-            }
-        }
-        assert!(checked > 300_000);
-    }
-
     /// Line breaks counted with memchr equal the byte-by-byte definition: `\n`, and a
     /// `\r` not followed by `\n`, also when the span ends between `\r` and `\n`.
     #[test]
@@ -978,7 +797,6 @@ mod tests {
         let mut out = vec![];
         f.for_each_record(|r| {
             let fields = r
-                .record
                 .iter()
                 .map(|b| f.decode(b).unwrap().into_owned())
                 .collect();
@@ -1041,7 +859,7 @@ mod tests {
             f.for_each_record(|r| {
                 got.push((r.line, r.unclosed_quote, f.decode_lossy(r.raw)));
                 if r.unclosed_quote.is_some() {
-                    assert_eq!(r.record, &csv::ByteRecord::from(vec!["1", "x,y"]));
+                    assert_eq!(r.iter().collect::<Vec<_>>(), [&b"1"[..], b"x,y"]);
                 }
                 Ok(())
             })
@@ -1084,7 +902,7 @@ mod tests {
         let f = CsvFile::from_bytes(b, "t.csv", Encoding::Auto).unwrap();
         let mut fields = vec![];
         f.for_each_record(|r| {
-            fields.push(f.decode(&r.record[1]).map(|s| s.into_owned()));
+            fields.push(f.decode(r.field(1).unwrap()).map(|s| s.into_owned()));
             Ok(())
         })
         .unwrap();

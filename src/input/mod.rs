@@ -5,6 +5,7 @@
 
 pub mod csvfile;
 pub mod schema;
+pub mod split;
 
 use std::collections::BTreeMap;
 use std::collections::HashMap;
@@ -1411,7 +1412,7 @@ fn read_file_split(
                 ),
             ));
         }
-        let headers: Vec<String> = r.record.iter().map(|b| csv.decode_lossy(b)).collect();
+        let headers: Vec<String> = r.iter().map(|b| csv.decode_lossy(b)).collect();
         let m = map_header(kind, &headers, opts, &csv.display)?;
         header = Some((headers, m));
         Ok(false)
@@ -1447,7 +1448,6 @@ fn read_file_split(
             .mapped()
             .filter(|_| kind == FileKind::Cases)
             .map(|m| (m, cols.iter().map(|c| IN_FILE.contains(&c.name)).collect())),
-        delimiter: csv.delimiter(),
     };
     // A large file is read in two pieces side by side: the second from a line start
     // past the middle, which may be inside a quoted field spanning lines. The first
@@ -1565,9 +1565,6 @@ struct Part {
     /// For a piece read on a guess: each record's start, with the rows kept and
     /// rejected before it.
     starts: Vec<(usize, usize, usize)>,
-    /// Where the current record's fields start in the file (for values left there),
-    /// kept from record to record so that no row allocates it.
-    field_starts: Vec<Option<usize>>,
 }
 
 impl Part {
@@ -1578,7 +1575,6 @@ impl Part {
             read: 0,
             kept: 0,
             starts: vec![],
-            field_starts: vec![],
         }
     }
 
@@ -1660,7 +1656,6 @@ struct RowReader<'a> {
     /// The mapped file and, per canonical column, whether its values may be left there
     /// ([`IN_FILE`]); `None` when no value is left in the file.
     in_file: Option<(&'a csvfile::MappedText, Vec<bool>)>,
-    delimiter: u8,
 }
 
 impl RowReader<'_> {
@@ -1683,7 +1678,7 @@ impl RowReader<'_> {
         let cell = |c: &str| {
             let ci = cols.iter().position(|x| x.name == c)?;
             let hi = map.iter().position(|m| m.contains(&ci))?;
-            let b = r.record.get(hi)?;
+            let b = r.field(hi)?;
             let v = match csv.decode_in_record(b, record_utf8) {
                 Ok(v) => v.into_owned(),
                 Err(_) => csv.decode_lossy(b),
@@ -1714,26 +1709,21 @@ impl RowReader<'_> {
             )));
             return Ok(true);
         }
-        if r.record.len() != headers.len() {
+        if r.len() != headers.len() {
             rejected.push(reject(format!(
                 "expected {} fields as in the header, found {}",
                 headers.len(),
-                r.record.len()
+                r.len()
             )));
             return Ok(true);
         }
         let before = table.len();
         let mut error: Option<String> = None;
-        // Where the fields start in the file, for values left there.
-        let starts = &mut part.field_starts;
-        starts.clear();
-        if self.in_file.is_some() {
-            csvfile::field_starts(r.raw, self.delimiter, starts);
-        }
         let raw_at = csv.span_of(r.raw).0 as usize;
-        let text = csv.record_text(r.record, record_utf8);
-        for (hi, field) in r.record.iter().enumerate() {
-            let checked = text.and_then(|t| t.get(r.record.range(hi)?));
+        let text = csv.record_text(&r, record_utf8);
+        for hi in 0..r.len() {
+            let Some(field) = r.field(hi) else { continue };
+            let checked = text.as_ref().and_then(|t| t.field(&r, hi));
             for &ci in &map[hi] {
                 let c = &cols[ci];
                 let decoded = match checked {
@@ -1779,7 +1769,7 @@ impl RowReader<'_> {
                 }
                 match (&mut table.columns[ci].1, c.ty) {
                     (ColData::Text(vec), _) => match self.in_file.as_ref().and_then(|(m, cols)| {
-                        let start = (*starts.get(hi)?)?;
+                        let start = r.fields.start_in_raw(hi)?;
                         let at = place_in_raw(start, field, v, cols[ci])?;
                         Some((m, raw_at + at))
                     }) {
@@ -1834,8 +1824,8 @@ impl RowReader<'_> {
     }
 }
 
-/// Where value `v` (the trimmed text of `field`, a field of a record whose content
-/// [`csvfile::field_starts`] placed at `start` of the record's raw text) stands in that
+/// Where value `v` (the trimmed text of `field`, a field of a record that stands at
+/// `start` of the record's raw text, [`split::Fields::start_in_raw`]) stands in that
 /// raw text, when `wanted`. A guess to check: [`TextCol::push_in_file`] leaves a value in
 /// the file only where the file holds exactly it.
 fn place_in_raw(start: usize, field: &[u8], v: &str, wanted: bool) -> Option<usize> {
