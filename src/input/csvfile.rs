@@ -193,6 +193,10 @@ impl<'a> Record<'a> {
         self.fields.len()
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+
     /// Field `i`'s bytes (unquoted, doubled quotes undone).
     pub fn field(&self, i: usize) -> Option<&'a [u8]> {
         self.fields.get(self.raw, i)

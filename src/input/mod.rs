@@ -1721,8 +1721,7 @@ impl RowReader<'_> {
         let mut error: Option<String> = None;
         let raw_at = csv.span_of(r.raw).0 as usize;
         let text = csv.record_text(&r, record_utf8);
-        for hi in 0..r.len() {
-            let Some(field) = r.field(hi) else { continue };
+        for (hi, field) in r.iter().enumerate() {
             let checked = text.as_ref().and_then(|t| t.field(&r, hi));
             for &ci in &map[hi] {
                 let c = &cols[ci];
