@@ -5,6 +5,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use sha2::Digest;
+
 use shouwen::audit::{self, AuditOptions, AuditResult};
 use shouwen::input::DatasetFiles;
 use shouwen::rules;
@@ -419,7 +421,13 @@ fn cli_audit_writes_the_report_and_is_reproducible() {
             f["rows_read"].as_u64().unwrap(),
             f["rows_audited"].as_u64().unwrap() + f["rows_rejected"].as_u64().unwrap()
         );
-        assert_eq!(f["sha256"].as_str().unwrap().len(), 64);
+        // The hash of the file's bytes, computed here on its own.
+        let bytes = std::fs::read(f["path"].as_str().unwrap()).unwrap();
+        let want: String = sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(f["sha256"].as_str().unwrap(), want, "{}", f["path"]);
     }
     // Same inputs, byte-identical outputs.
     let out2 = dir.path().join("r2");
