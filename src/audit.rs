@@ -1369,7 +1369,9 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         }
     }
     // Jobs for the two cores: each group of handoff-path rules with equal parameters and
-    // `when` (one shared pass), then all other rules together; the longest first.
+    // `when` (one shared pass), then each other rule on its own, the phrase rules (the
+    // longest) first: a core that finishes its job takes the next, so that neither waits
+    // long for the other at the end of a slice.
     let mut groups: Vec<Vec<usize>> = vec![];
     let mut rest: Vec<usize> = vec![];
     for &ri in &jobs {
@@ -1389,7 +1391,9 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
             None => groups.push(vec![ri]),
         }
     }
-    groups.push(rest);
+    // Stable: rules of a kind keep their order.
+    rest.sort_by_key(|&ri| !matches!(rules.rules[ri].check, Check::ForbiddenPhrase(_)));
+    groups.extend(rest.into_iter().map(|ri| vec![ri]));
     // The cases are evaluated in slices of rows: the polars frame and what a rule builds
     // while it runs are held for one slice only, and each slice's findings are charged
     // before the next is evaluated. A verdict reads its case's own row (conditions that
