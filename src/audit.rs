@@ -559,32 +559,35 @@ pub fn load_as_of(
 
     // A response, resolution or follow-up before the case was received, or a follow-up
     // (回访, after the problem is solved) before the resolution, is a data error.
+    // One pass per check over the time columns as they are, the rows rejected at once
+    // (a row is rejected for the first check it fails); the reasons of the rows rejected
+    // (few) are written before rejecting them, so that no column is copied to be read.
+    let mut keep = vec![true; cases.len()];
+    let mut reasons: Vec<(usize, String)> = vec![];
     for (col, after) in [
         ("first_response_at", "received_at"),
         ("resolved_at", "received_at"),
         ("followup_at", "received_at"),
         ("followup_at", "resolved_at"),
     ] {
-        let rec = cases.time(after).to_vec();
+        let (rec, vals) = (cases.time(after), cases.time(col));
         let (label, after_label) = (case_label(col), case_label(after));
-        let vals = cases.time(col).to_vec();
-        let keep: Vec<bool> = rec
-            .iter()
-            .zip(&vals)
-            .map(|(r, v)| !matches!((r, v), (Some(r), Some(v)) if v < r))
-            .collect();
-        cases.reject_where(
-            &keep,
-            |i| {
-                format!(
-                    "`{col}` ({label}) {} is before `{after}` ({after_label}) {}",
-                    format_local_short(vals[i].unwrap_or(0), tz),
-                    format_local_short(rec[i].unwrap_or(0), tz)
-                )
-            },
-            &mut rejected,
-        );
+        for (i, (r, v)) in rec.iter().zip(vals.iter()).enumerate() {
+            if let (true, Some(r), Some(v)) = (keep[i], r, v) {
+                if v < r {
+                    keep[i] = false;
+                    let why = format!(
+                        "`{col}` ({label}) {} is before `{after}` ({after_label}) {}",
+                        format_local_short(v, tz),
+                        format_local_short(r, tz)
+                    );
+                    reasons.push((i, why));
+                }
+            }
+        }
     }
+    reasons.sort_unstable_by_key(|r| r.0);
+    cases.reject_where(&keep, |i| reason_at(&reasons, i), &mut rejected);
 
     // The ids of the cases left out by the audit's bounds: their handoffs are left out
     // alike, not rejected as handoffs of an unknown case.

@@ -1714,7 +1714,8 @@ fn impossible_times_and_repeats_are_rejected_with_why() {
 F01,甲中心,2026-10-12 09:00,来访,投诉,王建国,13812345678,,投诉噪音,E1,王芳,2026-10-12 09:10,王芳：好的,2026-10-20 12:00,2026-10-20 10:00,,,2026-10-13 10:00,E1,满意,\n\
 F02,甲中心,2026-10-31 25:00,来访,咨询,王建国,13812345678,,咨询,E1,王芳,,,,,,,,,,\n\
 F03,甲中心,2026-10-12 09:00,来访,报修,王建国,13812345678,,报修,E1,王芳,2026-10-12 09:10,王芳：好的,2026-10-13 12:00,2026-10-12 11:00,已修,1,2026-10-13 10:00,E1,满意,\n\
-F01,甲中心,2026-10-12 09:00,来访,咨询,王建国,13812345678,,咨询,E1,王芳,2026-10-12 09:10,王芳：好的,,2026-10-12 10:00,,,,,,\n"
+F01,甲中心,2026-10-12 09:00,来访,咨询,王建国,13812345678,,咨询,E1,王芳,2026-10-12 09:10,王芳：好的,,2026-10-12 10:00,,,,,,\n\
+F04,甲中心,2026-10-12 09:00,来访,投诉,王建国,13812345678,,投诉噪音,E1,王芳,2026-10-12 08:10,王芳：好的,2026-10-20 12:00,2026-10-20 10:00,,,2026-10-13 10:00,E1,满意,\n"
     );
     let handoffs = "case_id,seq,at,from_id,to_id,to_department,method,note\n\
 F03,1,2026-10-01 08:00,E1,E2,客服部,现场,早于受理\n\
@@ -1748,6 +1749,11 @@ I-B,2026-10-13 14:00,乙中心,E2,现场暗访,傲慢,乙中心无案件\n";
         "{got:?}"
     );
     assert!(find("cases.csv", 3).contains("received_at"), "{got:?}");
+    // two impossible times: rejected once, for the first check it fails
+    assert!(
+        find("cases.csv", 6).starts_with("`first_response_at`"),
+        "{got:?}"
+    );
     // a repeat of F01 is a finding even though F01 itself is rejected: it does not take
     // F01's place
     assert!(
@@ -1769,7 +1775,7 @@ I-B,2026-10-13 14:00,乙中心,E2,现场暗访,傲慢,乙中心无案件\n";
         find("inspections.csv", 2).contains("outside the audited period 2026-10"),
         "{got:?}"
     );
-    assert_eq!(got.len(), 6, "{got:?}");
+    assert_eq!(got.len(), 7, "{got:?}");
     // in reading order: the later check's row 2 before the parse error on row 3
     let order: Vec<(&str, u64)> = got.iter().map(|(f, l, _)| (f.as_str(), *l)).collect();
     assert_eq!(
@@ -1778,6 +1784,7 @@ I-B,2026-10-13 14:00,乙中心,E2,现场暗访,傲慢,乙中心无案件\n";
             ("cases.csv", 2),
             ("cases.csv", 3),
             ("cases.csv", 5),
+            ("cases.csv", 6),
             ("handoffs.csv", 2),
             ("handoffs.csv", 4),
             ("inspections.csv", 2)
@@ -1788,7 +1795,7 @@ I-B,2026-10-13 14:00,乙中心,E2,现场暗访,傲慢,乙中心无案件\n";
         .iter()
         .find(|s| s.path.ends_with("cases.csv"))
         .unwrap();
-    assert_eq!((cases_stats.rows_read, cases_stats.rows_audited), (4, 1));
+    assert_eq!((cases_stats.rows_read, cases_stats.rows_audited), (5, 1));
     // only October's spot check is charged
     let inspected: Vec<&str> = r
         .violations
