@@ -52,6 +52,8 @@ pub struct CsvFile {
     pub line_map: Option<Vec<u64>>,
     /// A mapped file read as UTF-8: where a table may leave values.
     mapped: Option<MappedText>,
+    /// Whether the bytes read hold a zero byte (see [`CsvFile::may_hold_nul`]).
+    nul: bool,
 }
 
 /// A file's bytes: mapped from the file, or held (a converted worksheet, UTF-16 decoded,
@@ -254,15 +256,16 @@ impl CsvFile {
         // One pass for the hash and the UTF-8 check, a step at a time, each step's pages
         // let go of after it: a whole-file pass would hold the file's every page at once
         // (3.4 GB at 10M cases).
-        let (sha256, is_utf8) = {
+        let (sha256, is_utf8, mut nul) = {
             let mut hash = Sha256::new();
-            let mut valid = true;
+            let (mut valid, mut nul) = (true, false);
             for (a, b) in utf8_steps(&bytes, RELEASE_STEP) {
                 hash.update(&bytes[a..b]);
                 valid = valid && utf8(&bytes[a..b]).is_ok();
+                nul = nul || memchr::memchr(0, &bytes[a..b]).is_some();
                 bytes.release(a, b);
             }
-            (hex(&hash.finalize()), valid)
+            (hex(&hash.finalize()), valid, nul)
         };
         let mut bytes = bytes;
         let mut start = 0;
@@ -275,10 +278,12 @@ impl CsvFile {
                 };
                 let (text, _, _) = enc.decode(&bytes);
                 bytes = Bytes::Held(text.into_owned().into_bytes());
+                nul = memchr::memchr(0, &bytes).is_some();
                 ("utf-16", Mode::Utf8)
             } else if let Some(enc) = utf16_without_bom(&bytes) {
                 let (text, _) = enc.decode_without_bom_handling(&bytes);
                 bytes = Bytes::Held(text.into_owned().into_bytes());
+                nul = memchr::memchr(0, &bytes).is_some();
                 ("utf-16", Mode::Utf8)
             } else if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
                 start = 3;
@@ -329,6 +334,7 @@ impl CsvFile {
             bytes,
             start,
             line_map: None,
+            nul,
         })
     }
 
@@ -483,21 +489,10 @@ impl CsvFile {
 
     /// Whether a field decoded from this file can contain a NUL character: only if the
     /// bytes hold a zero byte (UTF-16 was converted to UTF-8 on reading, and no GB18030
-    /// sequence decodes to NUL but the zero byte itself). A pass over the whole file: the
-    /// pages it read are let go of after it.
+    /// sequence decodes to NUL but the zero byte itself). Found by the pass over the file
+    /// when it was opened (for UTF-16, over the converted text).
     pub fn may_hold_nul(&self) -> bool {
-        let text = &self.bytes[self.start..];
-        let mut at = 0;
-        while at < text.len() {
-            let to = (at + RELEASE_STEP).min(text.len());
-            let nul = memchr::memchr(0, &text[at..to]).is_some();
-            self.release(self.start + at, self.start + to);
-            if nul {
-                return true;
-            }
-            at = to;
-        }
-        false
+        self.nul
     }
 
     /// Length of the text after any byte-order mark (the offsets [`CsvFile::scan`] uses).
