@@ -573,22 +573,13 @@ impl CsvFile {
                 line = map.get(index).copied().unwrap_or(line);
             }
             index += 1;
-            let (end, breaks, unclosed_quote) =
-                match split::split_record(data, start, delimiter, &mut fields) {
-                    Split::Record { end, breaks } => (end, breaks, None),
-                    // The record ends with the line its unclosed quote opened on; reading
-                    // resumes on the next line instead of inside that quote. Its fields:
-                    // those before the quote as read, then the quoted text on the line.
-                    Split::Unclosed {
-                        end,
-                        breaks,
-                        open,
-                        field,
-                    } => {
-                        fields.cut(field, start, (open + 1).min(end), end);
-                        (end, breaks, Some(field))
-                    }
-                };
+            // An unclosed quote ends its record with the line it opened on: reading resumes
+            // on the next line instead of inside that quote.
+            let Split {
+                end,
+                breaks,
+                unclosed: unclosed_quote,
+            } = split::split_record(data, start, delimiter, &mut fields);
             let go_on = f(Record {
                 line,
                 start: from + start,

@@ -4,7 +4,7 @@
 //! `"` quotes with doubled quotes inside, `\r`, `\n` or `\r\n` ending a record, blank
 //! lines skipped, text after a closing quote kept without the quote), and finds in the
 //! same pass what that reader leaves to be found after it: a quote that is never properly
-//! closed ([`Split::Unclosed`]) and the line breaks inside quoted fields. A field is a
+//! closed ([`Split::unclosed`]) and the line breaks inside quoted fields. A field is a
 //! range of the file's bytes where it stands there as it is (most fields: no copy, and
 //! its place in the file is known); only a quoted field with a doubled quote, or with
 //! text after its closing quote, is copied (unescaped). The tests hold it to the `csv`
@@ -71,13 +71,6 @@ impl Fields {
         self.unescaped.clear();
     }
 
-    /// Keeps the first `field` fields and adds `data[from..to]` as it stands, for a record
-    /// starting at `data[start]` cut at an unclosed quote ([`Split::Unclosed`]).
-    pub fn cut(&mut self, field: usize, start: usize, from: usize, to: usize) {
-        self.spans.truncate(field);
-        self.push_raw(start, from, to);
-    }
-
     fn push_raw(&mut self, base: usize, start: usize, end: usize) {
         self.spans.push(Span {
             start: start - base,
@@ -87,24 +80,19 @@ impl Fields {
     }
 }
 
-/// How a record read by [`split_record`] ended.
+/// How a record read by [`split_record`] ended: its text is `data[start..end]` and
+/// reading goes on at `end`; it holds `breaks` line breaks (inside quoted fields).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Split {
-    /// A whole record: its text is `data[start..end]`; it holds `breaks` line breaks
-    /// (inside quoted fields); reading goes on at `end`.
-    Record { end: usize, breaks: u64 },
-    /// Field `field` opens a quote at `data[open]` that is never properly closed: the file
+pub struct Split {
+    pub end: usize,
+    pub breaks: u64,
+    /// `Some(field)`: that field opens a quote that is never properly closed: the file
     /// ends inside it, or its closing quote is followed by text after a line break (so
-    /// that quote opened a field further down). The record is cut at the end of the line
-    /// the quote opened on (`end`, where reading goes on); its fields are those before
-    /// `field` as read, then the text from after the quote to `end` as it stands. It holds
-    /// `breaks` line breaks (those of the fields before).
-    Unclosed {
-        end: usize,
-        breaks: u64,
-        open: usize,
-        field: usize,
-    },
+    /// that quote opened a field further down). The record is then cut at the end of the
+    /// line the quote opened on; its fields are those before `field` as read, then the
+    /// text from after the quote to `end` as it stands, and its breaks those of the
+    /// fields before.
+    pub unclosed: Option<usize>,
 }
 
 /// Line breaks in `data[from..to]`: `\n`, and a `\r` not followed by `\n`.
@@ -142,26 +130,34 @@ pub fn split_record(data: &[u8], start: usize, delimiter: u8, fields: &mut Field
             fields.push_raw(start, p, e);
             match data.get(e) {
                 Some(&d) if d == delimiter => p = e + 1,
-                _ => return Split::Record { end: e, breaks },
+                _ => {
+                    return Split {
+                        end: e,
+                        breaks,
+                        unclosed: None,
+                    }
+                }
             }
             continue;
         }
         // Quoted: to the closing quote, doubled quotes standing for one.
         let (open, content) = (p, p + 1);
         let (mut j, mut piece, mut copied) = (content, content, None::<usize>);
-        let unclosed = |breaks, field| {
+        // Cut at the end of the line the quote opened on.
+        let unclosed = |fields: &mut Fields, breaks| {
             let end = memchr::memchr2(b'\r', b'\n', &data[open..]).map_or(data.len(), |k| open + k);
-            Split::Unclosed {
+            let field = fields.len();
+            fields.push_raw(start, (open + 1).min(end), end);
+            Split {
                 end,
                 breaks,
-                open,
-                field,
+                unclosed: Some(field),
             }
         };
         let q = loop {
             let Some(k) = memchr::memchr(b'"', &data[j..]) else {
                 // The file ends inside the quotes.
-                return unclosed(breaks, fields.len());
+                return unclosed(fields, breaks);
             };
             let q = j + k;
             if data.get(q + 1) != Some(&b'"') {
@@ -177,7 +173,7 @@ pub fn split_record(data: &[u8], start: usize, delimiter: u8, fields: &mut Field
         let end = match data.get(after) {
             Some(&b) if b != delimiter && !matches!(b, b'\r' | b'\n') => {
                 if inner > 0 {
-                    return unclosed(breaks, fields.len());
+                    return unclosed(fields, breaks);
                 }
                 // Text after the closing quote: kept, the quote dropped, to the next
                 // delimiter or line end.
@@ -208,7 +204,13 @@ pub fn split_record(data: &[u8], start: usize, delimiter: u8, fields: &mut Field
         }
         match data.get(end) {
             Some(&d) if d == delimiter => p = end + 1,
-            _ => return Split::Record { end, breaks },
+            _ => {
+                return Split {
+                    end,
+                    breaks,
+                    unclosed: None,
+                }
+            }
         }
     }
 }
@@ -231,18 +233,11 @@ mod tests {
             if start >= data.len() {
                 return out;
             }
-            let (end, breaks, unclosed) = match split_record(data, start, delimiter, &mut fields) {
-                Split::Record { end, breaks } => (end, breaks, None),
-                Split::Unclosed {
-                    end,
-                    breaks,
-                    open,
-                    field,
-                } => {
-                    fields.cut(field, start, (open + 1).min(end), end);
-                    (end, breaks, Some(field))
-                }
-            };
+            let Split {
+                end,
+                breaks,
+                unclosed,
+            } = split_record(data, start, delimiter, &mut fields);
             let raw = &data[start..end];
             let got: Vec<Vec<u8>> = (0..fields.len())
                 .map(|i| fields.get(raw, i).unwrap().to_vec())
@@ -502,9 +497,12 @@ mod tests {
     fn fields_stand_in_place_unless_unescaped() {
         let data = b"a,\"b,c\",\"d\"\"e\",\"f\"g,h\r\nx";
         let mut fields = Fields::default();
-        let Split::Record { end, breaks } = split_record(data, 0, b',', &mut fields) else {
-            panic!("a record")
-        };
+        let Split {
+            end,
+            breaks,
+            unclosed,
+        } = split_record(data, 0, b',', &mut fields);
+        assert_eq!(unclosed, None);
         assert_eq!(
             (&data[..end], breaks),
             (&b"a,\"b,c\",\"d\"\"e\",\"f\"g,h"[..], 0)
