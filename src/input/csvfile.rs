@@ -436,11 +436,6 @@ impl CsvFile {
         }
     }
 
-    /// The field separator (comma, tab or semicolon) the records are split at.
-    pub fn delimiter(&self) -> u8 {
-        sniff_delimiter(&self.bytes[self.start..])
-    }
-
     /// The file as mapped UTF-8 text, if it is one: a value that stands verbatim in it
     /// can be left there (see [`MappedText`]).
     pub fn mapped(&self) -> Option<&MappedText> {
