@@ -143,10 +143,14 @@ pub fn split_record(data: &[u8], start: usize, delimiter: u8, fields: &mut Field
         // Quoted: to the closing quote, doubled quotes standing for one.
         let (open, content) = (p, p + 1);
         let (mut j, mut piece, mut copied) = (content, content, None::<usize>);
-        // Cut at the end of the line the quote opened on.
-        let unclosed = |fields: &mut Fields, breaks| {
+        // Cut at the end of the line the quote opened on (the text copied for this field
+        // so far, from `copied` on, is let go of).
+        let unclosed = |fields: &mut Fields, copied: Option<usize>, breaks| {
             let end = memchr::memchr2(b'\r', b'\n', &data[open..]).map_or(data.len(), |k| open + k);
             let field = fields.len();
+            if let Some(from) = copied {
+                fields.unescaped.truncate(from);
+            }
             fields.push_raw(start, (open + 1).min(end), end);
             Split {
                 end,
@@ -157,7 +161,7 @@ pub fn split_record(data: &[u8], start: usize, delimiter: u8, fields: &mut Field
         let q = loop {
             let Some(k) = memchr::memchr(b'"', &data[j..]) else {
                 // The file ends inside the quotes.
-                return unclosed(fields, breaks);
+                return unclosed(fields, copied, breaks);
             };
             let q = j + k;
             if data.get(q + 1) != Some(&b'"') {
@@ -173,7 +177,7 @@ pub fn split_record(data: &[u8], start: usize, delimiter: u8, fields: &mut Field
         let end = match data.get(after) {
             Some(&b) if b != delimiter && !matches!(b, b'\r' | b'\n') => {
                 if inner > 0 {
-                    return unclosed(fields, breaks);
+                    return unclosed(fields, copied, breaks);
                 }
                 // Text after the closing quote: kept, the quote dropped, to the next
                 // delimiter or line end.
@@ -491,6 +495,19 @@ mod tests {
                 },
             )
             .unwrap();
+    }
+
+    /// A field cut at its unclosed quote leaves none of the text copied for it: the
+    /// fields before it, copied or not, are all the copied text there is.
+    #[test]
+    fn a_cut_field_leaves_no_copied_text() {
+        let mut fields = Fields::default();
+        let data = b"\"a\"\"b\",\"c\"\"d\nx\"y,z";
+        let got = split_record(data, 0, b',', &mut fields);
+        assert_eq!(got.unclosed, Some(1), "{got:?}");
+        assert_eq!(fields.unescaped(), b"a\"b");
+        let raw = &data[..got.end];
+        assert_eq!(fields.get(raw, 1), Some(&b"c\"\"d"[..]));
     }
 
     #[test]
