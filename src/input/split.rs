@@ -353,23 +353,30 @@ mod tests {
     fn unclosed_quotes_are_found_as_byte_by_byte() {
         let alphabet: &[&[u8]] = &[b"\"", b",", b"\n", b"\r", b"a", "中".as_bytes()];
         let mut checked = 0;
-        for len in 0..=7u32 {
-            for mut k in 0..alphabet.len().pow(len) {
-                let mut raw = vec![];
-                for _ in 0..len {
-                    raw.extend_from_slice(alphabet[k % alphabet.len()]);
-                    k /= alphabet.len();
-                }
-                assert_eq!(
-                    unclosed_quote(&raw, b','),
-                    unclosed_quote_by_byte(&raw, b','),
-                    "{:?}",
-                    String::from_utf8_lossy(&raw)
-                );
-                checked += 1;
-            }
+        for raw in every_text(alphabet, 7) {
+            assert_eq!(
+                unclosed_quote(&raw, b','),
+                unclosed_quote_by_byte(&raw, b','),
+                "{}",
+                show(&raw)
+            );
+            checked += 1;
         }
         assert!(checked > 300_000);
+    }
+
+    /// Every text of up to `max` symbols of `alphabet`, each once.
+    fn every_text<'a>(alphabet: &'a [&'a [u8]], max: u32) -> impl Iterator<Item = Vec<u8>> + 'a {
+        (0..=max).flat_map(move |len| {
+            (0..alphabet.len().pow(len)).map(move |mut k| {
+                let mut text = vec![];
+                for _ in 0..len {
+                    text.extend_from_slice(alphabet[k % alphabet.len()]);
+                    k /= alphabet.len();
+                }
+                text
+            })
+        })
     }
 
     /// The records of `data` as the `csv` crate reads them, lines counted and unclosed
@@ -439,23 +446,16 @@ mod tests {
     fn short_texts_split_as_the_csv_crate_reads_them() {
         let alphabet: &[&[u8]] = &[b"\"", b",", b"\n", b"\r", b"a", "中".as_bytes(), b";"];
         let mut checked = 0;
-        for len in 0..=6u32 {
-            for mut k in 0..alphabet.len().pow(len) {
-                let mut data = vec![];
-                for _ in 0..len {
-                    data.extend_from_slice(alphabet[k % alphabet.len()]);
-                    k /= alphabet.len();
-                }
-                for delimiter in [b',', b';'] {
-                    assert_eq!(
-                        split_all(&data, delimiter),
-                        csv_crate_all(&data, delimiter),
-                        "{}",
-                        show(&data)
-                    );
-                }
-                checked += 1;
+        for data in every_text(alphabet, 6) {
+            for delimiter in [b',', b';'] {
+                assert_eq!(
+                    split_all(&data, delimiter),
+                    csv_crate_all(&data, delimiter),
+                    "{}",
+                    show(&data)
+                );
             }
+            checked += 1;
         }
         assert!(checked > 100_000);
     }
