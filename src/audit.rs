@@ -115,6 +115,9 @@ pub struct Outcome {
     pub ext_judged: usize,
     /// (case or record id, why) for what the rule could not judge.
     pub not_judged: Vec<(String, String)>,
+    /// What makes its verdicts less sure than usual (a working-day deadline in a year
+    /// `[calendar]` has no holidays for).
+    pub warning: Option<String>,
 }
 
 pub struct Hit {
@@ -427,6 +430,9 @@ pub struct RuleRun {
     pub pending: usize,
     /// (case or record id, why) for what the rule could not judge.
     pub not_judged: Vec<(String, String)>,
+    /// What makes its verdicts less sure than usual (a working-day deadline in a year
+    /// `[calendar]` has no holidays for).
+    pub warning: Option<String>,
 }
 
 pub struct AuditResult {
@@ -1286,6 +1292,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
             violations: 0,
             pending: 0,
             not_judged: vec![],
+            warning: None,
         };
         if !selected[ri] {
             runs.push(run);
@@ -1330,6 +1337,42 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         }
         jobs.push(ri);
         runs.push(run);
+    }
+    // A deadline counted in working days is only as right as [calendar] for the years
+    // it spans: say which years the calendar has no holidays for (from the earliest start
+    // to the latest start or the as-of time, whichever is later).
+    for &ri in &jobs {
+        let Check::Deadline(k) = &rules.rules[ri].check else {
+            continue;
+        };
+        if !k.counts_working_days() {
+            continue;
+        }
+        let starts = cases.time(&k.from);
+        let (lo, hi) = starts
+            .iter()
+            .flatten()
+            .fold((i64::MAX, i64::MIN), |(lo, hi), t| (lo.min(t), hi.max(t)));
+        if lo > hi {
+            continue;
+        }
+        let year = |ms: i64| to_local(ms, tz).year();
+        let years: BTreeSet<i32> = (year(lo)..=year(hi.max(as_of))).collect();
+        let missing = rules.calendar.years_not_listed(&years);
+        if !missing.is_empty() {
+            let mut shown = missing
+                .iter()
+                .take(5)
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            if missing.len() > 5 {
+                shown.push_str(&format!(" … ({} years)", missing.len()));
+            }
+            runs[ri].warning = Some(format!(
+                "[calendar] lists no holidays or make-up workdays (调休) for {shown}: every weekday of `workdays` counts as a working day there, 法定节假日 included; add the year's 放假安排 to [calendar] holidays and makeup_workdays"
+            ));
+        }
     }
     // A rule reading a column that some of several case files lack (exports of different
     // centers differ) cannot judge those files' cases: their value is unknown, not empty.

@@ -42,6 +42,23 @@ impl Calendar {
         self.workdays.contains(&d.weekday().number_from_monday())
     }
 
+    /// The years among `years` for which the calendar lists neither a holiday nor a
+    /// make-up working day, when it lists some for another year: a calendar kept for 2026
+    /// but not yet for 2027 would count 元旦 and 春节 2027 as working days without a word.
+    /// A calendar with no holidays at all is taken as meant (weekdays only).
+    pub fn years_not_listed(&self, years: &BTreeSet<i32>) -> Vec<i32> {
+        if self.holidays.is_empty() && self.makeup_workdays.is_empty() {
+            return vec![];
+        }
+        let listed: BTreeSet<i32> = self
+            .holidays
+            .iter()
+            .chain(&self.makeup_workdays)
+            .map(|d| d.year())
+            .collect();
+        years.difference(&listed).copied().collect()
+    }
+
     /// The instant by which something started at `from_ms` is due, for a limit on the
     /// `calendar` clock (`working = false`) or the `working` clock (only time on working
     /// days counts). `Limit::WorkingDays(n)` is always counted on the calendar of working
@@ -250,6 +267,21 @@ mod tests {
         let ms = c.working_millis_between(t("2026-09-30 12:00"), t("2026-10-08 12:00"));
         assert_eq!(ms, 24 * 3_600_000);
         assert_eq!(c.working_millis_between(from, from - 1), 0);
+    }
+
+    #[test]
+    fn years_without_holidays_are_named_unless_no_year_has_any() {
+        let c = cal_2026();
+        let years: BTreeSet<i32> = [2025, 2026, 2027].into();
+        assert_eq!(c.years_not_listed(&years), [2025, 2027]);
+        assert!(c.years_not_listed(&[2026].into()).is_empty());
+        // a make-up day alone marks its year as listed
+        let mut c = cal_2026();
+        c.makeup_workdays
+            .insert(NaiveDate::from_ymd_opt(2027, 2, 20).unwrap());
+        assert_eq!(c.years_not_listed(&years), [2025]);
+        // weekdays only, on purpose
+        assert!(Calendar::default().years_not_listed(&years).is_empty());
     }
 
     #[test]

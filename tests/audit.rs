@@ -2841,3 +2841,61 @@ fn measures_of_all_groups_at_once_are_each_groups_own() {
         }
     }
 }
+
+/// 投诉回访 within 3 working days (FOLLOWUP-3WD) is counted on the rules' [calendar]: in
+/// a year it lists holidays for, 国庆 does not count; in a year it lists none for, the
+/// rule still judges, and the report says that its working days there are plain weekdays.
+#[test]
+fn working_day_deadlines_follow_the_calendar_and_name_the_years_it_lacks() {
+    let complaint = |id: &str, resolved: &str, followup: &str| {
+        format!(
+            "{id},甲中心,{resolved},来访,投诉,王建国,13812345678,,投诉噪音,E1,王芳,{resolved},好的,,{resolved},已处理,1,{followup},E1,满意,\n"
+        )
+    };
+    let audit = |p: &str, rows: &[String]| {
+        let cases = format!("{CASES_HEADER}{}", rows.concat());
+        let d = dataset(&[("cases.csv", &cases), ("roster.csv", ROSTER)]);
+        let opts = AuditOptions {
+            select: vec!["FOLLOWUP-3WD".into()],
+            ..period(p)
+        };
+        let r = audit_files(
+            DatasetFiles::discover(d.path()).unwrap(),
+            default_rules(),
+            opts,
+        );
+        assert_reconciles(&r);
+        let run = r
+            .rules
+            .rules
+            .iter()
+            .zip(&r.runs)
+            .find(|(rule, _)| rule.id == "FOLLOWUP-3WD")
+            .map(|(_, run)| run.clone())
+            .unwrap();
+        (verdicts(&r), run)
+    };
+    // 2025: 10/1–10/8 are holidays and Saturday 10/11 a make-up day, so 3 working days
+    // from Tue 9/30 10:00 end on 10/11 10:00. F01 (回访 10/10) is on time; F02 (10/13)
+    // is late. Counted on weekdays alone the deadline would be 10/3 10:00.
+    let (found, run) = audit(
+        "2025-09",
+        &[
+            complaint("F01", "2025-09-30 10:00", "2025-10-10 09:00"),
+            complaint("F02", "2025-09-30 10:00", "2025-10-13 09:00"),
+        ],
+    );
+    assert_eq!(found, [v("F02", "FOLLOWUP-3WD", "E1", false)].into());
+    assert_eq!(run.warning, None);
+    // 2027: the default calendar lists no holidays yet. The rule still judges (G01,
+    // resolved Mon 1/4 and followed up Fri 1/8, is late on any calendar) and says that
+    // its working days of 2027 are plain weekdays.
+    let (found, run) = audit(
+        "2027-01",
+        &[complaint("G01", "2027-01-04 10:00", "2027-01-08 11:00")],
+    );
+    assert_eq!(found, [v("G01", "FOLLOWUP-3WD", "E1", false)].into());
+    let w = run.warning.expect("a warning for 2027");
+    assert!(w.contains("2027") && !w.contains("2026"), "{w}");
+    assert!(w.contains("[calendar]") && w.contains("放假安排"), "{w}");
+}

@@ -1364,6 +1364,8 @@ struct RuleRunRef<'a> {
     violations: usize,
     pending: usize,
     not_judged: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    warning: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -1438,6 +1440,7 @@ fn manifest<'a>(r: &'a AuditResult, opts: &ReportOptions, outputs: &[String]) ->
                 judged: run.judged,
                 violations: run.violations,
                 pending: run.pending,
+                warning: run.warning.as_deref(),
                 not_judged: run.not_judged.len(),
             })
             .collect(),

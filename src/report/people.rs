@@ -404,6 +404,8 @@ pub fn page<'a>(
                     "未选用".to_string()
                 } else if let Some(why) = &run.not_run {
                     format!("无法执行：{why}")
+                } else if let Some(w) = &run.warning {
+                    format!("已执行；注意：{w}")
                 } else {
                     "已执行".to_string()
                 };

@@ -141,6 +141,9 @@ pub fn render(r: &AuditResult, centers: &[CenterRow], out: &Path, outputs: &str)
         let _ = writeln!(s, "  warning: pay could not run: {why}");
     }
     for (rule, run) in r.rules.rules.iter().zip(&r.runs) {
+        if let Some(w) = &run.warning {
+            let _ = writeln!(s, "  warning: {}: {w}", rule.id);
+        }
         if let Some(why) = &run.not_run {
             let _ = writeln!(s, "  warning: {} could not run: {why}", rule.id);
         } else if run.selected && !run.not_judged.is_empty() {

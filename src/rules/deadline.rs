@@ -51,6 +51,11 @@ pub struct Deadline {
 }
 
 impl Deadline {
+    /// Whether its due instant is counted on the working days of `[calendar]`.
+    pub fn counts_working_days(&self) -> bool {
+        self.working_clock || matches!(self.within, Limit::WorkingDays(_))
+    }
+
     pub(crate) fn validate(r: &RawRule, d: &mut Diags<'_>) -> Option<Deadline> {
         let from = require_param(&r.from, "from", r, d, "from = \"received_at\"")
             .and_then(|s| case_column(s, Some(ColType::DateTime), d));
