@@ -23,7 +23,9 @@ pub enum SheetContent {
     /// A chart, dialog or macro sheet: no cells.
     NotAWorksheet,
     /// A visible worksheet as UTF-8 CSV (empty when the sheet has no non-empty row), the
-    /// 1-based worksheet row of each record, and its header (the first non-empty row).
+    /// 1-based worksheet row of each record, and its header: the first non-empty row the
+    /// caller's `is_header` takes among the first few (a title row may stand above it),
+    /// else the first non-empty row.
     Cells {
         csv: Vec<u8>,
         rows: Vec<u64>,
@@ -34,8 +36,12 @@ pub enum SheetContent {
 /// Every sheet of the workbook at `path`. Hidden sheets and chart sheets are listed, not
 /// read; a merged region's value is given to every row it covers below the header row,
 /// as Excel shows it there (in the region's first column: merged across columns it is
-/// still one column's value).
-pub fn read_sheets(path: &Path, display: &str) -> Result<Vec<Sheet>> {
+/// still one column's value). `is_header` tells a header row from a title above it.
+pub fn read_sheets(
+    path: &Path,
+    display: &str,
+    is_header: &dyn Fn(&[String]) -> bool,
+) -> Result<Vec<Sheet>> {
     let mut wb = open_workbook_auto(path)
         .map_err(|e| Error::input(display, format!("cannot open the workbook: {e}")))?;
     let meta = wb.sheets_metadata().to_vec();
@@ -61,7 +67,7 @@ pub fn read_sheets(path: &Path, display: &str) -> Result<Vec<Sheet>> {
                     .map_err(|e| cannot(e.to_string()))?,
                 _ => vec![],
             };
-            sheet_cells(range, &merges, display)?
+            sheet_cells(range, &merges, display, is_header)?
         };
         out.push(Sheet {
             name: s.name,
@@ -76,6 +82,7 @@ fn sheet_cells(
     mut range: Range<Data>,
     merges: &[Dimensions],
     display: &str,
+    is_header: &dyn Fn(&[String]) -> bool,
 ) -> Result<SheetContent> {
     let empty = || SheetContent::Cells {
         csv: vec![],
@@ -90,9 +97,28 @@ fn sheet_cells(
         .rows()
         .map(|row| row.iter().all(|c| matches!(c, Data::Empty)))
         .collect();
-    let Some(header) = blank.iter().position(|b| !b) else {
+    let filled: Vec<usize> = blank
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| !**b)
+        .map(|(i, _)| i)
+        .take(crate::input::TITLE_LINES + 1)
+        .collect();
+    let Some(&first) = filled.first() else {
         return Ok(empty());
     };
+    let texts = |i: usize| -> Vec<String> {
+        range
+            .rows()
+            .nth(i)
+            .map(|row| row.iter().map(cell_text).collect())
+            .unwrap_or_default()
+    };
+    let header = filled
+        .iter()
+        .copied()
+        .find(|&i| is_header(&texts(i)))
+        .unwrap_or(first);
     // Only regions that start below the header: a header cell is a column's name, and
     // copied sideways it would name the next column too.
     let header_row = r0 + header as u32;

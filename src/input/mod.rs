@@ -1087,7 +1087,8 @@ fn workbook_sheets(
     warnings: &mut Vec<String>,
 ) -> Result<Vec<CsvFile>> {
     use crate::xlsx::SheetContent;
-    let sheets = crate::xlsx::read_sheets(&f.path, &f.display)?;
+    let is_header = |h: &[String]| missing_required(kind, h, opts).is_empty();
+    let sheets = crate::xlsx::read_sheets(&f.path, &f.display, &is_header)?;
     let sha256 = csvfile::sha256_hex(
         &std::fs::read(&f.path).map_err(|e| Error::input(&f.display, e.to_string()))?,
     );
@@ -1345,6 +1346,44 @@ fn header_excerpt(headers: &[String]) -> String {
     s
 }
 
+/// Records an export may put above its header row (a title, the date range, a blank
+/// line) that are passed over looking for it.
+pub const TITLE_LINES: usize = 10;
+
+/// The warning naming the records passed over above a header found on `line`.
+fn lines_above_header(display: &str, above: &[(u64, Vec<String>)], line: u64) -> String {
+    let shown: Vec<String> = above
+        .iter()
+        .map(|(_, cells)| {
+            cells
+                .iter()
+                .map(|c| c.trim())
+                .filter(|c| !c.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|text| !text.is_empty())
+        .map(|text| {
+            let text = crate::mask::mask_phones_in_text(&text).into_owned();
+            let cut: String = text.chars().take(60).collect();
+            if cut.len() < text.len() {
+                format!("{:?}", format!("{cut}…"))
+            } else {
+                format!("{cut:?}")
+            }
+        })
+        .collect();
+    let lines = match (above.first(), above.last()) {
+        (Some(a), Some(b)) if a.0 != b.0 => format!("lines {}–{}", a.0, b.0),
+        (Some(a), _) => format!("line {}", a.0),
+        _ => String::new(),
+    };
+    format!(
+        "{display}: {lines} above the header row (line {line}) passed over as the export's title, not data: {}",
+        shown.join(", ")
+    )
+}
+
 /// Below this size a file is read in one piece: splitting would not pay.
 const SPLIT_BYTES: usize = 16 << 20;
 
@@ -1399,8 +1438,11 @@ fn read_file_split(
     let file_idx = table.files.len();
     table.files.push(csv.display.clone());
     let cols = kind.columns();
-    // The header: the first record.
-    let mut header: Option<(Vec<String>, Vec<Vec<usize>>)> = None;
+    // The header: the first record naming the kind's required columns. Exports often
+    // put a title, a date range or a blank line above it: up to TITLE_LINES records are
+    // passed over (and named in a warning); they are no rows of data.
+    let mut header: Option<(u64, Vec<String>)> = None;
+    let mut above: Vec<(u64, Vec<String>)> = vec![];
     let (body, body_line) = csv.scan(0, 1, 0, usize::MAX, |r| {
         if let Some(field) = r.unclosed_quote {
             return Err(Error::input(
@@ -1413,12 +1455,38 @@ fn read_file_split(
             ));
         }
         let headers: Vec<String> = r.iter().map(|b| csv.decode_lossy(b)).collect();
-        let m = map_header(kind, &headers, opts, &csv.display)?;
-        header = Some((headers, m));
-        Ok(false)
+        if missing_required(kind, &headers, opts).is_empty() {
+            header = Some((r.line, headers));
+            return Ok(false);
+        }
+        above.push((r.line, headers));
+        Ok(above.len() <= TITLE_LINES)
     })?;
-    let Some((headers, map)) = header else {
-        return Err(Error::input(&csv.display, "the file has no header row"));
+    // A converted worksheet's records are numbered from the first (see `CsvFile::scan`).
+    let first_index = above.len() + 1;
+    let (headers, map) = match header {
+        Some((line, headers)) => {
+            let map = map_header(kind, &headers, opts, &csv.display)?;
+            if !above.is_empty() {
+                table
+                    .warnings
+                    .push(lines_above_header(&csv.display, &above, line));
+            }
+            (headers, map)
+        }
+        // None names the required columns: refused with what the header row most
+        // likely is, the first record of more than one cell (a title has one).
+        None => {
+            let Some(first) = above.first() else {
+                return Err(Error::input(&csv.display, "the file has no header row"));
+            };
+            let likely = above
+                .iter()
+                .find(|(_, h)| h.iter().filter(|c| !c.trim().is_empty()).count() > 1)
+                .unwrap_or(first);
+            map_header(kind, &likely.1, opts, &csv.display)?;
+            return Err(Error::input(&csv.display, "the file has no header row"));
+        }
     };
     let mut named = vec![];
     for (ci, c) in cols.iter().enumerate() {
@@ -1462,7 +1530,9 @@ fn read_file_split(
     let mut first = Part::new(kind);
     let all = usize::MAX;
     let Some(p) = split else {
-        csv.scan(body, body_line, 1, all, |r| reader.record(&mut first, r))?;
+        csv.scan(body, body_line, first_index, all, |r| {
+            reader.record(&mut first, r)
+        })?;
         return Ok(reader.finish(table, first, rejected));
     };
     let (stopped, second) = std::thread::scope(|s| {
@@ -1478,7 +1548,9 @@ fn read_file_split(
             part.table.share_repeats();
             (res, part)
         });
-        let stopped = csv.scan(body, body_line, 1, p, |r| reader.record(&mut first, r));
+        let stopped = csv.scan(body, body_line, first_index, p, |r| {
+            reader.record(&mut first, r)
+        });
         (stopped, second.join().ok())
     });
     let (mut at, mut line) = stopped?;

@@ -1324,7 +1324,7 @@ struct Manifest<'a> {
     rule_runs: Vec<RuleRunRef<'a>>,
     pay: PayRef<'a>,
     unmatched_waivers: Vec<WaiverRef<'a>>,
-    /// What was passed over while reading (sheets of a workbook that are no table).
+    /// What was passed over while reading (sheets of a workbook that are no table, title rows above a header).
     input_warnings: &'a [String],
     outputs: Vec<String>,
 }
