@@ -322,6 +322,21 @@ fn a_missing_required_column_is_refused_with_file_and_column() {
         e.contains("cases.csv") && e.contains("first_responder_id") && e.contains("首问人工号"),
         "{e}"
     );
+    // Below a title row, the error quotes the header row (not the one-cell title).
+    std::fs::write(
+        &p,
+        "客户来访登记表,,,\n案件编号,服务中心,受理时间,类别\nK1,c,2026-10-03 09:00,咨询\n",
+    )
+    .unwrap();
+    let e = audit::load(&cases_only(&p), &default_rules(), None)
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(
+        e.contains("first_responder_id")
+            && e.contains("The header read was: 案件编号,服务中心,受理时间,类别"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -365,112 +380,40 @@ fn xlsx_cases_read_like_csv_with_sheet_rows_as_lines() {
 
 /// Exports often put the report's title, its date range and a blank line above the header
 /// row. The header is the first row naming the required columns; the rows above it are
-/// passed over and named in a warning, and the data rows keep their own line numbers.
+/// passed over and named in a warning, and the data rows keep their own line numbers
+/// (the same in a workbook: tests/xlsx_inputs.rs).
 #[test]
 fn an_export_title_above_the_header_is_passed_over_and_named() {
     let dir = tempfile::tempdir().unwrap();
-    let header = [
-        "案件编号",
-        "服务中心",
-        "受理时间",
-        "类别",
-        "首问人工号",
-        "首次回应时间",
-    ];
-    let data = [
-        [
-            "K1",
-            "c",
-            "2026-10-03 09:00",
-            "咨询",
-            "E01",
-            "2026-10-05 09:00",
-        ],
-        ["K2", "c", "bad time", "咨询", "E01", ""],
-    ];
-    // CSV: title, date range and a blank row as Excel saves them (empty cells), header
-    // on line 4.
-    let csv_path = dir.path().join("cases.csv");
-    let mut text = String::from(
-        "锦绣华庭服务中心客户来访登记表（2026年10月）,,,,,\n统计时间：2026-10-01 至 2026-10-31,,,,,\n,,,,,\n",
-    );
-    for row in std::iter::once(&header).chain(&data) {
-        text.push_str(&row.join(","));
-        text.push('\n');
-    }
-    std::fs::write(&csv_path, text).unwrap();
-    // The same as a workbook: the title merged across the columns, header on row 3.
-    let xlsx_path = dir.path().join("cases.xlsx");
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.merge_range(
-        0,
-        0,
-        0,
-        5,
-        "锦绣华庭服务中心客户来访登记表（2026年10月）",
-        &rust_xlsxwriter::Format::new(),
-    )
-    .unwrap();
-    ws.write_string(1, 0, "统计时间：2026-10-01 至 2026-10-31")
-        .unwrap();
-    for (r, row) in std::iter::once(&header).chain(&data).enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            ws.write_string(r as u32 + 2, c as u16, *v).unwrap();
-        }
-    }
-    wb.save(&xlsx_path).unwrap();
-    for (p, header_line, lines) in [(&csv_path, 4, "lines 1–3"), (&xlsx_path, 3, "lines 1–2")] {
-        let r = audit_files(cases_only(p), default_rules(), AuditOptions::default());
-        assert_reconciles(&r);
-        assert_eq!(r.stats[0].rows_read, 2, "{p:?}: the title rows are no data");
-        // K1: first response after 48 hours, charged to E01; K2: its time is unreadable.
-        assert_eq!(verdicts(&r), [v("K1", "RESP-24H", "E01", false)].into());
-        assert_eq!(r.rejected.len(), 1);
-        assert_eq!(r.rejected[0].line, header_line + 2, "{p:?}: K2's own line");
-        let w = r.input_warnings.join("\n");
-        assert!(
-            w.contains(&format!(
-                "{lines} above the header row (line {header_line})"
-            )) && w.contains("锦绣华庭服务中心客户来访登记表（2026年10月）")
-                && w.contains("统计时间"),
-            "{p:?}: {w}"
-        );
-    }
-    // A header on line 1 is read as before, without a word.
-    let plain = dir.path().join("plain.csv");
-    let mut text = String::new();
-    for row in std::iter::once(&header).chain(&data) {
-        text.push_str(&row.join(","));
-        text.push('\n');
-    }
-    std::fs::write(&plain, text).unwrap();
-    let r = audit_files(cases_only(&plain), default_rules(), AuditOptions::default());
-    assert!(r.input_warnings.is_empty(), "{:?}", r.input_warnings);
-    assert_eq!(r.rejected[0].line, 3);
-}
-
-/// When no row near the top names the required columns, the file is refused with the row
-/// that is most likely its header (not the one-cell title above it), and what it lacks.
-#[test]
-fn a_header_lacking_a_column_below_a_title_is_refused_with_that_header() {
-    let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("cases.csv");
+    let rows = "案件编号,服务中心,受理时间,类别,首问人工号,首次回应时间\n\
+K1,c,2026-10-03 09:00,咨询,E01,2026-10-05 09:00\n\
+K2,c,bad time,咨询,E01,\n";
+    // Title, date range and a blank row as Excel saves them (empty cells): header on line 4.
     std::fs::write(
         &p,
-        "客户来访登记表,,,\n案件编号,服务中心,受理时间,类别\nK1,c,2026-10-03 09:00,咨询\n",
+        format!("锦绣华庭服务中心客户来访登记表（2026年10月）,,,,,\n统计时间：2026-10-01 至 2026-10-31,,,,,\n,,,,,\n{rows}"),
     )
     .unwrap();
-    let rules = default_rules();
-    let err = match audit::load(&cases_only(&p), &rules, None) {
-        Ok(_) => panic!("a header without 首问人工号 must be refused"),
-        Err(e) => e.to_string(),
-    };
+    let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
+    assert_reconciles(&r);
+    assert_eq!(r.stats[0].rows_read, 2, "the title rows are no data");
+    // K1: first response after 48 hours, charged to E01; K2: its time is unreadable.
+    assert_eq!(verdicts(&r), [v("K1", "RESP-24H", "E01", false)].into());
+    assert_eq!(r.rejected.len(), 1);
+    assert_eq!(r.rejected[0].line, 6, "K2's own line");
+    let w = r.input_warnings.join("\n");
     assert!(
-        err.contains("first_responder_id")
-            && err.contains("The header read was: 案件编号,服务中心,受理时间,类别"),
-        "{err}"
+        w.contains("lines 1–3 above the header row (line 4)")
+            && w.contains("锦绣华庭服务中心客户来访登记表（2026年10月）")
+            && w.contains("统计时间"),
+        "{w}"
     );
+    // A header on line 1 is read as before, without a word.
+    std::fs::write(&p, rows).unwrap();
+    let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
+    assert!(r.input_warnings.is_empty(), "{:?}", r.input_warnings);
+    assert_eq!(r.rejected[0].line, 3);
 }
 
 // ---------- the command line ----------

@@ -581,3 +581,54 @@ fn the_command_line_warns_of_each_sheet_passed_over() {
     let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
     assert!(manifest.contains("data/cases.xlsx[东区]"), "{manifest}");
 }
+
+/// A report title merged across the columns and a date line above the header row are
+/// passed over and named in a warning; the rows keep their worksheet row numbers.
+#[test]
+fn a_title_merged_above_the_header_is_passed_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.merge_range(
+        0,
+        0,
+        0,
+        5,
+        "锦绣华庭服务中心客户来访登记表（2026年10月）",
+        &Format::new(),
+    )
+    .unwrap();
+    write_rows(
+        ws,
+        &[
+            &[],
+            &["统计时间：2026-10-01 至 2026-10-31"],
+            &HEADER,
+            &[
+                "K1",
+                "c",
+                "2026-10-03 09:00",
+                "咨询",
+                "E01",
+                "2026-10-05 09:00",
+            ],
+            &["K2", "c", "bad time", "咨询", "E01", ""],
+        ],
+    );
+    wb.save(&p).unwrap();
+    let (r, warnings) = audit_files(cases_only(&p));
+    assert_reconciles(&r);
+    assert_eq!(counts(&r)[0].1, 2, "the title rows are no data");
+    // K1: first response after 48 hours, charged to E01; K2: its time is unreadable.
+    assert_eq!(verdicts(&r), [v("K1", "RESP-24H", "E01")].into());
+    assert_eq!(r.rejected.len(), 1);
+    assert_eq!(r.rejected[0].line, 5, "K2's worksheet row");
+    let w = warnings.join("\n");
+    assert!(
+        w.contains("lines 1–2 above the header row (line 3)")
+            && w.contains("锦绣华庭服务中心客户来访登记表（2026年10月）")
+            && w.contains("统计时间"),
+        "{w}"
+    );
+}
