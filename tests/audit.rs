@@ -1723,7 +1723,8 @@ S02,甲中心,2026-10-12 09:00,来访,咨询,赵敏,13812345679,,咨询停车,E1
 S03,甲中心,2026-10-12 09:00,来访,咨询,赵敏,13812345679,,咨询停车,E1,王芳,2026-10-12 09:10,王芳：这个不归我管,,2026-10-12 09:30,,,,,,\n\
 S04,甲中心,2026-10-12 09:00,来访,咨询,王芳,13812345679,,咨询停车,E1,王芳,2026-10-12 09:10,王芳：这个不归我管,,2026-10-12 09:30,,,,,,\n\
 S05,甲中心,2026-10-12 09:00,来访,咨询,李娜,13812345679,,咨询停车,E1,王芳,2026-10-12 09:10,李娜：我不知道,,2026-10-12 09:30,,,,,,\n\
-S06,甲中心,2026-10-12 09:00,来访,咨询,陈静,13812345679,,咨询停车,E1,王芳,2026-10-12 09:10,陈静：上次你们说没办法,,2026-10-12 09:30,,,,,,\n"
+S06,甲中心,2026-10-12 09:00,来访,咨询,陈静,13812345679,,咨询停车,E1,王芳,2026-10-12 09:10,陈静：上次你们说没办法,,2026-10-12 09:30,,,,,,\n\
+S07,甲中心,2026-10-12 09:00,来访,咨询,王建国,13812345679,,咨询停车,E1,王芳,2026-10-12 09:10,\"王：不知道找谁\n王芳：我来处理\",,2026-10-12 09:30,,,,,,\n"
     );
     // 陈静 of 乙中心 shares the name of S06's customer, at another center
     let roster = format!("{ROSTER}E9,陈静,管理人员,客服部,乙中心,,3000\n");
@@ -1736,7 +1737,9 @@ S06,甲中心,2026-10-12 09:00,来访,咨询,陈静,13812345679,,咨询停车,E1
     // 没办法, charged to E2 (in the roster), not to the first responder. S03: 王芳 herself.
     // S04 and S05: the customer shares a name with the first responder (王芳) or with a
     // roster employee of the center (李娜): the turn stays staff speech, as before names
-    // were compared. S06: the namesake works at another center: the customer spoke.
+    // were compared. S06: the namesake works at another center: the customer spoke. S07:
+    // 王： is the surname of the customer 王建国; that the first responder 王芳 shares it
+    // does not make it hers (a label names staff in full).
     assert_eq!(
         verdicts(&r),
         [

@@ -231,11 +231,14 @@ impl ForbiddenPhrase {
                 // A turn labelled with the case's own customer is the resident speaking
                 // (王建国：上次保安跟我说不归我管), unless the label also names the case's
                 // staff: a customer and an employee may share a common name (王芳), and
-                // then the first responder's or a roster employee's turn it stays.
+                // then the first responder's or a roster employee's turn it stays. Only a
+                // full name names staff: a surname alone (王：) shared by the customer
+                // (王建国) and the first responder (王芳) is the customer's, as it would be
+                // with any other first responder.
                 if !self.all_speakers
                     && speaker.as_deref().is_some_and(|label| {
                         phrase::names_customer(label, customer)
-                            && !phrase::names_customer(label, responder)
+                            && !phrase::names_in_full(label, responder)
                             && names.resolve_in_center(label, center).is_none()
                     })
                 {

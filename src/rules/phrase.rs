@@ -946,6 +946,13 @@ pub fn names_customer(label: &str, customer: &str) -> bool {
         || (label_len <= 2 && label_len < name_len && customer.starts_with(label))
 }
 
+/// Whether a turn's label names `name` in full (王芳, 王芳经理, 客服王芳), not by a surname
+/// alone: how a label names a member of staff.
+pub fn names_in_full(label: &str, name: &str) -> bool {
+    let (label, name) = (label.trim(), name.trim());
+    name.chars().count() >= 2 && label.contains(name)
+}
+
 fn is_stamp_char(c: char) -> bool {
     c.is_ascii_digit()
         || matches!(
