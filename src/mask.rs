@@ -19,6 +19,55 @@ pub fn mask_name(s: &str) -> String {
     }
 }
 
+/// The pieces of a row's raw text that could be a person's name: runs of 2 to 4 Chinese
+/// characters (up to 8 with the `·` of a transliterated or minority name) standing alone
+/// between delimiters, quotes or spaces. For a row whose fields do not line up with its
+/// header (an unclosed quote, a wrong number of fields), where the name column cannot be
+/// told: every such piece is masked as a name, at the cost of masking a word or two.
+pub fn name_like_pieces(raw: &str) -> Vec<String> {
+    let is_han =
+        |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c);
+    let mut out: Vec<String> = raw
+        .split(|c: char| {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    ',' | ';'
+                        | '\t'
+                        | '|'
+                        | '"'
+                        | '\''
+                        | '，'
+                        | '；'
+                        | '、'
+                        | '“'
+                        | '”'
+                        | '‘'
+                        | '’'
+                        | '：'
+                        | ':'
+                        | '（'
+                        | '）'
+                        | '('
+                        | ')'
+                )
+        })
+        .filter(|p| {
+            let n = p.chars().count();
+            let dots = p.chars().filter(|&c| c == '·' || c == '•').count();
+            let max = if dots > 0 { 8 } else { 4 };
+            (2..=max).contains(&n)
+                && p.chars().all(|c| is_han(c) || c == '·' || c == '•')
+                && p.chars().next().is_some_and(is_han)
+        })
+        .map(str::to_string)
+        .collect();
+    // Longest first: a name inside a longer piece is masked with it.
+    out.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    out.dedup();
+    out
+}
+
 /// `13912345678` → `139****5678`; shorter numbers keep only their last four digits.
 pub fn mask_phone(s: &str) -> String {
     let digits = s.chars().filter(char::is_ascii_digit).count();
@@ -289,6 +338,19 @@ pub fn restore_formula(s: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn name_like_pieces_are_short_chinese_runs_between_delimiters() {
+        assert_eq!(
+            name_like_pieces("第二行,欧阳娜娜,13812345678,\"未闭合 王芳"),
+            ["欧阳娜娜", "未闭合", "第二行", "王芳"]
+        );
+        // a minority name with its dot; not a long text, a one-character word, digits
+        assert_eq!(
+            name_like_pieces("阿依古丽·买买提,咨询物业费的收费标准,王,E01王芳"),
+            ["阿依古丽·买买提"]
+        );
+    }
 
     #[test]
     fn names_and_phones() {

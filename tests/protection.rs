@@ -547,3 +547,41 @@ fn the_workbook_does_not_need_the_system_temporary_folder() {
         .collect();
     assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
 }
+
+/// A row whose fields do not line up with the header (too few fields, an unclosed quote)
+/// cannot tell which field is the resident's name: every piece that could be a name is
+/// masked in rejected.csv, and `--unmask` shows the row as written.
+#[test]
+fn a_row_that_cannot_be_split_masks_whatever_could_be_a_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::write(
+        data.join("cases.csv"),
+        "case_id,center,received_at,category,first_responder_id,reply,customer_name,customer_phone\n\
+A1,c,2026-10-03 09:05,咨询,E01,第一行\n\
+第二行,欧阳娜娜,13812345678\n\
+A2,c,2026-10-03 09:05,咨询,E01,\"未闭合,上官婉儿,13912345678\n",
+    )
+    .unwrap();
+    let rejected = |unmask: bool| {
+        let out = dir.path().join(if unmask { "u" } else { "m" });
+        let mut args = vec!["audit", s(&data), "--out", s(&out), "--format", "csv"];
+        if unmask {
+            args.push("--unmask");
+        }
+        let o = shouwen(&args, &[]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        std::fs::read_to_string(out.join("rejected.csv")).unwrap()
+    };
+    let masked = rejected(false);
+    for name in ["欧阳娜娜", "上官婉儿", "13812345678", "13912345678"] {
+        assert!(!masked.contains(name), "{name} in {masked}");
+    }
+    assert!(
+        masked.contains("欧***") && masked.contains("上***"),
+        "{masked}"
+    );
+    let unmasked = rejected(true);
+    assert!(unmasked.contains("欧阳娜娜") && unmasked.contains("上官婉儿"));
+}

@@ -1757,18 +1757,32 @@ impl RowReader<'_> {
             };
             Some(v.trim().to_string())
         };
-        let reject = |reason: String| Rejected {
-            file: csv.display.clone(),
-            line: r.line,
-            reason,
-            raw: csv.decode_lossy(r.raw),
-            pii: PII_COLUMNS
+        let reject = |reason: String| {
+            let raw = csv.decode_lossy(r.raw);
+            let mut pii: Vec<(String, bool)> = PII_COLUMNS
                 .iter()
                 .filter_map(|(c, phone)| Some((cell(c)?, *phone)))
-                .collect(),
-            kind,
-            case_id: cell("case_id").filter(|v| !v.is_empty()),
-            outside: false,
+                .collect();
+            // Fields that do not line up with the header: a resident's name may
+            // be anywhere (or inside an unclosed quote), so whatever could be a name is.
+            if kind != FileKind::Roster && (r.unclosed_quote.is_some() || r.len() != headers.len())
+            {
+                pii.extend(
+                    crate::mask::name_like_pieces(&raw)
+                        .into_iter()
+                        .map(|p| (p, false)),
+                );
+            }
+            Rejected {
+                file: csv.display.clone(),
+                line: r.line,
+                reason,
+                raw,
+                pii,
+                kind,
+                case_id: cell("case_id").filter(|v| !v.is_empty()),
+                outside: false,
+            }
         };
         if let Some(field) = r.unclosed_quote {
             let name = headers
