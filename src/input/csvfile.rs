@@ -633,26 +633,60 @@ fn utf16_without_bom(b: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     text.contains([',', '\t', ';', '\n']).then_some(enc)
 }
 
-/// The field separator, from the header line: a comma unless the header has more tabs or
-/// semicolons (tab-separated and `;`-separated exports) outside quotes.
+/// The field separator: a comma, a tab or a semicolon, whichever splits the first lines
+/// most consistently. Header and data rows have one number of fields, so the separator
+/// is the one whose count (outside quotes) repeats on the most lines; a title or filter
+/// line above the header (`接待记录 (东区; 西区)`, `查询条件：中心=东区;状态=全部`) is one
+/// line and does not outvote them. Ties go to the larger count, then to the comma.
 fn sniff_delimiter(data: &[u8]) -> u8 {
+    const LINES: usize = 12;
+    const SEPARATORS: [u8; 3] = [b',', b'\t', b';'];
+    let mut lines: Vec<[usize; 3]> = vec![];
     let mut counts = [0usize; 3];
     let mut quoted = false;
     for &b in data.iter().take(64 * 1024) {
         match b {
             b'"' => quoted = !quoted,
-            b'\n' if !quoted => break,
-            b',' if !quoted => counts[0] += 1,
-            b'\t' if !quoted => counts[1] += 1,
-            b';' if !quoted => counts[2] += 1,
+            b'\n' if !quoted => {
+                if counts != [0; 3] {
+                    lines.push(counts);
+                }
+                counts = [0; 3];
+                if lines.len() == LINES {
+                    break;
+                }
+            }
+            _ if !quoted => {
+                if let Some(k) = SEPARATORS.iter().position(|&d| d == b) {
+                    counts[k] += 1;
+                }
+            }
             _ => {}
         }
     }
-    match counts {
-        [c, t, _] if t > c && t >= counts[2] => b'\t',
-        [c, _, s] if s > c => b';',
-        _ => b',',
+    if counts != [0; 3] && lines.len() < LINES {
+        lines.push(counts);
     }
+    // Per separator: (lines sharing its most common non-zero count, that count).
+    let score = |k: usize| -> (usize, usize) {
+        let mut best = (0, 0);
+        for l in &lines {
+            let c = l[k];
+            if c == 0 {
+                continue;
+            }
+            let n = lines.iter().filter(|m| m[k] == c).count();
+            best = best.max((n, c));
+        }
+        best
+    };
+    let mut pick = 0;
+    for k in 1..SEPARATORS.len() {
+        if score(k) > score(pick) {
+            pick = k;
+        }
+    }
+    SEPARATORS[pick]
 }
 
 /// GB18030, or `Err` when the bytes are not GB18030 either.
@@ -821,6 +855,33 @@ mod tests {
             records("编号;内容\nC1;漏水, 急\n".as_bytes())[1].1,
             want[1].1
         );
+    }
+
+    /// The separator is the one the header and data rows share, not one a title or a
+    /// filter line above them happens to hold.
+    #[test]
+    fn a_title_line_does_not_choose_the_separator() {
+        let rows = "编号,服务中心,受理时间\nA1,东区,2026-10-03 09:05\nA2,西区;北区,2026-10-03\n";
+        for title in [
+            "",
+            "接待记录 (东区; 西区)\n\n",
+            "查询条件：服务中心=东区;状态=全部;时间=10月\n",
+            "报表\t导出\n",
+        ] {
+            assert_eq!(
+                sniff_delimiter(format!("{title}{rows}").as_bytes()),
+                b',',
+                "{title:?}"
+            );
+        }
+        let semi =
+            "导出时间：2026-11-01, 10:00\n编号;服务中心;受理时间\nA1;东区;2026-10-03 09:05\n";
+        assert_eq!(sniff_delimiter(semi.as_bytes()), b';');
+        assert_eq!(sniff_delimiter("sep=;\na;b;c\n1;2,5;3\n".as_bytes()), b';');
+        assert_eq!(sniff_delimiter("a\tb\tc\n1\t2,5\t3\n".as_bytes()), b'\t');
+        // one line: the separator it holds most of
+        assert_eq!(sniff_delimiter(b"a,b;c;d"), b';');
+        assert_eq!(sniff_delimiter(b"a,b,c"), b',');
     }
 
     #[test]
