@@ -1740,6 +1740,13 @@ impl RowReader<'_> {
             self.headers,
             self.file_idx,
         );
+        // A row of empty cells (Excel's trailing blank rows saved as `,,,,`, a line of
+        // spaces) holds nothing: passed over as an empty line is, not a row read.
+        if r.unclosed_quote.is_none()
+            && r.iter().all(|f| f.iter().all(|b| b.is_ascii_whitespace()))
+        {
+            return Ok(true);
+        }
         let table = &mut part.table;
         let rejected = &mut part.rejected;
         let (read, kept) = (&mut part.read, &mut part.kept);
