@@ -416,37 +416,6 @@ K2,c,bad time,咨询,E01,\n";
     assert_eq!(r.rejected[0].line, 3);
 }
 
-/// Excel saves its trailing blank rows as `,,,,,`; a line of spaces is as empty. Neither is
-/// a row: passed over as an empty line is, so `--strict` does not fail on them.
-#[test]
-fn rows_of_empty_cells_are_no_rows() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("cases.csv");
-    std::fs::write(
-        &p,
-        "案件编号,服务中心,受理时间,类别,首问人工号,首次回应时间\n\
-K1,c,2026-10-03 09:00,咨询,E01,2026-10-05 09:00\n\
-,,,,,\n   \n\
-K2,c,2026-10-03 09:00,咨询,E01,2026-10-03 10:00\n\
-,,,,,\n, , ,,,\n",
-    )
-    .unwrap();
-    let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
-    assert_reconciles(&r);
-    assert_eq!(r.stats[0].rows_read, 2);
-    assert!(r.rejected.is_empty(), "{:?}", reasons(&r));
-    assert_eq!(verdicts(&r), [v("K1", "RESP-24H", "E01", false)].into());
-    // A row with one value is a row: rejected, with its line.
-    std::fs::write(
-        &p,
-        "案件编号,服务中心,受理时间,类别,首问人工号,首次回应时间\n,,,咨询,,\n",
-    )
-    .unwrap();
-    let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
-    assert_eq!((r.stats[0].rows_read, r.rejected.len()), (1, 1));
-    assert_eq!(r.rejected[0].line, 2);
-}
-
 // ---------- the command line ----------
 
 fn shouwen(args: &[&str], cwd: &Path) -> std::process::Output {

@@ -1742,8 +1742,7 @@ impl RowReader<'_> {
         );
         // A row of empty cells (Excel's trailing blank rows saved as `,,,,`, a line of
         // spaces) holds nothing: passed over as an empty line is, not a row read.
-        if r.unclosed_quote.is_none()
-            && r.iter().all(|f| f.iter().all(|b| b.is_ascii_whitespace()))
+        if r.unclosed_quote.is_none() && r.iter().all(|f| f.iter().all(|b| b.is_ascii_whitespace()))
         {
             return Ok(true);
         }
