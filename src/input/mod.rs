@@ -1332,7 +1332,7 @@ fn header_excerpt(headers: &[String]) -> String {
         .iter()
         .take(SHOWN)
         .map(|h| {
-            if h.chars().any(char::is_control) {
+            if h.chars().any(|c| c.is_control() || schema::is_invisible(c)) {
                 h.escape_debug().to_string()
             } else {
                 h.clone()

@@ -383,21 +383,61 @@ pub fn role_label(canon: &str) -> &'static str {
 
 /// Header cell as compared with names: trimmed, BOM and full-width stripped, ASCII lowercased.
 pub fn normalize_header(h: &str) -> String {
-    h.trim_start_matches('\u{feff}')
+    let folded = h
         .chars()
+        .filter(|c| !is_invisible(*c) && !matches!(c, '\n' | '\r'))
         .map(|c| match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             '\u{3000}' => ' ',
             _ => c,
         })
-        .collect::<String>()
-        .trim()
-        .to_ascii_lowercase()
+        .collect::<String>();
+    // A form's marks of a required field: `*编号`, `受理时间*`, `受理时间(必填)`.
+    let mut t = folded.trim();
+    loop {
+        let before = t;
+        t = t.trim_matches('*').trim();
+        for mark in ["(必填)", "(必填项)", "(required)"] {
+            t = t.strip_suffix(mark).unwrap_or(t).trim();
+        }
+        if t == before {
+            break;
+        }
+    }
+    t.to_ascii_lowercase()
+}
+
+/// Characters that take no room on screen (a zero-width space, a BOM in mid-text, a
+/// direction mark): a header cell with one looks like the name it fails to match.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}'
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn header_cells_match_through_invisible_characters_and_required_marks() {
+        for h in [
+            "\u{200b}编号",
+            "\u{feff}编号",
+            "*编号",
+            "＊编号",
+            "编号(必填)",
+            "编号（必填）",
+            " 编号 * ",
+            "编\n号",
+            "编\r\n号",
+        ] {
+            assert_eq!(normalize_header(h), "编号", "{h:?}");
+        }
+        assert_eq!(normalize_header("Created Date"), "created date");
+        assert_eq!(normalize_header("受理时间(预约)"), "受理时间(预约)");
+    }
 
     #[test]
     fn every_role_has_a_canonical_and_chinese_name() {
