@@ -2214,8 +2214,32 @@ pub struct Kpis {
 
 /// Whether a satisfaction value counts as satisfied (`None`: not a rating). Ratings are
 /// the SPEC's 满意 / 基本满意 / 不满意 or 1–5, with the usual five-level words (非常满意,
-/// 比较满意, 一般, 很不满意 …) and `5分` or full-width `５` for a score.
+/// 比较满意, 一般, 很不满意 …) and `5分` or full-width `５` for a score; and as 回访结果
+/// are written by hand: a note holding 满意 (很满意, 业主表示满意, 已解决，满意, 满意(5)),
+/// negated close before it (不满意, 不是很满意, 不太满意) or 差评 is not satisfied, 好评 is;
+/// stars (★★★★☆) count as the score.
 pub fn satisfied(v: &str) -> Option<bool> {
+    satisfied_word(v).or_else(|| satisfied_note(v))
+}
+
+fn satisfied_note(v: &str) -> Option<bool> {
+    let t: String = v.chars().filter(|c| !c.is_whitespace()).collect();
+    let t = t.replace("满意度", "");
+    if !t.is_empty() && t.chars().all(|c| c == '★' || c == '☆') {
+        let filled = t.chars().filter(|&c| c == '★').count();
+        return (t.chars().count() <= 5 && filled > 0).then_some(filled >= 4);
+    }
+    if t.contains("差评") {
+        return Some(false);
+    }
+    if let Some(at) = t.find("满意") {
+        let before: Vec<char> = t[..at].chars().rev().take(3).collect();
+        return Some(!before.iter().any(|&c| c == '不' || c == '没'));
+    }
+    t.contains("好评").then_some(true)
+}
+
+fn satisfied_word(v: &str) -> Option<bool> {
     let v = v.trim();
     let score = v.strip_suffix('分').unwrap_or(v).trim();
     let score = match score {
@@ -2540,6 +2564,35 @@ mod tests {
 
     /// `permute` gives what indexing by the order gives, for orders of every shape
     /// (identity, one long cycle, many small ones, random).
+    #[test]
+    fn satisfaction_as_written_by_hand() {
+        for (v, want) in [
+            ("满意", Some(true)),
+            ("5分", Some(true)),
+            ("一般", Some(false)),
+            ("很满意", Some(true)),
+            ("十分满意", Some(true)),
+            ("业主表示满意", Some(true)),
+            ("已解决，满意", Some(true)),
+            ("满意(5)", Some(true)),
+            ("满意度：满意", Some(true)),
+            ("满意度：不满意", Some(false)),
+            ("不是很满意", Some(false)),
+            ("业主不太满意", Some(false)),
+            ("好评", Some(true)),
+            ("差评", Some(false)),
+            ("★★★★★", Some(true)),
+            ("★★★★☆", Some(true)),
+            ("★★☆☆☆", Some(false)),
+            ("未接通", None),
+            ("已回访", None),
+            ("满意度", None),
+            ("", None),
+        ] {
+            assert_eq!(satisfied(v), want, "{v:?}");
+        }
+    }
+
     #[test]
     fn permute_puts_each_element_where_the_order_says() {
         let mut state = 0x2545_F491_4F6C_DD1Du64;

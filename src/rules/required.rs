@@ -81,7 +81,7 @@ impl Required {
             let v = sat.get(row as usize)?;
             crate::audit::satisfied(v).is_none().then(|| {
                 format!(
-                    "{}（「{v}」不是评价：应为 满意 / 基本满意 / 不满意 或 1–5）",
+                    "{}（「{v}」不是评价：应为 满意 / 基本满意 / 不满意、含“满意”的回访结果 或 1–5）",
                     case_label(f)
                 )
             })
