@@ -416,6 +416,37 @@ K2,c,bad time,咨询,E01,\n";
     assert_eq!(r.rejected[0].line, 3);
 }
 
+/// An export with the first responder's name (首问人) but no 工号 column is audited with
+/// the names as the employees' ids, and the audit says so: a roster keyed by 工号 cannot
+/// join them, and two employees of one name become one.
+#[test]
+fn names_taken_as_ids_for_lack_of_a_gonghao_column_are_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.csv");
+    std::fs::write(
+        &p,
+        "编号,服务中心,受理时间,类别,首问人,首次回应时间\nK1,c,2026-10-03 09:00,咨询,张伟,2026-10-05 09:00\n",
+    )
+    .unwrap();
+    let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
+    assert_eq!(verdicts(&r), [v("K1", "RESP-24H", "张伟", false)].into());
+    let w = r.input_warnings.join("\n");
+    assert!(
+        w.contains("no 首问人工号")
+            && w.contains("\"首问人\"")
+            && w.contains("[input.aliases.cases]"),
+        "{w}"
+    );
+    // With the 工号 column, nothing to say.
+    std::fs::write(
+        &p,
+        "编号,服务中心,受理时间,类别,首问人,首问人工号,首次回应时间\nK1,c,2026-10-03 09:00,咨询,张伟,E01,2026-10-05 09:00\n",
+    )
+    .unwrap();
+    let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
+    assert!(r.input_warnings.is_empty(), "{:?}", r.input_warnings);
+}
+
 // ---------- the command line ----------
 
 fn shouwen(args: &[&str], cwd: &Path) -> std::process::Output {

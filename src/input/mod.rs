@@ -1211,6 +1211,7 @@ fn map_header(
     headers: &[String],
     opts: &ReadOptions,
     display: &str,
+    warnings: &mut Vec<String>,
 ) -> Result<Vec<Vec<usize>>> {
     let cols = kind.columns();
     let user = opts.aliases.get(&kind);
@@ -1285,7 +1286,7 @@ fn map_header(
         }
     }
     // An export that names the first responder but has no 工号 column: the name is the
-    // employee's identity (said in the manifest's column list; a roster cannot join).
+    // employee's identity, and the audit says so (a roster keyed by 工号 cannot join it).
     if kind == FileKind::Cases {
         let idx = |n: &str| cols.iter().position(|c| c.name == n);
         if let (Some(id), Some(name)) = (idx("first_responder_id"), idx("first_responder")) {
@@ -1293,6 +1294,10 @@ fn map_header(
                 if let Some((p, hi)) = best[name] {
                     best[id] = Some((p, hi));
                     mapping[hi].push(id);
+                    warnings.push(format!(
+                        "{display}: no 首问人工号 (first_responder_id) column: the names in {:?} are taken as the employees' ids, so a roster keyed by 工号 does not join them (their roles, centers and pay stay unknown, and two employees of one name are one); map the export's 工号 column with [input.aliases.cases] if it has one",
+                        headers.get(hi).map_or("", String::as_str)
+                    ));
                 }
             }
         }
@@ -1466,7 +1471,7 @@ fn read_file_split(
     let first_index = above.len() + 1;
     let (headers, map) = match header {
         Some((line, headers)) => {
-            let map = map_header(kind, &headers, opts, &csv.display)?;
+            let map = map_header(kind, &headers, opts, &csv.display, &mut table.warnings)?;
             if !above.is_empty() {
                 table
                     .warnings
@@ -1484,7 +1489,7 @@ fn read_file_split(
                 .iter()
                 .find(|(_, h)| h.iter().filter(|c| !c.trim().is_empty()).count() > 1)
                 .unwrap_or(first);
-            map_header(kind, &likely.1, opts, &csv.display)?;
+            map_header(kind, &likely.1, opts, &csv.display, &mut vec![])?;
             return Err(Error::input(&csv.display, "the file has no header row"));
         }
     };
