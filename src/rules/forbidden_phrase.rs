@@ -30,9 +30,13 @@ a roster employee's of the case's center, whose turn it then stays — so a resi
 quoting \"他说不归我管\" is not a violation; the resident's own `content` is never
 checked. An
 occurrence inside an `allow` context (\"不知道您是否方便\", \"如有不清楚的地方\") is not a
-violation, nor is staff quoting someone else's words in quotation marks after a reporting
-word (您反映保安说“不归我管”); a whole reply in quotation marks (王芳：“不归我管”) or scare
-quotes (我们“没办法”处理) are the speaker's own words. One violation per case and speaker, charged to the roster employee whose name
+violation, nor is staff reporting someone else's words: in quotation marks after a reporting
+word (您反映保安说“不归我管”), or unquoted right after a reporting word (说, 讲, 称, 告诉,
+告知, 表示, 回复, 答复, 声称, 回答, 反映, 投诉; only 了, 过, a colon or the addressee 您 / 你 /
+业主 between) whose subject is a third party or the resident (您反映保安说不知道, 保安告诉您
+不归我们管); with the speaker or nobody as subject (我说了不知道, 跟您说了没办法) the words
+are the speaker's own, as are a whole reply in quotation marks (王芳：“不归我管”) and scare
+quotes (我们“没办法”处理). One violation per case and speaker, charged to the roster employee whose name
 or 工号 labels the turn (客服E012 → E012), else to the first responder.
 
 Example violation: PHRASE-BANNED on C000123, 「…这个不归我管，你去找…」（王芳，第 3 行）.",

@@ -35,6 +35,14 @@
 //!   reported once, not also as `不归我管`); every non-overlapping occurrence is reported.
 //! * Allowed contexts: an occurrence that lies inside an occurrence of an allowed context
 //!   (compared after normalisation) is not a violation: `不知道您是否方便`, `如有不清楚的地方`.
+//! * Reported speech: someone else's words are not the speaker's. Words in quotation marks
+//!   after a reporting word (`保安说“不归我管”`), and words right after an unquoted
+//!   reporting word (说, 讲, 称, 告诉, 告知, 表示, 回复, 答复, 声称, 回答, 反映, 投诉; only 了,
+//!   过, the addressee 您 / 你 / 业主 … or a colon between) whose subject, the nearest
+//!   person word before it in the clause, is a third party (保安, 他, 对方, 前台, 工程部 …)
+//!   or the resident (您, 业主 …): `您反映保安说不知道`, `保安告诉您不归我们管`. With the
+//!   speaker as subject or none (`我说了不知道`, `跟您说了没办法`) the words are the
+//!   speaker's own.
 //!
 //! ## Why is this bad?
 //!
@@ -502,6 +510,11 @@ impl Matcher {
             if within(quotes, start, last + c.len_utf8()) {
                 continue;
             }
+            // Nor are someone else's words reported without quotation marks
+            // (您反映保安说不知道).
+            if not_own_words(&clause_before(turn.text, start)) {
+                continue;
+            }
             let (start, end) = (turn.start + start, turn.start + last + c.len_utf8());
             let Some(phrase) = self.canonical.get(m.pattern().as_usize()) else {
                 continue;
@@ -589,6 +602,162 @@ fn reported_quotes(line: &str, out: &mut Vec<(usize, usize)>) {
             }
         }
     }
+}
+
+/// Words that report someone's words without quotation marks when the words follow
+/// directly (保安说不归我管, 他表示不清楚, 保安告诉您不归我们管): the speaker is telling
+/// what another said, not saying it. Folded forms (simplified).
+const UNQUOTED_REPORTING_WORDS: &[&str] = &[
+    "说", "讲", "称", "告诉", "告知", "表示", "回复", "答复", "声称", "回答", "反映", "投诉",
+];
+
+/// What may stand between an unquoted reporting word and the words it reports: an aspect
+/// particle (说了, 说过, 告诉过您) or the addressee (告诉您, 答复业主); a colon right
+/// before the words too (对方称：不知道). Nothing else: 保安说，不知道 (a comma) and
+/// 保安说我不知道 stay the speaker's own words.
+const REPORT_FILLERS: &[&str] = &["了", "过"];
+
+/// The addressee of reported words, after the reporting word (告诉您) or after a word of
+/// [`ADDRESSEE_MARKERS`] before it (跟您说, 对业主讲).
+const ADDRESSEES: &[&str] = &["您们", "你们", "您", "你", "业主", "客户", "住户"];
+
+/// Words that make the person word after them an addressee, not the one who speaks:
+/// 跟您说, 对您讲, 和您说, 给您回复, 向业主表示, 告诉您说. (保安跟我说不知道: 保安 spoke.)
+const ADDRESSEE_MARKERS: &[&str] = &["跟", "对", "和", "给", "向", "同", "告诉", "告知"];
+
+/// Who reports: the subject of an unquoted reporting word is the nearest of these before
+/// it, not followed by 的 (保安的事, a topic) and not an addressee. Someone else — a third
+/// party or the resident — makes the words reported speech (保安说不知道, 您反映说不清楚);
+/// the speaker (我, 我们 …) or no subject at all (跟您说了没办法) leaves them the speaker's
+/// own words.
+const OTHER_SPEAKERS: &[&str] = &[
+    // Third parties.
+    "保安",
+    "保洁",
+    "维修工",
+    "师傅",
+    "他们",
+    "她们",
+    "他",
+    "她",
+    "对方",
+    "同事",
+    "前台",
+    "物业",
+    "工作人员",
+    "工程部",
+    "秩序部",
+    "环境部",
+    "客服部",
+    "保安部",
+    "保洁部",
+    "管理处",
+    "主管",
+    "经理",
+    "领导",
+    "队长",
+    "组长",
+    "班长",
+    "电工",
+    // The resident.
+    "您们",
+    "你们",
+    "您",
+    "你",
+    "业主",
+    "客户",
+    "住户",
+];
+
+/// The speaker themself as the subject of a reporting word: 我说了不知道 is said again.
+const OWN_SPEAKERS: &[&str] = &["我们", "咱们", "我", "咱", "本人"];
+
+/// At most this many characters (kept by normalisation) of the clause before a phrase are
+/// read for the reporting word and its subject: the work per match stays bounded.
+const CLAUSE_MAX_CHARS: usize = 32;
+
+/// The clause before byte offset `start` of `line`, normalised, nearest character last:
+/// back to the previous sentence punctuation (a colon right before the phrase does not
+/// end it: 对方称：不知道), at most [`CLAUSE_MAX_CHARS`] characters.
+fn clause_before(line: &str, start: usize) -> Vec<char> {
+    let mut rev = Vec::new();
+    let mut colon_passed = false;
+    for c in line.get(..start).unwrap_or_default().chars().rev() {
+        if is_boundary(c) {
+            if rev.is_empty() && !colon_passed && matches!(c, '：' | ':') {
+                colon_passed = true;
+                continue;
+            }
+            break;
+        }
+        if let Some(f) = fold_char(c) {
+            rev.push(f);
+            if rev.len() == CLAUSE_MAX_CHARS {
+                break;
+            }
+        }
+    }
+    rev.reverse();
+    rev
+}
+
+/// The length in characters of the longest of `words` that `text` ends with.
+fn ends_with_any(text: &[char], words: &[&str]) -> Option<usize> {
+    words
+        .iter()
+        .filter(|w| {
+            let n = w.chars().count();
+            n <= text.len() && text[text.len() - n..].iter().copied().eq(w.chars())
+        })
+        .map(|w| w.chars().count())
+        .max()
+}
+
+/// Whether a phrase preceded by `clause` (see [`clause_before`]) is someone else's words
+/// the speaker reports: directly after an unquoted reporting word whose subject is a third
+/// party or the resident.
+fn not_own_words(clause: &[char]) -> bool {
+    // Back over what may stand between the reporting word and the words.
+    let mut end = clause.len();
+    for _ in 0..4 {
+        let head = &clause[..end];
+        match ends_with_any(head, REPORT_FILLERS).or_else(|| ends_with_any(head, ADDRESSEES)) {
+            Some(n) => end -= n,
+            None => break,
+        }
+    }
+    let Some(n) = ends_with_any(&clause[..end], UNQUOTED_REPORTING_WORDS) else {
+        return false;
+    };
+    reporting_subject_is_other(&clause[..end - n])
+}
+
+/// Whether the subject of a reporting word, read in `before` (the clause up to the word),
+/// is someone other than the speaker (see [`OTHER_SPEAKERS`]).
+fn reporting_subject_is_other(before: &[char]) -> bool {
+    let mut k = before.len();
+    while k > 0 {
+        let head = &before[..k];
+        let other = ends_with_any(head, OTHER_SPEAKERS);
+        let own = ends_with_any(head, OWN_SPEAKERS);
+        let (n, is_other) = match (other, own) {
+            (Some(o), Some(m)) if m > o => (m, false),
+            (Some(o), _) => (o, true),
+            (None, Some(m)) => (m, false),
+            (None, None) => {
+                k -= 1;
+                continue;
+            }
+        };
+        let from = k - n;
+        let topic = before.get(k) == Some(&'的');
+        let addressee = ends_with_any(&before[..from], ADDRESSEE_MARKERS).is_some();
+        if !topic && !addressee {
+            return is_other;
+        }
+        k = from;
+    }
+    false
 }
 
 /// Whether `start..end` lies inside one of `spans` (sorted, not overlapping).
@@ -1854,10 +2023,9 @@ mod tests {
     fn c09_unlabelled_reply_is_staff_speech() {
         assert_eq!(verdict("对不起，这个办不了"), violation("办不了", None, 1));
         // The same real resident words, without a label, would be charged to staff.
-        assert_eq!(
-            verdict("问起物业，物业说不知道"),
-            violation("不知道", None, 1)
-        );
+        assert_eq!(verdict("根本没办法入睡"), violation("没办法", None, 1));
+        // Except words reported from someone else (C31), labelled or not.
+        assert_eq!(verdict("问起物业，物业说不知道"), none());
     }
 
     #[test]
@@ -1959,7 +2127,7 @@ mod tests {
     #[test]
     fn c24_chat_export_header_lines_name_the_speaker_of_the_next_lines() {
         // WeChat / IM exports: `<label> <time>` alone on a line, the message below it.
-        let text = "陈建国 2026-10-08 10:05\n你们总说不知道怎么修？\n王芳 10:06\n这个不归我们管";
+        let text = "陈建国 2026-10-08 10:05\n你们总是不知道怎么修？\n王芳 10:06\n这个不归我们管";
         assert_eq!(
             verdict(text),
             vec![
@@ -1968,7 +2136,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            verdict("业主 10:05:01\n你们总说不知道？\n还有\n王芳 10:06\n没办法"),
+            verdict("业主 10:05:01\n你们总是不知道？\n还有\n王芳 10:06\n没办法"),
             violation("没办法", Some("王芳"), 5)
         );
         assert_eq!(
@@ -1993,13 +2161,13 @@ mod tests {
 
     #[test]
     fn c25_bracketed_labels() {
-        assert_eq!(verdict("【业主】你们总说不知道？"), none());
+        assert_eq!(verdict("【业主】你们总是不知道？"), none());
         assert_eq!(
             verdict("【客服】没办法"),
             violation("没办法", Some("客服"), 1)
         );
         assert_eq!(
-            verdict("【业主】你们总说不知道？\n【李强】没办法"),
+            verdict("【业主】你们总是不知道？\n【李强】没办法"),
             violation("没办法", Some("李强"), 2)
         );
         assert_eq!(
@@ -2031,8 +2199,8 @@ mod tests {
 
     #[test]
     fn c26_the_resident_by_phone_number_or_surname() {
-        assert_eq!(verdict("13912345678：你们总说不知道？"), none());
-        assert_eq!(verdict("业主13912345678：你们总说不知道？"), none());
+        assert_eq!(verdict("13912345678：你们总是不知道？"), none());
+        assert_eq!(verdict("业主13912345678：你们总是不知道？"), none());
         assert_eq!(verdict("139 1234 5678: 不知道"), none());
         assert_eq!(verdict("+86 139-1234-5678：不知道"), none());
         assert_eq!(verdict("0571-88886666：不知道"), none());
@@ -2186,7 +2354,7 @@ mod tests {
             violation("没办法", Some("王芳"), 1)
         );
         assert_eq!(
-            verdict("王芳：保安说“不归我管，你找别人"),
+            verdict("王芳：我说“不归我管，你找别人"),
             violation("不归我管", Some("王芳"), 1)
         );
         // After a quotation closes, the speaker's words are their own again.
@@ -2201,8 +2369,8 @@ mod tests {
         // Quotation marks inside a phrase do not hide it, after a reporting word or not.
         for text in [
             "王芳：不“知”道",
-            "王芳：他说不“知”道",
-            "王芳：保安说“不”归“我管”",
+            "王芳：我说不“知”道",
+            "王芳：我说“不”归“我管”",
             "王芳：您说：“好”，不‘归’我管",
         ] {
             assert_eq!(verdict(text).len(), 1, "{text}");
@@ -2212,6 +2380,55 @@ mod tests {
             verdict("业主：保安说“不归我管”\n王芳：这个不归我管"),
             violation("不归我管", Some("王芳"), 2)
         );
+    }
+
+    /// C31: 首问责任管理制度 4.7 forbids staff *using* 不知道 / 不归我管; staff taking down
+    /// what a guard or the resident said, without quotation marks, are not using them: the
+    /// words come right after a reporting word (说, 告诉, 反映 …) whose subject is someone
+    /// else. The speaker's own saying, or saying with no subject, is the evasion itself.
+    #[test]
+    fn c31_someone_elses_words_reported_without_quotation_marks_are_not_staffs_own() {
+        for text in [
+            "王芳：您反映保安说不知道，我们会批评教育",
+            "业主反映保安说不归我管，已安排处理",
+            "王芳：保安告诉您不归我们管是错误的",
+            "王芳：保安跟您说了不知道？我来处理",
+            "王芳：对方称：不清楚，我再去问",
+            "王芳：他表示不清楚，我去工程部核实",
+            "王芳：您刚才反映说没办法，我帮您申请",
+            "王芳：维修工告诉过您办不了，是他的错",
+            "王芳：保安跟我说不知道，我批评他了",
+        ] {
+            assert_eq!(verdict(text), none(), "{text}");
+        }
+        // First person or no subject: the speaker's own words.
+        for (text, phrase) in [
+            ("王芳：我说了不知道", "不知道"),
+            ("王芳：跟您说了没办法", "没办法"),
+            ("王芳：我早就说过不归我管", "不归我管"),
+            ("王芳：我们说不归我们管", "不归我们管"),
+            ("王芳：我跟保安说不知道", "不知道"),
+            ("王芳：早就说过不知道", "不知道"),
+            // A topic (保安的事) is not the one who speaks.
+            ("王芳：保安的事跟您说了没办法", "没办法"),
+            // Only fillers, the addressee and a colon may stand between: a comma or a
+            // subject of its own ends the report.
+            ("王芳：保安说，不知道", "不知道"),
+            ("王芳：保安说我不知道", "不知道"),
+        ] {
+            assert_eq!(verdict(text), violation(phrase, Some("王芳"), 1), "{text}");
+        }
+        // Every word of the lists is written as normalisation leaves it.
+        for w in UNQUOTED_REPORTING_WORDS
+            .iter()
+            .chain(REPORT_FILLERS)
+            .chain(ADDRESSEES)
+            .chain(ADDRESSEE_MARKERS)
+            .chain(OTHER_SPEAKERS)
+            .chain(OWN_SPEAKERS)
+        {
+            assert_eq!(normalize(w).0, *w);
+        }
     }
 
     #[test]
