@@ -35,8 +35,11 @@ word (您反映保安说“不归我管”), or unquoted right after a reporting
 告知, 表示, 回复, 答复, 声称, 回答, 反映, 投诉; only 了, 过, a colon or the addressee 您 / 你 /
 业主 between) whose subject is a third party or the resident (您反映保安说不知道, 保安告诉您
 不归我们管); with the speaker or nobody as subject (我说了不知道, 跟您说了没办法) the words
-are the speaker's own, as are a whole reply in quotation marks (王芳：“不归我管”) and scare
-quotes (我们“没办法”处理). One violation per case and speaker, charged to the roster employee whose name
+are the speaker's own. A negated reporting word (不会 / 不能 / 不得 / 决不 / 绝不 / 从不 /
+从来不 / 不要 / 别 before it, an addressee 跟您 / 对您 … between) is a promise not to say
+them (我们不会说不归我们管, 绝不会跟您说不知道). The speaker's own words are also a whole
+reply in quotation marks (王芳：“不归我管”) and scare quotes (我们“没办法”处理).
+One violation per case and speaker, charged to the roster employee whose name
 or 工号 labels the turn (客服E012 → E012), else to the first responder.
 
 Example violation: PHRASE-BANNED on C000123, 「…这个不归我管，你去找…」（王芳，第 3 行）.",

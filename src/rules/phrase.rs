@@ -42,7 +42,9 @@
 //!   person word before it in the clause, is a third party (保安, 他, 对方, 前台, 工程部 …)
 //!   or the resident (您, 业主 …): `您反映保安说不知道`, `保安告诉您不归我们管`. With the
 //!   speaker as subject or none (`我说了不知道`, `跟您说了没办法`) the words are the
-//!   speaker's own.
+//!   speaker's own. A negated reporting word (不会 / 不能 / 不得 / 决不 / 绝不 / 从不 /
+//!   从来不 / 不要 / 别 right before it, or before 跟您 / 对您 … in front of it) is a
+//!   promise not to say them: `我们不会说不归我们管`, `绝不会跟您说不知道`.
 //!
 //! ## Why is this bad?
 //!
@@ -729,7 +731,34 @@ fn not_own_words(clause: &[char]) -> bool {
     let Some(n) = ends_with_any(&clause[..end], UNQUOTED_REPORTING_WORDS) else {
         return false;
     };
-    reporting_subject_is_other(&clause[..end - n])
+    let before = &clause[..end - n];
+    is_negated(before) || reporting_subject_is_other(before)
+}
+
+/// Negations of saying: 我们不会说不归我们管 and 绝不会跟您说不知道 are promises not to use
+/// the words. Only right before the reporting word (or before 跟您 / 对您 / 和您 / 给您 /
+/// 对业主 … in front of it); 不会说话，不知道 and 我不会，不知道 are out of reach.
+const SAY_NEGATIONS: &[&str] = &[
+    "不会",
+    "不能",
+    "不得",
+    "决不",
+    "绝不",
+    "从不",
+    "从来不",
+    "不要",
+    "别",
+];
+
+/// Whether `before` (the clause up to a reporting word) ends with a negation of saying.
+fn is_negated(before: &[char]) -> bool {
+    let mut end = before.len();
+    if let Some(n) = ends_with_any(before, ADDRESSEES) {
+        if let Some(m) = ends_with_any(&before[..end - n], ADDRESSEE_MARKERS) {
+            end -= n + m;
+        }
+    }
+    ends_with_any(&before[..end], SAY_NEGATIONS).is_some()
 }
 
 /// Whether the subject of a reporting word, read in `before` (the clause up to the word),
@@ -2427,6 +2456,32 @@ mod tests {
             .chain(OTHER_SPEAKERS)
             .chain(OWN_SPEAKERS)
         {
+            assert_eq!(normalize(w).0, *w);
+        }
+    }
+
+    /// C32: a promise not to say the words is not saying them (4.7 forbids the use):
+    /// 我们不会说不归我们管 is the opposite of the evasion.
+    #[test]
+    fn c32_negated_saying_is_not_saying_the_words() {
+        for text in [
+            "王芳：我们不会说不归我们管，这事我负责到底",
+            "王芳：绝不会跟您说不知道",
+            "王芳：我们从来不说没办法",
+            "王芳：我们不能对业主讲办不了",
+            "王芳：您放心，别说不清楚，我们查清楚",
+        ] {
+            assert_eq!(verdict(text), none(), "{text}");
+        }
+        // Out of scope, kept narrow: no reporting word right after the negation.
+        for text in ["王芳：我不会，不知道", "王芳：不会说话，不知道"] {
+            assert_eq!(
+                verdict(text),
+                violation("不知道", Some("王芳"), 1),
+                "{text}"
+            );
+        }
+        for w in SAY_NEGATIONS {
             assert_eq!(normalize(w).0, *w);
         }
     }
