@@ -39,6 +39,8 @@ are the speaker's own. A negated reporting word (不会 / 不能 / 不得 / 决�
 从来不 / 不要 / 别 before it, an addressee 跟您 / 对您 … between) is a promise not to say
 them (我们不会说不归我们管, 绝不会跟您说不知道). The speaker's own words are also a whole
 reply in quotation marks (王芳：“不归我管”) and scare quotes (我们“没办法”处理).
+不清楚 / 不知道 / 不懂 after 您对 in the same clause, with no 我 / 我们 / 咱们 between, is the
+resident's not knowing (如果您对流程不清楚，可以随时问我); 没办法 / 办不了 / 不归我管 never are.
 One violation per case and speaker, charged to the roster employee whose name
 or 工号 labels the turn (客服E012 → E012), else to the first responder.
 

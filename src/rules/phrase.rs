@@ -45,6 +45,9 @@
 //!   speaker's own. A negated reporting word (不会 / 不能 / 不得 / 决不 / 绝不 / 从不 /
 //!   从来不 / 不要 / 别 right before it, or before 跟您 / 对您 … in front of it) is a
 //!   promise not to say them: `我们不会说不归我们管`, `绝不会跟您说不知道`.
+//! * The resident's not knowing: 不清楚, 不知道 or 不懂 with `您对` before it in its clause
+//!   and no 我 / 我们 / 咱们 between (`如果您对流程不清楚，可以随时问我`). Not 没办法, 办不了
+//!   or 不归我管: `您这事没办法` is a refusal.
 //!
 //! ## Why is this bad?
 //!
@@ -514,7 +517,10 @@ impl Matcher {
             }
             // Nor are someone else's words reported without quotation marks
             // (您反映保安说不知道).
-            if not_own_words(&clause_before(turn.text, start)) {
+            let clause = clause_before(turn.text, start);
+            if not_own_words(&clause)
+                || hay.get(s..e).is_some_and(|w| residents_unclear(&clause, w))
+            {
                 continue;
             }
             let (start, end) = (turn.start + start, turn.start + last + c.len_utf8());
@@ -749,6 +755,35 @@ const SAY_NEGATIONS: &[&str] = &[
     "不要",
     "别",
 ];
+
+/// Phrases that, after [`RESIDENT_TOPIC`] in their clause, are the resident's not knowing:
+/// 如果您对流程不清楚，可以随时问我. Not 没办法 / 办不了 / 不归我管: 您这事没办法 is a refusal.
+const RESIDENT_UNCLEAR_PHRASES: &[&str] = &["不清楚", "不知道", "不懂"];
+
+/// The resident as the one who does not know something: 您对 ….
+const RESIDENT_TOPIC: &str = "您对";
+
+/// First-person pronouns that, after 您对, make the not knowing the speaker's again
+/// (您对这个问我，我也不清楚).
+const FIRST_PERSON: &[&str] = &["我", "咱们"];
+
+/// Whether the phrase `phrase` (normalised) after `clause` (see [`clause_before`]) is the
+/// resident's not knowing: one of [`RESIDENT_UNCLEAR_PHRASES`], with 您对 before it in the
+/// clause and no first-person pronoun between.
+fn residents_unclear(clause: &[char], phrase: &str) -> bool {
+    if !RESIDENT_UNCLEAR_PHRASES.contains(&phrase) {
+        return false;
+    }
+    let topic: Vec<char> = RESIDENT_TOPIC.chars().collect();
+    let Some(at) = clause
+        .windows(topic.len())
+        .rposition(|w| w == topic.as_slice())
+    else {
+        return false;
+    };
+    let after: String = clause[at + topic.len()..].iter().collect();
+    !FIRST_PERSON.iter().any(|p| after.contains(p))
+}
 
 /// Whether `before` (the clause up to a reporting word) ends with a negation of saying.
 fn is_negated(before: &[char]) -> bool {
@@ -2484,6 +2519,41 @@ mod tests {
         for w in SAY_NEGATIONS {
             assert_eq!(normalize(w).0, *w);
         }
+    }
+
+    /// C33: 标准模板 四.1 forbids staff brushing the resident off with 不清楚; the resident
+    /// not being clear about something (您对流程不清楚) is what 4.4 asks staff to explain.
+    #[test]
+    fn c33_the_residents_own_not_knowing_after_nin_dui_is_allowed() {
+        for text in [
+            "王芳：如果您对流程不清楚，可以随时问我",
+            "王芳：您对收费标准不知道的话，我发给您",
+            "王芳：要是您对这个操作还不懂，我上门教您",
+        ] {
+            assert_eq!(verdict(text), none(), "{text}");
+        }
+        // A first-person pronoun between: staff's own not knowing again.
+        assert_eq!(
+            verdict("王芳：您对这个问我，我也不清楚"),
+            violation("不清楚", Some("王芳"), 1)
+        );
+        assert_eq!(
+            verdict("王芳：您对这事咱们也不知道"),
+            violation("不知道", Some("王芳"), 1)
+        );
+        // Only not knowing: 没办法 / 办不了 / 不归我管 stay refusals.
+        assert_eq!(
+            verdict("王芳：您对这事没办法"),
+            violation("没办法", Some("王芳"), 1)
+        );
+        assert_eq!(
+            verdict("王芳：您这事没办法"),
+            violation("没办法", Some("王芳"), 1)
+        );
+        assert_eq!(
+            verdict("王芳：您对这个不满意也办不了"),
+            violation("办不了", Some("王芳"), 1)
+        );
     }
 
     #[test]
