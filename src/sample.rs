@@ -1808,7 +1808,7 @@ const BANNED: [&str; 7] = [
 ];
 
 /// Contexts in which a banned phrase is no violation (PHRASE-BANNED's default `allow`).
-const ALLOWED_CONTEXTS: [&str; 32] = [
+const ALLOWED_CONTEXTS: [&str; 46] = [
     "不知道您是否",
     "不知道您是不是",
     "不知道您什么时候",
@@ -1819,7 +1819,21 @@ const ALLOWED_CONTEXTS: [&str; 32] = [
     "不知道您有没有",
     "不知道您还有",
     "不知道您对",
-    "不知道您看",
+    "不知道您看这",
+    "不知道您看那",
+    "不知道您看行",
+    "不知道您看可",
+    "不知道您看怎",
+    "不知道您看是",
+    "不知道您看哪",
+    "不知道您看什么",
+    "不知道您看能",
+    "不知道您看方便",
+    "不知道您看如何",
+    "不知道您看合适",
+    "不知道您看几",
+    "不知道您看有没有",
+    "不知道您看要不要",
     "您可能不知道",
     "您也许不知道",
     "如有不清楚",

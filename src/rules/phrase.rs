@@ -132,7 +132,23 @@ pub const DEFAULT_ALLOW: &[&str] = &[
     "不知道您有没有",
     "不知道您还有",
     "不知道您对",
-    "不知道您看",
+    // 不知道您看 only as a question asking the resident's view (不知道您看这样行不行),
+    // never 不知道您看着办 (“I don't know, you deal with it”).
+    "不知道您看这",
+    "不知道您看那",
+    "不知道您看行",
+    "不知道您看可",
+    "不知道您看怎",
+    "不知道您看是",
+    "不知道您看哪",
+    "不知道您看什么",
+    "不知道您看能",
+    "不知道您看方便",
+    "不知道您看如何",
+    "不知道您看合适",
+    "不知道您看几",
+    "不知道您看有没有",
+    "不知道您看要不要",
     // 不知道 about the resident, informing them, or repeating what the resident said
     // (您刚才说您不知道): 您不知道 is the resident's not knowing, not staff's brush-off.
     "您可能不知道",
@@ -2554,6 +2570,31 @@ mod tests {
             verdict("王芳：您对这个不满意也办不了"),
             violation("办不了", Some("王芳"), 1)
         );
+    }
+
+    /// C34: 我也不知道您看着办吧 is 4.7's 不知道 and a brush-off besides; only asking the
+    /// resident's view (不知道您看这样行不行) is a polite question.
+    #[test]
+    fn c34_bu_zhidao_nin_kan_zhe_ban_is_a_violation_the_polite_question_is_not() {
+        for text in ["王芳：我也不知道您看着办吧", "王芳：我也不知道您看着处理"]
+        {
+            assert_eq!(
+                verdict(text),
+                violation("不知道", Some("王芳"), 1),
+                "{text}"
+            );
+        }
+        for text in [
+            "王芳：不知道您看这样安排行不行？",
+            "王芳：不知道您看可以吗？",
+            "王芳：不知道您看什么时间方便？",
+            "王芳：不知道您看怎么处理比较好？",
+            "王芳：不知道您看能不能接受？",
+            "王芳：不知道您看哪天方便？",
+            "王芳：不知道您看行吗？",
+        ] {
+            assert_eq!(verdict(text), none(), "{text}");
+        }
     }
 
     #[test]
