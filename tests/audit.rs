@@ -1040,7 +1040,7 @@ fn a_company_copy_with_changed_thresholds_audits_without_code_changes() {
     let dir = tempfile::tempdir().unwrap();
     let text = read(&root().join("rules/default.toml"))
         .replace("within = \"24h\"", "within = \"48h\"")
-        .replace("phrases = [\"不知道\", \"不清楚\", \"没办法\", \"办不了\", \"不归我管\", \"不归我们管\", \"不懂\"]", "phrases = [\"开发商\"]")
+        .replace("phrases = [\"不知道\", \"不清楚\", \"没办法\", \"没有办法\", \"办不了\", \"不归我管\", \"不归我们管\", \"不懂\"]", "phrases = [\"开发商\"]")
         .replace("points = 3\nresponsible = \"speaker\"", "points = 5\nresponsible = \"speaker\"");
     let p = dir.path().join("company.toml");
     std::fs::write(&p, &text).unwrap();

@@ -16,8 +16,9 @@ use crate::input::ColType;
 
 pub static INFO: KindInfo = KindInfo {
     name: "forbidden_phrase",
-    doc: "Checks that staff never use the phrases the regulation bans (不知道, 不清楚, 没办法,
-办不了, 不归我管, 不归我们管, 不懂: 首问责任管理制度 4.7, 标准模板 四.1, 工诚 四).
+    doc: "Checks that staff never use the phrases the regulation bans (不知道, 不清楚, 没办法 and
+its full form 没有办法, 办不了, 不归我管, 不归我们管, 不懂: 首问责任管理制度 4.7, 标准模板 四.1,
+工诚 四).
 
 Text is matched after normalisation: full/half width, whitespace or punctuation between
 characters (不 归 我 管, 不-归-我-管) and traditional characters (不歸我管) do not hide a
@@ -52,7 +53,7 @@ Example violation: PHRASE-BANNED on C000123, 「…这个不归我管，你去�
         ),
         (
             "phrases",
-            "the banned phrases (default: the regulation's seven)",
+            "the banned phrases (default: the regulation's seven and 没有办法)",
         ),
         (
             "allow",

@@ -77,12 +77,14 @@ pub const DEFAULT_BASIS: &str =
 
 /// Phrases staff must not use. Each one is named by the regulation:
 /// 不知道 (4.7, 模板 四.1, 工诚 四), 没办法 (4.7), 不归我管 (4.7, 工诚 四), 不清楚 (模板 四.1,
-/// 工诚 四), 办不了 (模板 四.1), 不归我们管 (模板 四.1), 不懂 (工诚 四). Traditional, spaced
-/// and punctuated variants are covered by normalisation and need no entry of their own.
+/// 工诚 四), 办不了 (模板 四.1), 不归我们管 (模板 四.1), 不懂 (工诚 四), and 没有办法, the
+/// full form of 4.7's 没办法. Traditional, spaced and punctuated variants (沒有辦法) are
+/// covered by normalisation and need no entry of their own.
 pub const DEFAULT_PHRASES: &[&str] = &[
     "不知道",
     "不清楚",
     "没办法",
+    "没有办法",
     "办不了",
     "不归我管",
     "不归我们管",
@@ -95,7 +97,7 @@ pub const DEFAULT_PHRASES: &[&str] = &[
 /// message-board cases about 物业 with the responsible office's reply):
 ///
 /// * `答复意见` (the officials' replies, i.e. staff-side text; 210 non-empty): **0**
-///   occurrences of any of the seven default phrases, also 0 after normalisation
+///   occurrences of any of the seven phrases of 4.7 / 模板 / 工诚, also 0 after normalisation
 ///   (whitespace and punctuation dropped, traditional folded) and 0 for 没有办法. Near
 ///   misses: 办法 ×37, all in 管理办法 / 实施办法 / 解决办法 (never 没办法, nothing to allow);
 ///   无法 ×31 (not a banned phrase), among them 无法联系 ×2 (“无法联系上业主和勘查现场情况”,
@@ -185,13 +187,20 @@ pub const DEFAULT_ALLOW: &[&str] = &[
     "没办法联系到",
     "没办法接通",
     "没办法打通",
+    "没有办法联系上",
+    "没有办法联系到",
+    "没有办法接通",
+    "没有办法打通",
     // Negated refusals.
     "不是没办法",
+    "不是没有办法",
     "不是办不了",
     "不是不知道",
     "不是不清楚",
     // 有没办法 (colloquial 有没有办法, “is there a way”): a question, not a refusal.
     "有没办法",
+    // 有没有办法: the same question in full; it holds 没有办法.
+    "有没有办法",
     // 不懂事: “immature, inconsiderate” (孩子不懂事), not “I don't understand”.
     "不懂事",
 ];
@@ -2592,6 +2601,31 @@ mod tests {
             "王芳：不知道您看能不能接受？",
             "王芳：不知道您看哪天方便？",
             "王芳：不知道您看行吗？",
+        ] {
+            assert_eq!(verdict(text), none(), "{text}");
+        }
+    }
+
+    /// C35: 没有办法 is 4.7's 没办法 said in full; its failed calls, negation and question
+    /// are no refusal, as for 没办法.
+    #[test]
+    fn c35_mei_you_banfa_is_mei_banfa_in_full() {
+        for text in [
+            "王芳：没有办法，这是规定",
+            "王芳：这个沒有辦法",
+            "王芳：没 有 办 法",
+        ] {
+            assert_eq!(
+                verdict(text),
+                violation("没有办法", Some("王芳"), 1),
+                "{text}"
+            );
+        }
+        for text in [
+            "王芳：昨天一直没有办法联系上您，今天再跟您确认",
+            "王芳：电话没有办法接通，我晚点再打",
+            "王芳：也不是没有办法，我帮您申请",
+            "王芳：我问问工程部有没有办法今天修",
         ] {
             assert_eq!(verdict(text), none(), "{text}");
         }
