@@ -1797,10 +1797,11 @@ fn develop_case(
 
 /// Words staff must never say (the default phrases of PHRASE-BANNED); unplanted staff
 /// turns never contain them outside an allowed context.
-const BANNED: [&str; 7] = [
+const BANNED: [&str; 8] = [
     "不知道",
     "不清楚",
     "没办法",
+    "没有办法",
     "办不了",
     "不归我管",
     "不归我们管",
@@ -1808,7 +1809,7 @@ const BANNED: [&str; 7] = [
 ];
 
 /// Contexts in which a banned phrase is no violation (PHRASE-BANNED's default `allow`).
-const ALLOWED_CONTEXTS: [&str; 32] = [
+const ALLOWED_CONTEXTS: [&str; 52] = [
     "不知道您是否",
     "不知道您是不是",
     "不知道您什么时候",
@@ -1819,7 +1820,21 @@ const ALLOWED_CONTEXTS: [&str; 32] = [
     "不知道您有没有",
     "不知道您还有",
     "不知道您对",
-    "不知道您看",
+    "不知道您看这",
+    "不知道您看那",
+    "不知道您看行",
+    "不知道您看可",
+    "不知道您看怎",
+    "不知道您看是",
+    "不知道您看哪",
+    "不知道您看什么",
+    "不知道您看能",
+    "不知道您看方便",
+    "不知道您看如何",
+    "不知道您看合适",
+    "不知道您看几",
+    "不知道您看有没有",
+    "不知道您看要不要",
     "您可能不知道",
     "您也许不知道",
     "如有不清楚",
@@ -1839,7 +1854,13 @@ const ALLOWED_CONTEXTS: [&str; 32] = [
     "没办法联系到",
     "没办法接通",
     "没办法打通",
+    "没有办法联系上",
+    "没有办法联系到",
+    "没有办法接通",
+    "没有办法打通",
     "不是没办法",
+    "不是没有办法",
+    "有没有办法",
     "不是办不了",
 ];
 

@@ -1071,7 +1071,7 @@ fn a_company_copy_with_changed_thresholds_audits_without_code_changes() {
     let dir = tempfile::tempdir().unwrap();
     let text = read(&root().join("rules/default.toml"))
         .replace("within = \"24h\"", "within = \"48h\"")
-        .replace("phrases = [\"不知道\", \"不清楚\", \"没办法\", \"办不了\", \"不归我管\", \"不归我们管\", \"不懂\"]", "phrases = [\"开发商\"]")
+        .replace("phrases = [\"不知道\", \"不清楚\", \"没办法\", \"没有办法\", \"办不了\", \"不归我管\", \"不归我们管\", \"不懂\"]", "phrases = [\"开发商\"]")
         .replace("points = 3\nresponsible = \"speaker\"", "points = 5\nresponsible = \"speaker\"");
     let p = dir.path().join("company.toml");
     std::fs::write(&p, &text).unwrap();
@@ -2375,7 +2375,7 @@ AG1,1,2026-10-12 09:20,O1,D4,工程部,电话,\n";
 fn the_speakers_parameter_chooses_whose_words_count() {
     let cases = format!(
         "{CASES_HEADER}\
-S1,甲中心,2026-10-12 09:00,来访,咨询,王建国,,,咨询,E1,王芳,2026-10-12 09:10,\"业主：上次保安说不归我管\n王芳：我来处理\",,,,,,,,\n"
+S1,甲中心,2026-10-12 09:00,来访,咨询,王建国,,,咨询,E1,王芳,2026-10-12 09:10,\"业主：上次保安回我一句不归我管\n王芳：我来处理\",,,,,,,,\n"
     );
     let d = dataset(&[("cases.csv", &cases), ("roster.csv", ROSTER)]);
     let with = |speakers: &str| {
@@ -2395,6 +2395,7 @@ S1,甲中心,2026-10-12 09:00,来访,咨询,王建国,,,咨询,E1,王芳,2026-10
         ))
     };
     // S1: the resident (业主) quotes a guard's 不归我管 → no violation with "staff" …
+    // (回我一句 is no reporting word of C31: with every line counting, the words count.)
     assert!(with("staff").is_empty());
     // … and a violation charged to the first responder E1 when every line counts.
     assert_eq!(with("all"), [v("S1", "PHRASE-BANNED", "E1", false)].into());

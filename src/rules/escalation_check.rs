@@ -10,7 +10,7 @@
 //! | `path` | a handoff to a receiver the sender's role may not hand to (`allowed`), or to oneself | 操作人员 / 管理人员 / 客户关系主管 |
 //! | `cross_center` | a handoff to an employee of another service center, unless the sender is a 管理部经理 or the receiver is up the sender's own `supervisor_id` chain (his 直接上司, …, his own 管理部经理) | 客户关系主管: 需跨管理部处理的服务需求，报管理部经理，由管理部经理协调处理 |
 //! | `no_retransfer` | once a 部门主管 has received the case, anyone of that department (same center) hands it to another department; handing it to the 客户关系主管 for coordination, or within the department, is allowed | 责任部门: 不得再次转移至其它部门，……报客户服务主管协调处理 |
-//! | `ping_pong` | the case is sent to someone who handed it on earlier in the case (A→B→A, A→B→C→A); a receiving department reporting to the 客户关系主管 is coordination, not a return | 目的: 消除……相互推委 |
+//! | `ping_pong` | the case is sent to someone who handed it on earlier in the case (A→B→A, A→B→C→A); a receiving department reporting to the 客户关系主管 is coordination, and a 客户关系主管 or 管理部经理 sending it to a 部门主管 is her ruling (批转相应部门), not a return | 目的: 消除……相互推委；客户关系主管: 正确判定服务需求事项的所属部门，并批转相应部门 |
 //! | `coordination_slip` | the case reached two or more departments (counting only 部门主管 receivers) and has no 客户接待事项协调单; one per case, at the handoff that reached the second | 客户关系主管: 如属多部门责任，则填报“客户接待事项协调单” |
 //! | `max_handoffs` | more than `max_handoffs` handoffs; one per case, at the first handoff beyond the limit | 目的: 时效性差问题 |
 //!
@@ -1179,7 +1179,11 @@ fn walk_roles<'a>(ctx: &Ctx<'a>, case: &'a CaseInfo<'a>, sc: &mut Scratch<'a>) {
             }
         }
 
-        if p.ping_pong {
+        // A coordinator (客户关系主管, 管理部经理) sending the case to a 部门主管 is her
+        // ruling on which department it belongs to (正确判定服务需求事项的所属部门，并批转
+        // 相应部门), the prescribed route even when that department handed it to her.
+        let ruling = coordinator_sends && b.role == Role::DeptSupervisor;
+        if p.ping_pong && !ruling {
             if let Some(&j) = sent.get(b.id) {
                 match (coordination, sender_received) {
                     // A receiving department reporting to the 客户关系主管: coordination.
@@ -1629,6 +1633,41 @@ mod tests {
         assert!(
             ping.ends_with("案件退回曾转出此案的 E0006（E0006 → E0003 → E0006，相互推委）"),
             "{ping}"
+        );
+    }
+
+    #[test]
+    fn cr_supervisor_ruling_the_case_back_to_its_department_is_not_ping_pong() {
+        // 管理人员 → 工程部主管 → 客户关系主管 (报客户服务主管协调处理) → 工程部主管: she
+        // judged it belongs to 工程部 and 批转 it there (物业细则·客户关系主管).
+        let out = judge(CLERK, true, &chain("C01", &[CLERK, ENG, CRS, ENG]));
+        clean(&out);
+        // The 管理部经理 ruling likewise (ping_pong alone: 工程部 → 经理 is judged by
+        // no_retransfer, not here).
+        let params = EscalationParams {
+            allowed: vec![],
+            no_retransfer: false,
+            ..EscalationParams::default()
+        };
+        let cases = [case("C01", CLERK, true)];
+        let out = check(
+            &params,
+            &roster(),
+            &cases,
+            &chain("C01", &[CLERK, ENG, MGR, ENG]),
+        );
+        assert_eq!(verdicts(&out), vec![]);
+        // Between ordinary holders A→B→A stays 踢皮球 (see also the test above).
+        let out = check(
+            &params,
+            &roster(),
+            &cases,
+            &chain("C01", &[CLERK, ENG, CLERK]),
+        );
+        assert!(
+            verdicts(&out).contains(&(2, CHECK_PING_PONG, ENG.to_string())),
+            "{:?}",
+            verdicts(&out)
         );
     }
 

@@ -16,8 +16,9 @@ use crate::input::ColType;
 
 pub static INFO: KindInfo = KindInfo {
     name: "forbidden_phrase",
-    doc: "Checks that staff never use the phrases the regulation bans (不知道, 不清楚, 没办法,
-办不了, 不归我管, 不归我们管, 不懂: 首问责任管理制度 4.7, 标准模板 四.1, 工诚 四).
+    doc: "Checks that staff never use the phrases the regulation bans (不知道, 不清楚, 没办法 and
+its full form 没有办法, 办不了, 不归我管, 不归我们管, 不懂: 首问责任管理制度 4.7, 标准模板 四.1,
+工诚 四).
 
 Text is matched after normalisation: full/half width, whitespace or punctuation between
 characters (不 归 我 管, 不-归-我-管) and traditional characters (不歸我管) do not hide a
@@ -30,9 +31,18 @@ a roster employee's of the case's center, whose turn it then stays — so a resi
 quoting \"他说不归我管\" is not a violation; the resident's own `content` is never
 checked. An
 occurrence inside an `allow` context (\"不知道您是否方便\", \"如有不清楚的地方\") is not a
-violation, nor is staff quoting someone else's words in quotation marks after a reporting
-word (您反映保安说“不归我管”); a whole reply in quotation marks (王芳：“不归我管”) or scare
-quotes (我们“没办法”处理) are the speaker's own words. One violation per case and speaker, charged to the roster employee whose name
+violation, nor is staff reporting someone else's words: in quotation marks after a reporting
+word (您反映保安说“不归我管”), or unquoted right after a reporting word (说, 讲, 称, 告诉,
+告知, 表示, 回复, 答复, 声称, 回答, 反映, 投诉; only 了, 过, a colon or the addressee 您 / 你 /
+业主 between) whose subject is a third party or the resident (您反映保安说不知道, 保安告诉您
+不归我们管); with the speaker or nobody as subject (我说了不知道, 跟您说了没办法) the words
+are the speaker's own. A negated reporting word (不会 / 不能 / 不得 / 决不 / 绝不 / 从不 /
+从来不 / 不要 / 别 before it, an addressee 跟您 / 对您 … between) is a promise not to say
+them (我们不会说不归我们管, 绝不会跟您说不知道). The speaker's own words are also a whole
+reply in quotation marks (王芳：“不归我管”) and scare quotes (我们“没办法”处理).
+不清楚 / 不知道 / 不懂 after 您对 in the same clause, with no 我 / 我们 / 咱们 between, is the
+resident's not knowing (如果您对流程不清楚，可以随时问我); 没办法 / 办不了 / 不归我管 never are.
+One violation per case and speaker, charged to the roster employee whose name
 or 工号 labels the turn (客服E012 → E012), else to the first responder.
 
 Example violation: PHRASE-BANNED on C000123, 「…这个不归我管，你去找…」（王芳，第 3 行）.",
@@ -43,7 +53,7 @@ Example violation: PHRASE-BANNED on C000123, 「…这个不归我管，你去�
         ),
         (
             "phrases",
-            "the banned phrases (default: the regulation's seven)",
+            "the banned phrases (default: the regulation's seven and 没有办法)",
         ),
         (
             "allow",

@@ -35,6 +35,19 @@
 //!   reported once, not also as `不归我管`); every non-overlapping occurrence is reported.
 //! * Allowed contexts: an occurrence that lies inside an occurrence of an allowed context
 //!   (compared after normalisation) is not a violation: `不知道您是否方便`, `如有不清楚的地方`.
+//! * Reported speech: someone else's words are not the speaker's. Words in quotation marks
+//!   after a reporting word (`保安说“不归我管”`), and words right after an unquoted
+//!   reporting word (说, 讲, 称, 告诉, 告知, 表示, 回复, 答复, 声称, 回答, 反映, 投诉; only 了,
+//!   过, the addressee 您 / 你 / 业主 … or a colon between) whose subject, the nearest
+//!   person word before it in the clause, is a third party (保安, 他, 对方, 前台, 工程部 …)
+//!   or the resident (您, 业主 …): `您反映保安说不知道`, `保安告诉您不归我们管`. With the
+//!   speaker as subject or none (`我说了不知道`, `跟您说了没办法`) the words are the
+//!   speaker's own. A negated reporting word (不会 / 不能 / 不得 / 决不 / 绝不 / 从不 /
+//!   从来不 / 不要 / 别 right before it, or before 跟您 / 对您 … in front of it) is a
+//!   promise not to say them: `我们不会说不归我们管`, `绝不会跟您说不知道`.
+//! * The resident's not knowing: 不清楚, 不知道 or 不懂 with `您对` before it in its clause
+//!   and no 我 / 我们 / 咱们 between (`如果您对流程不清楚，可以随时问我`). Not 没办法, 办不了
+//!   or 不归我管: `您这事没办法` is a refusal.
 //!
 //! ## Why is this bad?
 //!
@@ -64,12 +77,14 @@ pub const DEFAULT_BASIS: &str =
 
 /// Phrases staff must not use. Each one is named by the regulation:
 /// 不知道 (4.7, 模板 四.1, 工诚 四), 没办法 (4.7), 不归我管 (4.7, 工诚 四), 不清楚 (模板 四.1,
-/// 工诚 四), 办不了 (模板 四.1), 不归我们管 (模板 四.1), 不懂 (工诚 四). Traditional, spaced
-/// and punctuated variants are covered by normalisation and need no entry of their own.
+/// 工诚 四), 办不了 (模板 四.1), 不归我们管 (模板 四.1), 不懂 (工诚 四), and 没有办法, the
+/// full form of 4.7's 没办法. Traditional, spaced and punctuated variants (沒有辦法) are
+/// covered by normalisation and need no entry of their own.
 pub const DEFAULT_PHRASES: &[&str] = &[
     "不知道",
     "不清楚",
     "没办法",
+    "没有办法",
     "办不了",
     "不归我管",
     "不归我们管",
@@ -82,7 +97,7 @@ pub const DEFAULT_PHRASES: &[&str] = &[
 /// message-board cases about 物业 with the responsible office's reply):
 ///
 /// * `答复意见` (the officials' replies, i.e. staff-side text; 210 non-empty): **0**
-///   occurrences of any of the seven default phrases, also 0 after normalisation
+///   occurrences of any of the seven phrases of 4.7 / 模板 / 工诚, also 0 after normalisation
 ///   (whitespace and punctuation dropped, traditional folded) and 0 for 没有办法. Near
 ///   misses: 办法 ×37, all in 管理办法 / 实施办法 / 解决办法 (never 没办法, nothing to allow);
 ///   无法 ×31 (not a banned phrase), among them 无法联系 ×2 (“无法联系上业主和勘查现场情况”,
@@ -119,7 +134,23 @@ pub const DEFAULT_ALLOW: &[&str] = &[
     "不知道您有没有",
     "不知道您还有",
     "不知道您对",
-    "不知道您看",
+    // 不知道您看 only as a question asking the resident's view (不知道您看这样行不行),
+    // never 不知道您看着办 (“I don't know, you deal with it”).
+    "不知道您看这",
+    "不知道您看那",
+    "不知道您看行",
+    "不知道您看可",
+    "不知道您看怎",
+    "不知道您看是",
+    "不知道您看哪",
+    "不知道您看什么",
+    "不知道您看能",
+    "不知道您看方便",
+    "不知道您看如何",
+    "不知道您看合适",
+    "不知道您看几",
+    "不知道您看有没有",
+    "不知道您看要不要",
     // 不知道 about the resident, informing them, or repeating what the resident said
     // (您刚才说您不知道): 您不知道 is the resident's not knowing, not staff's brush-off.
     "您可能不知道",
@@ -156,13 +187,20 @@ pub const DEFAULT_ALLOW: &[&str] = &[
     "没办法联系到",
     "没办法接通",
     "没办法打通",
+    "没有办法联系上",
+    "没有办法联系到",
+    "没有办法接通",
+    "没有办法打通",
     // Negated refusals.
     "不是没办法",
+    "不是没有办法",
     "不是办不了",
     "不是不知道",
     "不是不清楚",
     // 有没办法 (colloquial 有没有办法, “is there a way”): a question, not a refusal.
     "有没办法",
+    // 有没有办法: the same question in full; it holds 没有办法.
+    "有没有办法",
     // 不懂事: “immature, inconsiderate” (孩子不懂事), not “I don't understand”.
     "不懂事",
 ];
@@ -502,6 +540,14 @@ impl Matcher {
             if within(quotes, start, last + c.len_utf8()) {
                 continue;
             }
+            // Nor are someone else's words reported without quotation marks
+            // (您反映保安说不知道).
+            let clause = clause_before(turn.text, start);
+            if not_own_words(&clause)
+                || hay.get(s..e).is_some_and(|w| residents_unclear(&clause, w))
+            {
+                continue;
+            }
             let (start, end) = (turn.start + start, turn.start + last + c.len_utf8());
             let Some(phrase) = self.canonical.get(m.pattern().as_usize()) else {
                 continue;
@@ -589,6 +635,218 @@ fn reported_quotes(line: &str, out: &mut Vec<(usize, usize)>) {
             }
         }
     }
+}
+
+/// Words that report someone's words without quotation marks when the words follow
+/// directly (保安说不归我管, 他表示不清楚, 保安告诉您不归我们管): the speaker is telling
+/// what another said, not saying it. Folded forms (simplified).
+const UNQUOTED_REPORTING_WORDS: &[&str] = &[
+    "说", "讲", "称", "告诉", "告知", "表示", "回复", "答复", "声称", "回答", "反映", "投诉",
+];
+
+/// What may stand between an unquoted reporting word and the words it reports: an aspect
+/// particle (说了, 说过, 告诉过您) or the addressee (告诉您, 答复业主); a colon right
+/// before the words too (对方称：不知道). Nothing else: 保安说，不知道 (a comma) and
+/// 保安说我不知道 stay the speaker's own words.
+const REPORT_FILLERS: &[&str] = &["了", "过"];
+
+/// The addressee of reported words, after the reporting word (告诉您) or after a word of
+/// [`ADDRESSEE_MARKERS`] before it (跟您说, 对业主讲).
+const ADDRESSEES: &[&str] = &["您们", "你们", "您", "你", "业主", "客户", "住户"];
+
+/// Words that make the person word after them an addressee, not the one who speaks:
+/// 跟您说, 对您讲, 和您说, 给您回复, 向业主表示, 告诉您说. (保安跟我说不知道: 保安 spoke.)
+const ADDRESSEE_MARKERS: &[&str] = &["跟", "对", "和", "给", "向", "同", "告诉", "告知"];
+
+/// Who reports: the subject of an unquoted reporting word is the nearest of these before
+/// it, not followed by 的 (保安的事, a topic) and not an addressee. Someone else — a third
+/// party or the resident — makes the words reported speech (保安说不知道, 您反映说不清楚);
+/// the speaker (我, 我们 …) or no subject at all (跟您说了没办法) leaves them the speaker's
+/// own words.
+const OTHER_SPEAKERS: &[&str] = &[
+    // Third parties.
+    "保安",
+    "保洁",
+    "维修工",
+    "师傅",
+    "他们",
+    "她们",
+    "他",
+    "她",
+    "对方",
+    "同事",
+    "前台",
+    "物业",
+    "工作人员",
+    "工程部",
+    "秩序部",
+    "环境部",
+    "客服部",
+    "保安部",
+    "保洁部",
+    "管理处",
+    "主管",
+    "经理",
+    "领导",
+    "队长",
+    "组长",
+    "班长",
+    "电工",
+    // The resident.
+    "您们",
+    "你们",
+    "您",
+    "你",
+    "业主",
+    "客户",
+    "住户",
+];
+
+/// The speaker themself as the subject of a reporting word: 我说了不知道 is said again.
+const OWN_SPEAKERS: &[&str] = &["我们", "咱们", "我", "咱", "本人"];
+
+/// At most this many characters (kept by normalisation) of the clause before a phrase are
+/// read for the reporting word and its subject: the work per match stays bounded.
+const CLAUSE_MAX_CHARS: usize = 32;
+
+/// The clause before byte offset `start` of `line`, normalised, nearest character last:
+/// back to the previous sentence punctuation (a colon right before the phrase does not
+/// end it: 对方称：不知道), at most [`CLAUSE_MAX_CHARS`] characters.
+fn clause_before(line: &str, start: usize) -> Vec<char> {
+    let mut rev = Vec::new();
+    let mut colon_passed = false;
+    for c in line.get(..start).unwrap_or_default().chars().rev() {
+        if is_boundary(c) {
+            if rev.is_empty() && !colon_passed && matches!(c, '：' | ':') {
+                colon_passed = true;
+                continue;
+            }
+            break;
+        }
+        if let Some(f) = fold_char(c) {
+            rev.push(f);
+            if rev.len() == CLAUSE_MAX_CHARS {
+                break;
+            }
+        }
+    }
+    rev.reverse();
+    rev
+}
+
+/// The length in characters of the longest of `words` that `text` ends with.
+fn ends_with_any(text: &[char], words: &[&str]) -> Option<usize> {
+    words
+        .iter()
+        .filter(|w| {
+            let n = w.chars().count();
+            n <= text.len() && text[text.len() - n..].iter().copied().eq(w.chars())
+        })
+        .map(|w| w.chars().count())
+        .max()
+}
+
+/// Whether a phrase preceded by `clause` (see [`clause_before`]) is someone else's words
+/// the speaker reports: directly after an unquoted reporting word whose subject is a third
+/// party or the resident.
+fn not_own_words(clause: &[char]) -> bool {
+    // Back over what may stand between the reporting word and the words.
+    let mut end = clause.len();
+    for _ in 0..4 {
+        let head = &clause[..end];
+        match ends_with_any(head, REPORT_FILLERS).or_else(|| ends_with_any(head, ADDRESSEES)) {
+            Some(n) => end -= n,
+            None => break,
+        }
+    }
+    let Some(n) = ends_with_any(&clause[..end], UNQUOTED_REPORTING_WORDS) else {
+        return false;
+    };
+    let before = &clause[..end - n];
+    is_negated(before) || reporting_subject_is_other(before)
+}
+
+/// Negations of saying: 我们不会说不归我们管 and 绝不会跟您说不知道 are promises not to use
+/// the words. Only right before the reporting word (or before 跟您 / 对您 / 和您 / 给您 /
+/// 对业主 … in front of it); 不会说话，不知道 and 我不会，不知道 are out of reach.
+const SAY_NEGATIONS: &[&str] = &[
+    "不会",
+    "不能",
+    "不得",
+    "决不",
+    "绝不",
+    "从不",
+    "从来不",
+    "不要",
+    "别",
+];
+
+/// Phrases that, after [`RESIDENT_TOPIC`] in their clause, are the resident's not knowing:
+/// 如果您对流程不清楚，可以随时问我. Not 没办法 / 办不了 / 不归我管: 您这事没办法 is a refusal.
+const RESIDENT_UNCLEAR_PHRASES: &[&str] = &["不清楚", "不知道", "不懂"];
+
+/// The resident as the one who does not know something: 您对 ….
+const RESIDENT_TOPIC: &str = "您对";
+
+/// First-person pronouns that, after 您对, make the not knowing the speaker's again
+/// (您对这个问我，我也不清楚).
+const FIRST_PERSON: &[&str] = &["我", "咱们"];
+
+/// Whether the phrase `phrase` (normalised) after `clause` (see [`clause_before`]) is the
+/// resident's not knowing: one of [`RESIDENT_UNCLEAR_PHRASES`], with 您对 before it in the
+/// clause and no first-person pronoun between.
+fn residents_unclear(clause: &[char], phrase: &str) -> bool {
+    if !RESIDENT_UNCLEAR_PHRASES.contains(&phrase) {
+        return false;
+    }
+    let topic: Vec<char> = RESIDENT_TOPIC.chars().collect();
+    let Some(at) = clause
+        .windows(topic.len())
+        .rposition(|w| w == topic.as_slice())
+    else {
+        return false;
+    };
+    let after: String = clause[at + topic.len()..].iter().collect();
+    !FIRST_PERSON.iter().any(|p| after.contains(p))
+}
+
+/// Whether `before` (the clause up to a reporting word) ends with a negation of saying.
+fn is_negated(before: &[char]) -> bool {
+    let mut end = before.len();
+    if let Some(n) = ends_with_any(before, ADDRESSEES) {
+        if let Some(m) = ends_with_any(&before[..end - n], ADDRESSEE_MARKERS) {
+            end -= n + m;
+        }
+    }
+    ends_with_any(&before[..end], SAY_NEGATIONS).is_some()
+}
+
+/// Whether the subject of a reporting word, read in `before` (the clause up to the word),
+/// is someone other than the speaker (see [`OTHER_SPEAKERS`]).
+fn reporting_subject_is_other(before: &[char]) -> bool {
+    let mut k = before.len();
+    while k > 0 {
+        let head = &before[..k];
+        let other = ends_with_any(head, OTHER_SPEAKERS);
+        let own = ends_with_any(head, OWN_SPEAKERS);
+        let (n, is_other) = match (other, own) {
+            (Some(o), Some(m)) if m > o => (m, false),
+            (Some(o), _) => (o, true),
+            (None, Some(m)) => (m, false),
+            (None, None) => {
+                k -= 1;
+                continue;
+            }
+        };
+        let from = k - n;
+        let topic = before.get(k) == Some(&'的');
+        let addressee = ends_with_any(&before[..from], ADDRESSEE_MARKERS).is_some();
+        if !topic && !addressee {
+            return is_other;
+        }
+        k = from;
+    }
+    false
 }
 
 /// Whether `start..end` lies inside one of `spans` (sorted, not overlapping).
@@ -1854,10 +2112,9 @@ mod tests {
     fn c09_unlabelled_reply_is_staff_speech() {
         assert_eq!(verdict("对不起，这个办不了"), violation("办不了", None, 1));
         // The same real resident words, without a label, would be charged to staff.
-        assert_eq!(
-            verdict("问起物业，物业说不知道"),
-            violation("不知道", None, 1)
-        );
+        assert_eq!(verdict("根本没办法入睡"), violation("没办法", None, 1));
+        // Except words reported from someone else (C31), labelled or not.
+        assert_eq!(verdict("问起物业，物业说不知道"), none());
     }
 
     #[test]
@@ -1959,7 +2216,7 @@ mod tests {
     #[test]
     fn c24_chat_export_header_lines_name_the_speaker_of_the_next_lines() {
         // WeChat / IM exports: `<label> <time>` alone on a line, the message below it.
-        let text = "陈建国 2026-10-08 10:05\n你们总说不知道怎么修？\n王芳 10:06\n这个不归我们管";
+        let text = "陈建国 2026-10-08 10:05\n你们总是不知道怎么修？\n王芳 10:06\n这个不归我们管";
         assert_eq!(
             verdict(text),
             vec![
@@ -1968,7 +2225,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            verdict("业主 10:05:01\n你们总说不知道？\n还有\n王芳 10:06\n没办法"),
+            verdict("业主 10:05:01\n你们总是不知道？\n还有\n王芳 10:06\n没办法"),
             violation("没办法", Some("王芳"), 5)
         );
         assert_eq!(
@@ -1993,13 +2250,13 @@ mod tests {
 
     #[test]
     fn c25_bracketed_labels() {
-        assert_eq!(verdict("【业主】你们总说不知道？"), none());
+        assert_eq!(verdict("【业主】你们总是不知道？"), none());
         assert_eq!(
             verdict("【客服】没办法"),
             violation("没办法", Some("客服"), 1)
         );
         assert_eq!(
-            verdict("【业主】你们总说不知道？\n【李强】没办法"),
+            verdict("【业主】你们总是不知道？\n【李强】没办法"),
             violation("没办法", Some("李强"), 2)
         );
         assert_eq!(
@@ -2031,8 +2288,8 @@ mod tests {
 
     #[test]
     fn c26_the_resident_by_phone_number_or_surname() {
-        assert_eq!(verdict("13912345678：你们总说不知道？"), none());
-        assert_eq!(verdict("业主13912345678：你们总说不知道？"), none());
+        assert_eq!(verdict("13912345678：你们总是不知道？"), none());
+        assert_eq!(verdict("业主13912345678：你们总是不知道？"), none());
         assert_eq!(verdict("139 1234 5678: 不知道"), none());
         assert_eq!(verdict("+86 139-1234-5678：不知道"), none());
         assert_eq!(verdict("0571-88886666：不知道"), none());
@@ -2186,7 +2443,7 @@ mod tests {
             violation("没办法", Some("王芳"), 1)
         );
         assert_eq!(
-            verdict("王芳：保安说“不归我管，你找别人"),
+            verdict("王芳：我说“不归我管，你找别人"),
             violation("不归我管", Some("王芳"), 1)
         );
         // After a quotation closes, the speaker's words are their own again.
@@ -2201,8 +2458,8 @@ mod tests {
         // Quotation marks inside a phrase do not hide it, after a reporting word or not.
         for text in [
             "王芳：不“知”道",
-            "王芳：他说不“知”道",
-            "王芳：保安说“不”归“我管”",
+            "王芳：我说不“知”道",
+            "王芳：我说“不”归“我管”",
             "王芳：您说：“好”，不‘归’我管",
         ] {
             assert_eq!(verdict(text).len(), 1, "{text}");
@@ -2212,6 +2469,166 @@ mod tests {
             verdict("业主：保安说“不归我管”\n王芳：这个不归我管"),
             violation("不归我管", Some("王芳"), 2)
         );
+    }
+
+    /// C31: 首问责任管理制度 4.7 forbids staff *using* 不知道 / 不归我管; staff taking down
+    /// what a guard or the resident said, without quotation marks, are not using them: the
+    /// words come right after a reporting word (说, 告诉, 反映 …) whose subject is someone
+    /// else. The speaker's own saying, or saying with no subject, is the evasion itself.
+    #[test]
+    fn c31_someone_elses_words_reported_without_quotation_marks_are_not_staffs_own() {
+        for text in [
+            "王芳：您反映保安说不知道，我们会批评教育",
+            "业主反映保安说不归我管，已安排处理",
+            "王芳：保安告诉您不归我们管是错误的",
+            "王芳：保安跟您说了不知道？我来处理",
+            "王芳：对方称：不清楚，我再去问",
+            "王芳：他表示不清楚，我去工程部核实",
+            "王芳：您刚才反映说没办法，我帮您申请",
+            "王芳：维修工告诉过您办不了，是他的错",
+            "王芳：保安跟我说不知道，我批评他了",
+        ] {
+            assert_eq!(verdict(text), none(), "{text}");
+        }
+        // First person or no subject: the speaker's own words.
+        for (text, phrase) in [
+            ("王芳：我说了不知道", "不知道"),
+            ("王芳：跟您说了没办法", "没办法"),
+            ("王芳：我早就说过不归我管", "不归我管"),
+            ("王芳：我们说不归我们管", "不归我们管"),
+            ("王芳：我跟保安说不知道", "不知道"),
+            ("王芳：早就说过不知道", "不知道"),
+            // A topic (保安的事) is not the one who speaks.
+            ("王芳：保安的事跟您说了没办法", "没办法"),
+            // Only fillers, the addressee and a colon may stand between: a comma or a
+            // subject of its own ends the report.
+            ("王芳：保安说，不知道", "不知道"),
+            ("王芳：保安说我不知道", "不知道"),
+        ] {
+            assert_eq!(verdict(text), violation(phrase, Some("王芳"), 1), "{text}");
+        }
+        // Every word of the lists is written as normalisation leaves it.
+        for w in UNQUOTED_REPORTING_WORDS
+            .iter()
+            .chain(REPORT_FILLERS)
+            .chain(ADDRESSEES)
+            .chain(ADDRESSEE_MARKERS)
+            .chain(OTHER_SPEAKERS)
+            .chain(OWN_SPEAKERS)
+        {
+            assert_eq!(normalize(w).0, *w);
+        }
+    }
+
+    /// C32: a promise not to say the words is not saying them (4.7 forbids the use):
+    /// 我们不会说不归我们管 is the opposite of the evasion.
+    #[test]
+    fn c32_negated_saying_is_not_saying_the_words() {
+        for text in [
+            "王芳：我们不会说不归我们管，这事我负责到底",
+            "王芳：绝不会跟您说不知道",
+            "王芳：我们从来不说没办法",
+            "王芳：我们不能对业主讲办不了",
+            "王芳：您放心，别说不清楚，我们查清楚",
+        ] {
+            assert_eq!(verdict(text), none(), "{text}");
+        }
+        // Out of scope, kept narrow: no reporting word right after the negation.
+        for text in ["王芳：我不会，不知道", "王芳：不会说话，不知道"] {
+            assert_eq!(
+                verdict(text),
+                violation("不知道", Some("王芳"), 1),
+                "{text}"
+            );
+        }
+        for w in SAY_NEGATIONS {
+            assert_eq!(normalize(w).0, *w);
+        }
+    }
+
+    /// C33: 标准模板 四.1 forbids staff brushing the resident off with 不清楚; the resident
+    /// not being clear about something (您对流程不清楚) is what 4.4 asks staff to explain.
+    #[test]
+    fn c33_the_residents_own_not_knowing_after_nin_dui_is_allowed() {
+        for text in [
+            "王芳：如果您对流程不清楚，可以随时问我",
+            "王芳：您对收费标准不知道的话，我发给您",
+            "王芳：要是您对这个操作还不懂，我上门教您",
+        ] {
+            assert_eq!(verdict(text), none(), "{text}");
+        }
+        // A first-person pronoun between: staff's own not knowing again.
+        assert_eq!(
+            verdict("王芳：您对这个问我，我也不清楚"),
+            violation("不清楚", Some("王芳"), 1)
+        );
+        assert_eq!(
+            verdict("王芳：您对这事咱们也不知道"),
+            violation("不知道", Some("王芳"), 1)
+        );
+        // Only not knowing: 没办法 / 办不了 / 不归我管 stay refusals.
+        assert_eq!(
+            verdict("王芳：您对这事没办法"),
+            violation("没办法", Some("王芳"), 1)
+        );
+        assert_eq!(
+            verdict("王芳：您这事没办法"),
+            violation("没办法", Some("王芳"), 1)
+        );
+        assert_eq!(
+            verdict("王芳：您对这个不满意也办不了"),
+            violation("办不了", Some("王芳"), 1)
+        );
+    }
+
+    /// C34: 我也不知道您看着办吧 is 4.7's 不知道 and a brush-off besides; only asking the
+    /// resident's view (不知道您看这样行不行) is a polite question.
+    #[test]
+    fn c34_bu_zhidao_nin_kan_zhe_ban_is_a_violation_the_polite_question_is_not() {
+        for text in ["王芳：我也不知道您看着办吧", "王芳：我也不知道您看着处理"]
+        {
+            assert_eq!(
+                verdict(text),
+                violation("不知道", Some("王芳"), 1),
+                "{text}"
+            );
+        }
+        for text in [
+            "王芳：不知道您看这样安排行不行？",
+            "王芳：不知道您看可以吗？",
+            "王芳：不知道您看什么时间方便？",
+            "王芳：不知道您看怎么处理比较好？",
+            "王芳：不知道您看能不能接受？",
+            "王芳：不知道您看哪天方便？",
+            "王芳：不知道您看行吗？",
+        ] {
+            assert_eq!(verdict(text), none(), "{text}");
+        }
+    }
+
+    /// C35: 没有办法 is 4.7's 没办法 said in full; its failed calls, negation and question
+    /// are no refusal, as for 没办法.
+    #[test]
+    fn c35_mei_you_banfa_is_mei_banfa_in_full() {
+        for text in [
+            "王芳：没有办法，这是规定",
+            "王芳：这个沒有辦法",
+            "王芳：没 有 办 法",
+        ] {
+            assert_eq!(
+                verdict(text),
+                violation("没有办法", Some("王芳"), 1),
+                "{text}"
+            );
+        }
+        for text in [
+            "王芳：昨天一直没有办法联系上您，今天再跟您确认",
+            "王芳：电话没有办法接通，我晚点再打",
+            "王芳：也不是没有办法，我帮您申请",
+            "王芳：我问问工程部有没有办法今天修",
+        ] {
+            assert_eq!(verdict(text), none(), "{text}");
+        }
     }
 
     #[test]
