@@ -632,3 +632,44 @@ fn a_title_merged_above_the_header_is_passed_over() {
         "{w}"
     );
 }
+
+/// A workbook and its "save as CSV" copy side by side would read every case twice: the
+/// folder is refused, naming both, and files named apart are read as two exports.
+#[test]
+fn a_workbook_beside_its_csv_copy_is_refused_naming_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = Workbook::new();
+    cases_sheet(
+        &mut wb,
+        "Sheet1",
+        &[[
+            "A1",
+            "c",
+            "2026-10-08 08:05",
+            "咨询",
+            "E01",
+            "2026-10-08 08:10",
+        ]],
+    );
+    wb.save(dir.path().join("cases.xlsx")).unwrap();
+    let csv = format!(
+        "{}\nA1,c,2026-10-08 08:05,咨询,E01,2026-10-08 08:10\n",
+        HEADER.join(",")
+    );
+    std::fs::write(dir.path().join("cases.csv"), &csv).unwrap();
+    let e = DatasetFiles::discover(dir.path())
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(
+        e.contains("cases.csv") && e.contains("cases.xlsx") && e.contains("keep one"),
+        "{e}"
+    );
+    std::fs::rename(
+        dir.path().join("cases.csv"),
+        dir.path().join("cases_东区.csv"),
+    )
+    .unwrap();
+    let files = DatasetFiles::discover(dir.path()).unwrap();
+    assert_eq!(files.cases.len(), 2);
+}

@@ -2046,6 +2046,16 @@ impl DatasetFiles {
             }
             let s = stem(n);
             if s == "cases" || s.starts_with("cases_") || s.starts_with("cases-") {
+                // cases.csv beside cases.xlsx: most likely one export saved twice
+                // ("save as CSV"), every case of which would be read twice.
+                if let Some(twin) = names.iter().find(|m| *m < n && data_ext(m) && stem(m) == s) {
+                    return Err(Error::input(
+                        &disp,
+                        format!(
+                            "both {twin} and {n} are present, most likely one export saved twice; keep one, or name them apart (cases_东区.csv, cases_西区.xlsx) if they hold different cases"
+                        ),
+                    ));
+                }
                 out.cases.push(file(n));
             }
         }
