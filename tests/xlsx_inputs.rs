@@ -658,8 +658,7 @@ fn a_workbook_beside_its_csv_copy_is_refused_naming_both() {
     );
     std::fs::write(dir.path().join("cases.csv"), &csv).unwrap();
     let e = DatasetFiles::discover(dir.path())
-        .err()
-        .expect("refused")
+        .expect_err("refused")
         .to_string();
     assert!(
         e.contains("cases.csv") && e.contains("cases.xlsx") && e.contains("keep one"),
