@@ -447,6 +447,35 @@ fn names_taken_as_ids_for_lack_of_a_gonghao_column_are_warned_of() {
     assert!(r.input_warnings.is_empty(), "{:?}", r.input_warnings);
 }
 
+/// 序号 beside 工单号 is the table's row counter: the case id is 工单号, with no question
+/// asked. 序号 alone is taken as the case id, with a warning (numbered 1…N in every export,
+/// a second export's cases would be rejected as repeats).
+#[test]
+fn xuhao_yields_to_any_other_case_id_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.csv");
+    std::fs::write(
+        &p,
+        "序号,工单号,服务中心,受理时间,类别,首问人工号,首次回应时间\n\
+1,GD001,c,2026-10-03 09:00,咨询,E01,2026-10-05 09:00\n\
+1,GD002,c,2026-10-03 09:00,咨询,E01,2026-10-03 10:00\n",
+    )
+    .unwrap();
+    let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
+    assert!(r.rejected.is_empty(), "{:?}", reasons(&r));
+    assert_eq!(verdicts(&r), [v("GD001", "RESP-24H", "E01", false)].into());
+    assert!(r.input_warnings.is_empty(), "{:?}", r.input_warnings);
+    std::fs::write(
+        &p,
+        "序号,服务中心,受理时间,类别,首问人工号,首次回应时间\n1,c,2026-10-03 09:00,咨询,E01,2026-10-05 09:00\n",
+    )
+    .unwrap();
+    let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
+    assert_eq!(verdicts(&r), [v("1", "RESP-24H", "E01", false)].into());
+    let w = r.input_warnings.join("\n");
+    assert!(w.contains("\"序号\"") && w.contains("row counter"), "{w}");
+}
+
 // ---------- the command line ----------
 
 fn shouwen(args: &[&str], cwd: &Path) -> std::process::Output {

@@ -1251,16 +1251,20 @@ fn map_header(
                 None
             } else if nh == c.name {
                 Some(1)
+            } else if c.name == "case_id" && WEAK_CASE_ID.contains(&nh.as_str()) {
+                Some(WEAK)
             } else {
                 builtin.iter().position(|a| *a == nh).map(|p| 2 + p)
             };
             let Some(p) = prio else { continue };
+            let alias = |p: usize| (2..WEAK).contains(&p);
             match best[ci] {
                 // Two cells naming one column by its Chinese aliases are ambiguous: an
                 // export with both 编号 (a row counter) and 工单号 (the case id) must not
                 // have one dropped without a word. A mapping in the rules file (0) or the
-                // canonical name itself (1) is explicit, and wins.
-                Some((bp, bh)) if bp == p || (bp >= 2 && p >= 2) => {
+                // canonical name itself (1) is explicit, and wins; 序号 (WEAK) yields to
+                // any other name: beside one, it is the table's row counter.
+                Some((bp, bh)) if bp == p || (alias(bp) && alias(p)) => {
                     return Err(Error::input(
                         display,
                         format!(
@@ -1281,8 +1285,14 @@ fn map_header(
         }
     }
     for (ci, b) in best.iter().enumerate() {
-        if let Some((_, hi)) = b {
+        if let Some((p, hi)) = b {
             mapping[*hi].push(ci);
+            if *p == WEAK {
+                warnings.push(format!(
+                    "{display}: the case ids are read from {:?}, which is often a row counter: a case numbered alike in another file or sheet is rejected as a repeat; map the export's real case id (工单号) with [input.aliases.cases] if it has one",
+                    headers[*hi]
+                ));
+            }
         }
     }
     // An export that names the first responder but has no 工号 column: the name is the
@@ -1329,6 +1339,12 @@ fn map_header(
     }
     Ok(mapping)
 }
+
+/// Names of a case id that are often only a table's row counter (序号): taken as the case
+/// id only when no other name of it is there, and then with a warning.
+const WEAK_CASE_ID: &[&str] = &["序号"];
+/// The priority of a [`WEAK_CASE_ID`] name: after every other alias.
+const WEAK: usize = 1000;
 
 /// The header as read, for a message: at most 30 cells, control characters escaped.
 fn header_excerpt(headers: &[String]) -> String {
