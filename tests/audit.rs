@@ -578,6 +578,43 @@ fn cli_audit_writes_the_report_and_is_reproducible() {
     );
 }
 
+/// A month with no audited case says so: a header-only export, or one whose every row was
+/// rejected, must not read as a clean month.
+#[test]
+fn cli_an_audit_of_no_case_warns_that_it_says_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    std::fs::create_dir(&data).unwrap();
+    let header = "case_id,center,received_at,category,first_responder_id\n";
+    for (rows, why) in [
+        ("", "the cases file holds no rows"),
+        ("C1,c,not a time,咨询,E01\n", "every case row was rejected"),
+        ("C1,c,2026-10-03 09:00,咨询,E01\n", ""),
+    ] {
+        std::fs::write(data.join("cases.csv"), format!("{header}{rows}")).unwrap();
+        let out = dir.path().join("r");
+        let o = shouwen(
+            &[
+                "audit",
+                "d",
+                "--out",
+                out.to_str().unwrap(),
+                "--format",
+                "csv",
+            ],
+            dir.path(),
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(
+            text.contains("no case was audited"),
+            !why.is_empty(),
+            "{text}"
+        );
+        assert!(text.contains(why), "{text}");
+    }
+}
+
 #[test]
 fn cli_bad_input_exits_2_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();

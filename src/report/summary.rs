@@ -41,6 +41,18 @@ pub fn render(r: &AuditResult, centers: &[CenterRow], out: &Path, outputs: &str)
         used,
         r.rejected.len()
     );
+    // An empty export, or one whose every row was rejected, is no clean month.
+    if r.cases.is_empty() {
+        let why = if r.rejected.is_empty() {
+            "the cases file holds no rows"
+        } else {
+            "every case row was rejected (see rejected.csv)"
+        };
+        let _ = writeln!(
+            s,
+            "  warning: no case was audited: {why}; the scores below say nothing about the month"
+        );
+    }
     let _ = writeln!(
         s,
         "  violations {} ({} waived; charged {}: critical {}, major {}, minor {}), pending {}",
