@@ -309,29 +309,21 @@ fn each_rejection_reason_names_the_column_and_value() {
 fn a_missing_required_column_is_refused_with_file_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("cases.csv");
-    std::fs::write(
-        &p,
-        "case_id,center,received_at,category\nC1,c,2026-10-01 09:00,咨询\n",
-    )
-    .unwrap();
-    let e = audit::load(&cases_only(&p), &default_rules(), None)
-        .err()
-        .expect("refused")
-        .to_string();
+    let refused = |text: &str| -> String {
+        std::fs::write(&p, text).unwrap();
+        audit::load(&cases_only(&p), &default_rules(), None)
+            .err()
+            .expect("refused")
+            .to_string()
+    };
+    let e = refused("case_id,center,received_at,category\nC1,c,2026-10-01 09:00,咨询\n");
     assert!(
         e.contains("cases.csv") && e.contains("first_responder_id") && e.contains("首问人工号"),
         "{e}"
     );
     // Below a title row, the error quotes the header row (not the one-cell title).
-    std::fs::write(
-        &p,
-        "客户来访登记表,,,\n案件编号,服务中心,受理时间,类别\nK1,c,2026-10-03 09:00,咨询\n",
-    )
-    .unwrap();
-    let e = audit::load(&cases_only(&p), &default_rules(), None)
-        .err()
-        .expect("refused")
-        .to_string();
+    let e =
+        refused("客户来访登记表,,,\n案件编号,服务中心,受理时间,类别\nK1,c,2026-10-03 09:00,咨询\n");
     assert!(
         e.contains("first_responder_id")
             && e.contains("The header read was: 案件编号,服务中心,受理时间,类别"),
