@@ -1002,7 +1002,7 @@ fn catalogue() -> Vec<Case> {
         ),
         case(
             "N02",
-            "roster 绩效工资基数: -3000 → rejected, negative; 三千 → rejected, not a number; ¥3,000 → audited",
+            "roster 绩效工资基数: -3000 → rejected, negative; 三千 → rejected, not a number; ¥3,000, full-width ５０００ and ３，０００．５０ 元 → audited",
             vec![
                 ("cases.csv", csv(&[H, "C1,c,2026-10-03 09:05,咨询,E01,,1"])),
                 (
@@ -1012,10 +1012,12 @@ fn catalogue() -> Vec<Case> {
                         "E01,王芳,管理人员,\"¥3,000\"",
                         "E02,赵强,保安员,-3000",
                         "E03,周敏,管理人员,三千",
+                        "E04,李娜,管理人员,５０００",
+                        "E05,陈静,管理人员,３，０００．５０ 元",
                     ]),
                 ),
             ],
-            audited(&[("cases.csv", 1, 1, 0), ("roster.csv", 3, 1, 2)])
+            audited(&[("cases.csv", 1, 1, 0), ("roster.csv", 5, 3, 2)])
                 .rej("roster.csv", 3, &["base_pay", "\"-3000\"", "negative"])
                 .rej("roster.csv", 4, &["base_pay", "\"三千\"", "not a number"])
                 .done(),

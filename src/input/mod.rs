@@ -1981,16 +1981,22 @@ fn push_null(c: &mut ColData) {
     }
 }
 
-fn parse_count(v: &str) -> std::result::Result<i64, &'static str> {
-    // Full-width digits (３), as timestamps accept them.
-    let t: String = v
-        .trim()
+/// Full-width digits, signs, point and comma (３，０００．５) as ASCII, as timestamps
+/// accept them.
+fn half_width_number(v: &str) -> String {
+    v.trim()
         .chars()
         .map(|c| match c {
-            '０'..='９' | '－' | '＋' | '．' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '０'..='９' | '－' | '＋' | '．' | '，' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
             _ => c,
         })
-        .collect();
+        .collect()
+}
+
+fn parse_count(v: &str) -> std::result::Result<i64, &'static str> {
+    let t = half_width_number(v);
     let t = t.strip_suffix(".0").unwrap_or(&t);
     let t = t.strip_suffix('次').unwrap_or(t).trim();
     match t.parse::<i64>() {
@@ -2004,13 +2010,12 @@ fn parse_count(v: &str) -> std::result::Result<i64, &'static str> {
 }
 
 fn parse_money(v: &str) -> std::result::Result<f64, &'static str> {
-    let t: String = v
-        .trim()
+    let t: String = half_width_number(v)
         .trim_start_matches(['¥', '￥'])
         .chars()
         .filter(|c| *c != ',')
         .collect();
-    let t = t.trim_end_matches('元');
+    let t = t.trim().trim_end_matches('元').trim();
     match t.parse::<f64>() {
         Ok(n) if n.is_finite() && n >= 0.0 => Ok(n),
         Ok(_) => Err("is negative or not finite; expected an amount in yuan ≥ 0"),
