@@ -181,6 +181,12 @@ fn parse_parts(t: &str) -> Result<(NaiveDateTime, Option<i32>), TimeError> {
             "a bare number (an Excel serial date?); write the date and time as text, e.g. 2026-10-03 09:05",
         ));
     }
+    // `09:05` alone (an Excel time cell, a 受理时间 column beside a 受理日期 one).
+    if !t.contains(['-', '/', '.', '年']) && parse_time(t).is_ok() {
+        return Err(err(
+            "a time of day without a date; expected a date and time, e.g. 2026-10-03 09:05 (an export that keeps the date in a column of its own needs the two joined)",
+        ));
+    }
     let (date, rest) = parse_date(t)?;
     let rest = rest.trim_start_matches(['T', 't', ' ']).trim();
     if rest.is_empty() {
@@ -592,6 +598,9 @@ mod tests {
             ("45944.375", "Excel"),
             ("yesterday", "unrecognised date"),
             ("2026-10-03 09:05 +99:00", "unrecognised text"),
+            ("09:05", "a time of day without a date"),
+            ("9:05:00", "a time of day without a date"),
+            ("下午3:05", "a time of day without a date"),
             ("", "empty"),
         ] {
             let e = parse_timestamp(s, SH).unwrap_err().0;

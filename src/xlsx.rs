@@ -183,6 +183,12 @@ fn cell_text(c: &Data) -> String {
             }
         }
         Data::Bool(b) => b.to_string(),
+        // A serial below 1 is a time of day with no date (Excel's 1899-12-31 09:05 is
+        // the time cell 09:05): written as such, and refused as such by the time reader.
+        Data::DateTime(d) if (0.0..1.0).contains(&d.as_f64()) => match d.as_datetime() {
+            Some(dt) => dt.format("%H:%M:%S").to_string(),
+            None => d.as_f64().to_string(),
+        },
         Data::DateTime(d) => match d.as_datetime() {
             Some(dt) => dt.format("%Y-%m-%d %H:%M:%S").to_string(),
             None => d.as_f64().to_string(),

@@ -672,3 +672,29 @@ fn a_workbook_beside_its_csv_copy_is_refused_naming_both() {
     let files = DatasetFiles::discover(dir.path()).unwrap();
     assert_eq!(files.cases.len(), 2);
 }
+
+/// A time cell with no date (Excel stores 09:05 as 1899-12-31 09:05) is refused as a time
+/// of day without a date, not as a date in 1899.
+#[test]
+fn a_time_cell_without_a_date_is_refused_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    write_rows(
+        ws,
+        &[&HEADER, &["T1", "c", "2026-10-03 09:00", "咨询", "E01", ""]],
+    );
+    let time = rust_xlsxwriter::ExcelDateTime::from_hms(9, 5, 0).unwrap();
+    ws.write_datetime_with_format(1, 5, &time, &Format::new().set_num_format("hh:mm"))
+        .unwrap();
+    wb.save(&p).unwrap();
+    let (r, _) = audit_files(cases_only(&p));
+    assert_reconciles(&r);
+    assert_eq!(r.rejected.len(), 1);
+    let why = &r.rejected[0].reason;
+    assert!(
+        why.contains("a time of day without a date") && !why.contains("1899"),
+        "{why}"
+    );
+}
