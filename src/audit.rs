@@ -582,10 +582,20 @@ pub fn load_as_of(
             if let (true, Some(r), Some(v)) = (keep[i], r, v) {
                 if v < r {
                     keep[i] = false;
+                    // A date alone reads as 00:00: on the day itself the order is unknown.
+                    let (lv, lr) = (to_local(v, tz), to_local(r, tz));
+                    let dateless = lv.date() == lr.date()
+                        && lv.time() == chrono::NaiveTime::MIN
+                        && lr.time() != chrono::NaiveTime::MIN;
                     let why = format!(
-                        "`{col}` ({label}) {} is before `{after}` ({after_label}) {}",
+                        "`{col}` ({label}) {} is before `{after}` ({after_label}) {}{}",
                         format_local_short(v, tz),
-                        format_local_short(r, tz)
+                        format_local_short(r, tz),
+                        if dateless {
+                            "; it has no time of day (a date alone reads as 00:00), so its order on that day is unknown: record the time"
+                        } else {
+                            ""
+                        }
                     );
                     reasons.push((i, why));
                 }

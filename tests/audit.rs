@@ -468,6 +468,30 @@ fn xuhao_yields_to_any_other_case_id_column() {
     assert!(w.contains("\"序号\"") && w.contains("row counter"), "{w}");
 }
 
+/// A response dated without a time of day, on the day the case was received, reads as
+/// 00:00 and so comes before the receipt: rejected, saying that the time is missing.
+#[test]
+fn a_date_without_a_time_on_the_day_of_receipt_is_rejected_for_its_missing_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.csv");
+    std::fs::write(
+        &p,
+        "case_id,center,received_at,category,first_responder_id,first_response_at\n\
+D1,c,2026-10-03 09:05,咨询,E01,2026-10-03\n\
+D2,c,2026-10-03 09:05,咨询,E01,2026-10-02 23:00\n",
+    )
+    .unwrap();
+    let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
+    let got = reasons(&r);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(got[0].2.contains("no time of day"), "{got:?}");
+    // a time that is simply earlier says only that
+    assert!(
+        got[1].2.contains("is before") && !got[1].2.contains("no time of day"),
+        "{got:?}"
+    );
+}
+
 // ---------- the command line ----------
 
 fn shouwen(args: &[&str], cwd: &Path) -> std::process::Output {
