@@ -1087,7 +1087,7 @@ fn workbook_sheets(
     warnings: &mut Vec<String>,
 ) -> Result<Vec<CsvFile>> {
     use crate::xlsx::SheetContent;
-    let is_header = |h: &[String]| missing_required(kind, h, opts).is_empty();
+    let is_header = |h: &[String]| names_required(kind, h, opts);
     let sheets = crate::xlsx::read_sheets(&f.path, &f.display, &is_header)?;
     let sha256 = csvfile::sha256_hex(
         &std::fs::read(&f.path).map_err(|e| Error::input(&f.display, e.to_string()))?,
@@ -1168,6 +1168,12 @@ fn workbook_sheets(
 /// [`map_header`] matches them: an alias from the rules file, the canonical name or a
 /// built-in alias, and for the cases the first responder's name standing in for a
 /// missing 工号.
+/// Whether a row is a header row of `kind`: it names every required column (a title or
+/// a date line above it does not). The one test of a header, for files and sheets alike.
+fn names_required(kind: FileKind, headers: &[String], opts: &ReadOptions) -> bool {
+    missing_required(kind, headers, opts).is_empty()
+}
+
 fn missing_required(
     kind: FileKind,
     headers: &[String],
@@ -1476,7 +1482,7 @@ fn read_file_split(
             ));
         }
         let headers: Vec<String> = r.iter().map(|b| csv.decode_lossy(b)).collect();
-        if missing_required(kind, &headers, opts).is_empty() {
+        if names_required(kind, &headers, opts) {
             header = Some((r.line, headers));
             return Ok(false);
         }

@@ -658,13 +658,12 @@ const ADDRESSEES: &[&str] = &["您们", "你们", "您", "你", "业主", "客�
 /// 跟您说, 对您讲, 和您说, 给您回复, 向业主表示, 告诉您说. (保安跟我说不知道: 保安 spoke.)
 const ADDRESSEE_MARKERS: &[&str] = &["跟", "对", "和", "给", "向", "同", "告诉", "告知"];
 
-/// Who reports: the subject of an unquoted reporting word is the nearest of these before
-/// it, not followed by 的 (保安的事, a topic) and not an addressee. Someone else — a third
-/// party or the resident — makes the words reported speech (保安说不知道, 您反映说不清楚);
-/// the speaker (我, 我们 …) or no subject at all (跟您说了没办法) leaves them the speaker's
-/// own words.
+/// Who reports: the subject of an unquoted reporting word is the nearest of these third
+/// parties (or of [`ADDRESSEES`], the resident) before it, not followed by 的 (保安的事, a
+/// topic) and not an addressee. Someone else — a third party or the resident — makes the
+/// words reported speech (保安说不知道, 您反映说不清楚); the speaker (我, 我们 …) or no
+/// subject at all (跟您说了没办法) leaves them the speaker's own words.
 const OTHER_SPEAKERS: &[&str] = &[
-    // Third parties.
     "保安",
     "保洁",
     "维修工",
@@ -692,14 +691,6 @@ const OTHER_SPEAKERS: &[&str] = &[
     "组长",
     "班长",
     "电工",
-    // The resident.
-    "您们",
-    "你们",
-    "您",
-    "你",
-    "业主",
-    "客户",
-    "住户",
 ];
 
 /// The speaker themself as the subject of a reporting word: 我说了不知道 is said again.
@@ -822,12 +813,13 @@ fn is_negated(before: &[char]) -> bool {
 }
 
 /// Whether the subject of a reporting word, read in `before` (the clause up to the word),
-/// is someone other than the speaker (see [`OTHER_SPEAKERS`]).
+/// is someone other than the speaker (see [`OTHER_SPEAKERS`] and [`ADDRESSEES`]).
 fn reporting_subject_is_other(before: &[char]) -> bool {
     let mut k = before.len();
     while k > 0 {
         let head = &before[..k];
-        let other = ends_with_any(head, OTHER_SPEAKERS);
+        // A third party, or the resident (the words of ADDRESSEES).
+        let other = ends_with_any(head, OTHER_SPEAKERS).max(ends_with_any(head, ADDRESSEES));
         let own = ends_with_any(head, OWN_SPEAKERS);
         let (n, is_other) = match (other, own) {
             (Some(o), Some(m)) if m > o => (m, false),
