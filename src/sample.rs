@@ -2694,7 +2694,15 @@ fn reports_to(roster: &Roster, employee: usize, boss: usize) -> bool {
 fn escalation_findings(case: &Case, hs: &[Handoff], roster: &Roster) -> Vec<(&'static str, usize)> {
     let people = &roster.people;
     let mut out = Vec::new();
-    if let Some(h) = hs.get(MAX_HANDOFFS) {
+    // Steps of the route itself do not count: an operator's to his supervisor, one
+    // manager's to another's.
+    let route = |h: &&Handoff| {
+        let (a, b) = (&people[h.from], &people[h.to]);
+        (matches!(a.role, Role::Guard | Role::Cleaner | Role::Repairer)
+            && a.supervisor == Some(h.to))
+            || (a.role == Role::Manager && b.role == Role::Manager)
+    };
+    if let Some(h) = hs.iter().filter(|h| !route(h)).nth(MAX_HANDOFFS) {
         out.push((RULE_ESC_MAX, h.from));
     }
     let mut received: Vec<(usize, Dept)> = Vec::new();

@@ -22,7 +22,8 @@ supervisor, an unclear or multi-department one to the 客户关系主管; the �
 to department supervisors, and a case reaching two departments needs a 客户接待事项协调单;
 cross-center matters go through the 管理部经理; a receiving department must not pass the
 case on again (不得再次转移); a case must not bounce back (A→B→A); at most
-`max_handoffs` handoffs. Each violation names the handoff (seq, from, to) and is charged to
+`max_handoffs` handoffs, not counting an operator's to his direct supervisor or one
+管理部经理's to another's (steps of the path itself). Each violation names the handoff (seq, from, to) and is charged to
 its sender. `checks` chooses which of these findings the rule reports (path,
 cross_center, no_retransfer, ping_pong, coordination_slip, max_handoffs), so each can have
 its own id and points. A case whose employees are missing from the roster, or have no

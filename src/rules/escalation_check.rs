@@ -12,7 +12,7 @@
 //! | `no_retransfer` | once a 部门主管 has received the case, anyone of that department (same center) hands it to another department; handing it to the 客户关系主管 for coordination, or within the department, is allowed | 责任部门: 不得再次转移至其它部门，……报客户服务主管协调处理 |
 //! | `ping_pong` | the case is sent to someone who handed it on earlier in the case (A→B→A, A→B→C→A); a receiving department reporting to the 客户关系主管 is coordination, and a 客户关系主管 or 管理部经理 sending it to a 部门主管 is her ruling (批转相应部门), not a return | 目的: 消除……相互推委；客户关系主管: 正确判定服务需求事项的所属部门，并批转相应部门 |
 //! | `coordination_slip` | the case reached two or more departments (counting only 部门主管 receivers) and has no 客户接待事项协调单; one per case, at the handoff that reached the second | 客户关系主管: 如属多部门责任，则填报“客户接待事项协调单” |
-//! | `max_handoffs` | more than `max_handoffs` handoffs; one per case, at the first handoff beyond the limit | 目的: 时效性差问题 |
+//! | `max_handoffs` | more than `max_handoffs` handoffs; one per case, at the first handoff beyond the limit. An operator's handoff to his 直接上司 and one 管理部经理's to another's are steps of the prescribed route and not counted (where the roster knows both roles) | 目的: 时效性差问题 |
 //!
 //! Every violation is charged to the sender of the handoff that broke the rule. A handoff
 //! that breaks several checks is reported once per check. Evidence is Chinese and names
@@ -924,17 +924,38 @@ fn judge_case<'a>(
         )
     };
 
-    // max_handoffs needs no roles.
+    // max_handoffs needs no roles; where they are known, the steps the prescribed route
+    // itself adds are not counted ([`route_step`]).
     if let Some(max) = ctx.params.max_handoffs {
-        if let Some(s) = sc.steps.get(max).filter(|s| !s.from.is_empty()) {
-            let evidence = format!(
-                "{} {} → {}：本案共转交{}次，超过上限{}次",
-                s.ordinal(),
-                ctx.label(s.from, s.sender),
-                ctx.label(s.to, s.receiver),
-                sc.steps.len(),
-                max
-            );
+        let beyond = match sc.steps.get(max) {
+            // Fewer handoffs than the limit (nearly every case): nothing to count.
+            None => None,
+            Some(_) => sc.steps.iter().filter(|s| !route_step(s)).nth(max),
+        };
+        if let Some(s) = beyond.filter(|s| !s.from.is_empty()) {
+            let counted = sc.steps.iter().filter(|s| !route_step(s)).count();
+            let skipped = sc.steps.len() - counted;
+            let evidence = if skipped == 0 {
+                format!(
+                    "{} {} → {}：本案共转交{}次，超过上限{}次",
+                    s.ordinal(),
+                    ctx.label(s.from, s.sender),
+                    ctx.label(s.to, s.receiver),
+                    sc.steps.len(),
+                    max
+                )
+            } else {
+                format!(
+                    "{} {} → {}：本案共转交{}次，除去操作人员报直接上司、管理部经理之间协调的{}次，计{}次，超过上限{}次",
+                    s.ordinal(),
+                    ctx.label(s.from, s.sender),
+                    ctx.label(s.to, s.receiver),
+                    sc.steps.len(),
+                    skipped,
+                    counted,
+                    max
+                )
+            };
             sc.violations
                 .push(violation(s, CHECK_MAX_HANDOFFS, evidence));
         }
@@ -1057,6 +1078,20 @@ fn data_notes<'a>(ctx: &Ctx<'a>, case: &'a CaseInfo<'a>, sc: &mut Scratch<'a>) {
 
 /// The checks that read roles; every sender and receiver is known. Pushes to `reasons`
 /// when a value a check needs is missing from the roster.
+/// A handoff the prescribed route takes besides 员工 → 客户关系主管 → 部门主管 (→ 管理部经理):
+/// an operator's to his 直接上司 (操作人员转移至直接上司), and one 管理部经理's to another's
+/// (需跨管理部处理的，由管理部经理协调). `max_handoffs` does not count them: a case that
+/// follows the route from a 保安员 across two centers is not 推委. Unknown roles count.
+fn route_step(s: &Step<'_>) -> bool {
+    match (&s.sender, &s.receiver) {
+        (Some(a), Some(b)) => {
+            (a.role == Role::Operator && a.supervisor == Some(s.to))
+                || (a.role == Role::CenterManager && b.role == Role::CenterManager)
+        }
+        _ => false,
+    }
+}
+
 fn walk_roles<'a>(ctx: &Ctx<'a>, case: &'a CaseInfo<'a>, sc: &mut Scratch<'a>) {
     let p = ctx.params;
     let needs_departments = p.no_retransfer || p.ping_pong || p.slip_required_for_multi_department;
@@ -1717,6 +1752,42 @@ mod tests {
     }
 
     #[test]
+    fn the_prescribed_route_across_centers_from_an_operator_is_within_the_limit() {
+        // 保安员 → 保安队长 (直接上司) → 客户关系主管 → 管理部经理 → 翠园管理部经理 → 翠园工程部:
+        // five handoffs, every one the regulation's; the operator's step up and the
+        // managers' coordination are the route itself, not 推委.
+        let out = judge(
+            GUARD,
+            false,
+            &chain("C01", &[GUARD, GUARD_LEAD, CRS, MGR, CY_MGR, CY_ENG]),
+        );
+        clean(&out);
+        // Beyond them, the limit holds: 保安员 → 保安队长 → 客户关系主管 → 工程部 → 客户关系主管
+        // → 秩序部 is four counted handoffs.
+        let params = EscalationParams {
+            allowed: vec![],
+            no_retransfer: false,
+            ping_pong: false,
+            slip_required_for_multi_department: false,
+            ..EscalationParams::default()
+        };
+        let cases = [case("C02", GUARD, false)];
+        let hs = chain("C02", &[GUARD, GUARD_LEAD, CRS, ENG, CRS, SEC]);
+        let out = check(&params, &roster(), &cases, &hs);
+        assert_eq!(
+            verdicts(&out),
+            vec![(5, CHECK_MAX_HANDOFFS, CRS.to_string())]
+        );
+        assert!(
+            out.violations[0]
+                .evidence
+                .ends_with("本案共转交5次，除去操作人员报直接上司、管理部经理之间协调的1次，计4次，超过上限3次"),
+            "{}",
+            out.violations[0].evidence
+        );
+    }
+
+    #[test]
     fn cross_center_to_another_department_head_is_a_violation() {
         // 客户关系主管 sends 锦绣's case straight to 翠园's 工程部主管.
         let out = judge(CLERK, false, &chain("C01", &[CLERK, CRS, CY_ENG]));
@@ -1755,22 +1826,25 @@ mod tests {
     #[test]
     fn cross_center_through_own_center_manager_is_clean() {
         // 报管理部经理，由管理部经理协调处理: 锦绣 manager → 翠园 manager → 翠园 工程部.
+        // Four handoffs, the managers' one not counted toward the limit of three (it
+        // was charged as ESC-MAX before: the route itself cannot break the limit).
         let out = judge(
             CLERK,
             false,
             &chain("C01", &[CLERK, CRS, MGR, CY_MGR, CY_ENG]),
         );
-        assert_eq!(
-            verdicts(&out),
-            vec![(4, CHECK_MAX_HANDOFFS, CY_MGR.to_string())]
-        );
+        clean(&out);
+        // With a limit of two, the third counted handoff (the fourth) breaks it.
         let params = EscalationParams {
-            max_handoffs: Some(4),
+            max_handoffs: Some(2),
             ..EscalationParams::default()
         };
         let cases = [case("C01", CLERK, false)];
         let hs = chain("C01", &[CLERK, CRS, MGR, CY_MGR, CY_ENG]);
-        assert_eq!(check(&params, &roster(), &cases, &hs).violations, vec![]);
+        assert_eq!(
+            verdicts(&check(&params, &roster(), &cases, &hs)),
+            vec![(4, CHECK_MAX_HANDOFFS, CY_MGR.to_string())]
+        );
     }
 
     #[test]
