@@ -14,7 +14,9 @@ use crate::input::{
     read_table, ColData, DatasetFiles, FileStats, OptI64, Rejected, Table, TextCol,
 };
 use crate::rules::{Check, Responsible, Rule, RuleSet};
-use crate::timeparse::{format_local_short, local_to_utc_millis, parse_timestamp, to_local};
+use crate::timeparse::{
+    day_end, format_local_short, local_to_utc_millis, parse_timestamp, to_local,
+};
 
 /// The case rows evaluated at once (see `run`): small enough that a slice's polars frame
 /// and its rules' working data stay a fraction of the table, large enough that the
@@ -94,7 +96,7 @@ impl EvalCtx<'_> {
         let tz = self.calendar.tz;
         match self.cases.col(column) {
             ColData::Text(v) => v.get(row).map(str::to_string),
-            ColData::Time(v) => v.get(row).map(|ms| format_local_short(ms, tz)),
+            ColData::Time(v) => v.get(row).map(|_| v.stamp_text(row, tz)),
             ColData::Count(v) => v.get(row).map(|n| n.to_string()),
             ColData::Money(v) => v[row].map(|n| format!("{n:.2}")),
         }
@@ -578,24 +580,17 @@ pub fn load_as_of(
     ] {
         let (rec, vals) = (cases.time(after), cases.time(col));
         let (label, after_label) = (case_label(col), case_label(after));
+        let dated = vals.any_date_only();
         for (i, (r, v)) in rec.iter().zip(vals.iter()).enumerate() {
             if let (true, Some(r), Some(v)) = (keep[i], r, v) {
-                if v < r {
+                // A date alone (read as its 00:00) is before only if its whole day is:
+                // a response dated the day of receipt may have come at any hour after it.
+                if v < r && !(dated && vals.date_only(i) && day_end(v, tz) >= r) {
                     keep[i] = false;
-                    // A date alone reads as 00:00: on the day itself the order is unknown.
-                    let (lv, lr) = (to_local(v, tz), to_local(r, tz));
-                    let dateless = lv.date() == lr.date()
-                        && lv.time() == chrono::NaiveTime::MIN
-                        && lr.time() != chrono::NaiveTime::MIN;
                     let why = format!(
-                        "`{col}` ({label}) {} is before `{after}` ({after_label}) {}{}",
-                        format_local_short(v, tz),
-                        format_local_short(r, tz),
-                        if dateless {
-                            "; it has no time of day (a date alone reads as 00:00), so its order on that day is unknown: record the time"
-                        } else {
-                            ""
-                        }
+                        "`{col}` ({label}) {} is before `{after}` ({after_label}) {}",
+                        vals.stamp_text(i, tz),
+                        rec.stamp_text(i, tz),
                     );
                     reasons.push((i, why));
                 }
@@ -685,15 +680,19 @@ pub fn load_as_of(
         let keep: Vec<bool> = row_of
             .iter()
             .zip(at)
-            .map(|(&r, a)| !matches!((received.get(r), a), (Some(rec), Some(a)) if a < rec))
+            .enumerate()
+            .map(|(i, (&r, a))| {
+                !matches!((received.get(r), a), (Some(rec), Some(a))
+                    if a < rec && !(at.date_only(i) && day_end(a, tz) >= rec))
+            })
             .collect();
         let early: Vec<(usize, String)> = rejected_rows(&keep)
             .map(|i| {
                 let why = format!(
                     "`at` (转交时间) {} is before case {:?} was received ({})",
-                    format_local_short(at.get(i).unwrap_or(0), tz),
+                    at.stamp_text(i, tz),
                     case_ids[row_of[i]],
-                    format_local_short(received.get(row_of[i]).unwrap_or(0), tz)
+                    received.stamp_text(row_of[i], tz)
                 );
                 (i, why)
             })
@@ -1216,8 +1215,8 @@ pub fn cases_frame_with(
                             .map(|i| v.get(i))
                             .collect::<Vec<Option<&str>>>(),
                     )),
-                    ColData::Time(v) => {
-                        let v: Vec<Option<i64>> = rows.clone().map(|i| v.get(i)).collect();
+                    ColData::Time(v_all) => {
+                        let v: Vec<Option<i64>> = rows.clone().map(|i| v_all.get(i)).collect();
                         let local: Vec<Option<i64>> = v
                             .iter()
                             .map(|ms| ms.map(|ms| to_local(ms, tz).and_utc().timestamp_millis()))
@@ -1226,6 +1225,15 @@ pub fn cases_frame_with(
                             .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?;
                         cols.push(s.into());
                         cols.push(Column::new(format!("__utc_{}", c.name).into(), v));
+                        // The last instant of each date written without a time of day
+                        // ([`OptI64::latest`]): where a deadline from it starts.
+                        if v_all.any_date_only() {
+                            let ends: Vec<Option<i64>> = rows
+                                .clone()
+                                .map(|i| v_all.date_only(i).then(|| v_all.latest(i, tz)).flatten())
+                                .collect();
+                            cols.push(Column::new(day_end_column(c.name).into(), ends));
+                        }
                     }
                     ColData::Count(v) => {
                         let v: Vec<Option<i64>> = rows.clone().map(|i| v.get(i)).collect();
@@ -1244,6 +1252,12 @@ pub fn cases_frame_with(
     cols.extend(front?);
     cols.extend(back?);
     DataFrame::new(n, cols)
+}
+
+/// The frame column of a time column's day ends ([`cases_frame_with`]); there only when
+/// some time of the column is a date alone.
+pub fn day_end_column(name: &str) -> String {
+    format!("__utc_dayend_{name}")
 }
 
 /// Run the audit on loaded tables.
@@ -2270,8 +2284,13 @@ fn satisfied_word(v: &str) -> Option<bool> {
     }
 }
 
-pub fn kpis(cases: &Table, rows: impl Iterator<Item = usize>, as_of: i64) -> Kpis {
-    let cols = KpiColumns::new(cases, as_of);
+pub fn kpis(
+    cases: &Table,
+    rows: impl Iterator<Item = usize>,
+    as_of: i64,
+    tz: chrono_tz::Tz,
+) -> Kpis {
+    let cols = KpiColumns::new(cases, as_of, tz);
     let mut acc = KpiCounts::default();
     for i in rows {
         cols.add(&mut acc, i);
@@ -2284,8 +2303,14 @@ pub fn kpis(cases: &Table, rows: impl Iterator<Item = usize>, as_of: i64) -> Kpi
 /// read front to back, not at each group's rows scattered over them (a center's or an
 /// employee's cases are spread over the whole export; reading them group by group missed
 /// the cache on almost every value, 0.4 s for the employees at a million cases).
-pub fn kpis_by_group(cases: &Table, group: &[u32], groups: usize, as_of: i64) -> Vec<Kpis> {
-    let cols = KpiColumns::new(cases, as_of);
+pub fn kpis_by_group(
+    cases: &Table,
+    group: &[u32],
+    groups: usize,
+    as_of: i64,
+    tz: chrono_tz::Tz,
+) -> Vec<Kpis> {
+    let cols = KpiColumns::new(cases, as_of, tz);
     let mut acc: Vec<KpiCounts> = vec![KpiCounts::default(); groups];
     for (i, &g) in group.iter().enumerate() {
         if let Some(a) = acc.get_mut(g as usize) {
@@ -2299,6 +2324,7 @@ pub fn kpis_by_group(cases: &Table, group: &[u32], groups: usize, as_of: i64) ->
 struct KpiColumns<'a> {
     cases: &'a Table,
     as_of: i64,
+    tz: chrono_tz::Tz,
     rec: &'a OptI64,
     resp: &'a OptI64,
     res: &'a OptI64,
@@ -2327,10 +2353,11 @@ struct KpiCounts {
 }
 
 impl<'a> KpiColumns<'a> {
-    fn new(cases: &'a Table, as_of: i64) -> KpiColumns<'a> {
+    fn new(cases: &'a Table, as_of: i64, tz: chrono_tz::Tz) -> KpiColumns<'a> {
         KpiColumns {
             cases,
             as_of,
+            tz,
             rec: cases.time("received_at"),
             resp: cases.time("first_response_at"),
             res: cases.time("resolved_at"),
@@ -2356,12 +2383,14 @@ impl<'a> KpiColumns<'a> {
         c.k.cases += 1;
         // A case resolved without a recorded first response was answered by then, as
         // RESP-24H judges it (`to_if_missing = "resolved_at"`).
-        match (rec.get(i), resp.get(i).or(res.get(i))) {
+        // A date received without a time of day counts from the end of that day, as
+        // RESP-24H counts it: on time unless late from its last minute.
+        match (rec.latest(i, self.tz), resp.get(i).or(res.get(i))) {
             _ if !self.known(&self.known_resp, i) => {}
             (Some(a), Some(b)) => {
                 c.k.responded += 1;
                 c.due += 1;
-                c.hours.push((b - a) as f64 / 3_600_000.0);
+                c.hours.push((b - a).max(0) as f64 / 3_600_000.0);
                 c.on_time += usize::from(b - a <= DAY);
             }
             (Some(a), None) if self.as_of > a.saturating_add(DAY) => c.due += 1,
@@ -2513,7 +2542,7 @@ pub fn centers(
             counted[k].1[group_of[v.rule]] += 1;
         }
     }
-    let center_kpis = kpis_by_group(cases, &center_of, rows_of.len(), as_of);
+    let center_kpis = kpis_by_group(cases, &center_of, rows_of.len(), as_of, rules.calendar.tz);
     // Sorted by center name: the order never depends on hashing.
     let mut by_name: Vec<usize> = (0..rows_of.len()).collect();
     by_name.sort_unstable_by(|&a, &b| rows_of[a].0.cmp(rows_of[b].0));

@@ -16,19 +16,67 @@ pub struct TimeError(pub String);
 
 /// Parse `s` as a timestamp in `tz` (unless it carries an offset), to epoch milliseconds.
 pub fn parse_timestamp(s: &str, tz: Tz) -> Result<i64, TimeError> {
+    parse_stamp(s, tz).map(|(ms, _)| ms)
+}
+
+/// [`parse_timestamp`], and whether `s` was a date without a time of day (read as its
+/// local midnight: when in the day it happened is unknown).
+pub fn parse_stamp(s: &str, tz: Tz) -> Result<(i64, bool), TimeError> {
     if let Some(naive) = plain_iso(s.as_bytes()) {
-        return Ok(local_to_utc_millis(naive, tz));
+        return Ok((local_to_utc_millis(naive, tz), false));
     }
     let norm = normalize(s);
     let t = norm.trim();
     if t.is_empty() {
         return Err(TimeError("empty".into()));
     }
-    let (naive, offset_secs) = parse_parts(t)?;
+    let (naive, offset_secs, date_only) = parse_parts(t)?;
+    Ok((instant(naive, offset_secs, tz), date_only))
+}
+
+fn instant(naive: NaiveDateTime, offset_secs: Option<i32>, tz: Tz) -> i64 {
     match offset_secs {
-        Some(off) => Ok((naive.and_utc().timestamp() - off as i64) * 1000
-            + naive.and_utc().timestamp_subsec_millis() as i64),
-        None => Ok(local_to_utc_millis(naive, tz)),
+        Some(off) => {
+            (naive.and_utc().timestamp() - off as i64) * 1000
+                + naive.and_utc().timestamp_subsec_millis() as i64
+        }
+        None => local_to_utc_millis(naive, tz),
+    }
+}
+
+/// Whether `s` is a time of day alone (`09:05`, `下午3:05`, an Excel time cell), as an
+/// export writes it beside a date column of its own (受理日期 | 受理时间).
+pub fn is_time_of_day(s: &str) -> bool {
+    let norm = normalize(s);
+    let t = norm.trim();
+    !t.is_empty() && !t.contains(['-', '/', '.', '年']) && parse_time(t).is_ok()
+}
+
+/// A date column and a time-of-day column of one event joined (受理日期 `2026/3/10`,
+/// 受理时间 `9:05`). The date may carry a time of 00:00 (an Excel date cell read with
+/// its midnight), which the time of day replaces.
+pub fn join_date_time(date: &str, time: &str, tz: Tz) -> Result<i64, TimeError> {
+    let d = normalize(date);
+    let (day, rest) = parse_date(d.trim())?;
+    let rest = rest.trim_start_matches(['T', 't', ' ']).trim();
+    if !rest.is_empty() && parse_time(rest).map(|(t, _)| t) != Ok(NaiveTime::MIN) {
+        return Err(err(
+            "its date column holds a time of day as well, so the two cannot be joined",
+        ));
+    }
+    let t = normalize(time);
+    let (tod, offset) = parse_time(t.trim())?;
+    Ok(instant(day.and_time(tod), offset, tz))
+}
+
+/// The last second of the local day of `ms` in `tz` (23:59:59): the latest instant a
+/// time written as that date alone stands for (a receipt dated the 3rd and a response
+/// dated the 5th are 24 hours and a second apart at least: late whatever the hours).
+pub fn day_end(ms: i64, tz: Tz) -> i64 {
+    let day = to_local(ms, tz).date();
+    match day.succ_opt() {
+        Some(next) => local_to_utc_millis(next.and_time(NaiveTime::MIN), tz) - 1000,
+        None => ms,
     }
 }
 
@@ -175,7 +223,8 @@ fn err(msg: &str) -> TimeError {
     TimeError(msg.to_string())
 }
 
-fn parse_parts(t: &str) -> Result<(NaiveDateTime, Option<i32>), TimeError> {
+/// The local date and time, the offset written with it, and whether it was a date alone.
+fn parse_parts(t: &str) -> Result<(NaiveDateTime, Option<i32>, bool), TimeError> {
     if looks_like_excel_serial(t) {
         return Err(err(
             "a bare number (an Excel serial date?); write the date and time as text, e.g. 2026-10-03 09:05",
@@ -190,10 +239,10 @@ fn parse_parts(t: &str) -> Result<(NaiveDateTime, Option<i32>), TimeError> {
     let (date, rest) = parse_date(t)?;
     let rest = rest.trim_start_matches(['T', 't', ' ']).trim();
     if rest.is_empty() {
-        return Ok((date.and_time(NaiveTime::MIN), None));
+        return Ok((date.and_time(NaiveTime::MIN), None, true));
     }
     let (time, offset) = parse_time(rest)?;
-    Ok((date.and_time(time), offset))
+    Ok((date.and_time(time), offset, false))
 }
 
 fn looks_like_excel_serial(t: &str) -> bool {
@@ -502,7 +551,7 @@ mod tests {
             while t.year() < 2027 {
                 let text = t.format("%Y-%m-%d %H:%M:%S").to_string();
                 let fast = parse_timestamp(&text, tz).unwrap();
-                let (naive, off) = parse_parts(&text).unwrap();
+                let (naive, off, _) = parse_parts(&text).unwrap();
                 assert_eq!((naive, off), (t, None), "{text}");
                 match slow_utc(t, tz) {
                     Some(ms) => assert_eq!(fast, ms, "{text} in {tz}"),
@@ -519,7 +568,7 @@ mod tests {
         // Without seconds, the fast path reads what the general parser reads.
         let text = "2026-10-03 09:05";
         let fast = plain_iso(text.as_bytes()).map(|n| local_to_utc_millis(n, SH));
-        let general = parse_parts(text).ok().map(|(n, _)| tz_free(n, SH));
+        let general = parse_parts(text).ok().map(|(n, _, _)| tz_free(n, SH));
         assert!(fast.is_some());
         assert_eq!(fast, general, "{text}");
         // Impossible values and other forms are left to the general parser, which

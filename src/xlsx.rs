@@ -189,6 +189,12 @@ fn cell_text(c: &Data) -> String {
             Some(dt) => dt.format("%H:%M:%S").to_string(),
             None => d.as_f64().to_string(),
         },
+        // A whole serial is a date cell: written as the date alone, which the time reader
+        // takes as a day of unknown hour (a time cell at exactly 00:00 reads alike).
+        Data::DateTime(d) if d.as_f64().fract() == 0.0 => match d.as_datetime() {
+            Some(dt) => dt.format("%Y-%m-%d").to_string(),
+            None => d.as_f64().to_string(),
+        },
         Data::DateTime(d) => match d.as_datetime() {
             Some(dt) => dt.format("%Y-%m-%d %H:%M:%S").to_string(),
             None => d.as_f64().to_string(),

@@ -468,28 +468,132 @@ fn xuhao_yields_to_any_other_case_id_column() {
     assert!(w.contains("\"序号\"") && w.contains("row counter"), "{w}");
 }
 
-/// A response dated without a time of day, on the day the case was received, reads as
-/// 00:00 and so comes before the receipt: rejected, saying that the time is missing.
+/// A date written without a time of day (an export that keeps only 受理日期, a response
+/// dated 10-04) is a day of unknown hour: a finding is charged only when it holds
+/// whatever the hour was. RESP-24H (4.1, 24 小时内回应) counts from the end of a receipt
+/// day and to the start of a response day; a response dated the day of receipt is in
+/// order; a day wholly before the receipt is rejected.
 #[test]
-fn a_date_without_a_time_on_the_day_of_receipt_is_rejected_for_its_missing_time() {
+fn a_date_without_a_time_is_judged_at_whatever_hour_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("cases.csv");
     std::fs::write(
         &p,
         "case_id,center,received_at,category,first_responder_id,first_response_at\n\
 D1,c,2026-10-03 09:05,咨询,E01,2026-10-03\n\
-D2,c,2026-10-03 09:05,咨询,E01,2026-10-02 23:00\n",
+D2,c,2026-10-03 09:05,咨询,E01,2026-10-02 23:00\n\
+D3,c,2026-10-03,咨询,E03,2026-10-04 20:00\n\
+D4,c,2026-10-03,咨询,E04,2026-10-05 00:30\n\
+D5,c,2026-10-03,咨询,E05,2026-10-02\n\
+D6,c,2026/10/3,咨询,E06,2026年10月3日\n\
+D7,c,2026-10-03 10:00,咨询,E07,2026-10-04\n\
+D8,c,2026-10-03 10:00,咨询,E08,2026-10-05\n\
+D9,c,2026-10-03 10:00,咨询,E09,2026-10-04 10:01\n",
     )
     .unwrap();
     let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
     let got = reasons(&r);
-    assert_eq!(got.len(), 2, "{got:?}");
-    assert!(got[0].2.contains("no time of day"), "{got:?}");
-    // a time that is simply earlier says only that
-    assert!(
-        got[1].2.contains("is before") && !got[1].2.contains("no time of day"),
+    // D2: a time before receipt; D5: a whole day before it.
+    assert_eq!(
+        got.iter().map(|g| g.1).collect::<Vec<_>>(),
+        [3, 6],
         "{got:?}"
     );
+    assert!(got[0].2.contains("2026-10-02 23:00 is before"), "{got:?}");
+    assert!(
+        got[1]
+            .2
+            .ends_with("2026-10-02 is before `received_at` (受理时间) 2026-10-03"),
+        "{got:?}"
+    );
+    // D1, D3, D6, D7 on time at some hour of their days; D4 late even from 23:59 of the
+    // 3rd; D8 late even at 00:00 of the 5th; D9 late by the clock.
+    let rows: BTreeSet<_> = verdicts(&r)
+        .into_iter()
+        .filter(|x| x.1 == "RESP-24H")
+        .map(|x| (x.0, x.2))
+        .collect();
+    let want: BTreeSet<(String, String)> = [("D4", "E04"), ("D8", "E08"), ("D9", "E09")]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(rows, want);
+    let ev = |case: &str| {
+        r.violations
+            .iter()
+            .find(|v| v.case_id(&r.cases) == case)
+            .map(|v| v.evidence.to_string())
+            .unwrap()
+    };
+    let d4 = ev("D4");
+    assert!(
+        d4.contains("2026-10-03（未记时刻，按当日结束计）") && d4.contains("2026-10-05 00:30"),
+        "{d4}"
+    );
+    // The on-time rate counts alike: D1, D3, D6, D7 of the seven answered.
+    let k = shouwen::audit::kpis(&r.cases, 0..r.cases.len(), r.as_of, r.rules.calendar.tz);
+    assert!((k.on_time_rate.unwrap() - 4.0 / 7.0).abs() < 1e-9, "{k:?}");
+    let d8 = ev("D8");
+    assert!(
+        d8.contains("2026-10-05（未记时刻，按当日 0 时计）") && d8.contains("用时 38.0 小时"),
+        "{d8}"
+    );
+}
+
+/// An export that keeps the date and the time of day in columns of their own (受理日期 |
+/// 受理时间) has them joined; an empty time leaves the date alone, a day of unknown hour;
+/// an export with only 受理日期 is read as such days. RESP-24H (4.1) then judges them.
+#[test]
+fn a_date_kept_apart_from_its_time_of_day_is_joined_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.csv");
+    std::fs::write(
+        &p,
+        "编号,服务中心,受理日期,受理时间,类别,首问人工号,首次回应日期,首次回应时间\n\
+A1,c,2026-10-03,9:05,咨询,E01,2026-10-04,10:00\n\
+A2,c,2026/10/3,下午3:05,咨询,E02,2026/10/4,14:00\n\
+A3,c,2026-10-03,,咨询,E03,2026-10-05,\n\
+A4,c,,09:00,咨询,E04,2026-10-05,\n\
+A5,c,2026-10-03,2026-10-03 09:00,咨询,E05,2026-10-04,08:00\n",
+    )
+    .unwrap();
+    let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
+    let got = reasons(&r);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].1, 5);
+    assert!(got[0].2.contains("a time of day without a date"), "{got:?}");
+    // A1 took 24.9 hours; A2 23 hours; A3 two days apart whatever the hours; A5 23 hours.
+    assert_eq!(
+        verdicts(&r),
+        [
+            v("A1", "RESP-24H", "E01", false),
+            v("A3", "RESP-24H", "E03", false)
+        ]
+        .into()
+    );
+    let a1 = r
+        .violations
+        .iter()
+        .find(|v| v.case_id(&r.cases) == "A1")
+        .unwrap();
+    assert!(
+        a1.evidence
+            .to_string()
+            .contains("2026-10-03 09:05 → 首次回应时间 2026-10-04 10:00"),
+        "{}",
+        a1.evidence
+    );
+    // Only the dates: each a day of unknown hour.
+    std::fs::write(
+        &p,
+        "编号,服务中心,受理日期,类别,首问人工号,首次回应日期\n\
+B1,c,2026-10-03,咨询,E01,2026-10-04\n\
+B2,c,2026-10-03,咨询,E02,2026-10-05\n",
+    )
+    .unwrap();
+    let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
+    assert!(r.rejected.is_empty(), "{:?}", reasons(&r));
+    assert_eq!(verdicts(&r), [v("B2", "RESP-24H", "E02", false)].into());
 }
 
 // ---------- the command line ----------
@@ -1494,6 +1598,7 @@ fn centers_and_kpis_side_by_side() {
         &r.cases,
         (0..r.cases.len()).filter(|&i| r.cases.text("first_responder_id").get(i) == Some("E01")),
         r.as_of,
+        r.rules.calendar.tz,
     );
     assert_eq!((k.cases, k.responded), (3, 3));
     assert!((k.on_time_rate.unwrap() - 2.0 / 3.0).abs() < 1e-9);
@@ -2160,7 +2265,7 @@ fn a_satisfaction_that_is_no_rating_is_not_recorded() {
     );
     assert_eq!(evidence("Q6"), "未记录：满意度");
     // rated: Q1 满意, Q4 一般, Q5 ５ → 2 of 3 satisfied
-    let k = shouwen::audit::kpis(&r.cases, 0..r.cases.len(), r.as_of);
+    let k = shouwen::audit::kpis(&r.cases, 0..r.cases.len(), r.as_of, r.rules.calendar.tz);
     assert!(
         (k.satisfaction_rate.unwrap() - 2.0 / 3.0).abs() < 1e-9,
         "{k:?}"
@@ -2187,7 +2292,7 @@ fn the_on_time_rate_counts_cases_never_answered_once_past_due() {
     let (_d, r) = audit_dataset(&[("cases.csv", &cases)], &["RESP"]);
     let late: Vec<&str> = r.violations.iter().map(|v| v.case_id(&r.cases)).collect();
     assert_eq!(late, ["K2", "K3", "K4"]);
-    let k = shouwen::audit::kpis(&r.cases, 0..r.cases.len(), r.as_of);
+    let k = shouwen::audit::kpis(&r.cases, 0..r.cases.len(), r.as_of, r.rules.calendar.tz);
     assert_eq!((k.cases, k.responded), (5, 1));
     assert_eq!(k.on_time_rate, Some(0.25), "{k:?}");
     assert_eq!(r.centers[0].kpis.on_time_rate, Some(0.25));
@@ -2586,7 +2691,7 @@ W3,甲中心,2026-10-12 14:00,来访,报修,王建国,,,漏水,E1,王芳,,,,,,,,
     );
     assert!(ev("W3").contains("仍未首次回应"), "{}", ev("W3"));
     // The on-time rate agrees: W1 on time, W2 and W3 not → 1 of 3.
-    let k = shouwen::audit::kpis(&r.cases, 0..r.cases.len(), r.as_of);
+    let k = shouwen::audit::kpis(&r.cases, 0..r.cases.len(), r.as_of, r.rules.calendar.tz);
     assert!((k.on_time_rate.unwrap() - 1.0 / 3.0).abs() < 1e-9, "{k:?}");
 }
 
@@ -3002,10 +3107,16 @@ fn measures_of_all_groups_at_once_are_each_groups_own() {
             })
             .collect();
         assert!(number.len() > 1, "{column}: several groups");
-        let all = audit::kpis_by_group(cases, &group, number.len(), as_of);
+        let all = audit::kpis_by_group(
+            cases,
+            &group,
+            number.len(),
+            as_of,
+            chrono_tz::Asia::Shanghai,
+        );
         for (g, got) in all.iter().enumerate() {
             let rows = (0..cases.len()).filter(|&i| group[i] == g as u32);
-            let want = audit::kpis(cases, rows, as_of);
+            let want = audit::kpis(cases, rows, as_of, chrono_tz::Asia::Shanghai);
             assert!(want.cases > 0);
             assert_eq!(got, &want, "{column} group {g}");
         }

@@ -698,3 +698,50 @@ fn a_time_cell_without_a_date_is_refused_as_such() {
         "{why}"
     );
 }
+
+/// A workbook that keeps 受理日期 as a date cell and 受理时间 as a time cell has the two
+/// joined; a date cell alone is a day of unknown hour (RESP-24H counts from its end).
+#[test]
+fn a_date_cell_and_a_time_cell_of_one_event_are_joined() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    write_rows(
+        ws,
+        &[
+            &[
+                "编号",
+                "服务中心",
+                "受理日期",
+                "受理时间",
+                "类别",
+                "首问人工号",
+                "首次回应时间",
+            ],
+            &["J1", "c", "", "", "咨询", "E01", "2026-10-04 10:00"],
+            &["J2", "c", "", "", "咨询", "E02", "2026-10-04 20:00"],
+        ],
+    );
+    let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 10, 3).unwrap();
+    let day = Format::new().set_num_format("yyyy-mm-dd");
+    let time = rust_xlsxwriter::ExcelDateTime::from_hms(9, 5, 0).unwrap();
+    let hm = Format::new().set_num_format("hh:mm");
+    ws.write_datetime_with_format(1, 2, &date, &day).unwrap();
+    ws.write_datetime_with_format(1, 3, &time, &hm).unwrap();
+    // J2: the date alone; its response at 20:00 the next day may be within 24 hours.
+    ws.write_datetime_with_format(2, 2, &date, &day).unwrap();
+    wb.save(&p).unwrap();
+    let (r, _) = audit_files(cases_only(&p));
+    assert_reconciles(&r);
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    assert_eq!(verdicts(&r), [v("J1", "RESP-24H", "E01")].into());
+    assert!(
+        r.violations[0]
+            .evidence
+            .to_string()
+            .contains("2026-10-03 09:05 → "),
+        "{}",
+        r.violations[0].evidence
+    );
+}

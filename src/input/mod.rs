@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use chrono_tz::Tz;
 
 use crate::error::{Error, Result};
-use crate::timeparse::parse_timestamp;
+use crate::timeparse::{is_time_of_day, join_date_time, parse_stamp};
 use csvfile::CsvFile;
 pub use csvfile::Encoding;
 pub use schema::{ColType, Column, FileKind};
@@ -567,9 +567,10 @@ impl<'a> FromIterator<Option<&'a str>> for TextCol {
 
 /// Whole numbers that may be absent, one per row: epoch milliseconds or counts, half the
 /// size of `Vec<Option<i64>>` (a 10M-case table has six such columns). [`i64::MIN`] stands
-/// for "none": no time chrono reads and no count (never negative) is that value.
+/// for "none": no time chrono reads and no count (never negative) is that value. The
+/// second vector marks times written as a date alone; it stays empty until one is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct OptI64(Vec<i64>);
+pub struct OptI64(Vec<i64>, Vec<bool>);
 
 const NONE_I64: i64 = i64::MIN;
 
@@ -601,14 +602,86 @@ impl OptI64 {
     pub fn push(&mut self, v: Option<i64>) {
         debug_assert!(v != Some(NONE_I64), "i64::MIN stands for none");
         self.0.push(v.unwrap_or(NONE_I64));
+        if !self.1.is_empty() {
+            self.1.push(false);
+        }
+    }
+
+    /// A time read from a date without a time of day (its local midnight, `v`): when in
+    /// that day it happened is unknown ([`OptI64::date_only`]).
+    pub fn push_date_only(&mut self, v: i64) {
+        if self.1.is_empty() {
+            self.1.resize(self.0.len(), false);
+        }
+        self.0.push(v);
+        self.1.push(true);
+    }
+
+    /// Whether the time of row `i` was written as a date without a time of day.
+    #[inline]
+    pub fn date_only(&self, i: usize) -> bool {
+        self.1.get(i).copied().unwrap_or(false)
+    }
+
+    /// Row `i`'s time for people, as written: `2026-10-03 09:05`, or `2026-10-03` for a
+    /// date alone (its 00:00 is no time anyone recorded); empty when there is none.
+    pub fn stamp_text(&self, i: usize, tz: chrono_tz::Tz) -> String {
+        match self.get(i) {
+            None => String::new(),
+            Some(v) if self.date_only(i) => crate::timeparse::to_local(v, tz)
+                .date()
+                .format("%Y-%m-%d")
+                .to_string(),
+            Some(v) => crate::timeparse::format_local_short(v, tz),
+        }
+    }
+
+    /// Whether any time of the column was written without a time of day.
+    pub fn any_date_only(&self) -> bool {
+        self.1.iter().any(|&d| d)
+    }
+
+    /// The latest instant row `i` may stand for: the last second of its day when it
+    /// was written without a time of day, else its time. A deadline starts there: a
+    /// case received on 3 March at an unknown hour is late only if late from 23:59:59.
+    pub fn latest(&self, i: usize, tz: chrono_tz::Tz) -> Option<i64> {
+        let v = self.get(i)?;
+        Some(if self.date_only(i) {
+            crate::timeparse::day_end(v, tz)
+        } else {
+            v
+        })
     }
 
     fn truncate(&mut self, n: usize) {
         self.0.truncate(n);
+        self.1.truncate(n);
     }
 
     fn extend(&mut self, other: OptI64) {
+        if !other.1.is_empty() || !self.1.is_empty() {
+            self.1.resize(self.0.len(), false);
+            if other.1.is_empty() {
+                self.1.resize(self.0.len() + other.0.len(), false);
+            } else {
+                self.1.extend(other.1);
+            }
+        }
         self.0.extend(other.0);
+    }
+
+    fn retain_mask(&mut self, keep: &[bool]) {
+        fn f<T>(v: &mut Vec<T>, keep: &[bool]) {
+            let mut i = 0;
+            v.retain(|_| {
+                i += 1;
+                keep[i - 1]
+            });
+        }
+        f(&mut self.0, keep);
+        if !self.1.is_empty() {
+            f(&mut self.1, keep);
+        }
     }
 }
 
@@ -677,8 +750,7 @@ impl ColData {
         }
         match self {
             ColData::Text(v) => v.retain_mask(keep),
-            ColData::Time(v) => f(&mut v.0, keep),
-            ColData::Count(v) => f(&mut v.0, keep),
+            ColData::Time(v) | ColData::Count(v) => v.retain_mask(keep),
             ColData::Money(v) => f(v, keep),
         }
     }
@@ -1189,6 +1261,7 @@ fn missing_required(
     let named = |c: &Column| {
         names.contains(c.name)
             || c.aliases.iter().any(|a| has(a))
+            || date_names(c).iter().any(|a| names.contains(a))
             || user
                 .and_then(|u| u.get(c.name))
                 .is_some_and(|l| l.iter().any(|a| has(a)))
@@ -1226,7 +1299,8 @@ fn map_header(
                                                                         // first responder of a public export).
     let mut mapping: Vec<Vec<usize>> = vec![vec![]; headers.len()];
     // Every name a header cell can match, normalised once (a header may have 100,000 cells).
-    let names: Vec<(Vec<String>, Vec<String>)> = cols
+    #[allow(clippy::type_complexity)]
+    let names: Vec<(Vec<String>, Vec<String>, Vec<String>)> = cols
         .iter()
         .map(|c| {
             let user: Vec<String> = user
@@ -1238,7 +1312,7 @@ fn map_header(
                 .iter()
                 .map(|a| schema::normalize_header(a))
                 .collect();
-            (user, builtin)
+            (user, builtin, date_names(c))
         })
         .collect();
     for (hi, h) in headers.iter().enumerate() {
@@ -1248,9 +1322,9 @@ fn map_header(
         }
         // A cell the rules file maps to some column is that column's, and no longer a
         // built-in candidate for another (`unit = ["编号"]` settles 编号 vs 工单号).
-        let mapped = names.iter().any(|(user, _)| user.contains(&nh));
+        let mapped = names.iter().any(|(user, _, _)| user.contains(&nh));
         for (ci, c) in cols.iter().enumerate() {
-            let (user, builtin) = &names[ci];
+            let (user, builtin, dates) = &names[ci];
             let prio = if user.contains(&nh) {
                 Some(0)
             } else if mapped {
@@ -1259,11 +1333,13 @@ fn map_header(
                 Some(1)
             } else if c.name == "case_id" && WEAK_CASE_ID.contains(&nh.as_str()) {
                 Some(WEAK)
+            } else if let Some(p) = builtin.iter().position(|a| *a == nh) {
+                Some(2 + p)
             } else {
-                builtin.iter().position(|a| *a == nh).map(|p| 2 + p)
+                dates.iter().position(|a| *a == nh).map(|p| DATE_ALIAS + p)
             };
             let Some(p) = prio else { continue };
-            let alias = |p: usize| (2..WEAK).contains(&p);
+            let alias = |p: usize| (2..DATE_ALIAS).contains(&p);
             match best[ci] {
                 // Two cells naming one column by its Chinese aliases are ambiguous: an
                 // export with both 编号 (a row counter) and 工单号 (the case id) must not
@@ -1344,6 +1420,47 @@ fn map_header(
         ));
     }
     Ok(mapping)
+}
+
+/// The priority of a date name of a time column (受理日期 for 受理时间, [`date_names`]):
+/// after its time names, which it then completes ([`date_partners`]).
+const DATE_ALIAS: usize = 500;
+
+/// The names of a time column's date alone: each built-in `…时间` alias as `…日期`
+/// (受理日期, 办结日期), normalised. An export that keeps only the date is read as days of
+/// unknown hour; one that keeps both has them joined.
+fn date_names(c: &Column) -> Vec<String> {
+    if c.ty != ColType::DateTime {
+        return vec![];
+    }
+    c.aliases
+        .iter()
+        .filter_map(|a| a.strip_suffix("时间"))
+        .map(|stem| schema::normalize_header(&format!("{stem}日期")))
+        .collect()
+}
+
+/// For each time column read from a `…时间` cell, the header cell of its date when the
+/// export keeps it apart (`受理日期 | 受理时间`), not otherwise read: a time of day alone
+/// in the time cell is joined to that date.
+fn date_partners(kind: FileKind, headers: &[String], map: &[Vec<usize>]) -> Vec<Option<usize>> {
+    let cols = kind.columns();
+    let normal: Vec<String> = headers
+        .iter()
+        .map(|h| schema::normalize_header(h))
+        .collect();
+    cols.iter()
+        .enumerate()
+        .map(|(ci, c)| {
+            if c.ty != ColType::DateTime {
+                return None;
+            }
+            let hi = map.iter().position(|m| m.contains(&ci))?;
+            let stem = normal[hi].strip_suffix("时间")?;
+            let want = format!("{stem}日期");
+            (0..headers.len()).find(|&j| map[j].is_empty() && normal[j] == want)
+        })
+        .collect()
 }
 
 /// Names of a case id that are often only a table's row counter (序号): taken as the case
@@ -1530,11 +1647,13 @@ fn read_file_split(
     let unmapped: Vec<usize> = (0..cols.len())
         .filter(|ci| !map.iter().any(|m| m.contains(ci)))
         .collect();
+    let dates = date_partners(kind, &headers, &map);
     let reader = RowReader {
         csv,
         opts,
         cols,
         map: &map,
+        dates: &dates,
         unmapped: &unmapped,
         headers: &headers,
         file_idx,
@@ -1746,6 +1865,9 @@ struct RowReader<'a> {
     opts: &'a ReadOptions,
     cols: &'static [Column],
     map: &'a [Vec<usize>],
+    /// Per canonical column, the header cell of its date when kept apart
+    /// ([`date_partners`]).
+    dates: &'a [Option<usize>],
     /// Canonical columns no header cell names: empty in every row.
     unmapped: &'a [usize],
     headers: &'a [String],
@@ -1868,7 +1990,17 @@ impl RowReader<'_> {
                     continue;
                 }
                 let v = value.trim();
-                if v.is_empty() {
+                // A time column whose date is kept apart (受理日期 | 受理时间): the date,
+                // to join to a time of day alone, or to stand alone for an empty time.
+                let date = match self.dates.get(ci) {
+                    Some(Some(hj)) if c.ty == ColType::DateTime => r
+                        .field(*hj)
+                        .and_then(|b| csv.decode_in_record(b, record_utf8).ok())
+                        .map(|d| d.trim().to_string())
+                        .filter(|d| !d.is_empty()),
+                    _ => None,
+                };
+                if v.is_empty() && date.is_none() {
                     if c.required {
                         error.get_or_insert(format!(
                             "`{}` ({}) is required but empty",
@@ -1894,16 +2026,23 @@ impl RowReader<'_> {
                         Some((m, at)) => vec.push_in_file(v, m, at),
                         None => vec.push(Some(v)),
                     },
-                    (ColData::Time(vec), _) => push_parsed(
-                        vec,
-                        parse_timestamp(v, opts.tz).map_err(|e| {
-                            format!(
+                    (ColData::Time(vec), _) => match match &date {
+                        Some(d) if v.is_empty() => parse_stamp(d, opts.tz),
+                        Some(d) if is_time_of_day(v) => {
+                            join_date_time(d, v, opts.tz).map(|ms| (ms, false))
+                        }
+                        _ => parse_stamp(v, opts.tz),
+                    } {
+                        Ok((ms, false)) => vec.push(Some(ms)),
+                        Ok((ms, true)) => vec.push_date_only(ms),
+                        Err(e) => {
+                            error.get_or_insert(format!(
                                 "`{}` ({}): cannot read {:?} as a time: {}",
                                 c.name, c.label, v, e.0
-                            )
-                        }),
-                        &mut error,
-                    ),
+                            ));
+                            vec.push(None);
+                        }
+                    },
                     (ColData::Count(vec), _) => push_parsed(
                         vec,
                         parse_count(v)

@@ -18,6 +18,9 @@ A case whose start (`from`) is empty is not judged. A recorded end time is judge
 on its own: on time when end ≤ start + limit (exactly at the limit is on time).
 An end time that is missing is a violation only once the case is past due at the
 audit's as-of time; before that the case is *pending* and listed in pending.csv.
+A time written as a date alone (2026-10-03, an Excel date cell) is a day of unknown
+hour: a start counts from 23:59:59 of its day, an end from 00:00, so a violation holds
+whatever the hours were.
 
 Limits: `24h`, `90m`, `3d` on the calendar clock; with `clock = \"working\"` only
 time on working days of [calendar] counts; `5wd` is the same time of day on the
@@ -153,9 +156,21 @@ impl Deadline {
             Some(f) => coalesce(&[col(to.as_str()), col(format!("__utc_{f}").as_str())]),
             None => col(to.as_str()),
         };
+        // A start written as a date alone counts from the end of that day (a case received
+        // on 3 March at an unknown hour is late only if late from its last minute); an end
+        // written so stays at its 00:00, the earliest it may have been: a finding is
+        // charged only when it holds whatever the hours were.
+        let start = if ctx.cases.time(&self.from).any_date_only() {
+            coalesce(&[
+                col(crate::audit::day_end_column(&self.from).as_str()),
+                col(from.as_str()),
+            ])
+        } else {
+            col(from.as_str())
+        };
         let frame = base.filter(started).select([
             col("__row"),
-            col(from.as_str()).alias("from"),
+            start.alias("from"),
             end.alias("to"),
             col(to.as_str()).is_null().alias("to_missing"),
         ]);
@@ -219,7 +234,7 @@ impl Deadline {
             let stand_in = missing.get(i).unwrap_or(false) && to.is_some();
             hits.push(Hit {
                 row,
-                evidence: self.evidence(ctx, from, to, due, pending, stand_in),
+                evidence: self.evidence(ctx, row as usize, from, to, due, pending, stand_in),
                 pending,
                 at: Some(due),
                 employee: None,
@@ -234,9 +249,11 @@ impl Deadline {
         })
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn evidence(
         &self,
         ctx: &EvalCtx<'_>,
+        row: usize,
         from: i64,
         to: Option<i64>,
         due: i64,
@@ -264,44 +281,56 @@ impl Deadline {
         } else {
             format!("，应于 {} 前", format_local_short(due, tz))
         };
+        // A date written without a time of day shows as written, and says how it counts.
+        let from_col = ctx.cases.time(&self.from);
+        let from_text = if from_col.date_only(row) {
+            format!("{}（未记时刻，按当日结束计）", from_col.stamp_text(row, tz))
+        } else {
+            format_local_short(from, tz)
+        };
+        let end_text = |col: &str, t: i64| {
+            let c = ctx.cases.time(col);
+            if c.date_only(row) {
+                format!("{}（未记时刻，按当日 0 时计）", c.stamp_text(row, tz))
+            } else {
+                format_local_short(t, tz)
+            }
+        };
         match to {
             Some(t) => {
-                let (end_label, note) = match (&self.to_if_missing, stand_in) {
+                let (end_col, note) = match (&self.to_if_missing, stand_in) {
                     (Some(f), true) => (
-                        case_label(f),
+                        f.as_str(),
                         format!("；{}未记录，按{}计", case_label(&self.to), case_label(f)),
                     ),
-                    _ => (case_label(&self.to), String::new()),
+                    _ => (self.to.as_str(), String::new()),
                 };
                 format!(
-                    "{event}用时 {} 小时，超过 {limit}{due_text}（{} {} → {end_label} {}{note}）",
+                    "{event}用时 {} 小时，超过 {limit}{due_text}（{} {from_text} → {} {}{note}）",
                     hours(from, t),
                     case_label(&self.from),
-                    format_local_short(from, tz),
-                    format_local_short(t, tz),
+                    case_label(end_col),
+                    end_text(end_col, t),
                 )
             }
             None if pending && from > ctx.as_of => format!(
-                "{} {} 在核查时点 {} 之后，{event}期限尚未开始计算（最迟 {}）",
+                "{} {from_text} 在核查时点 {} 之后，{event}期限尚未开始计算（最迟 {}）",
                 case_label(&self.from),
-                format_local_short(from, tz),
                 format_local_short(ctx.as_of, tz),
                 format_local_short(due, tz),
             ),
             None if pending => format!(
-                "截至 {} 尚未{event}，已过 {} 小时，未超过 {limit}（{} {}，最迟 {}）",
+                "截至 {} 尚未{event}，已过 {} 小时，未超过 {limit}（{} {from_text}，最迟 {}）",
                 format_local_short(ctx.as_of, tz),
                 hours(from, ctx.as_of),
                 case_label(&self.from),
-                format_local_short(from, tz),
                 format_local_short(due, tz),
             ),
             None => format!(
-                "截至 {} 仍未{event}，已过 {} 小时，超过 {limit}{due_text}（{} {}）",
+                "截至 {} 仍未{event}，已过 {} 小时，超过 {limit}{due_text}（{} {from_text}）",
                 format_local_short(ctx.as_of, tz),
                 hours(from, ctx.as_of),
                 case_label(&self.from),
-                format_local_short(from, tz),
             ),
         }
     }
