@@ -2707,10 +2707,27 @@ fn escalation_findings(case: &Case, hs: &[Handoff], roster: &Roster) -> Vec<(&'s
     }
     let mut received: Vec<(usize, Dept)> = Vec::new();
     let mut sent: Vec<usize> = Vec::new();
-    for h in hs {
+    // Who first sent the case to which department (coordinators aside).
+    let mut first_sent: Vec<(usize, (usize, Dept))> = Vec::new();
+    let mut split = false;
+    for (k, h) in hs.iter().enumerate() {
         let (a, b) = (&people[h.from], &people[h.to]);
         if !may_hand_to(roster, h.from, h.to) {
             out.push((RULE_ESC_PATH, h.from));
+        } else if b.role == Role::DeptSupervisor
+            && !matches!(a.role, Role::CrSupervisor | Role::Manager)
+        {
+            // Splitting the case between two departments while the first holds it.
+            let to = (b.center, b.dept);
+            let holds = k == 0 || hs[k - 1].to == h.from;
+            match first_sent.iter().find(|(who, _)| *who == h.from) {
+                Some((_, first)) if *first != to && !holds => {
+                    out.push((RULE_ESC_PATH, h.from));
+                    split = true;
+                }
+                Some(_) => {}
+                None => first_sent.push((h.from, to)),
+            }
         }
         let via_manager = a.role == Role::Manager
             || (b.role == Role::Manager && reports_to(roster, h.from, h.to));
@@ -2729,7 +2746,7 @@ fn escalation_findings(case: &Case, hs: &[Handoff], roster: &Roster) -> Vec<(&'s
         }
         if b.role == Role::DeptSupervisor && h.from != h.to && !received.contains(&to_dept) {
             received.push(to_dept);
-            if received.len() == 2 && blank(&case.slip) {
+            if received.len() == 2 && blank(&case.slip) && !split {
                 out.push((RULE_ESC_SLIP, h.from));
             }
         }

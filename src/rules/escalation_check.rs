@@ -1109,6 +1109,8 @@ fn walk_roles<'a>(ctx: &Ctx<'a>, case: &'a CaseInfo<'a>, sc: &mut Scratch<'a>) {
     // Whether the case has left the department it started in (or passed someone whose
     // department is unknown): from then on it was transferred, not handed up a line.
     let mut crossed = false;
+    // The department each sender other than a coordinator first handed the case to.
+    let mut first_sent_to: Vec<(&'a str, DeptKey<'a>)> = vec![];
 
     for (i, s) in steps.iter().enumerate() {
         let (Some(a), Some(b)) = (&s.sender, &s.receiver) else {
@@ -1131,9 +1133,10 @@ fn walk_roles<'a>(ctx: &Ctx<'a>, case: &'a CaseInfo<'a>, sc: &mut Scratch<'a>) {
             ev
         };
 
+        let mut path_ok = false;
         if ctx.path {
             match path_verdict(ctx, a, b, head) {
-                Verdict::Ok => {}
+                Verdict::Ok => path_ok = true,
                 Verdict::Unknown(reason) => push_reason(reasons, reason),
                 Verdict::Broken(evidence) => found.push((i, CHECK_PATH, evidence)),
             }
@@ -1237,6 +1240,37 @@ fn walk_roles<'a>(ctx: &Ctx<'a>, case: &'a CaseInfo<'a>, sc: &mut Scratch<'a>) {
                     )),
                 }
             }
+        }
+
+        // Splitting a case between departments oneself: a sender who is no coordinator
+        // hands it to a second department's 部门主管 while the first still holds it. A
+        // matter of several departments goes to the 客户关系主管 (管理人员：不能判定或多部门
+        // 责任转移至客户关系主管), who fills the coordination slip: the split is the wrong
+        // path, and the slip is hers, not charged here again.
+        let mut split = false;
+        if path_ok && !coordinator_sends && b.role == Role::DeptSupervisor {
+            if let Some(to) = receiver_dept {
+                let holds = i == 0 || steps[i - 1].to == a.id;
+                match first_sent_to.iter().find(|(id, _)| *id == a.id) {
+                    Some(&(_, first)) if first != to && !holds => {
+                        split = true;
+                        found.push((
+                            i,
+                            CHECK_PATH,
+                            with_head(format_args!(
+                                "已将此案转至{}，又自行转至{}：多部门责任应转移至客户关系主管\
+                                 （管理人员：不能判定或多部门责任转移至客户关系主管）",
+                                first.1, to.1
+                            )),
+                        ));
+                    }
+                    Some(_) => {}
+                    None => first_sent_to.push((a.id, to)),
+                }
+            }
+        }
+        if split {
+            slip_reported = true;
         }
 
         // An operator's or team lead's step to his own direct supervisor (操作人员转移至
@@ -1784,6 +1818,40 @@ mod tests {
                 .ends_with("本案共转交5次，除去操作人员报直接上司、管理部经理之间协调的1次，计4次，超过上限3次"),
             "{}",
             out.violations[0].evidence
+        );
+    }
+
+    #[test]
+    fn staff_splitting_a_case_between_departments_breaks_the_path() {
+        // 管理人员 hands the case to 工程部 and, while 工程部 holds it, to 秩序部 herself: a
+        // matter of several departments goes to the 客户关系主管. One path violation at the
+        // second handoff; the coordination slip is the 客户关系主管's, not charged again.
+        let hs = [hand("C01", 1, CLERK, ENG), hand("C01", 2, CLERK, SEC)];
+        let out = judge(CLERK, false, &hs);
+        assert_eq!(verdicts(&out), vec![(2, CHECK_PATH, CLERK.to_string())]);
+        assert!(
+            out.violations[0]
+                .evidence
+                .contains("已将此案转至工程部，又自行转至秩序部：多部门责任应转移至客户关系主管"),
+            "{}",
+            out.violations[0].evidence
+        );
+        // The 客户关系主管 dispatching to both, with the slip, is her job.
+        let hs = [
+            hand("C01", 1, CLERK, CRS),
+            hand("C01", 2, CRS, ENG),
+            hand("C01", 3, CRS, SEC),
+        ];
+        clean(&judge(CLERK, true, &hs));
+        // Handed back by 工程部, the case is hers again: sending it on to 秩序部 is no split
+        // (the return is 工程部's to answer for).
+        let hs = chain("C01", &[CLERK, ENG, CLERK, SEC]);
+        let out = judge(CLERK, true, &hs);
+        assert!(
+            !out.violations
+                .iter()
+                .any(|v| v.check == CHECK_PATH && v.charged_to == CLERK),
+            "{out:?}"
         );
     }
 
