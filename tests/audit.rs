@@ -183,6 +183,41 @@ fn utf8_bom_gbk_and_crlf_files_audit_alike() {
     );
 }
 
+/// A Hong Kong or Taiwan export: Big5 bytes, a header in traditional characters. Read as
+/// Big5 without being told (GBK would turn it into rare characters), its header names
+/// the columns, and 4.7's 不归我管 is found written 不歸我管: H1 charged to E01;
+/// H2 answered after 49 hours, RESP-24H charged to E02.
+#[test]
+fn a_big5_export_with_a_traditional_header_is_read_and_judged() {
+    let text = "編號,服務中心,受理時間,類別,首問人工號,首次回應時間,答覆內容\n\
+H1,沙田服務中心,2026-10-03 09:05,投訴,E01,2026-10-03 10:00,這個不歸我管\n\
+H2,沙田服務中心,2026-10-03 09:05,諮詢,E02,2026-10-05 10:00,已安排維修人員處理\n";
+    let (bytes, _, bad) = encoding_rs::BIG5.encode(text);
+    assert!(!bad, "the premise: the text is Big5");
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.csv");
+    std::fs::write(&p, &bytes).unwrap();
+    let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
+    assert_reconciles(&r);
+    assert_eq!(r.stats[0].encoding, "big5");
+    assert_eq!(r.cases.text("center").get(0), Some("沙田服務中心"));
+    assert_eq!(
+        verdicts(&r),
+        [
+            v("H1", "PHRASE-BANNED", "E01", false),
+            v("H2", "RESP-24H", "E02", false)
+        ]
+        .into()
+    );
+    // The same file in GBK (simplified) is still read as GBK.
+    let simplified = "编号,服务中心,受理时间,类别,首问人工号,首次回应时间,答复内容\n\
+H1,沙田服务中心,2026-10-03 09:05,投诉,E01,2026-10-03 10:00,这个不归我管\n";
+    std::fs::write(&p, encoding_rs::GBK.encode(simplified).0).unwrap();
+    let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
+    assert_eq!(r.stats[0].encoding, "gb18030");
+    assert_eq!(r.cases.text("center").get(0), Some("沙田服务中心"));
+}
+
 /// 叶梅 in GBK is D2B6 C3B7, which is also well-formed UTF-8 (Ҷ÷): a field cannot tell
 /// its encoding alone; its record (GBK throughout) does.
 #[test]

@@ -347,6 +347,9 @@ pub fn canonical_role(v: &str) -> Option<&'static str> {
             c => c.to_ascii_lowercase(),
         })
         .collect();
+    // Written in traditional characters (保安員, 部門主管): simplified first.
+    let simple: String = v.chars().map(crate::rules::phrase::to_simplified).collect();
+    let v = simple.as_str();
     ROLES
         .iter()
         .find(|(canon, label, aliases)| {
@@ -381,7 +384,9 @@ pub fn role_label(canon: &str) -> &'static str {
         .unwrap_or("")
 }
 
-/// Header cell as compared with names: trimmed, BOM and full-width stripped, ASCII lowercased.
+/// Header cell as compared with names: trimmed, BOM and full-width stripped, ASCII
+/// lowercased, traditional characters simplified (a Hong Kong or Taiwan export's 受理時間,
+/// 編號 and 服務中心 are 受理时间, 编号 and 服务中心).
 pub fn normalize_header(h: &str) -> String {
     let folded = h
         .chars()
@@ -389,7 +394,7 @@ pub fn normalize_header(h: &str) -> String {
         .map(|c| match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             '\u{3000}' => ' ',
-            _ => c,
+            _ => crate::rules::phrase::to_simplified(c),
         })
         .collect::<String>();
     // A form's marks of a required field: `*编号`, `受理时间*`, `受理时间(必填)`.
@@ -404,7 +409,8 @@ pub fn normalize_header(h: &str) -> String {
             break;
         }
     }
-    t.to_ascii_lowercase()
+    // 覆 is a simplified character too (覆盖): only in 答覆 is it 复.
+    t.to_ascii_lowercase().replace("答覆", "答复")
 }
 
 /// Characters that take no room on screen (a zero-width space, a BOM in mid-text, a
@@ -419,6 +425,118 @@ pub fn is_invisible(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every built-in alias written in traditional characters (a Hong Kong or Taiwan
+    /// export) names its column: the pairs are the aliases of this file converted by
+    /// OpenCC (s2t, s2tw, s2hk), written out here.
+    #[test]
+    fn traditional_headers_name_their_columns() {
+        const PAIRS: &[(&str, &str)] = &[
+            ("上级工号", "上級工號"),
+            ("业主姓名", "業主姓名"),
+            ("事项类别", "事項類別"),
+            ("保安员", "保安員"),
+            ("保安队长", "保安隊長"),
+            ("保洁", "保潔"),
+            ("保洁员", "保潔員"),
+            ("保洁组长", "保潔組長"),
+            ("办结时间", "辦結時間"),
+            ("协调单号", "協調單號"),
+            ("反映内容", "反映內容"),
+            ("发现问题", "發現問題"),
+            ("受理时间", "受理時間"),
+            ("员工姓名", "員工姓名"),
+            ("员工编号", "員工編號"),
+            ("回应时间", "回應時間"),
+            ("回访人工号", "回訪人工號"),
+            ("回访时间", "回訪時間"),
+            ("回访结果", "回訪結果"),
+            ("处理结果", "處理結果"),
+            ("备注", "備註"),
+            ("完成时间", "完成時間"),
+            ("审批人", "審批人"),
+            ("客户关系主管", "客戶關係主管"),
+            ("客户关系主管", "客户關係主管"),
+            ("客户姓名", "客戶姓名"),
+            ("客服专员", "客服專員"),
+            ("客服人员", "客服人員"),
+            ("岗位", "崗位"),
+            ("岗位类别", "崗位類別"),
+            ("工单号", "工單號"),
+            ("工号", "工號"),
+            ("序号", "序號"),
+            ("往返次数", "往返次數"),
+            ("房号", "房號"),
+            ("手机", "手機"),
+            ("承诺时间", "承諾時間"),
+            ("接待人工号", "接待人工號"),
+            ("接待时间", "接待時間"),
+            ("接待记录", "接待記錄"),
+            ("接收人工号", "接收人工號"),
+            ("接收部门", "接收部門"),
+            ("操作人员", "操作人員"),
+            ("时间", "時間"),
+            ("服务中心", "服務中心"),
+            ("来源", "來源"),
+            ("来电人", "來電人"),
+            ("来电时间", "來電時間"),
+            ("来访人", "來訪人"),
+            ("来访时间", "來訪時間"),
+            ("来访次数", "來訪次數"),
+            ("案件编号", "案件編號"),
+            ("检查发现", "檢查發現"),
+            ("检查方式", "檢查方式"),
+            ("检查时间", "檢查時間"),
+            ("检查结果", "檢查結果"),
+            ("检查编号", "檢查編號"),
+            ("沟通记录", "溝通記錄"),
+            ("满意度", "滿意度"),
+            ("物业经理", "物業經理"),
+            ("班组长", "班組長"),
+            ("电话", "電話"),
+            ("登记时间", "登記時間"),
+            ("直接上级工号", "直接上級工號"),
+            ("答复内容", "答覆內容"),
+            ("管理人员", "管理人員"),
+            ("管理处", "管理處"),
+            ("管理部经理", "管理部經理"),
+            ("类别", "類別"),
+            ("绩效工资", "績效工資"),
+            ("绩效工资基数", "績效工資基數"),
+            ("维修员", "維修員"),
+            ("维修工", "維修工"),
+            ("编号", "編號"),
+            ("职务", "職務"),
+            ("联系电话", "聯繫電話"),
+            ("被查人工号", "被查人工號"),
+            ("规则", "規則"),
+            ("规则编号", "規則編號"),
+            ("诉求", "訴求"),
+            ("说明", "說明"),
+            ("说明", "説明"),
+            ("转交方式", "轉交方式"),
+            ("转交时间", "轉交時間"),
+            ("转出人工号", "轉出人工號"),
+            ("部门", "部門"),
+            ("部门主管", "部門主管"),
+            ("问题", "問題"),
+            ("问题内容", "問題內容"),
+            ("问题类型", "問題類型"),
+            ("项目", "項目"),
+            ("预计解决时间", "預計解決時間"),
+            ("首次回应时间", "首次回應時間"),
+            ("首问人", "首問人"),
+            ("首问人工号", "首問人工號"),
+            ("首问责任人", "首問責任人"),
+            ("首问责任人工号", "首問責任人工號"),
+        ];
+        let unmatched: Vec<_> = PAIRS
+            .iter()
+            .filter(|(s, t)| normalize_header(s) != normalize_header(t))
+            .collect();
+        assert!(unmatched.is_empty(), "{unmatched:?}");
+        assert_eq!(normalize_header("受理時間"), "受理时间");
+    }
 
     #[test]
     fn header_cells_match_through_invisible_characters_and_required_marks() {
@@ -442,6 +560,9 @@ mod tests {
     #[test]
     fn every_role_has_a_canonical_and_chinese_name() {
         assert_eq!(canonical_role("保安员"), Some("operator"));
+        assert_eq!(canonical_role("保安員"), Some("operator"));
+        assert_eq!(canonical_role("部門主管"), Some("dept_supervisor"));
+        assert_eq!(canonical_role("客戶關係主管"), Some("cr_supervisor"));
         assert_eq!(canonical_role("保洁组长"), Some("team_lead"));
         assert_eq!(canonical_role("cr_supervisor"), Some("cr_supervisor"));
         assert_eq!(canonical_role("管理部经理"), Some("center_manager"));

@@ -85,7 +85,7 @@ pub struct RawDiscipline {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawInput {
-    /// `auto` (default), `utf-8`, `gbk` / `gb18030`.
+    /// `auto` (default), `utf-8`, `gbk` / `gb18030`, `big5`.
     pub encoding: Option<S<String>>,
     /// `[input.aliases.cases] received_at = ["Created Date"]`
     pub aliases: Option<S<AliasFiles>>,

@@ -605,7 +605,7 @@ pub fn parse(text: &str, file: &str, sha256: &str) -> Result<RuleSet, Vec<Diagno
                 None => d.at(
                     e.span(),
                     format!(
-                        "unknown encoding `{}`; expected `auto`, `utf-8`, `gbk` or `gb18030`",
+                        "unknown encoding `{}`; expected `auto`, `utf-8`, `gbk`, `gb18030` or `big5`",
                         e.get_ref()
                     ),
                 ),

@@ -1753,7 +1753,7 @@ fn is_dropped(c: char) -> bool {
 
 /// The simplified form of a traditional character (or the character itself).
 #[inline]
-fn to_simplified(c: char) -> char {
+pub(crate) fn to_simplified(c: char) -> char {
     let cp = c as u32;
     if !(T2S_LO..T2S_HI).contains(&cp) {
         return c;
