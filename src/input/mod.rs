@@ -671,16 +671,9 @@ impl OptI64 {
     }
 
     fn retain_mask(&mut self, keep: &[bool]) {
-        fn f<T>(v: &mut Vec<T>, keep: &[bool]) {
-            let mut i = 0;
-            v.retain(|_| {
-                i += 1;
-                keep[i - 1]
-            });
-        }
-        f(&mut self.0, keep);
+        retain_by(&mut self.0, keep);
         if !self.1.is_empty() {
-            f(&mut self.1, keep);
+            retain_by(&mut self.1, keep);
         }
     }
 }
@@ -701,6 +694,15 @@ impl FromIterator<Option<i64>> for OptI64 {
         }
         o
     }
+}
+
+/// Keeps the values of `v` whose `keep` is true, in order.
+fn retain_by<T>(v: &mut Vec<T>, keep: &[bool]) {
+    let mut i = 0;
+    v.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
 }
 
 /// Values of one canonical column, one per kept row.
@@ -741,17 +743,10 @@ impl ColData {
         }
     }
     fn retain_mask(&mut self, keep: &[bool]) {
-        fn f<T>(v: &mut Vec<T>, keep: &[bool]) {
-            let mut i = 0;
-            v.retain(|_| {
-                i += 1;
-                keep[i - 1]
-            });
-        }
         match self {
             ColData::Text(v) => v.retain_mask(keep),
             ColData::Time(v) | ColData::Count(v) => v.retain_mask(keep),
-            ColData::Money(v) => f(v, keep),
+            ColData::Money(v) => retain_by(v, keep),
         }
     }
 }
