@@ -14,9 +14,7 @@ use crate::input::{
     read_table, ColData, DatasetFiles, FileStats, OptI64, Rejected, Table, TextCol,
 };
 use crate::rules::{Check, Responsible, Rule, RuleSet};
-use crate::timeparse::{
-    day_end, format_local_short, local_to_utc_millis, parse_timestamp, to_local,
-};
+use crate::timeparse::{format_local_short, local_to_utc_millis, parse_timestamp, to_local};
 
 /// The case rows evaluated at once (see `run`): small enough that a slice's polars frame
 /// and its rules' working data stay a fraction of the table, large enough that the
@@ -580,12 +578,11 @@ pub fn load_as_of(
     ] {
         let (rec, vals) = (cases.time(after), cases.time(col));
         let (label, after_label) = (case_label(col), case_label(after));
-        let dated = vals.any_date_only();
-        for (i, (r, v)) in rec.iter().zip(vals.iter()).enumerate() {
-            if let (true, Some(r), Some(v)) = (keep[i], r, v) {
-                // A date alone (read as its 00:00) is before only if its whole day is:
-                // a response dated the day of receipt may have come at any hour after it.
-                if v < r && !(dated && vals.date_only(i) && day_end(v, tz) >= r) {
+        for (i, r) in rec.iter().enumerate() {
+            // A date alone is before only if its whole day is ([`OptI64::latest`]): a
+            // response dated the day of receipt may have come at any hour after it.
+            if let (true, Some(r), Some(v)) = (keep[i], r, vals.latest(i, tz)) {
+                if v < r {
                     keep[i] = false;
                     let why = format!(
                         "`{col}` ({label}) {} is before `{after}` ({after_label}) {}",
@@ -679,11 +676,9 @@ pub fn load_as_of(
         let at = handoffs.time("at");
         let keep: Vec<bool> = row_of
             .iter()
-            .zip(at)
             .enumerate()
-            .map(|(i, (&r, a))| {
-                !matches!((received.get(r), a), (Some(rec), Some(a))
-                    if a < rec && !(at.date_only(i) && day_end(a, tz) >= rec))
+            .map(|(i, &r)| {
+                !matches!((received.get(r), at.latest(i, tz)), (Some(rec), Some(a)) if a < rec)
             })
             .collect();
         let early: Vec<(usize, String)> = rejected_rows(&keep)

@@ -47,8 +47,11 @@ fn instant(naive: NaiveDateTime, offset_secs: Option<i32>, tz: Tz) -> i64 {
 /// Whether `s` is a time of day alone (`09:05`, `下午3:05`, an Excel time cell), as an
 /// export writes it beside a date column of its own (受理日期 | 受理时间).
 pub fn is_time_of_day(s: &str) -> bool {
-    let norm = normalize(s);
-    let t = norm.trim();
+    time_of_day_alone(normalize(s).trim())
+}
+
+/// [`is_time_of_day`] of a normalised, trimmed text.
+fn time_of_day_alone(t: &str) -> bool {
     !t.is_empty() && !t.contains(['-', '/', '.', '年']) && parse_time(t).is_ok()
 }
 
@@ -231,7 +234,7 @@ fn parse_parts(t: &str) -> Result<(NaiveDateTime, Option<i32>, bool), TimeError>
         ));
     }
     // `09:05` alone (an Excel time cell, a 受理时间 column beside a 受理日期 one).
-    if !t.contains(['-', '/', '.', '年']) && parse_time(t).is_ok() {
+    if time_of_day_alone(t) {
         return Err(err(
             "a time of day without a date; expected a date and time, e.g. 2026-10-03 09:05 (an export that keeps the date in a column of its own needs the two joined)",
         ));

@@ -306,7 +306,8 @@ impl CsvFile {
             } else {
                 match forced {
                     Encoding::Utf8 => ("utf-8", Mode::Utf8Strict),
-                    Encoding::Gb18030 | Encoding::Big5 => ("gb18030", Mode::Gb),
+                    Encoding::Gb18030 => ("gb18030", Mode::Gb),
+                    Encoding::Big5 => unreachable!("a file read as Big5 is decoded above"),
                     Encoding::Auto => {
                         if is_utf8 {
                             ("utf-8", Mode::Utf8)

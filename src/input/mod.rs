@@ -1430,9 +1430,15 @@ fn date_names(c: &Column) -> Vec<String> {
     }
     c.aliases
         .iter()
-        .filter_map(|a| a.strip_suffix("时间"))
-        .map(|stem| schema::normalize_header(&format!("{stem}日期")))
+        .filter_map(|a| date_name(&schema::normalize_header(a)))
         .collect()
+}
+
+/// The name of the date alone of a normalised time name: 受理时间 → 受理日期.
+fn date_name(time_name: &str) -> Option<String> {
+    time_name
+        .strip_suffix("时间")
+        .map(|stem| format!("{stem}日期"))
 }
 
 /// For each time column read from a `…时间` cell, the header cell of its date when the
@@ -1451,8 +1457,7 @@ fn date_partners(kind: FileKind, headers: &[String], map: &[Vec<usize>]) -> Vec<
                 return None;
             }
             let hi = map.iter().position(|m| m.contains(&ci))?;
-            let stem = normal[hi].strip_suffix("时间")?;
-            let want = format!("{stem}日期");
+            let want = date_name(&normal[hi])?;
             (0..headers.len()).find(|&j| map[j].is_empty() && normal[j] == want)
         })
         .collect()
