@@ -589,14 +589,23 @@ A1,c,2026-10-03,9:05,咨询,E01,2026-10-04,10:00\n\
 A2,c,2026/10/3,下午3:05,咨询,E02,2026/10/4,14:00\n\
 A3,c,2026-10-03,,咨询,E03,2026-10-05,\n\
 A4,c,,09:00,咨询,E04,2026-10-05,\n\
-A5,c,2026-10-03,2026-10-03 09:00,咨询,E05,2026-10-04,08:00\n",
+A5,c,2026-10-03,2026-10-03 09:00,咨询,E05,2026-10-04,08:00\n\
+A6,c,10月3号,9:05,咨询,E06,2026-10-04,08:00\n",
     )
     .unwrap();
     let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
     let got = reasons(&r);
-    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got.len(), 2, "{got:?}");
     assert_eq!(got[0].1, 5);
     assert!(got[0].2.contains("a time of day without a date"), "{got:?}");
+    // A date column that cannot be read is named, with the value it gave.
+    assert_eq!(got[1].1, 7);
+    assert!(
+        got[1]
+            .2
+            .contains("cannot read \"10月3号 9:05\" (its date from column \"受理日期\")"),
+        "{got:?}"
+    );
     // A1 took 24.9 hours; A2 23 hours; A3 two days apart whatever the hours; A5 23 hours.
     assert_eq!(
         verdicts(&r),

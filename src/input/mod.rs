@@ -2026,23 +2026,41 @@ impl RowReader<'_> {
                         Some((m, at)) => vec.push_in_file(v, m, at),
                         None => vec.push(Some(v)),
                     },
-                    (ColData::Time(vec), _) => match match &date {
-                        Some(d) if v.is_empty() => parse_stamp(d, opts.tz),
-                        Some(d) if is_time_of_day(v) => {
-                            join_date_time(d, v, opts.tz).map(|ms| (ms, false))
+                    (ColData::Time(vec), _) => {
+                        // The value read is the date column's, alone or joined to the
+                        // time of day, or the cell's own.
+                        let joined = match &date {
+                            Some(d) if v.is_empty() => Some(d.clone()),
+                            Some(d) if is_time_of_day(v) => Some(format!("{d} {v}")),
+                            _ => None,
+                        };
+                        let parsed = match (&date, &joined) {
+                            (Some(d), Some(_)) if v.is_empty() => parse_stamp(d, opts.tz),
+                            (Some(d), Some(_)) => {
+                                join_date_time(d, v, opts.tz).map(|ms| (ms, false))
+                            }
+                            _ => parse_stamp(v, opts.tz),
+                        };
+                        match parsed {
+                            Ok((ms, false)) => vec.push(Some(ms)),
+                            Ok((ms, true)) => vec.push_date_only(ms),
+                            Err(e) => {
+                                // A date taken from its own column is named with it.
+                                let what = match (&joined, self.dates.get(ci)) {
+                                    (Some(j), Some(Some(hj))) => format!(
+                                        "{j:?} (its date from column {:?})",
+                                        headers.get(*hj).map_or("", String::as_str)
+                                    ),
+                                    _ => format!("{v:?}"),
+                                };
+                                error.get_or_insert(format!(
+                                    "`{}` ({}): cannot read {what} as a time: {}",
+                                    c.name, c.label, e.0
+                                ));
+                                vec.push(None);
+                            }
                         }
-                        _ => parse_stamp(v, opts.tz),
-                    } {
-                        Ok((ms, false)) => vec.push(Some(ms)),
-                        Ok((ms, true)) => vec.push_date_only(ms),
-                        Err(e) => {
-                            error.get_or_insert(format!(
-                                "`{}` ({}): cannot read {:?} as a time: {}",
-                                c.name, c.label, v, e.0
-                            ));
-                            vec.push(None);
-                        }
-                    },
+                    }
                     (ColData::Count(vec), _) => push_parsed(
                         vec,
                         parse_count(v)
