@@ -1761,15 +1761,20 @@ mod tests {
             .contains("E0003 → E0004 → E0005 → E0003"));
     }
 
-    #[test]
-    fn four_handoffs_break_a_limit_of_three_once() {
-        let params = EscalationParams {
+    /// The default rule with only its handoff limit checked.
+    fn limit_only() -> EscalationParams {
+        EscalationParams {
             allowed: vec![],
             no_retransfer: false,
             ping_pong: false,
             slip_required_for_multi_department: false,
             ..EscalationParams::default()
-        };
+        }
+    }
+
+    #[test]
+    fn four_handoffs_break_a_limit_of_three_once() {
+        let params = limit_only();
         let cases = [case("C01", CLERK, false)];
         let hs = chain("C01", &[CLERK, CRS, ENG, SEC, ENV]);
         let out = check(&params, &roster(), &cases, &hs);
@@ -1798,13 +1803,7 @@ mod tests {
         clean(&out);
         // Beyond them, the limit holds: 保安员 → 保安队长 → 客户关系主管 → 工程部 → 客户关系主管
         // → 秩序部 is four counted handoffs.
-        let params = EscalationParams {
-            allowed: vec![],
-            no_retransfer: false,
-            ping_pong: false,
-            slip_required_for_multi_department: false,
-            ..EscalationParams::default()
-        };
+        let params = limit_only();
         let cases = [case("C02", GUARD, false)];
         let hs = chain("C02", &[GUARD, GUARD_LEAD, CRS, ENG, CRS, SEC]);
         let out = check(&params, &roster(), &cases, &hs);
