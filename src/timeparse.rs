@@ -22,6 +22,72 @@ pub fn parse_timestamp(s: &str, tz: Tz) -> Result<i64, TimeError> {
 /// [`parse_timestamp`], and whether `s` was a date without a time of day (read as its
 /// local midnight: when in the day it happened is unknown).
 pub fn parse_stamp(s: &str, tz: Tz) -> Result<(i64, bool), TimeError> {
+    parse_stamp_in(s, tz, DateOrder::MonthFirst)
+}
+
+/// Which of two numbers before a year comes first, `03/10/2026`: the month (US order,
+/// as NYC/LA 311 exports write it) or the day (as Hong Kong and Europe write it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateOrder {
+    #[default]
+    MonthFirst,
+    DayFirst,
+}
+
+impl DateOrder {
+    /// `[input] date_order`: `month-first` or `day-first` (`auto` is `None`).
+    pub fn parse(s: &str) -> Option<Option<DateOrder>> {
+        match s {
+            "auto" => Some(None),
+            "month-first" => Some(Some(DateOrder::MonthFirst)),
+            "day-first" => Some(Some(DateOrder::DayFirst)),
+            _ => None,
+        }
+    }
+
+    /// How the order is written: `月/日/年` or `日/月/年`.
+    pub fn pattern(self) -> &'static str {
+        match self {
+            DateOrder::MonthFirst => "月/日/年",
+            DateOrder::DayFirst => "日/月/年",
+        }
+    }
+}
+
+/// What a date written with its year last (`13/10/2026`, `3.10.2026`) says of the
+/// order: `Some(Some(order))` when only one order can read it (a number above 12 stands
+/// first or second), `Some(None)` when both can, `None` for any other text (a date
+/// with its year first, the usual form, is settled by a glance at its first bytes).
+pub fn year_last_order(s: &str) -> Option<Option<DateOrder>> {
+    let b = s.as_bytes();
+    let sep_at = match b {
+        [d, x, ..] if d.is_ascii_digit() && matches!(x, b'/' | b'-' | b'.') => 1,
+        [d, e, x, ..]
+            if d.is_ascii_digit() && e.is_ascii_digit() && matches!(x, b'/' | b'-' | b'.') =>
+        {
+            2
+        }
+        _ => return None,
+    };
+    let sep = b[sep_at] as char;
+    let (a, _, rest) = take_num(s)?;
+    let rest = rest.strip_prefix(sep)?;
+    let (m, mn, rest) = take_num(rest)?;
+    let rest = rest.strip_prefix(sep)?;
+    let (_, yn, _) = take_num(rest)?;
+    if mn > 2 || yn != 4 || a == 0 || m == 0 {
+        return None;
+    }
+    Some(match (a > 12, m > 12) {
+        (true, false) if a <= 31 => Some(DateOrder::DayFirst),
+        (false, true) if m <= 31 => Some(DateOrder::MonthFirst),
+        (false, false) => None,
+        _ => return None,
+    })
+}
+
+/// [`parse_stamp`] with a date whose year comes last read in `order`.
+pub fn parse_stamp_in(s: &str, tz: Tz, order: DateOrder) -> Result<(i64, bool), TimeError> {
     if let Some(naive) = plain_iso(s.as_bytes()) {
         return Ok((local_to_utc_millis(naive, tz), false));
     }
@@ -30,7 +96,7 @@ pub fn parse_stamp(s: &str, tz: Tz) -> Result<(i64, bool), TimeError> {
     if t.is_empty() {
         return Err(TimeError("empty".into()));
     }
-    let (naive, offset_secs, date_only) = parse_parts(t)?;
+    let (naive, offset_secs, date_only) = parse_parts(t, order)?;
     Ok((instant(naive, offset_secs, tz), date_only))
 }
 
@@ -58,9 +124,9 @@ fn time_of_day_alone(t: &str) -> bool {
 /// A date column and a time-of-day column of one event joined (受理日期 `2026/3/10`,
 /// 受理时间 `9:05`). The date may carry a time of 00:00 (an Excel date cell read with
 /// its midnight), which the time of day replaces.
-pub fn join_date_time(date: &str, time: &str, tz: Tz) -> Result<i64, TimeError> {
+pub fn join_date_time(date: &str, time: &str, tz: Tz, order: DateOrder) -> Result<i64, TimeError> {
     let d = normalize(date);
-    let (day, rest) = parse_date(d.trim())?;
+    let (day, rest) = parse_date(d.trim(), order)?;
     let rest = rest.trim_start_matches(['T', 't', ' ']).trim();
     if !rest.is_empty() && parse_time(rest).map(|(t, _)| t) != Ok(NaiveTime::MIN) {
         return Err(err(
@@ -227,7 +293,7 @@ fn err(msg: &str) -> TimeError {
 }
 
 /// The local date and time, the offset written with it, and whether it was a date alone.
-fn parse_parts(t: &str) -> Result<(NaiveDateTime, Option<i32>, bool), TimeError> {
+fn parse_parts(t: &str, order: DateOrder) -> Result<(NaiveDateTime, Option<i32>, bool), TimeError> {
     if looks_like_excel_serial(t) {
         return Err(err(
             "a bare number (an Excel serial date?); write the date and time as text, e.g. 2026-10-03 09:05",
@@ -239,7 +305,7 @@ fn parse_parts(t: &str) -> Result<(NaiveDateTime, Option<i32>, bool), TimeError>
             "a time of day without a date; expected a date and time, e.g. 2026-10-03 09:05 (an export that keeps the date in a column of its own needs the two joined)",
         ));
     }
-    let (date, rest) = parse_date(t)?;
+    let (date, rest) = parse_date(t, order)?;
     let rest = rest.trim_start_matches(['T', 't', ' ']).trim();
     if rest.is_empty() {
         return Ok((date.and_time(NaiveTime::MIN), None, true));
@@ -267,7 +333,7 @@ fn take_num(s: &str) -> Option<(u32, usize, &str)> {
     Some((s[..n].parse().ok()?, n, &s[n..]))
 }
 
-fn parse_date(t: &str) -> Result<(NaiveDate, &str), TimeError> {
+fn parse_date(t: &str, order: DateOrder) -> Result<(NaiveDate, &str), TimeError> {
     let bad = || err("unrecognised date; expected e.g. 2026-10-03, 2026/10/3 or 2026年10月3日");
     let (a, an, rest) = take_num(t).ok_or_else(bad)?;
     let (y, m, d, rest) = if let Some(r) = rest.strip_prefix('年') {
@@ -290,9 +356,13 @@ fn parse_date(t: &str) -> Result<(NaiveDate, &str), TimeError> {
         let (c, cn, r) = take_num(r).ok_or_else(bad)?;
         if an == 4 {
             (a as i32, b, c, r)
-        } else if cn == 4 && sep == '/' {
-            // US order, as in NYC/LA 311 exports: MM/DD/YYYY.
-            (c as i32, a, b, r)
+        } else if cn == 4 && an <= 2 {
+            // The year last: MM/DD/YYYY as NYC/LA 311 exports write it, or DD/MM/YYYY
+            // (Hong Kong, Europe); the reader settles which for the whole file.
+            match order {
+                DateOrder::MonthFirst => (c as i32, a, b, r),
+                DateOrder::DayFirst => (c as i32, b, a, r),
+            }
         } else {
             return Err(bad());
         }
@@ -554,7 +624,7 @@ mod tests {
             while t.year() < 2027 {
                 let text = t.format("%Y-%m-%d %H:%M:%S").to_string();
                 let fast = parse_timestamp(&text, tz).unwrap();
-                let (naive, off, _) = parse_parts(&text).unwrap();
+                let (naive, off, _) = parse_parts(&text, DateOrder::MonthFirst).unwrap();
                 assert_eq!((naive, off), (t, None), "{text}");
                 match slow_utc(t, tz) {
                     Some(ms) => assert_eq!(fast, ms, "{text} in {tz}"),
@@ -571,7 +641,9 @@ mod tests {
         // Without seconds, the fast path reads what the general parser reads.
         let text = "2026-10-03 09:05";
         let fast = plain_iso(text.as_bytes()).map(|n| local_to_utc_millis(n, SH));
-        let general = parse_parts(text).ok().map(|(n, _, _)| tz_free(n, SH));
+        let general = parse_parts(text, DateOrder::MonthFirst)
+            .ok()
+            .map(|(n, _, _)| tz_free(n, SH));
         assert!(fast.is_some());
         assert_eq!(fast, general, "{text}");
         // Impossible values and other forms are left to the general parser, which

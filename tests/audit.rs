@@ -640,6 +640,111 @@ B2,c,2026-10-03,咨询,E02,2026-10-05\n",
     assert_eq!(verdicts(&r), [v("B2", "RESP-24H", "E02", false)].into());
 }
 
+/// A date with its year last (`03/10/2026`) is read in the order the file's own dates
+/// show: a Hong Kong export writing `13/10/2026` writes the day first, so its
+/// `03/10/2026` is 3 October, not March 10. A file that gives no sign is read month
+/// first (311 exports) with a warning; a file written both ways is not guessed at;
+/// `[input] date_order` decides outright. RESP-24H (4.1) then judges the hours.
+#[test]
+fn a_date_with_its_year_last_reads_in_the_order_the_file_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.csv");
+    let header = "编号,服务中心,受理时间,类别,首问人工号,首次回应时间\n";
+    let with_order = |order: &str| {
+        let text = read(&root().join("rules/default.toml"))
+            .replace("date_order = \"auto\"", &format!("date_order = {order:?}"));
+        rules::parse(&text, "company.toml", "-").unwrap()
+    };
+    // H1 is 3 → 4 October read day first (23 hours), March 10 → April 10 read month
+    // first; H2 (13 October) can only be read day first; H3 answered in 25 hours.
+    std::fs::write(
+        &p,
+        format!(
+            "{header}H1,c,03/10/2026 09:00,咨询,E01,04/10/2026 08:00\n\
+H2,c,12/10/2026 09:00,咨询,E02,13/10/2026 08:00\n\
+H3,c,3.10.2026 09:00,咨询,E03,4.10.2026 10:00\n"
+        ),
+    )
+    .unwrap();
+    let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
+    assert!(r.rejected.is_empty(), "{:?}", reasons(&r));
+    assert_eq!(verdicts(&r), [v("H3", "RESP-24H", "E03", false)].into());
+    let w = r.input_warnings.join("\n");
+    assert!(
+        w.contains("read day first (日/月/年), as line 3 \"13/10/2026 08:00\" can only be read"),
+        "{w}"
+    );
+    // The rules file's month-first is obeyed: 13/10 is no month, and H1 is late.
+    let r = audit_files(
+        cases_only(&p),
+        with_order("month-first"),
+        AuditOptions::default(),
+    );
+    let got = reasons(&r);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].2.contains("month 13 is not 1–12"), "{got:?}");
+    assert!(r.input_warnings.is_empty(), "{:?}", r.input_warnings);
+    // Day first set outright: the same verdicts as the file's own evidence gave.
+    let r = audit_files(
+        cases_only(&p),
+        with_order("day-first"),
+        AuditOptions::default(),
+    );
+    assert!(r.rejected.is_empty(), "{:?}", reasons(&r));
+    assert_eq!(verdicts(&r), [v("H3", "RESP-24H", "E03", false)].into());
+    assert!(r.input_warnings.is_empty(), "{:?}", r.input_warnings);
+
+    // No date past the 12th: read month first (10/03 is October 3), and said so.
+    std::fs::write(
+        &p,
+        format!("{header}U1,c,10/03/2026 09:00,咨询,E01,10/04/2026 10:00\n"),
+    )
+    .unwrap();
+    let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
+    assert_eq!(verdicts(&r), [v("U1", "RESP-24H", "E01", false)].into());
+    let w = r.input_warnings.join("\n");
+    assert!(
+        w.contains("2 dates with the year last (e.g. 03/10/2026) read either way"),
+        "{w}"
+    );
+    // US order shown by a day past the 12th (a 311 export): no warning.
+    std::fs::write(
+        &p,
+        format!("{header}U1,c,10/13/2026 09:00,咨询,E01,10/14/2026 08:00\n"),
+    )
+    .unwrap();
+    let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
+    assert!(r.rejected.is_empty() && verdicts(&r).is_empty());
+    assert!(r.input_warnings.is_empty(), "{:?}", r.input_warnings);
+    // Both orders in one file: month first, the day-first row rejected, and a warning
+    // naming one of each.
+    std::fs::write(
+        &p,
+        format!(
+            "{header}M1,c,10/13/2026 09:00,咨询,E01,10/14/2026 08:00\n\
+M2,c,13/10/2026 09:00,咨询,E02,14/10/2026 08:00\n"
+        ),
+    )
+    .unwrap();
+    let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
+    let got = reasons(&r);
+    assert_eq!((got.len(), got[0].1), (1, 3), "{got:?}");
+    let w = r.input_warnings.join("\n");
+    assert!(
+        w.contains("written both ways (line 2 \"10/13/2026 09:00\" 月/日/年, line 3 \"13/10/2026 09:00\" 日/月/年)"),
+        "{w}"
+    );
+    let bad = read(&root().join("rules/default.toml"))
+        .replace("date_order = \"auto\"", "date_order = \"dmy\"");
+    let err = rules::parse(&bad, "company.toml", "-").unwrap_err();
+    assert!(
+        err.iter().any(|e| e
+            .to_string()
+            .contains("unknown date_order `dmy`; expected `auto`")),
+        "{err:?}"
+    );
+}
+
 // ---------- the command line ----------
 
 fn shouwen(args: &[&str], cwd: &Path) -> std::process::Output {
@@ -1962,6 +2067,56 @@ fn audit_dataset(files: &[(&str, &str)], select: &[&str]) -> (tempfile::TempDir,
         opts,
     );
     (d, r)
+}
+
+/// A placeholder is no record (管理制度 4.5: 来电人姓名、联系电话 登记在册): a phone of 无,
+/// 未留, `-` or `/`, a name of NULL, is RECORD-PHONE's violation as an empty one is, and
+/// the evidence shows what was written. A time of NULL (or 0000-00-00 00:00:00) is no
+/// time, as an empty cell is, not an unreadable row: the case stays audited.
+#[test]
+fn a_placeholder_is_no_record() {
+    let row = |id: &str, name: &str, phone: &str, resolved: &str| {
+        format!(
+            "{id},甲中心,2026-10-12 09:00,电话,咨询,{name},{phone},1-101,漏水,E1,王芳,2026-10-12 09:05,,,{resolved},,,,,,\n"
+        )
+    };
+    let cases = [
+        CASES_HEADER.to_string(),
+        row("T1", "张三", "-", "2026-10-12 09:30"),
+        row("T2", "张三", "/", "2026-10-12 09:30"),
+        row("T3", "张三", "无", "2026-10-12 09:30"),
+        row("T4", "张三", "未留", "2026-10-12 09:30"),
+        row("T5", "NULL", "13800138000", "2026-10-12 09:30"),
+        row("T6", "张三", "13800138000", "2026-10-12 09:30"),
+        row("T7", "无锡人", "0571-88886666", "NULL"),
+        row("T8", "张三", "13800138000", "0000-00-00 00:00:00"),
+    ]
+    .concat();
+    let (_d, r) = audit_dataset(
+        &[("cases.csv", &cases), ("roster.csv", ROSTER)],
+        &["RECORD-PHONE"],
+    );
+    assert!(r.rejected.is_empty(), "{:?}", reasons(&r));
+    let got: BTreeSet<(String, String)> = r
+        .violations
+        .iter()
+        .map(|v| (v.case_id(&r.cases).to_string(), v.evidence.to_string()))
+        .collect();
+    let want: BTreeSet<(String, String)> = [
+        ("T1", "未记录：联系电话（写作「-」）"),
+        ("T2", "未记录：联系电话（写作「/」）"),
+        ("T3", "未记录：联系电话（写作「无」）"),
+        ("T4", "未记录：联系电话（写作「未留」）"),
+        ("T5", "未记录：客户姓名（写作「NULL」）"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(got, want);
+    // T7 and T8 are open cases (no resolution time), audited as such.
+    assert!(r.cases.time("resolved_at").get(6).is_none());
+    assert!(r.cases.time("resolved_at").get(7).is_none());
+    assert_eq!(r.cases.len(), 8);
 }
 
 fn reasons(r: &AuditResult) -> Vec<(String, u64, String)> {

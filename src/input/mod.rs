@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 use chrono_tz::Tz;
 
 use crate::error::{Error, Result};
-use crate::timeparse::{is_time_of_day, join_date_time, parse_stamp};
+use crate::timeparse::{
+    is_time_of_day, join_date_time, parse_stamp_in, year_last_order, DateOrder,
+};
 use csvfile::CsvFile;
 pub use csvfile::Encoding;
 pub use schema::{ColType, Column, FileKind};
@@ -276,6 +278,20 @@ impl TextCol {
         }
         let start = if i == 0 { 0 } else { self.end(i - 1) };
         self.buf.get(start..self.end(i))
+    }
+
+    /// Row `i`'s value when it is at most `max` bytes long; a longer value left in its
+    /// file is not read from there (its length is known without it).
+    #[inline]
+    pub fn get_short(&self, i: usize, max: usize) -> Option<&str> {
+        if let Some(f) = self.in_file.as_ref().filter(|_| self.shared.is_none()) {
+            if let Some(&c) = f.cells.get(i).filter(|&&c| c != IN_BUF) {
+                if (c & ((1 << LEN_BITS) - 1)) as usize > max {
+                    return None;
+                }
+            }
+        }
+        self.get(i).filter(|v| v.len() <= max)
     }
 
     /// A row ending at `end` in `buf` (its text already there).
@@ -1074,6 +1090,9 @@ pub const PII_COLUMNS: &[(&str, bool)] = &[("customer_name", false), ("customer_
 pub struct ReadOptions {
     pub tz: Tz,
     pub encoding: Encoding,
+    /// `[input] date_order`: how `03/10/2026` reads; `None` settles it per file from
+    /// its dates (see [`DateEvidence`]).
+    pub date_order: Option<DateOrder>,
     /// `[input.aliases.<file>]`: canonical column → extra header names.
     pub aliases: BTreeMap<FileKind, BTreeMap<String, Vec<String>>>,
 }
@@ -1083,6 +1102,7 @@ impl Default for ReadOptions {
         ReadOptions {
             tz: chrono_tz::Asia::Shanghai,
             encoding: Encoding::Auto,
+            date_order: None,
             aliases: BTreeMap::new(),
         }
     }
@@ -1648,7 +1668,7 @@ fn read_file_split(
         .filter(|ci| !map.iter().any(|m| m.contains(ci)))
         .collect();
     let dates = date_partners(kind, &headers, &map);
-    let reader = RowReader {
+    let mut reader = RowReader {
         csv,
         opts,
         cols,
@@ -1657,12 +1677,62 @@ fn read_file_split(
         unmapped: &unmapped,
         headers: &headers,
         file_idx,
+        kind,
         may_hold_nul: csv.may_hold_nul(),
+        order: opts.date_order.unwrap_or_default(),
         in_file: csv
             .mapped()
             .filter(|_| kind == FileKind::Cases)
             .map(|m| (m, cols.iter().map(|c| IN_FILE.contains(&c.name)).collect())),
     };
+    let mut part = read_rows(&reader, body, body_line, first_index, split_bytes)?;
+    // `03/10/2026`: month first unless the rules file says otherwise or the file's own
+    // dates say so (a day past the 12th in first place, and none in second); then the
+    // file is read again day first, and a warning says why.
+    if opts.date_order.is_none() {
+        let ev = &part.dates;
+        let show = |(line, text): &(u64, String)| format!("line {line} {text:?}");
+        match (&ev.day_first, &ev.month_first) {
+            (Some(d), None) => {
+                let why = show(d);
+                reader.order = DateOrder::DayFirst;
+                part = read_rows(&reader, body, body_line, first_index, split_bytes)?;
+                table.warnings.push(format!(
+                    "{}: dates with the year last are read day first ({}), as {why} can only be read; set `[input] date_order = \"month-first\"` if that is wrong",
+                    csv.display,
+                    DateOrder::DayFirst.pattern()
+                ));
+            }
+            (Some(d), Some(m)) => table.warnings.push(format!(
+                "{}: dates with the year last are written both ways ({} {}, {} {}); they are read month first, so the day-first ones are rejected: set `[input] date_order` to the file's order",
+                csv.display,
+                show(m),
+                DateOrder::MonthFirst.pattern(),
+                show(d),
+                DateOrder::DayFirst.pattern()
+            )),
+            (None, None) if ev.either > 0 => table.warnings.push(format!(
+                "{}: {} dates with the year last (e.g. 03/10/2026) read either way and none says which; they are read month first ({}): set `[input] date_order = \"day-first\"` if the file writes the day first",
+                csv.display,
+                ev.either,
+                DateOrder::MonthFirst.pattern()
+            )),
+            _ => {}
+        }
+    }
+    Ok(reader.finish(table, part, rejected))
+}
+
+/// The rows of a file past its header, read by `reader` from `body` (on `body_line`).
+fn read_rows(
+    reader: &RowReader<'_>,
+    body: usize,
+    body_line: u64,
+    first_index: usize,
+    split_bytes: usize,
+) -> Result<Part> {
+    let csv = reader.csv;
+    let kind = reader.kind;
     // A large file is read in two pieces side by side: the second from a line start
     // past the middle, which may be inside a quoted field spanning lines. The first
     // piece reads on past that line until it reaches a record start the second piece
@@ -1679,7 +1749,7 @@ fn read_file_split(
         csv.scan(body, body_line, first_index, all, |r| {
             reader.record(&mut first, r)
         })?;
-        return Ok(reader.finish(table, first, rejected));
+        return Ok(first);
     };
     let (stopped, second) = std::thread::scope(|s| {
         let second = s.spawn(|| {
@@ -1738,7 +1808,7 @@ fn read_file_split(
             }
         }
     }
-    Ok(reader.finish(table, first, rejected))
+    Ok(first)
 }
 
 impl RowReader<'_> {
@@ -1783,6 +1853,50 @@ struct Part {
     /// For a piece read on a guess: each record's start, with the rows kept and
     /// rejected before it.
     starts: Vec<(usize, usize, usize)>,
+    dates: DateEvidence,
+}
+
+/// What the dates of a file written with their year last (`13/10/2026`) say of their
+/// order: the first (by line) that only one order reads, for each order, and how many
+/// either order reads. A month has days past the 12th, so a month's export settles it.
+#[derive(Debug, Default)]
+struct DateEvidence {
+    day_first: Option<(u64, String)>,
+    month_first: Option<(u64, String)>,
+    either: usize,
+}
+
+impl DateEvidence {
+    fn note(&mut self, text: &str, line: u64) {
+        let Some(order) = year_last_order(text) else {
+            return;
+        };
+        let slot = match order {
+            None => {
+                self.either += 1;
+                return;
+            }
+            Some(DateOrder::DayFirst) => &mut self.day_first,
+            Some(DateOrder::MonthFirst) => &mut self.month_first,
+        };
+        if slot.as_ref().is_none_or(|(l, _)| line < *l) {
+            *slot = Some((line, text.to_string()));
+        }
+    }
+
+    fn merge(&mut self, other: DateEvidence) {
+        for (mine, theirs) in [
+            (&mut self.day_first, other.day_first),
+            (&mut self.month_first, other.month_first),
+        ] {
+            if let Some((l, t)) = theirs {
+                if mine.as_ref().is_none_or(|(m, _)| l < *m) {
+                    *mine = Some((l, t));
+                }
+            }
+        }
+        self.either += other.either;
+    }
 }
 
 impl Part {
@@ -1793,6 +1907,7 @@ impl Part {
             read: 0,
             kept: 0,
             starts: vec![],
+            dates: DateEvidence::default(),
         }
     }
 
@@ -1824,6 +1939,7 @@ impl Part {
         self.rejected.extend(other.rejected);
         self.read += other.read;
         self.kept += other.kept;
+        self.dates.merge(other.dates);
     }
 }
 
@@ -1872,8 +1988,11 @@ struct RowReader<'a> {
     unmapped: &'a [usize],
     headers: &'a [String],
     file_idx: usize,
+    kind: FileKind,
     /// Whether a decoded field can hold a NUL (see [`CsvFile::may_hold_nul`]).
     may_hold_nul: bool,
+    /// How a date with its year last reads.
+    order: DateOrder,
     /// The mapped file and, per canonical column, whether its values may be left there
     /// ([`IN_FILE`]); `None` when no value is left in the file.
     in_file: Option<(&'a csvfile::MappedText, Vec<bool>)>,
@@ -2034,16 +2153,33 @@ impl RowReader<'_> {
                             Some(d) if is_time_of_day(v) => Some(format!("{d} {v}")),
                             _ => None,
                         };
+                        let order = self.order;
                         let parsed = match (&date, &joined) {
-                            (Some(d), Some(_)) if v.is_empty() => parse_stamp(d, opts.tz),
+                            (Some(d), Some(_)) if v.is_empty() => parse_stamp_in(d, opts.tz, order),
                             (Some(d), Some(_)) => {
-                                join_date_time(d, v, opts.tz).map(|ms| (ms, false))
+                                join_date_time(d, v, opts.tz, order).map(|ms| (ms, false))
                             }
-                            _ => parse_stamp(v, opts.tz),
+                            _ => parse_stamp_in(v, opts.tz, order),
                         };
+                        let written = match (&date, &joined) {
+                            (Some(d), Some(_)) => d.as_str(),
+                            _ => v,
+                        };
+                        part.dates.note(written, r.line);
                         match parsed {
                             Ok((ms, false)) => vec.push(Some(ms)),
                             Ok((ms, true)) => vec.push_date_only(ms),
+                            // NULL, 无, `-`, 0000-00-00 00:00:00: an export's way of
+                            // writing no time, as an empty cell is.
+                            Err(_) if date.is_none() && schema::is_placeholder(v) => {
+                                if c.required {
+                                    error.get_or_insert(format!(
+                                        "`{}` ({}) is required but empty (written {v:?})",
+                                        c.name, c.label
+                                    ));
+                                }
+                                vec.push(None);
+                            }
                             Err(e) => {
                                 // A date taken from its own column is named with it.
                                 let what = match (&joined, self.dates.get(ci)) {

@@ -413,6 +413,75 @@ pub fn normalize_header(h: &str) -> String {
     t.to_ascii_lowercase().replace("答覆", "答复")
 }
 
+/// The longest placeholder in bytes ([`is_placeholder`]): a longer text is never one.
+pub const PLACEHOLDER_MAX_BYTES: usize = 20;
+
+/// Words an export or a clerk writes in a field to say it holds nothing: 无, 未留, 不详,
+/// NULL, N/A … (compared folded: full-width to ASCII, ASCII lowercased).
+const PLACEHOLDERS: &[&str] = &[
+    "无",
+    "没有",
+    "暂无",
+    "未留",
+    "未提供",
+    "未登记",
+    "未记录",
+    "不详",
+    "未知",
+    "空",
+    "null",
+    "none",
+    "nil",
+    "nan",
+    "n/a",
+    "na",
+    "0000-00-00",
+    "0000-00-00 00:00:00",
+];
+
+/// Whether a cell says it holds nothing: a placeholder word, or only dashes, slashes,
+/// dots, asterisks, question marks or zeros (`-`, `/`, `——`, `…`, `0`). A 电话 of `无`
+/// or `/` is a phone not recorded (管理制度 4.5), and a time of `NULL` is no time.
+pub fn is_placeholder(v: &str) -> bool {
+    let t = v.trim();
+    if t.is_empty() || t.len() > PLACEHOLDER_MAX_BYTES {
+        return false;
+    }
+    if t.chars().all(|c| {
+        matches!(
+            c,
+            '-' | '－'
+                | '—'
+                | '–'
+                | '_'
+                | '/'
+                | '／'
+                | '\\'
+                | '.'
+                | '。'
+                | '…'
+                | '*'
+                | '＊'
+                | '?'
+                | '？'
+                | '0'
+                | '０'
+                | ' '
+                | '\u{3000}'
+        )
+    }) {
+        return true;
+    }
+    let folded: String = t
+        .chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c.to_ascii_lowercase(),
+        })
+        .collect();
+    PLACEHOLDERS.contains(&folded.as_str())
+}
+
 /// Characters that take no room on screen (a zero-width space, a BOM in mid-text, a
 /// direction mark): a header cell with one looks like the name it fails to match.
 pub fn is_invisible(c: char) -> bool {
@@ -425,6 +494,43 @@ pub fn is_invisible(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_say_a_field_holds_nothing() {
+        for v in [
+            "无",
+            " 未留 ",
+            "NULL",
+            "null",
+            "N/A",
+            "Ｎ／Ａ",
+            "-",
+            "/",
+            "——",
+            "…",
+            "0",
+            "０",
+            "0000-00-00 00:00:00",
+            "?",
+            "不详",
+        ] {
+            assert!(is_placeholder(v), "{v:?}");
+        }
+        for v in [
+            "",
+            "张三",
+            "13800138000",
+            "无锡",
+            "王无",
+            "0571-88886666",
+            "10",
+            "na na",
+            "2026-10-03",
+            "暂无法联系上业主的一段很长说明",
+        ] {
+            assert!(!is_placeholder(v), "{v:?}");
+        }
+    }
 
     /// Every built-in alias written in traditional characters (a Hong Kong or Taiwan
     /// export) names its column: the pairs are the aliases of this file converted by

@@ -87,6 +87,8 @@ pub struct RawDiscipline {
 pub struct RawInput {
     /// `auto` (default), `utf-8`, `gbk` / `gb18030`, `big5`.
     pub encoding: Option<S<String>>,
+    /// `auto` (default), `month-first`, `day-first`: how `03/10/2026` reads.
+    pub date_order: Option<S<String>>,
     /// `[input.aliases.cases] received_at = ["Created Date"]`
     pub aliases: Option<S<AliasFiles>>,
 }
@@ -196,7 +198,7 @@ pub const CALENDAR_KEYS: &[&str] = &["timezone", "workdays", "holidays", "makeup
 pub const SCORING_KEYS: &[&str] = &["base", "min_cases", "normalize_per", "caps", "bands"];
 pub const BAND_KEYS: &[&str] = &["min", "grade", "coefficient"];
 pub const DISCIPLINE_KEYS: &[&str] = &["action", "min_violations", "rules", "severity", "count"];
-pub const INPUT_KEYS: &[&str] = &["encoding", "aliases"];
+pub const INPUT_KEYS: &[&str] = &["encoding", "date_order", "aliases"];
 pub const RULE_KEYS: &[&str] = &[
     "id",
     "title",

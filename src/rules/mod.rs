@@ -611,6 +611,18 @@ pub fn parse(text: &str, file: &str, sha256: &str) -> Result<RuleSet, Vec<Diagno
                 ),
             }
         }
+        if let Some(o) = &i.date_order {
+            match crate::timeparse::DateOrder::parse(o.get_ref()) {
+                Some(order) => read.date_order = order,
+                None => d.at(
+                    o.span(),
+                    format!(
+                        "unknown date_order `{}`; expected `auto`, `month-first` (03/10/2026 is March 10) or `day-first` (03/10/2026 is 3 October)",
+                        o.get_ref()
+                    ),
+                ),
+            }
+        }
         if let Some(a) = &i.aliases {
             for (file_name, cols) in a.get_ref() {
                 let Some(kind) = FileKind::from_name(file_name) else {

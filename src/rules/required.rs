@@ -5,13 +5,15 @@ use polars::prelude::*;
 use super::config::RawRule;
 use super::{case_column, require_param, Diags, KindInfo};
 use crate::audit::{EvalCtx, Hit, Outcome};
-use crate::input::schema::case_label;
+use crate::input::schema::{case_label, is_placeholder, PLACEHOLDER_MAX_BYTES};
 
 pub static INFO: KindInfo = KindInfo {
     name: "required",
     doc: "Checks that fields which must be recorded are filled in (问题记录原则).
 
-A field counts as missing when it is empty or only whitespace. `satisfaction` counts as
+A field counts as missing when it is empty or only whitespace, or holds a placeholder
+that says nothing was recorded (无, 未留, 不详, NULL, N/A, or only dashes, slashes, dots or
+zeros: `-`, `/`, `——`, `0`), shown as written. `satisfaction` counts as
 missing too when it holds no rating (满意 / 基本满意 / 不满意 or 1–5, and the usual
 five-level words: \"好\" or \"6\" is no rating, and is shown as such). One violation per
 case lists every missing field; `when` narrows the cases (e.g. phone inquiries must
@@ -86,6 +88,15 @@ impl Required {
                 )
             })
         };
+        // A placeholder (无, 未留, `-`, NULL) says the field holds nothing: what it says.
+        let placeholder = |c: &crate::input::ColData, row: u32| -> Option<String> {
+            let crate::input::ColData::Text(t) = c else {
+                return None;
+            };
+            t.get_short(row as usize, PLACEHOLDER_MAX_BYTES)
+                .filter(|v| is_placeholder(v))
+                .map(|v| v.trim().to_string())
+        };
         let mut hits = vec![];
         for &row in &judged {
             let missing: Vec<String> = self
@@ -94,7 +105,13 @@ impl Required {
                 .zip(&columns)
                 .filter_map(|(f, c)| match c.is_empty_at(row as usize) {
                     true => Some(case_label(f).to_string()),
-                    false => unrated(f, row),
+                    false => placeholder(c, row).or_else(|| unrated(f, row)).map(|v| {
+                        if v.starts_with(case_label(f)) {
+                            v
+                        } else {
+                            format!("{}（写作「{v}」）", case_label(f))
+                        }
+                    }),
                 })
                 .collect();
             if missing.is_empty() {
