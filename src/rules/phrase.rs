@@ -44,10 +44,12 @@
 //!   speaker as subject or none (`我说了不知道`, `跟您说了没办法`) the words are the
 //!   speaker's own. A negated reporting word (不会 / 不能 / 不得 / 决不 / 绝不 / 从不 /
 //!   从来不 / 不要 / 别 right before it, or before 跟您 / 对您 … in front of it) is a
-//!   promise not to say them: `我们不会说不归我们管`, `绝不会跟您说不知道`.
+//!   promise not to say them: `我们不会说不归我们管`, `绝不会跟您说不知道`; so is a denial
+//!   of having said them (没 / 没有 / 不: `我没说不知道`, `我从没说过不归我管`).
 //! * The resident's not knowing: 不清楚, 不知道 or 不懂 with `您对` before it in its clause
-//!   and no 我 / 我们 / 咱们 between (`如果您对流程不清楚，可以随时问我`). Not 没办法, 办不了
-//!   or 不归我管: `您这事没办法` is a refusal.
+//!   and no 我 / 我们 / 咱们 between (`如果您对流程不清楚，可以随时问我`), or right after 您 /
+//!   你 with only words such as 要是, 如果, 还, 可能 between (`怕您不清楚`, `您要是不清楚`,
+//!   `如果您还不懂`). Not 没办法, 办不了 or 不归我管: `您这事没办法` is a refusal.
 //!
 //! ## Why is this bad?
 //!
@@ -197,6 +199,13 @@ pub const DEFAULT_ALLOW: &[&str] = &[
     "不是办不了",
     "不是不知道",
     "不是不清楚",
+    "不是不懂",
+    "不是不归我管",
+    "不是不归我们管",
+    // 没有办不了的事: the opposite of a refusal.
+    "没有办不了",
+    "没有什么办不了",
+    "没什么办不了",
     // 有没办法 (colloquial 有没有办法, “is there a way”): a question, not a refusal.
     "有没办法",
     // 有没有办法: the same question in full; it holds 没有办法.
@@ -770,6 +779,10 @@ const SAY_NEGATIONS: &[&str] = &[
     "从来不",
     "不要",
     "别",
+    // Denials of having said them: 我没说不知道, 我从没说过不归我管, 咱们不说不知道.
+    "没",
+    "没有",
+    "不",
 ];
 
 /// Phrases that, after [`RESIDENT_TOPIC`] in their clause, are the resident's not knowing:
@@ -778,6 +791,16 @@ const RESIDENT_UNCLEAR_PHRASES: &[&str] = &["不清楚", "不知道", "不懂"];
 
 /// The resident as the one who does not know something: 您对 ….
 const RESIDENT_TOPIC: &str = "您对";
+
+/// The resident as the subject right before the phrase (您不清楚, 你不懂), with only
+/// [`RESIDENT_MODALS`] between (您要是不清楚, 您还不懂).
+const RESIDENT_SUBJECTS: &[&str] = &["您", "你", "您们", "你们"];
+
+/// Words that may stand between the resident and the phrase: if, still, perhaps ….
+const RESIDENT_MODALS: &[&str] = &[
+    "要是", "如果", "若是", "若", "万一", "还是", "还", "也许", "可能", "实在", "仍然", "仍",
+    "暂时", "一时", "都", "也",
+];
 
 /// First-person pronouns that, after 您对, make the not knowing the speaker's again
 /// (您对这个问我，我也不清楚).
@@ -789,6 +812,17 @@ const FIRST_PERSON: &[&str] = &["我", "咱们"];
 fn residents_unclear(clause: &[char], phrase: &str) -> bool {
     if !RESIDENT_UNCLEAR_PHRASES.contains(&phrase) {
         return false;
+    }
+    // 您不清楚, 怕您不清楚, 您要是不清楚, 如果您还不懂: the resident right before it.
+    let mut end = clause.len();
+    for _ in 0..3 {
+        match ends_with_any(&clause[..end], RESIDENT_MODALS) {
+            Some(n) => end -= n,
+            None => break,
+        }
+    }
+    if ends_with_any(&clause[..end], RESIDENT_SUBJECTS).is_some() {
+        return true;
     }
     let topic: Vec<char> = RESIDENT_TOPIC.chars().collect();
     let Some(at) = clause
@@ -2358,6 +2392,13 @@ mod tests {
             "王芳：小孩子不懂事，您别生气",
             "王芳：您不知道的话，我发给您",
             "王芳：您刚才说您不知道找谁，我来帮您联系",
+            "王芳：不是不归我管，我马上帮您联系工程部",
+            "王芳：不是不归我们管，我来协调",
+            "王芳：这不是不懂，是要走流程",
+            "王芳：怕您不清楚，我再跟您说一遍流程",
+            "王芳：您要是不清楚，随时打给我",
+            "王芳：如果您还不懂，我再演示一次",
+            "王芳：没有办不了的事，您放心",
         ] {
             assert_eq!(verdict(text), none(), "{text}");
         }
@@ -2374,6 +2415,16 @@ mod tests {
             verdict("王芳：我不懂，问别人"),
             violation("不懂", Some("王芳"), 1)
         );
+        // The resident named but not the subject of the not knowing.
+        for (text, phrase) in [
+            ("王芳：您这事不清楚", "不清楚"),
+            ("王芳：您说的这个我不知道", "不知道"),
+            ("王芳：您这事没办法", "没办法"),
+            ("王芳：您这个办不了", "办不了"),
+            ("王芳：有办不了的事，您找别人", "办不了"),
+        ] {
+            assert_eq!(verdict(text), violation(phrase, Some("王芳"), 1), "{text}");
+        }
     }
 
     #[test]
@@ -2522,6 +2573,10 @@ mod tests {
             "王芳：我们从来不说没办法",
             "王芳：我们不能对业主讲办不了",
             "王芳：您放心，别说不清楚，我们查清楚",
+            "王芳：我没说不知道，我是说还在查",
+            "王芳：我从没说过不归我管",
+            "王芳：咱们不说不知道，我去问",
+            "王芳：我没有跟您说没办法",
         ] {
             assert_eq!(verdict(text), none(), "{text}");
         }
