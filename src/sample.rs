@@ -2707,6 +2707,7 @@ fn escalation_findings(case: &Case, hs: &[Handoff], roster: &Roster) -> Vec<(&'s
     }
     let mut received: Vec<(usize, Dept)> = Vec::new();
     let mut sent: Vec<usize> = Vec::new();
+    let mut returned: Vec<(usize, Dept)> = Vec::new();
     // Who first sent the case to which department (coordinators aside).
     let mut first_sent: Vec<(usize, (usize, Dept))> = Vec::new();
     let mut split = false;
@@ -2741,8 +2742,13 @@ fn escalation_findings(case: &Case, hs: &[Handoff], roster: &Roster) -> Vec<(&'s
         if !coordination && sender_received && from_dept != to_dept {
             out.push((RULE_ESC_RETRANSFER, h.from));
         }
-        if sent.contains(&h.to) && !(coordination && sender_received) {
-            out.push((RULE_ESC_PINGPONG, h.from));
+        if sent.contains(&h.to) {
+            // A department hands the case back to the 客户关系主管 once, not twice.
+            if !(coordination && sender_received) || returned.contains(&from_dept) {
+                out.push((RULE_ESC_PINGPONG, h.from));
+            } else {
+                returned.push(from_dept);
+            }
         }
         if b.role == Role::DeptSupervisor && h.from != h.to && !received.contains(&to_dept) {
             received.push(to_dept);

@@ -10,7 +10,7 @@
 //! | `path` | a handoff to a receiver the sender's role may not hand to (`allowed`), or to oneself | 操作人员 / 管理人员 / 客户关系主管 |
 //! | `cross_center` | a handoff to an employee of another service center, unless the sender is a 管理部经理 or the receiver is up the sender's own `supervisor_id` chain (his 直接上司, …, his own 管理部经理) | 客户关系主管: 需跨管理部处理的服务需求，报管理部经理，由管理部经理协调处理 |
 //! | `no_retransfer` | once a 部门主管 has received the case, anyone of that department (same center) hands it to another department; handing it to the 客户关系主管 for coordination, or within the department, is allowed | 责任部门: 不得再次转移至其它部门，……报客户服务主管协调处理 |
-//! | `ping_pong` | the case is sent to someone who handed it on earlier in the case (A→B→A, A→B→C→A); a receiving department reporting to the 客户关系主管 is coordination, and a 客户关系主管 or 管理部经理 sending it to a 部门主管 is her ruling (批转相应部门), not a return | 目的: 消除……相互推委；客户关系主管: 正确判定服务需求事项的所属部门，并批转相应部门 |
+//! | `ping_pong` | the case is sent to someone who handed it on earlier in the case (A→B→A, A→B→C→A); a receiving department reporting to the 客户关系主管 is coordination (once: handing it back again after her ruling is 踢皮球), and a 客户关系主管 or 管理部经理 sending it to a 部门主管 is her ruling (批转相应部门), not a return | 目的: 消除……相互推委；客户关系主管: 正确判定服务需求事项的所属部门，并批转相应部门 |
 //! | `coordination_slip` | the case reached two or more departments (counting only 部门主管 receivers) and has no 客户接待事项协调单; one per case, at the handoff that reached the second | 客户关系主管: 如属多部门责任，则填报“客户接待事项协调单” |
 //! | `max_handoffs` | more than `max_handoffs` handoffs; one per case, at the first handoff beyond the limit. An operator's handoff to his 直接上司 and one 管理部经理's to another's are steps of the prescribed route and not counted (where the roster knows both roles) | 目的: 时效性差问题 |
 //!
@@ -1111,6 +1111,8 @@ fn walk_roles<'a>(ctx: &Ctx<'a>, case: &'a CaseInfo<'a>, sc: &mut Scratch<'a>) {
     let mut crossed = false;
     // The department each sender other than a coordinator first handed the case to.
     let mut first_sent_to: Vec<(&'a str, DeptKey<'a>)> = vec![];
+    // The departments that have handed the case back to a coordinator once.
+    let mut returned: Vec<DeptKey<'a>> = vec![];
 
     for (i, s) in steps.iter().enumerate() {
         let (Some(a), Some(b)) = (&s.sender, &s.receiver) else {
@@ -1223,10 +1225,23 @@ fn walk_roles<'a>(ctx: &Ctx<'a>, case: &'a CaseInfo<'a>, sc: &mut Scratch<'a>) {
         let ruling = coordinator_sends && b.role == Role::DeptSupervisor;
         if p.ping_pong && !ruling {
             if let Some(&j) = sent.get(b.id) {
-                match (coordination, sender_received) {
-                    // A receiving department reporting to the 客户关系主管: coordination.
-                    (true, Some(true)) => {}
-                    (true, None) => {
+                match (coordination, sender_received, sender_dept) {
+                    // A receiving department reporting to the 客户关系主管: coordination,
+                    // once. Handing it back again after she ruled it theirs once more is
+                    // the bounce the system exists to end (责任部门: 不得再次转移).
+                    (true, Some(true), Some(dept)) if returned.contains(&dept) => found.push((
+                        i,
+                        CHECK_PING_PONG,
+                        with_head(format_args!(
+                            "{}已退回过一次，经批转后再次退回 {}（{}，相互推委）",
+                            dept.1,
+                            b.id,
+                            bounce(steps, j, i)
+                        )),
+                    )),
+                    (true, Some(true), Some(dept)) => returned.push(dept),
+                    (true, Some(true), None) => {}
+                    (true, None, _) => {
                         push_reason(reasons, format!("{} has no department in the roster", a.id))
                     }
                     _ => found.push((
@@ -1735,6 +1750,44 @@ mod tests {
         );
         assert!(
             verdicts(&out).contains(&(2, CHECK_PING_PONG, ENG.to_string())),
+            "{:?}",
+            verdicts(&out)
+        );
+    }
+
+    /// A department may hand a case back to the 客户关系主管 once (coordination); when
+    /// she rules it theirs again and they hand it back again, that is 踢皮球.
+    #[test]
+    fn a_department_handing_the_case_back_twice_is_ping_pong() {
+        let out = judge(
+            CLERK,
+            true,
+            &chain("C01", &[CLERK, CRS, ENG, CRS, ENG, CRS]),
+        );
+        let v = verdicts(&out);
+        assert!(v.contains(&(5, CHECK_PING_PONG, ENG.to_string())), "{v:?}");
+        assert!(
+            !v.iter().any(|x| x.0 == 3 && x.1 == CHECK_PING_PONG),
+            "the first return is coordination: {v:?}"
+        );
+        let ping = out
+            .violations
+            .iter()
+            .find(|x| x.evidence.contains("已退回过一次"))
+            .unwrap();
+        assert!(
+            ping.evidence.contains("经批转后再次退回 E0002"),
+            "{}",
+            ping.evidence
+        );
+        // Another department returning it once is still coordination.
+        let out = judge(
+            CLERK,
+            true,
+            &chain("C01", &[CLERK, CRS, ENG, CRS, SEC, CRS]),
+        );
+        assert!(
+            !verdicts(&out).iter().any(|x| x.1 == CHECK_PING_PONG),
             "{:?}",
             verdicts(&out)
         );
