@@ -457,6 +457,8 @@ pub struct AuditResult {
     /// What was passed over while reading (a workbook's sheet that is no table of its
     /// kind): in the manifest, so that the report itself says what it did not read.
     pub input_warnings: Vec<String>,
+    /// Per case row, whether its follow-up is not due yet ([`followup_not_due`]).
+    pub followup_not_due: Vec<bool>,
 }
 
 impl AuditResult {
@@ -1733,6 +1735,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         &runs,
         (&cases, &pending),
     );
+    let followup_not_due = followup_not_due(&rules, &pending, cases.len());
     // The centers' comparison on the second core while the employees are scored.
     let ((employees, scorecards, scoring_seconds), centers) = crate::par::both(
         || {
@@ -1753,6 +1756,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                 &handed_off,
                 as_of,
                 &lacking_by_group,
+                &followup_not_due,
             )
         },
     );
@@ -1779,7 +1783,25 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         unmatched_waivers,
         employees,
         centers,
+        followup_not_due,
     })
+}
+
+/// Per case row, whether a deadline rule counting to `followup_at` (FOLLOWUP-3WD) holds
+/// it pending: a complaint whose follow-up is not due yet, left out of the follow-up rate
+/// as an answer not yet due is left out of the on-time rate.
+pub fn followup_not_due(rules: &RuleSet, pending: &[PendingCase], rows: usize) -> Vec<bool> {
+    let mut out = vec![false; rows];
+    for p in pending {
+        if let Check::Deadline(d) = &rules.rules[p.rule].check {
+            if d.to == "followup_at" {
+                if let Some(x) = out.get_mut(p.row) {
+                    *x = true;
+                }
+            }
+        }
+    }
+    out
 }
 
 pub fn polars_err(e: PolarsError) -> Error {
@@ -2284,8 +2306,9 @@ pub fn kpis(
     rows: impl Iterator<Item = usize>,
     as_of: i64,
     tz: chrono_tz::Tz,
+    followup_not_due: &[bool],
 ) -> Kpis {
-    let cols = KpiColumns::new(cases, as_of, tz);
+    let cols = KpiColumns::new(cases, as_of, tz, followup_not_due);
     let mut acc = KpiCounts::default();
     for i in rows {
         cols.add(&mut acc, i);
@@ -2304,8 +2327,9 @@ pub fn kpis_by_group(
     groups: usize,
     as_of: i64,
     tz: chrono_tz::Tz,
+    followup_not_due: &[bool],
 ) -> Vec<Kpis> {
-    let cols = KpiColumns::new(cases, as_of, tz);
+    let cols = KpiColumns::new(cases, as_of, tz, followup_not_due);
     let mut acc: Vec<KpiCounts> = vec![KpiCounts::default(); groups];
     for (i, &g) in group.iter().enumerate() {
         if let Some(a) = acc.get_mut(g as usize) {
@@ -2330,6 +2354,8 @@ struct KpiColumns<'a> {
     known_resp: Option<Vec<bool>>,
     known_res: Option<Vec<bool>>,
     known_fu: Option<Vec<bool>>,
+    /// Per case row, whether its follow-up is not due yet (see [`followup_not_due`]).
+    followup_not_due: &'a [bool],
 }
 
 /// What [`kpis`] counts, case by case.
@@ -2348,8 +2374,14 @@ struct KpiCounts {
 }
 
 impl<'a> KpiColumns<'a> {
-    fn new(cases: &'a Table, as_of: i64, tz: chrono_tz::Tz) -> KpiColumns<'a> {
+    fn new(
+        cases: &'a Table,
+        as_of: i64,
+        tz: chrono_tz::Tz,
+        followup_not_due: &'a [bool],
+    ) -> KpiColumns<'a> {
         KpiColumns {
+            followup_not_due,
             cases,
             as_of,
             tz,
@@ -2396,8 +2428,13 @@ impl<'a> KpiColumns<'a> {
             c.resolved += 1;
             if self.cat.get(i).is_some_and(|c| c.contains("投诉")) && self.known(&self.known_fu, i)
             {
-                c.complaints += 1;
-                c.followed += usize::from(self.fu.get(i).is_some());
+                // A complaint whose follow-up is still within its time is not counted
+                // yet, as the on-time rate leaves out an answer not yet due.
+                let followed = self.fu.get(i).is_some();
+                if followed || !self.followup_not_due.get(i).copied().unwrap_or(false) {
+                    c.complaints += 1;
+                    c.followed += usize::from(followed);
+                }
             }
         }
         if let Some(s) = self.sat.get(i).and_then(satisfied) {
@@ -2445,8 +2482,9 @@ pub struct CenterRow {
     /// file lacks a column they read): how many of its cases they could judge. A group
     /// not listed judged them all.
     pub judged_by_group: BTreeMap<String, usize>,
-    /// 1 = fewest violations per 100 cases. Centers whose cases some rule group could
-    /// not judge rank after all the others: fewer findings there are no better work.
+    /// 1 = fewest violations per 100 cases; centers with the same rate share a rank
+    /// (1, 1, 3). Centers whose cases some rule group could not judge rank after all the
+    /// others: fewer findings there are no better work.
     pub rank: usize,
 }
 
@@ -2489,6 +2527,7 @@ pub fn centers(
     handed_off: &[bool],
     as_of: i64,
     lacking_by_group: &BTreeMap<String, Vec<u32>>,
+    followup_not_due: &[bool],
 ) -> Vec<CenterRow> {
     let names = cases.text("center");
     // Each center's number in order of first appearance, and each case row's center.
@@ -2537,7 +2576,14 @@ pub fn centers(
             counted[k].1[group_of[v.rule]] += 1;
         }
     }
-    let center_kpis = kpis_by_group(cases, &center_of, rows_of.len(), as_of, rules.calendar.tz);
+    let center_kpis = kpis_by_group(
+        cases,
+        &center_of,
+        rows_of.len(),
+        as_of,
+        rules.calendar.tz,
+        followup_not_due,
+    );
     // Sorted by center name: the order never depends on hashing.
     let mut by_name: Vec<usize> = (0..rows_of.len()).collect();
     by_name.sort_unstable_by(|&a, &b| rows_of[a].0.cmp(rows_of[b].0));
@@ -2578,16 +2624,29 @@ pub fn centers(
             }
         })
         .collect();
+    // Violations per case compared exactly (v₁·n₂ against v₂·n₁): 1 in 10 and 2 in 20 are
+    // one rate, whatever a float makes of them.
+    let standing = |c: &CenterRow| {
+        (
+            c.incomplete(),
+            c.violations as u128,
+            c.kpis.cases.max(1) as u128,
+        )
+    };
+    let cmp = |a: &CenterRow, b: &CenterRow| {
+        let ((ia, va, na), (ib, vb, nb)) = (standing(a), standing(b));
+        ia.cmp(&ib).then((va * nb).cmp(&(vb * na)))
+    };
     let mut order: Vec<usize> = (0..out.len()).collect();
-    order.sort_by(|&a, &b| {
-        out[a]
-            .incomplete()
-            .cmp(&out[b].incomplete())
-            .then(out[a].per_100().total_cmp(&out[b].per_100()))
-            .then(out[a].center.cmp(&out[b].center))
-    });
-    for (rank, i) in order.into_iter().enumerate() {
-        out[i].rank = rank + 1;
+    order.sort_by(|&a, &b| cmp(&out[a], &out[b]).then(out[a].center.cmp(&out[b].center)));
+    // Centers with the same standing share a rank (1, 1, 3): the name orders them on the
+    // page, it does not make one better.
+    for k in 0..order.len() {
+        let i = order[k];
+        out[i].rank = match k.checked_sub(1).map(|p| order[p]) {
+            Some(p) if cmp(&out[p], &out[i]).is_eq() => out[p].rank,
+            _ => k + 1,
+        };
     }
     out
 }

@@ -566,7 +566,13 @@ D9,c,2026-10-03 10:00,咨询,E09,2026-10-04 10:01\n",
         "{d4}"
     );
     // The on-time rate counts alike: D1, D3, D6, D7 of the seven answered.
-    let k = shouwen::audit::kpis(&r.cases, 0..r.cases.len(), r.as_of, r.rules.calendar.tz);
+    let k = shouwen::audit::kpis(
+        &r.cases,
+        0..r.cases.len(),
+        r.as_of,
+        r.rules.calendar.tz,
+        &r.followup_not_due,
+    );
     assert!((k.on_time_rate.unwrap() - 4.0 / 7.0).abs() < 1e-9, "{k:?}");
     let d8 = ev("D8");
     assert!(
@@ -1721,17 +1727,18 @@ fn centers_and_kpis_side_by_side() {
     let rows: Vec<csv::StringRecord> = rdr.records().map(|x| x.unwrap()).collect();
     assert_eq!(rows.len(), 2);
     // Both centers: 4 cases, 2 charged violations (C07's is waived) → 50 per 100 cases;
-    // the tie is ranked by name.
+    // the tie shares rank 1 (listed by name: the name makes neither better).
     for row in &rows {
         assert_eq!(
-            (col(row, "cases"), col(row, "violations_per_100")),
-            ("4".into(), "50.00".into())
+            (
+                col(row, "cases"),
+                col(row, "violations_per_100"),
+                col(row, "rank")
+            ),
+            ("4".into(), "50.00".into(), "1".into())
         );
     }
-    assert_eq!(
-        (col(&rows[0], "center"), col(&rows[0], "rank")),
-        ("滨江壹号服务中心".into(), "1".into())
-    );
+    assert_eq!(col(&rows[0], "center"), "滨江壹号服务中心");
     // 锦绣: C01 answered at 24:00:00 (on time), C02 at 24:00:01, C03 never answered and
     // past due, C04 still within its 24 h (pending, not counted) → 1 of 3; the median is
     // of the answered ones; C01 and C02 resolved of 4.
@@ -1748,9 +1755,73 @@ fn centers_and_kpis_side_by_side() {
         (0..r.cases.len()).filter(|&i| r.cases.text("first_responder_id").get(i) == Some("E01")),
         r.as_of,
         r.rules.calendar.tz,
+        &r.followup_not_due,
     );
     assert_eq!((k.cases, k.responded), (3, 3));
     assert!((k.on_time_rate.unwrap() - 2.0 / 3.0).abs() < 1e-9);
+}
+
+/// The follow-up rate leaves out a complaint whose follow-up is not due yet (FOLLOWUP-3WD
+/// holds it pending), as the on-time rate leaves out an answer not yet due: F1 followed
+/// up, F3 never (late), F2 resolved on Friday 10-30 and due on 11-04 → 1 of 2, not 1 of 3.
+#[test]
+fn the_followup_rate_leaves_out_followups_not_due_yet() {
+    let row = |id: &str, resolved: &str, followup: &str| {
+        format!(
+            "{id},甲中心,2026-10-12 09:00,来访,投诉,张三,13800138000,1-101,噪音,E1,王芳,2026-10-12 09:05,,,{resolved},,,{followup},E1,,\n"
+        )
+    };
+    let cases = [
+        CASES_HEADER.to_string(),
+        row("F1", "2026-10-12 09:30", "2026-10-13 10:00"),
+        row("F2", "2026-10-30 09:30", ""),
+        row("F3", "2026-10-12 09:30", ""),
+    ]
+    .concat();
+    let (_d, r) = audit_dataset(&[("cases.csv", &cases), ("roster.csv", ROSTER)], &[]);
+    assert_eq!(r.followup_not_due, [false, true, false]);
+    let k = shouwen::audit::kpis(
+        &r.cases,
+        0..3,
+        r.as_of,
+        r.rules.calendar.tz,
+        &r.followup_not_due,
+    );
+    assert_eq!(k.followup_rate, Some(0.5));
+    assert_eq!(r.centers[0].kpis.followup_rate, Some(0.5));
+    assert!(verdicts(&r).contains(&v("F3", "FOLLOWUP-3WD", "E1", false)));
+}
+
+/// Centers with the same violations per case share a rank (1, 1, 3), compared exactly:
+/// 1 late answer in 10 cases and 2 in 20 are one rate.
+#[test]
+fn centers_with_the_same_rate_share_a_rank() {
+    let mut cases = CASES_HEADER.to_string();
+    for (center, n, late) in [("丙中心", 20, 2), ("丁中心", 10, 1), ("甲中心", 20, 3)] {
+        for k in 0..n {
+            let resp = if k < late {
+                "2026-10-13 10:00"
+            } else {
+                "2026-10-12 09:10"
+            };
+            cases.push_str(&format!(
+                "{center}{k},{center},2026-10-12 09:00,来访,咨询,张三,13800138000,1-101,漏水,E1,王芳,{resp},,,,,,,,,\n"
+            ));
+        }
+    }
+    let (_d, r) = audit_dataset(&[("cases.csv", &cases), ("roster.csv", ROSTER)], &["RESP"]);
+    let ranks: Vec<(&str, usize, usize)> = r
+        .centers
+        .iter()
+        .map(|c| (c.center.as_str(), c.violations, c.rank))
+        .collect();
+    let mut ranks = ranks;
+    ranks.sort();
+    assert_eq!(
+        ranks,
+        [("丁中心", 1, 1), ("丙中心", 2, 1), ("甲中心", 3, 3)],
+        "{ranks:?}"
+    );
 }
 
 #[test]
@@ -2464,7 +2535,13 @@ fn a_satisfaction_that_is_no_rating_is_not_recorded() {
     );
     assert_eq!(evidence("Q6"), "未记录：满意度");
     // rated: Q1 满意, Q4 一般, Q5 ５ → 2 of 3 satisfied
-    let k = shouwen::audit::kpis(&r.cases, 0..r.cases.len(), r.as_of, r.rules.calendar.tz);
+    let k = shouwen::audit::kpis(
+        &r.cases,
+        0..r.cases.len(),
+        r.as_of,
+        r.rules.calendar.tz,
+        &r.followup_not_due,
+    );
     assert!(
         (k.satisfaction_rate.unwrap() - 2.0 / 3.0).abs() < 1e-9,
         "{k:?}"
@@ -2491,7 +2568,13 @@ fn the_on_time_rate_counts_cases_never_answered_once_past_due() {
     let (_d, r) = audit_dataset(&[("cases.csv", &cases)], &["RESP"]);
     let late: Vec<&str> = r.violations.iter().map(|v| v.case_id(&r.cases)).collect();
     assert_eq!(late, ["K2", "K3", "K4"]);
-    let k = shouwen::audit::kpis(&r.cases, 0..r.cases.len(), r.as_of, r.rules.calendar.tz);
+    let k = shouwen::audit::kpis(
+        &r.cases,
+        0..r.cases.len(),
+        r.as_of,
+        r.rules.calendar.tz,
+        &r.followup_not_due,
+    );
     assert_eq!((k.cases, k.responded), (5, 1));
     assert_eq!(k.on_time_rate, Some(0.25), "{k:?}");
     assert_eq!(r.centers[0].kpis.on_time_rate, Some(0.25));
@@ -2890,7 +2973,13 @@ W3,甲中心,2026-10-12 14:00,来访,报修,王建国,,,漏水,E1,王芳,,,,,,,,
     );
     assert!(ev("W3").contains("仍未首次回应"), "{}", ev("W3"));
     // The on-time rate agrees: W1 on time, W2 and W3 not → 1 of 3.
-    let k = shouwen::audit::kpis(&r.cases, 0..r.cases.len(), r.as_of, r.rules.calendar.tz);
+    let k = shouwen::audit::kpis(
+        &r.cases,
+        0..r.cases.len(),
+        r.as_of,
+        r.rules.calendar.tz,
+        &r.followup_not_due,
+    );
     assert!((k.on_time_rate.unwrap() - 1.0 / 3.0).abs() < 1e-9, "{k:?}");
 }
 
@@ -3292,6 +3381,8 @@ fn measures_of_all_groups_at_once_are_each_groups_own() {
     let loaded = audit::load(&files, &default_rules(), None).unwrap();
     let cases = &loaded.cases;
     let as_of = cases.time("received_at").iter().flatten().max().unwrap();
+    // Some follow-ups marked not due, to compare that too.
+    let not_due: Vec<bool> = (0..cases.len()).map(|i| i % 3 == 0).collect();
     for column in ["center", "first_responder_id"] {
         let mut number: std::collections::BTreeMap<&str, u32> = Default::default();
         let group: Vec<u32> = cases
@@ -3312,10 +3403,11 @@ fn measures_of_all_groups_at_once_are_each_groups_own() {
             number.len(),
             as_of,
             chrono_tz::Asia::Shanghai,
+            &not_due,
         );
         for (g, got) in all.iter().enumerate() {
             let rows = (0..cases.len()).filter(|&i| group[i] == g as u32);
-            let want = audit::kpis(cases, rows, as_of, chrono_tz::Asia::Shanghai);
+            let want = audit::kpis(cases, rows, as_of, chrono_tz::Asia::Shanghai, &not_due);
             assert!(want.cases > 0);
             assert_eq!(got, &want, "{column} group {g}");
         }

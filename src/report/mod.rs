@@ -996,8 +996,14 @@ pub fn scorecards(r: &AuditResult) -> Sheet {
             None => u32::MAX,
         })
         .collect();
-    let by_employee =
-        crate::audit::kpis_by_group(&r.cases, &group, number.len(), r.as_of, r.rules.calendar.tz);
+    let by_employee = crate::audit::kpis_by_group(
+        &r.cases,
+        &group,
+        number.len(),
+        r.as_of,
+        r.rules.calendar.tz,
+        &r.followup_not_due,
+    );
     let none = crate::audit::Kpis::default();
     let rows = r
         .scorecards

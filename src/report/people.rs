@@ -373,7 +373,13 @@ pub fn page<'a>(
     if let Some(m) = mean_score(r) {
         figures.push(("平均得分".to_string(), format!("{m:.1}")));
     }
-    let all = crate::audit::kpis(&r.cases, 0..r.cases.len(), r.as_of, r.rules.calendar.tz);
+    let all = crate::audit::kpis(
+        &r.cases,
+        0..r.cases.len(),
+        r.as_of,
+        r.rules.calendar.tz,
+        &r.followup_not_due,
+    );
     if let Some(x) = all.on_time_rate {
         figures.push(("24小时内回应率".to_string(), format!("{:.1}%", x * 100.0)));
     }
