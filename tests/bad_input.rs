@@ -578,6 +578,31 @@ fn catalogue() -> Vec<Case> {
                 .done(),
         ),
         case(
+            "B27b",
+            "a UTF-8 line with one cell in GBK (a name pasted from an old system) → the line's other cells stay UTF-8 (its center is no new one) and a warning names the line",
+            vec![(
+                "cases.csv",
+                cat(&[
+                    &csv(&[H, "C1,锦绣花园,2026-10-03 09:05,咨询,E01,,1"]),
+                    "C2,锦绣花园,2026-10-03 09:05,".as_bytes(),
+                    &gbk("投诉"),
+                    b",E02,,1\n",
+                ]),
+            )],
+            audited(&[("cases.csv", 2, 2, 0)])
+                .viol("C1", "RESP-24H", "锦绣花园")
+                .viol("C2", "RESP-24H", "锦绣花园")
+                .check(|r| {
+                    let w = r.manifest["input_warnings"].to_string();
+                    if w.contains("lines that are not UTF-8 (line 3)") {
+                        Ok(())
+                    } else {
+                        Err(format!("warnings: {w}"))
+                    }
+                })
+                .done(),
+        ),
+        case(
             "B28",
             "a GBK file while the rules say [input] encoding = \"utf-8\" → each row with Chinese text rejected: `category` not valid UTF-8, set [input] encoding",
             vec![
@@ -808,7 +833,7 @@ fn catalogue() -> Vec<Case> {
         ),
         case(
             "T06",
-            "far past: received 1899 → rejected, year out of range; received 1900-01-01 → rejected, outside the period; answered 1970-01-01 (epoch zero) → rejected, before 受理时间; answered 0000-00-00 00:00:00 (a database's empty date) → rejected naming first_response_at",
+            "far past: received 1899 → rejected, year out of range; received 1900-01-01 → rejected, outside the period; answered 1970-01-01 (epoch zero) → rejected, before 受理时间; answered 0000-00-00 00:00:00 (a database's empty date) → no answer, as an empty cell: audited, and RESP-24H finds it unanswered",
             vec![(
                 "cases.csv",
                 csv(&[
@@ -819,11 +844,11 @@ fn catalogue() -> Vec<Case> {
                     "P4,c,2026-10-03 09:05,咨询,E01,0000-00-00 00:00:00,1",
                 ]),
             )],
-            audited(&[("cases.csv", 4, 0, 4)])
+            audited(&[("cases.csv", 4, 1, 3)])
                 .rej("cases.csv", 2, &["received_at", "1899-12-31", "year 1899"])
                 .rej("cases.csv", 3, &["1900-01-01", "outside the audited period"])
                 .rej("cases.csv", 4, &["首次回应时间", "1970-01-01", "before"])
-                .rej("cases.csv", 5, &["first_response_at", "0000-00-00", "month 0"])
+                .viol("P4", "RESP-24H", "c")
                 .done(),
         ),
         case(

@@ -312,7 +312,7 @@ impl CsvFile {
                         if is_utf8 {
                             ("utf-8", Mode::Utf8)
                         } else if has_valid_utf8_multibyte(&bytes) {
-                            ("mixed utf-8/gb18030", Mode::PerField)
+                            (MIXED, Mode::PerField)
                         } else {
                             ("gb18030", Mode::PerField)
                         }
@@ -370,6 +370,11 @@ impl CsvFile {
         }
     }
 
+    /// Whether the file is UTF-8 with lines (or cells) of GBK among its lines.
+    pub fn is_mixed(&self) -> bool {
+        self.encoding == MIXED
+    }
+
     /// Whether a record (its raw bytes) is read as UTF-8. Only a file of mixed encodings
     /// is read record by record; in any other file every record is read alike.
     pub fn record_is_utf8(&self, raw: &[u8]) -> bool {
@@ -378,14 +383,21 @@ impl CsvFile {
 
     /// [`CsvFile::decode`] for a field of a record of which [`CsvFile::record_is_utf8`]
     /// said `record_utf8`. In a file of mixed encodings a record that is not UTF-8 as a
-    /// whole is GBK throughout: a short GBK name such as 叶梅 (D2B6 C3B7) happens to be
-    /// well-formed UTF-8 on its own (Ҷ÷), so a field must not be judged alone.
+    /// whole is read field by field: a field of Chinese text in UTF-8 stays UTF-8 (a
+    /// UTF-8 line with one cell pasted from a GBK system), any other is GBK. Well-formed
+    /// UTF-8 alone is no proof: a short GBK name such as 叶梅 (D2B6 C3B7) is well-formed
+    /// UTF-8 too (Ҷ÷), but holds no Chinese character read so; GBK text that reads as
+    /// Chinese UTF-8 needs three characters or more whose every byte falls in narrow
+    /// ranges (odds of about 1 in 30,000 for three).
     pub fn decode_in_record<'a>(
         &self,
         b: &'a [u8],
         record_utf8: bool,
     ) -> std::result::Result<Cow<'a, str>, NotUtf8> {
         match self.mode {
+            Mode::PerField if !record_utf8 && self.encoding == MIXED && chinese_utf8(b) => {
+                utf8(b).map(Cow::Borrowed).map_err(|_| NotUtf8)
+            }
             Mode::PerField if !record_utf8 => match decode_gb_strict(b) {
                 Ok(s) => Ok(s),
                 Err(_) => utf8(b).map(Cow::Borrowed).map_err(|_| NotUtf8),
@@ -765,6 +777,9 @@ fn chinese_utf8(b: &[u8]) -> bool {
         })
 }
 
+/// [`CsvFile::encoding`] of a UTF-8 file with lines of GBK.
+const MIXED: &str = "mixed utf-8/gb18030";
+
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     let mut s = String::with_capacity(bytes.len() * 2);
@@ -1004,5 +1019,35 @@ mod tests {
         let r = records(&b);
         assert_eq!(r[1].1[1], "漏水");
         assert_eq!(r[2].1[1], "噪音");
+    }
+
+    /// A UTF-8 line with one cell in GBK (a name pasted from an old system): the other
+    /// cells stay UTF-8; a GBK line of names that happen to be well-formed UTF-8 (叶梅 is
+    /// D2B6 C3B7, Ҷ÷ in UTF-8) stays GBK.
+    #[test]
+    fn a_gbk_cell_in_a_utf8_line_leaves_the_other_cells_utf8() {
+        let mut b = "编号,中心,姓名\nC1,滨江服务中心,张三\nC2,滨江服务中心,"
+            .as_bytes()
+            .to_vec();
+        let (gbk, _, _) = encoding_rs::GBK.encode("王小明");
+        b.extend_from_slice(&gbk);
+        b.extend_from_slice(b"\n");
+        let (gbk, _, _) = encoding_rs::GBK.encode("C3,滨江服务中心,叶梅\n");
+        b.extend_from_slice(&gbk);
+        let f = CsvFile::from_bytes(b, "t.csv", Encoding::Auto).unwrap();
+        assert!(f.is_mixed());
+        let mut r = vec![];
+        f.for_each_record(|rec| {
+            let whole = f.record_is_utf8(rec.raw);
+            let fields: Vec<String> = rec
+                .iter()
+                .map(|x| f.decode_in_record(x, whole).unwrap().into_owned())
+                .collect();
+            r.push(fields);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(r[2], ["C2", "滨江服务中心", "王小明"]);
+        assert_eq!(r[3], ["C3", "滨江服务中心", "叶梅"]);
     }
 }

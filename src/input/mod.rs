@@ -1720,6 +1720,24 @@ fn read_file_split(
             _ => {}
         }
     }
+    if !part.gbk_lines.is_empty() {
+        let lines = &part.gbk_lines;
+        let shown: Vec<String> = lines
+            .iter()
+            .take(GBK_LINES_SHOWN)
+            .map(u64::to_string)
+            .collect();
+        let more = if lines.len() > GBK_LINES_SHOWN {
+            " …"
+        } else {
+            ""
+        };
+        table.warnings.push(format!(
+            "{}: a UTF-8 file with lines that are not UTF-8 (line {}{more}): their cells that are not Chinese text in UTF-8 were read as GBK/GB18030; check those lines (text pasted from an older system?)",
+            csv.display,
+            shown.join(", ")
+        ));
+    }
     Ok(reader.finish(table, part, rejected))
 }
 
@@ -1854,7 +1872,13 @@ struct Part {
     /// rejected before it.
     starts: Vec<(usize, usize, usize)>,
     dates: DateEvidence,
+    /// In a UTF-8 file with GBK among it: the first lines (up to [`GBK_LINES_SHOWN`] + 1)
+    /// that are not UTF-8 as a whole.
+    gbk_lines: Vec<u64>,
 }
+
+/// How many lines a warning names.
+const GBK_LINES_SHOWN: usize = 5;
 
 /// What the dates of a file written with their year last (`13/10/2026`) say of their
 /// order: the first (by line) that only one order reads, for each order, and how many
@@ -1908,6 +1932,7 @@ impl Part {
             kept: 0,
             starts: vec![],
             dates: DateEvidence::default(),
+            gbk_lines: vec![],
         }
     }
 
@@ -1940,6 +1965,10 @@ impl Part {
         self.read += other.read;
         self.kept += other.kept;
         self.dates.merge(other.dates);
+        self.gbk_lines.extend(other.gbk_lines);
+        self.gbk_lines.sort_unstable();
+        self.gbk_lines.dedup();
+        self.gbk_lines.truncate(GBK_LINES_SHOWN + 1);
     }
 }
 
@@ -2019,6 +2048,9 @@ impl RowReader<'_> {
         let (read, kept) = (&mut part.read, &mut part.kept);
         *read += 1;
         let record_utf8 = csv.record_is_utf8(r.raw);
+        if !record_utf8 && csv.is_mixed() && part.gbk_lines.len() <= GBK_LINES_SHOWN {
+            part.gbk_lines.push(r.line);
+        }
         let kind = table.kind;
         // A column's value as written (trimmed), read for a rejected row.
         let cell = |c: &str| {
