@@ -771,6 +771,12 @@ pub fn load_as_of(
         rejected = keyed.into_iter().map(|(_, _, r)| r).collect();
     }
 
+    // Employees named by an id the roster does not hold: said, and a number that lost
+    // its leading zeros (Excel) read as the roster's.
+    let id_warnings = match roster.as_ref() {
+        Some(r) => join_ids_to_roster(&mut cases, &mut handoffs, r),
+        None => vec![],
+    };
     // Reconcile: rows read = rows kept + rows rejected, per file.
     let tables: Vec<&Table> = [
         Some(&cases),
@@ -789,6 +795,7 @@ pub fn load_as_of(
     {
         warnings.push(w);
     }
+    warnings.extend(id_warnings);
     // Kept rows per (kind, file name): one count per row, then per file.
     let mut kept_of: HashMap<(FileKind, &str), usize> = HashMap::new();
     for t in &tables {
@@ -905,6 +912,113 @@ fn repeats_by_case(
         }
     }
     (keep, dup_of)
+}
+
+/// The employee ids of the cases (首问人, 回访人) and handoffs (转出人, 接收人) that the roster
+/// does not hold, as warnings: such an employee is charged under that id, with no base
+/// pay, role or supervisor, so HR must hear of it. An id of digits that the roster holds
+/// with leading zeros, and only so (`7` for `007`: Excel drops them from a number), is
+/// read as the roster's, and said.
+fn join_ids_to_roster(cases: &mut Table, handoffs: &mut Table, roster: &Table) -> Vec<String> {
+    let ids: crate::idhash::IdSet<&str> = roster.text("employee_id").iter().flatten().collect();
+    if ids.is_empty() {
+        return vec![];
+    }
+    // Roster ids of digits with leading zeros, by their number; `None` when two share one.
+    let mut padded: BTreeMap<&str, Option<&str>> = BTreeMap::new();
+    for id in roster.text("employee_id").iter().flatten() {
+        if id.len() > 1 && id.starts_with('0') && id.bytes().all(|b| b.is_ascii_digit()) {
+            padded
+                .entry(id.trim_start_matches('0'))
+                .and_modify(|e| *e = None)
+                .or_insert(Some(id));
+        }
+    }
+    let padded_for = |v: &str| -> Option<&str> {
+        if !v.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        padded.get(v.trim_start_matches('0')).copied().flatten()
+    };
+    let mut remapped: BTreeMap<(String, &str), usize> = BTreeMap::new();
+    let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
+    let mut rows = 0;
+    for (which, col) in [
+        (0, "first_responder_id"),
+        (0, "followup_by"),
+        (1, "from_id"),
+        (1, "to_id"),
+    ] {
+        let table: &mut Table = if which == 0 { cases } else { handoffs };
+        if !table.is_present(col) {
+            continue;
+        }
+        let values = table.text(col);
+        // Ids repeat: when each is held once, every one the roster holds settles it.
+        if values
+            .shared_values()
+            .is_some_and(|d| d.iter().flatten().all(|v| ids.contains(v)))
+        {
+            continue;
+        }
+        let mut changed = false;
+        for v in values.iter().flatten().filter(|v| !ids.contains(v)) {
+            match padded_for(v) {
+                Some(to) => {
+                    *remapped.entry((v.to_string(), to)).or_default() += 1;
+                    changed = true;
+                }
+                None => {
+                    rows += 1;
+                    *unknown.entry(v.to_string()).or_default() += 1;
+                }
+            }
+        }
+        if changed {
+            let mut fixed: TextCol = values
+                .iter()
+                .map(|v| match v {
+                    Some(v) if !ids.contains(v) => Some(padded_for(v).unwrap_or(v)),
+                    other => other,
+                })
+                .collect();
+            fixed.share_repeats();
+            if let Some((_, ColData::Text(c))) =
+                table.columns.iter_mut().find(|(c, _)| c.name == col)
+            {
+                *c = fixed;
+            }
+        }
+    }
+    let mut out = vec![];
+    if !remapped.is_empty() {
+        let pairs: Vec<String> = remapped
+            .iter()
+            .take(5)
+            .map(|((from, to), n)| format!("{from} → {to} ({n} rows)"))
+            .collect();
+        let more = if remapped.len() > 5 { " …" } else { "" };
+        out.push(format!(
+            "ids written without the leading zeros the roster gives them are read as the roster's: {}{more} (a spreadsheet drops the zeros of a number; check the export)",
+            pairs.join(", ")
+        ));
+    }
+    if !unknown.is_empty() {
+        let mut by_count: Vec<(&String, &usize)> = unknown.iter().collect();
+        by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let shown: Vec<String> = by_count
+            .iter()
+            .take(5)
+            .map(|(id, n)| format!("{id} ({n})"))
+            .collect();
+        let more = if by_count.len() > 5 { " …" } else { "" };
+        out.push(format!(
+            "{rows} case or handoff rows name {} employee id(s) the roster does not hold: {}{more}; they are charged under those ids, with no base pay, role or supervisor (check the ids or the roster)",
+            unknown.len(),
+            shown.join(", ")
+        ));
+    }
+    out
 }
 
 /// Cases whose 首问人 (name) is not the roster's name for their 首问人工号: the cases are
@@ -1271,7 +1385,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         stats,
         rejected,
         period,
-        warnings,
+        mut warnings,
     } = loaded;
 
     let as_of = match &opts.as_of {
@@ -1280,7 +1394,11 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         }
         None => match &period {
             Some(p) => p.end,
-            None => latest_timestamp(&cases, &handoffs, inspections.as_ref()).unwrap_or(0),
+            None => {
+                let (t, far) = latest_timestamp(&cases, &handoffs, inspections.as_ref(), tz);
+                warnings.extend(far);
+                t.unwrap_or(0)
+            }
         },
     };
     let period_label = match &period {
@@ -1808,26 +1926,62 @@ pub fn polars_err(e: PolarsError) -> Error {
     Error::Other(format!("evaluation failed: {e}"))
 }
 
+/// How far past the latest receipt the as-of time may lie before a warning says so: a
+/// year. Public 311 exports close requests more than a year after the last one came in,
+/// so such a time is kept (SPEC: the latest timestamp in the data); but a mistyped year
+/// (2062 for 2026) makes every open case decades late, so the user hears where it is.
+const AS_OF_WARN_DAYS: i64 = 366;
+
 /// Latest event time in the data: received, first response, resolution, follow-up and
-/// handoff times (not promised_at, which is a promise about the future).
-fn latest_timestamp(cases: &Table, handoffs: &Table, inspections: Option<&Table>) -> Option<i64> {
-    [
-        "received_at",
-        "first_response_at",
-        "resolved_at",
-        "followup_at",
+/// handoff times (not promised_at, which is a promise about the future); and a warning
+/// naming where it stands when it lies more than [`AS_OF_WARN_DAYS`] past the latest
+/// receipt.
+fn latest_timestamp(
+    cases: &Table,
+    handoffs: &Table,
+    inspections: Option<&Table>,
+    tz: chrono_tz::Tz,
+) -> (Option<i64>, Option<String>) {
+    let received = cases.time("received_at").iter().flatten().max();
+    // The latest time and where it is: (time, table, column, row). A spot check is an
+    // event of the data too: rerun with the manifest's as-of time, the audit counts the
+    // same spot checks.
+    let mut latest: Option<(i64, &Table, &str, usize)> = None;
+    let columns = [
+        (cases, "received_at"),
+        (cases, "first_response_at"),
+        (cases, "resolved_at"),
+        (cases, "followup_at"),
+        (handoffs, "at"),
     ]
-    .iter()
-    .flat_map(|c| cases.time(c).iter().flatten())
-    .chain(handoffs.time("at").iter().flatten())
-    // A spot check is an event of the data too: rerun with the manifest's as-of time,
-    // the audit counts the same spot checks.
-    .chain(
-        inspections
-            .into_iter()
-            .flat_map(|t| t.time("at").iter().flatten()),
-    )
-    .max()
+    .into_iter()
+    .chain(inspections.map(|t| (t, "at")));
+    for (table, col) in columns {
+        for (i, t) in table.time(col).iter().enumerate() {
+            if let Some(t) = t {
+                if latest.is_none_or(|l| t > l.0) {
+                    latest = Some((t, table, col, i));
+                }
+            }
+        }
+    }
+    let far = match (latest, received) {
+        (Some((t, table, col, i)), Some(r)) if t - r > AS_OF_WARN_DAYS * 24 * 3_600_000 => {
+            let label = match table.kind {
+                FileKind::Cases => format!("`{col}` ({})", case_label(col)),
+                _ => format!("`{col}`"),
+            };
+            Some(format!(
+                "the as-of time {} is the latest time in the data, {label} of {}: {} days after the latest 受理时间 {}, so every open case is judged as of then; if its year is mistyped, correct it or give --as-of or --period",
+                crate::timeparse::format_local(t, tz),
+                table.source(i),
+                (t - r) / (24 * 3_600_000),
+                crate::timeparse::format_local(r, tz)
+            ))
+        }
+        _ => None,
+    };
+    (latest.map(|l| l.0), far)
 }
 
 /// `2026-10` when every case was received in one month, else `2026-09_2026-10`.

@@ -1792,6 +1792,97 @@ fn the_followup_rate_leaves_out_followups_not_due_yet() {
     assert!(verdicts(&r).contains(&v("F3", "FOLLOWUP-3WD", "E1", false)));
 }
 
+/// An employee's id as an export mangles it is still the roster's employee: a zero-width
+/// space pasted after it, full-width digits, and (Excel) a number without the leading
+/// zeros the roster gives it (`7` for `007`, said in a warning). An id the roster does not
+/// hold at all is charged under that id, and a warning says so (no base pay for it).
+#[test]
+fn ids_written_otherwise_join_the_roster_and_unknown_ones_are_named() {
+    let roster = "employee_id,name,role,department,center,supervisor_id,base_pay\n\
+007,小七,管理人员,客服部,甲中心,,3000\nE1,王芳,管理人员,客服部,甲中心,,3000\n";
+    let row = |id: &str, who: &str, resp: &str| {
+        format!(
+            "{id},甲中心,2026-10-12 09:00,来访,咨询,张三,13800138000,1-101,漏水,{who},,{resp},,,,,,,,,\n"
+        )
+    };
+    let cases = [
+        CASES_HEADER.to_string(),
+        row("C1", "7", "2026-10-13 10:00"),
+        row("C2", "E1\u{200B}", "2026-10-13 10:00"),
+        row("C3", "Ｅ１", "2026-10-13 10:00"),
+        row("C4", "E9", "2026-10-13 10:00"),
+        row("C5", "7", "2026-10-12 09:10"),
+    ]
+    .concat();
+    let (_d, r) = audit_dataset(&[("cases.csv", &cases), ("roster.csv", roster)], &["RESP"]);
+    assert!(r.rejected.is_empty(), "{:?}", reasons(&r));
+    assert_eq!(
+        verdicts(&r),
+        [
+            v("C1", "RESP-24H", "007", false),
+            v("C2", "RESP-24H", "E1", false),
+            v("C3", "RESP-24H", "E1", false),
+            v("C4", "RESP-24H", "E9", false),
+        ]
+        .into()
+    );
+    let w = r.input_warnings.join("\n");
+    assert!(w.contains("7 → 007 (2 rows)"), "{w}");
+    assert!(
+        w.contains("1 case or handoff rows name 1 employee id(s) the roster does not hold: E9 (1)"),
+        "{w}"
+    );
+}
+
+/// Without a period the as-of time is the latest time in the data (SPEC), a mistyped year
+/// included: a resolution dated 2062 for a case received in 2026 makes every open case of
+/// the month decades late. Public exports close requests more than a year late, so the
+/// time is kept, but a warning says where it is and how far past the latest receipt.
+#[test]
+fn an_as_of_time_far_past_every_receipt_is_named() {
+    let cases = format!(
+        "{CASES_HEADER}\
+C1,甲中心,2026-10-30 09:05,来访,咨询,张三,13800138000,1-101,漏水,E1,王芳,,,,,,,,,,\n\
+C2,甲中心,2026-10-30 11:05,来访,咨询,张三,13800138000,1-101,漏水,E2,李娜,2026-10-30 11:30,,,2062-10-30 12:00,,,,,,\n"
+    );
+    let d = dataset(&[("cases.csv", &cases), ("roster.csv", ROSTER)]);
+    let r = audit_files(
+        DatasetFiles::discover(d.path()).unwrap(),
+        default_rules(),
+        AuditOptions {
+            select: vec!["RESP".into()],
+            ..AuditOptions::default()
+        },
+    );
+    assert_eq!(
+        shouwen::timeparse::format_local(r.as_of, r.rules.calendar.tz),
+        "2062-10-30 12:00:00"
+    );
+    let w = r.input_warnings.join("\n");
+    assert!(
+        w.contains("the as-of time 2062-10-30 12:00:00 is the latest time in the data, `resolved_at` (办结时间) of")
+            && w.contains("cases.csv:3: 13149 days after the latest 受理时间 2026-10-30 11:05:00"),
+        "{w}"
+    );
+    // A year and less past the latest receipt: no warning.
+    let d = dataset(&[
+        (
+            "cases.csv",
+            &cases.replace("2062-10-30 12:00", "2027-10-30 11:05"),
+        ),
+        ("roster.csv", ROSTER),
+    ]);
+    let r = audit_files(
+        DatasetFiles::discover(d.path()).unwrap(),
+        default_rules(),
+        AuditOptions {
+            select: vec!["RESP".into()],
+            ..AuditOptions::default()
+        },
+    );
+    assert!(r.input_warnings.is_empty(), "{:?}", r.input_warnings);
+}
+
 /// Centers with the same violations per case share a rank (1, 1, 3), compared exactly:
 /// 1 late answer in 10 cases and 2 in 20 are one rate.
 #[test]

@@ -370,6 +370,24 @@ fn catalogue() -> Vec<Case> {
                 .done(),
         ),
         case(
+            "B14b",
+            "a separator after the last cell of each data row (`…,1,`, an exporter's habit) → every row audited: the field past the header's is empty; one with a value there is still rejected",
+            vec![(
+                "cases.csv",
+                csv(&[
+                    H,
+                    "C1,c,2026-10-03 09:05,咨询,E01,,1,",
+                    "C2,c,2026-10-03 09:05,咨询,E01,,1, ",
+                    "C3,c,2026-10-03 09:05,咨询,E01,,1,x",
+                ]),
+            )],
+            audited(&[("cases.csv", 3, 2, 1)])
+                .rej("cases.csv", 4, &["expected 7 fields", "found 8"])
+                .viol("C1", "RESP-24H", "c")
+                .viol("C2", "RESP-24H", "c")
+                .done(),
+        ),
+        case(
             "B15",
             "rows of only commas (Excel's trailing blank rows) and a line of spaces → no rows, passed over as empty lines are (no data in them; `--strict` must not fail on them); a row with one value in it is a row → rejected",
             vec![(
@@ -697,6 +715,33 @@ fn catalogue() -> Vec<Case> {
             audited(&[("cases.csv", 3, 2, 1)])
                 .rej("cases.csv", 4, &["duplicate case_id \"C1\"", "cases.csv:2"])
                 .viol("C1", "RESP-24H", "E01")
+                .done(),
+        ),
+        case(
+            "B33b",
+            "long ids a spreadsheet saved in scientific notation (202610120001 and 202610120002 both 2.02610E+11) → the repeat rejected, saying the digits were lost and to export ids as text; C3 is no such number (3E5X)",
+            vec![(
+                "cases.csv",
+                csv(&[
+                    H,
+                    "2.02610E+11,c,2026-10-03 09:05,咨询,E01,,1",
+                    "2.02610E+11,c,2026-10-05 09:05,咨询,E02,,1",
+                    "3E5X,c,2026-10-05 09:05,咨询,E02,,1",
+                    "3E5X,c,2026-10-05 09:05,咨询,E02,,1",
+                ]),
+            )],
+            audited(&[("cases.csv", 4, 2, 2)])
+                .rej("cases.csv", 3, &["duplicate case_id \"2.02610E+11\"", "scientific notation", "export the ids as text"])
+                .rej("cases.csv", 5, &["duplicate case_id \"3E5X\""])
+                .check(|r| {
+                    if r.rejected[2][2].contains("scientific") {
+                        Err(format!("3E5X is no number: {}", r.rejected[2][2]))
+                    } else {
+                        Ok(())
+                    }
+                })
+                .viol("2.02610E+11", "RESP-24H", "E01")
+                .viol("3E5X", "RESP-24H", "E02")
                 .done(),
         ),
         case(

@@ -280,6 +280,12 @@ impl TextCol {
         self.buf.get(start..self.end(i))
     }
 
+    /// The distinct values of a column whose repeats are held once
+    /// ([`TextCol::share_repeats`]); `None` for any other column.
+    pub fn shared_values(&self) -> Option<&TextCol> {
+        self.shared.as_ref().map(|s| &s.values)
+    }
+
     /// Row `i`'s value when it is at most `max` bytes long; a longer value left in its
     /// file is not read from there (its length is known without it).
     #[inline]
@@ -908,9 +914,16 @@ impl Table {
         self.reject_repeats(
             found,
             |i, first| {
+                let id = ids.get(i).unwrap_or("");
+                // 2.02610E+11: a spreadsheet showed a long number id in scientific
+                // notation and saved it so; ids that differed in their last digits collide.
+                let hint = if looks_scientific(id) {
+                    "; it is a number in scientific notation, as a spreadsheet saves a long id it holds as a number: the digits that told the cases apart are lost, so export the ids as text"
+                } else {
+                    ""
+                };
                 format!(
-                    "duplicate {column} {:?}: already at {first} (only the first is kept, and it is audited unless a check of its own rejects it)",
-                    ids.get(i).unwrap_or("")
+                    "duplicate {column} {id:?}: already at {first} (only the first is kept, and it is audited unless a check of its own rejects it){hint}"
                 )
             },
             rejected,
@@ -1084,6 +1097,20 @@ impl Table {
 
 /// Columns holding customers' personal data: (column, is a phone number).
 pub const PII_COLUMNS: &[(&str, bool)] = &[("customer_name", false), ("customer_phone", true)];
+
+/// Whether `v` is a number in scientific notation (`2.02610E+11`, `2.0261E+11`).
+fn looks_scientific(v: &str) -> bool {
+    let Some((mantissa, exp)) = v.split_once(['E', 'e']) else {
+        return false;
+    };
+    let exp = exp.strip_prefix('+').unwrap_or(exp);
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, "0"));
+    !int.is_empty()
+        && !exp.is_empty()
+        && [int, frac, exp]
+            .iter()
+            .all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+}
 
 /// Options that shape reading: timezone, encoding and extra header aliases.
 #[derive(Debug, Clone)]
@@ -2101,7 +2128,13 @@ impl RowReader<'_> {
             )));
             return Ok(true);
         }
-        if r.len() != headers.len() {
+        // A separator after the last cell of each row (`…,E01,`) adds an empty field past
+        // the header's: it holds nothing, so the row is read without it.
+        let trailing_empty = r.len() > headers.len()
+            && r.iter()
+                .skip(headers.len())
+                .all(|f| f.iter().all(|b| b.is_ascii_whitespace()));
+        if r.len() != headers.len() && !trailing_empty {
             rejected.push(reject(format!(
                 "expected {} fields as in the header, found {}",
                 headers.len(),
@@ -2113,7 +2146,7 @@ impl RowReader<'_> {
         let mut error: Option<String> = None;
         let raw_at = csv.span_of(r.raw).0 as usize;
         let text = csv.record_text(&r, record_utf8);
-        for (hi, field) in r.iter().enumerate() {
+        for (hi, field) in r.iter().enumerate().take(headers.len()) {
             let checked = text.as_ref().and_then(|t| t.field(&r, hi));
             for &ci in &map[hi] {
                 let c = &cols[ci];
@@ -2169,6 +2202,18 @@ impl RowReader<'_> {
                     continue;
                 }
                 match (&mut table.columns[ci].1, c.ty) {
+                    // An id joins files: one pasted with a zero-width space or written in
+                    // full width is the same id.
+                    (ColData::Text(vec), _) if c.is_id() && !v.is_ascii() => {
+                        let id = schema::fold_id(v);
+                        if id.is_empty() && c.required {
+                            error.get_or_insert(format!(
+                                "`{}` ({}) is required but empty",
+                                c.name, c.label
+                            ));
+                        }
+                        vec.push(Some(id.as_str()).filter(|s| !s.is_empty()));
+                    }
                     (ColData::Text(vec), _) => match self.in_file.as_ref().and_then(|(m, cols)| {
                         let start = r.fields.start_in_raw(hi)?;
                         let at = place_in_raw(start, field, v, cols[ci])?;

@@ -476,10 +476,35 @@ pub fn is_placeholder(v: &str) -> bool {
         .chars()
         .map(|c| match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            _ => c.to_ascii_lowercase(),
+            _ => c,
         })
+        .map(|c| c.to_ascii_lowercase())
         .collect();
     PLACEHOLDERS.contains(&folded.as_str())
+}
+
+impl Column {
+    /// Whether the column holds ids (工号, 编号) that join files: compared as
+    /// [`fold_id`] gives them.
+    pub fn is_id(&self) -> bool {
+        self.name.ends_with("_id") || self.name == "followup_by"
+    }
+}
+
+/// An id as it joins: without characters that take no room on screen (a zero-width
+/// space pasted from a chat), full-width letters and digits as ASCII (Ｅ０００５ is
+/// E0005), trimmed. Names and texts are left as written.
+pub fn fold_id(v: &str) -> String {
+    v.chars()
+        .filter(|c| !is_invisible(*c))
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect::<String>()
+        .trim()
+        .to_string()
 }
 
 /// Characters that take no room on screen (a zero-width space, a BOM in mid-text, a
