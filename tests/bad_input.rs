@@ -516,6 +516,15 @@ fn catalogue() -> Vec<Case> {
             )],
             audited(&[("cases.csv", 2, 1, 1)])
                 .rej("cases.csv", 3, &["case_id", "NUL"])
+                .check(|r| {
+                    // The NUL is shown as ␀ in rejected.csv, not written as a NUL.
+                    let raw = &r.rejected[1][3];
+                    if raw.starts_with("C\u{2400}2,") {
+                        Ok(())
+                    } else {
+                        Err(format!("raw of the row with a NUL reads {raw:?}"))
+                    }
+                })
                 .done(),
         ),
         case(

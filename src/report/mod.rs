@@ -1202,6 +1202,13 @@ pub fn rejected(r: &AuditResult, opts: &ReportOptions) -> Sheet {
             } else {
                 (mask_rejected(x, &x.reason), mask_rejected(x, &x.raw))
             };
+            // A NUL in a damaged row is shown as ␀: many tools end a line of text at a
+            // NUL, and the row after it would seem lost.
+            let raw = if raw.contains('\0') {
+                raw.replace('\0', "\u{2400}")
+            } else {
+                raw
+            };
             vec![
                 Cell::text(&x.file),
                 num(x.line),
