@@ -3183,7 +3183,8 @@ K3,甲中心,2026-10-12 09:00,来访,报修,张三,漏水,S1,2026-10-12 09:10,20
             "{k},1,2026-10-12 09:11,S1,CR1,客服部\n{k},2,2026-10-12 09:12,CR1,D2,工程部\n{k},3,2026-10-12 09:13,CR1,D3,秩序部\n"
         ));
     }
-    let inspections = "inspection_id,at,center,employee_id,method,findings,note\nI1,2026-10-20 10:00,甲中心,S1,现场暗访,不理睬;不理睬,\n";
+    // I2 lists its findings a line each (Alt+Enter in the cell); I3 found nothing (无).
+    let inspections = "inspection_id,at,center,employee_id,method,findings,note\nI1,2026-10-20 10:00,甲中心,S1,现场暗访,不理睬;不理睬,\nI2,2026-10-21 10:00,甲中心,S1,现场暗访,\"打官腔\n傲慢\",\nI3,2026-10-22 10:00,甲中心,S1,现场暗访,无,\n";
     let (_d, r) = audit_dataset(
         &[
             ("cases.csv", cases),
@@ -3202,14 +3203,28 @@ K3,甲中心,2026-10-12 09:00,来访,报修,张三,漏水,S1,2026-10-12 09:10,20
     // Two departments (工程部, 秩序部) without a slip: K1 ("无") and K3 (blank) → ESC-SLIP;
     // K2 has slip XT-001.
     assert_eq!(slips, ["K1", "K3"].into());
-    // I1: 不理睬 found once, written twice → one violation.
+    // I1: 不理睬 found once, written twice → one violation; I2: two; I3: none, and
+    // nothing left unjudged.
     let found: Vec<String> = r
         .violations
         .iter()
         .filter(|v| v.row.is_none())
         .map(|v| v.evidence.to_string())
         .collect();
-    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert!(
+        found.iter().any(|e| e.contains("发现：打官腔"))
+            && found.iter().any(|e| e.contains("发现：傲慢")),
+        "{found:?}"
+    );
+    let k = r
+        .rules
+        .rules
+        .iter()
+        .position(|x| x.id == "INSPECT-FINDINGS")
+        .unwrap();
+    let inspect = &r.runs[k];
+    assert!(inspect.not_judged.is_empty(), "{:?}", inspect.not_judged);
 }
 
 /// A waiver that finds nothing to waive says why in the clerk's terms: its case is still

@@ -77,10 +77,12 @@ impl Inspection {
             let id = ids.get(i).map(str::to_string).unwrap_or_default();
             // A finding written twice in one spot check (不理睬;不理睬) is one finding.
             let mut seen: Vec<&str> = vec![];
+            // One finding per line of the cell too (Alt+Enter); 无 or `-` says the check
+            // found nothing.
             for f in list
-                .split([';', '；', '、', ',', '，'])
+                .split([';', '；', '、', ',', '，', '\n', '\r'])
                 .map(str::trim)
-                .filter(|f| !f.is_empty())
+                .filter(|f| !f.is_empty() && !crate::input::schema::is_placeholder(f))
             {
                 if seen.contains(&f) {
                     continue;
