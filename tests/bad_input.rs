@@ -257,6 +257,18 @@ fn catalogue() -> Vec<Case> {
             exit2("cases.csv", &["missing required column", "first_responder_id", "首问人工号"]),
         ),
         case(
+            "B07b",
+            "cases.csv without 受理时间 → exit 2 naming `received_at` and the names it may have, the date alone (受理日期) among them",
+            vec![(
+                "cases.csv",
+                csv(&[
+                    "case_id,center,category,first_responder_id,first_response_at",
+                    "C1,c,咨询,E01,",
+                ]),
+            )],
+            exit2("cases.csv", &["missing required column", "received_at", "受理时间", "受理日期"]),
+        ),
+        case(
             "B08",
             "handoffs.csv without the required 接收人工号 column → exit 2 naming handoffs.csv and `to_id`",
             vec![

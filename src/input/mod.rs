@@ -1449,6 +1449,8 @@ fn map_header(
             .collect();
         let mut accepted = vec![c.name.to_string()];
         accepted.extend(c.aliases.iter().map(|a| a.to_string()));
+        // A date alone (受理日期) is read too.
+        accepted.extend(date_names(c));
         return Err(Error::input(
             display,
             format!(
