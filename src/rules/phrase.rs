@@ -45,11 +45,13 @@
 //!   speaker's own. A negated reporting word (不会 / 不能 / 不得 / 决不 / 绝不 / 从不 /
 //!   从来不 / 不要 / 别 right before it, or before 跟您 / 对您 … in front of it) is a
 //!   promise not to say them: `我们不会说不归我们管`, `绝不会跟您说不知道`; so is a denial
-//!   of having said them (没 / 没有 / 不: `我没说不知道`, `我从没说过不归我管`).
+//!   of having said them (没 / 没有 / 不: `我没说不知道`, `我从没说过不归我管`), but not
+//!   `不说了，不知道`.
 //! * The resident's not knowing: 不清楚, 不知道 or 不懂 with `您对` before it in its clause
 //!   and no 我 / 我们 / 咱们 between (`如果您对流程不清楚，可以随时问我`), or right after 您 /
-//!   你 with only words such as 要是, 如果, 还, 可能 between (`怕您不清楚`, `您要是不清楚`,
-//!   `如果您还不懂`). Not 没办法, 办不了 or 不归我管: `您这事没办法` is a refusal.
+//!   你 with a word of concern or condition before or after it (`怕您不清楚`, `您要是不清楚`,
+//!   `如果您还不懂`); without one it is a retort (`您不清楚就别问了`). Not 没办法, 办不了 or
+//!   不归我管: `您这事没办法` is a refusal.
 //!
 //! ## Why is this bad?
 //!
@@ -200,8 +202,6 @@ pub const DEFAULT_ALLOW: &[&str] = &[
     "不是不知道",
     "不是不清楚",
     "不是不懂",
-    "不是不归我管",
-    "不是不归我们管",
     // 没有办不了的事: the opposite of a refusal.
     "没有办不了",
     "没有什么办不了",
@@ -752,10 +752,14 @@ fn ends_with_any(text: &[char], words: &[&str]) -> Option<usize> {
 fn not_own_words(clause: &[char]) -> bool {
     // Back over what may stand between the reporting word and the words.
     let mut end = clause.len();
+    let mut le = false;
     for _ in 0..4 {
         let head = &clause[..end];
         match ends_with_any(head, REPORT_FILLERS).or_else(|| ends_with_any(head, ADDRESSEES)) {
-            Some(n) => end -= n,
+            Some(n) => {
+                le |= head[end - n..] == ['了'];
+                end -= n;
+            }
             None => break,
         }
     }
@@ -763,7 +767,7 @@ fn not_own_words(clause: &[char]) -> bool {
         return false;
     };
     let before = &clause[..end - n];
-    is_negated(before) || reporting_subject_is_other(before)
+    is_negated(before, !le) || reporting_subject_is_other(before)
 }
 
 /// Negations of saying: 我们不会说不归我们管 and 绝不会跟您说不知道 are promises not to use
@@ -779,11 +783,12 @@ const SAY_NEGATIONS: &[&str] = &[
     "从来不",
     "不要",
     "别",
-    // Denials of having said them: 我没说不知道, 我从没说过不归我管, 咱们不说不知道.
-    "没",
-    "没有",
-    "不",
 ];
+
+/// Denials of having said the words (我没说不知道, 我从没说过不归我管, 咱们不说不知道):
+/// negations of saying as [`SAY_NEGATIONS`] are, but not with 了 after the reporting word:
+/// 不说了，不知道 (“enough talk: I don't know”) is a refusal.
+const SAY_DENIALS: &[&str] = &["没", "没有", "不"];
 
 /// Phrases that, after [`RESIDENT_TOPIC`] in their clause, are the resident's not knowing:
 /// 如果您对流程不清楚，可以随时问我. Not 没办法 / 办不了 / 不归我管: 您这事没办法 is a refusal.
@@ -796,10 +801,15 @@ const RESIDENT_TOPIC: &str = "您对";
 /// [`RESIDENT_MODALS`] between (您要是不清楚, 您还不懂).
 const RESIDENT_SUBJECTS: &[&str] = &["您", "你", "您们", "你们"];
 
-/// Words that may stand between the resident and the phrase: if, still, perhaps ….
-const RESIDENT_MODALS: &[&str] = &[
-    "要是", "如果", "若是", "若", "万一", "还是", "还", "也许", "可能", "实在", "仍然", "仍",
-    "暂时", "一时", "都", "也",
+/// Words of concern or condition that make 您不清楚 the resident's not knowing, before 您
+/// (怕您, 如果您) or after it (您要是, 您可能).
+const RESIDENT_CONCERNS: &[&str] = &[
+    "怕", "生怕", "担心", "如果", "假如", "要是", "若是", "若", "万一", "也许", "可能", "以防",
+];
+
+/// Words that may stand between 您 and the phrase besides those: still, at the moment ….
+const RESIDENT_FILLERS: &[&str] = &[
+    "还是", "还", "实在", "仍然", "仍", "暂时", "一时", "都", "也",
 ];
 
 /// First-person pronouns that, after 您对, make the not knowing the speaker's again
@@ -813,16 +823,29 @@ fn residents_unclear(clause: &[char], phrase: &str) -> bool {
     if !RESIDENT_UNCLEAR_PHRASES.contains(&phrase) {
         return false;
     }
-    // 您不清楚, 怕您不清楚, 您要是不清楚, 如果您还不懂: the resident right before it.
+    // 怕您不清楚, 您要是不清楚, 如果您还不懂: the resident right before it, and a word of
+    // concern or condition (怕, 如果, 要是 …) before or after 您. Without one it is a
+    // retort (您不清楚就别问了, 你不懂就去问开发商), or 您 is the one told (告诉你不知道).
     let mut end = clause.len();
+    let mut concern = false;
     for _ in 0..3 {
-        match ends_with_any(&clause[..end], RESIDENT_MODALS) {
-            Some(n) => end -= n,
-            None => break,
+        let head = &clause[..end];
+        match ends_with_any(head, RESIDENT_CONCERNS) {
+            Some(n) => {
+                concern = true;
+                end -= n;
+            }
+            None => match ends_with_any(head, RESIDENT_FILLERS) {
+                Some(n) => end -= n,
+                None => break,
+            },
         }
     }
-    if ends_with_any(&clause[..end], RESIDENT_SUBJECTS).is_some() {
-        return true;
+    if let Some(n) = ends_with_any(&clause[..end], RESIDENT_SUBJECTS) {
+        concern |= ends_with_any(&clause[..end - n], RESIDENT_CONCERNS).is_some();
+        if concern {
+            return true;
+        }
     }
     let topic: Vec<char> = RESIDENT_TOPIC.chars().collect();
     let Some(at) = clause
@@ -836,7 +859,7 @@ fn residents_unclear(clause: &[char], phrase: &str) -> bool {
 }
 
 /// Whether `before` (the clause up to a reporting word) ends with a negation of saying.
-fn is_negated(before: &[char]) -> bool {
+fn is_negated(before: &[char], denials: bool) -> bool {
     let mut end = before.len();
     if let Some(n) = ends_with_any(before, ADDRESSEES) {
         if let Some(m) = ends_with_any(&before[..end - n], ADDRESSEE_MARKERS) {
@@ -844,6 +867,7 @@ fn is_negated(before: &[char]) -> bool {
         }
     }
     ends_with_any(&before[..end], SAY_NEGATIONS).is_some()
+        || (denials && ends_with_any(&before[..end], SAY_DENIALS).is_some())
 }
 
 /// Whether the subject of a reporting word, read in `before` (the clause up to the word),
@@ -2392,8 +2416,6 @@ mod tests {
             "王芳：小孩子不懂事，您别生气",
             "王芳：您不知道的话，我发给您",
             "王芳：您刚才说您不知道找谁，我来帮您联系",
-            "王芳：不是不归我管，我马上帮您联系工程部",
-            "王芳：不是不归我们管，我来协调",
             "王芳：这不是不懂，是要走流程",
             "王芳：怕您不清楚，我再跟您说一遍流程",
             "王芳：您要是不清楚，随时打给我",
@@ -2415,8 +2437,17 @@ mod tests {
             verdict("王芳：我不懂，问别人"),
             violation("不懂", Some("王芳"), 1)
         );
-        // The resident named but not the subject of the not knowing.
+        // The resident named but not the subject of the not knowing, a retort, a 不是…吗
+        // that asks the resident to agree it is not theirs, and enough talk (不说了).
         for (text, phrase) in [
+            ("王芳：这事不是不归我管吗，找工程部", "不归我管"),
+            ("王芳：不说了不知道", "不知道"),
+            ("王芳：我不说了 不归我管", "不归我管"),
+            ("王芳：老实告诉你不知道", "不知道"),
+            ("王芳：我只能回复您不清楚", "不清楚"),
+            ("王芳：你不懂就去问开发商", "不懂"),
+            ("王芳：您不清楚就别问了", "不清楚"),
+            ("王芳：我说您不清楚就去问开发商", "不清楚"),
             ("王芳：您这事不清楚", "不清楚"),
             ("王芳：您说的这个我不知道", "不知道"),
             ("王芳：您这事没办法", "没办法"),
