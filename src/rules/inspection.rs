@@ -80,9 +80,10 @@ impl Inspection {
             // One finding per line of the cell too (Alt+Enter); 无 or `-` says the check
             // found nothing.
             for f in list
-                .split([';', '；', '、', ',', '，', '\n', '\r'])
-                .map(str::trim)
-                .filter(|f| !f.is_empty() && !crate::input::schema::is_placeholder(f))
+                .split([';', '；', ',', '，', '\n', '\r'])
+                .flat_map(split_dun)
+                .map(finding_text)
+                .filter(|f| !f.is_empty() && !nothing_found(f))
             {
                 if seen.contains(&f) {
                     continue;
@@ -115,5 +116,89 @@ impl Inspection {
             }
         }
         out
+    }
+}
+
+/// Split at 、 between findings, but not the 、 of a number (`1、傲慢`).
+fn split_dun(s: &str) -> impl Iterator<Item = &str> {
+    let mut parts = vec![];
+    let mut from = 0;
+    for (i, c) in s.char_indices() {
+        if c == '、' {
+            let before = s[from..i].trim();
+            if !before.is_empty() && !before.chars().all(|c| c.is_ascii_digit()) {
+                parts.push(&s[from..i]);
+                from = i + c.len_utf8();
+            }
+        }
+    }
+    parts.push(&s[from..]);
+    parts.into_iter()
+}
+
+/// A finding as written in a list, without its number or bullet (`1.`, `1、`, `①`,
+/// `(1)`, `-`, `•`) and a closing full stop: `1.傲慢。` is 傲慢.
+fn finding_text(f: &str) -> &str {
+    let mut t = f.trim();
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 {
+        let rest = &t[digits..];
+        if let Some(c) = rest.chars().next().filter(|c| ".、)）．:：".contains(*c)) {
+            t = &rest[c.len_utf8()..];
+        }
+    } else if let Some(c) = t.chars().next() {
+        if ('\u{2460}'..='\u{2473}').contains(&c) || "-•·*".contains(c) {
+            t = &t[c.len_utf8()..];
+        } else if let Some(close) = ["(", "（"]
+            .iter()
+            .find_map(|o| t.strip_prefix(o))
+            .and_then(|r| {
+                let n = r.bytes().take_while(u8::is_ascii_digit).count();
+                (n > 0).then(|| &r[n..])
+            })
+            .and_then(|r| r.strip_prefix(')').or_else(|| r.strip_prefix('）')))
+        {
+            t = close;
+        }
+    }
+    t.trim().trim_end_matches(['。', '.', '；', ';']).trim()
+}
+
+/// A spot check that found nothing: 无, `-`, 无异常, 正常 ….
+fn nothing_found(f: &str) -> bool {
+    crate::input::schema::is_placeholder(f)
+        || [
+            "无异常",
+            "未发现问题",
+            "未发现异常",
+            "正常",
+            "良好",
+            "无问题",
+            "合格",
+        ]
+        .contains(&f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbered_findings_are_read_without_their_numbers() {
+        for (written, read) in [
+            ("1.傲慢", "傲慢"),
+            ("2、推诿。", "推诿"),
+            ("①不理睬", "不理睬"),
+            ("(3)打官腔", "打官腔"),
+            ("（4）斜视", "斜视"),
+            ("- 傲慢", "傲慢"),
+            ("傲慢", "傲慢"),
+            ("12345", "12345"),
+        ] {
+            assert_eq!(finding_text(written), read, "{written}");
+        }
+        let parts: Vec<&str> = split_dun("1、傲慢、推诿").map(finding_text).collect();
+        assert_eq!(parts, ["傲慢", "推诿"]);
+        assert!(nothing_found("无异常") && nothing_found("-") && !nothing_found("傲慢"));
     }
 }
