@@ -774,7 +774,7 @@ pub fn load_as_of(
     // Employees named by an id the roster does not hold: said, and a number that lost
     // its leading zeros (Excel) read as the roster's.
     let id_warnings = match roster.as_ref() {
-        Some(r) => join_ids_to_roster(&mut cases, &mut handoffs, r),
+        Some(r) => join_ids_to_roster(&mut cases, &mut handoffs, inspections.as_mut(), r),
         None => vec![],
     };
     // Reconcile: rows read = rows kept + rows rejected, per file.
@@ -914,42 +914,56 @@ fn repeats_by_case(
     (keep, dup_of)
 }
 
-/// The employee ids of the cases (首问人, 回访人) and handoffs (转出人, 接收人) that the roster
-/// does not hold, as warnings: such an employee is charged under that id, with no base
-/// pay, role or supervisor, so HR must hear of it. An id of digits that the roster holds
-/// with leading zeros, and only so (`7` for `007`: Excel drops them from a number), is
-/// read as the roster's, and said.
-fn join_ids_to_roster(cases: &mut Table, handoffs: &mut Table, roster: &Table) -> Vec<String> {
+/// The employee ids of the cases (首问人, 回访人), handoffs (转出人, 接收人) and spot checks
+/// that the roster does not hold, as warnings: such an employee is charged under that id,
+/// with no base pay, role or supervisor, so HR must hear of it. An id of digits that the
+/// roster holds with other leading zeros, one id of that number only (`7` for `007`:
+/// Excel drops them from a number; `007` for a roster's `7`), is read as the roster's,
+/// and said.
+fn join_ids_to_roster(
+    cases: &mut Table,
+    handoffs: &mut Table,
+    inspections: Option<&mut Table>,
+    roster: &Table,
+) -> Vec<String> {
     let ids: crate::idhash::IdSet<&str> = roster.text("employee_id").iter().flatten().collect();
     if ids.is_empty() {
         return vec![];
     }
-    // Roster ids of digits with leading zeros, by their number; `None` when two share one.
-    let mut padded: BTreeMap<&str, Option<&str>> = BTreeMap::new();
+    // Roster ids of digits by their number (007 and 7 alike); `None` when two share one.
+    let number = |id: &str| -> Option<String> {
+        (!id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| id.trim_start_matches('0').to_string())
+    };
+    let mut padded: BTreeMap<String, Option<&str>> = BTreeMap::new();
     for id in roster.text("employee_id").iter().flatten() {
-        if id.len() > 1 && id.starts_with('0') && id.bytes().all(|b| b.is_ascii_digit()) {
+        if let Some(n) = number(id) {
             padded
-                .entry(id.trim_start_matches('0'))
+                .entry(n)
                 .and_modify(|e| *e = None)
                 .or_insert(Some(id));
         }
     }
-    let padded_for = |v: &str| -> Option<&str> {
-        if !v.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        padded.get(v.trim_start_matches('0')).copied().flatten()
-    };
+    // An id the roster lacks, written with more or fewer leading zeros than the one id
+    // of its number it holds (7 for 007, 007 for 7).
+    let padded_for = |v: &str| -> Option<&str> { padded.get(&number(v)?).copied().flatten() };
     let mut remapped: BTreeMap<(String, &str), usize> = BTreeMap::new();
     let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
     let mut rows = 0;
+    let mut inspections = inspections;
     for (which, col) in [
         (0, "first_responder_id"),
         (0, "followup_by"),
         (1, "from_id"),
         (1, "to_id"),
+        (2, "employee_id"),
     ] {
-        let table: &mut Table = if which == 0 { cases } else { handoffs };
+        let table: &mut Table = match (which, inspections.as_deref_mut()) {
+            (0, _) => cases,
+            (1, _) => handoffs,
+            (_, Some(t)) => t,
+            (_, None) => continue,
+        };
         if !table.is_present(col) {
             continue;
         }
@@ -1013,7 +1027,7 @@ fn join_ids_to_roster(cases: &mut Table, handoffs: &mut Table, roster: &Table) -
             .collect();
         let more = if by_count.len() > 5 { " …" } else { "" };
         out.push(format!(
-            "{rows} case or handoff rows name {} employee id(s) the roster does not hold: {}{more}; they are charged under those ids, with no base pay, role or supervisor (check the ids or the roster)",
+            "{rows} case, handoff or spot-check rows name {} employee id(s) the roster does not hold: {}{more}; they are charged under those ids, with no base pay, role or supervisor (check the ids or the roster)",
             unknown.len(),
             shown.join(", ")
         ));

@@ -415,8 +415,16 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
         });
     }
     let t1 = Instant::now();
+    let said = loaded.warnings.len();
     let result = audit::run(rules, loaded, &opts)?;
     let t_rules = t1.elapsed();
+    // What the audit itself found to warn of (an as-of time far past every receipt).
+    if result.input_warnings.len() > said {
+        progress.finish();
+        for w in &result.input_warnings[said..] {
+            eprintln!("warning: {w}");
+        }
+    }
     peaks.push(("rules and scoring", crate::par::memory()));
     let out = a
         .out

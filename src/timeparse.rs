@@ -59,6 +59,10 @@ impl DateOrder {
 /// first or second), `Some(None)` when both can, `None` for any other text (a date
 /// with its year first, the usual form, is settled by a glance at its first bytes).
 pub fn year_last_order(s: &str) -> Option<Option<DateOrder>> {
+    // Full-width digits (１３/１０/２０２６) are read as ASCII, as the parser reads them.
+    if s.starts_with(|c| ('０'..='９').contains(&c)) {
+        return year_last_order(&normalize(s));
+    }
     let b = s.as_bytes();
     let sep_at = match b {
         [d, x, ..] if d.is_ascii_digit() && matches!(x, b'/' | b'-' | b'.') => 1,
@@ -738,6 +742,29 @@ mod tests {
         let a = parse_timestamp("2026-10-03 09:05", SH).unwrap();
         let b = parse_timestamp("2026-10-03 09:05", ny).unwrap();
         assert_eq!(b - a, 12 * 3_600_000);
+    }
+
+    #[test]
+    fn a_date_with_its_year_last_says_what_order_it_allows() {
+        let day = Some(Some(DateOrder::DayFirst));
+        let month = Some(Some(DateOrder::MonthFirst));
+        for (text, says) in [
+            ("13/10/2026 09:05", day),
+            ("１３/１０/２０２６ ９:０５", day),
+            ("3.13.2026", month),
+            ("03-10-2026", Some(None)),
+            ("2026-10-13 09:05", None),
+            ("13/13/2026", None),
+            ("32/10/2026", None),
+            ("10月13日", None),
+        ] {
+            assert_eq!(year_last_order(text), says, "{text}");
+        }
+        let sh = chrono_tz::Asia::Shanghai;
+        assert_eq!(
+            parse_stamp_in("03/10/2026 09:05", sh, DateOrder::DayFirst),
+            parse_stamp("2026-10-03 09:05", sh)
+        );
     }
 
     #[test]

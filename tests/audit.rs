@@ -644,6 +644,30 @@ B2,c,2026-10-03,咨询,E02,2026-10-05\n",
     let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
     assert!(r.rejected.is_empty(), "{:?}", reasons(&r));
     assert_eq!(verdicts(&r), [v("B2", "RESP-24H", "E02", false)].into());
+    // Placeholders in either column: no response (P1, P2, P3: judged unanswered), or the
+    // date alone (P4); no row lost.
+    std::fs::write(
+        &p,
+        "编号,服务中心,受理日期,受理时间,类别,首问人工号,首次回应日期,首次回应时间\n\
+P1,c,2026-10-03,9:05,咨询,E01,无,无\n\
+P2,c,2026-10-03,9:05,咨询,E02,-,\n\
+P3,c,2026-10-03,9:05,咨询,E03,0000-00-00,00:00:00\n\
+P4,c,2026-10-03,9:05,咨询,E04,2026-10-05,-\n\
+P5,c,2026-10-03,9:05,咨询,E05,2026-10-03,NULL\n",
+    )
+    .unwrap();
+    let r = audit_files(cases_only(&p), default_rules(), period("2026-10"));
+    assert!(r.rejected.is_empty(), "{:?}", reasons(&r));
+    assert_eq!(
+        verdicts(&r),
+        [
+            v("P1", "RESP-24H", "E01", false),
+            v("P2", "RESP-24H", "E02", false),
+            v("P3", "RESP-24H", "E03", false),
+            v("P4", "RESP-24H", "E04", false),
+        ]
+        .into()
+    );
 }
 
 /// A date with its year last (`03/10/2026`) is read in the order the file's own dates
@@ -1799,7 +1823,9 @@ fn the_followup_rate_leaves_out_followups_not_due_yet() {
 #[test]
 fn ids_written_otherwise_join_the_roster_and_unknown_ones_are_named() {
     let roster = "employee_id,name,role,department,center,supervisor_id,base_pay\n\
-007,小七,管理人员,客服部,甲中心,,3000\nE1,王芳,管理人员,客服部,甲中心,,3000\n";
+007,小七,管理人员,客服部,甲中心,,3000\nE1,王芳,管理人员,客服部,甲中心,,3000\n\
+8,小八,管理人员,客服部,甲中心,,3000\n9,小九,管理人员,客服部,甲中心,,3000\n\
+009,老九,管理人员,客服部,甲中心,,3000\n";
     let row = |id: &str, who: &str, resp: &str| {
         format!(
             "{id},甲中心,2026-10-12 09:00,来访,咨询,张三,13800138000,1-101,漏水,{who},,{resp},,,,,,,,,\n"
@@ -1812,6 +1838,9 @@ fn ids_written_otherwise_join_the_roster_and_unknown_ones_are_named() {
         row("C3", "Ｅ１", "2026-10-13 10:00"),
         row("C4", "E9", "2026-10-13 10:00"),
         row("C5", "7", "2026-10-12 09:10"),
+        // The roster's 8 written 008; 09 is the roster's 9 or its 009: neither guessed.
+        row("C6", "008", "2026-10-13 10:00"),
+        row("C7", "09", "2026-10-13 10:00"),
     ]
     .concat();
     let (_d, r) = audit_dataset(&[("cases.csv", &cases), ("roster.csv", roster)], &["RESP"]);
@@ -1823,13 +1852,15 @@ fn ids_written_otherwise_join_the_roster_and_unknown_ones_are_named() {
             v("C2", "RESP-24H", "E1", false),
             v("C3", "RESP-24H", "E1", false),
             v("C4", "RESP-24H", "E9", false),
+            v("C6", "RESP-24H", "8", false),
+            v("C7", "RESP-24H", "09", false),
         ]
         .into()
     );
     let w = r.input_warnings.join("\n");
-    assert!(w.contains("7 → 007 (2 rows)"), "{w}");
+    assert!(w.contains("008 → 8 (1 rows), 7 → 007 (2 rows)"), "{w}");
     assert!(
-        w.contains("1 case or handoff rows name 1 employee id(s) the roster does not hold: E9 (1)"),
+        w.contains("2 case, handoff or spot-check rows name 2 employee id(s) the roster does not hold: 09 (1), E9 (1)"),
         "{w}"
     );
 }

@@ -2176,6 +2176,11 @@ impl RowReader<'_> {
                     continue;
                 }
                 let v = value.trim();
+                // A placeholder (NULL, 无, `-`, 0000-00-00 00:00:00) in a time or an id
+                // says the cell holds nothing, as an empty one does.
+                let nothing = (c.ty == ColType::DateTime || c.is_id()) && schema::is_placeholder(v);
+                let written = if nothing { v } else { "" };
+                let v = if nothing { "" } else { v };
                 // A time column whose date is kept apart (受理日期 | 受理时间): the date,
                 // to join to a time of day alone, or to stand alone for an empty time.
                 let date = match self.dates.get(ci) {
@@ -2186,10 +2191,22 @@ impl RowReader<'_> {
                         .filter(|d| !d.is_empty()),
                     _ => None,
                 };
+                // A placeholder date (无, 0000-00-00) leaves no date, and a time of day
+                // beside it (00:00:00) no time.
+                let (date, v) = match date {
+                    Some(d) if schema::is_placeholder(&d) => {
+                        (None, if is_time_of_day(v) { "" } else { v })
+                    }
+                    d => (d, v),
+                };
                 if v.is_empty() && date.is_none() {
                     if c.required {
+                        let as_written = match written {
+                            "" => String::new(),
+                            w => format!(" (written {w:?})"),
+                        };
                         error.get_or_insert(format!(
-                            "`{}` ({}) is required but empty",
+                            "`{}` ({}) is required but empty{as_written}",
                             c.name, c.label
                         ));
                     }
@@ -2248,17 +2265,6 @@ impl RowReader<'_> {
                         match parsed {
                             Ok((ms, false)) => vec.push(Some(ms)),
                             Ok((ms, true)) => vec.push_date_only(ms),
-                            // NULL, 无, `-`, 0000-00-00 00:00:00: an export's way of
-                            // writing no time, as an empty cell is.
-                            Err(_) if date.is_none() && schema::is_placeholder(v) => {
-                                if c.required {
-                                    error.get_or_insert(format!(
-                                        "`{}` ({}) is required but empty (written {v:?})",
-                                        c.name, c.label
-                                    ));
-                                }
-                                vec.push(None);
-                            }
                             Err(e) => {
                                 // A date taken from its own column is named with it.
                                 let what = match (&joined, self.dates.get(ci)) {

@@ -417,7 +417,8 @@ pub fn normalize_header(h: &str) -> String {
 pub const PLACEHOLDER_MAX_BYTES: usize = 20;
 
 /// Words an export or a clerk writes in a field to say it holds nothing: 无, 未留, 不详,
-/// NULL, N/A … (compared folded: full-width to ASCII, ASCII lowercased).
+/// NULL, N/A … (compared folded: full-width to ASCII, ASCII lowercased). Not `na`: a
+/// romanised given name (娜) reads so.
 const PLACEHOLDERS: &[&str] = &[
     "无",
     "没有",
@@ -434,18 +435,24 @@ const PLACEHOLDERS: &[&str] = &[
     "nil",
     "nan",
     "n/a",
-    "na",
     "0000-00-00",
     "0000-00-00 00:00:00",
 ];
 
 /// Whether a cell says it holds nothing: a placeholder word, or only dashes, slashes,
 /// dots, asterisks, question marks or zeros (`-`, `/`, `——`, `…`, `0`). A 电话 of `无`
-/// or `/` is a phone not recorded (管理制度 4.5), and a time of `NULL` is no time.
+/// or `/` is a phone not recorded (管理制度 4.5), and a time of `NULL` is no time. Read
+/// for every time and id: a value that starts with a letter or digit no placeholder
+/// starts with is settled at its first byte, and no ASCII value is copied.
 pub fn is_placeholder(v: &str) -> bool {
     let t = v.trim();
     if t.is_empty() || t.len() > PLACEHOLDER_MAX_BYTES {
         return false;
+    }
+    match t.as_bytes()[0] {
+        b'0' | b'n' | b'N' => {}
+        b if b.is_ascii_alphanumeric() => return false,
+        _ => {}
     }
     if t.chars().all(|c| {
         matches!(
@@ -471,6 +478,9 @@ pub fn is_placeholder(v: &str) -> bool {
         )
     }) {
         return true;
+    }
+    if t.is_ascii() {
+        return PLACEHOLDERS.iter().any(|p| p.eq_ignore_ascii_case(t));
     }
     let folded: String = t
         .chars()
