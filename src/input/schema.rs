@@ -445,6 +445,15 @@ const PLACEHOLDERS: &[&str] = &[
 /// for every time and id: a value that starts with a letter or digit no placeholder
 /// starts with is settled at its first byte, and no ASCII value is copied.
 pub fn is_placeholder(v: &str) -> bool {
+    // Settled by the first byte for most values: a letter or digit no placeholder starts
+    // with, or the lead byte of a character none does (张 and 李 are E5, 刘 and 陈 E5/E9; no
+    // placeholder, space or mark starts with E5, E8 or E9).
+    match v.as_bytes().first() {
+        None => return false,
+        Some(b'0' | b'n' | b'N') => {}
+        Some(b) if b.is_ascii_alphanumeric() || matches!(b, 0xE5 | 0xE8 | 0xE9) => return false,
+        _ => {}
+    }
     let t = v.trim();
     if t.is_empty() || t.len() > PLACEHOLDER_MAX_BYTES {
         return false;
@@ -481,6 +490,11 @@ pub fn is_placeholder(v: &str) -> bool {
     }
     if t.is_ascii() {
         return PLACEHOLDERS.iter().any(|p| p.eq_ignore_ascii_case(t));
+    }
+    // Every other placeholder starts with one of these (a name such as 张三 is settled
+    // here, without a copy).
+    if !t.starts_with(['无', '没', '暂', '未', '不', '空', 'Ｎ', 'ｎ', '０']) {
+        return false;
     }
     let folded: String = t
         .chars()

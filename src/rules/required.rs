@@ -5,7 +5,10 @@ use polars::prelude::*;
 use super::config::RawRule;
 use super::{case_column, require_param, Diags, KindInfo};
 use crate::audit::{EvalCtx, Hit, Outcome};
-use crate::input::schema::{case_label, is_placeholder, PLACEHOLDER_MAX_BYTES};
+use crate::input::schema::{case_label, is_placeholder};
+
+/// The longest text placeholder in bytes (未提供, 未登记: 9; `0000-00-00` is a time's).
+const TEXT_PLACEHOLDER_MAX_BYTES: usize = 12;
 
 pub static INFO: KindInfo = KindInfo {
     name: "required",
@@ -93,7 +96,9 @@ impl Required {
             let crate::input::ColData::Text(t) = c else {
                 return None;
             };
-            t.get_short(row as usize, PLACEHOLDER_MAX_BYTES)
+            // A text placeholder is short (无 is 3 bytes, 未登记 9, NULL 4): a longer value
+            // left in its file is not read from there.
+            t.get_short(row as usize, TEXT_PLACEHOLDER_MAX_BYTES)
                 .filter(|v| is_placeholder(v))
                 .map(|v| v.trim().to_string())
         };
