@@ -1876,15 +1876,20 @@ fn an_as_of_time_far_past_every_receipt_is_named() {
 C1,甲中心,2026-10-30 09:05,来访,咨询,张三,13800138000,1-101,漏水,E1,王芳,,,,,,,,,,\n\
 C2,甲中心,2026-10-30 11:05,来访,咨询,张三,13800138000,1-101,漏水,E2,李娜,2026-10-30 11:30,,,2062-10-30 12:00,,,,,,\n"
     );
-    let d = dataset(&[("cases.csv", &cases), ("roster.csv", ROSTER)]);
-    let r = audit_files(
-        DatasetFiles::discover(d.path()).unwrap(),
-        default_rules(),
-        AuditOptions {
+    // Without --period, RESP only.
+    let audit = |cases: &str| {
+        let d = dataset(&[("cases.csv", cases), ("roster.csv", ROSTER)]);
+        let opts = AuditOptions {
             select: vec!["RESP".into()],
             ..AuditOptions::default()
-        },
-    );
+        };
+        audit_files(
+            DatasetFiles::discover(d.path()).unwrap(),
+            default_rules(),
+            opts,
+        )
+    };
+    let r = audit(&cases);
     assert_eq!(
         shouwen::timeparse::format_local(r.as_of, r.rules.calendar.tz),
         "2062-10-30 12:00:00"
@@ -1896,21 +1901,7 @@ C2,甲中心,2026-10-30 11:05,来访,咨询,张三,13800138000,1-101,漏水,E2,�
         "{w}"
     );
     // A year and less past the latest receipt: no warning.
-    let d = dataset(&[
-        (
-            "cases.csv",
-            &cases.replace("2062-10-30 12:00", "2027-10-30 11:05"),
-        ),
-        ("roster.csv", ROSTER),
-    ]);
-    let r = audit_files(
-        DatasetFiles::discover(d.path()).unwrap(),
-        default_rules(),
-        AuditOptions {
-            select: vec!["RESP".into()],
-            ..AuditOptions::default()
-        },
-    );
+    let r = audit(&cases.replace("2062-10-30 12:00", "2027-10-30 11:05"));
     assert!(r.input_warnings.is_empty(), "{:?}", r.input_warnings);
 }
 
