@@ -2742,13 +2742,15 @@ fn escalation_findings(case: &Case, hs: &[Handoff], roster: &Roster) -> Vec<(&'s
         if !coordination && sender_received && from_dept != to_dept {
             out.push((RULE_ESC_RETRANSFER, h.from));
         }
-        if sent.contains(&h.to) {
-            // A department hands the case back to the 客户关系主管 once, not twice.
-            if !(coordination && sender_received) || returned.contains(&from_dept) {
+        if coordination && sender_received {
+            // A department hands the case back to a 客户关系主管 once, not twice.
+            if returned.contains(&from_dept) {
                 out.push((RULE_ESC_PINGPONG, h.from));
             } else {
                 returned.push(from_dept);
             }
+        } else if sent.contains(&h.to) {
+            out.push((RULE_ESC_PINGPONG, h.from));
         }
         if b.role == Role::DeptSupervisor && h.from != h.to && !received.contains(&to_dept) {
             received.push(to_dept);

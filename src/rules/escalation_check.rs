@@ -1111,8 +1111,8 @@ fn walk_roles<'a>(ctx: &Ctx<'a>, case: &'a CaseInfo<'a>, sc: &mut Scratch<'a>) {
     let mut crossed = false;
     // The department each sender other than a coordinator first handed the case to.
     let mut first_sent_to: Vec<(&'a str, DeptKey<'a>)> = vec![];
-    // The departments that have handed the case back to a coordinator once.
-    let mut returned: Vec<DeptKey<'a>> = vec![];
+    // The departments that have handed the case back to a coordinator once, and when.
+    let mut returned: Vec<(DeptKey<'a>, usize)> = vec![];
 
     for (i, s) in steps.iter().enumerate() {
         let (Some(a), Some(b)) = (&s.sender, &s.receiver) else {
@@ -1224,24 +1224,29 @@ fn walk_roles<'a>(ctx: &Ctx<'a>, case: &'a CaseInfo<'a>, sc: &mut Scratch<'a>) {
         // 相应部门), the prescribed route even when that department handed it to her.
         let ruling = coordinator_sends && b.role == Role::DeptSupervisor;
         if p.ping_pong && !ruling {
-            if let Some(&j) = sent.get(b.id) {
-                match (coordination, sender_received, sender_dept) {
-                    // A receiving department reporting to the 客户关系主管: coordination,
-                    // once. Handing it back again after she ruled it theirs once more is
-                    // the bounce the system exists to end (责任部门: 不得再次转移).
-                    (true, Some(true), Some(dept)) if returned.contains(&dept) => found.push((
-                        i,
-                        CHECK_PING_PONG,
-                        with_head(format_args!(
-                            "{}已退回过一次，经批转后再次退回 {}（{}，相互推委）",
-                            dept.1,
-                            b.id,
-                            bounce(steps, j, i)
+            if coordination && sender_received == Some(true) {
+                // A receiving department reporting to a 客户关系主管: coordination, once.
+                // Handing it back again after a ruling sent it to them once more (to her
+                // or to another 客户关系主管) is the bounce the system exists to end
+                // (责任部门: 不得再次转移).
+                if let Some(dept) = sender_dept {
+                    match returned.iter().find(|(d, _)| *d == dept) {
+                        Some(&(_, first)) => found.push((
+                            i,
+                            CHECK_PING_PONG,
+                            with_head(format_args!(
+                                "{}已退回过一次，经批转后再次退回 {}（{}，相互推委）",
+                                dept.1,
+                                b.id,
+                                bounce(steps, first, i)
+                            )),
                         )),
-                    )),
-                    (true, Some(true), Some(dept)) => returned.push(dept),
-                    (true, Some(true), None) => {}
-                    (true, None, _) => {
+                        None => returned.push((dept, i)),
+                    }
+                }
+            } else if let Some(&j) = sent.get(b.id) {
+                match (coordination, sender_received) {
+                    (true, None) => {
                         push_reason(reasons, format!("{} has no department in the roster", a.id))
                     }
                     _ => found.push((
@@ -1779,6 +1784,14 @@ mod tests {
             ping.evidence.contains("经批转后再次退回 E0002"),
             "{}",
             ping.evidence
+        );
+        // The department took it from the clerk and returned it to a 客户关系主管 who had
+        // not sent it (the first return), then again after her ruling.
+        let out = judge(CLERK, true, &chain("C01", &[CLERK, ENG, CRS, ENG, CRS]));
+        assert!(
+            verdicts(&out).contains(&(4, CHECK_PING_PONG, ENG.to_string())),
+            "{:?}",
+            verdicts(&out)
         );
         // Another department returning it once is still coordination.
         let out = judge(
