@@ -950,22 +950,9 @@ fn join_ids_to_roster(
     let mut remapped: BTreeMap<(String, &str), usize> = BTreeMap::new();
     let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
     let mut rows = 0;
-    let mut inspections = inspections;
-    for (which, col) in [
-        (0, "first_responder_id"),
-        (0, "followup_by"),
-        (1, "from_id"),
-        (1, "to_id"),
-        (2, "employee_id"),
-    ] {
-        let table: &mut Table = match (which, inspections.as_deref_mut()) {
-            (0, _) => cases,
-            (1, _) => handoffs,
-            (_, Some(t)) => t,
-            (_, None) => continue,
-        };
+    let mut join = |table: &mut Table, col: &str| {
         if !table.is_present(col) {
-            continue;
+            return;
         }
         let values = table.text(col);
         // Ids repeat: when each is held once, every one the roster holds settles it.
@@ -973,7 +960,7 @@ fn join_ids_to_roster(
             .shared_values()
             .is_some_and(|d| d.iter().flatten().all(|v| ids.contains(v)))
         {
-            continue;
+            return;
         }
         let mut changed = false;
         for v in values.iter().flatten().filter(|v| !ids.contains(v)) {
@@ -1003,6 +990,15 @@ fn join_ids_to_roster(
                 *c = fixed;
             }
         }
+    };
+    for col in ["first_responder_id", "followup_by"] {
+        join(cases, col);
+    }
+    for col in ["from_id", "to_id"] {
+        join(handoffs, col);
+    }
+    if let Some(t) = inspections {
+        join(t, "employee_id");
     }
     let mut out = vec![];
     if !remapped.is_empty() {
@@ -1956,11 +1952,11 @@ fn latest_timestamp(
     inspections: Option<&Table>,
     tz: chrono_tz::Tz,
 ) -> (Option<i64>, Option<String>) {
-    let received = cases.time("received_at").iter().flatten().max();
-    // The latest time and where it is: (time, table, column, row). A spot check is an
-    // event of the data too: rerun with the manifest's as-of time, the audit counts the
-    // same spot checks.
+    // The latest time and where it is: (time, table, column, row), and the latest
+    // receipt. A spot check is an event of the data too: rerun with the manifest's as-of
+    // time, the audit counts the same spot checks.
     let mut latest: Option<(i64, &Table, &str, usize)> = None;
+    let mut received: Option<i64> = None;
     let columns = [
         (cases, "received_at"),
         (cases, "first_response_at"),
@@ -1975,6 +1971,9 @@ fn latest_timestamp(
             if let Some(t) = t {
                 if latest.is_none_or(|l| t > l.0) {
                     latest = Some((t, table, col, i));
+                }
+                if col == "received_at" {
+                    received = received.max(Some(t));
                 }
             }
         }

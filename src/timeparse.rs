@@ -63,19 +63,15 @@ pub fn year_last_order(s: &str) -> Option<Option<DateOrder>> {
     if s.starts_with(|c| ('０'..='９').contains(&c)) {
         return year_last_order(&normalize(s));
     }
-    let b = s.as_bytes();
-    let sep_at = match b {
-        [d, x, ..] if d.is_ascii_digit() && matches!(x, b'/' | b'-' | b'.') => 1,
-        [d, e, x, ..]
-            if d.is_ascii_digit() && e.is_ascii_digit() && matches!(x, b'/' | b'-' | b'.') =>
-        {
-            2
-        }
-        _ => return None,
-    };
-    let sep = b[sep_at] as char;
-    let (a, _, rest) = take_num(s)?;
-    let rest = rest.strip_prefix(sep)?;
+    let (a, an, rest) = take_num(s)?;
+    let sep = rest
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '/' | '-' | '.'))?;
+    let rest = &rest[1..];
+    if an > 2 {
+        return None;
+    }
     let (m, mn, rest) = take_num(rest)?;
     let rest = rest.strip_prefix(sep)?;
     let (_, yn, _) = take_num(rest)?;

@@ -2179,8 +2179,18 @@ impl RowReader<'_> {
                 // A placeholder (NULL, 无, `-`, 0000-00-00 00:00:00) in a time or an id
                 // says the cell holds nothing, as an empty one does.
                 let nothing = (c.ty == ColType::DateTime || c.is_id()) && schema::is_placeholder(v);
-                let written = if nothing { v } else { "" };
-                let v = if nothing { "" } else { v };
+                let placeholder = if nothing { v } else { "" };
+                // An id joins files: one pasted with a zero-width space or written in
+                // full width is the same id.
+                let folded;
+                let v = match v {
+                    _ if nothing => "",
+                    v if c.is_id() && !v.is_ascii() => {
+                        folded = schema::fold_id(v);
+                        folded.as_str()
+                    }
+                    v => v,
+                };
                 // A time column whose date is kept apart (受理日期 | 受理时间): the date,
                 // to join to a time of day alone, or to stand alone for an empty time.
                 let date = match self.dates.get(ci) {
@@ -2201,7 +2211,7 @@ impl RowReader<'_> {
                 };
                 if v.is_empty() && date.is_none() {
                     if c.required {
-                        let as_written = match written {
+                        let as_written = match placeholder {
                             "" => String::new(),
                             w => format!(" (written {w:?})"),
                         };
@@ -2221,18 +2231,6 @@ impl RowReader<'_> {
                     continue;
                 }
                 match (&mut table.columns[ci].1, c.ty) {
-                    // An id joins files: one pasted with a zero-width space or written in
-                    // full width is the same id.
-                    (ColData::Text(vec), _) if c.is_id() && !v.is_ascii() => {
-                        let id = schema::fold_id(v);
-                        if id.is_empty() && c.required {
-                            error.get_or_insert(format!(
-                                "`{}` ({}) is required but empty",
-                                c.name, c.label
-                            ));
-                        }
-                        vec.push(Some(id.as_str()).filter(|s| !s.is_empty()));
-                    }
                     (ColData::Text(vec), _) => match self.in_file.as_ref().and_then(|(m, cols)| {
                         let start = r.fields.start_in_raw(hi)?;
                         let at = place_in_raw(start, field, v, cols[ci])?;

@@ -414,7 +414,7 @@ pub fn normalize_header(h: &str) -> String {
 }
 
 /// The longest placeholder in bytes ([`is_placeholder`]): a longer text is never one.
-pub const PLACEHOLDER_MAX_BYTES: usize = 20;
+const PLACEHOLDER_MAX_BYTES: usize = 20;
 
 /// Words an export or a clerk writes in a field to say it holds nothing: 无, 未留, 不详,
 /// NULL, N/A … (compared folded: full-width to ASCII, ASCII lowercased). Not `na`: a
@@ -445,23 +445,18 @@ const PLACEHOLDERS: &[&str] = &[
 /// for every time and id: a value that starts with a letter or digit no placeholder
 /// starts with is settled at its first byte, and no ASCII value is copied.
 pub fn is_placeholder(v: &str) -> bool {
+    let t = v.trim();
     // Settled by the first byte for most values: a letter or digit no placeholder starts
     // with, or the lead byte of a character none does (张 and 李 are E5, 刘 and 陈 E5/E9; no
-    // placeholder, space or mark starts with E5, E8 or E9).
-    match v.as_bytes().first() {
+    // placeholder or mark starts with E5, E8 or E9).
+    match t.as_bytes().first() {
         None => return false,
         Some(b'0' | b'n' | b'N') => {}
         Some(b) if b.is_ascii_alphanumeric() || matches!(b, 0xE5 | 0xE8 | 0xE9) => return false,
         _ => {}
     }
-    let t = v.trim();
-    if t.is_empty() || t.len() > PLACEHOLDER_MAX_BYTES {
+    if t.len() > PLACEHOLDER_MAX_BYTES {
         return false;
-    }
-    match t.as_bytes()[0] {
-        b'0' | b'n' | b'N' => {}
-        b if b.is_ascii_alphanumeric() => return false,
-        _ => {}
     }
     if t.chars().all(|c| {
         matches!(

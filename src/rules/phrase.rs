@@ -797,8 +797,8 @@ const RESIDENT_UNCLEAR_PHRASES: &[&str] = &["不清楚", "不知道", "不懂"];
 /// The resident as the one who does not know something: 您对 ….
 const RESIDENT_TOPIC: &str = "您对";
 
-/// The resident as the subject right before the phrase (您不清楚, 你不懂), with only
-/// [`RESIDENT_MODALS`] between (您要是不清楚, 您还不懂).
+/// The resident as the subject right before the phrase (怕您不清楚, 你不懂), with only
+/// [`RESIDENT_CONCERNS`] and [`RESIDENT_FILLERS`] between (您要是不清楚, 您还不懂).
 const RESIDENT_SUBJECTS: &[&str] = &["您", "你", "您们", "你们"];
 
 /// Words of concern or condition that make 您不清楚 the resident's not knowing, before 您

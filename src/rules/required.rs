@@ -91,8 +91,8 @@ impl Required {
                 )
             })
         };
-        // A placeholder (无, 未留, `-`, NULL) says the field holds nothing: what it says.
-        let placeholder = |c: &crate::input::ColData, row: u32| -> Option<String> {
+        // A placeholder (无, 未留, `-`, NULL) says the field holds nothing: shown as written.
+        let placeholder = |f: &str, c: &crate::input::ColData, row: u32| -> Option<String> {
             let crate::input::ColData::Text(t) = c else {
                 return None;
             };
@@ -100,7 +100,7 @@ impl Required {
             // left in its file is not read from there.
             t.get_short(row as usize, TEXT_PLACEHOLDER_MAX_BYTES)
                 .filter(|v| is_placeholder(v))
-                .map(|v| v.trim().to_string())
+                .map(|v| format!("{}（写作「{}」）", case_label(f), v.trim()))
         };
         let mut hits = vec![];
         for &row in &judged {
@@ -110,13 +110,7 @@ impl Required {
                 .zip(&columns)
                 .filter_map(|(f, c)| match c.is_empty_at(row as usize) {
                     true => Some(case_label(f).to_string()),
-                    false => placeholder(c, row).or_else(|| unrated(f, row)).map(|v| {
-                        if v.starts_with(case_label(f)) {
-                            v
-                        } else {
-                            format!("{}（写作「{v}」）", case_label(f))
-                        }
-                    }),
+                    false => placeholder(f, c, row).or_else(|| unrated(f, row)),
                 })
                 .collect();
             if missing.is_empty() {
