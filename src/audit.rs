@@ -1009,7 +1009,7 @@ fn join_ids_to_roster(
             .collect();
         let more = if remapped.len() > 5 { " …" } else { "" };
         out.push(format!(
-            "ids written without the leading zeros the roster gives them are read as the roster's: {}{more} (a spreadsheet drops the zeros of a number; check the export)",
+            "ids of digits written with other leading zeros than the roster's are read as the roster's: {}{more} (a spreadsheet drops the zeros of a number; check the export)",
             pairs.join(", ")
         ));
     }
