@@ -365,7 +365,15 @@ fn a_run_failing_mid_write_leaves_the_previous_report_intact() {
     );
     assert!(o.status.success());
     let before = snapshot(&out);
-    for fail_at in ["scorecards.csv", "report.xlsx", "manifest.json"] {
+    // violations.csv hands its rows on to the workbook as it writes them: when it fails,
+    // the error names it, not the workbook left without rows.
+    for fail_at in [
+        "scorecards.csv",
+        "violations.csv",
+        "report.xlsx",
+        "report.html",
+        "manifest.json",
+    ] {
         let o = shouwen(
             &["audit", "sample-data", "--out", s(&out)],
             &[("SHOUWEN_TEST_FAIL_WRITING", fail_at)],

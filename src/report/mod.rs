@@ -384,8 +384,18 @@ fn write_files_in<'s, 'r: 's>(
 ) -> Result<()> {
     let f = opts.formats;
     // The violations are the largest table: never held whole. violations.csv is written
-    // straight from them, begun now, while this core builds the other tables; the
-    // workbook makes its rows as it writes them, and the page only the ones it shows.
+    // straight from them, begun now, while this core builds the other tables; the page
+    // makes only the rows it shows. The workbook is written alongside and takes each
+    // block of rows from violations.csv's writer once written (each row is masked and
+    // formatted once). Comparing with a previous report reads this report's CSVs: they
+    // are then written first, before the workbook is begun, which makes its own rows.
+    let csv_first = opts.previous.is_some();
+    let (sink, feed) = if f.xlsx && !csv_first {
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        (Some(tx), Some(workbook::Feed::new(rx)))
+    } else {
+        (None, None)
+    };
     let mut early = Some(s.spawn(|| {
         write_csv_blocks(
             dir,
@@ -393,6 +403,7 @@ fn write_files_in<'s, 'r: 's>(
             &violations_header(),
             r.violations.len(),
             |i| violation_row(r, &r.violations[i], opts),
+            sink,
         )
     }));
     let scorecards = scorecards(r);
@@ -403,7 +414,7 @@ fn write_files_in<'s, 'r: 's>(
     let not_judged = not_judged(r);
     let unmatched = unmatched_waivers(r);
     let centers_rows = &r.centers;
-    let mut write_csvs = || -> Result<()> {
+    let write_csvs = || -> Result<()> {
         // The rules audited with, byte for byte (its sha256 is the manifest's): the
         // report folder alone explains every score and yuan (`explain-score`).
         write_bytes(dir, "rules.toml", r.rules.text.as_bytes())?;
@@ -412,16 +423,17 @@ fn write_files_in<'s, 'r: 's>(
         write_csv(dir, "pay.csv", &pay)?;
         write_csv(dir, "centers.csv", &centers)?;
         write_csv(dir, "rejected.csv", &rejected)?;
-        write_csv(dir, "not_judged.csv", &not_judged)?;
+        write_csv(dir, "not_judged.csv", &not_judged)
+    };
+    let mut join_violations = || -> Result<()> {
         match early.take() {
             Some(v) => v.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
             None => Ok(()),
         }
     };
-    // Comparing with a previous report reads this report's CSVs: write them first.
-    let csv_first = opts.previous.is_some();
     if csv_first {
         write_csvs()?;
+        join_violations()?;
     }
     let previous = match &opts.previous {
         Some(p) => Some(Previous::read(p, dir, r)?),
@@ -455,6 +467,10 @@ fn write_files_in<'s, 'r: 's>(
             rows: vec![],
         };
         let row = |i: usize| violation_row(r, &r.violations[i], opts);
+        let rows = match feed {
+            Some(feed) => workbook::Rows::Receive(std::cell::RefCell::new(feed)),
+            None => workbook::Rows::Make(&row),
+        };
         let mut tabs = vec![
             workbook::Tab {
                 name: "汇总".into(),
@@ -480,7 +496,7 @@ fn write_files_in<'s, 'r: 's>(
                 grade_column: None,
                 made: Some(workbook::Made {
                     n: r.violations.len(),
-                    row: &row,
+                    rows,
                 }),
             },
             workbook::Tab {
@@ -560,12 +576,18 @@ fn write_files_in<'s, 'r: 's>(
         let page = if csv_first {
             write_html()
         } else {
-            write_csvs().and_then(|_| write_html())
+            // violations.csv's writer keeps pace with the workbook: the page is written
+            // before waiting for it.
+            let small = write_csvs();
+            let page = small.as_ref().map_or(Ok(()), |_| write_html());
+            small.and(join_violations()).and(page)
         };
         (x.join(), page)
     });
-    xlsx.unwrap_or_else(|_| Err(Error::Other("the workbook writer panicked".into())))?;
+    // A CSV that failed first: the workbook then lacks the rows violations.csv's writer
+    // stopped handing on, and its error would hide the cause.
     page?;
+    xlsx.unwrap_or_else(|_| Err(Error::Other("the workbook writer panicked".into())))?;
     write_bytes(dir, "manifest.json", format!("{json}\n").as_bytes())
 }
 
@@ -725,15 +747,18 @@ fn write_csv_rows<R: AsRef<[Cell]>>(
 
 /// A CSV report of `n` rows, rendered two blocks at a time side by side and written in
 /// order: the same bytes as [`write_csv_rows`], for the one report with hundreds of
-/// thousands of rows.
+/// thousands of rows. With a `sink`, each block's rows are handed on once written (to
+/// the workbook, which then does not make them again); a sink that hangs up is let go.
 fn write_csv_blocks(
     dir: &Path,
     name: &str,
     header: &[String],
     n: usize,
     row: impl Fn(usize) -> Vec<Cell> + Sync,
+    mut sink: Option<std::sync::mpsc::SyncSender<Vec<Vec<Cell>>>>,
 ) -> Result<()> {
-    // Rows per block; two blocks are held at a time (about 11 MB at 350 bytes a row).
+    // Rows per block; two blocks are held at a time (about 11 MB at 350 bytes a row),
+    // and with a sink two more: one waiting for the workbook and one it is writing.
     const BLOCK: usize = 16_384;
     let p = dir.join(name);
     let err = |e: &dyn std::fmt::Display| Error::Output {
@@ -741,10 +766,12 @@ fn write_csv_blocks(
         message: e.to_string(),
     };
     fail_if_testing(dir, name)?;
-    let render = |rows: std::ops::Range<usize>| -> Result<Vec<u8>> {
+    let keep = sink.is_some();
+    let render = |rows: std::ops::Range<usize>| -> Result<(Vec<u8>, Vec<Vec<Cell>>)> {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
             .from_writer(Vec::with_capacity(rows.len() * 256));
+        let mut kept = Vec::with_capacity(if keep { rows.len() } else { 0 });
         for i in rows {
             let cells = row(i);
             // one writer per block would not see a row of another length than the header
@@ -756,12 +783,15 @@ fn write_csv_blocks(
                     header.len()
                 )));
             }
-            for c in cells {
+            for c in &cells {
                 w.write_field(c.render().as_bytes()).map_err(|e| err(&e))?;
             }
             w.write_record(None::<&[u8]>).map_err(|e| err(&e))?;
+            if keep {
+                kept.push(cells);
+            }
         }
-        w.into_inner().map_err(|e| err(&e))
+        Ok((w.into_inner().map_err(|e| err(&e))?, kept))
     };
     let file = fs::File::create(&p).map_err(|e| err(&e))?;
     let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
@@ -775,8 +805,14 @@ fn write_csv_blocks(
     while at < n {
         let (mid, end) = ((at + BLOCK).min(n), (at + 2 * BLOCK).min(n));
         let (a, b) = crate::par::both(|| render(at..mid), || render(mid..end));
-        out.write_all(&a?).map_err(|e| err(&e))?;
-        out.write_all(&b?).map_err(|e| err(&e))?;
+        for (bytes, rows) in [a?, b?] {
+            out.write_all(&bytes).map_err(|e| err(&e))?;
+            if let Some(tx) = &sink {
+                if !rows.is_empty() && tx.send(rows).is_err() {
+                    sink = None;
+                }
+            }
+        }
         at = end;
     }
     out.into_inner().map_err(|e| err(e.error()))?;
@@ -1281,7 +1317,7 @@ mod tests {
         ] {
             let (a, b) = (format!("rows-{n}.csv"), format!("blocks-{n}.csv"));
             write_csv_rows(dir.path(), &a, &header, (0..n).map(row)).unwrap();
-            write_csv_blocks(dir.path(), &b, &header, n, row).unwrap();
+            write_csv_blocks(dir.path(), &b, &header, n, row, None).unwrap();
             let (a, b) = (
                 std::fs::read(dir.path().join(a)).unwrap(),
                 std::fs::read(dir.path().join(b)).unwrap(),

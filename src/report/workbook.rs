@@ -25,10 +25,46 @@ pub struct Tab<'a> {
     pub made: Option<Made<'a>>,
 }
 
-/// `n` rows, row `i` made by `row(i)`.
+/// `n` rows, made by `rows`.
 pub struct Made<'a> {
     pub n: usize,
-    pub row: &'a (dyn Fn(usize) -> Vec<Cell> + Sync),
+    pub rows: Rows<'a>,
+}
+
+/// Where a tab's rows come from.
+pub enum Rows<'a> {
+    /// Row `i` is made by `f(i)`, in blocks on a second thread.
+    Make(&'a (dyn Fn(usize) -> Vec<Cell> + Sync)),
+    /// Rows made elsewhere arrive in order, in blocks: the violations' rows, made once
+    /// for violations.csv and handed on to the workbook (each is masked and formatted
+    /// once, not twice). Fewer rows than `n` is an error, never a short sheet.
+    Receive(std::cell::RefCell<Feed>),
+}
+
+/// Blocks of rows received in order, read row by row (a block may straddle two pieces
+/// of a sheet past Excel's row limit).
+pub struct Feed {
+    rx: std::sync::mpsc::Receiver<Vec<Vec<Cell>>>,
+    block: std::vec::IntoIter<Vec<Cell>>,
+}
+
+impl Feed {
+    pub fn new(rx: std::sync::mpsc::Receiver<Vec<Vec<Cell>>>) -> Feed {
+        Feed {
+            rx,
+            block: Vec::new().into_iter(),
+        }
+    }
+
+    /// The next row, or `None` when the sender has gone (finished or failed).
+    fn next_row(&mut self) -> Option<Vec<Cell>> {
+        loop {
+            if let Some(r) = self.block.next() {
+                return Some(r);
+            }
+            self.block = self.rx.recv().ok()?.into_iter();
+        }
+    }
 }
 
 impl Tab<'_> {
@@ -116,7 +152,12 @@ pub fn zh_header(h: &str) -> String {
 /// reads (`major`, `true`, `cr_supervisor`), people read 一般, 是, 客户关系主管.
 pub fn zh_value<'a>(h: &str, v: &'a str) -> std::borrow::Cow<'a, str> {
     use std::borrow::Cow;
-    let shown = match h {
+    zh_label(h, v).map_or(Cow::Borrowed(v), Cow::Borrowed)
+}
+
+/// The Chinese label that replaces a code, if the column has one for it.
+fn zh_label(h: &str, v: &str) -> Option<&'static str> {
+    match h {
         "severity" => crate::rules::Severity::parse(v).map(|s| s.label()),
         "waived" => match v {
             "true" => Some("是"),
@@ -131,8 +172,7 @@ pub fn zh_value<'a>(h: &str, v: &'a str) -> std::borrow::Cow<'a, str> {
             _ => None,
         },
         _ => None,
-    };
-    shown.map_or(Cow::Borrowed(v), Cow::Borrowed)
+    }
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -194,6 +234,12 @@ fn width(s: &str) -> f64 {
         .sum()
 }
 
+/// A row's cells, lent by a table or given by the maker of the row.
+enum RowCells<'a> {
+    Borrowed(&'a [Cell]),
+    Owned(Vec<Cell>),
+}
+
 /// Split a tab into Excel-sized pieces: `违规明细`, `违规明细 (2)`, …
 pub fn pieces(name: &str, rows: usize) -> Vec<(String, std::ops::Range<usize>)> {
     let per = MAX_ROWS - 1;
@@ -239,10 +285,11 @@ pub fn build_to<W: std::io::Write + std::io::Seek + Send>(
     if let Some(dir) = tempdir {
         wb.set_tempdir(dir)?;
     }
-    // Deflate level 3 instead of the default 6: at a million cases (525k violation rows)
-    // the workbook is written in 11.4 s instead of 14.0 s and is 34.4 MB instead of
-    // 30.7 MB (level 1: 10.5 s, 51.7 MB).
-    wb.set_zip_compression_level(3);
+    // Deflate level 2 instead of the default 6: zipping the sheets is one core's work
+    // after every row is written. At a million cases (522k violation rows) it takes
+    // 1.4-1.5 s and the file is 52.4 MB; level 3, 2.1 s and 47.8 MB (round 16 of
+    // bench/RESULTS.md; earlier, level 6 cost 2.6 s more than level 3).
+    wb.set_zip_compression_level(2);
     let created = ExcelDateTime::from_timestamp(created_ms.div_euclid(1000))
         .or_else(|_| ExcelDateTime::from_timestamp(0))?;
     wb.set_properties(
@@ -287,37 +334,55 @@ fn write_tab(
         ws.write_string_with_format(0, c as u16, zh, head)?;
     }
     let n = range.len();
-    let mut write_row = |r: usize, row: &[Cell]| -> Result<(), XlsxError> {
+    // Each cell's text is handed to the writer as it is (an owned text is moved, not
+    // copied): only a code shown in Chinese (`major` → 一般) or an overlong text is a
+    // new one.
+    let mut write_row = |r: usize, row: RowCells<'_>| -> Result<(), XlsxError> {
         let xr = (r + 1) as u32;
-        for (c, cell) in row.iter().enumerate() {
+        let cells: Box<dyn Iterator<Item = (bool, std::borrow::Cow<'_, str>)>> = match row {
+            RowCells::Borrowed(cells) => Box::new(cells.iter().map(|c| match c {
+                Cell::Text(s) => (false, std::borrow::Cow::Borrowed(s.as_str())),
+                Cell::Num(s) => (true, std::borrow::Cow::Borrowed(s.as_str())),
+            })),
+            RowCells::Owned(cells) => Box::new(cells.into_iter().map(|c| match c {
+                Cell::Text(s) => (false, std::borrow::Cow::Owned(s)),
+                Cell::Num(s) => (true, std::borrow::Cow::Owned(s)),
+            })),
+        };
+        for (c, (is_num, text)) in cells.enumerate() {
             let xc = c as u16;
-            match cell {
-                Cell::Num(s) => match s.parse::<f64>() {
-                    Ok(v) if v.is_finite() => {
-                        ws.write_number_with_format(xr, xc, v, &formats[c])?;
-                    }
-                    _ if s.is_empty() => {}
-                    _ => {
-                        ws.write_string(xr, xc, s)?;
-                    }
-                },
-                Cell::Text(s) if s.is_empty() => {}
-                Cell::Text(s) => {
-                    let h = sheet.header.get(c).map_or("", String::as_str);
-                    ws.write_string(xr, xc, fit_cell(&zh_value(h, s)))?;
-                }
-            }
+            let h = sheet.header.get(c).map_or("", String::as_str);
             if r < 2000 {
                 if let Some(w) = widths.get_mut(c) {
-                    let cw = match cell {
+                    let cw = if is_num {
+                        text.len() as f64 + 2.0
+                    } else {
                         // as shown: 管理人员 is wider than `staff`
-                        Cell::Text(s) => {
-                            width(&zh_value(sheet.header.get(c).map_or("", String::as_str), s))
-                        }
-                        Cell::Num(s) => s.len() as f64 + 2.0,
+                        width(&zh_value(h, &text))
                     };
                     *w = w.max(cw + 1.0);
                 }
+            }
+            if text.is_empty() {
+                continue;
+            }
+            if is_num {
+                match text.parse::<f64>() {
+                    Ok(v) if v.is_finite() => {
+                        ws.write_number_with_format(xr, xc, v, &formats[c])?;
+                    }
+                    _ => {
+                        ws.write_string(xr, xc, text)?;
+                    }
+                }
+            } else {
+                match zh_label(h, &text) {
+                    Some(label) => ws.write_string(xr, xc, label)?,
+                    None => match fit_cell(&text) {
+                        std::borrow::Cow::Owned(cut) => ws.write_string(xr, xc, cut)?,
+                        std::borrow::Cow::Borrowed(_) => ws.write_string(xr, xc, text)?,
+                    },
+                };
             }
         }
         Ok(())
@@ -325,10 +390,28 @@ fn write_tab(
     match &tab.made {
         None => {
             for (r, row) in sheet.rows[range].iter().enumerate() {
-                write_row(r, row)?;
+                write_row(r, RowCells::Borrowed(row))?;
             }
         }
-        Some(made) => {
+        Some(Made {
+            rows: Rows::Receive(feed),
+            ..
+        }) => {
+            let mut feed = feed.borrow_mut();
+            for r in 0..n {
+                let row = feed.next_row().ok_or_else(|| {
+                    XlsxError::IoError(std::io::Error::other(format!(
+                        "{}: its rows ended after {r} of {n}",
+                        tab.name
+                    )))
+                })?;
+                write_row(r, RowCells::Owned(row))?;
+            }
+        }
+        Some(Made {
+            rows: Rows::Make(make_row),
+            ..
+        }) => {
             // Made in blocks on a second thread, one block ahead of the one being written.
             const BLOCK: usize = 4096;
             let blocks: Vec<std::ops::Range<usize>> = range
@@ -336,7 +419,7 @@ fn write_tab(
                 .step_by(BLOCK)
                 .map(|a| a..(a + BLOCK).min(range.end))
                 .collect();
-            let make = |b: std::ops::Range<usize>| -> Vec<Vec<Cell>> { b.map(made.row).collect() };
+            let make = |b: std::ops::Range<usize>| -> Vec<Vec<Cell>> { b.map(make_row).collect() };
             std::thread::scope(|s| -> Result<(), XlsxError> {
                 let mut next = blocks.first().cloned().map(|b| s.spawn(move || make(b)));
                 for (k, b) in blocks.iter().enumerate() {
@@ -345,8 +428,8 @@ fn write_tab(
                         None => break,
                     };
                     next = blocks.get(k + 1).cloned().map(|b| s.spawn(move || make(b)));
-                    for (j, row) in rows.iter().enumerate() {
-                        write_row(b.start - range.start + j, row)?;
+                    for (j, row) in rows.into_iter().enumerate() {
+                        write_row(b.start - range.start + j, RowCells::Owned(row))?;
                     }
                 }
                 Ok(())
@@ -394,31 +477,66 @@ fn write_tab(
 mod tests {
     use super::*;
 
-    /// A tab whose rows are made block by block on a second thread reads back exactly as
-    /// the same rows given as a table (an independent reader, calamine, reads both).
+    /// A row of the on-demand tests: texts, a code shown in Chinese, numbers, a number
+    /// cell that is empty or not a number, an empty text.
+    fn made_row(i: usize) -> Vec<Cell> {
+        vec![
+            Cell::text(format!("C{i:06}")),
+            Cell::Num(match i % 11 {
+                0 => String::new(),
+                1 => "n/a".into(),
+                k => format!("{}", k % 7),
+            }),
+            Cell::text(["minor", "major", "critical"][i % 3]),
+            Cell::text(if i.is_multiple_of(3) {
+                String::new()
+            } else {
+                format!("证据{i}")
+            }),
+        ]
+    }
+
+    fn made_header() -> Vec<String> {
+        ["case_id", "points", "severity", "evidence"]
+            .map(String::from)
+            .to_vec()
+    }
+
+    /// The rows of `n`, sent in blocks of `block` rows on a thread of their own, as
+    /// violations.csv's writer hands them on.
+    fn fed(n: usize, block: usize) -> Feed {
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        std::thread::spawn(move || {
+            for a in (0..n).step_by(block) {
+                let rows: Vec<Vec<Cell>> = (a..(a + block).min(n)).map(made_row).collect();
+                if tx.send(rows).is_err() {
+                    return;
+                }
+            }
+        });
+        Feed::new(rx)
+    }
+
+    /// A tab whose rows are made block by block on a second thread, or received in
+    /// blocks, reads back exactly as the same rows given as a table (an independent
+    /// reader, calamine, reads all three).
     #[test]
     fn rows_made_on_demand_read_back_as_the_same_table() {
         use calamine::{open_workbook_auto, Data, Reader};
-        let row = |i: usize| {
-            vec![
-                Cell::text(format!("C{i:06}")),
-                Cell::Num(format!("{}", i % 7)),
-                Cell::text(if i.is_multiple_of(3) {
-                    String::new()
-                } else {
-                    format!("证据{i}")
-                }),
-            ]
-        };
         let n = 3 * 4096 + 5; // three whole blocks and a part
-        let header = vec!["case_id".to_string(), "points".into(), "evidence".into()];
         let table = Sheet {
-            header: header.clone(),
-            rows: (0..n).map(row).collect(),
+            header: made_header(),
+            rows: (0..n).map(made_row).collect(),
         };
         let head = Sheet {
-            header,
+            header: made_header(),
             rows: vec![],
+        };
+        let made = |name: &str, rows: Rows<'static>| Tab {
+            name: name.into(),
+            sheet: &head,
+            grade_column: None,
+            made: Some(Made { n, rows }),
         };
         let tabs = [
             Tab {
@@ -427,42 +545,78 @@ mod tests {
                 grade_column: None,
                 made: None,
             },
-            Tab {
-                name: "逐块".into(),
-                sheet: &head,
-                grade_column: None,
-                made: Some(Made { n, row: &row }),
-            },
+            made("逐块", Rows::Make(&made_row)),
+            made("接收", Rows::Receive(std::cell::RefCell::new(fed(n, 1000)))),
         ];
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.xlsx");
         std::fs::write(&path, build(&tabs, &[], 0).unwrap()).unwrap();
         let mut wb = open_workbook_auto(&path).unwrap();
         let a = wb.worksheet_range("表").unwrap();
-        let b = wb.worksheet_range("逐块").unwrap();
         assert_eq!(a.height(), n + 1);
-        assert_eq!(a, b);
-        assert_eq!(
-            b.get_value((n as u32, 0)),
-            Some(&Data::String(format!("C{:06}", n - 1)))
-        );
-        // A piece that starts past row 0 (a sheet continued past Excel's row limit).
+        assert_eq!(a.get_value((1, 2)), Some(&Data::String("轻微".into())));
+        assert_eq!(a.get_value((2, 1)), Some(&Data::String("n/a".into())));
+        assert_eq!(a.get_value((3, 1)), Some(&Data::Float(2.0)));
+        for other in ["逐块", "接收"] {
+            let b = wb.worksheet_range(other).unwrap();
+            assert_eq!(a, b, "{other}");
+            assert_eq!(
+                b.get_value((n as u32, 0)),
+                Some(&Data::String(format!("C{:06}", n - 1)))
+            );
+        }
+        // A sheet in two pieces (a sheet continued past Excel's row limit): the second
+        // starts past row 0; received rows run on from the first piece, across a block.
         let mut wb = Workbook::new();
-        for (tab, name) in tabs.iter().zip(["表", "逐块"]) {
+        let feed = made("接收", Rows::Receive(std::cell::RefCell::new(fed(n, 3000))));
+        for (tab, name, range) in [
+            (&tabs[0], "表", 4000..n),
+            (&tabs[1], "逐块", 4000..n),
+            (&feed, "接收1", 0..4000),
+            (&feed, "接收2", 4000..n),
+        ] {
             let ws = wb.add_worksheet_with_constant_memory().unwrap();
             ws.set_name(name).unwrap();
-            write_tab(ws, tab, 4000..n, &Format::new(), &[]).unwrap();
+            write_tab(ws, tab, range, &Format::new(), &[]).unwrap();
         }
         let path = dir.path().join("part.xlsx");
         std::fs::write(&path, wb.save_to_buffer().unwrap()).unwrap();
         let mut wb = open_workbook_auto(&path).unwrap();
-        let (a, b) = (
-            wb.worksheet_range("表").unwrap(),
-            wb.worksheet_range("逐块").unwrap(),
-        );
+        let a = wb.worksheet_range("表").unwrap();
         assert_eq!(a.height(), n - 4000 + 1);
-        assert_eq!(a, b);
-        assert_eq!(b.get_value((1, 0)), Some(&Data::String("C004000".into())));
+        assert_eq!(a.get_value((1, 0)), Some(&Data::String("C004000".into())));
+        assert_eq!(a, wb.worksheet_range("逐块").unwrap());
+        assert_eq!(a, wb.worksheet_range("接收2").unwrap());
+        let first = wb.worksheet_range("接收1").unwrap();
+        assert_eq!(first.height(), 4000 + 1);
+        assert_eq!(
+            first.get_value((4000, 0)),
+            Some(&Data::String("C003999".into()))
+        );
+    }
+
+    /// Received rows that end before the tab's count (violations.csv's writer failed)
+    /// fail the workbook: never a sheet short of findings.
+    #[test]
+    fn rows_that_end_early_fail_the_workbook() {
+        let head = Sheet {
+            header: made_header(),
+            rows: vec![],
+        };
+        let tabs = [Tab {
+            name: "违规明细".into(),
+            sheet: &head,
+            grade_column: None,
+            made: Some(Made {
+                n: 5000,
+                rows: Rows::Receive(std::cell::RefCell::new(fed(4999, 1000))),
+            }),
+        }];
+        let e = build(&tabs, &[], 0).unwrap_err().to_string();
+        assert!(
+            e.contains("违规明细: its rows ended after 4999 of 5000"),
+            "{e}"
+        );
     }
 
     #[test]
