@@ -796,6 +796,9 @@ pub fn load_as_of(
         warnings.push(w);
     }
     warnings.extend(id_warnings);
+    if let (Some(w), Some(r)) = (waivers.as_ref(), roster.as_ref()) {
+        warnings.extend(approvers_not_on_roster(w, r));
+    }
     // Kept rows per (kind, file name): one count per row, then per file.
     let mut kept_of: HashMap<(FileKind, &str), usize> = HashMap::new();
     for t in &tables {
@@ -1034,6 +1037,33 @@ fn join_ids_to_roster(
 /// Cases whose 首问人 (name) is not the roster's name for their 首问人工号: the cases are
 /// charged to the roster's employee, so a wrong id, or the ids of two companies audited
 /// together colliding (both have an `E101`), must not pass silently.
+/// Waivers approved by someone the roster names by neither id nor name: applied (the
+/// approver may sit outside the audited centers), but said, with the first few.
+fn approvers_not_on_roster(waivers: &Table, roster: &Table) -> Option<String> {
+    let known: BTreeSet<&str> = roster
+        .text("employee_id")
+        .iter()
+        .chain(roster.text("name").iter())
+        .flatten()
+        .collect();
+    let by = waivers.text("approved_by");
+    let strangers: Vec<usize> = (0..waivers.len())
+        .filter(|&i| by.get(i).is_some_and(|a| !known.contains(a)))
+        .collect();
+    strangers.first()?;
+    let shown: Vec<String> = strangers
+        .iter()
+        .take(3)
+        .map(|&i| format!("{} ({})", waivers.source(i), by.get(i).unwrap_or("")))
+        .collect();
+    Some(format!(
+        "{} waiver(s) approved by someone the roster does not name by id or name, e.g. {}{}: applied; check that the approver may approve them",
+        strangers.len(),
+        shown.join(", "),
+        if strangers.len() > 3 { " …" } else { "" }
+    ))
+}
+
 fn responder_names_differ(cases: &Table, roster: &Table) -> Option<String> {
     if !cases.is_present("first_responder") || !roster.is_present("name") {
         return None;
@@ -1858,7 +1888,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
 
     let unmatched_waivers = apply_waivers(
         &mut violations,
-        waivers.as_ref(),
+        (waivers.as_ref(), roster.as_ref()),
         &rules,
         &runs,
         (&cases, &pending),
@@ -2082,12 +2112,22 @@ fn charge(
 
 fn apply_waivers(
     violations: &mut [Violation],
-    waivers: Option<&Table>,
+    (waivers, roster): (Option<&Table>, Option<&Table>),
     rules: &RuleSet,
     runs: &[RuleRun],
     (cases, pending): (&Table, &[PendingCase]),
 ) -> Vec<UnmatchedWaiver> {
     let Some(w) = waivers else { return vec![] };
+    // Each employee's name, to know an approver written by name.
+    let names: HashMap<&str, &str> = roster
+        .map(|r| {
+            r.text("employee_id")
+                .iter()
+                .zip(r.text("name").iter())
+                .filter_map(|(id, n)| Some((id?, n?)))
+                .collect()
+        })
+        .unwrap_or_default();
     // Why a waiver found nothing to waive, in the clerk's terms: the case was not audited,
     // or it is still pending, or it simply has no such violation.
     let audited: std::cell::OnceCell<crate::idhash::IdSet<&str>> = Default::default();
@@ -2147,14 +2187,30 @@ fn apply_waivers(
                 )),
                 Some(vis) => {
                     applied.insert((case_id, ri), i);
+                    let approver = by.get(i).unwrap_or("");
+                    let mut own = vec![];
                     for vi in vis {
+                        // A waiver approved by the employee it would clear clears
+                        // nothing of his: it is reported, not applied to him.
+                        let charged: &str = &violations[*vi].employee_id;
+                        if approver == charged
+                            || names.get(charged).is_some_and(|n| *n == approver)
+                        {
+                            own.push(charged.to_string());
+                            continue;
+                        }
                         marks.push((
                             *vi,
                             reason.get(i).map(str::to_string).unwrap_or_default(),
-                            by.get(i).map(str::to_string).unwrap_or_default(),
+                            approver.to_string(),
                         ));
                     }
-                    None
+                    (!own.is_empty()).then(|| {
+                        format!(
+                            "approved by {approver:?}, who is charged with this violation ({}): a waiver must be approved by someone else, so it is not applied to that charge",
+                            own.join(", ")
+                        )
+                    })
                 }
                 None => Some(nothing(case_id, ri, rule_id)),
             },

@@ -43,13 +43,12 @@ impl Calendar {
     }
 
     /// The years among `years` for which the calendar lists neither a holiday nor a
-    /// make-up working day, when it lists some for another year: a calendar kept for 2026
-    /// but not yet for 2027 would count 元旦 and 春节 2027 as working days without a word.
-    /// A calendar with no holidays at all is taken as meant (weekdays only).
+    /// make-up working day: a calendar kept for 2026 but not yet for 2027 would count 元旦
+    /// and 春节 2027 as working days without a word. A rules file with no holidays at all
+    /// (no `[calendar]`, or `holidays = []`) names every year: a custom rules file written
+    /// without the calendar counted 国庆 as working days, and charged deadlines that
+    /// spanned it, with no warning.
     pub fn years_not_listed(&self, years: &BTreeSet<i32>) -> Vec<i32> {
-        if self.holidays.is_empty() && self.makeup_workdays.is_empty() {
-            return vec![];
-        }
         let listed: BTreeSet<i32> = self
             .holidays
             .iter()
@@ -270,7 +269,7 @@ mod tests {
     }
 
     #[test]
-    fn years_without_holidays_are_named_unless_no_year_has_any() {
+    fn years_without_holidays_are_named() {
         let c = cal_2026();
         let years: BTreeSet<i32> = [2025, 2026, 2027].into();
         assert_eq!(c.years_not_listed(&years), [2025, 2027]);
@@ -280,8 +279,11 @@ mod tests {
         c.makeup_workdays
             .insert(NaiveDate::from_ymd_opt(2027, 2, 20).unwrap());
         assert_eq!(c.years_not_listed(&years), [2025]);
-        // weekdays only, on purpose
-        assert!(Calendar::default().years_not_listed(&years).is_empty());
+        // no holidays at all: every year is named
+        assert_eq!(
+            Calendar::default().years_not_listed(&years),
+            [2025, 2026, 2027]
+        );
     }
 
     #[test]

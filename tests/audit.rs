@@ -2495,6 +2495,79 @@ W01,RESP-24H,系统故障,E2\n";
     );
 }
 
+/// A waiver is an approved exemption (SPEC): one with no approver is rejected, as one with
+/// no reason is; one approved by the employee it would clear (by id or by name) clears
+/// nothing of his and is reported; one approved by someone the roster does not know is
+/// applied, and said.
+#[test]
+fn a_waiver_needs_an_approver_other_than_the_employee_charged() {
+    let late = |id: &str| {
+        format!(
+            "{id},甲中心,2026-10-12 09:00,来访,咨询,王建国,13812345678,,咨询,E1,王芳,2026-10-14 09:10,王芳：好的,,2026-10-14 09:30,,,,,,\n"
+        )
+    };
+    let cases = format!(
+        "{CASES_HEADER}{}",
+        ["W01", "W02", "W03", "W04", "W05"].map(late).concat()
+    );
+    let waivers = "case_id,rule_id,reason,approved_by\n\
+W01,RESP-24H,系统故障,\n\
+W02,RESP-24H,系统故障,E1\n\
+W03,RESP-24H,系统故障,王芳\n\
+W04,RESP-24H,系统故障,ZZ9\n\
+W05,RESP-24H,系统故障,E2\n";
+    let (_d, r) = audit_dataset(
+        &[
+            ("cases.csv", &cases),
+            ("roster.csv", ROSTER),
+            ("waivers.csv", waivers),
+        ],
+        &["RESP"],
+    );
+    assert_eq!(
+        verdicts(&r),
+        [
+            v("W01", "RESP-24H", "E1", false),
+            v("W02", "RESP-24H", "E1", false),
+            v("W03", "RESP-24H", "E1", false),
+            v("W04", "RESP-24H", "E1", true),
+            v("W05", "RESP-24H", "E1", true),
+        ]
+        .into()
+    );
+    let w01: Vec<_> = r
+        .rejected
+        .iter()
+        .filter(|x| x.file.ends_with("waivers.csv"))
+        .collect();
+    assert_eq!(w01.len(), 1, "{w01:?}");
+    assert_eq!(w01[0].line, 2);
+    assert!(w01[0].reason.contains("approved_by"), "{:?}", w01[0]);
+    let own: Vec<&str> = r
+        .unmatched_waivers
+        .iter()
+        .map(|u| u.case_id.as_str())
+        .collect();
+    assert_eq!(own, ["W02", "W03"], "{:?}", r.unmatched_waivers);
+    assert!(
+        r.unmatched_waivers
+            .iter()
+            .all(|u| u.why.contains("who is charged with this violation (E1)")),
+        "{:?}",
+        r.unmatched_waivers
+    );
+    let stranger: Vec<&String> = r
+        .input_warnings
+        .iter()
+        .filter(|w| w.contains("does not name"))
+        .collect();
+    assert_eq!(stranger.len(), 1, "{:?}", r.input_warnings);
+    assert!(
+        stranger[0].contains("1 waiver(s)") && stranger[0].contains("waivers.csv:5 (ZZ9)"),
+        "{stranger:?}"
+    );
+}
+
 /// 转办差错率 is the share of handed-off cases with a handoff-path violation: one handoff
 /// back (D1 → S1) breaks three clauses, but it is one case of two handled wrongly.
 #[test]
@@ -3552,18 +3625,14 @@ fn working_day_deadlines_follow_the_calendar_and_name_the_years_it_lacks() {
             "{id},甲中心,{resolved},来访,投诉,王建国,13812345678,,投诉噪音,E1,王芳,{resolved},好的,,{resolved},已处理,1,{followup},E1,满意,\n"
         )
     };
-    let audit = |p: &str, rows: &[String]| {
+    let audit_with = |rules: shouwen::rules::RuleSet, p: &str, rows: &[String]| {
         let cases = format!("{CASES_HEADER}{}", rows.concat());
         let d = dataset(&[("cases.csv", &cases), ("roster.csv", ROSTER)]);
         let opts = AuditOptions {
             select: vec!["FOLLOWUP-3WD".into()],
             ..period(p)
         };
-        let r = audit_files(
-            DatasetFiles::discover(d.path()).unwrap(),
-            default_rules(),
-            opts,
-        );
+        let r = audit_files(DatasetFiles::discover(d.path()).unwrap(), rules, opts);
         assert_reconciles(&r);
         let run = r
             .rules
@@ -3575,6 +3644,7 @@ fn working_day_deadlines_follow_the_calendar_and_name_the_years_it_lacks() {
             .unwrap();
         (verdicts(&r), run)
     };
+    let audit = |p: &str, rows: &[String]| audit_with(default_rules(), p, rows);
     // 2025: 10/1–10/8 are holidays and Saturday 10/11 a make-up day, so 3 working days
     // from Tue 9/30 10:00 end on 10/11 10:00. F01 (回访 10/10) is on time; F02 (10/13)
     // is late. Counted on weekdays alone the deadline would be 10/3 10:00.
@@ -3598,4 +3668,23 @@ fn working_day_deadlines_follow_the_calendar_and_name_the_years_it_lacks() {
     let w = run.warning.expect("a warning for 2027");
     assert!(w.contains("2027") && !w.contains("2026"), "{w}");
     assert!(w.contains("[calendar]") && w.contains("放假安排"), "{w}");
+    // A rules file with no holidays at all (a custom file written without [calendar]'s
+    // lists): 国庆 2026 counts as working days, so H01 (resolved Wed 9/30, followed up
+    // Fri 10/9) is charged, and the run says why.
+    let text = std::fs::read_to_string(root().join("rules/default.toml")).unwrap();
+    let (head, rest) = text.split_once("holidays = [").unwrap();
+    let (_, tail) = rest.split_once("\n]\n").unwrap();
+    let (_, tail) = tail.split_once("\n]\n").unwrap(); // makeup_workdays
+    let bare = format!("{head}holidays = []\nmakeup_workdays = []\n{tail}");
+    let rules = shouwen::rules::parse(&bare, "bare.toml", "0").expect("valid without holidays");
+    assert!(rules.calendar.holidays.is_empty() && rules.calendar.makeup_workdays.is_empty());
+    let h01 = || vec![complaint("H01", "2026-09-30 10:00", "2026-10-09 09:00")];
+    let (found, run) = audit_with(rules, "2026-09", &h01());
+    assert_eq!(found, [v("H01", "FOLLOWUP-3WD", "E1", false)].into());
+    let w = run.warning.expect("a warning: no holidays at all");
+    assert!(w.contains("2026") && w.contains("[calendar]"), "{w}");
+    // with the calendar, on time and no warning
+    let (found, run) = audit("2026-09", &h01());
+    assert_eq!(found, BTreeSet::new());
+    assert_eq!(run.warning, None);
 }

@@ -302,7 +302,8 @@ pub static WAIVERS: &[Column] = &[
     ),
     col("rule_id", "规则编号", &["规则编号", "规则"], Text, true),
     col("reason", "豁免理由", &["豁免理由", "理由"], Text, true),
-    col("approved_by", "批准人", &["批准人", "审批人"], Text, false),
+    // An exemption nobody approved is not one (SPEC: "approved exemption").
+    col("approved_by", "批准人", &["批准人", "审批人"], Text, true),
 ];
 
 /// Chinese label of a case column (`received_at` → 受理时间); empty for an unknown name.
