@@ -2110,6 +2110,12 @@ fn charge(
     }
 }
 
+/// Points and scores to 0.01, half away from zero, as scorecards.csv holds them (and as
+/// `explain-score` prints them).
+pub fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
 fn apply_waivers(
     violations: &mut [Violation],
     (waivers, roster): (Option<&Table>, Option<&Table>),
@@ -2383,7 +2389,6 @@ fn scorecards(
         c.points += v.points;
     }
     let sc = &rules.scoring;
-    let round2 = |x: f64| (x * 100.0).round() / 100.0;
     let mut charged: crate::idhash::IdMap<&str, Vec<&Violation>> = Default::default();
     for v in violations.iter().filter(|v| v.waiver.is_none()) {
         charged.entry(&v.employee_id).or_default().push(v);

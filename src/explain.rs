@@ -117,7 +117,8 @@ pub fn explain_score(employee: &str, report: &Path) -> Result<String> {
     let cases: f64 = card["cases"].parse().unwrap_or(0.0);
     let deducted = match sc.normalize_per {
         Some(n) => {
-            let d = capped_total * n / cases.max(n);
+            // rounded as scorecards.csv rounds it (0.625 → 0.63), not as `{:.2}` would
+            let d = crate::audit::round2(capped_total * n / cases.max(n));
             let _ = writeln!(
                 out,
                 "  total {} × {} / max({} cases, {}) = {:.2} points (per {} cases; rounded to 0.01, the band reads the score so rounded)",
@@ -132,7 +133,7 @@ pub fn explain_score(employee: &str, report: &Path) -> Result<String> {
         }
         None => {
             let _ = writeln!(out, "  total {} points", fmt_points(capped_total));
-            capped_total
+            crate::audit::round2(capped_total)
         }
     };
     let _ = writeln!(
@@ -154,10 +155,21 @@ pub fn explain_score(employee: &str, report: &Path) -> Result<String> {
     {
         "a fatal rule was broken: the lowest band whatever the score".to_string()
     } else {
+        let score: f64 = card["score"].parse().unwrap_or(f64::NAN);
         sc.bands
             .iter()
             .find(|b| b.grade == *grade)
-            .map(|b| format!("score ≥ {} → band {}", fmt_points(b.min), b.grade))
+            .map(|b| {
+                if score < b.min {
+                    format!(
+                        "score below every band's minimum (the lowest is {}) → the last band, {}",
+                        fmt_points(b.min),
+                        b.grade
+                    )
+                } else {
+                    format!("score ≥ {} → band {}", fmt_points(b.min), b.grade)
+                }
+            })
             .unwrap_or_default()
     };
     let _ = writeln!(out, "Grade: {grade} ({why})");

@@ -1997,6 +1997,91 @@ fn explain_score_traces_score_grade_pay_and_discipline_to_the_violations() {
     assert_eq!(o.status.code(), Some(2));
 }
 
+/// explain-score prints the points deducted as scorecards.csv rounds them (0.625 → 0.63,
+/// so 100 − 0.63 = 99.37 adds up), and a score below every band says it fell under them
+/// all (not "score ≥ 0").
+#[test]
+fn explain_score_rounds_as_the_scorecard_and_names_a_score_below_every_band() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    std::fs::create_dir(&data).unwrap();
+    // E1: 160 visits, one with no content (1 point × 100 / 160 = 0.625). E2: 5 visits,
+    // none with content (at 30 points each, 150 points: a score of −50).
+    let row = |id: String, who: &str, content: &str| {
+        format!(
+            "{id},甲中心,2026-10-12 09:00,来访,咨询,王建国,13812345678,1-101,{content},{who},x,2026-10-12 09:05,好的,,2026-10-12 09:30,已处理,1,,,,\n"
+        )
+    };
+    let mut cases = CASES_HEADER.to_string();
+    for i in 0..160 {
+        let content = if i == 0 { "" } else { "咨询停车" };
+        cases.push_str(&row(format!("A{i:03}"), "E1", content));
+    }
+    for i in 0..5 {
+        cases.push_str(&row(format!("B{i:03}"), "E2", ""));
+    }
+    std::fs::write(data.join("cases.csv"), cases).unwrap();
+    std::fs::write(data.join("roster.csv"), ROSTER).unwrap();
+    let default = read(&root().join("rules/default.toml"));
+    let heavy = default.replacen(
+        "severity = \"minor\"\npoints = 1\nresponsible = \"first_responder\"\n# Phone inquiries",
+        "severity = \"minor\"\npoints = 30\nresponsible = \"first_responder\"\n# Phone inquiries",
+        1,
+    );
+    assert_ne!(heavy, default);
+    let audit = |name: &str, rules: &str| {
+        let rules_path = dir.path().join(format!("{name}.toml"));
+        std::fs::write(&rules_path, rules).unwrap();
+        let out = dir.path().join(name);
+        let o = shouwen(
+            &[
+                "audit",
+                data.to_str().unwrap(),
+                "--rules",
+                rules_path.to_str().unwrap(),
+                "--period",
+                "2026-10",
+                "--select",
+                "RECORD-CASE",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            dir.path(),
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        out
+    };
+    let card = |out: &Path, id: &str| {
+        read(&out.join("scorecards.csv"))
+            .lines()
+            .find(|l| l.starts_with(&format!("{id},")))
+            .unwrap()
+            .to_string()
+    };
+    let explain = |out: &Path, id: &str| {
+        let o = shouwen(
+            &["explain-score", id, "--report", out.to_str().unwrap()],
+            dir.path(),
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).to_string()
+    };
+    let out = audit("default", &default);
+    assert!(card(&out, "E1").contains(",0.63,99.37,"), "{}", card(&out, "E1"));
+    let e1 = explain(&out, "E1");
+    assert!(e1.contains("= 0.63 points"), "{e1}");
+    assert!(e1.contains("Score: 100 − 0.63 = 99.37"), "{e1}");
+    let out = audit("heavy", &heavy);
+    assert!(card(&out, "E2").contains(",150,-50,"), "{}", card(&out, "E2"));
+    let e2 = explain(&out, "E2");
+    assert!(e2.contains("Score: 100 − 150.00 = -50"), "{e2}");
+    assert!(
+        e2.contains("score below every band's minimum (the lowest is 0) → the last band, D"),
+        "{e2}"
+    );
+    assert!(!e2.contains("score ≥ 0 → band D"), "{e2}");
+}
+
 /// For every employee of the 5,000-case sample: points are the sum of their non-waived
 /// violations' points after caps and normalisation, the grade is the band the score falls
 /// in (unless marked or fatal), and pay follows from the coefficient.
