@@ -2067,12 +2067,20 @@ fn explain_score_rounds_as_the_scorecard_and_names_a_score_below_every_band() {
         String::from_utf8_lossy(&o.stdout).to_string()
     };
     let out = audit("default", &default);
-    assert!(card(&out, "E1").contains(",0.63,99.37,"), "{}", card(&out, "E1"));
+    assert!(
+        card(&out, "E1").contains(",0.63,99.37,"),
+        "{}",
+        card(&out, "E1")
+    );
     let e1 = explain(&out, "E1");
     assert!(e1.contains("= 0.63 points"), "{e1}");
     assert!(e1.contains("Score: 100 − 0.63 = 99.37"), "{e1}");
     let out = audit("heavy", &heavy);
-    assert!(card(&out, "E2").contains(",150,-50,"), "{}", card(&out, "E2"));
+    assert!(
+        card(&out, "E2").contains(",150,-50,"),
+        "{}",
+        card(&out, "E2")
+    );
     let e2 = explain(&out, "E2");
     assert!(e2.contains("Score: 100 − 150.00 = -50"), "{e2}");
     assert!(

@@ -191,6 +191,28 @@ fn check_workbook_against_csvs(report: &Path, with_compare: bool) {
         summary["期间"],
         Data::String(m["period"].as_str().unwrap().into())
     );
+    // 平均得分: the graded employees' mean score, to 0.01, in the sheet and on the page
+    // alike (the page showed 84.2 where the sheet showed 84.25).
+    let (h, rows) = csv_rows(&report.join("scorecards.csv"));
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let graded: Vec<f64> = rows
+        .iter()
+        .filter(|r| r[col("grade")] != "样本不足")
+        .map(|r| r[col("score")].parse::<f64>().unwrap())
+        .collect();
+    if !graded.is_empty() {
+        let mean = graded.iter().sum::<f64>() / graded.len() as f64;
+        let want = format!("{:.2}", (mean * 100.0).round() / 100.0);
+        assert_eq!(
+            summary["平均得分"].to_string(),
+            want.trim_end_matches('0').trim_end_matches('.')
+        );
+        let page = std::fs::read_to_string(report.join("report.html")).unwrap();
+        assert!(
+            page.contains(&format!("<b>{want}</b><span>平均得分</span>")),
+            "the page's 平均得分 is not {want}"
+        );
+    }
 }
 
 #[test]

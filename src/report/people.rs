@@ -94,7 +94,7 @@ pub fn summary_sheet(r: &AuditResult, centers: &[CenterRow]) -> Sheet {
         vec![
             t("平均得分"),
             mean_score(r)
-                .map(|m| Cell::Num(format!("{m:.2}")))
+                .map(|m| Cell::Num(format!("{:.2}", crate::audit::round2(m))))
                 .unwrap_or(t("")),
             Cell::text(format!("不含{TOO_FEW_CASES}")),
         ],
@@ -371,7 +371,11 @@ pub fn page<'a>(
         ("服务中心".to_string(), centers.len().to_string()),
     ];
     if let Some(m) = mean_score(r) {
-        figures.push(("平均得分".to_string(), format!("{m:.1}")));
+        // as the summary table shows it (84.25, not 84.2)
+        figures.push((
+            "平均得分".to_string(),
+            format!("{:.2}", crate::audit::round2(m)),
+        ));
     }
     let all = crate::audit::kpis(
         &r.cases,

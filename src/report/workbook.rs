@@ -181,6 +181,9 @@ enum Kind {
     Money,
     Hours,
     Ratio2,
+    /// A pay coefficient: two decimals at least, and every decimal it has (a company's
+    /// 1.125 must not show as 1.13 beside the pay it gives).
+    Coefficient,
     Integer,
     General,
 }
@@ -190,9 +193,8 @@ fn kind_of(h: &str) -> Kind {
         _ if h.ends_with("_rate") => Kind::Percent,
         "base_pay" | "adjusted_pay" | "delta" => Kind::Money,
         _ if h.ends_with("_hours") => Kind::Hours,
-        _ if h.ends_with("_per_100") || h.ends_with("_per_1000") || h == "coefficient" => {
-            Kind::Ratio2
-        }
+        _ if h.ends_with("_per_100") || h.ends_with("_per_1000") => Kind::Ratio2,
+        "coefficient" => Kind::Coefficient,
         "cases" | "checks" | "minor" | "major" | "critical" | "waived" | "responded" | "rank"
         | "violations" | "line" => Kind::Integer,
         _ => Kind::General,
@@ -205,6 +207,7 @@ fn format_of(k: Kind) -> Format {
         Kind::Money => Format::new().set_num_format("#,##0.00"),
         Kind::Hours => Format::new().set_num_format("0.0"),
         Kind::Ratio2 => Format::new().set_num_format("0.00"),
+        Kind::Coefficient => Format::new().set_num_format("0.00####"),
         Kind::Integer => Format::new().set_num_format("0"),
         Kind::General => Format::new(),
     }
@@ -619,6 +622,54 @@ mod tests {
         );
     }
 
+    /// A company's coefficient of 1.125 shows every decimal in the workbook (a `0.00`
+    /// format showed 1.13 beside the 3,375.00 that 3,000 × 1.125 gives); 1.1 shows 1.10.
+    /// Read back by calamine, which reports each cell's number format.
+    #[test]
+    fn a_coefficient_shows_all_its_decimals() {
+        use calamine::{open_workbook_auto_from_rs, Data, Reader};
+        let sheet = Sheet {
+            header: vec!["coefficient".into(), "violations_per_100".into()],
+            rows: vec![
+                vec![Cell::Num("1.125".into()), Cell::Num("1.125".into())],
+                vec![Cell::Num("1.1".into()), Cell::Num("2".into())],
+            ],
+        };
+        let tabs = [Tab {
+            name: "绩效调整".into(),
+            sheet: &sheet,
+            grade_column: None,
+            made: None,
+        }];
+        let bytes = build(&tabs, &[], 0).unwrap();
+        let mut wb = match open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).unwrap() {
+            calamine::Sheets::Xlsx(x) => x,
+            _ => panic!("an xlsx"),
+        };
+        let values = wb.worksheet_range("绩效调整").unwrap();
+        assert_eq!(values.get_value((1, 0)), Some(&Data::Float(1.125)));
+        let styles = wb.worksheet_style("绩效调整").unwrap();
+        let code = |r: u32, c: u32| {
+            styles
+                .get((r, c))
+                .and_then(|s| s.number_format.as_ref())
+                .map(|f| f.format_code.clone())
+                .unwrap_or_default()
+        };
+        // decimals a format shows at most, and at least
+        let decimals = |code: &str| {
+            let d = code.split_once('.').map_or("", |(_, d)| d);
+            (d.len(), d.chars().filter(|&c| c == '0').count())
+        };
+        let (most, least) = decimals(&code(1, 0));
+        assert!(
+            most >= 4 && least == 2,
+            "coefficient format {:?}",
+            code(1, 0)
+        );
+        assert_eq!(decimals(&code(1, 1)), (2, 2), "{:?}", code(1, 1));
+    }
+
     #[test]
     fn a_sheet_past_excels_row_limit_continues_on_a_second_sheet() {
         let p = pieces("违规明细", 1_048_575);
@@ -658,5 +709,6 @@ mod tests {
         assert!(kind_of("satisfaction_rate") == Kind::Percent);
         assert!(kind_of("adjusted_pay") == Kind::Money);
         assert!(kind_of("median_response_hours") == Kind::Hours);
+        assert!(kind_of("coefficient") == Kind::Coefficient);
     }
 }
