@@ -2588,6 +2588,61 @@ W01,RESP-24H,系统故障,E2\n";
     );
 }
 
+/// An expression rule whose `require` is unknown on a case (a column it reads is empty)
+/// does not judge it, and lists it in not_judged with the empty column: an unanswered
+/// case must not vanish from a response-time rule written as an expression.
+#[test]
+fn an_expression_that_cannot_be_decided_lists_the_case_as_not_judged() {
+    let text = std::fs::read_to_string(root().join("rules/default.toml")).unwrap()
+        + r#"
+[[rule]]
+id = "EXPR-24H"
+title = "24小时内回应（表达式）"
+kind = "expression"
+severity = "major"
+points = 2
+responsible = "first_responder"
+when = "category = '咨询'"
+basis = "首问责任管理制度 4.1"
+require = "first_response_at <= received_at + INTERVAL '24 hours'"
+"#;
+    let rules = shouwen::rules::parse(&text, "x.toml", "0").expect("valid");
+    let row = |id: &str, responded: &str| {
+        format!(
+            "{id},甲中心,2026-10-12 09:00,来访,咨询,王建国,13812345678,1-101,咨询,E1,王芳,{responded},好的,,,,,,,,\n"
+        )
+    };
+    let cases = format!(
+        "{CASES_HEADER}{}{}{}",
+        row("X01", "2026-10-12 10:00"),
+        row("X02", "2026-10-14 10:00"),
+        row("X03", "")
+    );
+    let d = dataset(&[("cases.csv", &cases), ("roster.csv", ROSTER)]);
+    let opts = AuditOptions {
+        select: vec!["EXPR-24H".into()],
+        ..period("2026-10")
+    };
+    let r = audit_files(DatasetFiles::discover(d.path()).unwrap(), rules, opts);
+    assert_eq!(verdicts(&r), [v("X02", "EXPR-24H", "E1", false)].into());
+    let run = r
+        .rules
+        .rules
+        .iter()
+        .zip(&r.runs)
+        .find(|(rule, _)| rule.id == "EXPR-24H")
+        .map(|(_, run)| run)
+        .unwrap();
+    assert_eq!(run.judged, 2);
+    assert_eq!(run.not_judged.len(), 1, "{:?}", run.not_judged);
+    let (case, why) = &run.not_judged[0];
+    assert_eq!(case, "X03");
+    assert!(
+        why.contains("cannot be decided") && why.contains("first_response_at (首次回应时间) empty"),
+        "{why}"
+    );
+}
+
 /// A waiver is an approved exemption (SPEC): one with no approver is rejected, as one with
 /// no reason is; one approved by the employee it would clear (by id or by name) clears
 /// nothing of his and is reported; one approved by someone the roster does not know is

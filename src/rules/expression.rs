@@ -13,7 +13,8 @@ pub static INFO: KindInfo = KindInfo {
 holds and `require` does not (e.g. 二次办结: require = \"contacts <= 2\").
 
 SQL's three-valued logic applies: where `require` is unknown because a column it
-reads is empty, the case is not judged (neither a violation nor a pass).
+reads is empty, the case is not judged (neither a violation nor a pass) and is listed
+in not_judged.csv with the empty columns.
 
 `when` and `require` may read `as_of`, the audit's as-of time (local time, as the case
 columns): `resolved_at IS NULL AND as_of > first_response_at + INTERVAL '1 hour'` judges
@@ -50,7 +51,23 @@ impl Expression {
     }
 
     pub fn evaluate(&self, ctx: &EvalCtx<'_>, base: LazyFrame) -> PolarsResult<Outcome> {
-        let (judged, bad) = judge(base, &self.expr)?;
+        let (judged, bad, unknown) = judge(base, &self.expr)?;
+        // Where `require` is unknown (a column it reads is empty) the case is not judged,
+        // and says so: an expression rule over an unanswered case must not lose it.
+        let ids = ctx.cases.text("case_id");
+        let not_judged = unknown
+            .into_iter()
+            .map(|row| {
+                (
+                    ids.get(row as usize).unwrap_or("").to_string(),
+                    format!(
+                        "require「{}」cannot be decided: {}",
+                        self.require,
+                        empty_columns(ctx, row, &self.columns)
+                    ),
+                )
+            })
+            .collect();
         let hits = bad
             .into_iter()
             .map(|row| Hit {
@@ -70,13 +87,15 @@ impl Expression {
         Ok(Outcome {
             judged,
             hits,
+            not_judged,
             ..Outcome::default()
         })
     }
 }
 
-/// The rows of `base` where `expr` is known (judged), and those where it is false.
-fn judge(base: LazyFrame, expr: &Expr) -> PolarsResult<(Vec<u32>, Vec<u32>)> {
+/// The rows of `base` where `expr` is known (judged), those where it is false, and those
+/// where it is unknown.
+fn judge(base: LazyFrame, expr: &Expr) -> PolarsResult<(Vec<u32>, Vec<u32>, Vec<u32>)> {
     let df = base
         // Boolean even where the condition's type is Null (`rules check` refuses one, but
         // `.not()` of a Null column fails with a plan dump).
@@ -84,12 +103,48 @@ fn judge(base: LazyFrame, expr: &Expr) -> PolarsResult<(Vec<u32>, Vec<u32>)> {
             col("__row"),
             expr.clone().cast(DataType::Boolean).alias("ok"),
         ])
-        .filter(col("ok").is_not_null())
         .collect()?;
-    let judged = df.column("__row")?.u32()?.into_no_null_iter().collect();
-    let bad = df.lazy().filter(col("ok").not()).collect()?;
-    let bad = bad.column("__row")?.u32()?.into_no_null_iter().collect();
-    Ok((judged, bad))
+    let rows = df.column("__row")?.u32()?;
+    let ok = df.column("ok")?.bool()?;
+    let (mut judged, mut bad, mut unknown) = (vec![], vec![], vec![]);
+    for (row, ok) in rows.into_no_null_iter().zip(ok.iter()) {
+        match ok {
+            Some(true) => judged.push(row),
+            Some(false) => {
+                judged.push(row);
+                bad.push(row);
+            }
+            None => unknown.push(row),
+        }
+    }
+    Ok((judged, bad, unknown))
+}
+
+/// `首次回应时间、承诺时间 为空` for the columns an expression reads that are empty on
+/// `row` (or the expression's own arithmetic, when none is).
+fn empty_columns(ctx: &EvalCtx<'_>, row: u32, columns: &[String]) -> String {
+    let empty: Vec<String> = columns
+        .iter()
+        .filter(|c| {
+            use crate::input::ColData;
+            let r = row as usize;
+            match ctx.cases.col(c) {
+                ColData::Text(v) => v.get(r).is_none(),
+                ColData::Time(v) => v.get(r).is_none(),
+                ColData::Count(v) => v.get(r).is_none(),
+                ColData::Money(v) => v.get(r).is_none_or(|m| m.is_none()),
+            }
+        })
+        .map(|c| match case_label(c) {
+            "" => c.clone(),
+            zh => format!("{c} ({zh})"),
+        })
+        .collect();
+    if empty.is_empty() {
+        "its value is unknown (NULL)".to_string()
+    } else {
+        format!("{} empty", empty.join(", "))
+    }
 }
 
 /// `往返次数 = 3、渠道 = 电话` for the columns an expression reads.
@@ -121,15 +176,17 @@ mod tests {
 
     #[test]
     fn judges_known_rows_and_flags_false_ones() {
-        let (judged, bad) = judge(frame(), &col("contacts").lt_eq(lit(2))).unwrap();
+        let (judged, bad, unknown) = judge(frame(), &col("contacts").lt_eq(lit(2))).unwrap();
         assert_eq!((judged, bad), (vec![0, 1], vec![1]));
+        assert_eq!(unknown, [2]);
     }
 
     /// A condition of type Null (`NULL`, `CASE WHEN … THEN NULL END`) judges nothing and
     /// does not fail ("dtype Null not supported in 'not' operation").
     #[test]
     fn a_null_typed_condition_judges_nothing_instead_of_failing() {
-        let (judged, bad) = judge(frame(), &lit(NULL)).unwrap();
+        let (judged, bad, unknown) = judge(frame(), &lit(NULL)).unwrap();
         assert!(judged.is_empty() && bad.is_empty());
+        assert_eq!(unknown, [0, 1, 2]);
     }
 }
