@@ -95,7 +95,8 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     }
     let col = text
         .get(line_start..offset)
-        .map(|s| s.chars().count())
+        // a byte-order mark (Notepad writes one) is not a column an editor shows
+        .map(|s| s.chars().filter(|&c| c != '\u{feff}').count())
         .unwrap_or(offset - line_start)
         + 1;
     (line, col)
@@ -111,5 +112,12 @@ mod tests {
         let off = t.find('x').unwrap();
         assert_eq!(line_col(t, off), (2, 11));
         assert_eq!(line_col(t, 0), (1, 1));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_no_column() {
+        let t = "\u{feff}[metta]\nx = 1";
+        assert_eq!(line_col(t, t.find("metta").unwrap()), (1, 2));
+        assert_eq!(line_col(t, t.find('x').unwrap()), (2, 1));
     }
 }

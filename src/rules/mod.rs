@@ -14,7 +14,7 @@ pub mod inspection;
 pub mod phrase;
 pub mod required;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use polars::prelude::{DataType, Expr};
@@ -275,7 +275,10 @@ impl Scoring {
 pub struct Discipline {
     pub action: String,
     pub min_violations: usize,
+    /// The ids or id prefixes as written (empty: every rule).
     pub rules: Vec<String>,
+    /// The rule ids they name (an entry that is a whole id names that rule alone).
+    pub ids: BTreeSet<String>,
     pub severity: Option<Severity>,
     /// `count = "cases"`: `min_violations` counts the cases (or inspections) with a
     /// counted violation, so one act that breaks several clauses (a handoff back that is
@@ -285,7 +288,7 @@ pub struct Discipline {
 
 impl Discipline {
     pub fn counts(&self, rule: &Rule) -> bool {
-        (self.rules.is_empty() || self.rules.iter().any(|p| rule.id.starts_with(p.as_str())))
+        (self.rules.is_empty() || self.ids.contains(&rule.id))
             && self.severity.is_none_or(|s| rule.severity >= s)
     }
 }
@@ -712,7 +715,7 @@ pub fn parse(text: &str, file: &str, sha256: &str) -> Result<RuleSet, Vec<Diagno
         let x = x.get_ref();
         let mut rules_sel = vec![];
         for p in x.rules.iter().flat_map(|l| l.get_ref()) {
-            if !ids.iter().any(|id| id.starts_with(p.get_ref().as_str())) {
+            if !ids.iter().any(|id| id_matches(p.get_ref(), id, &ids)) {
                 d.at(
                     p.span(),
                     format!(
@@ -760,11 +763,17 @@ pub fn parse(text: &str, file: &str, sha256: &str) -> Result<RuleSet, Vec<Diagno
         if x.action.get_ref().trim().is_empty() {
             d.at(x.action.span(), "action is empty; e.g. \"通报批评\"");
         }
+        let named = ids
+            .iter()
+            .filter(|id| rules_sel.iter().any(|p| id_matches(p, id, &ids)))
+            .map(|id| id.to_string())
+            .collect();
         discipline.push(Discipline {
             action: x.action.get_ref().trim().to_string(),
             min_violations: min,
             by_case,
             rules: rules_sel,
+            ids: named,
             severity,
         });
     }
@@ -1369,7 +1378,7 @@ pub fn select(rules: &[Rule], select: &[String], ignore: &[String]) -> Result<Ve
                     "{flag}: an empty rule id; expected ids or id prefixes such as RESP-24H or RESP, comma-separated"
                 )));
             }
-            if !ids.iter().any(|id| id_matches(p, id)) {
+            if !ids.iter().any(|id| id_matches(p, id, &ids)) {
                 return Err(Error::Usage(format!(
                     "{flag} {p}: no rule has this id or id prefix; rules are: {}{}",
                     ids.join(", "),
@@ -1379,7 +1388,10 @@ pub fn select(rules: &[Rule], select: &[String], ignore: &[String]) -> Result<Ve
         }
     }
     for p in select {
-        let matched: Vec<&Rule> = rules.iter().filter(|r| id_matches(p, &r.id)).collect();
+        let matched: Vec<&Rule> = rules
+            .iter()
+            .filter(|r| id_matches(p, &r.id, &ids))
+            .collect();
         if matched.iter().all(|r| !r.enabled) {
             let names: Vec<&str> = matched.iter().map(|r| r.id.as_str()).collect();
             let (what, verb) = if names.len() == 1 {
@@ -1396,8 +1408,8 @@ pub fn select(rules: &[Rule], select: &[String], ignore: &[String]) -> Result<Ve
         .iter()
         .map(|r| {
             r.enabled
-                && (select.is_empty() || select.iter().any(|p| id_matches(p, &r.id)))
-                && !ignore.iter().any(|p| id_matches(p, &r.id))
+                && (select.is_empty() || select.iter().any(|p| id_matches(p, &r.id, &ids)))
+                && !ignore.iter().any(|p| id_matches(p, &r.id, &ids))
         })
         .collect();
     if !keep.contains(&true) {
@@ -1419,17 +1431,20 @@ pub fn select(rules: &[Rule], select: &[String], ignore: &[String]) -> Result<Ve
     Ok(keep)
 }
 
-/// An id or id prefix given to `--select` / `--ignore` names this rule.
-fn id_matches(pattern: &str, id: &str) -> bool {
-    id.starts_with(pattern)
+/// An id or id prefix given to `--select` / `--ignore` (or a `[[discipline]]` step's
+/// `rules`) names this rule. A whole rule id names that rule alone: `DL-RESP` is not also
+/// a prefix of `DL-RESP-WD`, or no one could pick `DL-RESP` by itself.
+fn id_matches(pattern: &str, id: &str, ids: &[&str]) -> bool {
+    id == pattern || (id.starts_with(pattern) && !ids.contains(&pattern))
 }
 
 /// Rules a `--select` prefix matches that are disabled in the rules file, and are
 /// therefore not run (the enabled rules it matches are).
 pub fn disabled_selected<'a>(rules: &'a [Rule], select: &[String]) -> Vec<&'a str> {
+    let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
     rules
         .iter()
-        .filter(|r| !r.enabled && select.iter().any(|p| id_matches(p, &r.id)))
+        .filter(|r| !r.enabled && select.iter().any(|p| id_matches(p, &r.id, &ids)))
         .map(|r| r.id.as_str())
         .collect()
 }
@@ -1760,5 +1775,37 @@ fields = ["content"]
             .unwrap_err()
             .to_string();
         assert!(e.contains("--select RESX") && e.contains("RESP-24H"), "{e}");
+    }
+
+    /// A whole rule id names that rule alone, in `--select`, `--ignore` and a discipline
+    /// step, though it is also the start of another id (RESP-24H, RESP-24H-VIP); what is
+    /// no rule's id stays a prefix.
+    #[test]
+    fn a_whole_id_is_not_also_a_prefix() {
+        let rule = |id: &str| {
+            format!(
+                "[[rule]]\nid = \"{id}\"\ntitle = \"t\"\nkind = \"deadline\"\nseverity = \"major\"\npoints = 2\nbasis = \"b\"\nfrom = \"received_at\"\nto = \"first_response_at\"\nwithin = \"24h\"\n\n"
+            )
+        };
+        let text = format!(
+            "{}{}{}[[discipline]]\naction = \"通报批评\"\nmin_violations = 1\nrules = [\"RESP-24H\"]\n",
+            rule("RESP-24H"),
+            rule("RESP-24H-VIP"),
+            rule("RECORD-X")
+        );
+        let set = parse(&text, "r.toml", "").unwrap();
+        let sel = |s: &[&str], i: &[&str]| {
+            let own = |l: &[&str]| l.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+            select(&set.rules, &own(s), &own(i)).unwrap()
+        };
+        assert_eq!(sel(&["RESP-24H"], &[]), [true, false, false]);
+        assert_eq!(sel(&["RESP-24H-VIP"], &[]), [false, true, false]);
+        assert_eq!(sel(&["RESP"], &[]), [true, true, false]);
+        assert_eq!(sel(&["RESP-24"], &[]), [true, true, false]);
+        assert_eq!(sel(&[], &["RESP-24H"]), [false, true, true]);
+        let d = &set.discipline[0];
+        assert!(d.counts(&set.rules[0]));
+        assert!(!d.counts(&set.rules[1]));
+        assert!(!d.counts(&set.rules[2]));
     }
 }
