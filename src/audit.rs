@@ -1924,6 +1924,27 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         Some(_) => None,
     }
     .map(str::to_string);
+    // Employees on the roster with no base pay: graded, but pay.csv has no amount for them.
+    if pay_not_run.is_none() {
+        let unpaid: Vec<&Employee> = scorecards
+            .iter()
+            .map(|c| &c.employee)
+            .filter(|e| e.in_roster && e.base_pay.is_none())
+            .collect();
+        if !unpaid.is_empty() {
+            let shown: Vec<String> = unpaid
+                .iter()
+                .take(5)
+                .map(|e| format!("{} ({})", e.id, e.name))
+                .collect();
+            warnings.push(format!(
+                "{} employee(s) on the roster have no base pay (绩效工资基数): {}{}; pay.csv shows their grade and coefficient but no amount",
+                unpaid.len(),
+                shown.join(", "),
+                if unpaid.len() > 5 { " …" } else { "" }
+            ));
+        }
+    }
     Ok(AuditResult {
         input_warnings: warnings,
         pay_not_run,

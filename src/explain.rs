@@ -211,5 +211,28 @@ pub fn explain_score(employee: &str, report: &Path) -> Result<String> {
             );
         }
     }
+    // A partial audit (--select/--ignore, or a rule that could not run) looks complete in
+    // pay.csv: say which rules this score does not include.
+    let skipped: Vec<String> = m["rule_runs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|run| run["status"] != "ran")
+        .map(|run| {
+            let id = run["id"].as_str().unwrap_or_default();
+            let status = run["status"].as_str().unwrap_or_default();
+            match run["reason"].as_str() {
+                Some(why) => format!("{id} ({status}: {why})"),
+                None => format!("{id} ({status})"),
+            }
+        })
+        .collect();
+    if !skipped.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nNot applied in this audit, so not in this score: {}",
+            skipped.join("; ")
+        );
+    }
     Ok(out)
 }

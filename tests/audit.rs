@@ -1987,9 +1987,13 @@ fn explain_score_traces_score_grade_pay_and_discipline_to_the_violations() {
         "Score: 100 − 2.00 = 98",
         "样本不足",
         "Pay: 3000.00 × 1.00 = 3000.00 (delta 0.00)",
+        // audited with --select RESP,RECORD: the rest is said to be left out
+        "Not applied in this audit, so not in this score: ",
+        "PHRASE-BANNED (not selected)",
     ] {
         assert!(text.contains(want), "{want:?} missing from:\n{text}");
     }
+    assert!(!text.contains("RESP-24H (not selected)"), "{text}");
     let o = shouwen(
         &["explain-score", "E77", "--report", out.to_str().unwrap()],
         dir.path(),
@@ -2453,6 +2457,27 @@ S07,甲中心,2026-10-12 09:00,来访,咨询,王建国,13812345679,,咨询停车
     );
 }
 
+/// Two banned phrases in one clause (没办法，不归我管) are one finding whose evidence quotes
+/// the clause once, not twice.
+#[test]
+fn two_phrases_in_one_clause_are_quoted_once() {
+    let cases = format!(
+        "{CASES_HEADER}\
+M01,甲中心,2026-10-12 09:00,来访,咨询,赵敏,13812345679,,咨询停车,E1,王芳,2026-10-12 09:10,\"赵敏：停车怎么办\n王芳：没办法，不归我管。\",,2026-10-12 09:30,,,,,,\n"
+    );
+    let (_d, r) = audit_dataset(
+        &[("cases.csv", &cases), ("roster.csv", ROSTER)],
+        &["PHRASE"],
+    );
+    assert_eq!(
+        verdicts(&r),
+        [v("M01", "PHRASE-BANNED", "E1", false)].into()
+    );
+    let e = r.violations[0].evidence.text();
+    assert_eq!(e.matches("（王芳，第 2 行）").count(), 1, "{e}");
+    assert!(e.contains("不归我管"), "{e}");
+}
+
 /// Rows that cannot be right are rejected with why, not audited as if they were: a
 /// follow-up before the resolution, a handoff before the case was received, a second
 /// handoff with the same 序号, a spot check outside the month; a repeated case id even
@@ -2641,6 +2666,33 @@ require = "first_response_at <= received_at + INTERVAL '24 hours'"
         why.contains("cannot be decided") && why.contains("first_response_at (首次回应时间) empty"),
         "{why}"
     );
+}
+
+/// An employee on the roster with no base pay is graded, with no amount in pay.csv, and
+/// the audit names him (HR would otherwise find a blank in the payroll sheet).
+#[test]
+fn an_employee_without_base_pay_is_named() {
+    let roster = "employee_id,name,role,department,center,supervisor_id,base_pay\n\
+E1,王芳,管理人员,客服部,甲中心,,3000\n\
+E2,李娜,管理人员,客服部,甲中心,,\n";
+    let row = |id: &str, who: &str| {
+        format!(
+            "{id},甲中心,2026-10-12 09:00,来访,咨询,王建国,13812345678,1-101,咨询,{who},x,2026-10-12 09:05,好的,,2026-10-12 09:30,已处理,1,,,,\n"
+        )
+    };
+    let cases = format!("{CASES_HEADER}{}{}", row("P01", "E1"), row("P02", "E2"));
+    let (_d, r) = audit_dataset(&[("cases.csv", &cases), ("roster.csv", roster)], &["RESP"]);
+    let named: Vec<&String> = r
+        .input_warnings
+        .iter()
+        .filter(|w| w.contains("no base pay"))
+        .collect();
+    assert_eq!(named.len(), 1, "{:?}", r.input_warnings);
+    assert!(
+        named[0].starts_with("1 employee(s)") && named[0].contains("E2 (李娜)"),
+        "{named:?}"
+    );
+    assert!(!named[0].contains("E1"), "{named:?}");
 }
 
 /// A waiver is an approved exemption (SPEC): one with no approver is rejected, as one with

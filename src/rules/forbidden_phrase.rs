@@ -278,7 +278,10 @@ impl ForbiddenPhrase {
                 charged.entry(emp).or_default().extend(parts);
             }
             for emp in order {
-                let parts = charged.remove(&emp).unwrap_or_default();
+                let mut parts = charged.remove(&emp).unwrap_or_default();
+                // Two phrases in one clause (没办法，不归我管) quote it once.
+                let mut seen = std::collections::HashSet::new();
+                parts.retain(|p| seen.insert(p.clone()));
                 hits.push(Hit {
                     row,
                     evidence: parts.join("；"),
