@@ -777,6 +777,29 @@ pub fn parse(text: &str, file: &str, sha256: &str) -> Result<RuleSet, Vec<Diagno
             severity,
         });
     }
+    // Later steps are graver and an employee gets the gravest one reached: a step whose
+    // every reach is also a later step's reach never applies (记大过 at 3 listed before
+    // 通报批评 at 1 gave 通报批评 for 3 violations, and `rules check` passed it).
+    for (i, a) in discipline.iter().enumerate() {
+        let Some((j, b)) = discipline.iter().enumerate().skip(i + 1).find(|(_, b)| {
+            // b counts every violation a counts, from no more of them, in the same unit
+            // or in violations where a counts cases (n cases hold n violations or more)
+            rules.iter().all(|r: &Rule| !a.counts(r) || b.counts(r))
+                && b.min_violations <= a.min_violations
+                && (a.by_case || !b.by_case)
+        }) else {
+            continue;
+        };
+        d.at(
+            raw.discipline[i].get_ref().action.span(),
+            format!(
+                "step `{}` can never apply: whoever reaches it also reaches the later step `{}` (step {} of [[discipline]]), and later steps are graver; expected the steps from the mildest to the gravest, each needing more than the one before",
+                a.action,
+                b.action,
+                j + 1
+            ),
+        );
+    }
 
     if !d.list.is_empty() {
         return Err(d.list);
@@ -1807,5 +1830,49 @@ fields = ["content"]
         assert!(d.counts(&set.rules[0]));
         assert!(!d.counts(&set.rules[1]));
         assert!(!d.counts(&set.rules[2]));
+    }
+
+    /// A discipline step that a later (graver) step always also reaches can never apply:
+    /// refused at its line, not passed to give the milder sanction.
+    #[test]
+    fn a_discipline_step_that_can_never_apply_is_refused() {
+        let rules = "[[rule]]\nid = \"RESP-24H\"\ntitle = \"t\"\nkind = \"deadline\"\nseverity = \"major\"\npoints = 2\nbasis = \"b\"\nfrom = \"received_at\"\nto = \"first_response_at\"\nwithin = \"24h\"\n\n[[rule]]\nid = \"RECORD-CASE\"\ntitle = \"t\"\nkind = \"required\"\nseverity = \"minor\"\npoints = 1\nbasis = \"b\"\nfields = [\"content\"]\n";
+        let step = |action: &str, min: u32, extra: &str| {
+            format!("\n[[discipline]]\naction = \"{action}\"\nmin_violations = {min}\n{extra}")
+        };
+        let check = |steps: &[String]| parse(&format!("{rules}{}", steps.concat()), "r.toml", "");
+        // graver first, milder second: the graver is dead
+        let e = check(&[step("记大过", 3, ""), step("通报批评", 1, "")]).unwrap_err();
+        assert_eq!(e.len(), 1, "{e:?}");
+        let text = e[0].to_string();
+        assert!(text.contains("r.toml:22:10:"), "{text}");
+        assert!(
+            text.contains("step `记大过` can never apply") && text.contains("`通报批评` (step 2"),
+            "{text}"
+        );
+        // mildest first: fine; a later step counting fewer rules, or more violations: fine
+        assert!(check(&[step("通报批评", 1, ""), step("记大过", 3, "")]).is_ok());
+        assert!(check(&[
+            step("记过", 3, ""),
+            step("记大过", 2, "rules = [\"RESP\"]\n")
+        ])
+        .is_ok());
+        assert!(check(&[
+            step("记过", 3, "count = \"violations\"\n"),
+            step("记大过", 3, "count = \"cases\"\n")
+        ])
+        .is_ok());
+        // a later step counting violations is reached by whoever reaches n cases
+        assert!(check(&[
+            step("记过", 3, "count = \"cases\"\n"),
+            step("通报批评", 3, "count = \"violations\"\n")
+        ])
+        .is_err());
+        // a later step of a lower severity threshold counts what a major-only one counts
+        assert!(check(&[
+            step("记过", 2, "severity = \"major\"\n"),
+            step("通报批评", 2, "")
+        ])
+        .is_err());
     }
 }
