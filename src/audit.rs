@@ -1037,18 +1037,28 @@ fn join_ids_to_roster(
 /// Cases whose 首问人 (name) is not the roster's name for their 首问人工号: the cases are
 /// charged to the roster's employee, so a wrong id, or the ids of two companies audited
 /// together colliding (both have an `E101`), must not pass silently.
+/// An approver as compared with the roster: without spaces and letter case (V1 and v1,
+/// 王 芳 and 王芳; full-width forms are folded when read).
+fn bare(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// Waivers approved by someone the roster names by neither id nor name: applied (the
 /// approver may sit outside the audited centers), but said, with the first few.
 fn approvers_not_on_roster(waivers: &Table, roster: &Table) -> Option<String> {
-    let known: BTreeSet<&str> = roster
+    let known: BTreeSet<String> = roster
         .text("employee_id")
         .iter()
         .chain(roster.text("name").iter())
         .flatten()
+        .map(bare)
         .collect();
     let by = waivers.text("approved_by");
     let strangers: Vec<usize> = (0..waivers.len())
-        .filter(|&i| by.get(i).is_some_and(|a| !known.contains(a)))
+        .filter(|&i| by.get(i).is_some_and(|a| !known.contains(&bare(a))))
         .collect();
     strangers.first()?;
     let shown: Vec<String> = strangers
@@ -2215,13 +2225,14 @@ fn apply_waivers(
                 Some(vis) => {
                     applied.insert((case_id, ri), i);
                     let approver = by.get(i).unwrap_or("");
+                    let who = bare(approver);
                     let mut own = vec![];
                     for vi in vis {
                         // A waiver approved by the employee it would clear clears
                         // nothing of his: it is reported, not applied to him.
                         let charged: &str = &violations[*vi].employee_id;
-                        if approver == charged
-                            || names.get(charged).is_some_and(|n| *n == approver)
+                        if who == bare(charged)
+                            || names.get(charged).is_some_and(|n| bare(n) == who)
                         {
                             own.push(charged.to_string());
                             continue;

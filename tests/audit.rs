@@ -2708,14 +2708,19 @@ fn a_waiver_needs_an_approver_other_than_the_employee_charged() {
     };
     let cases = format!(
         "{CASES_HEADER}{}",
-        ["W01", "W02", "W03", "W04", "W05"].map(late).concat()
+        ["W01", "W02", "W03", "W04", "W05", "W06", "W07", "W08"]
+            .map(late)
+            .concat()
     );
     let waivers = "case_id,rule_id,reason,approved_by\n\
 W01,RESP-24H,系统故障,\n\
 W02,RESP-24H,系统故障,E1\n\
 W03,RESP-24H,系统故障,王芳\n\
 W04,RESP-24H,系统故障,ZZ9\n\
-W05,RESP-24H,系统故障,E2\n";
+W05,RESP-24H,系统故障,E2\n\
+W06,RESP-24H,系统故障,无\n\
+W07,RESP-24H,系统故障,ｅ１\n\
+W08,RESP-24H,系统故障,王 芳\n";
     let (_d, r) = audit_dataset(
         &[
             ("cases.csv", &cases),
@@ -2732,23 +2737,37 @@ W05,RESP-24H,系统故障,E2\n";
             v("W03", "RESP-24H", "E1", false),
             v("W04", "RESP-24H", "E1", true),
             v("W05", "RESP-24H", "E1", true),
+            v("W06", "RESP-24H", "E1", false),
+            v("W07", "RESP-24H", "E1", false),
+            v("W08", "RESP-24H", "E1", false),
         ]
         .into()
     );
-    let w01: Vec<_> = r
+    // no approver: empty, or a placeholder (无)
+    let unapproved: Vec<u64> = r
         .rejected
         .iter()
         .filter(|x| x.file.ends_with("waivers.csv"))
+        .map(|x| x.line)
         .collect();
-    assert_eq!(w01.len(), 1, "{w01:?}");
-    assert_eq!(w01[0].line, 2);
-    assert!(w01[0].reason.contains("approved_by"), "{:?}", w01[0]);
+    assert_eq!(unapproved, [2, 7], "{:?}", r.rejected);
+    assert!(
+        r.rejected.iter().all(|x| x.reason.contains("approved_by")),
+        "{:?}",
+        r.rejected
+    );
+    // himself: by id, by name, full-width, lower case, with a space
     let own: Vec<&str> = r
         .unmatched_waivers
         .iter()
         .map(|u| u.case_id.as_str())
         .collect();
-    assert_eq!(own, ["W02", "W03"], "{:?}", r.unmatched_waivers);
+    assert_eq!(
+        own,
+        ["W02", "W03", "W07", "W08"],
+        "{:?}",
+        r.unmatched_waivers
+    );
     assert!(
         r.unmatched_waivers
             .iter()

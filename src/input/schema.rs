@@ -507,7 +507,7 @@ impl Column {
     /// Whether the column holds ids (工号, 编号) that join files: compared as
     /// [`fold_id`] gives them.
     pub fn is_id(&self) -> bool {
-        self.name.ends_with("_id") || self.name == "followup_by"
+        self.name.ends_with("_id") || self.name == "followup_by" || self.name == "approved_by"
     }
 }
 

@@ -457,7 +457,12 @@ pub fn parse(text: &str, file: &str, sha256: &str) -> Result<RuleSet, Vec<Diagno
         Ok(r) => r,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
-            d.at(span, improve_toml_message(e.message()));
+            let mut message = improve_toml_message(e.message());
+            if message == "duplicate key" {
+                message = duplicate_key_message(text, span.start);
+            }
+            message.push_str(&full_width_hint(text, span.start));
+            d.at(span, message);
             return Err(d.list);
         }
     };
@@ -1358,6 +1363,63 @@ fn improve_toml_message(msg: &str) -> String {
     msg.to_string()
 }
 
+/// "duplicate key" with the key named (the toml crate names neither the key nor the
+/// table): `points` twice in one rule, or a second `[meta]`.
+fn duplicate_key_message(text: &str, at: usize) -> String {
+    let rest = text.get(at..).unwrap_or_default();
+    let key: String = rest
+        .trim_start_matches(['[', ' '])
+        .chars()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, '=' | ']' | '.'))
+        .collect();
+    let line_start = text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let is_table = text[line_start..].trim_start().starts_with('[');
+    match (key.is_empty(), is_table) {
+        (true, _) => "duplicate key".to_string(),
+        (false, true) => format!(
+            "duplicate table `[{key}]`; expected each table once (`[[rule]]` and `[[discipline]]`, with double brackets, may repeat)"
+        ),
+        (false, false) => {
+            format!("duplicate key `{key}`; expected each key once in a table: delete one")
+        }
+    }
+}
+
+/// When the line of a TOML error holds full-width punctuation (typed with a Chinese input
+/// method), say so: TOML's quotes, commas, `=` and brackets are ASCII.
+fn full_width_hint(text: &str, at: usize) -> String {
+    let at = at.min(text.len());
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let line = &text[start..end];
+    let mut in_string = false;
+    for (col, c) in line.chars().enumerate() {
+        if c == '"' {
+            in_string = !in_string;
+        }
+        let ascii = match c {
+            '＂' | '“' | '”' => "\"",
+            '‘' | '’' => "'",
+            '，' => ",",
+            '：' => "=",
+            '＝' => "=",
+            '［' | '【' => "[",
+            '］' | '】' => "]",
+            '｛' => "{",
+            '｝' => "}",
+            _ => continue,
+        };
+        if in_string && !matches!(c, '＂' | '“' | '”') {
+            continue;
+        }
+        return format!(
+            " (this line has a full-width `{c}` at column {}: TOML needs the ASCII `{ascii}`)",
+            col + 1
+        );
+    }
+    String::new()
+}
+
 /// ` (did you mean `x`?)` for the closest candidate, if it is close.
 pub fn did_you_mean(got: &str, candidates: &[&str]) -> String {
     let best = candidates
@@ -1830,6 +1892,36 @@ fields = ["content"]
         assert!(d.counts(&set.rules[0]));
         assert!(!d.counts(&set.rules[1]));
         assert!(!d.counts(&set.rules[2]));
+    }
+
+    /// TOML typed with a Chinese input method: the error says which full-width mark it met
+    /// (a full-width comma inside a quoted title is text, not the culprit); a duplicate key
+    /// or table is named.
+    #[test]
+    fn full_width_punctuation_and_duplicate_keys_are_named() {
+        let rule = "[[rule]]\nid = \"R-1\"\ntitle = \"告知，预计\"\nkind = \"required\"\nseverity = \"minor\"\npoints = 1\nbasis = \"b\"\nfields = [\"content\"]\n";
+        let err = |extra: &str| {
+            parse(&format!("{rule}{extra}"), "r.toml", "").unwrap_err()[0].to_string()
+        };
+        assert!(parse(rule, "r.toml", "").is_ok());
+        let e = err("\n[scoring]\nbase ＝ 100\n");
+        assert!(e.starts_with("r.toml:11:6:"), "{e}");
+        assert!(
+            e.contains("full-width `＝` at column 6: TOML needs the ASCII `=`"),
+            "{e}"
+        );
+        let e = err("\n[meta]\nname = “公司”\n");
+        assert!(e.contains("full-width `“` at column 8"), "{e}");
+        let e = parse(&rule.replace("fields", "points = 2\nfields"), "r.toml", "").unwrap_err()[0]
+            .to_string();
+        assert!(e.contains("duplicate key `points`"), "{e}");
+        let e = err("\n[meta]\nname = \"a\"\n[meta]\nname = \"b\"\n");
+        assert!(e.contains("duplicate table `[meta]`"), "{e}");
+        // a comma inside a quoted Chinese title is text, not the culprit
+        let e =
+            parse(&rule.replace("预计\"", "预计\" x"), "r.toml", "").unwrap_err()[0].to_string();
+        assert!(e.starts_with("r.toml:3:"), "{e}");
+        assert!(!e.contains("full-width"), "{e}");
     }
 
     /// A discipline step that a later (graver) step always also reaches can never apply:
