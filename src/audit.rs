@@ -1954,6 +1954,29 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                 if unpaid.len() > 5 { " …" } else { "" }
             ));
         }
+        // A base pay past the fen (1234.565) is paid on its amount to the fen: said.
+        let past_fen: Vec<(&Employee, f64)> = scorecards
+            .iter()
+            .map(|c| &c.employee)
+            .filter_map(|e| Some((e, e.base_pay?)))
+            .filter(|(_, b)| ((b * 100.0) - (b * 100.0).round()).abs() > 1e-6)
+            .collect();
+        if !past_fen.is_empty() {
+            let shown: Vec<String> = past_fen
+                .iter()
+                .take(5)
+                .map(|(e, b)| {
+                    let (fen, _) = crate::report::pay_in_cents(*b, 1.0);
+                    format!("{} ({b} → {})", e.id, crate::report::fmt_cents(fen))
+                })
+                .collect();
+            warnings.push(format!(
+                "{} employee(s) have a base pay (绩效工资基数) with more than two decimals, paid on it rounded to the fen: {}{}",
+                past_fen.len(),
+                shown.join(", "),
+                if past_fen.len() > 5 { " …" } else { "" }
+            ));
+        }
     }
     Ok(AuditResult {
         input_warnings: warnings,

@@ -2669,11 +2669,12 @@ require = "first_response_at <= received_at + INTERVAL '24 hours'"
 }
 
 /// An employee on the roster with no base pay is graded, with no amount in pay.csv, and
-/// the audit names him (HR would otherwise find a blank in the payroll sheet).
+/// the audit names him (HR would otherwise find a blank in the payroll sheet); one whose
+/// base pay goes past the fen is named with the amount paid on.
 #[test]
 fn an_employee_without_base_pay_is_named() {
     let roster = "employee_id,name,role,department,center,supervisor_id,base_pay\n\
-E1,王芳,管理人员,客服部,甲中心,,3000\n\
+E1,王芳,管理人员,客服部,甲中心,,1234.565\n\
 E2,李娜,管理人员,客服部,甲中心,,\n";
     let row = |id: &str, who: &str| {
         format!(
@@ -2693,6 +2694,14 @@ E2,李娜,管理人员,客服部,甲中心,,\n";
         "{named:?}"
     );
     assert!(!named[0].contains("E1"), "{named:?}");
+    // and a base pay past the fen is said to be paid rounded
+    let fen: Vec<&String> = r
+        .input_warnings
+        .iter()
+        .filter(|w| w.contains("more than two decimals"))
+        .collect();
+    assert_eq!(fen.len(), 1, "{:?}", r.input_warnings);
+    assert!(fen[0].contains("E1 (1234.565 → 1234.57)"), "{fen:?}");
 }
 
 /// A waiver is an approved exemption (SPEC): one with no approver is rejected, as one with
