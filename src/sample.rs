@@ -82,7 +82,7 @@ pub fn generate(opts: &SampleOptions, out_dir: &Path) -> io::Result<SampleSummar
     write_cases(&data, &out_dir.join("cases.csv"))?;
     write_handoffs(&data, &out_dir.join("handoffs.csv"))?;
     write_inspections(&data, &out_dir.join("inspections.csv"))?;
-    write_waivers(&data, &out_dir.join("waivers.csv"))?;
+    write_waivers(&data, &expected, &out_dir.join("waivers.csv"))?;
     write_expected(&expected, &out_dir.join("expected_violations.csv"))?;
     let summary = SampleSummary {
         cases: data.cases.len(),
@@ -3040,17 +3040,31 @@ fn write_inspections(data: &Dataset, path: &Path) -> io::Result<()> {
     w.flush()
 }
 
-fn write_waivers(data: &Dataset, path: &Path) -> io::Result<()> {
+/// Each waiver approved by the center's 管理部经理, or by its 客户关系主管 when the
+/// manager is the one charged (no one approves a waiver of his own finding).
+fn write_waivers(data: &Dataset, expected: &[Expected], path: &Path) -> io::Result<()> {
     let mut w = csv_writer(path)?;
     w.write_record(["case_id", "rule_id", "reason", "approved_by"])?;
     for waiver in &data.waivers {
         let case = &data.cases[waiver.case];
-        let manager = data.roster.centers[case.center].manager;
+        let post = &data.roster.centers[case.center];
+        let charged = |p: usize| {
+            expected.iter().any(|e| {
+                e.case_id == case.id
+                    && e.rule_id == waiver.rule
+                    && e.employee_id == data.roster.people[p].id
+            })
+        };
+        let approver = if charged(post.manager) {
+            post.cr
+        } else {
+            post.manager
+        };
         w.write_record([
             case.id.as_str(),
             waiver.rule,
             waiver.reason,
-            &data.roster.people[manager].id,
+            &data.roster.people[approver].id,
         ])?;
     }
     w.flush()
@@ -3207,8 +3221,8 @@ fn write_readme(
         ),
         (
             "waivers.csv",
-            "经管理部经理批准的豁免",
-            "waivers approved by the center manager",
+            "经管理部经理批准的豁免（经理本人的违规由客户关系主管批准）",
+            "waivers approved by the center manager (by the 客户关系主管 for the manager's own findings)",
         ),
         (
             "expected_violations.csv",
@@ -3514,17 +3528,28 @@ mod tests {
             .iter()
             .map(|c| (c["case_id"].as_str(), c["center"].as_str()))
             .collect();
-        // Waivers point at listed violations, approved by the center manager.
+        let crs: BTreeMap<&str, &str> = roster
+            .iter()
+            .filter(|r| r["role"] == "客户关系主管")
+            .map(|r| (r["center"].as_str(), r["employee_id"].as_str()))
+            .collect();
+        // Waivers point at listed violations, approved by the center manager, or by the
+        // 客户关系主管 when the manager is charged: never by the employee charged.
         for w in &waivers {
-            assert!(
-                all.iter()
-                    .any(|e| e.0 == w["case_id"] && e.1 == w["rule_id"]),
-                "stale waiver {w:?}"
-            );
-            assert_eq!(
-                managers[case_center[w["case_id"].as_str()]],
-                w["approved_by"]
-            );
+            let charged: Vec<&str> = all
+                .iter()
+                .filter(|e| e.0 == w["case_id"] && e.1 == w["rule_id"])
+                .map(|e| e.2.as_str())
+                .collect();
+            assert!(!charged.is_empty(), "stale waiver {w:?}");
+            let center = case_center[w["case_id"].as_str()];
+            let want = if charged.contains(&managers[center]) {
+                crs[center]
+            } else {
+                managers[center]
+            };
+            assert_eq!(want, w["approved_by"]);
+            assert!(!charged.contains(&w["approved_by"].as_str()), "{w:?}");
         }
 
         // Handoffs reference real cases and employees, in order, after receipt.
