@@ -1366,13 +1366,14 @@ fn improve_toml_message(msg: &str) -> String {
 /// "duplicate key" with the key named (the toml crate names neither the key nor the
 /// table): `points` twice in one rule, or a second `[meta]`.
 fn duplicate_key_message(text: &str, at: usize) -> String {
-    let rest = text.get(at..).unwrap_or_default();
+    let at = char_floor(text, at);
+    let rest = &text[at..];
     let key: String = rest
         .trim_start_matches(['[', ' '])
         .chars()
         .take_while(|c| !c.is_whitespace() && !matches!(c, '=' | ']' | '.'))
         .collect();
-    let line_start = text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let is_table = text[line_start..].trim_start().starts_with('[');
     match (key.is_empty(), is_table) {
         (true, _) => "duplicate key".to_string(),
@@ -1385,10 +1386,19 @@ fn duplicate_key_message(text: &str, at: usize) -> String {
     }
 }
 
+/// `at` within `text`, moved back to the start of the character it falls in.
+fn char_floor(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 /// When the line of a TOML error holds full-width punctuation (typed with a Chinese input
 /// method), say so: TOML's quotes, commas, `=` and brackets are ASCII.
 fn full_width_hint(text: &str, at: usize) -> String {
-    let at = at.min(text.len());
+    let at = char_floor(text, at);
     let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
     let line = &text[start..end];
@@ -1917,6 +1927,16 @@ fields = ["content"]
         assert!(e.contains("duplicate key `points`"), "{e}");
         let e = err("\n[meta]\nname = \"a\"\n[meta]\nname = \"b\"\n");
         assert!(e.contains("duplicate table `[meta]`"), "{e}");
+        // an offset inside a character or past the end is no panic
+        assert_eq!(
+            full_width_hint("a＝", 2),
+            " (this line has a full-width `＝` at column 2: TOML needs the ASCII `=`)"
+        );
+        assert_eq!(full_width_hint("a", 9), "");
+        assert_eq!(
+            duplicate_key_message("键 = 1", 1),
+            "duplicate key `键`; expected each key once in a table: delete one"
+        );
         // a comma inside a quoted Chinese title is text, not the culprit
         let e =
             parse(&rule.replace("预计\"", "预计\" x"), "r.toml", "").unwrap_err()[0].to_string();
