@@ -530,3 +530,70 @@ fn slices_of_cases_give_the_same_reports_byte_for_byte() {
         "{not_judged:?}"
     );
 }
+
+/// A rule disabled in the rules file is reported as disabled, not as "not selected" (an
+/// HR reader of a partial audit must tell the company's choice from the run's), in the
+/// manifest, the workbook's 汇总 and explain-score.
+#[test]
+fn a_disabled_rule_is_reported_as_disabled_not_unselected() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = std::fs::read_to_string(root().join("rules/default.toml"))
+        .unwrap()
+        .replacen("id = \"ESC-MAX\"", "id = \"ESC-MAX\"\nenabled = false", 1);
+    assert!(rules.contains("enabled = false"));
+    let rules_path = dir.path().join("r.toml");
+    std::fs::write(&rules_path, rules).unwrap();
+    let out = dir.path().join("r");
+    audit(
+        &root().join("sample-data"),
+        &out,
+        &[
+            "--rules",
+            rules_path.to_str().unwrap(),
+            "--ignore",
+            "PHRASE",
+        ],
+    );
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let status = |id: &str| {
+        m["rule_runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .map(|r| r["status"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(status("ESC-MAX"), "disabled");
+    assert_eq!(status("PHRASE-BANNED"), "not selected");
+    assert_eq!(status("RESP-24H"), "ran");
+    let mut wb: Xlsx<_> = open_workbook(out.join("report.xlsx")).unwrap();
+    let summary = wb.worksheet_range("汇总").unwrap();
+    let texts: Vec<String> = summary
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()))
+        .collect();
+    assert!(texts.iter().any(|t| t.starts_with("已停用")), "{texts:?}");
+    let employee = std::fs::read_to_string(out.join("scorecards.csv"))
+        .unwrap()
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_string();
+    let o = shouwen(&[
+        "explain-score",
+        &employee,
+        "--report",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("PHRASE-BANNED (not selected)") && text.contains("ESC-MAX (disabled)"),
+        "{text}"
+    );
+}

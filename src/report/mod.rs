@@ -1479,7 +1479,9 @@ fn manifest<'a>(r: &'a AuditResult, opts: &ReportOptions, outputs: &[String]) ->
             .zip(&r.runs)
             .map(|(rule, run)| RuleRunRef {
                 id: &rule.id,
-                status: if !run.selected {
+                status: if !rule.enabled {
+                    "disabled"
+                } else if !run.selected {
                     "not selected"
                 } else if run.not_run.is_some() {
                     "could not run"

@@ -106,7 +106,9 @@ pub fn summary_sheet(r: &AuditResult, centers: &[CenterRow]) -> Sheet {
     rows.push(vec![t("服务中心数"), n(centers.len()), t("")]);
     let counts = by_rule(r);
     for ((rule, run), k) in r.rules.rules.iter().zip(&r.runs).zip(counts) {
-        let value = if !run.selected {
+        let value = if !rule.enabled {
+            t("已停用")
+        } else if !run.selected {
             t("未选用")
         } else if run.not_run.is_some() {
             t("无法执行")
@@ -410,7 +412,9 @@ pub fn page<'a>(
             .zip(&r.runs)
             .zip(counts)
             .map(|((rule, run), k)| {
-                let status = if !run.selected {
+                let status = if !rule.enabled {
+                    "已停用（规则文件 enabled = false）".to_string()
+                } else if !run.selected {
                     "未选用".to_string()
                 } else if let Some(why) = &run.not_run {
                     format!("无法执行：{why}")
