@@ -554,6 +554,12 @@ impl Limit {
                 "bad duration `{s}`: longer than {MAX_LIMIT_DAYS} days (ten years)"
             ));
         }
+        // A limit is kept to the second: `0.0001m` (6 ms) is a typo, not a deadline.
+        if ms < 1000.0 {
+            return Err(format!(
+                "bad duration `{s}`: shorter than one second; {expected}"
+            ));
+        }
         Ok(Limit::Millis(ms.round() as i64))
     }
 
@@ -566,8 +572,11 @@ impl Limit {
                     format!("{} 天", ms / 86_400_000)
                 } else if ms % 3_600_000 == 0 {
                     format!("{} 小时", ms / 3_600_000)
-                } else {
+                } else if ms % 60_000 == 0 {
                     format!("{} 分钟", ms / 60_000)
+                } else {
+                    // `0.5m` is 30 秒, not 0 分钟
+                    format!("{} 秒", crate::rules::fmt_points(ms as f64 / 1000.0))
                 }
             }
             Limit::WorkingDays(n) => format!("{n} 个工作日"),
@@ -774,5 +783,12 @@ mod tests {
         assert_eq!(Limit::Millis(86_400_000).describe(), "24 小时");
         assert_eq!(Limit::Millis(3 * 86_400_000).describe(), "3 天");
         assert_eq!(Limit::WorkingDays(5).describe(), "5 个工作日");
+        // below a minute: seconds, not "0 分钟"; below a second: refused
+        assert_eq!(Limit::parse("0.5m").unwrap().describe(), "30 秒");
+        assert_eq!(Limit::parse("0.001d").unwrap().describe(), "86.4 秒");
+        assert_eq!(Limit::parse("90m").unwrap().describe(), "90 分钟");
+        assert!(Limit::parse("0.0001m")
+            .unwrap_err()
+            .contains("shorter than one second"));
     }
 }

@@ -138,7 +138,9 @@ impl Deadline {
     fn within_text(&self) -> String {
         match self.within {
             Limit::Millis(ms) if ms % 3_600_000 == 0 => format!("{}h", ms / 3_600_000),
-            Limit::Millis(ms) => format!("{}m", ms / 60_000),
+            Limit::Millis(ms) if ms % 60_000 == 0 => format!("{}m", ms / 60_000),
+            // a limit that is no whole number of minutes (`0.5m`, `0.001d`) as written
+            Limit::Millis(ms) => format!("{}m", crate::rules::fmt_points(ms as f64 / 60_000.0)),
             Limit::WorkingDays(n) => format!("{n}wd"),
         }
     }
