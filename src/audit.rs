@@ -1074,17 +1074,22 @@ fn approvers_not_on_roster(waivers: &Table, roster: &Table) -> Option<String> {
     ))
 }
 
+/// Each roster employee's name by id.
+fn roster_names(roster: &Table) -> crate::idhash::IdMap<&str, &str> {
+    roster
+        .text("employee_id")
+        .iter()
+        .zip(roster.text("name").iter())
+        .filter_map(|(id, n)| Some((id?, n?)))
+        .collect()
+}
+
 fn responder_names_differ(cases: &Table, roster: &Table) -> Option<String> {
     if !cases.is_present("first_responder") || !roster.is_present("name") {
         return None;
     }
     // Looked up once per case: hashed (the roster's ids are unique).
-    let names: crate::idhash::IdMap<&str, &str> = roster
-        .text("employee_id")
-        .iter()
-        .zip(roster.text("name").iter())
-        .filter_map(|(id, n)| Some((id?, n?)))
-        .collect();
+    let names = roster_names(roster);
     let (ids, given) = (
         cases.text("first_responder_id"),
         cases.text("first_responder"),
@@ -2179,15 +2184,7 @@ fn apply_waivers(
 ) -> Vec<UnmatchedWaiver> {
     let Some(w) = waivers else { return vec![] };
     // Each employee's name, to know an approver written by name.
-    let names: HashMap<&str, &str> = roster
-        .map(|r| {
-            r.text("employee_id")
-                .iter()
-                .zip(r.text("name").iter())
-                .filter_map(|(id, n)| Some((id?, n?)))
-                .collect()
-        })
-        .unwrap_or_default();
+    let names = roster.map(roster_names).unwrap_or_default();
     // Why a waiver found nothing to waive, in the clerk's terms: the case was not audited,
     // or it is still pending, or it simply has no such violation.
     let audited: std::cell::OnceCell<crate::idhash::IdSet<&str>> = Default::default();

@@ -3045,15 +3045,20 @@ fn write_inspections(data: &Dataset, path: &Path) -> io::Result<()> {
 fn write_waivers(data: &Dataset, expected: &[Expected], path: &Path) -> io::Result<()> {
     let mut w = csv_writer(path)?;
     w.write_record(["case_id", "rule_id", "reason", "approved_by"])?;
+    // (case, rule, employee) of every finding, looked up once per waiver
+    let found: BTreeSet<(&str, &str, &str)> = expected
+        .iter()
+        .map(|e| (e.case_id.as_str(), e.rule_id, e.employee_id.as_str()))
+        .collect();
     for waiver in &data.waivers {
         let case = &data.cases[waiver.case];
         let post = &data.roster.centers[case.center];
         let charged = |p: usize| {
-            expected.iter().any(|e| {
-                e.case_id == case.id
-                    && e.rule_id == waiver.rule
-                    && e.employee_id == data.roster.people[p].id
-            })
+            found.contains(&(
+                case.id.as_str(),
+                waiver.rule,
+                data.roster.people[p].id.as_str(),
+            ))
         };
         let approver = if charged(post.manager) {
             post.cr

@@ -237,12 +237,6 @@ fn width(s: &str) -> f64 {
         .sum()
 }
 
-/// A row's cells, lent by a table or given by the maker of the row.
-enum RowCells<'a> {
-    Borrowed(&'a [Cell]),
-    Owned(Vec<Cell>),
-}
-
 /// Split a tab into Excel-sized pieces: `违规明细`, `违规明细 (2)`, …
 pub fn pieces(name: &str, rows: usize) -> Vec<(String, std::ops::Range<usize>)> {
     let per = MAX_ROWS - 1;
@@ -337,22 +331,16 @@ fn write_tab(
         ws.write_string_with_format(0, c as u16, zh, head)?;
     }
     let n = range.len();
-    // Each cell's text is handed to the writer as it is (an owned text is moved, not
-    // copied): only a code shown in Chinese (`major` → 一般) or an overlong text is a
-    // new one.
-    let mut write_row = |r: usize, row: RowCells<'_>| -> Result<(), XlsxError> {
+    // Each cell's text is handed to the writer as it is (moved, not copied): only a code
+    // shown in Chinese (`major` → 一般) or an overlong text is a new one. A table's rows
+    // (a few thousand) are copied to be given; the violations' arrive owned.
+    let mut write_row = |r: usize, row: Vec<Cell>| -> Result<(), XlsxError> {
         let xr = (r + 1) as u32;
-        let cells: Box<dyn Iterator<Item = (bool, std::borrow::Cow<'_, str>)>> = match row {
-            RowCells::Borrowed(cells) => Box::new(cells.iter().map(|c| match c {
-                Cell::Text(s) => (false, std::borrow::Cow::Borrowed(s.as_str())),
-                Cell::Num(s) => (true, std::borrow::Cow::Borrowed(s.as_str())),
-            })),
-            RowCells::Owned(cells) => Box::new(cells.into_iter().map(|c| match c {
-                Cell::Text(s) => (false, std::borrow::Cow::Owned(s)),
-                Cell::Num(s) => (true, std::borrow::Cow::Owned(s)),
-            })),
-        };
-        for (c, (is_num, text)) in cells.enumerate() {
+        for (c, cell) in row.into_iter().enumerate() {
+            let (is_num, text) = match cell {
+                Cell::Text(s) => (false, s),
+                Cell::Num(s) => (true, s),
+            };
             let xc = c as u16;
             let h = sheet.header.get(c).map_or("", String::as_str);
             if r < 2000 {
@@ -379,12 +367,10 @@ fn write_tab(
                     }
                 }
             } else {
-                match zh_label(h, &text) {
-                    Some(label) => ws.write_string(xr, xc, label)?,
-                    None => match fit_cell(&text) {
-                        std::borrow::Cow::Owned(cut) => ws.write_string(xr, xc, cut)?,
-                        std::borrow::Cow::Borrowed(_) => ws.write_string(xr, xc, text)?,
-                    },
+                match (zh_label(h, &text), fit_cell(&text)) {
+                    (Some(label), _) => ws.write_string(xr, xc, label)?,
+                    (None, std::borrow::Cow::Owned(cut)) => ws.write_string(xr, xc, cut)?,
+                    (None, std::borrow::Cow::Borrowed(_)) => ws.write_string(xr, xc, text)?,
                 };
             }
         }
@@ -393,7 +379,7 @@ fn write_tab(
     match &tab.made {
         None => {
             for (r, row) in sheet.rows[range].iter().enumerate() {
-                write_row(r, RowCells::Borrowed(row))?;
+                write_row(r, row.clone())?;
             }
         }
         Some(Made {
@@ -408,7 +394,7 @@ fn write_tab(
                         tab.name
                     )))
                 })?;
-                write_row(r, RowCells::Owned(row))?;
+                write_row(r, row)?;
             }
         }
         Some(Made {
@@ -432,7 +418,7 @@ fn write_tab(
                     };
                     next = blocks.get(k + 1).cloned().map(|b| s.spawn(move || make(b)));
                     for (j, row) in rows.into_iter().enumerate() {
-                        write_row(b.start - range.start + j, RowCells::Owned(row))?;
+                        write_row(b.start - range.start + j, row)?;
                     }
                 }
                 Ok(())

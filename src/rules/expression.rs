@@ -125,16 +125,7 @@ fn judge(base: LazyFrame, expr: &Expr) -> PolarsResult<(Vec<u32>, Vec<u32>, Vec<
 fn empty_columns(ctx: &EvalCtx<'_>, row: u32, columns: &[String]) -> String {
     let empty: Vec<String> = columns
         .iter()
-        .filter(|c| {
-            use crate::input::ColData;
-            let r = row as usize;
-            match ctx.cases.col(c) {
-                ColData::Text(v) => v.get(r).is_none(),
-                ColData::Time(v) => v.get(r).is_none(),
-                ColData::Count(v) => v.get(r).is_none(),
-                ColData::Money(v) => v.get(r).is_none_or(|m| m.is_none()),
-            }
-        })
+        .filter(|c| ctx.cases.col(c).is_empty_at(row as usize))
         .map(|c| match case_label(c) {
             "" => c.clone(),
             zh => format!("{c} ({zh})"),
