@@ -1419,7 +1419,8 @@ fn full_width_hint(text: &str, at: usize) -> String {
             '｝' => "}",
             _ => continue,
         };
-        if in_string && !matches!(c, '＂' | '“' | '”') {
+        // inside an ASCII-quoted string it is text (title = "他说“不知道”")
+        if in_string {
             continue;
         }
         return format!(
@@ -1937,6 +1938,15 @@ fields = ["content"]
             duplicate_key_message("键 = 1", 1),
             "duplicate key `键`; expected each key once in a table: delete one"
         );
+        // full-width quotes inside a quoted text are text too
+        let e = parse(
+            &rule.replace("告知，预计\"", "他说“不知道”\" x"),
+            "r.toml",
+            "",
+        )
+        .unwrap_err()[0]
+            .to_string();
+        assert!(!e.contains("full-width"), "{e}");
         // a comma inside a quoted Chinese title is text, not the culprit
         let e =
             parse(&rule.replace("预计\"", "预计\" x"), "r.toml", "").unwrap_err()[0].to_string();
