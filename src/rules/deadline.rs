@@ -95,6 +95,18 @@ impl Deadline {
                 }
             },
         };
+        // `5wd` counts working days whatever the clock: a `clock = "calendar"` beside it
+        // would be read as asking for calendar days and silently not be.
+        if let (Some(Limit::WorkingDays(n)), Some(c)) = (&within, &r.clock) {
+            if c.get_ref() == "calendar" {
+                d.at(
+                    c.span(),
+                    format!(
+                        "`clock = \"calendar\"` contradicts `within = \"{n}wd\"`, which counts working days on [calendar]; for calendar days write `within = \"{n}d\"`, for working days drop `clock`"
+                    ),
+                );
+            }
+        }
         if let (Some(f), Some(t)) = (&from, &to) {
             if f == t {
                 d.at(

@@ -540,6 +540,20 @@ pub fn parse(text: &str, file: &str, sha256: &str) -> Result<RuleSet, Vec<Diagno
         };
         dates(&c.holidays, &mut cal.holidays);
         dates(&c.makeup_workdays, &mut cal.makeup_workdays);
+        // A day both a holiday and a make-up working day is a typo in one list (the
+        // calendar would silently count it as worked).
+        for s in c.makeup_workdays.iter().flat_map(|l| l.get_ref()) {
+            if let Ok(v) = calendar::parse_dates(s.get_ref()) {
+                if let Some(day) = v.iter().find(|x| cal.holidays.contains(x)) {
+                    d.at(
+                        s.span(),
+                        format!(
+                            "{day} is both a holiday and a make-up working day (调休); list it in one of `holidays` and `makeup_workdays`"
+                        ),
+                    );
+                }
+            }
+        }
     }
 
     // [scoring] (caps are checked against rule ids below)
