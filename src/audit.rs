@@ -474,6 +474,17 @@ impl AuditResult {
             .map(|e| e.name.as_str())
             .unwrap_or("")
     }
+    /// The ids of the rules the rules file enables that this run did not apply
+    /// (`--select`/`--ignore`, or a rule that could not run), in the file's order.
+    pub fn rules_not_applied(&self) -> Vec<&str> {
+        self.rules
+            .rules
+            .iter()
+            .zip(&self.runs)
+            .filter(|(rule, run)| rule.enabled && (!run.selected || run.not_run.is_some()))
+            .map(|(rule, _)| rule.id.as_str())
+            .collect()
+    }
     pub fn waived_count(&self) -> usize {
         self.violations
             .iter()

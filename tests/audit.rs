@@ -1968,6 +1968,33 @@ fn explain_score_traces_score_grade_pay_and_discipline_to_the_violations() {
         std::fs::read(out.join("rules.toml")).unwrap(),
         std::fs::read(dir.path().join("rules/company.toml")).unwrap()
     );
+    // HR is told that pay.csv comes from a partial audit: on the terminal and in the
+    // manifest's pay block, which names the rules left out (the selected ones not).
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        said.contains("warning: a partial audit (--select/--ignore)")
+            && said.contains("PHRASE-BANNED")
+            && said.contains("pay.csv"),
+        "{said}"
+    );
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let left: Vec<&str> = m["pay"]["rules_not_applied"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(
+        left.contains(&"PHRASE-BANNED") && left.contains(&"ESC-PATH"),
+        "{m}"
+    );
+    assert!(
+        !left
+            .iter()
+            .any(|id| id.starts_with("RESP") || id.starts_with("RECORD")),
+        "{m}"
+    );
     // … and the report explained from another folder, where that path names nothing.
     assert!(!root().join("rules/company.toml").exists());
     let o = shouwen(

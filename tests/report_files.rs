@@ -221,6 +221,11 @@ fn the_workbook_holds_every_csv_row_as_typed_cells() {
     let out = dir.path().join("r");
     audit(&root().join("sample-data"), &out, &[]);
     check_workbook_against_csvs(&out, false);
+    // Every rule ran: the pay block names no rule left out (a --select run's does).
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["pay"]["status"], "computed");
+    assert!(m["pay"].get("rules_not_applied").is_none(), "{}", m["pay"]);
     // rates are stored as fractions and shown as percentages, pay as yuan
     let mut wb: Xlsx<_> = open_workbook(out.join("report.xlsx")).unwrap();
     let r = wb.worksheet_range("员工评分").unwrap();

@@ -1384,6 +1384,10 @@ struct PayRef<'a> {
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'a str>,
+    /// Rules the rules file enables that this run did not apply (`--select`/`--ignore`,
+    /// or a rule that could not run): the scores and pay leave their violations out.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    rules_not_applied: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -1503,6 +1507,7 @@ fn manifest<'a>(r: &'a AuditResult, opts: &ReportOptions, outputs: &[String]) ->
                 "computed"
             },
             reason: r.pay_not_run.as_deref(),
+            rules_not_applied: r.rules_not_applied(),
         },
         unmatched_waivers: r
             .unmatched_waivers

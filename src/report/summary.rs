@@ -151,6 +151,24 @@ pub fn render(r: &AuditResult, centers: &[CenterRow], out: &Path, outputs: &str)
     }
     if let Some(why) = &r.pay_not_run {
         let _ = writeln!(s, "  warning: pay could not run: {why}");
+    } else {
+        // Rules that could not run have a warning of their own below.
+        let skipped: Vec<&str> = r
+            .rules
+            .rules
+            .iter()
+            .zip(&r.runs)
+            .filter(|(rule, run)| rule.enabled && !run.selected)
+            .map(|(rule, _)| rule.id.as_str())
+            .collect();
+        if !skipped.is_empty() {
+            let _ = writeln!(
+                s,
+                "  warning: a partial audit (--select/--ignore): the scores and pay.csv leave out {} rule(s) the rules file enables ({}); for pay, audit with every rule",
+                skipped.len(),
+                skipped.join(", ")
+            );
+        }
     }
     for (rule, run) in r.rules.rules.iter().zip(&r.runs) {
         if let Some(w) = &run.warning {
