@@ -700,6 +700,44 @@ const OTHER_SPEAKERS: &[&str] = &[
     "组长",
     "班长",
     "电工",
+    // Outside bodies a property company reports on (经核实，社区表示不清楚此事).
+    "开发商",
+    "社区",
+    "街道",
+    "街道办",
+    "城管",
+    "派出所",
+    "公安",
+    "警察",
+    "民警",
+    "房管局",
+    "房管所",
+    "住建局",
+    "住建委",
+    "相关部门",
+    "有关部门",
+    "政府",
+    "业委会",
+    "居委会",
+    "村委会",
+    "邻居",
+    "供电局",
+    "供电公司",
+    "电力公司",
+    "自来水公司",
+    "供水公司",
+    "水务公司",
+    "燃气公司",
+    "煤气公司",
+    "热力公司",
+    "供暖公司",
+    "施工方",
+    "施工单位",
+    "施工队",
+    "厂家",
+    "厂商",
+    "商家",
+    "运营商",
 ];
 
 /// The speaker themself as the subject of a reporting word: 我说了不知道 is said again.
@@ -1386,6 +1424,8 @@ struct TurnIter<'a, 'c> {
     /// The two labels seen last and whether each is a customer's (a transcript
     /// alternates between two speakers).
     seen: [Option<(&'a str, bool)>; 2],
+    /// The current turn's label line starts with a paragraph indent.
+    current_indented: bool,
 }
 
 impl<'a, 'c> TurnIter<'a, 'c> {
@@ -1395,8 +1435,52 @@ impl<'a, 'c> TurnIter<'a, 'c> {
             customers,
             current: None,
             seen: [None; 2],
+            current_indented: false,
         }
     }
+
+    /// Whether `label`, found on `line` inside the resident's turn, is a heading of the
+    /// resident's own text rather than a new speaker: a label not seen before in this
+    /// text and not the resident's, that is either on a line indented as a paragraph
+    /// (`　　细数该地段治理不当情况：…`) when the resident's label line was not, or reads
+    /// as a heading (`问题一：`, `具体情况：`, `业主诉求：`). A resident writing
+    /// a letter puts headings in it; a staff reply starts a line of its own label.
+    fn heading_in_customer_turn(&self, line: &str, label: &str) -> bool {
+        let Some((_, true)) = self.current else {
+            return false;
+        };
+        if self.seen.iter().flatten().any(|&(l, _)| l == label) || self.customers.matches(label) {
+            return false;
+        }
+        (is_indented(line) && !self.current_indented) || is_heading_label(label)
+    }
+}
+
+/// Whether a line starts with a paragraph indent: an ideographic space, a tab, or two
+/// spaces.
+fn is_indented(line: &str) -> bool {
+    line.starts_with(['\u{3000}', '\t']) || line.starts_with("  ")
+}
+
+/// Words that end a heading in a resident's letter, not a speaker's name or role.
+const HEADING_ENDS: &[&str] = &[
+    "情况", "问题", "诉求", "原因", "经过", "事项", "如下", "要求", "建议", "现状", "背景", "地址",
+    "事实", "理由", "补充",
+];
+
+/// A label that reads as a heading: ending with a word of [`HEADING_ENDS`], or an
+/// ordinal (`问题一`, `问题2`, `第三`, `其一`).
+fn is_heading_label(label: &str) -> bool {
+    let folded: String = label.chars().filter_map(fold_char).collect();
+    if HEADING_ENDS.iter().any(|w| folded.ends_with(w)) {
+        return true;
+    }
+    let numeral = |c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c);
+    ["问题", "第", "其"].iter().any(|p| {
+        folded
+            .strip_prefix(p)
+            .is_some_and(|rest| !rest.is_empty() && rest.chars().all(numeral))
+    })
 }
 
 impl<'a> Iterator for TurnIter<'a, '_> {
@@ -1408,8 +1492,10 @@ impl<'a> Iterator for TurnIter<'a, '_> {
             let content_from = match parse_bracket_label(line_text)
                 .or_else(|| parse_label(line_text))
                 .or_else(|| parse_header(line_text))
+                .filter(|&(label, _)| !self.heading_in_customer_turn(line_text, label))
             {
                 Some((label, after)) => {
+                    self.current_indented = is_indented(line_text);
                     let customer = match self.seen {
                         [Some((l, c)), _] | [_, Some((l, c))] if l == label => c,
                         _ => {
@@ -2561,6 +2647,12 @@ mod tests {
             "王芳：您刚才反映说没办法，我帮您申请",
             "王芳：维修工告诉过您办不了，是他的错",
             "王芳：保安跟我说不知道，我批评他了",
+            // Outside bodies, as real replies report them (gov_board_wuye's 答复).
+            "客服：经核实，社区表示不清楚此事。",
+            "客服：据了解，开发商称没办法提前交房。",
+            "客服：城管说没办法，我们会督促。",
+            "客服：供电公司答复没办法今天恢复，我们继续跟进",
+            "客服：楼上邻居说不知道漏水的事，我们上门查看",
         ] {
             assert_eq!(verdict(text), none(), "{text}");
         }
@@ -2732,6 +2824,38 @@ mod tests {
         assert_eq!(f[0].evidence, "嗯不知道");
         let f = matcher().find("王芳：\t不知道\u{7}啊");
         assert_eq!(f[0].evidence, "不知道 啊");
+    }
+
+    /// A resident's letter has headings (`问题一：`, `　　细数该地段治理不当情况：`): they
+    /// are not a new speaker, so the resident's own 没办法 under one is not charged to
+    /// staff (real case 18038 of gov_board_wuye). A staff label after them still is.
+    #[test]
+    fn c18b_headings_in_a_residents_letter_are_not_speakers() {
+        for text in [
+            "网友：夜宵摊太吵了\n\u{3000}\u{3000}细数该地段治理不当情况：根本没办法入睡\n客服：我们已联系城管。",
+            "网友：交房拖了一年\n问题一：开发商说了好多次，我们也没办法\n客服：已转工程部核实。",
+            "业主：具体情况：楼上漏水，我不知道找谁\n客服：马上安排师傅上门。",
+            "业主：楼道灯坏了\n  补充说明：晚上根本没办法走\n客服：今天修好。",
+        ] {
+            assert_eq!(verdict(text), none(), "{text}");
+        }
+        // Staff still speak under their own label, after a heading or indented.
+        assert_eq!(
+            verdict("网友：漏水\n问题一：天花板\n客服：这个不归我管"),
+            violation("不归我管", Some("客服"), 3)
+        );
+        assert_eq!(
+            verdict("\u{3000}\u{3000}网友：漏水\n\u{3000}\u{3000}客服：这个不归我管"),
+            violation("不归我管", Some("客服"), 2)
+        );
+        // In a staff turn a heading-like label is a label as before (staff either way).
+        assert_eq!(
+            verdict("王芳：您好\n处理情况：没办法"),
+            violation("没办法", Some("处理情况"), 2)
+        );
+        for w in HEADING_ENDS {
+            assert_eq!(normalize(w).0, *w);
+        }
     }
 
     #[test]
