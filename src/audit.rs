@@ -1437,6 +1437,57 @@ pub fn day_end_column(name: &str) -> String {
     format!("__utc_dayend_{name}")
 }
 
+/// At most this many time columns of one expression are varied between the start and
+/// the end of a day written without a time (2ⁿ − 1 frames); past it, all of them move
+/// together.
+const DATE_ONLY_VARIED_MAX: usize = 4;
+
+/// `frame` again with the times of `columns` that were written as a date alone moved to
+/// the last second of their day, for each non-empty combination of those columns (none
+/// when no such time is in the table). Other cells keep their values.
+fn date_only_variants<'c>(
+    cases: &Table,
+    frame: &LazyFrame,
+    columns: impl Iterator<Item = &'c String>,
+) -> Vec<LazyFrame> {
+    let mut dated: Vec<&str> = vec![];
+    for c in columns {
+        if let Some(ColData::Time(v)) = cases.try_col(c) {
+            if v.any_date_only() && !dated.contains(&c.as_str()) {
+                dated.push(c);
+            }
+        }
+    }
+    let late = |c: &str| {
+        let end = day_end_column(c);
+        when(col(end.as_str()).is_not_null())
+            .then(
+                col(c)
+                    + (col(end.as_str()) - col(format!("__utc_{c}").as_str()))
+                        .cast(DataType::Duration(TimeUnit::Milliseconds)),
+            )
+            .otherwise(col(c))
+            .alias(c)
+    };
+    let masks: Vec<u32> = if dated.len() > DATE_ONLY_VARIED_MAX {
+        vec![(1u32 << dated.len()) - 1]
+    } else {
+        (1..(1u32 << dated.len())).collect()
+    };
+    masks
+        .into_iter()
+        .map(|m| {
+            let moved: Vec<Expr> = dated
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| m & (1 << i) != 0)
+                .map(|(_, c)| late(c))
+                .collect();
+            frame.clone().with_columns(moved)
+        })
+        .collect()
+}
+
 /// Run the audit on loaded tables.
 pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditResult> {
     let tz = rules.calendar.tz;
@@ -1727,6 +1778,26 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                 Ok(base.filter(of_files(files).not()))
             };
             base = take(base, &blind)?;
+            // An expression over a time written as a date alone is evaluated again with
+            // that time at the end of its day (each combination of such columns): a
+            // violation is charged only if it holds whatever the hour was.
+            let day_variants: Vec<LazyFrame> = match &rule.check {
+                Check::Expression(k) => {
+                    date_only_variants(&cases, &base, when_cols.iter().chain(&k.columns))
+                        .into_iter()
+                        .map(|v| {
+                            let v = match &rule.when {
+                                Some((_, w)) => v.filter(
+                                    w.clone().cast(DataType::Boolean).fill_null(lit(false)),
+                                ),
+                                None => v,
+                            };
+                            v.filter(of_files(&partial).not())
+                        })
+                        .collect()
+                }
+                _ => vec![],
+            };
             if let Some((_, w)) = &rule.when {
                 base = base.filter(w.clone().cast(DataType::Boolean).fill_null(lit(false)));
             }
@@ -1753,7 +1824,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
             let outcome = match &rule.check {
                 Check::Deadline(k) => k.evaluate(&ctx, base),
                 Check::Required(k) => k.evaluate(&ctx, base),
-                Check::Expression(k) => k.evaluate(&ctx, base),
+                Check::Expression(k) => k.evaluate(&ctx, base, day_variants),
                 Check::ForbiddenPhrase(k) => k.evaluate(&ctx, base),
                 Check::Escalation(k) => k.evaluate(&ctx, base),
                 Check::Inspection(k) => Ok(k.evaluate(&ctx)),

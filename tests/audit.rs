@@ -2427,6 +2427,40 @@ fn a_placeholder_is_no_record() {
     assert_eq!(r.cases.len(), 8);
 }
 
+/// PROMISE-TIME (管理制度 4.6: not solved on the spot → tell the resident when) over a
+/// time written as a date alone: charged only when the case was not solved on the spot
+/// whatever the hour was. P1: answered "2026-10-20" (hour unknown), solved 15:00 that day:
+/// maybe within the hour, not charged. P2: answered 10:00, solved "2026-10-21": late at
+/// any hour, charged to E1. P3: answered 10:00, solved "2026-10-20": maybe 10:30, not
+/// charged. P4 (times known, solved 5 h later) is charged as before.
+#[test]
+fn promise_time_over_a_date_alone_is_charged_only_when_any_hour_breaks_it() {
+    let row = |id: &str, answered: &str, resolved: &str| {
+        format!(
+            "{id},甲中心,2026-10-20 09:00,来访,咨询,张三,13800138000,1-101,漏水,E1,王芳,{answered},您好,,{resolved},已处理,1,,,,\n"
+        )
+    };
+    let cases = [
+        CASES_HEADER.to_string(),
+        row("P1", "2026-10-20", "2026-10-20 15:00"),
+        row("P2", "2026-10-20 10:00", "2026-10-21"),
+        row("P3", "2026-10-20 10:00", "2026-10-20"),
+        row("P4", "2026-10-20 10:00", "2026-10-20 15:00"),
+    ]
+    .concat();
+    let (_d, r) = audit_dataset(
+        &[("cases.csv", &cases), ("roster.csv", ROSTER)],
+        &["PROMISE-TIME"],
+    );
+    assert!(r.rejected.is_empty(), "{:?}", reasons(&r));
+    let got: Vec<(&str, &str)> = r
+        .violations
+        .iter()
+        .map(|v| (v.case_id(&r.cases), &*v.employee_id))
+        .collect();
+    assert_eq!(got, [("P2", "E1"), ("P4", "E1")]);
+}
+
 fn reasons(r: &AuditResult) -> Vec<(String, u64, String)> {
     r.rejected
         .iter()

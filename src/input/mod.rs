@@ -840,6 +840,14 @@ impl Table {
         self.sources.is_empty()
     }
 
+    /// The column `name`, if the table has one (`as_of` in a rule's SQL is none).
+    pub fn try_col(&self, name: &str) -> Option<&ColData> {
+        self.columns
+            .iter()
+            .find(|(c, _)| c.name == name)
+            .map(|(_, d)| d)
+    }
+
     pub fn col(&self, name: &str) -> &ColData {
         &self
             .columns

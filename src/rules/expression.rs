@@ -20,6 +20,9 @@ in not_judged.csv with the empty columns.
 columns): `resolved_at IS NULL AND as_of > first_response_at + INTERVAL '1 hour'` judges
 an open case only once the hour is over.
 
+A time written as a date alone (no hour) is charged only when the violation holds
+whatever the hour was: the case is judged at 00:00 and again at 23:59:59 of that day.
+
 Example violation: VISITS-2 on C000789, 不满足 contacts <= 2（往返次数 = 3）.",
     params: &[(
         "require",
@@ -50,8 +53,25 @@ impl Expression {
         format!("  require {}\n", self.require)
     }
 
-    pub fn evaluate(&self, ctx: &EvalCtx<'_>, base: LazyFrame) -> PolarsResult<Outcome> {
-        let (judged, bad, unknown) = judge(base, &self.expr)?;
+    /// `day_variants`: the same cases with times written as a date alone moved to the
+    /// end of their day (see `audit::date_only_variants`); a case is a violation only if
+    /// it is one in `base` and in every variant, whatever the hour was.
+    pub fn evaluate(
+        &self,
+        ctx: &EvalCtx<'_>,
+        base: LazyFrame,
+        day_variants: Vec<LazyFrame>,
+    ) -> PolarsResult<Outcome> {
+        let (judged, mut bad, unknown) = judge(base, &self.expr)?;
+        for v in day_variants {
+            if bad.is_empty() {
+                break;
+            }
+            let (_, bad_late, _) = judge(v, &self.expr)?;
+            // Both sorted by row.
+            let late: std::collections::BTreeSet<u32> = bad_late.into_iter().collect();
+            bad.retain(|r| late.contains(r));
+        }
         // Where `require` is unknown (a column it reads is empty) the case is not judged,
         // and says so: an expression rule over an unanswered case must not lose it.
         let ids = ctx.cases.text("case_id");
