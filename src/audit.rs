@@ -1658,15 +1658,32 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                 .collect()
         })
         .collect();
-    // Per rule group: the case files some of its rules could not read (for centers.csv).
+    // For centers.csv: per rule, the case files it could not read; per rule group, the
+    // files none of its running rules could read (a group judges a case when one of its
+    // rules does: ESC-SLIP lacking 协调单号 leaves four ESC rules judging the file).
+    let mut lacking_by_rule: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    for (ri, files) in lacking.iter().enumerate() {
+        if !files.is_empty() {
+            lacking_by_rule.insert(
+                rules.rules[ri].id.clone(),
+                files.iter().map(|(f, _)| *f).collect(),
+            );
+        }
+    }
     let mut lacking_by_group: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     for (ri, files) in lacking.iter().enumerate() {
+        let g = rule_group(&rules.rules[ri].id);
+        let group_blind = |f: u32| {
+            jobs.iter()
+                .filter(|&&rj| rule_group(&rules.rules[rj].id) == g)
+                .all(|&rj| lacking[rj].iter().any(|(x, _)| *x == f))
+        };
         for (f, _) in files {
-            let g = lacking_by_group
-                .entry(rule_group(&rules.rules[ri].id).to_string())
-                .or_default();
-            if !g.contains(f) {
-                g.push(*f);
+            if group_blind(*f) {
+                let files = lacking_by_group.entry(g.to_string()).or_default();
+                if !files.contains(f) {
+                    files.push(*f);
+                }
             }
         }
     }
@@ -2011,6 +2028,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                 &handed_off,
                 as_of,
                 &lacking_by_group,
+                &lacking_by_rule,
                 &followup_not_due,
             )
         },
@@ -2840,10 +2858,12 @@ pub struct CenterRow {
     /// Cases with at least one non-waived handoff-path (`ESC`) violation: one bad
     /// handoff may break several clauses, but it is one case handled wrongly.
     pub escalation_error_cases: usize,
-    /// Per rule group whose rules could not read every case of this center (its case
-    /// file lacks a column they read): how many of its cases they could judge. A group
-    /// not listed judged them all.
+    /// Per rule group none of whose rules could read every case of this center (its
+    /// case file lacks a column they read): how many of its cases it could judge. A
+    /// group not listed judged them all (by one of its rules at least).
     pub judged_by_group: BTreeMap<String, usize>,
+    /// Per rule that could not read every case of this center: how many it judged.
+    pub judged_by_rule: BTreeMap<String, usize>,
     /// 1 = fewest violations per 100 cases; centers with the same rate share a rank
     /// (1, 1, 3). Centers whose cases some rule group could not judge rank after all the
     /// others: fewer findings there are no better work.
@@ -2889,6 +2909,7 @@ pub fn centers(
     handed_off: &[bool],
     as_of: i64,
     lacking_by_group: &BTreeMap<String, Vec<u32>>,
+    lacking_by_rule: &BTreeMap<String, Vec<u32>>,
     followup_not_due: &[bool],
 ) -> Vec<CenterRow> {
     let names = cases.text("center");
@@ -2960,20 +2981,23 @@ pub fn centers(
                 .filter(|(_, n)| **n > 0)
                 .map(|(g, n)| (g.to_string(), *n))
                 .collect();
-            let judged_by_group = lacking_by_group
-                .iter()
-                .map(|(g, files)| {
-                    let n = rows
-                        .iter()
-                        .filter(|&&i| !files.contains(&(cases.sources[i].file as u32)))
-                        .count();
-                    (g.clone(), n)
-                })
-                .filter(|(_, n)| *n < rows.len())
-                .collect();
+            let judged = |lacking: &BTreeMap<String, Vec<u32>>| {
+                lacking
+                    .iter()
+                    .map(|(g, files)| {
+                        let n = rows
+                            .iter()
+                            .filter(|&&i| !files.contains(&(cases.sources[i].file as u32)))
+                            .count();
+                        (g.clone(), n)
+                    })
+                    .filter(|(_, n)| *n < rows.len())
+                    .collect()
+            };
             CenterRow {
                 kpis: center_kpis[k].clone(),
-                judged_by_group,
+                judged_by_group: judged(lacking_by_group),
+                judged_by_rule: judged(lacking_by_rule),
                 center: center.to_string(),
                 violations: *violations,
                 by_group,

@@ -3172,12 +3172,56 @@ B1,B中心,2026-10-08 08:05,咨询,李四,报修漏水,E2\n";
     let b = rows.iter().find(|x| col(x, "center") == "B中心").unwrap();
     assert_eq!(
         (col(b, "resp_per_100"), col(b, "not_fully_judged")),
-        (String::new(), "RESP 0/1".to_string())
+        (String::new(), "RESP-24H 0/1".to_string())
     );
     let a = rows.iter().find(|x| col(x, "center") == "A中心").unwrap();
     assert_eq!(
         (col(a, "resp_per_100"), col(a, "not_fully_judged")),
         ("50.00".to_string(), String::new())
+    );
+}
+
+/// One rule of a group lacking a column in one export (B's has no 协调单号, which only
+/// ESC-SLIP reads) does not blank the group: the other ESC rules judged B's cases, so
+/// B中心's escalation rate is over them, it ranks by its violations like A中心, and
+/// centers.csv names the rule that could not judge it (ESC-SLIP 0/1). The same export
+/// audited alone gets the same rate (ESC-SLIP then could not run at all).
+#[test]
+fn one_rule_lacking_a_column_names_itself_and_leaves_its_group_judged() {
+    let a = "case_id,center,received_at,channel,category,customer_name,content,first_responder_id,first_response_at,coordination_slip\n\
+A1,A中心,2026-10-08 08:05,来访,咨询,张三丰,咨询停车费,E1,2026-10-08 08:10,\n";
+    let b = "case_id,center,received_at,channel,category,customer_name,content,first_responder_id,first_response_at\n\
+B1,B中心,2026-10-08 08:05,来访,咨询,李四,报修漏水,E2,2026-10-08 08:10\n";
+    let (d, r) = audit_dataset(
+        &[
+            ("cases_a.csv", a),
+            ("cases_b.csv", b),
+            ("roster.csv", ROSTER),
+        ],
+        &["ESC"],
+    );
+    assert_reconciles(&r);
+    let center = |c: &str| r.centers.iter().find(|x| x.center == c).unwrap();
+    assert_eq!(center("B中心").judged_in("ESC"), 1);
+    assert_eq!(
+        center("B中心").judged_by_rule.get("ESC-SLIP").copied(),
+        Some(0)
+    );
+    assert!(center("A中心").judged_by_rule.is_empty());
+    // No violation in either: one rate, one rank (B used to rank last, "ESC 0/1").
+    assert_eq!((center("A中心").rank, center("B中心").rank), (1, 1));
+    let out = d.path().join("out");
+    shouwen::report::write(&r, &out, &shouwen::report::ReportOptions::default()).unwrap();
+    let mut rdr = csv::Reader::from_path(out.join("centers.csv")).unwrap();
+    let h = rdr.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|x| x.unwrap()).collect();
+    let col = |row: &csv::StringRecord, name: &str| {
+        row[h.iter().position(|x| x == name).unwrap()].to_string()
+    };
+    let b = rows.iter().find(|x| col(x, "center") == "B中心").unwrap();
+    assert_eq!(
+        (col(b, "esc_per_100"), col(b, "not_fully_judged")),
+        ("0.00".to_string(), "ESC-SLIP 0/1".to_string())
     );
 }
 

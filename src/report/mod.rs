@@ -354,10 +354,11 @@ pub fn centers_sheet(r: &AuditResult, rows: &[crate::audit::CenterRow]) -> Sheet
                 rate(c.kpis.followup_rate),
                 rate(c.kpis.satisfaction_rate),
             ]);
-            // Rule groups that could not judge every case of the center, with how many
-            // they did: such a center ranks after the fully judged ones.
+            // Rules that could not judge every case of the center, with how many they
+            // did (a center some rule group could not judge at all ranks after the fully
+            // judged ones).
             row.push(Cell::text(
-                c.judged_by_group
+                c.judged_by_rule
                     .iter()
                     .map(|(g, n)| format!("{g} {n}/{}", c.kpis.cases))
                     .collect::<Vec<_>>()

@@ -113,7 +113,7 @@ pub fn zh_header(h: &str) -> String {
         "violations" => "违规数（不含豁免）",
         "violations_per_100" => "每百案违规数",
         "phrases_per_1000" => "每千案禁语数",
-        "not_fully_judged" => "未能全部判定的规则组（已判定/案件数）",
+        "not_fully_judged" => "未能全部判定的规则（已判定/案件数）",
         "escalation_error_rate" => "转办差错率",
         "file" => "文件",
         "line" => "行号",
