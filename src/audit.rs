@@ -2027,8 +2027,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                 &rules,
                 &handed_off,
                 as_of,
-                &lacking_by_group,
-                &lacking_by_rule,
+                (&lacking_by_group, &lacking_by_rule),
                 &followup_not_due,
             )
         },
@@ -2900,16 +2899,19 @@ pub fn rule_group(id: &str) -> &str {
     id.split('-').next().unwrap_or(id)
 }
 
+/// Case files (their numbers) by rule group or rule id.
+type FilesBy = BTreeMap<String, Vec<u32>>;
+
 /// The centers of the audited cases, in name order, with their KPIs and non-waived
-/// violations. `handed_off[row]`: the case was handed on at least once.
+/// violations. `handed_off[row]`: the case was handed on at least once. The case files
+/// each rule group (none of its rules) and each rule could not read: see `CenterRow`.
 pub fn centers(
     cases: &Table,
     violations: &[Violation],
     rules: &RuleSet,
     handed_off: &[bool],
     as_of: i64,
-    lacking_by_group: &BTreeMap<String, Vec<u32>>,
-    lacking_by_rule: &BTreeMap<String, Vec<u32>>,
+    (lacking_by_group, lacking_by_rule): (&FilesBy, &FilesBy),
     followup_not_due: &[bool],
 ) -> Vec<CenterRow> {
     let names = cases.text("center");

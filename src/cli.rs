@@ -166,6 +166,13 @@ pub fn main() -> ExitCode {
             for w in crate::compare::warnings(&report_a, &report_b) {
                 eprintln!("{w}");
             }
+            // Never over a report's own tables or any file that is not a comparison.
+            if out.exists() && !crate::compare::is_comparison(&out) {
+                return Err(crate::error::Error::input(
+                    out.display().to_string(),
+                    "exists and is not a comparison written by `shouwen compare`: not written over; choose another --out",
+                ));
+            }
             crate::report::write_sheet(&out, sheet)?;
             print!("{table}");
             Ok(ExitCode::SUCCESS)

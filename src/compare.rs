@@ -3,13 +3,88 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 use crate::report::{read_rows, Cell, ReportRow as Row, Sheet};
 
+/// A table of a report folder, checked: the columns the comparison reads are there,
+/// and those of `numeric` hold numbers where not empty. An edited or foreign file is
+/// refused with its line, not read as "no score".
+fn read_table(dir: &Path, file: &str, required: &[&str], numeric: &[&str]) -> Result<Vec<Row>> {
+    let path = dir.join(file);
+    let disp = path.display().to_string();
+    let rows = read_rows(&path)?;
+    if let Some(first) = rows.first() {
+        let missing: Vec<&str> = required
+            .iter()
+            .copied()
+            .filter(|c| !first.contains_key(*c))
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::input(
+                disp,
+                format!(
+                    "no column {}: not a {file} written by shouwen audit",
+                    missing.join(", ")
+                ),
+            ));
+        }
+    }
+    for (i, row) in rows.iter().enumerate() {
+        for c in numeric {
+            let v = row.get(*c).map(String::as_str).unwrap_or("");
+            if !v.is_empty() && v.parse::<f64>().map_or(true, |x| !x.is_finite()) {
+                return Err(Error::input(
+                    format!("{disp}:{}", i + 2),
+                    format!("{c} {v:?} is not a number: the file was edited or is not shouwen's"),
+                ));
+            }
+        }
+    }
+    Ok(rows)
+}
+
+fn scorecards(dir: &Path) -> Result<Vec<Row>> {
+    read_table(
+        dir,
+        "scorecards.csv",
+        &["employee_id", "name", "score", "grade"],
+        &["score"],
+    )
+}
+
+fn centers(dir: &Path) -> Result<Vec<Row>> {
+    read_table(
+        dir,
+        "centers.csv",
+        &["center", "violations_per_100", "rank"],
+        &["violations_per_100", "rank"],
+    )
+}
+
+/// A report folder as `compare` needs it: its manifest read (the period and rules that
+/// the warnings compare come from it), else it is no report.
+pub fn check_report(dir: &Path) -> Result<()> {
+    let disp = dir.display().to_string();
+    let text = std::fs::read_to_string(dir.join("manifest.json")).map_err(|e| {
+        Error::input(
+            &disp,
+            format!("not a shouwen report folder: manifest.json: {e}"),
+        )
+    })?;
+    serde_json::from_str::<serde_json::Value>(&text)
+        .map_err(|e| Error::input(&disp, format!("manifest.json: {e}")))?;
+    Ok(())
+}
+
 fn rules_by_employee(dir: &Path) -> Result<BTreeMap<String, BTreeSet<String>>> {
     let mut m: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for v in read_rows(&dir.join("violations.csv"))? {
+    for v in read_table(
+        dir,
+        "violations.csv",
+        &["employee_id", "rule_id", "waived"],
+        &[],
+    )? {
         if v["waived"] != "true" {
             m.entry(v["employee_id"].clone())
                 .or_default()
@@ -89,6 +164,15 @@ pub fn warnings(a: &Path, b: &Path) -> Vec<String> {
     let mut out = vec![];
     let (pa, pb) = (report_period(a), report_period(b));
     out.extend(same_period_warning(pa.as_deref(), pb.as_deref()));
+    // Months compare as text (`2026-09` < `2026-10`); `empty` names none.
+    if let (Some(x), Some(y)) = (&pa, &pb) {
+        let month = |p: &str| p.len() == 7 && p.as_bytes()[4] == b'-';
+        if month(x) && month(y) && x > y {
+            out.push(format!(
+                "warning: report A is of {x}, later than report B ({y}): B is read as the later month, so \"newly violated\" means violated in {y} and not in {x}; give the earlier report first"
+            ));
+        }
+    }
     let (ma, mb) = (manifest(a), manifest(b));
     if let (Some(ma), Some(mb)) = (&ma, &mb) {
         let sha = |m: &serde_json::Value| m["rules"]["sha256"].as_str().map(str::to_string);
@@ -133,8 +217,44 @@ pub fn warnings(a: &Path, b: &Path) -> Vec<String> {
 
 /// The comparison as CSV rows (`kind, id, name, …`) and a terminal table.
 pub fn compare(a: &Path, b: &Path) -> Result<(crate::report::Sheet, String)> {
+    check_report(a)?;
+    check_report(b)?;
     compare_with(a, b, rules_ran(b))
 }
+
+/// The first line `compare` writes: a file starting with it may be written over.
+pub fn is_comparison(path: &Path) -> bool {
+    use std::io::BufRead;
+    let Ok(f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut first = String::new();
+    let _ = std::io::BufReader::new(f).read_line(&mut first);
+    first.trim_start_matches('\u{feff}').trim_end() == HEADER.join(",")
+}
+
+const HEADER: [&str; 20] = [
+    "kind",
+    "id",
+    "name",
+    "score_a",
+    "score_b",
+    "score_delta",
+    "grade_a",
+    "grade_b",
+    "violations_per_100_a",
+    "violations_per_100_b",
+    "rank_a",
+    "rank_b",
+    "newly_violated",
+    "no_longer_violated",
+    "on_time_response_rate_a",
+    "on_time_response_rate_b",
+    "resolution_rate_a",
+    "resolution_rate_b",
+    "satisfaction_rate_a",
+    "satisfaction_rate_b",
+];
 
 /// [`compare`], with the rules that ran in `b` given: `b` may be a report still being
 /// written (`audit --previous`), whose manifest is written last.
@@ -143,37 +263,10 @@ pub fn compare_with(
     b: &Path,
     ran_in_b: Option<BTreeSet<String>>,
 ) -> Result<(crate::report::Sheet, String)> {
-    let header: Vec<String> = [
-        "kind",
-        "id",
-        "name",
-        "score_a",
-        "score_b",
-        "score_delta",
-        "grade_a",
-        "grade_b",
-        "violations_per_100_a",
-        "violations_per_100_b",
-        "rank_a",
-        "rank_b",
-        "newly_violated",
-        "no_longer_violated",
-        "on_time_response_rate_a",
-        "on_time_response_rate_b",
-        "resolution_rate_a",
-        "resolution_rate_b",
-        "satisfaction_rate_a",
-        "satisfaction_rate_b",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let header: Vec<String> = HEADER.iter().map(|s| s.to_string()).collect();
     let mut out = vec![header];
     let mut table = String::new();
-    let (sa, sb) = (
-        read_rows(&a.join("scorecards.csv"))?,
-        read_rows(&b.join("scorecards.csv"))?,
-    );
+    let (sa, sb) = (scorecards(a)?, scorecards(b)?);
     let (mut ra, mut rb) = (rules_by_employee(a)?, rules_by_employee(b)?);
     // A rule that ran in only one report says nothing about a change: left out.
     if let (Some(x), Some(y)) = (rules_ran(a), ran_in_b) {
@@ -241,10 +334,7 @@ pub fn compare_with(
             format!("{}→{}", grade(x), grade(y)),
         ));
     }
-    let (ca, cb) = (
-        read_rows(&a.join("centers.csv"))?,
-        read_rows(&b.join("centers.csv"))?,
-    );
+    let (ca, cb) = (centers(a)?, centers(b)?);
     let by_center = |v: &[Row]| -> BTreeMap<String, Row> {
         v.iter().map(|r| (r["center"].clone(), r.clone())).collect()
     };
@@ -309,4 +399,33 @@ pub fn compare_with(
         })
         .collect();
     Ok((Sheet { header, rows }, table))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(period: &str) -> tempfile::TempDir {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(
+            d.path().join("manifest.json"),
+            format!("{{\"period\": \"{period}\"}}"),
+        )
+        .unwrap();
+        d
+    }
+
+    /// `compare OCT SEP` reads September as the later month: said, not silent.
+    #[test]
+    fn reports_given_latest_first_are_warned_about() {
+        let (sep, oct) = (report("2026-09"), report("2026-10"));
+        let later = |a: &Path, b: &Path| {
+            warnings(a, b)
+                .iter()
+                .any(|w| w.contains("later than report B"))
+        };
+        assert!(later(oct.path(), sep.path()));
+        assert!(!later(sep.path(), oct.path()));
+        assert!(!later(oct.path(), report("empty").path()));
+    }
 }

@@ -2284,6 +2284,87 @@ fn compare_shows_score_changes_and_rules_no_longer_violated() {
         "{err}"
     );
     assert!(!table.contains("warning"), "{table}");
+    // A damaged folder is refused with exit 2 and the reason, as `--previous` refuses
+    // it: no manifest (no period or rules to check), a score that is no number.
+    let damaged = |name: &str, edit: &dyn Fn(&Path)| {
+        let d = dir.path().join(name);
+        std::fs::create_dir(&d).unwrap();
+        for e in std::fs::read_dir(&b).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_file() {
+                std::fs::copy(&p, d.join(p.file_name().unwrap())).unwrap();
+            }
+        }
+        edit(&d);
+        d
+    };
+    let no_manifest = damaged("no-manifest", &|d| {
+        std::fs::remove_file(d.join("manifest.json")).unwrap()
+    });
+    let bad_score = damaged("bad-score", &|d| {
+        let t = read(&d.join("scorecards.csv"));
+        let score = t
+            .lines()
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .nth(12)
+            .unwrap()
+            .to_string();
+        let edited: Vec<String> = t
+            .lines()
+            .enumerate()
+            .map(|(i, l)| {
+                if i == 1 {
+                    let mut f: Vec<&str> = l.split(',').collect();
+                    f[12] = "abc";
+                    f.join(",")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect();
+        assert!(!score.is_empty());
+        std::fs::write(d.join("scorecards.csv"), edited.join("\n") + "\n").unwrap();
+    });
+    for (folder, why) in [
+        (&no_manifest, "not a shouwen report folder: manifest.json"),
+        (&bad_score, "score \"abc\" is not a number"),
+    ] {
+        let o = shouwen(
+            &[
+                "compare",
+                a.to_str().unwrap(),
+                folder.to_str().unwrap(),
+                "--out",
+                dir.path().join("never.csv").to_str().unwrap(),
+            ],
+            dir.path(),
+        );
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(why), "{err}");
+        assert!(!dir.path().join("never.csv").exists());
+    }
+    // --out never writes over a report's own table (or any file not a comparison).
+    let before = read(&b.join("scorecards.csv"));
+    let o = shouwen(
+        &[
+            "compare",
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+            "--out",
+            b.join("scorecards.csv").to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("is not a comparison"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(read(&b.join("scorecards.csv")), before);
     // A report in which the record rules did not run says nothing about them: they are
     // not "no longer violated", and a warning says why.
     let c = run(&basic, "c", "RESP");
