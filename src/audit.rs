@@ -14,7 +14,7 @@ use crate::input::{
     read_table, ColData, DatasetFiles, FileStats, OptI64, Rejected, Table, TextCol,
 };
 use crate::rules::{Check, Responsible, Rule, RuleSet};
-use crate::timeparse::{format_local_short, local_to_utc_millis, parse_timestamp, to_local};
+use crate::timeparse::{format_local_short, local_to_utc_millis, to_local};
 
 /// The case rows evaluated at once (see `run`): small enough that a slice's polars frame
 /// and its rules' working data stay a fraction of the table, large enough that the
@@ -515,6 +515,21 @@ pub fn load(files: &DatasetFiles, rules: &RuleSet, period: Option<&str>) -> Resu
     load_as_of(files, rules, period, None)
 }
 
+/// The `--as-of` time. A date alone is through that day (`2026-10-31`: the cases of the
+/// 31st are audited and judged at 11-01 00:00, as `--period 2026-10` judges them), not
+/// its first instant (which left every case of that day out as received after it).
+pub fn parse_as_of(s: &str, tz: chrono_tz::Tz) -> Result<i64> {
+    crate::timeparse::parse_stamp(s, tz)
+        .map(|(ms, date_only)| {
+            if date_only {
+                crate::timeparse::day_end(ms, tz) + 1000
+            } else {
+                ms
+            }
+        })
+        .map_err(|e| Error::Usage(format!("--as-of {s:?}: {}", e.0)))
+}
+
 /// [`load`], with the `--as-of` time: a case received after it cannot be judged at it
 /// (its deadlines would run backwards) and is rejected, saying so.
 pub fn load_as_of(
@@ -526,11 +541,7 @@ pub fn load_as_of(
     let opts = &rules.read;
     let tz = rules.calendar.tz;
     let period = period.map(|p| Period::parse(p, tz)).transpose()?;
-    let as_of = as_of
-        .map(|s| {
-            parse_timestamp(s, tz).map_err(|e| Error::Usage(format!("--as-of {s:?}: {}", e.0)))
-        })
-        .transpose()?;
+    let as_of = as_of.map(|s| parse_as_of(s, tz)).transpose()?;
     if let (Some(p), Some(a)) = (&period, as_of) {
         // Every case of the month would be left out as received after the as-of time.
         if a < p.start {
@@ -1506,9 +1517,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
     } = loaded;
 
     let as_of = match &opts.as_of {
-        Some(s) => {
-            parse_timestamp(s, tz).map_err(|e| Error::Usage(format!("--as-of {s:?}: {}", e.0)))?
-        }
+        Some(s) => parse_as_of(s, tz)?,
         None => match &period {
             Some(p) => p.end,
             None => {
@@ -1532,7 +1541,6 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         .flat_map(|(r, _)| r.frame_columns())
         .collect();
     let holders = Holders::new(&handoffs, &handoffs_of);
-    let first = cases.text("first_responder_id");
 
     let mut runs = vec![];
     let mut violations = vec![];
@@ -1940,7 +1948,13 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                 let row = hit.row as usize;
                 let (employee_id, note) = match hit.employee {
                     Some(e) => (e, None),
-                    None => charge(rule, row, hit.at.unwrap_or(as_of), &cases, &holders, first),
+                    // A pending case's holder is who holds it now (at the as-of time),
+                    // not after a handoff recorded past it.
+                    None => {
+                        let at = hit.at.unwrap_or(as_of);
+                        let at = if hit.pending { at.min(as_of) } else { at };
+                        charge(rule, row, at, &cases, &holders, hit.pending, tz)
+                    }
                 };
                 // The words a charge's note follows are this finding's own.
                 let shared_from = hit.shared_from.filter(|_| note.is_none());
@@ -2207,37 +2221,85 @@ fn derived_period(cases: &Table, tz: chrono_tz::Tz) -> String {
 /// from a map of every handed-off case to a copy of its handoffs (at 10M cases, 3M
 /// vectors and a map of them: 0.6 GB held through the rules).
 struct Holders<'a> {
+    table: &'a Table,
     index: &'a HandoffIndex,
     seq: &'a OptI64,
     at: &'a OptI64,
+    from: &'a TextCol,
     to: &'a TextCol,
 }
 
 impl<'a> Holders<'a> {
     fn new(handoffs: &'a Table, index: &'a HandoffIndex) -> Holders<'a> {
         Holders {
+            table: handoffs,
             index,
             seq: handoffs.count("seq"),
             at: handoffs.time("at"),
+            from: handoffs.text("from_id"),
             to: handoffs.text("to_id"),
         }
     }
 
-    /// The employee holding case row `row` at `at`: the receiver of the last handoff
-    /// made by then (in 序号 order, then time, then receiver id), else the first
-    /// responder.
-    fn at<'b>(&'b self, row: usize, at: i64, first: &'b str) -> &'b str {
+    /// The handoff that made the holder of case row `row` at `at`: the last made by
+    /// then (in 序号 order, then time, then receiver id), if any.
+    fn last(&self, row: usize, at: i64) -> Option<usize> {
         self.index
             .of(row)
             .iter()
             .filter_map(|&h| {
                 let h = h as usize;
                 let (t, to) = (self.at.get(h)?, self.to.get(h)?);
-                (t <= at).then(|| (self.seq.get(h).unwrap_or(0), t, to))
+                (t <= at).then(|| (self.seq.get(h).unwrap_or(0), t, to, h))
             })
             .max()
-            .map(|(_, _, to)| to)
+            .map(|(_, _, _, h)| h)
+    }
+
+    /// The employee holding case row `row` at `at`: the receiver of the last handoff
+    /// made by then, else the first responder.
+    fn at<'b>(&'b self, row: usize, at: i64, first: &'b str) -> &'b str {
+        self.last(row, at)
+            .and_then(|h| self.to.get(h))
             .unwrap_or(first)
+    }
+
+    /// The holder at `at` and why, for the evidence: the handoff that made them holder
+    /// (who handed it on, when, its file:line), or that the case was not handed on by
+    /// then (it was later). `None` for a case never handed on.
+    fn explained(
+        &self,
+        row: usize,
+        at: i64,
+        first: &str,
+        when: &str,
+        tz: chrono_tz::Tz,
+    ) -> (String, Option<String>) {
+        let t = crate::timeparse::format_local_short(at, tz);
+        let head = match when {
+            "截至" => format!("截至 {t} "),
+            w => format!("{t} {w}时"),
+        };
+        match self.last(row, at) {
+            Some(h) => {
+                let to = self.to.get(h).unwrap_or(first).to_string();
+                let note = format!(
+                    "（{head}由 {to} 持有：{} 于 {} 转交给 {to}，{}）",
+                    self.from.get(h).unwrap_or("?"),
+                    self.at
+                        .get(h)
+                        .map(|t| crate::timeparse::format_local_short(t, tz))
+                        .unwrap_or_default(),
+                    self.table.source(h)
+                );
+                (to, Some(note))
+            }
+            None if !self.index.of(row).is_empty() => (
+                first.to_string(),
+                Some(format!("（{head}尚未转交，由首问责任人持有）")),
+            ),
+            None => (first.to_string(), None),
+        }
     }
 }
 
@@ -2248,11 +2310,22 @@ fn charge(
     at: i64,
     cases: &Table,
     holders: &Holders,
-    first: &TextCol,
+    pending: bool,
+    tz: chrono_tz::Tz,
 ) -> (String, Option<String>) {
-    let first_id = first.get(row).unwrap_or_default().to_string();
+    let first_id = cases
+        .text("first_responder_id")
+        .get(row)
+        .unwrap_or_default()
+        .to_string();
     match rule.responsible {
-        Responsible::Holder => (holders.at(row, at, &first_id).to_string(), None),
+        Responsible::Holder => holders.explained(
+            row,
+            at,
+            &first_id,
+            if pending { "截至" } else { "到期" },
+            tz,
+        ),
         Responsible::Resolver => {
             let when = cases.time("resolved_at").get(row).unwrap_or(at);
             (holders.at(row, when, &first_id).to_string(), None)
@@ -2634,7 +2707,8 @@ pub struct Kpis {
 
 /// Whether a satisfaction value counts as satisfied (`None`: not a rating). Ratings are
 /// the SPEC's 满意 / 基本满意 / 不满意 or 1–5, with the usual five-level words (非常满意,
-/// 比较满意, 一般, 很不满意 …) and `5分` or full-width `５` for a score; and as 回访结果
+/// 比较满意, 一般, 很不满意 …), 是 / 否 (a 是否满意 column) and `5分` or full-width `５`
+/// for a score; and as 回访结果
 /// are written by hand: a note holding 满意 (很满意, 业主表示满意, 已解决，满意, 满意(5)),
 /// negated close before it (不满意, 不是很满意, 不太满意) or 差评 is not satisfied, 好评 is;
 /// stars (★★★★☆) count as the score.
@@ -2671,10 +2745,11 @@ fn satisfied_word(v: &str) -> Option<bool> {
         s => s,
     };
     match (v, score) {
-        ("满意" | "非常满意" | "基本满意" | "比较满意" | "较满意", _) | (_, "4" | "5") => {
+        // 是 / 否: an export's 是否满意 column.
+        ("满意" | "非常满意" | "基本满意" | "比较满意" | "较满意" | "是", _) | (_, "4" | "5") => {
             Some(true)
         }
-        ("不满意" | "很不满意" | "非常不满意" | "不太满意" | "较不满意" | "一般", _)
+        ("不满意" | "很不满意" | "非常不满意" | "不太满意" | "较不满意" | "一般" | "否", _)
         | (_, "1" | "2" | "3") => Some(false),
         _ => None,
     }
@@ -3065,6 +3140,10 @@ mod tests {
             ("★★★★★", Some(true)),
             ("★★★★☆", Some(true)),
             ("★★☆☆☆", Some(false)),
+            // a 是否满意 column
+            ("是", Some(true)),
+            ("否", Some(false)),
+            (" 否 ", Some(false)),
             ("未接通", None),
             ("已回访", None),
             ("满意度", None),

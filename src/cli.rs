@@ -86,7 +86,8 @@ struct AuditArgs {
     /// Audit only cases received in this month (YYYY-MM); open cases are judged as of its end
     #[arg(long)]
     period: Option<String>,
-    /// The time open cases are judged at (default: the period's end, or the latest time in the data)
+    /// The time open cases are judged at (default: the period's end, or the latest time in
+    /// the data); a date alone means the end of that day (2026-10-31 = 2026-11-01 00:00)
     #[arg(long)]
     as_of: Option<String>,
     /// Report folder (default: reports/<period>)

@@ -1573,6 +1573,20 @@ within = "90m"
         .map(|v| &*v.employee_id)
         .collect();
     assert_eq!(h01, ["E02"]);
+    // The evidence shows E02 why: when it fell due, and the handoff that made him the
+    // holder, with its file and line.
+    let ev = r
+        .violations
+        .iter()
+        .find(|v| v.case_id(&r.cases) == "H01")
+        .unwrap()
+        .evidence
+        .to_string();
+    assert!(
+        ev.contains("（2026-10-12 10:30 到期时由 E02 持有：E08 于 2026-10-12 10:00 转交给 E02，"),
+        "{ev}"
+    );
+    assert!(ev.contains("kinds/handoffs.csv:2）"), "{ev}");
     // P01 was never handed on: its first responder holds it.
     let p01: Vec<&str> = r
         .violations
@@ -2506,6 +2520,36 @@ fn a_placeholder_is_no_record() {
     assert!(r.cases.time("resolved_at").get(6).is_none());
     assert!(r.cases.time("resolved_at").get(7).is_none());
     assert_eq!(r.cases.len(), 8);
+}
+
+/// `--as-of 2026-10-31` is through the 31st: a case received that day is audited and
+/// judged at 11-01 00:00 (it was rejected as received after the as-of time, 10-31 00:00).
+#[test]
+fn an_as_of_date_alone_is_the_end_of_that_day() {
+    let tz = chrono_tz::Asia::Shanghai;
+    assert_eq!(
+        shouwen::audit::parse_as_of("2026-10-31", tz).unwrap(),
+        shouwen::audit::parse_as_of("2026-11-01 00:00:00", tz).unwrap()
+    );
+    let cases = format!(
+        "{CASES_HEADER}Z1,甲中心,2026-10-31 09:00,来访,咨询,张三,13800138000,1-101,漏水,E1,王芳,2026-10-31 09:05,,,,,,,,,\n"
+    );
+    let d = dataset(&[("cases.csv", &cases), ("roster.csv", ROSTER)]);
+    let r = audit_files(
+        DatasetFiles::discover(d.path()).unwrap(),
+        default_rules(),
+        AuditOptions {
+            as_of: Some("2026-10-31".into()),
+            select: vec!["RESP".into()],
+            ..AuditOptions::default()
+        },
+    );
+    assert!(r.rejected.is_empty(), "{:?}", reasons(&r));
+    assert_eq!(r.cases.len(), 1);
+    assert_eq!(
+        r.as_of,
+        shouwen::audit::parse_as_of("2026-11-01 00:00:00", tz).unwrap()
+    );
 }
 
 /// PROMISE-TIME (管理制度 4.6: not solved on the spot → tell the resident when) over a

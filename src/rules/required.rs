@@ -17,8 +17,9 @@ pub static INFO: KindInfo = KindInfo {
 A field counts as missing when it is empty or only whitespace, or holds a placeholder
 that says nothing was recorded (无, 未留, 不详, NULL, N/A, or only dashes, slashes, dots or
 zeros: `-`, `/`, `——`, `0`), shown as written. `satisfaction` counts as
-missing too when it holds no rating (满意 / 基本满意 / 不满意 or 1–5, and the usual
-five-level words: \"好\" or \"6\" is no rating, and is shown as such). One violation per
+missing too when it holds no rating (满意 / 基本满意 / 不满意 or 1–5, the usual
+five-level words, or 是 / 否 of a 是否满意 column: \"好\" or \"6\" is no rating, and is
+shown as such). One violation per
 case lists every missing field; `when` narrows the cases (e.g. phone inquiries must
 record the caller's name and number: channel = '电话').
 
@@ -86,7 +87,7 @@ impl Required {
             let v = sat.get(row as usize)?;
             crate::audit::satisfied(v).is_none().then(|| {
                 format!(
-                    "{}（「{v}」不是评价：应为 满意 / 基本满意 / 不满意、含“满意”的回访结果 或 1–5）",
+                    "{}（「{v}」不是评价：应为 满意 / 基本满意 / 不满意、是 / 否、含“满意”的回访结果 或 1–5）",
                     case_label(f)
                 )
             })
