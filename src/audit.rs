@@ -969,9 +969,30 @@ fn join_ids_to_roster(
                 .or_insert(Some(id));
         }
     }
+    // Roster ids by name (`None` when two share one): an export that names its staff
+    // without their 工号 (首问人 王芳, no 首问人工号) is joined by the name.
+    let mut named: BTreeMap<&str, Option<&str>> = BTreeMap::new();
+    if roster.is_present("name") {
+        for (id, name) in roster
+            .text("employee_id")
+            .iter()
+            .zip(roster.text("name").iter())
+        {
+            if let (Some(id), Some(name)) = (id, name) {
+                named
+                    .entry(name)
+                    .and_modify(|e| *e = None)
+                    .or_insert(Some(id));
+            }
+        }
+    }
     // An id the roster lacks, written with more or fewer leading zeros than the one id
-    // of its number it holds (7 for 007, 007 for 7).
-    let padded_for = |v: &str| -> Option<&str> { padded.get(&number(v)?).copied().flatten() };
+    // of its number it holds (7 for 007, 007 for 7), or the name of one employee.
+    let padded_for = |v: &str| -> Option<&str> {
+        number(v)
+            .and_then(|n| padded.get(&n).copied().flatten())
+            .or_else(|| named.get(v).copied().flatten())
+    };
     let mut remapped: BTreeMap<(String, &str), usize> = BTreeMap::new();
     let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
     let mut rows = 0;
@@ -1034,7 +1055,7 @@ fn join_ids_to_roster(
             .collect();
         let more = if remapped.len() > 5 { " …" } else { "" };
         out.push(format!(
-            "ids of digits written with other leading zeros than the roster's are read as the roster's: {}{more} (a spreadsheet drops the zeros of a number; check the export)",
+            "employee ids the roster does not hold, written with other leading zeros than one of its ids or as one employee's name, are read as that roster id: {}{more} (a spreadsheet drops the zeros of a number; an export may name staff without their 工号; check the export)",
             pairs.join(", ")
         ));
     }

@@ -444,8 +444,9 @@ K2,c,bad time,咨询,E01,\n";
 }
 
 /// An export with the first responder's name (首问人) but no 工号 column is audited with
-/// the names as the employees' ids, and the audit says so: a roster keyed by 工号 cannot
-/// join them, and two employees of one name become one.
+/// the names as the employees' ids, and the audit says so: a roster joins a name it gives
+/// one employee (see `ids_written_otherwise_join_the_roster_and_unknown_ones_are_named`),
+/// and two employees of one name stay one.
 #[test]
 fn names_taken_as_ids_for_lack_of_a_gonghao_column_are_warned_of() {
     let dir = tempfile::tempdir().unwrap();
@@ -1832,7 +1833,8 @@ fn the_followup_rate_leaves_out_followups_not_due_yet() {
 
 /// An employee's id as an export mangles it is still the roster's employee: a zero-width
 /// space pasted after it, full-width digits, and (Excel) a number without the leading
-/// zeros the roster gives it (`7` for `007`, said in a warning). An id the roster does not
+/// zeros the roster gives it (`7` for `007`, said in a warning), or the employee's name in
+/// place of the id (said too). An id the roster does not
 /// hold at all is charged under that id, and a warning says so (no base pay for it).
 #[test]
 fn ids_written_otherwise_join_the_roster_and_unknown_ones_are_named() {
@@ -1855,6 +1857,8 @@ fn ids_written_otherwise_join_the_roster_and_unknown_ones_are_named() {
         // The roster's 8 written 008; 09 is the roster's 9 or its 009: neither guessed.
         row("C6", "008", "2026-10-13 10:00"),
         row("C7", "09", "2026-10-13 10:00"),
+        // An export naming its staff without their 工号: the roster's one 王芳.
+        row("C8", "王芳", "2026-10-13 10:00"),
     ]
     .concat();
     let (_d, r) = audit_dataset(&[("cases.csv", &cases), ("roster.csv", roster)], &["RESP"]);
@@ -1868,11 +1872,15 @@ fn ids_written_otherwise_join_the_roster_and_unknown_ones_are_named() {
             v("C4", "RESP-24H", "E9", false),
             v("C6", "RESP-24H", "8", false),
             v("C7", "RESP-24H", "09", false),
+            v("C8", "RESP-24H", "E1", false),
         ]
         .into()
     );
     let w = r.input_warnings.join("\n");
-    assert!(w.contains("008 → 8 (1 rows), 7 → 007 (2 rows)"), "{w}");
+    assert!(
+        w.contains("008 → 8 (1 rows), 7 → 007 (2 rows), 王芳 → E1 (1 rows)"),
+        "{w}"
+    );
     assert!(
         w.contains("2 case, handoff or spot-check rows name 2 employee id(s) the roster does not hold: 09 (1), E9 (1)"),
         "{w}"

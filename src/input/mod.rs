@@ -1437,7 +1437,7 @@ fn map_header(
                     best[id] = Some((p, hi));
                     mapping[hi].push(id);
                     warnings.push(format!(
-                        "{display}: no 首问人工号 (first_responder_id) column: the names in {:?} are taken as the employees' ids, so a roster keyed by 工号 does not join them (their roles, centers and pay stay unknown, and two employees of one name are one); map the export's 工号 column with [input.aliases.cases] if it has one",
+                        "{display}: no 首问人工号 (first_responder_id) column: the names in {:?} are taken as the employees' ids, joined to the roster's 工号 where the roster has one employee of that name (two employees of one name stay one, unknown to the roster); map the export's 工号 column with [input.aliases.cases] if it has one",
                         headers.get(hi).map_or("", String::as_str)
                     ));
                 }
