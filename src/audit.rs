@@ -385,7 +385,11 @@ pub struct PendingCase {
 #[derive(Debug, Clone)]
 pub struct Scorecard {
     pub employee: Employee,
+    /// Cases first responded.
     pub cases: usize,
+    /// Cases handled: first responded, or handed to the employee (a 部门主管 receiving
+    /// cases from the front desk); `min_cases` counts these.
+    pub handled: usize,
     pub checks: usize,
     pub minor: usize,
     pub major: usize,
@@ -2048,7 +2052,14 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         || {
             let employees = employees(roster.as_ref(), &cases, &violations, &pending);
             let t_scoring = std::time::Instant::now();
-            let scorecards = scorecards(&rules, &employees, &cases, &violations, &judged_by_row);
+            let scorecards = scorecards(
+                &rules,
+                &employees,
+                &cases,
+                (&handoffs, &handoffs_of),
+                &violations,
+                &judged_by_row,
+            );
             (employees, scorecards, t_scoring.elapsed().as_secs_f64())
         },
         || {
@@ -2580,6 +2591,7 @@ fn scorecards(
     rules: &RuleSet,
     employees: &BTreeMap<String, Employee>,
     cases: &Table,
+    (handoffs, handoffs_of): (&Table, &HandoffIndex),
     violations: &[Violation],
     judged_by_row: &[u32],
 ) -> Vec<Scorecard> {
@@ -2594,6 +2606,7 @@ fn scorecards(
         .map(|e| Scorecard {
             employee: e.clone(),
             cases: 0,
+            handled: 0,
             checks: 0,
             minor: 0,
             major: 0,
@@ -2609,11 +2622,25 @@ fn scorecards(
             by_rule: vec![],
         })
         .collect();
+    let to = handoffs.text("to_id");
+    let mut received: Vec<usize> = vec![];
     for (i, id) in cases.text("first_responder_id").iter().enumerate() {
-        if let Some(&k) = id.and_then(|id| index.get(id)) {
+        let first = id.and_then(|id| index.get(id)).copied();
+        if let Some(k) = first {
             let c = &mut cards[k];
             c.cases += 1;
+            c.handled += 1;
             c.checks += judged_by_row[i] as usize;
+        }
+        // The others the case was handed to, each once.
+        received.clear();
+        for &h in handoffs_of.of(i) {
+            if let Some(&k) = to.get(h as usize).and_then(|t| index.get(t)) {
+                if Some(k) != first && !received.contains(&k) {
+                    received.push(k);
+                    cards[k].handled += 1;
+                }
+            }
         }
     }
     for v in violations {
@@ -2673,7 +2700,7 @@ fn scorecards(
                 lowest
                     .map(|b| (b.grade.clone(), b.coefficient))
                     .unwrap_or_else(|| (String::new(), 1.0))
-            } else if c.cases < sc.min_cases {
+            } else if c.handled < sc.min_cases {
                 (TOO_FEW_CASES.to_string(), 1.0)
             } else {
                 sc.band(c.score)

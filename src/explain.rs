@@ -68,8 +68,12 @@ pub fn explain_score(employee: &str, report: &Path) -> Result<String> {
     );
     let _ = writeln!(
         out,
-        "first-responded cases: {}\n\nViolations charged:",
-        card["cases"]
+        "first-responded cases: {}{}\n\nViolations charged:",
+        card["cases"],
+        card.get("cases_handled")
+            .filter(|h| *h != &card["cases"])
+            .map(|h| format!("; cases handled (first responded or handed to them): {h}"))
+            .unwrap_or_default()
     );
     let mut per_rule: BTreeMap<&str, (usize, f64)> = BTreeMap::new();
     for v in &viol {
@@ -146,7 +150,7 @@ pub fn explain_score(employee: &str, report: &Path) -> Result<String> {
     let grade = &card["grade"];
     let why = if grade == crate::audit::TOO_FEW_CASES {
         format!(
-            "fewer than min_cases = {} first-responded cases: not graded, coefficient 1.00",
+            "fewer than min_cases = {} cases handled (first responded or handed to them): not graded, coefficient 1.00",
             sc.min_cases
         )
     } else if viol

@@ -2197,7 +2197,8 @@ fn scorecards_add_up(r: &AuditResult) {
         assert!((c.score - (sc.base - c.points)).abs() < 1e-9);
         if c.fatal {
             assert_eq!(c.grade, sc.bands.last().unwrap().grade);
-        } else if c.cases < sc.min_cases {
+        } else if c.handled < sc.min_cases {
+            assert!(c.handled >= c.cases);
             assert_eq!((c.grade.as_str(), c.coefficient), ("样本不足", 1.0));
         } else {
             let band = sc
@@ -2528,6 +2529,46 @@ fn a_placeholder_is_no_record() {
     assert!(r.cases.time("resolved_at").get(6).is_none());
     assert!(r.cases.time("resolved_at").get(7).is_none());
     assert_eq!(r.cases.len(), 8);
+}
+
+/// min_cases counts the cases an employee handled, first responded or handed to them: a
+/// 部门主管 who answers no resident at the desk but receives six of the front desk's
+/// cases is graded (his escalation breaches reach his pay); one who received two is
+/// 样本不足. scorecards.csv's `cases` stays the first-responded count.
+#[test]
+fn min_cases_counts_the_cases_handed_to_an_employee_too() {
+    let roster = "employee_id,name,role,department,center,supervisor_id,base_pay\n\
+E1,王芳,管理人员,客服部,甲中心,,3000\nE2,李强,部门主管,工程部,甲中心,,5000\n\
+E3,赵敏,部门主管,保洁部,甲中心,,5000\n";
+    let mut cases = CASES_HEADER.to_string();
+    let mut handoffs = "case_id,seq,at,from_id,to_id\n".to_string();
+    for i in 0..8 {
+        cases.push_str(&format!(
+            "K{i},甲中心,2026-10-12 09:00,来访,报修,张三,13800138000,1-101,漏水,E1,王芳,2026-10-12 09:05,,,,,,,,,\n"
+        ));
+        let to = if i < 6 { "E2" } else { "E3" };
+        handoffs.push_str(&format!("K{i},1,2026-10-12 09:30,E1,{to}\n"));
+    }
+    let (_d, r) = audit_dataset(
+        &[
+            ("cases.csv", &cases),
+            ("roster.csv", roster),
+            ("handoffs.csv", &handoffs),
+        ],
+        &["RESP"],
+    );
+    assert!(r.rejected.is_empty(), "{:?}", reasons(&r));
+    let card = |id: &str| {
+        r.scorecards
+            .iter()
+            .find(|c| c.employee.id == id)
+            .unwrap_or_else(|| panic!("{id}"))
+    };
+    assert_eq!((card("E1").cases, card("E1").handled), (8, 8));
+    assert_eq!((card("E2").cases, card("E2").handled), (0, 6));
+    assert_eq!((card("E3").cases, card("E3").handled), (0, 2));
+    assert_ne!(card("E2").grade, shouwen::audit::TOO_FEW_CASES);
+    assert_eq!(card("E3").grade, shouwen::audit::TOO_FEW_CASES);
 }
 
 /// `--as-of 2026-10-31` is through the 31st: a case received that day is audited and

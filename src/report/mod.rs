@@ -1071,6 +1071,7 @@ pub fn scorecards(r: &AuditResult) -> Sheet {
                 rate(k.resolution_rate),
                 rate(k.followup_rate),
                 rate(k.satisfaction_rate),
+                num(c.handled),
             ]
         })
         .collect();
@@ -1096,6 +1097,7 @@ pub fn scorecards(r: &AuditResult) -> Sheet {
             "resolution_rate",
             "followup_rate",
             "satisfaction_rate",
+            "cases_handled",
         ]),
         rows,
     }

@@ -93,6 +93,7 @@ pub fn zh_header(h: &str) -> String {
         "role" => "岗位",
         "cases" => "案件数",
         "checks" => "检查项数",
+        "cases_handled" => "经手案件数（首问及转入）",
         "minor" => "轻微",
         "major" => "一般",
         "critical" => "严重",
@@ -195,8 +196,8 @@ fn kind_of(h: &str) -> Kind {
         _ if h.ends_with("_hours") => Kind::Hours,
         _ if h.ends_with("_per_100") || h.ends_with("_per_1000") => Kind::Ratio2,
         "coefficient" => Kind::Coefficient,
-        "cases" | "checks" | "minor" | "major" | "critical" | "waived" | "responded" | "rank"
-        | "violations" | "line" => Kind::Integer,
+        "cases" | "cases_handled" | "checks" | "minor" | "major" | "critical" | "waived"
+        | "responded" | "rank" | "violations" | "line" => Kind::Integer,
         _ => Kind::General,
     }
 }
