@@ -2531,6 +2531,62 @@ fn a_placeholder_is_no_record() {
     assert_eq!(r.cases.len(), 8);
 }
 
+/// Two exports numbering their cases alike (two companies audited together, both at
+/// A-1001): the later file's repeats are rejected as duplicates, as any repeat is, and a
+/// warning names the two files and the count instead of letting the second company
+/// shrink silently. A single repeat across files is no such pattern: no warning.
+#[test]
+fn one_export_repeating_anothers_case_ids_wholesale_is_named() {
+    let row = |id: &str, center: &str| {
+        format!(
+            "{id},{center},2026-10-12 09:00,来访,咨询,张三,13800138000,1-101,漏水,E1,王芳,2026-10-12 09:05,,,,,,,,,\n"
+        )
+    };
+    let file = |center: &str, ids: &[&str]| {
+        let mut t = CASES_HEADER.to_string();
+        for id in ids {
+            t.push_str(&row(id, center));
+        }
+        t
+    };
+    let a = file("甲中心", &["A-1001", "A-1002", "A-1003", "A-1004"]);
+    let b = file("乙中心", &["A-1001", "A-1002", "A-1003", "B-9"]);
+    let (_d, r) = audit_dataset(
+        &[
+            ("cases_a.csv", &a),
+            ("cases_b.csv", &b),
+            ("roster.csv", ROSTER),
+        ],
+        &["RESP"],
+    );
+    assert_reconciles(&r);
+    assert_eq!(r.rejected.len(), 3);
+    let w = r.input_warnings.join("\n");
+    assert!(
+        w.contains("3 of the 4 rows of")
+            && w.contains("cases_b.csv repeat case_ids of")
+            && w.contains("cases_a.csv (e.g. \"A-1001\")"),
+        "{w}"
+    );
+    let b1 = file("乙中心", &["A-1001", "B-2", "B-3", "B-4", "B-5", "B-6"]);
+    let (_d, r) = audit_dataset(
+        &[
+            ("cases_a.csv", &a),
+            ("cases_b.csv", &b1),
+            ("roster.csv", ROSTER),
+        ],
+        &["RESP"],
+    );
+    assert_eq!(r.rejected.len(), 1);
+    assert!(
+        !r.input_warnings
+            .iter()
+            .any(|w| w.contains("repeat case_ids")),
+        "{:?}",
+        r.input_warnings
+    );
+}
+
 /// min_cases counts the cases an employee handled, first responded or handed to them: a
 /// 部门主管 who answers no resident at the desk but receives six of the front desk's
 /// cases is graded (his escalation breaches reach his pay); one who received two is

@@ -918,6 +918,29 @@ impl Table {
         if found.0.iter().all(|k| *k) {
             return;
         }
+        // Many rows of one file repeating the ids of another: two exports numbering
+        // their cases alike (two companies both at A-1001), not one case twice. Said,
+        // with the count: the repeats are rejected all the same.
+        let mut across: BTreeMap<(usize, usize), (usize, usize)> = BTreeMap::new();
+        for (i, first) in found.1.iter().enumerate() {
+            if let Some(&j) = first.as_ref() {
+                let (fi, fj) = (self.sources[i].file, self.sources[j].file);
+                if fi != fj {
+                    across.entry((fi, fj)).or_insert((0, i)).0 += 1;
+                }
+            }
+        }
+        for ((fi, fj), (n, example)) in across {
+            let rows = self.sources.iter().filter(|s| s.file == fi).count();
+            if n >= 3 && n * 5 >= rows {
+                self.warnings.push(format!(
+                    "{n} of the {rows} rows of {} repeat {column}s of {} (e.g. {:?}) and are rejected as duplicates: if these are two exports that number their cases alike (two companies, two systems), audit each on its own or give its ids a prefix",
+                    self.files[fi],
+                    self.files[fj],
+                    self.text(column).get(example).unwrap_or("")
+                ));
+            }
+        }
         let ids = self.text(column).clone();
         self.reject_repeats(
             found,
