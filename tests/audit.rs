@@ -2587,6 +2587,42 @@ fn one_export_repeating_anothers_case_ids_wholesale_is_named() {
     );
 }
 
+/// A --period run's headline says how many of its rejected rows are only outside the
+/// period (no fault of the export), so a clean file does not look half broken.
+#[test]
+fn the_headline_counts_rows_outside_the_period_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let o = shouwen(
+        &[
+            "audit",
+            fixture("basic").to_str().unwrap(),
+            "--rules",
+            root().join("rules/default.toml").to_str().unwrap(),
+            "--period",
+            "2026-09",
+            "--format",
+            "csv",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let said = String::from_utf8_lossy(&o.stdout);
+    let outside = read(&out.join("rejected.csv"))
+        .lines()
+        .filter(|l| l.contains("outside the audited period") || l.contains("period 2026-09"))
+        .count();
+    assert!(outside > 0);
+    assert!(
+        said.contains(&format!(
+            "({outside} of them outside the period or after the as-of time)"
+        )),
+        "{said}"
+    );
+}
+
 /// min_cases counts the cases an employee handled, first responded or handed to them: a
 /// 部门主管 who answers no resident at the desk but receives six of the front desk's
 /// cases is graded (his escalation breaches reach his pay); one who received two is

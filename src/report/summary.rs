@@ -30,16 +30,23 @@ pub fn render(r: &AuditResult, centers: &[CenterRow], out: &Path, outputs: &str)
     // Every input file's rows, so that the line adds up: read = used + rejected.
     let read: usize = r.stats.iter().map(|x| x.rows_read).sum();
     let used: usize = r.stats.iter().map(|x| x.rows_audited).sum();
+    // Rows left out on purpose (outside --period, after --as-of) are no fault of the export.
+    let outside = r.rejected.iter().filter(|x| x.outside).count();
     let _ = writeln!(
         s,
-        "shouwen: period {}, as of {}: {} cases audited; {} rows read in {} files: {} used, {} rejected",
+        "shouwen: period {}, as of {}: {} cases audited; {} rows read in {} files: {} used, {} rejected{}",
         r.period,
         super::iso_local(r.as_of, r.rules.calendar.tz),
         r.cases.len(),
         read,
         r.stats.len(),
         used,
-        r.rejected.len()
+        r.rejected.len(),
+        if outside > 0 {
+            format!(" ({outside} of them outside the period or after the as-of time)")
+        } else {
+            String::new()
+        }
     );
     // An empty export, or one whose every row was rejected, is no clean month.
     if r.cases.is_empty() {
