@@ -3799,6 +3799,49 @@ fn an_ambiguous_alias_is_settled_by_mapping_the_other_cell_anywhere() {
     );
 }
 
+/// A mapping to the wrong column: `received_at = ["房号"]` beside the export's own 受理时间.
+/// The mapping wins, as written, but a warning says which column it passed over, and each
+/// row's reason names the header it read (房号), not only the column's Chinese name.
+#[test]
+fn a_mapping_passing_over_a_named_column_is_warned_of_and_reasons_name_the_header() {
+    let d = dataset(&[(
+        "cases.csv",
+        "工单号,服务中心,受理时间,房号,类别,首问人工号,回应时间\nG1,甲中心,2026-10-03 09:05,1栋101,咨询,E01,2026-10-03 09:10\nG2,甲中心,2026-10-03 09:05,2026-10-03 09:00,咨询,E01,10月3日 9点\n",
+    )]);
+    let text = read(&root().join("rules/default.toml")).replace(
+        "# [input.aliases.cases]",
+        "[input.aliases.cases]\nreceived_at = [\"房号\"]\n# ",
+    );
+    let rules = rules::parse(&text, "company.toml", "-").unwrap();
+    let r = audit_files(
+        DatasetFiles::discover(d.path()).unwrap(),
+        rules,
+        AuditOptions {
+            select: vec!["RESP-24H".into()],
+            ..AuditOptions::default()
+        },
+    );
+    let w = r.input_warnings.join("\n");
+    assert!(
+        w.contains("`received_at` (受理时间) is read from column \"房号\", as [input.aliases.cases] maps it; column \"受理时间\", which names it too, is not read for it"),
+        "{w}"
+    );
+    let why = reasons(&r);
+    assert!(
+        why.iter().any(|(_, line, reason)| *line == 2
+            && reason
+                .contains("`received_at` (受理时间, column \"房号\"): cannot read \"1栋101\"")),
+        "{why:?}"
+    );
+    // A header that is the column's own name or label is not repeated: G2's 回应时间 is
+    // an alias of 首次回应时间, so it is named.
+    assert!(
+        why.iter().any(|(_, line, reason)| *line == 3
+            && reason.contains("`first_response_at` (首次回应时间, column \"回应时间\")")),
+        "{why:?}"
+    );
+}
+
 /// An inspections file whose findings column is not recognised must not read as "every
 /// spot check clean": 检查结果 is read as the findings; with no findings column at all
 /// the inspection rule could not run. And the as-of time derived from the data counts

@@ -1358,6 +1358,22 @@ fn is_xlsx(p: &Path) -> bool {
 /// Map header cells to canonical columns. Priority when two cells name one column:
 /// an alias from the rules file, then the canonical name, then the built-in aliases in
 /// their listed order; two cells at the same priority are an error.
+/// A canonical column as a rejection reason names it: `` `received_at` (受理时间) ``, and
+/// the header it was read from when that is neither (`` (受理时间, column "房号") ``).
+struct Named<'a>(&'a Column, &'a str);
+
+impl std::fmt::Display for Named<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Named(c, header) = self;
+        let h = schema::normalize_header(header);
+        if h.is_empty() || h == c.name || h == schema::normalize_header(c.label) {
+            write!(f, "`{}` ({})", c.name, c.label)
+        } else {
+            write!(f, "`{}` ({}, column {:?})", c.name, c.label, header.trim())
+        }
+    }
+}
+
 fn map_header(
     kind: FileKind,
     headers: &[String],
@@ -1436,6 +1452,34 @@ fn map_header(
                 }
                 Some((bp, _)) if bp < p => {}
                 _ => best[ci] = Some((p, hi)),
+            }
+        }
+    }
+    // A mapping in the rules file wins over a header that names the column itself or by
+    // a built-in alias: said, for a mapping to the wrong column leaves the right one
+    // unread (`received_at = ["房号"]` beside a 受理时间 column).
+    for (ci, b) in best.iter().enumerate() {
+        if let Some((0, hi)) = b {
+            let (_, builtin, _) = &names[ci];
+            let c = &cols[ci];
+            let passed: Vec<&str> = headers
+                .iter()
+                .enumerate()
+                .filter(|&(hj, h)| {
+                    let nh = schema::normalize_header(h);
+                    hj != *hi && !nh.is_empty() && (nh == c.name || builtin.contains(&nh))
+                })
+                .map(|(_, h)| h.as_str())
+                .collect();
+            if !passed.is_empty() {
+                warnings.push(format!(
+                    "{display}: `{}` ({}) is read from column {:?}, as [input.aliases.{}] maps it; column {:?}, which names it too, is not read for it",
+                    c.name,
+                    c.label,
+                    headers[*hi],
+                    kind.name(),
+                    passed.join("\", \"")
+                ));
             }
         }
     }
@@ -2183,6 +2227,9 @@ impl RowReader<'_> {
             let checked = text.as_ref().and_then(|t| t.field(&r, hi));
             for &ci in &map[hi] {
                 let c = &cols[ci];
+                // The column as a reason names it, with the file's header when that is
+                // another name (a mapping to the wrong column shows where it read).
+                let named = Named(c, headers.get(hi).map_or("", String::as_str));
                 let decoded = match checked {
                     Some(v) => Ok(std::borrow::Cow::Borrowed(v)),
                     None => csv.decode_in_record(field, record_utf8),
@@ -2190,19 +2237,13 @@ impl RowReader<'_> {
                 let value = match decoded {
                     Ok(v) => v,
                     Err(csvfile::NotUtf8) => {
-                        error.get_or_insert(format!(
-                            "`{}` ({}): {}",
-                            c.name,
-                            c.label,
-                            csv.undecodable()
-                        ));
+                        error.get_or_insert(format!("{named}: {}", csv.undecodable()));
                         continue;
                     }
                 };
                 if self.may_hold_nul && value.contains('\0') {
                     error.get_or_insert(format!(
-                    "`{}` ({}): contains a NUL byte, which typed text never holds: the file is damaged here",
-                    c.name, c.label
+                    "{named}: contains a NUL byte, which typed text never holds: the file is damaged here"
                 ));
                     continue;
                 }
@@ -2246,18 +2287,14 @@ impl RowReader<'_> {
                             "" => String::new(),
                             w => format!(" (written {w:?})"),
                         };
-                        error.get_or_insert(format!(
-                            "`{}` ({}) is required but empty{as_written}",
-                            c.name, c.label
-                        ));
+                        error.get_or_insert(format!("{named} is required but empty{as_written}"));
                     }
                     push_null(&mut table.columns[ci].1);
                     continue;
                 }
                 if let Some(e) = spreadsheet_error(v) {
                     error.get_or_insert(format!(
-                        "`{}` ({}) holds the spreadsheet error {e}: the formula behind it failed, so the value is unknown",
-                        c.name, c.label
+                        "{named} holds the spreadsheet error {e}: the formula behind it failed, so the value is unknown"
                     ));
                     continue;
                 }
@@ -2304,8 +2341,8 @@ impl RowReader<'_> {
                                     _ => format!("{v:?}"),
                                 };
                                 error.get_or_insert(format!(
-                                    "`{}` ({}): cannot read {what} as a time: {}",
-                                    c.name, c.label, e.0
+                                    "{named}: cannot read {what} as a time: {}",
+                                    e.0
                                 ));
                                 vec.push(None);
                             }
@@ -2313,14 +2350,12 @@ impl RowReader<'_> {
                     }
                     (ColData::Count(vec), _) => push_parsed(
                         vec,
-                        parse_count(v)
-                            .map_err(|e| format!("`{}` ({}): {:?} {}", c.name, c.label, v, e)),
+                        parse_count(v).map_err(|e| format!("{named}: {v:?} {e}")),
                         &mut error,
                     ),
                     (ColData::Money(vec), _) => push_parsed(
                         vec,
-                        parse_money(v)
-                            .map_err(|e| format!("`{}` ({}): {:?} {}", c.name, c.label, v, e)),
+                        parse_money(v).map_err(|e| format!("{named}: {v:?} {e}")),
                         &mut error,
                     ),
                 }
