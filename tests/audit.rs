@@ -1786,7 +1786,7 @@ fn centers_and_kpis_side_by_side() {
         .find(|x| col(x, "center") == "锦绣花园服务中心")
         .unwrap();
     assert_eq!(col(jx, "on_time_response_rate"), "0.3333");
-    assert_eq!(col(jx, "median_response_hours"), "24.0");
+    assert_eq!(col(jx, "median_response_hours"), "24.00");
     assert_eq!(col(jx, "resolution_rate"), "0.5000");
     // 王芳 E01: C01 on time, C02 late, C08 after 20 minutes → 2 of 3.
     let k = shouwen::audit::kpis(
@@ -2585,6 +2585,37 @@ fn one_export_repeating_anothers_case_ids_wholesale_is_named() {
         "{:?}",
         r.input_warnings
     );
+}
+
+/// A median of 15 minutes is 0.25 hours in centers.csv and scorecards.csv, not 0.2 (one
+/// decimal rounded half to even): a consultant checking by hand gets 0.25.
+#[test]
+fn median_response_hours_keep_two_decimals() {
+    let row = |id: &str, answered: &str| {
+        format!(
+            "{id},甲中心,2026-10-12 09:00,来访,咨询,张三,13800138000,1-101,漏水,E1,王芳,{answered},,,,,,,,,\n"
+        )
+    };
+    let cases = [
+        CASES_HEADER.to_string(),
+        row("M1", "2026-10-12 09:10"),
+        row("M2", "2026-10-12 09:20"),
+    ]
+    .concat();
+    let (d, r) = audit_dataset(&[("cases.csv", &cases), ("roster.csv", ROSTER)], &["RESP"]);
+    let out = d.path().join("out");
+    let opts = shouwen::report::ReportOptions {
+        formats: shouwen::report::Formats::csv_only(),
+        ..Default::default()
+    };
+    shouwen::report::write(&r, &out, &opts).unwrap();
+    for file in ["centers.csv", "scorecards.csv"] {
+        let mut rdr = csv::Reader::from_path(out.join(file)).unwrap();
+        let h = rdr.headers().unwrap().clone();
+        let at = h.iter().position(|x| x == "median_response_hours").unwrap();
+        let first = rdr.records().next().unwrap().unwrap();
+        assert_eq!(&first[at], "0.25", "{file}");
+    }
 }
 
 /// A --period run's headline says how many of its rejected rows are only outside the

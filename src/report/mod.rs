@@ -270,8 +270,9 @@ fn rate(x: Option<f64>) -> Cell {
         .unwrap_or(Cell::text(""))
 }
 
+/// Hours to 0.01, half away from zero (a median of 15 minutes is 0.25, not 0.2).
 fn hours(x: Option<f64>) -> Cell {
-    x.map(|v| Cell::Num(format!("{:.1}", v)))
+    x.map(|v| Cell::Num(format!("{:.2}", crate::audit::round2(v))))
         .unwrap_or(Cell::text(""))
 }
 

@@ -206,7 +206,7 @@ fn format_of(k: Kind) -> Format {
     match k {
         Kind::Percent => Format::new().set_num_format("0.0%"),
         Kind::Money => Format::new().set_num_format("#,##0.00"),
-        Kind::Hours => Format::new().set_num_format("0.0"),
+        Kind::Hours => Format::new().set_num_format("0.00"),
         Kind::Ratio2 => Format::new().set_num_format("0.00"),
         Kind::Coefficient => Format::new().set_num_format("0.00####"),
         Kind::Integer => Format::new().set_num_format("0"),
