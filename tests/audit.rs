@@ -2587,6 +2587,26 @@ fn one_export_repeating_anothers_case_ids_wholesale_is_named() {
     );
 }
 
+/// A 合计 footer an export adds below its cases is rejected (its row is read, so it is
+/// audited or rejected), with a reason that says it is a totals row, not a broken case.
+#[test]
+fn a_totals_footer_is_rejected_as_such() {
+    let cases = format!(
+        "{CASES_HEADER}T1,甲中心,2026-10-12 09:00,来访,咨询,张三,13800138000,1-101,漏水,E1,王芳,2026-10-12 09:10,,,,,,,,,\n合计,,,,,,,,,,,,,,,,,,,,\n"
+    );
+    let (_d, r) = audit_dataset(&[("cases.csv", &cases), ("roster.csv", ROSTER)], &["RESP"]);
+    assert_reconciles(&r);
+    assert_eq!(r.cases.len(), 1);
+    let why = reasons(&r);
+    assert_eq!(why.len(), 1, "{why:?}");
+    assert!(
+        why[0]
+            .2
+            .starts_with("a totals row (\"合计\" in column \"case_id\"), not a case"),
+        "{why:?}"
+    );
+}
+
 /// A median of 15 minutes is 0.25 hours in centers.csv and scorecards.csv, not 0.2 (one
 /// decimal rounded half to even): a consultant checking by hand gets 0.25.
 #[test]

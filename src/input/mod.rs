@@ -2368,6 +2368,28 @@ impl RowReader<'_> {
             for (_, c) in &mut table.columns {
                 c.truncate(before);
             }
+            // A footer of totals (合计 / 总计 / 小计 in a cell) is no case: said so first.
+            let totals = r
+                .iter()
+                .take(headers.len())
+                .enumerate()
+                .find_map(|(hi, f)| {
+                    let v = csv.decode_in_record(f, record_utf8).ok()?;
+                    let v: String = v.chars().filter(|c| !c.is_whitespace()).collect();
+                    let v = v.trim_end_matches(['：', ':']);
+                    matches!(
+                        v,
+                        "合计" | "总计" | "小计" | "共计" | "总数" | "合計" | "總計"
+                    )
+                    .then(|| (hi, v.to_string()))
+                });
+            let reason = match totals {
+                Some((hi, v)) => format!(
+                    "a totals row ({v:?} in column {:?}), not a case: a footer the export adds; {reason}",
+                    headers.get(hi).map_or("", String::as_str)
+                ),
+                None => reason,
+            };
             rejected.push(reject(reason));
         } else {
             table.sources.push(Source {
