@@ -294,6 +294,9 @@ fn err(msg: &str) -> TimeError {
 
 /// The local date and time, the offset written with it, and whether it was a date alone.
 fn parse_parts(t: &str, order: DateOrder) -> Result<(NaiveDateTime, Option<i32>, bool), TimeError> {
+    if let Some(compact) = compact_stamp(t) {
+        return compact;
+    }
     if looks_like_excel_serial(t) {
         return Err(err(
             "a bare number (an Excel serial date?); write the date and time as text, e.g. 2026-10-03 09:05",
@@ -312,6 +315,33 @@ fn parse_parts(t: &str, order: DateOrder) -> Result<(NaiveDateTime, Option<i32>,
     }
     let (time, offset) = parse_time(rest)?;
     Ok((date.and_time(time), offset, false))
+}
+
+/// The digits-only forms Chinese ticket systems export: `20190425` (a date),
+/// `201904250932`, `20190425093209`; a year from 1900 to 2100. `None` for any other text.
+fn compact_stamp(t: &str) -> Option<Result<(NaiveDateTime, Option<i32>, bool), TimeError>> {
+    if !matches!(t.len(), 8 | 12 | 14) || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n = |a: usize, b: usize| t[a..b].parse::<u32>().unwrap_or(u32::MAX);
+    let year = n(0, 4);
+    if !(1900..=2100).contains(&year) {
+        return None;
+    }
+    let Some(date) = NaiveDate::from_ymd_opt(year as i32, n(4, 6), n(6, 8)) else {
+        return Some(Err(err(
+            "a date written as digits (YYYYMMDD) that does not exist",
+        )));
+    };
+    if t.len() == 8 {
+        return Some(Ok((date.and_time(NaiveTime::MIN), None, true)));
+    }
+    let sec = if t.len() == 14 { n(12, 14) } else { 0 };
+    Some(
+        NaiveTime::from_hms_opt(n(8, 10), n(10, 12), sec)
+            .map(|time| (date.and_time(time), None, false))
+            .ok_or_else(|| err("a time written as digits (YYYYMMDDHHMMSS) that does not exist")),
+    )
 }
 
 fn looks_like_excel_serial(t: &str) -> bool {
@@ -588,6 +618,34 @@ impl Limit {
 mod tests {
     use super::*;
     use chrono::Datelike;
+
+    /// Ticket systems export times as digits alone: read as the dates and times they
+    /// spell; a short number is still an Excel serial's hint, an impossible date refused.
+    #[test]
+    fn digits_only_stamps_are_read() {
+        let tz = chrono_tz::Asia::Shanghai;
+        let t = |v: &str| parse_stamp(v, tz);
+        assert_eq!(
+            t("20190425093209").unwrap(),
+            (parse_timestamp("2019-04-25 09:32:09", tz).unwrap(), false)
+        );
+        assert_eq!(
+            t("201904250932").unwrap(),
+            (parse_timestamp("2019-04-25 09:32", tz).unwrap(), false)
+        );
+        assert_eq!(
+            t("20190425").unwrap(),
+            (parse_timestamp("2019-04-25 00:00", tz).unwrap(), true)
+        );
+        assert!(t("20190231").unwrap_err().0.contains("does not exist"));
+        assert!(t("20190425256000")
+            .unwrap_err()
+            .0
+            .contains("does not exist"));
+        assert!(t("46300").unwrap_err().0.contains("Excel serial"));
+        // Not a year we read: left to the other forms (and refused by them).
+        assert!(t("99990425093209").is_err());
+    }
 
     /// The fast paths (plain ISO text, whole-day offsets) give exactly what the general
     /// parser and chrono-tz's own search give: every 7 minutes over two years, in zones
