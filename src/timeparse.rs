@@ -299,7 +299,7 @@ fn parse_parts(t: &str, order: DateOrder) -> Result<(NaiveDateTime, Option<i32>,
     }
     if looks_like_excel_serial(t) {
         return Err(err(
-            "a bare number (an Excel serial date?); write the date and time as text, e.g. 2026-10-03 09:05",
+            "a bare number (an Excel serial date?): in a workbook, format the column as a date and time (设置单元格格式 → 日期), or write the date and time as text, e.g. 2026-10-03 09:05",
         ));
     }
     // `09:05` alone (an Excel time cell, a 受理时间 column beside a 受理日期 one).
