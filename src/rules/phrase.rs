@@ -738,10 +738,52 @@ const OTHER_SPEAKERS: &[&str] = &[
     "厂商",
     "商家",
     "运营商",
+    // Any company, group, unit or bureau by its last word (电梯维保公司, 水务集团, 维保单位,
+    // 房产局, 市场监管局); the speaker's own (我们公司, 本单位) are in OWN_SPEAKERS.
+    "公司",
+    "集团",
+    "单位",
+    "局",
+    "商户",
+    "办事处",
+    "交警",
+    "消防",
+    "法院",
+    "医院",
+    "律师",
+    "监理",
+    "总包",
+    "网格员",
+    "快递员",
+    "司机",
+    "房东",
+    "电信",
+    "联通",
 ];
 
 /// The speaker themself as the subject of a reporting word: 我说了不知道 is said again.
-const OWN_SPEAKERS: &[&str] = &["我们", "咱们", "我", "咱", "本人"];
+const OWN_SPEAKERS: &[&str] = &[
+    "我们",
+    "咱们",
+    "我",
+    "咱",
+    "本人",
+    // The speaker's own company or unit: 我们公司说没办法 is the company's refusal said by
+    // its staff (longer than 公司, so it wins where both end).
+    "我们公司",
+    "咱们公司",
+    "我司",
+    "本公司",
+    "我们物业",
+    "咱们物业",
+    "本物业",
+    "我们单位",
+    "本单位",
+    "我们部门",
+    "本部门",
+    "我们集团",
+    "我方",
+];
 
 /// At most this many characters (kept by normalisation) of the clause before a phrase are
 /// read for the reporting word and its subject: the work per match stays bounded.
@@ -1452,7 +1494,8 @@ impl<'a, 'c> TurnIter<'a, 'c> {
         if self.seen.iter().flatten().any(|&(l, _)| l == label) || self.customers.matches(label) {
             return false;
         }
-        (is_indented(line) && !self.current_indented) || is_heading_label(label)
+        (is_indented(line) && !self.current_indented && reads_as_heading_text(label))
+            || is_heading_label(label)
     }
 }
 
@@ -1460,6 +1503,28 @@ impl<'a, 'c> TurnIter<'a, 'c> {
 /// spaces.
 fn is_indented(line: &str) -> bool {
     line.starts_with(['\u{3000}', '\t']) || line.starts_with("  ")
+}
+
+/// An indented label long enough to be a line of the resident's letter, not a speaker
+/// (`细数该地段治理不当情况`), and naming no staff role: `客服`, `前台`, `客服回复`, a
+/// name (`王芳`) are speakers however indented.
+fn reads_as_heading_text(label: &str) -> bool {
+    let folded: String = label.chars().filter_map(fold_char).collect();
+    folded.chars().count() >= 6
+        && ![
+            "客服",
+            "前台",
+            "管家",
+            "物业",
+            "回复",
+            "答复",
+            "经理",
+            "主管",
+            "工作人员",
+            "接待",
+        ]
+        .iter()
+        .any(|w| folded.contains(w))
 }
 
 /// Words that end a heading in a resident's letter, not a speaker's name or role.
@@ -2653,8 +2718,21 @@ mod tests {
             "客服：城管说没办法，我们会督促。",
             "客服：供电公司答复没办法今天恢复，我们继续跟进",
             "客服：楼上邻居说不知道漏水的事，我们上门查看",
+            // any company, group, unit or bureau by its last word
+            "客服：电梯维保公司说没办法，我们会督促。",
+            "客服：水务集团表示没办法，我们会督促。",
+            "客服：房产局回复不归他们管，我们再去问。",
+            "客服：交警说没办法，我们会督促。",
         ] {
             assert_eq!(verdict(text), none(), "{text}");
+        }
+        // The speaker's own company saying it is the speaker's refusal.
+        for (text, phrase) in [
+            ("客服：我们公司说了没办法", "没办法"),
+            ("客服：我们物业说不归我们管", "不归我们管"),
+            ("客服：本单位表示没办法", "没办法"),
+        ] {
+            assert_eq!(verdict(text), violation(phrase, Some("客服"), 1), "{text}");
         }
         // First person or no subject: the speaker's own words.
         for (text, phrase) in [
@@ -2835,7 +2913,7 @@ mod tests {
             "网友：夜宵摊太吵了\n\u{3000}\u{3000}细数该地段治理不当情况：根本没办法入睡\n客服：我们已联系城管。",
             "网友：交房拖了一年\n问题一：开发商说了好多次，我们也没办法\n客服：已转工程部核实。",
             "业主：具体情况：楼上漏水，我不知道找谁\n客服：马上安排师傅上门。",
-            "业主：楼道灯坏了\n  补充说明：晚上根本没办法走\n客服：今天修好。",
+            "业主：楼道灯坏了\n  补充一下楼道里晚上的样子：根本没办法走\n客服：今天修好。",
         ] {
             assert_eq!(verdict(text), none(), "{text}");
         }
@@ -2848,6 +2926,22 @@ mod tests {
             verdict("\u{3000}\u{3000}网友：漏水\n\u{3000}\u{3000}客服：这个不归我管"),
             violation("不归我管", Some("客服"), 2)
         );
+        // An indented staff label after an unindented resident turn is still a speaker.
+        for (text, who) in [
+            ("网友：漏水\n  客服：这个不归我管", "客服"),
+            ("网友：漏水\n\t前台：这个不归我管", "前台"),
+            ("网友：漏水\n\u{3000}\u{3000}王芳：这个不归我管", "王芳"),
+            (
+                "网友：漏水\n\u{3000}\u{3000}客服回复：这个不归我管",
+                "客服回复",
+            ),
+        ] {
+            assert_eq!(
+                verdict(text),
+                violation("不归我管", Some(who), 2),
+                "{text:?}"
+            );
+        }
         // In a staff turn a heading-like label is a label as before (staff either way).
         assert_eq!(
             verdict("王芳：您好\n处理情况：没办法"),
