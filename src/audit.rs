@@ -446,6 +446,9 @@ pub struct AuditResult {
     pub runs: Vec<RuleRun>,
     pub period: String,
     pub as_of: i64,
+    /// No period, no --as-of and no time in the data (every case row rejected): `as_of`
+    /// is no time anyone chose, and the reports say so instead of showing it.
+    pub as_of_unknown: bool,
     pub cases: Table,
     pub stats: Vec<FileStats>,
     pub rejected: Vec<Rejected>,
@@ -520,13 +523,15 @@ pub fn load(files: &DatasetFiles, rules: &RuleSet, period: Option<&str>) -> Resu
 }
 
 /// The `--as-of` time. A date alone is through that day (`2026-10-31`: the cases of the
-/// 31st are audited and judged at 11-01 00:00, as `--period 2026-10` judges them), not
-/// its first instant (which left every case of that day out as received after it).
+/// 31st are audited and judged at its last millisecond), not its first instant (which
+/// left every case of that day out as received after it).
 pub fn parse_as_of(s: &str, tz: chrono_tz::Tz) -> Result<i64> {
     crate::timeparse::parse_stamp(s, tz)
         .map(|(ms, date_only)| {
             if date_only {
-                crate::timeparse::day_end(ms, tz) + 1000
+                // Its last millisecond: 11-01 00:00 is the next day's (a case received
+                // then is after it, and `--period 2026-11` begins after it).
+                crate::timeparse::day_end(ms, tz) + 999
             } else {
                 ms
             }
@@ -1541,6 +1546,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         mut warnings,
     } = loaded;
 
+    let mut as_of_unknown = false;
     let as_of = match &opts.as_of {
         Some(s) => parse_as_of(s, tz)?,
         None => match &period {
@@ -1548,6 +1554,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
             None => {
                 let (t, far) = latest_timestamp(&cases, &handoffs, inspections.as_ref(), tz);
                 warnings.extend(far);
+                as_of_unknown = t.is_none();
                 t.unwrap_or(0)
             }
         },
@@ -2136,6 +2143,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         runs,
         period: period_label,
         as_of,
+        as_of_unknown,
         cases,
         stats,
         rejected,

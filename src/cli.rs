@@ -87,7 +87,7 @@ struct AuditArgs {
     #[arg(long)]
     period: Option<String>,
     /// The time open cases are judged at (default: the period's end, or the latest time in
-    /// the data); a date alone means the end of that day (2026-10-31 = 2026-11-01 00:00)
+    /// the data); a date alone means through that day (2026-10-31 = 2026-10-31 23:59:59.999)
     #[arg(long)]
     as_of: Option<String>,
     /// Report folder (default: reports/<period>)

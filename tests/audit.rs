@@ -2714,34 +2714,74 @@ E3,赵敏,部门主管,保洁部,甲中心,,5000\n";
     assert_eq!(card("E3").grade, shouwen::audit::TOO_FEW_CASES);
 }
 
+/// Every case row rejected, no period, no --as-of: no time sets the as-of time, and the
+/// manifest says so (null) instead of showing 1970-01-01.
+#[test]
+fn an_audit_with_no_time_at_all_has_no_as_of() {
+    let cases = format!(
+        "{CASES_HEADER}N1,甲中心,不详,来访,咨询,张三,13800138000,1-101,漏水,E1,王芳,,,,,,,,,,\n"
+    );
+    let d = dataset(&[("cases.csv", &cases), ("roster.csv", ROSTER)]);
+    let out = d.path().join("out");
+    let o = shouwen(
+        &[
+            "audit",
+            d.path().to_str().unwrap(),
+            "--rules",
+            root().join("rules/default.toml").to_str().unwrap(),
+            "--format",
+            "csv",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        d.path(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let m: serde_json::Value = serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
+    assert!(m["as_of"].is_null(), "{}", m["as_of"]);
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(!said.contains("1970"), "{said}");
+}
+
 /// `--as-of 2026-10-31` is through the 31st: a case received that day is audited and
-/// judged at 11-01 00:00 (it was rejected as received after the as-of time, 10-31 00:00).
+/// judged at its last millisecond (it was rejected as received after the as-of time,
+/// 10-31 00:00); one received at 11-01 00:00 is after it.
 #[test]
 fn an_as_of_date_alone_is_the_end_of_that_day() {
     let tz = chrono_tz::Asia::Shanghai;
     assert_eq!(
         shouwen::audit::parse_as_of("2026-10-31", tz).unwrap(),
-        shouwen::audit::parse_as_of("2026-11-01 00:00:00", tz).unwrap()
+        shouwen::audit::parse_as_of("2026-10-31 23:59:59.999", tz).unwrap()
     );
     let cases = format!(
-        "{CASES_HEADER}Z1,甲中心,2026-10-31 09:00,来访,咨询,张三,13800138000,1-101,漏水,E1,王芳,2026-10-31 09:05,,,,,,,,,\n"
+        "{CASES_HEADER}Z1,甲中心,2026-10-31 09:00,来访,咨询,张三,13800138000,1-101,漏水,E1,王芳,2026-10-31 09:05,,,,,,,,,\n\
+Z2,甲中心,2026-11-01 00:00,来访,咨询,张三,13800138000,1-101,漏水,E1,王芳,2026-11-01 00:05,,,,,,,,,\n"
     );
     let d = dataset(&[("cases.csv", &cases), ("roster.csv", ROSTER)]);
-    let r = audit_files(
-        DatasetFiles::discover(d.path()).unwrap(),
-        default_rules(),
-        AuditOptions {
-            as_of: Some("2026-10-31".into()),
-            select: vec!["RESP".into()],
-            ..AuditOptions::default()
-        },
+    let out = d.path().join("out");
+    let o = shouwen(
+        &[
+            "audit",
+            d.path().to_str().unwrap(),
+            "--rules",
+            root().join("rules/default.toml").to_str().unwrap(),
+            "--as-of",
+            "2026-10-31",
+            "--format",
+            "csv",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        d.path(),
     );
-    assert!(r.rejected.is_empty(), "{:?}", reasons(&r));
-    assert_eq!(r.cases.len(), 1);
-    assert_eq!(
-        r.as_of,
-        shouwen::audit::parse_as_of("2026-11-01 00:00:00", tz).unwrap()
-    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let m: serde_json::Value = serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
+    assert_eq!(m["as_of"], "2026-10-31T23:59:59+08:00");
+    assert_eq!(m["period"], "2026-10");
+    assert_eq!(m["cases_audited"], 1);
+    let rejected = read(&out.join("rejected.csv"));
+    assert_eq!(rejected.lines().count(), 2, "{rejected}");
+    assert!(rejected.contains("cases.csv,3,"), "{rejected}");
 }
 
 /// PROMISE-TIME (管理制度 4.6: not solved on the spot → tell the resident when) over a

@@ -1365,7 +1365,8 @@ mod tests {
 struct Manifest<'a> {
     tool_version: &'static str,
     period: &'a str,
-    as_of: String,
+    /// None when no time could set it (see `AuditResult::as_of_unknown`).
+    as_of: Option<String>,
     timezone: String,
     rules: RulesRef<'a>,
     files: Vec<FileRef<'a>>,
@@ -1434,6 +1435,15 @@ struct WaiverRef<'a> {
     why: &'a str,
 }
 
+/// The as-of time for people: ISO 8601, or that the data gave none.
+pub fn as_of_text(r: &AuditResult) -> String {
+    if r.as_of_unknown {
+        "无（数据中没有时间）".to_string()
+    } else {
+        iso_local(r.as_of, r.rules.calendar.tz)
+    }
+}
+
 /// ISO 8601 with the offset of the rules' timezone: `2026-11-01T00:00:00+08:00`.
 pub fn iso_local(ms: i64, tz: chrono_tz::Tz) -> String {
     let local = to_local(ms, tz);
@@ -1453,7 +1463,7 @@ fn manifest<'a>(r: &'a AuditResult, opts: &ReportOptions, outputs: &[String]) ->
     Manifest {
         tool_version: env!("CARGO_PKG_VERSION"),
         period: &r.period,
-        as_of: iso_local(r.as_of, tz),
+        as_of: (!r.as_of_unknown).then(|| iso_local(r.as_of, tz)),
         timezone: tz.name().to_string(),
         rules: RulesRef {
             path: &r.rules.path,

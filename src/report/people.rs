@@ -60,7 +60,6 @@ fn grades(r: &AuditResult) -> Vec<String> {
 
 /// The 汇总 sheet: headline figures, then one row per rule with its clause.
 pub fn summary_sheet(r: &AuditResult, centers: &[CenterRow]) -> Sheet {
-    let tz = r.rules.calendar.tz;
     let sev = by_severity(r);
     let read: usize = r.stats.iter().map(|s| s.rows_read).sum();
     let t = |s: &str| Cell::text(s);
@@ -69,7 +68,7 @@ pub fn summary_sheet(r: &AuditResult, centers: &[CenterRow]) -> Sheet {
         vec![t("期间"), t(&r.period), t("")],
         vec![
             t("判定时点"),
-            t(&super::iso_local(r.as_of, tz)),
+            t(&super::as_of_text(r)),
             t("未办结案件按此时点判定"),
         ],
         vec![
@@ -441,7 +440,7 @@ pub fn page<'a>(
         title: format!("首问责任制稽核报告 {}", r.period),
         subtitle: format!(
             "判定时点 {} · 规则 {}（{}）· shouwen {}",
-            super::iso_local(r.as_of, r.rules.calendar.tz),
+            super::as_of_text(r),
             r.rules.meta.name,
             r.rules.path,
             env!("CARGO_PKG_VERSION")

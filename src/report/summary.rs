@@ -36,7 +36,7 @@ pub fn render(r: &AuditResult, centers: &[CenterRow], out: &Path, outputs: &str)
         s,
         "shouwen: period {}, as of {}: {} cases audited; {} rows read in {} files: {} used, {} rejected{}",
         r.period,
-        super::iso_local(r.as_of, r.rules.calendar.tz),
+        super::as_of_text(r),
         r.cases.len(),
         read,
         r.stats.len(),
