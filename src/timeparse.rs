@@ -293,7 +293,11 @@ fn err(msg: &str) -> TimeError {
 }
 
 /// The local date and time, the offset written with it, and whether it was a date alone.
-fn parse_parts(t: &str, order: DateOrder) -> Result<(NaiveDateTime, Option<i32>, bool), TimeError> {
+/// A time as read: local date and time, its UTC offset if written, and whether it was a
+/// date alone.
+type Parts = (NaiveDateTime, Option<i32>, bool);
+
+fn parse_parts(t: &str, order: DateOrder) -> Result<Parts, TimeError> {
     if let Some(compact) = compact_stamp(t) {
         return compact;
     }
@@ -319,7 +323,7 @@ fn parse_parts(t: &str, order: DateOrder) -> Result<(NaiveDateTime, Option<i32>,
 
 /// The digits-only forms Chinese ticket systems export: `20190425` (a date),
 /// `201904250932`, `20190425093209`; a year from 1900 to 2100. `None` for any other text.
-fn compact_stamp(t: &str) -> Option<Result<(NaiveDateTime, Option<i32>, bool), TimeError>> {
+fn compact_stamp(t: &str) -> Option<Result<Parts, TimeError>> {
     if !matches!(t.len(), 8 | 12 | 14) || !t.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
