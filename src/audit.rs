@@ -2305,8 +2305,8 @@ impl<'a> Holders<'a> {
     }
 
     /// The holder at `at` and why, for the evidence: the handoff that made them holder
-    /// (who handed it on, when, its file:line), or that the case was not handed on by
-    /// then (it was later). `None` for a case never handed on.
+    /// (who handed it on, when, its file:line), or that the case was not handed on (by
+    /// then, or at all).
     fn explained(
         &self,
         row: usize,
@@ -2326,10 +2326,8 @@ impl<'a> Holders<'a> {
                 let note = format!(
                     "（{head}由 {to} 持有：{} 于 {} 转交给 {to}，{}）",
                     self.from.get(h).unwrap_or("?"),
-                    self.at
-                        .get(h)
-                        .map(|t| crate::timeparse::format_local_short(t, tz))
-                        .unwrap_or_default(),
+                    // as written: a handoff dated without a time of day shows its date
+                    self.at.stamp_text(h, tz),
                     self.table.source(h)
                 );
                 (to, Some(note))
@@ -2338,7 +2336,10 @@ impl<'a> Holders<'a> {
                 first.to_string(),
                 Some(format!("（{head}尚未转交，由首问责任人持有）")),
             ),
-            None => (first.to_string(), None),
+            None => (
+                first.to_string(),
+                Some("（未转交，由首问责任人持有）".to_string()),
+            ),
         }
     }
 }

@@ -1596,6 +1596,14 @@ within = "90m"
         .map(|v| &*v.employee_id)
         .collect();
     assert_eq!(p01, ["E08"]);
+    let ev = r
+        .violations
+        .iter()
+        .find(|v| v.case_id(&r.cases) == "P01")
+        .unwrap()
+        .evidence
+        .to_string();
+    assert!(ev.ends_with("（未转交，由首问责任人持有）"), "{ev}");
 }
 
 /// Reads real public data nobody here wrote: ../shared/realdata/nyc311/ (NYC 311 Open
@@ -2592,19 +2600,20 @@ fn one_export_repeating_anothers_case_ids_wholesale_is_named() {
 #[test]
 fn a_totals_footer_is_rejected_as_such() {
     let cases = format!(
-        "{CASES_HEADER}T1,甲中心,2026-10-12 09:00,来访,咨询,张三,13800138000,1-101,漏水,E1,王芳,2026-10-12 09:10,,,,,,,,,\n合计,,,,,,,,,,,,,,,,,,,,\n"
+        "{CASES_HEADER}T1,甲中心,2026-10-12 09:00,来访,咨询,张三,13800138000,1-101,漏水,E1,王芳,2026-10-12 09:10,,,,,,,,,\n合计,,,,,,,,,,,,,,,,,,,,\n,A区小计,,,,,,,,,,,,,,,,,,,\n合计：210 条,,,,,,,,,,,,,,,,,,,,\n"
     );
     let (_d, r) = audit_dataset(&[("cases.csv", &cases), ("roster.csv", ROSTER)], &["RESP"]);
     assert_reconciles(&r);
     assert_eq!(r.cases.len(), 1);
     let why = reasons(&r);
-    assert_eq!(why.len(), 1, "{why:?}");
-    assert!(
-        why[0]
-            .2
-            .starts_with("a totals row (\"合计\" in column \"case_id\"), not a case"),
-        "{why:?}"
-    );
+    assert_eq!(why.len(), 3, "{why:?}");
+    for (w, want) in why.iter().zip([
+        "a totals row (\"合计\" in column \"case_id\"), not a case",
+        "a totals row (\"A区小计\" in column \"center\"), not a case",
+        "a totals row (\"合计：210条\" in column \"case_id\"), not a case",
+    ]) {
+        assert!(w.2.starts_with(want), "{why:?}");
+    }
 }
 
 /// A median of 15 minutes is 0.25 hours in centers.csv and scorecards.csv, not 0.2 (one

@@ -2369,19 +2369,21 @@ impl RowReader<'_> {
                 c.truncate(before);
             }
             // A footer of totals (合计 / 总计 / 小计 in a cell) is no case: said so first.
+            // Looked for in the row's first two filled cells: 合计, 合计：210 条, A区小计.
+            const TOTALS: [&str; 7] = ["合计", "总计", "小计", "共计", "合計", "總計", "小計"];
             let totals = r
                 .iter()
                 .take(headers.len())
                 .enumerate()
-                .find_map(|(hi, f)| {
+                .filter_map(|(hi, f)| {
                     let v = csv.decode_in_record(f, record_utf8).ok()?;
                     let v: String = v.chars().filter(|c| !c.is_whitespace()).collect();
+                    (!v.is_empty()).then_some((hi, v))
+                })
+                .take(2)
+                .find(|(_, v)| {
                     let v = v.trim_end_matches(['：', ':']);
-                    matches!(
-                        v,
-                        "合计" | "总计" | "小计" | "共计" | "总数" | "合計" | "總計"
-                    )
-                    .then(|| (hi, v.to_string()))
+                    TOTALS.iter().any(|w| v.starts_with(w) || v.ends_with(w))
                 });
             let reason = match totals {
                 Some((hi, v)) => format!(
