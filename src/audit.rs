@@ -492,6 +492,16 @@ impl AuditResult {
             .map(|(rule, _)| rule.id.as_str())
             .collect()
     }
+    /// The ids of the enabled rules `--select` / `--ignore` left out of this run.
+    pub fn rules_not_selected(&self) -> Vec<&str> {
+        self.rules
+            .rules
+            .iter()
+            .zip(&self.runs)
+            .filter(|(rule, run)| rule.enabled && !run.selected)
+            .map(|(rule, _)| rule.id.as_str())
+            .collect()
+    }
     pub fn waived_count(&self) -> usize {
         self.violations
             .iter()

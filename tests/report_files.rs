@@ -306,6 +306,37 @@ fn with_a_previous_report_the_workbook_compares_months_and_a_trend_chart_is_draw
         &["--previous", prev.to_str().unwrap()],
     );
     check_workbook_against_csvs(&cur, true);
+    // The month audited with --ignore RESP says, beside its pay, that it is partial: in
+    // 汇总 and on the page; the full month says nothing of the kind.
+    let summary_items = |dir: &Path| -> Vec<(String, String)> {
+        let mut wb: Xlsx<_> = open_workbook(dir.join("report.xlsx")).unwrap();
+        wb.worksheet_range("汇总")
+            .unwrap()
+            .rows()
+            .skip(1)
+            .map(|r| (r[0].to_string(), r[2].to_string()))
+            .collect()
+    };
+    let partial = summary_items(&prev);
+    assert!(
+        partial
+            .iter()
+            .any(|(item, note)| item == "未选用的规则（部分稽核）"
+                && note.contains("RESP-24H")
+                && note.contains("得分与绩效不完整")),
+        "{partial:?}"
+    );
+    let page = std::fs::read_to_string(prev.join("report.html")).unwrap();
+    assert!(
+        page.contains("部分稽核：未纳入规则 RESP-24H"),
+        "no partial note on the page"
+    );
+    assert!(!summary_items(&cur)
+        .iter()
+        .any(|(item, _)| item.contains("部分稽核")));
+    assert!(!std::fs::read_to_string(cur.join("report.html"))
+        .unwrap()
+        .contains("部分稽核"));
     assert!(cur.join("charts/trend.svg").is_file());
     assert!(cur.join("charts/trend.png").is_file());
     let m: serde_json::Value =

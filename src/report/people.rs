@@ -58,6 +58,20 @@ fn grades(r: &AuditResult) -> Vec<String> {
     g
 }
 
+/// Said beside the pay of a partial audit (`--select` / `--ignore`; a rule that could
+/// not run is marked 无法执行 in the rules): the scores and pay leave their violations
+/// out. Empty when every enabled rule was selected.
+pub fn partial_note(r: &AuditResult) -> String {
+    let left_out = r.rules_not_selected();
+    if left_out.is_empty() {
+        return String::new();
+    }
+    format!(
+        "部分稽核：未纳入规则 {} 的违规，得分与绩效不完整，发放绩效前请以全部规则稽核",
+        left_out.join("、")
+    )
+}
+
 /// The 汇总 sheet: headline figures, then one row per rule with its clause.
 pub fn summary_sheet(r: &AuditResult, centers: &[CenterRow]) -> Sheet {
     let sev = by_severity(r);
@@ -98,6 +112,14 @@ pub fn summary_sheet(r: &AuditResult, centers: &[CenterRow]) -> Sheet {
             Cell::text(format!("不含{TOO_FEW_CASES}")),
         ],
     ];
+    let left_out = r.rules_not_selected();
+    if !left_out.is_empty() {
+        rows.push(vec![
+            t("未选用的规则（部分稽核）"),
+            n(left_out.len()),
+            Cell::text(partial_note(r)),
+        ]);
+    }
     for g in grades(r) {
         let k = r.scorecards.iter().filter(|c| c.grade == g).count();
         rows.push(vec![Cell::text(format!("等级 {g} 人数")), n(k), t("")]);
@@ -453,7 +475,7 @@ pub fn page<'a>(
         tables: vec![
             ("totals", "汇总".into(), String::new(), summary),
             ("employees", "员工评分".into(), String::new(), scorecards),
-            ("pay", "绩效调整".into(), String::new(), pay),
+            ("pay", "绩效调整".into(), partial_note(r), pay),
             (
                 "centers",
                 "服务中心对比".into(),

@@ -160,14 +160,7 @@ pub fn render(r: &AuditResult, centers: &[CenterRow], out: &Path, outputs: &str)
         let _ = writeln!(s, "  warning: pay could not run: {why}");
     } else {
         // Rules that could not run have a warning of their own below.
-        let skipped: Vec<&str> = r
-            .rules
-            .rules
-            .iter()
-            .zip(&r.runs)
-            .filter(|(rule, run)| rule.enabled && !run.selected)
-            .map(|(rule, _)| rule.id.as_str())
-            .collect();
+        let skipped = r.rules_not_selected();
         if !skipped.is_empty() {
             let _ = writeln!(
                 s,
