@@ -1720,6 +1720,15 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
             );
         }
     }
+    // A selected rule over the cases that could not run at all (a column no export has)
+    // judged no case of any file: named alike, so that one export audited alone or
+    // beside another shows the same (ESC-SLIP 0/12).
+    for (ri, rule) in rules.rules.iter().enumerate() {
+        let run = &runs[ri];
+        if run.selected && run.not_run.is_some() && !matches!(rule.check, Check::Inspection(_)) {
+            lacking_by_rule.insert(rule.id.clone(), (0..cases.files.len() as u32).collect());
+        }
+    }
     let mut lacking_by_group: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     for (ri, files) in lacking.iter().enumerate() {
         let g = rule_group(&rules.rules[ri].id);

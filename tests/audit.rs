@@ -3558,6 +3558,7 @@ fn one_rule_lacking_a_column_names_itself_and_leaves_its_group_judged() {
 A1,A中心,2026-10-08 08:05,来访,咨询,张三丰,咨询停车费,E1,2026-10-08 08:10,\n";
     let b = "case_id,center,received_at,channel,category,customer_name,content,first_responder_id,first_response_at\n\
 B1,B中心,2026-10-08 08:05,来访,咨询,李四,报修漏水,E2,2026-10-08 08:10\n";
+    let b_text = b;
     let (d, r) = audit_dataset(
         &[
             ("cases_a.csv", a),
@@ -3589,6 +3590,11 @@ B1,B中心,2026-10-08 08:05,来访,咨询,李四,报修漏水,E2,2026-10-08 08:1
         (col(b, "esc_per_100"), col(b, "not_fully_judged")),
         ("0.00".to_string(), "ESC-SLIP 0/1".to_string())
     );
+    // B's export audited alone: ESC-SLIP could not run at all, and B中心 says the same.
+    let (_d, alone) = audit_dataset(&[("cases_b.csv", b_text), ("roster.csv", ROSTER)], &["ESC"]);
+    let b_alone = alone.centers.iter().find(|x| x.center == "B中心").unwrap();
+    assert_eq!(b_alone.judged_by_rule.get("ESC-SLIP").copied(), Some(0));
+    assert_eq!(b_alone.judged_in("ESC"), 1);
 }
 
 /// A rule group none of whose rules could run (no roster for the escalation rules, no
