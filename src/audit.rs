@@ -1014,6 +1014,7 @@ fn join_ids_to_roster(
     };
     let mut remapped: BTreeMap<(String, &str), usize> = BTreeMap::new();
     let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
+    let mut shared_name: BTreeMap<String, usize> = BTreeMap::new();
     let mut rows = 0;
     let mut join = |table: &mut Table, col: &str| {
         if !table.is_present(col) {
@@ -1027,16 +1028,25 @@ fn join_ids_to_roster(
         {
             return;
         }
-        let mut changed = false;
+        // Counted per value as borrowed (one copy per distinct value, not per row).
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         for v in values.iter().flatten().filter(|v| !ids.contains(v)) {
+            *counts.entry(v).or_default() += 1;
+        }
+        let mut changed = false;
+        for (v, n) in counts {
             match padded_for(v) {
                 Some(to) => {
-                    *remapped.entry((v.to_string(), to)).or_default() += 1;
+                    *remapped.entry((v.to_string(), to)).or_default() += n;
                     changed = true;
                 }
+                None if matches!(named.get(v), Some(None)) => {
+                    // A name two roster employees share: not guessed.
+                    *shared_name.entry(v.to_string()).or_default() += n;
+                }
                 None => {
-                    rows += 1;
-                    *unknown.entry(v.to_string()).or_default() += 1;
+                    rows += n;
+                    *unknown.entry(v.to_string()).or_default() += n;
                 }
             }
         }
@@ -1076,6 +1086,18 @@ fn join_ids_to_roster(
         out.push(format!(
             "employee ids the roster does not hold, written with other leading zeros than one of its ids or as one employee's name, are read as that roster id: {}{more} (a spreadsheet drops the zeros of a number; an export may name staff without their 工号; check the export)",
             pairs.join(", ")
+        ));
+    }
+    if !shared_name.is_empty() {
+        let shown: Vec<String> = shared_name
+            .iter()
+            .take(5)
+            .map(|(name, n)| format!("{name} ({n} rows)"))
+            .collect();
+        let more = if shared_name.len() > 5 { " …" } else { "" };
+        out.push(format!(
+            "employee ids written as a name the roster gives several employees are not joined to any of them: {}{more}; they are charged under the name, with no base pay, role or supervisor (write their 工号)",
+            shown.join(", ")
         ));
     }
     if !unknown.is_empty() {
@@ -2004,7 +2026,10 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                     None => {
                         let at = hit.at.unwrap_or(as_of);
                         let at = if hit.pending { at.min(as_of) } else { at };
-                        charge(rule, row, at, &cases, &holders, hit.pending, tz)
+                        // Without a due time (a rule other than a deadline) the holder
+                        // is who held the case at the as-of time: worded so.
+                        let as_at = hit.pending || hit.at.is_none();
+                        charge(rule, row, at, &cases, &holders, as_at, tz)
                     }
                 };
                 // The words a charge's note follows are this finding's own.

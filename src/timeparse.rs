@@ -126,7 +126,16 @@ fn time_of_day_alone(t: &str) -> bool {
 /// its midnight), which the time of day replaces.
 pub fn join_date_time(date: &str, time: &str, tz: Tz, order: DateOrder) -> Result<i64, TimeError> {
     let d = normalize(date);
-    let (day, rest) = parse_date(d.trim(), order)?;
+    // A date written as digits alone (20261003) joins as any other.
+    let compact = match compact_stamp(d.trim()) {
+        Some(Ok((dt, None, true))) => Some(dt.date()),
+        Some(Err(e)) => return Err(e),
+        _ => None,
+    };
+    let (day, rest) = match compact {
+        Some(day) => (day, ""),
+        None => parse_date(d.trim(), order)?,
+    };
     let rest = rest.trim_start_matches(['T', 't', ' ']).trim();
     if !rest.is_empty() && parse_time(rest).map(|(t, _)| t) != Ok(NaiveTime::MIN) {
         return Err(err(
@@ -642,6 +651,11 @@ mod tests {
             (parse_timestamp("2019-04-25 00:00", tz).unwrap(), true)
         );
         assert!(t("20190231").unwrap_err().0.contains("does not exist"));
+        // a 受理日期 of digits beside its 受理时间
+        assert_eq!(
+            join_date_time("20190425", "09:32", tz, DateOrder::MonthFirst).unwrap(),
+            parse_timestamp("2019-04-25 09:32", tz).unwrap()
+        );
         assert!(t("20190425256000")
             .unwrap_err()
             .0

@@ -1893,6 +1893,23 @@ fn ids_written_otherwise_join_the_roster_and_unknown_ones_are_named() {
         w.contains("2 case, handoff or spot-check rows name 2 employee id(s) the roster does not hold: 09 (1), E9 (1)"),
         "{w}"
     );
+    // A name two roster employees share is joined to neither, and said so.
+    let roster2 = format!("{roster}E5,王芳,管理人员,客服部,甲中心,,3000\n");
+    let cases2 = [
+        CASES_HEADER.to_string(),
+        row("D1", "王芳", "2026-10-13 10:00"),
+    ]
+    .concat();
+    let (_d, r) = audit_dataset(
+        &[("cases.csv", &cases2), ("roster.csv", &roster2)],
+        &["RESP"],
+    );
+    assert_eq!(verdicts(&r), [v("D1", "RESP-24H", "王芳", false)].into());
+    let w = r.input_warnings.join("\n");
+    assert!(
+        w.contains("written as a name the roster gives several employees are not joined to any of them: 王芳 (1 rows)"),
+        "{w}"
+    );
 }
 
 /// Without a period the as-of time is the latest time in the data (SPEC), a mistyped year

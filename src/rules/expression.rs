@@ -20,8 +20,12 @@ in not_judged.csv with the empty columns.
 columns): `resolved_at IS NULL AND as_of > first_response_at + INTERVAL '1 hour'` judges
 an open case only once the hour is over.
 
-A time written as a date alone (no hour) is charged only when the violation holds
-whatever the hour was: the case is judged at 00:00 and again at 23:59:59 of that day.
+A time written as a date alone (no hour) is charged only when the violation holds at
+both ends of its day: the case is judged with it at 00:00 and again at 23:59:59 (each
+combination, when several such times are read), and charged only if every judgement
+breaks the rule. For a condition that moves one way with time (later is worse, as a
+deadline) that is \"whatever the hour was\"; one about the hour itself (an hour between
+8 and 20) may break at both ends and be charged.
 
 Example violation: VISITS-2 on C000789, 不满足 contacts <= 2（往返次数 = 3）.",
     params: &[(

@@ -738,12 +738,6 @@ const OTHER_SPEAKERS: &[&str] = &[
     "厂商",
     "商家",
     "运营商",
-    // Any company, group, unit or bureau by its last word (电梯维保公司, 水务集团, 维保单位,
-    // 房产局, 市场监管局); the speaker's own (我们公司, 本单位) are in OWN_SPEAKERS.
-    "公司",
-    "集团",
-    "单位",
-    "局",
     "商户",
     "办事处",
     "交警",
@@ -760,6 +754,10 @@ const OTHER_SPEAKERS: &[&str] = &[
     "电信",
     "联通",
 ];
+
+/// The last word of a company, group, unit or bureau: a third party when something names
+/// it before (电梯维保公司), the speaker's own when bare or after 我们 / 的 / 本 / 物业.
+const BODY_SUFFIXES: &[&str] = &["公司", "集团", "单位", "局"];
 
 /// The speaker themself as the subject of a reporting word: 我说了不知道 is said again.
 const OWN_SPEAKERS: &[&str] = &[
@@ -963,10 +961,23 @@ fn reporting_subject_is_other(before: &[char]) -> bool {
             (Some(o), Some(m)) if m > o => (m, false),
             (Some(o), _) => (o, true),
             (None, Some(m)) => (m, false),
-            (None, None) => {
-                k -= 1;
-                continue;
-            }
+            (None, None) => match ends_with_any(head, BODY_SUFFIXES) {
+                // A company, group, unit or bureau named by what comes before its last
+                // word (电梯维保公司, 水务集团, 房产局) is a third party; bare, or the
+                // speaker's (公司, 我们的公司, 本单位, 我们物业公司), it is the speaker's.
+                Some(n) => {
+                    let pre = &head[..k - n];
+                    let own_before = pre.is_empty()
+                        || matches!(pre.last(), Some('的' | '本' | '我' | '们' | '咱'))
+                        || pre.ends_with(&['物', '业'])
+                        || pre.ends_with(&['我', '司']);
+                    (n, !own_before)
+                }
+                None => {
+                    k -= 1;
+                    continue;
+                }
+            },
         };
         let from = k - n;
         let topic = before.get(k) == Some(&'的');
@@ -1494,6 +1505,9 @@ impl<'a, 'c> TurnIter<'a, 'c> {
         if self.seen.iter().flatten().any(|&(l, _)| l == label) || self.customers.matches(label) {
             return false;
         }
+        if names_staff_or_reply(label) {
+            return false;
+        }
         (is_indented(line) && !self.current_indented && reads_as_heading_text(label))
             || is_heading_label(label)
     }
@@ -1505,26 +1519,37 @@ fn is_indented(line: &str) -> bool {
     line.starts_with(['\u{3000}', '\t']) || line.starts_with("  ")
 }
 
-/// An indented label long enough to be a line of the resident's letter, not a speaker
-/// (`细数该地段治理不当情况`), and naming no staff role: `客服`, `前台`, `客服回复`, a
-/// name (`王芳`) are speakers however indented.
-fn reads_as_heading_text(label: &str) -> bool {
+/// A label naming a staff role or a reply (`客服`, `前台`, `客服回复`, `处理情况`,
+/// `办理情况`, `核实情况`): a speaker however it reads, never a heading of the resident's.
+fn names_staff_or_reply(label: &str) -> bool {
     let folded: String = label.chars().filter_map(fold_char).collect();
-    folded.chars().count() >= 6
-        && ![
-            "客服",
-            "前台",
-            "管家",
-            "物业",
-            "回复",
-            "答复",
-            "经理",
-            "主管",
-            "工作人员",
-            "接待",
-        ]
-        .iter()
-        .any(|w| folded.contains(w))
+    [
+        "客服",
+        "前台",
+        "管家",
+        "物业",
+        "回复",
+        "答复",
+        "经理",
+        "主管",
+        "工作人员",
+        "接待",
+        "处理",
+        "办理",
+        "核实",
+        "整改",
+        "反馈",
+        "意见",
+        "结果",
+    ]
+    .iter()
+    .any(|w| folded.contains(w))
+}
+
+/// An indented label long enough to be a line of the resident's letter, not a speaker
+/// (`细数该地段治理不当情况`); a name (`王芳`) is a speaker however indented.
+fn reads_as_heading_text(label: &str) -> bool {
+    label.chars().filter_map(fold_char).count() >= 6
 }
 
 /// Words that end a heading in a resident's letter, not a speaker's name or role.
@@ -2731,6 +2756,9 @@ mod tests {
             ("客服：我们公司说了没办法", "没办法"),
             ("客服：我们物业说不归我们管", "不归我们管"),
             ("客服：本单位表示没办法", "没办法"),
+            ("客服：公司表示没办法", "没办法"),
+            ("客服：我们物业公司说了没办法", "没办法"),
+            ("客服：我们的公司说没办法", "没办法"),
         ] {
             assert_eq!(verdict(text), violation(phrase, Some("客服"), 1), "{text}");
         }
@@ -2759,6 +2787,7 @@ mod tests {
             .chain(ADDRESSEE_MARKERS)
             .chain(OTHER_SPEAKERS)
             .chain(OWN_SPEAKERS)
+            .chain(BODY_SUFFIXES)
         {
             assert_eq!(normalize(w).0, *w);
         }
@@ -2941,6 +2970,18 @@ mod tests {
                 violation("不归我管", Some(who), 2),
                 "{text:?}"
             );
+        }
+        // A reply's label that reads like a heading is staff's after a resident's turn.
+        for (text, who) in [
+            ("业主：楼道灯坏了\n处理情况：这个不归我们管", "处理情况"),
+            ("业主：楼道灯坏了\n核实情况：没办法", "核实情况"),
+        ] {
+            let phrase = if text.contains("不归") {
+                "不归我们管"
+            } else {
+                "没办法"
+            };
+            assert_eq!(verdict(text), violation(phrase, Some(who), 2), "{text:?}");
         }
         // In a staff turn a heading-like label is a label as before (staff either way).
         assert_eq!(
