@@ -2740,6 +2740,27 @@ E3,赵敏,部门主管,保洁部,甲中心,,5000\n";
     assert_eq!(card("E3").grade, shouwen::audit::TOO_FEW_CASES);
 }
 
+/// `shouwen audit DIR --rules rules/default.toml --format csv --out DIR/out EXTRA…`,
+/// which must succeed: the report folder and the run's output.
+fn audit_csv_cli(dir: &Path, extra: &[&str]) -> (PathBuf, std::process::Output) {
+    let out = dir.join("out");
+    let rules = root().join("rules/default.toml");
+    let mut args = vec![
+        "audit",
+        dir.to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+        "--format",
+        "csv",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let o = shouwen(&args, dir);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    (out, o)
+}
+
 /// Every case row rejected, no period, no --as-of: no time sets the as-of time, and the
 /// manifest says so (null) instead of showing 1970-01-01.
 #[test]
@@ -2748,21 +2769,7 @@ fn an_audit_with_no_time_at_all_has_no_as_of() {
         "{CASES_HEADER}N1,甲中心,不详,来访,咨询,张三,13800138000,1-101,漏水,E1,王芳,,,,,,,,,,\n"
     );
     let d = dataset(&[("cases.csv", &cases), ("roster.csv", ROSTER)]);
-    let out = d.path().join("out");
-    let o = shouwen(
-        &[
-            "audit",
-            d.path().to_str().unwrap(),
-            "--rules",
-            root().join("rules/default.toml").to_str().unwrap(),
-            "--format",
-            "csv",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        d.path(),
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (out, o) = audit_csv_cli(d.path(), &[]);
     let m: serde_json::Value = serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
     assert!(m["as_of"].is_null(), "{}", m["as_of"]);
     let said = String::from_utf8_lossy(&o.stdout);
@@ -2784,23 +2791,7 @@ fn an_as_of_date_alone_is_the_end_of_that_day() {
 Z2,甲中心,2026-11-01 00:00,来访,咨询,张三,13800138000,1-101,漏水,E1,王芳,2026-11-01 00:05,,,,,,,,,\n"
     );
     let d = dataset(&[("cases.csv", &cases), ("roster.csv", ROSTER)]);
-    let out = d.path().join("out");
-    let o = shouwen(
-        &[
-            "audit",
-            d.path().to_str().unwrap(),
-            "--rules",
-            root().join("rules/default.toml").to_str().unwrap(),
-            "--as-of",
-            "2026-10-31",
-            "--format",
-            "csv",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        d.path(),
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (out, _) = audit_csv_cli(d.path(), &["--as-of", "2026-10-31"]);
     let m: serde_json::Value = serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
     assert_eq!(m["as_of"], "2026-10-31T23:59:59+08:00");
     assert_eq!(m["period"], "2026-10");
