@@ -2107,7 +2107,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                 &rules,
                 &employees,
                 &cases,
-                (&handoffs, &handoffs_of),
+                (&handoffs, &handoffs_of, as_of),
                 &violations,
                 &judged_by_row,
             );
@@ -2644,7 +2644,7 @@ fn scorecards(
     rules: &RuleSet,
     employees: &BTreeMap<String, Employee>,
     cases: &Table,
-    (handoffs, handoffs_of): (&Table, &HandoffIndex),
+    (handoffs, handoffs_of, as_of): (&Table, &HandoffIndex, i64),
     violations: &[Violation],
     judged_by_row: &[u32],
 ) -> Vec<Scorecard> {
@@ -2676,6 +2676,7 @@ fn scorecards(
         })
         .collect();
     let to = handoffs.text("to_id");
+    let at = handoffs.time("at");
     let mut received: Vec<usize> = vec![];
     for (i, id) in cases.text("first_responder_id").iter().enumerate() {
         let first = id.and_then(|id| index.get(id)).copied();
@@ -2685,9 +2686,12 @@ fn scorecards(
             c.handled += 1;
             c.checks += judged_by_row[i] as usize;
         }
-        // The others the case was handed to, each once.
+        // The others the case was handed to by the as-of time, each once.
         received.clear();
         for &h in handoffs_of.of(i) {
+            if at.get(h as usize).is_some_and(|t| t > as_of) {
+                continue;
+            }
             if let Some(&k) = to.get(h as usize).and_then(|t| index.get(t)) {
                 if Some(k) != first && !received.contains(&k) {
                     received.push(k);

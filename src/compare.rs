@@ -10,7 +10,12 @@ use crate::report::{read_rows, Cell, ReportRow as Row, Sheet};
 /// A table of a report folder, checked: the columns the comparison reads are there,
 /// and those of `numeric` hold numbers where not empty. An edited or foreign file is
 /// refused with its line, not read as "no score".
-fn read_table(dir: &Path, file: &str, required: &[&str], numeric: &[&str]) -> Result<Vec<Row>> {
+fn read_table(
+    dir: &Path,
+    file: &str,
+    required: &[&str],
+    (numeric, filled): (&[&str], &[&str]),
+) -> Result<Vec<Row>> {
     let path = dir.join(file);
     let disp = path.display().to_string();
     let rows = read_rows(&path)?;
@@ -31,6 +36,14 @@ fn read_table(dir: &Path, file: &str, required: &[&str], numeric: &[&str]) -> Re
         }
     }
     for (i, row) in rows.iter().enumerate() {
+        for c in filled {
+            if row.get(*c).is_none_or(|v| v.trim().is_empty()) {
+                return Err(Error::input(
+                    format!("{disp}:{}", i + 2),
+                    format!("{c} is empty, which shouwen never writes: the file was edited"),
+                ));
+            }
+        }
         for c in numeric {
             let v = row.get(*c).map(String::as_str).unwrap_or("");
             if !v.is_empty() && v.parse::<f64>().map_or(true, |x| !x.is_finite()) {
@@ -49,7 +62,7 @@ fn scorecards(dir: &Path) -> Result<Vec<Row>> {
         dir,
         "scorecards.csv",
         &["employee_id", "name", "score", "grade"],
-        &["score"],
+        (&["score"], &["employee_id", "score"]),
     )
 }
 
@@ -58,7 +71,10 @@ fn centers(dir: &Path) -> Result<Vec<Row>> {
         dir,
         "centers.csv",
         &["center", "violations_per_100", "rank"],
-        &["violations_per_100", "rank"],
+        (
+            &["violations_per_100", "rank"],
+            &["violations_per_100", "rank"],
+        ),
     )
 }
 
@@ -83,7 +99,7 @@ fn rules_by_employee(dir: &Path) -> Result<BTreeMap<String, BTreeSet<String>>> {
         dir,
         "violations.csv",
         &["employee_id", "rule_id", "waived"],
-        &[],
+        (&[], &[]),
     )? {
         if v["waived"] != "true" {
             m.entry(v["employee_id"].clone())

@@ -2334,7 +2334,7 @@ fn compare_shows_score_changes_and_rules_no_longer_violated() {
     assert!(!table.contains("warning"), "{table}");
     // A damaged folder is refused with exit 2 and the reason, as `--previous` refuses
     // it: no manifest (no period or rules to check), a score that is no number.
-    let damaged = |name: &str, edit: &dyn Fn(&Path)| {
+    let damaged = |name: &str, edit: &dyn Fn(&Path)| -> PathBuf {
         let d = dir.path().join(name);
         std::fs::create_dir(&d).unwrap();
         for e in std::fs::read_dir(&b).unwrap() {
@@ -2375,9 +2375,25 @@ fn compare_shows_score_changes_and_rules_no_longer_violated() {
         assert!(!score.is_empty());
         std::fs::write(d.join("scorecards.csv"), edited.join("\n") + "\n").unwrap();
     });
+    let empty_score = damaged("empty-score", &|d| {
+        let t = read(&d.join("scorecards.csv"));
+        let edited: Vec<String> = t
+            .lines()
+            .enumerate()
+            .map(|(i, l)| {
+                let mut f: Vec<&str> = l.split(',').collect();
+                if i == 1 {
+                    f[12] = "";
+                }
+                f.join(",")
+            })
+            .collect();
+        std::fs::write(d.join("scorecards.csv"), edited.join("\n") + "\n").unwrap();
+    });
     for (folder, why) in [
         (&no_manifest, "not a shouwen report folder: manifest.json"),
         (&bad_score, "score \"abc\" is not a number"),
+        (&empty_score, "score is empty"),
     ] {
         let o = shouwen(
             &[
@@ -2718,6 +2734,8 @@ E3,赵敏,部门主管,保洁部,甲中心,,5000\n";
         let to = if i < 6 { "E2" } else { "E3" };
         handoffs.push_str(&format!("K{i},1,2026-10-12 09:30,E1,{to}\n"));
     }
+    // Handed on after the as-of time (11-01 00:00): not yet E3's case.
+    handoffs.push_str("K0,2,2026-11-05 09:00,E2,E3\n");
     let (_d, r) = audit_dataset(
         &[
             ("cases.csv", &cases),
@@ -2793,7 +2811,12 @@ Z2,甲中心,2026-11-01 00:00,来访,咨询,张三,13800138000,1-101,漏水,E1,�
     let d = dataset(&[("cases.csv", &cases), ("roster.csv", ROSTER)]);
     let (out, _) = audit_csv_cli(d.path(), &["--as-of", "2026-10-31"]);
     let m: serde_json::Value = serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
-    assert_eq!(m["as_of"], "2026-10-31T23:59:59+08:00");
+    assert_eq!(m["as_of"], "2026-10-31T23:59:59.999+08:00");
+    // The manifest's as-of, given again, is the same instant.
+    assert_eq!(
+        shouwen::audit::parse_as_of(m["as_of"].as_str().unwrap(), tz).unwrap(),
+        shouwen::audit::parse_as_of("2026-10-31", tz).unwrap()
+    );
     assert_eq!(m["period"], "2026-10");
     assert_eq!(m["cases_audited"], 1);
     let rejected = read(&out.join("rejected.csv"));

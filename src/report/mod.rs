@@ -1444,18 +1444,21 @@ pub fn as_of_text(r: &AuditResult) -> String {
     }
 }
 
-/// ISO 8601 with the offset of the rules' timezone: `2026-11-01T00:00:00+08:00`.
+/// ISO 8601 with the offset of the rules' timezone: `2026-11-01T00:00:00+08:00`
+/// (`…23:59:59.999+08:00` when the time has milliseconds).
 pub fn iso_local(ms: i64, tz: chrono_tz::Tz) -> String {
     let local = to_local(ms, tz);
     let off = (local.and_utc().timestamp_millis() - ms) / 1000;
     let sign = if off < 0 { '-' } else { '+' };
     let off = off.abs();
-    format!(
-        "{}{sign}{:02}:{:02}",
-        local.format("%Y-%m-%dT%H:%M:%S"),
-        off / 3600,
-        (off % 3600) / 60
-    )
+    // Milliseconds only when there are some (`--as-of 2026-10-31` is 23:59:59.999): a
+    // rerun with the manifest's as-of gives the same report.
+    let time = if ms.rem_euclid(1000) == 0 {
+        local.format("%Y-%m-%dT%H:%M:%S")
+    } else {
+        local.format("%Y-%m-%dT%H:%M:%S%.3f")
+    };
+    format!("{time}{sign}{:02}:{:02}", off / 3600, (off % 3600) / 60)
 }
 
 fn manifest<'a>(r: &'a AuditResult, opts: &ReportOptions, outputs: &[String]) -> Manifest<'a> {
