@@ -1077,50 +1077,40 @@ fn join_ids_to_roster(
     }
     let mut out = vec![];
     if !remapped.is_empty() {
-        let pairs: Vec<String> = remapped
-            .iter()
-            .take(5)
-            .map(|((from, to), n)| format!("{from} → {to} ({n} rows)"))
-            .collect();
-        let more = if remapped.len() > 5 { " …" } else { "" };
         out.push(format!(
-            "employee ids the roster does not hold, written with other leading zeros than one of its ids or as one employee's name, are read as that roster id: {}{more} (a spreadsheet drops the zeros of a number; an export may name staff without their 工号; check the export)",
-            pairs.join(", ")
+            "employee ids the roster does not hold, written with other leading zeros than one of its ids or as one employee's name, are read as that roster id: {} (a spreadsheet drops the zeros of a number; an export may name staff without their 工号; check the export)",
+            first_five(remapped.iter().map(|((from, to), n)| format!("{from} → {to} ({n} rows)")))
         ));
     }
     if !shared_name.is_empty() {
-        let shown: Vec<String> = shared_name
-            .iter()
-            .take(5)
-            .map(|(name, n)| format!("{name} ({n} rows)"))
-            .collect();
-        let more = if shared_name.len() > 5 { " …" } else { "" };
         out.push(format!(
-            "employee ids written as a name the roster gives several employees are not joined to any of them: {}{more}; they are charged under the name, with no base pay, role or supervisor (write their 工号)",
-            shown.join(", ")
+            "employee ids written as a name the roster gives several employees are not joined to any of them: {}; they are charged under the name, with no base pay, role or supervisor (write their 工号)",
+            first_five(shared_name.iter().map(|(name, n)| format!("{name} ({n} rows)")))
         ));
     }
     if !unknown.is_empty() {
         let mut by_count: Vec<(&String, &usize)> = unknown.iter().collect();
         by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-        let shown: Vec<String> = by_count
-            .iter()
-            .take(5)
-            .map(|(id, n)| format!("{id} ({n})"))
-            .collect();
-        let more = if by_count.len() > 5 { " …" } else { "" };
         out.push(format!(
-            "{rows} case, handoff or spot-check rows name {} employee id(s) the roster does not hold: {}{more}; they are charged under those ids, with no base pay, role or supervisor (check the ids or the roster)",
+            "{rows} case, handoff or spot-check rows name {} employee id(s) the roster does not hold: {}; they are charged under those ids, with no base pay, role or supervisor (check the ids or the roster)",
             unknown.len(),
-            shown.join(", ")
+            first_five(by_count.iter().map(|(id, n)| format!("{id} ({n})")))
         ));
     }
     out
 }
 
-/// Cases whose 首问人 (name) is not the roster's name for their 首问人工号: the cases are
-/// charged to the roster's employee, so a wrong id, or the ids of two companies audited
-/// together colliding (both have an `E101`), must not pass silently.
+/// The first five of `items` joined with `, `, and ` …` after them when there are more:
+/// a warning names a few examples, not every one.
+fn first_five(items: impl IntoIterator<Item = String>) -> String {
+    let mut items = items.into_iter();
+    let mut shown = items.by_ref().take(5).collect::<Vec<_>>().join(", ");
+    if items.next().is_some() {
+        shown.push_str(" …");
+    }
+    shown
+}
+
 /// An approver as compared with the roster: without spaces and letter case (V1 and v1,
 /// 王 芳 and 王芳; full-width forms are folded when read).
 fn bare(s: &str) -> String {
@@ -1168,6 +1158,9 @@ fn roster_names(roster: &Table) -> crate::idhash::IdMap<&str, &str> {
         .collect()
 }
 
+/// Cases whose 首问人 (name) is not the roster's name for their 首问人工号: the cases are
+/// charged to the roster's employee, so a wrong id, or the ids of two companies audited
+/// together colliding (both have an `E101`), must not pass silently.
 fn responder_names_differ(cases: &Table, roster: &Table) -> Option<String> {
     if !cases.is_present("first_responder") || !roster.is_present("name") {
         return None;
@@ -2143,16 +2136,10 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
             .filter(|e| e.in_roster && e.base_pay.is_none())
             .collect();
         if !unpaid.is_empty() {
-            let shown: Vec<String> = unpaid
-                .iter()
-                .take(5)
-                .map(|e| format!("{} ({})", e.id, e.name))
-                .collect();
             warnings.push(format!(
-                "{} employee(s) on the roster have no base pay (绩效工资基数): {}{}; pay.csv shows their grade and coefficient but no amount",
+                "{} employee(s) on the roster have no base pay (绩效工资基数): {}; pay.csv shows their grade and coefficient but no amount",
                 unpaid.len(),
-                shown.join(", "),
-                if unpaid.len() > 5 { " …" } else { "" }
+                first_five(unpaid.iter().map(|e| format!("{} ({})", e.id, e.name)))
             ));
         }
         // A base pay past the fen (1234.565) is paid on its amount to the fen: said.
@@ -2163,19 +2150,13 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
             .filter(|(_, b)| ((b * 100.0) - (b * 100.0).round()).abs() > 1e-6)
             .collect();
         if !past_fen.is_empty() {
-            let shown: Vec<String> = past_fen
-                .iter()
-                .take(5)
-                .map(|(e, b)| {
-                    let (fen, _) = crate::report::pay_in_cents(*b, 1.0);
-                    format!("{} ({b} → {})", e.id, crate::report::fmt_cents(fen))
-                })
-                .collect();
+            let shown = first_five(past_fen.iter().map(|(e, b)| {
+                let (fen, _) = crate::report::pay_in_cents(*b, 1.0);
+                format!("{} ({b} → {})", e.id, crate::report::fmt_cents(fen))
+            }));
             warnings.push(format!(
-                "{} employee(s) have a base pay (绩效工资基数) with more than two decimals, paid on it rounded to the fen: {}{}",
+                "{} employee(s) have a base pay (绩效工资基数) with more than two decimals, paid on it rounded to the fen: {shown}",
                 past_fen.len(),
-                shown.join(", "),
-                if past_fen.len() > 5 { " …" } else { "" }
             ));
         }
     }

@@ -71,10 +71,11 @@ impl Expression {
             if bad.is_empty() {
                 break;
             }
-            let (_, bad_late, _) = judge(v, &self.expr)?;
-            // Both sorted by row.
-            let late: std::collections::BTreeSet<u32> = bad_late.into_iter().collect();
-            bad.retain(|r| late.contains(r));
+            let (_, mut bad_late, _) = judge(v, &self.expr)?;
+            // In row order already (a filter keeps the frame's order); sorted all the
+            // same, which costs one pass over sorted rows, for the search.
+            bad_late.sort_unstable();
+            bad.retain(|r| bad_late.binary_search(r).is_ok());
         }
         // Where `require` is unknown (a column it reads is empty) the case is not judged,
         // and says so: an expression rule over an unanswered case must not lose it.
