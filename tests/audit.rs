@@ -3979,6 +3979,74 @@ fn a_mapping_passing_over_a_named_column_is_warned_of_and_reasons_name_the_heade
     );
 }
 
+/// A mapping to a header no file has (`resolved_at = ["Closed_Date"]` for `Closed Date`)
+/// leaves the column unread: warned at the mapping's line and column, with the header
+/// meant. An alias for another export's header, while every file has the column by a
+/// name of its own, is not. A required column mapped wrongly is refused naming the alias.
+#[test]
+fn a_mapping_to_no_header_is_warned_at_its_line_and_a_required_one_refused() {
+    let d = dataset(&[(
+        "cases.csv",
+        "工单号,服务中心,受理时间,Closed Date,类别,首问人工号,回应时间\nG1,甲中心,2026-10-03 09:05,2026-10-03 10:00,咨询,E01,2026-10-03 09:10\n",
+    )]);
+    let with = |aliases: &str| {
+        let text = read(&root().join("rules/default.toml")).replace(
+            "# [input.aliases.cases]",
+            &format!("[input.aliases.cases]\n{aliases}\n# "),
+        );
+        rules::parse(&text, "company.toml", "-").unwrap()
+    };
+    let line = |rules: &rules::RuleSet| {
+        let text = &rules.text;
+        text.lines()
+            .position(|l| l.starts_with("[input.aliases.cases]"))
+            .unwrap()
+            + 2
+    };
+    let rules = with("resolved_at = [\"Closed_Date\"]\nfirst_response_at = [\"Responded\"]");
+    let at = line(&rules);
+    let r = audit_files(
+        DatasetFiles::discover(d.path()).unwrap(),
+        rules,
+        AuditOptions::default(),
+    );
+    let w = r.input_warnings.join("\n");
+    assert!(
+        w.contains(&format!("company.toml:{at}:15: [input.aliases.cases] maps `resolved_at` (办结时间) to \"Closed_Date\", which is no header of any cases file read (did you mean `Closed Date`?)")),
+        "{w}"
+    );
+    // 首次回应时间 is read from 回应时间: the alias for another export is not a mistake.
+    assert!(!w.contains("`first_response_at`"), "{w}");
+    // Spelled right, nothing is said and 办结时间 is read.
+    let r = audit_files(
+        DatasetFiles::discover(d.path()).unwrap(),
+        with("resolved_at = [\"Closed Date\"]"),
+        AuditOptions::default(),
+    );
+    assert!(
+        !r.input_warnings.join("\n").contains("no header"),
+        "{:?}",
+        r.input_warnings
+    );
+    assert!(r.cases.present.contains(&"resolved_at"));
+    // A required column: refused, naming the alias, where it is, and the header meant.
+    let rules = with("received_at = [\"Created Dat\"]");
+    let at = line(&rules);
+    let d = dataset(&[(
+        "cases.csv",
+        "工单号,服务中心,Created Date,类别,首问人工号\nG1,甲中心,2026-10-03 09:05,咨询,E01\n",
+    )]);
+    let err = audit::load(&DatasetFiles::discover(d.path()).unwrap(), &rules, None)
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(
+        err.contains(&format!("or the rules file's [input.aliases.cases] at company.toml:{at}:15: \"Created Dat\", none of which is in this header (did you mean `Created Date`?)")),
+        "{err}"
+    );
+    assert!(!err.contains("or add an alias"), "{err}");
+}
+
 /// An inspections file whose findings column is not recognised must not read as "every
 /// spot check clean": 检查结果 is read as the findings; with no findings column at all
 /// the inspection rule could not run. And the as-of time derived from the data counts

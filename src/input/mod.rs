@@ -804,6 +804,8 @@ pub struct Table {
     /// What was passed over while reading (a workbook's sheet that is not a table of
     /// this kind), for the user to hear about.
     pub warnings: Vec<String>,
+    /// The header row of each file (or sheet) read, as written.
+    pub header_rows: Vec<Vec<String>>,
 }
 
 impl Table {
@@ -829,6 +831,7 @@ impl Table {
             raws: vec![],
             raw_files: vec![],
             warnings: vec![],
+            header_rows: vec![],
         }
     }
 
@@ -1153,6 +1156,9 @@ pub struct ReadOptions {
     pub date_order: Option<DateOrder>,
     /// `[input.aliases.<file>]`: canonical column → extra header names.
     pub aliases: BTreeMap<FileKind, BTreeMap<String, Vec<String>>>,
+    /// Where each alias list stands in the rules file (`rules.toml:11:15`), for a
+    /// warning that names it.
+    pub alias_at: BTreeMap<FileKind, BTreeMap<String, String>>,
 }
 
 impl Default for ReadOptions {
@@ -1162,6 +1168,7 @@ impl Default for ReadOptions {
             encoding: Encoding::Auto,
             date_order: None,
             aliases: BTreeMap::new(),
+            alias_at: BTreeMap::new(),
         }
     }
 }
@@ -1218,7 +1225,68 @@ pub fn read_table(
             table.raw_files.push(csv);
         }
     }
+    let unmatched = unmatched_aliases(kind, &table, opts);
+    table.warnings.extend(unmatched);
     Ok(table)
+}
+
+/// A rules-file alias that names no header of any file read, for a column some file
+/// lacks: a mapping misspelled (`resolved_at = ["Closed_Date"]` for `Closed Date`) leaves
+/// the column unread and every rule over it unable to run, which the user must hear of
+/// at the mapping, not only at the rule. An alias for another export's header is not
+/// named while every file has the column by some other name.
+fn unmatched_aliases(kind: FileKind, table: &Table, opts: &ReadOptions) -> Vec<String> {
+    let Some(user) = opts.aliases.get(&kind) else {
+        return vec![];
+    };
+    if table.header_rows.is_empty() {
+        return vec![];
+    }
+    let headers: Vec<(String, &str)> = table
+        .header_rows
+        .iter()
+        .flatten()
+        .map(|h| (schema::normalize_header(h), h.as_str()))
+        .filter(|(n, _)| !n.is_empty())
+        .collect();
+    let mut out = vec![];
+    for (col, list) in user {
+        let found = list.iter().any(|a| {
+            headers
+                .iter()
+                .any(|(n, _)| *n == schema::normalize_header(a))
+        });
+        let everywhere = table
+            .file_columns
+            .iter()
+            .all(|cols| cols.contains(&col.as_str()));
+        if found || everywhere {
+            continue;
+        }
+        let at = opts
+            .alias_at
+            .get(&kind)
+            .and_then(|m| m.get(col))
+            .map(|s| format!("{s}: "))
+            .unwrap_or_default();
+        let label = kind.column(col).map_or("", |c| c.label);
+        let written: Vec<String> = list.iter().map(|a| format!("{a:?}")).collect();
+        let mut distinct: Vec<&str> = headers.iter().map(|(_, h)| *h).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let hint = list
+            .iter()
+            .map(|a| crate::rules::did_you_mean(a, &distinct))
+            .find(|h| !h.is_empty())
+            .unwrap_or_default();
+        out.push(format!(
+            "{at}[input.aliases.{}] maps `{col}` ({label}) to {}, which is no header of any {} file read{hint}; `{col}` is not read, and the rules that read it cannot judge those files",
+            kind.name(),
+            if written.is_empty() { "nothing".to_string() } else { written.join(", ") },
+            kind.name(),
+        ));
+    }
+    out
 }
 
 /// The sheets of a workbook to read as `kind` files, in workbook order: every visible
@@ -1526,14 +1594,45 @@ fn map_header(
         accepted.extend(c.aliases.iter().map(|a| a.to_string()));
         // A date alone (受理日期) is read too.
         accepted.extend(date_names(c));
+        // The rules file's own aliases for it, and where they are: none matched.
+        let mapped = user.and_then(|u| u.get(c.name)).filter(|l| !l.is_empty());
+        let advice = match mapped {
+            Some(list) => {
+                let at = opts
+                    .alias_at
+                    .get(&kind)
+                    .and_then(|m| m.get(c.name))
+                    .map(|s| format!(" at {s}"))
+                    .unwrap_or_default();
+                let written: Vec<String> = list.iter().map(|a| format!("{a:?}")).collect();
+                let hint = list
+                    .iter()
+                    .map(|a| {
+                        crate::rules::did_you_mean(
+                            a,
+                            &headers.iter().map(String::as_str).collect::<Vec<_>>(),
+                        )
+                    })
+                    .find(|h| !h.is_empty())
+                    .unwrap_or_default();
+                format!(
+                    ", or the rules file's [input.aliases.{}]{at}: {}, none of which is in this header{hint}",
+                    kind.name(),
+                    written.join(", ")
+                )
+            }
+            None => format!(
+                " (or add an alias under [input.aliases.{}] in the rules file)",
+                kind.name()
+            ),
+        };
         return Err(Error::input(
             display,
             format!(
-                "missing required column {}; for `{}` a header must be one of: {} (or add an alias under [input.aliases.{}] in the rules file). The header read was: {}",
+                "missing required column {}; for `{}` a header must be one of: {}{advice}. The header read was: {}",
                 names.join(", "),
                 c.name,
                 accepted.join(", "),
-                kind.name(),
                 header_excerpt(headers)
             ),
         ));
@@ -1735,6 +1834,7 @@ fn read_file_split(
     let (headers, map) = match header {
         Some((line, headers)) => {
             let map = map_header(kind, &headers, opts, &csv.display, &mut table.warnings)?;
+            table.header_rows.push(headers.clone());
             if !above.is_empty() {
                 table
                     .warnings

@@ -677,6 +677,11 @@ pub fn parse(text: &str, file: &str, sha256: &str) -> Result<RuleSet, Vec<Diagno
                         col.clone(),
                         list.get_ref().iter().map(|s| s.get_ref().clone()).collect(),
                     );
+                    let (line, column) = line_col(text, list.span().start);
+                    read.alias_at
+                        .entry(kind)
+                        .or_default()
+                        .insert(col.clone(), format!("{file}:{line}:{column}"));
                 }
             }
         }
