@@ -1273,7 +1273,6 @@ fn forbidden_phrase_fixture_verdicts() {
         v("P03", "PHRASE-BANNED", "E08", false), // spaced out: 不 归 我 管
         v("P04", "PHRASE-BANNED", "E08", false), // traditional: 不歸我管
         v("P06", "PHRASE-BANNED", "E09", false), // 客服 李娜：没办法 → 李娜
-        v("P08", "PHRASE-BANNED", "E08", false), // 张三 not in the roster → first responder
         v("P09", "PHRASE-BANNED", "E08", false), // continuation line of 王芳's turn
     ]
     .into();
@@ -1288,16 +1287,103 @@ fn forbidden_phrase_fixture_verdicts() {
         &*p01.evidence.text(),
         "「这个不归我管，您去找开发商」（王芳，第 1 行）"
     );
-    let p08 = r
-        .violations
+    // P08: 张三 is neither on the roster, nor the customer (陈先生), nor the first
+    // responder (王芳): charged to no one, listed as not judged with the words.
+    let run = &r.runs[r
+        .rules
+        .rules
         .iter()
-        .find(|v| v.case_id(&r.cases) == "P08")
-        .unwrap();
+        .position(|x| x.id == "PHRASE-BANNED")
+        .unwrap()];
+    let p08: Vec<&(String, String)> = run.not_judged.iter().filter(|(c, _)| c == "P08").collect();
+    assert_eq!(p08.len(), 1, "{:?}", run.not_judged);
     assert!(
-        p08.evidence.text().contains("不在员工名册"),
+        p08[0].1.contains("「我不知道」（张三，第 1 行）")
+            && p08[0].1.contains("charged to no one"),
         "{}",
-        p08.evidence
+        p08[0].1
     );
+}
+
+/// Who spoke in a transcript (hand-judged, 首问责任管理制度 4.7 binds staff): a resident
+/// addressed by a form of the customer's surname (张阿姨, 老张, 陈姐) or by a form alone
+/// (阿姨), the question of a 问/答 transcript, and the customer recorded as 陈先生 speaking
+/// as 陈小明, are the resident: no violation. A colleague of another post (保安, 保洁阿姨)
+/// or a person nobody can name is charged to no one and listed as not judged. The front
+/// desk's label (客服, 答) is the first responder's. Denials (这不是不归我管) are no refusal;
+/// the same asked back (不是不归我管吗) is.
+#[test]
+fn phrase_speakers_residents_by_address_colleagues_and_denials() {
+    let row = |id: &str, customer: &str, reply: &str| {
+        format!("{id},甲中心,2026-10-12 09:00:00,来访,咨询,{customer},,1栋101,反映问题,E01,王芳,2026-10-12 09:10:00,\"{reply}\",2026-10-12 18:00:00,,已处理,1,,,,\n")
+    };
+    let mut cases = CASES_HEADER.to_string();
+    for (id, customer, reply) in [
+        (
+            "A1",
+            "张桂兰",
+            "王芳：您好\n张阿姨：我不知道是谁家漏水\n王芳：我马上去查",
+        ),
+        ("A2", "张三", "老张：我不知道是谁家漏水\n王芳：我马上去查"),
+        ("A3", "陈丽", "陈姐：我不知道\n王芳：好的"),
+        ("A4", "", "阿姨：我也没办法\n王芳：我来处理"),
+        ("A5", "李四", "问：我不知道怎么办\n答：我帮您登记"),
+        ("A6", "陈先生", "陈小明：你们怎么什么都不知道\n王芳：抱歉"),
+        ("A7", "陈小明", "陈 小明：你们怎么什么都不知道\n王芳：抱歉"),
+        ("B1", "李四", "保安：这个不归我管\n王芳：我来协调"),
+        ("B2", "李四", "保洁阿姨：没办法\n王芳：我来协调"),
+        ("B3", "", "李雷：没办法了吗\n王芳：抱歉"),
+        ("C1", "李四", "客服：这个不归我管"),
+        ("C2", "李四", "问：能修吗\n答：没办法"),
+        ("C3", "李四", "王芳：这事不是不归我管吗，找工程部"),
+        (
+            "D1",
+            "李四",
+            "王芳：这不是不归我管，是需要工程部一起来看，我来协调",
+        ),
+        ("D2", "李四", "王芳：并不是不归我们管，我来协调"),
+        ("D3", "李四", "王芳：我们这里没有不归我管的事"),
+    ] {
+        cases.push_str(&row(id, customer, reply));
+    }
+    let d = dataset(&[
+        ("cases.csv", cases.as_str()),
+        (
+            "roster.csv",
+            "employee_id,name,role,department,center,supervisor_id,base_pay\nE01,王芳,管理人员,客服部,甲中心,,3000\n",
+        ),
+    ]);
+    let r = audit_files(
+        DatasetFiles::discover(d.path()).unwrap(),
+        default_rules(),
+        AuditOptions {
+            select: vec!["PHRASE".into()],
+            ..AuditOptions::default()
+        },
+    );
+    assert_reconciles(&r);
+    assert_eq!(
+        verdicts(&r),
+        [
+            v("C1", "PHRASE-BANNED", "E01", false),
+            v("C2", "PHRASE-BANNED", "E01", false),
+            v("C3", "PHRASE-BANNED", "E01", false),
+        ]
+        .into()
+    );
+    let run = &r.runs[r
+        .rules
+        .rules
+        .iter()
+        .position(|x| x.id == "PHRASE-BANNED")
+        .unwrap()];
+    let unjudged: BTreeSet<&str> = run.not_judged.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(unjudged, ["B1", "B2", "B3"].into());
+    assert!(run.not_judged.iter().any(|(c, why)| c == "B1"
+        && why.contains("「这个不归我管」（保安，第 1 行）")
+        && why.contains("first responder (王芳)")));
+    // Judged: every case but the three nobody can be charged for.
+    assert_eq!(run.judged, 13);
 }
 
 #[test]

@@ -101,15 +101,15 @@ fn planted() -> Planted {
             &phone[3..7],
             &phone[7..]
         );
-        // someone else's number, in a turn the phrase rule quotes, and the customer's
-        // own in full-width digits
+        // someone else's number, in a turn the phrase rule quotes (the front desk's: the
+        // first responder's), and the customer's own in full-width digits
         let other = format!("137{:08}", 20_000_000 + i);
         let full: String = phone
             .chars()
             .map(|c| char::from_u32(c as u32 - '0' as u32 + 0xFF10).unwrap())
             .collect();
         row[reply_c].push_str(&format!(
-            "\n保安：朋友电话{other}不知道\n保洁：记下了{full}，不清楚"
+            "\n客服：朋友电话{other}不知道\n前台：记下了{full}，不清楚"
         ));
         row[resolution_c] = format!("@SUM(A1:A9) -{phone} +{phone}");
         row[unit_c] = "\t=1+2".into();
@@ -263,7 +263,7 @@ fn no_output_leaks_a_phone_or_name_or_runs_a_formula() {
         "waiver reasons are reported"
     );
     assert!(
-        violations.contains("（保安，第"),
+        violations.contains("（客服，第"),
         "the other number's turn is quoted"
     );
     // … but no phone number and no full customer name survives anywhere.

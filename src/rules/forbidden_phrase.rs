@@ -25,7 +25,10 @@ characters (不 归 我 管, 不-归-我-管) and traditional characters (不歸
 phrase; sentence punctuation (，。？！；： ? ! ;) ends a clause and is not joined across
 (不，知道您不方便 holds no 不知道). In a transcript (`说话人：内容`, one turn per line) only staff turns count: turns
 labelled with a customer label (业主, 客户, 住户, 来电人 …) or with the case's own
-`customer_name` (王建国：…, or its surname alone, 王：…) or with a phone number
+`customer_name` (王建国：…, its surname alone, 王：…, or a form of address by the surname:
+老王, 王阿姨, 王大爷, 王姐; and any 王… when the column itself holds such a form, 王先生),
+with a form of address alone (阿姨, 大爷 …; not after a staff post: 保洁阿姨 is staff),
+the question of a 问：/答： transcript, or with a phone number
 (13912345678：…, 业主13912345678：…) never do — unless that name is also the first responder's or
 a roster employee's of the case's center, whose turn it then stays — so a resident
 quoting \"他说不归我管\" is not a violation; the resident's own `content` is never
@@ -43,7 +46,12 @@ reply in quotation marks (王芳：“不归我管”) and scare quotes (我们�
 不清楚 / 不知道 / 不懂 after 您对 in the same clause, with no 我 / 我们 / 咱们 between, is the
 resident's not knowing (如果您对流程不清楚，可以随时问我); 没办法 / 办不了 / 不归我管 never are.
 One violation per case and speaker, charged to the roster employee whose name
-or 工号 labels the turn (客服E012 → E012), else to the first responder.
+or 工号 labels the turn (客服E012 → E012), else to the first responder when the label is
+the front desk's (客服, 前台, 接待, 答 …) or the first responder's exported name, or when
+the export names no first responder. Any other speaker no roster names (保安：, 维修师傅：,
+张经理：, or a person: a relative, a resident named otherwise than in the customer column)
+is charged to no one: the case is listed in not_judged.csv with the words and the label,
+for a person to settle.
 
 Example violation: PHRASE-BANNED on C000123, 「…这个不归我管，你去找…」（王芳，第 3 行）.",
     params: &[
@@ -214,6 +222,8 @@ impl ForbiddenPhrase {
         let mut scratch = Scratch::new();
         let mut found: Vec<Finding> = vec![];
         let mut hits = vec![];
+        let mut not_judged: Vec<(String, String)> = vec![];
+        let mut unjudged: Vec<u32> = vec![];
         for &row in &rows {
             let r = row as usize;
             // Speaker → findings, in order of first appearance.
@@ -237,6 +247,7 @@ impl ForbiddenPhrase {
             let responder = responders.get(r).map(str::trim).unwrap_or("");
             let mut charged: BTreeMap<String, Vec<String>> = BTreeMap::new();
             let mut order: Vec<String> = vec![];
+            let mut unknown: Vec<String> = vec![];
             for (speaker, fs) in by_speaker {
                 // A turn labelled with the case's own customer is the resident speaking
                 // (王建国：上次保安跟我说不归我管), unless the label also names the case's
@@ -254,17 +265,43 @@ impl ForbiddenPhrase {
                 {
                     continue;
                 }
+                let who = speaker.as_deref().unwrap_or("未标注说话人");
                 let (emp, note) = match &speaker {
                     Some(label) => match names.resolve(label, center) {
                         Some(id) => (id.to_string(), None),
-                        None => (
-                            first_id.to_string(),
-                            Some(format!("（说话人“{label}”不在员工名册，记入首问责任人）")),
-                        ),
+                        // A speaker no roster names: the front desk's own turn (客服：, or
+                        // the first responder's name as exported) is the first responder's;
+                        // so is anyone's when the export names no first responder to tell
+                        // them apart. A colleague of another post (保安：) or another
+                        // person (a resident called otherwise than the customer column,
+                        // a family member) is not: who said it is unknown, and the case is
+                        // listed as not judged with the words, for a person to settle.
+                        None => match phrase::unknown_speaker(label, responder) {
+                            // (With `speakers = "all"` every line is the first
+                            // responder's record of staff's words.)
+                            phrase::UnknownSpeaker::Colleague | phrase::UnknownSpeaker::Person
+                                if !responder.is_empty() && !self.all_speakers =>
+                            {
+                                let words: Vec<String> = fs
+                                    .iter()
+                                    .map(|f| {
+                                        format!("「{}」（{who}，第 {} 行）", f.evidence, f.line)
+                                    })
+                                    .collect();
+                                unknown.push(format!(
+                                    "{}: said by “{label}”, who is neither on the roster nor this case's customer nor its first responder ({responder}); who said it cannot be told, so it is charged to no one",
+                                    words.join("；")
+                                ));
+                                continue;
+                            }
+                            _ => (
+                                first_id.to_string(),
+                                Some(format!("（说话人“{label}”不在员工名册，记入首问责任人）")),
+                            ),
+                        },
                     },
                     None => (first_id.to_string(), None),
                 };
-                let who = speaker.as_deref().unwrap_or("未标注说话人");
                 let mut parts: Vec<String> = fs
                     .iter()
                     .map(|f| format!("「{}」（{who}，第 {} 行）", f.evidence, f.line))
@@ -276,6 +313,13 @@ impl ForbiddenPhrase {
                     order.push(emp.clone());
                 }
                 charged.entry(emp).or_default().extend(parts);
+            }
+            // Words no one can be charged with: the case is not judged by this rule when
+            // they are all it found (a finding charged to someone judges it).
+            if order.is_empty() && !unknown.is_empty() {
+                let id = ctx.cases.text("case_id").get(r).unwrap_or("").to_string();
+                not_judged.push((id, unknown.join("；")));
+                unjudged.push(row);
             }
             for emp in order {
                 let mut parts = charged.remove(&emp).unwrap_or_default();
@@ -293,9 +337,18 @@ impl ForbiddenPhrase {
                 });
             }
         }
+        unjudged.sort_unstable();
+        let judged = if unjudged.is_empty() {
+            rows
+        } else {
+            rows.into_iter()
+                .filter(|r| unjudged.binary_search(r).is_err())
+                .collect()
+        };
         Ok(Outcome {
-            judged: rows,
+            judged,
             hits,
+            not_judged,
             ..Outcome::default()
         })
     }

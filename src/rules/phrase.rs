@@ -202,6 +202,11 @@ pub const DEFAULT_ALLOW: &[&str] = &[
     "不是不知道",
     "不是不清楚",
     "不是不懂",
+    "不是不归我管",
+    "不是不归我们管",
+    // 没有不归我管的事: the opposite of a refusal, as 没有办不了的事.
+    "没有不归我管",
+    "没有不归我们管",
     // 没有办不了的事: the opposite of a refusal.
     "没有办不了",
     "没有什么办不了",
@@ -248,6 +253,20 @@ pub const DEFAULT_CUSTOMER_LABELS: &[&str] = &[
     "业委会",
     "先生",
     "女士",
+    // Forms of address alone (阿姨：, 大爷：), or after a surname (张阿姨：); after a staff
+    // post they are a colleague (保洁阿姨：).
+    "阿姨",
+    "大爷",
+    "大妈",
+    "大娘",
+    "大叔",
+    "叔叔",
+    "奶奶",
+    "爷爷",
+    "婆婆",
+    "阿婆",
+    "老太太",
+    "老人家",
     "customer",
     "resident",
     "caller",
@@ -588,9 +607,21 @@ impl Matcher {
             return false;
         };
         found.any(|a| {
-            a.start() <= s && a.end() >= e && gaps.is_none_or(|g| joins(hay, g, a.start(), a.end()))
+            a.start() <= s
+                && a.end() >= e
+                && gaps.is_none_or(|g| joins(hay, g, a.start(), a.end()))
+                && !rhetorical(hay, a.start(), a.end())
         })
     }
+}
+
+/// A negation asked back (这事不是不归我管吗 “isn't this none of my business?”): the
+/// refusal itself, not the denial 不是不归我管 is.
+fn rhetorical(hay: &str, start: usize, end: usize) -> bool {
+    hay.get(start..).is_some_and(|h| h.starts_with("不是"))
+        && hay
+            .get(end..)
+            .is_some_and(|t| t.starts_with(['吗', '么', '嘛']))
 }
 
 /// Quotation marks, opening and closing (for `"` the same character).
@@ -1333,16 +1364,127 @@ pub fn is_phone_number(label: &str) -> bool {
 /// the surname alone (`陈：` for 陈建国; one or two characters, fewer than the name). A
 /// one-character name is too short to tell from other labels.
 pub fn names_customer(label: &str, customer: &str) -> bool {
-    let label = label.trim();
-    let customer = customer.trim();
+    // Spaced out for alignment (陈 小明), as the column or the label may be.
+    let squeeze = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
+    let (label, customer) = (squeeze(label), squeeze(customer));
     let name_len = customer.chars().count();
     if name_len < 2 || label.is_empty() {
         return false;
     }
     let label_len = label.chars().count();
-    label == customer
-        || label.contains(customer)
-        || (label_len <= 2 && label_len < name_len && customer.starts_with(label))
+    if label == customer
+        || label.contains(customer.as_str())
+        || (label_len <= 2 && label_len < name_len && customer.starts_with(label.as_str()))
+    {
+        return true;
+    }
+    // How staff address a resident by the surname: 老张, 张阿姨, 李大爷, 陈姐 for 张桂兰,
+    // 李建国, 陈丽; and the resident recorded by such a form (陈先生) is the 陈小明 of
+    // the transcript. A roster employee of that name is ruled out by the caller.
+    let surname = surname_of(&customer);
+    let Some(rest) = label.strip_prefix(surname) else {
+        return label.strip_prefix('老') == Some(surname) && !surname.is_empty();
+    };
+    if surname.is_empty() {
+        return false;
+    }
+    if ADDRESS_FORMS.contains(&rest) {
+        return true;
+    }
+    let recorded_by_form = customer
+        .strip_prefix(surname)
+        .is_some_and(|r| ADDRESS_FORMS.contains(&r));
+    recorded_by_form
+        && (2..=4).contains(&label_len)
+        && label.chars().all(is_han)
+        && !STAFF_ROLE_WORDS
+            .iter()
+            .chain(COLLEAGUE_WORDS)
+            .chain(RECEPTION_WORDS)
+            .any(|w| rest.contains(w))
+}
+
+/// What follows a surname when staff address a resident by it (张阿姨, 李大爷, 陈姐,
+/// 王先生); `老` goes before it (老张).
+const ADDRESS_FORMS: &[&str] = &[
+    "先生", "女士", "小姐", "阿姨", "大爷", "大妈", "大娘", "大姐", "大哥", "大叔", "奶奶", "爷爷",
+    "婆婆", "阿婆", "伯伯", "叔叔", "老师", "姐", "哥", "叔", "伯", "婶", "姨", "爷", "奶", "老板",
+];
+
+/// Two-character surnames, so that 欧阳娜娜 is addressed as 欧阳先生, not 欧先生.
+const COMPOUND_SURNAMES: &[&str] = &[
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "夏侯", "长孙",
+    "宇文", "司徒", "西门", "南宫", "独孤", "端木", "呼延",
+];
+
+/// The surname of a Chinese name (its first character, or a compound surname); empty for
+/// a name that does not start with a Han character.
+fn surname_of(name: &str) -> &str {
+    if let Some(c) = COMPOUND_SURNAMES.iter().find(|c| name.starts_with(**c)) {
+        return c;
+    }
+    match name.chars().next() {
+        Some(c) if is_han(c) => &name[..c.len_utf8()],
+        _ => "",
+    }
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
+}
+
+/// Labels of staff of other posts than the front desk (保安：, 保洁阿姨：, 维修师傅：, 工程部：):
+/// a colleague speaking, never the first responder taking the case, unless the label
+/// names them.
+pub const COLLEAGUE_WORDS: &[&str] = &[
+    "保安", "安保", "秩序", "门岗", "巡逻", "保洁", "清洁", "绿化", "维修", "工程", "师傅", "电工",
+    "水电", "水工", "管道", "电梯", "经理", "主管", "领导", "部长", "主任", "班长", "队长", "技工",
+    "机修",
+];
+
+/// Labels of the front desk that takes a case (客服：, 前台：, 答：): in a log it keeps, the
+/// first responder's own turn when no roster name is given.
+pub const RECEPTION_WORDS: &[&str] = &[
+    "客服",
+    "前台",
+    "接待",
+    "值班",
+    "管家",
+    "坐席",
+    "话务",
+    "工作人员",
+    "物业",
+    "服务中心",
+    "热线",
+    "接线",
+    "受理",
+];
+
+/// Who an unknown speaker label (no roster employee, not the case's customer) is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnknownSpeaker {
+    /// The front desk (客服：, 前台：, 答：) or the first responder's own name.
+    Desk,
+    /// A colleague of another post (保安：, 维修师傅：, 张经理：).
+    Colleague,
+    /// A person by name or form, neither the case's customer nor the first responder.
+    Person,
+}
+
+/// Classifies a speaker label that names no roster employee and not the case's customer;
+/// `responder` is the case's first responder's name as exported (may be empty).
+pub fn unknown_speaker(label: &str, responder: &str) -> UnknownSpeaker {
+    let folded: String = label.chars().filter_map(fold_char).collect();
+    if names_in_full(label, responder) || folded == "答" || folded == "a" {
+        return UnknownSpeaker::Desk;
+    }
+    if COLLEAGUE_WORDS.iter().any(|w| folded.contains(w)) {
+        return UnknownSpeaker::Colleague;
+    }
+    if RECEPTION_WORDS.iter().any(|w| folded.contains(w)) {
+        return UnknownSpeaker::Desk;
+    }
+    UnknownSpeaker::Person
 }
 
 /// Whether a turn's label names `name` in full (王芳, 王芳经理, 客服王芳), not by a surname
@@ -1405,6 +1547,8 @@ impl CustomerLabels {
                 .collect(),
             staff_roles: STAFF_ROLE_WORDS
                 .iter()
+                .chain(COLLEAGUE_WORDS)
+                .chain(RECEPTION_WORDS)
                 .map(|w| fold(w))
                 .filter(keep)
                 .collect(),
@@ -1430,9 +1574,19 @@ impl CustomerLabels {
         let (Some(first), Some(last)) = (folded.first(), folded.last()) else {
             return false;
         };
+        // A question-and-answer transcript: 问： is the resident asking (顾问 is staff: only
+        // the label alone).
+        if !self.labels.is_empty() && matches!(folded, ['问'] | ['q'] | ['提', '问']) {
+            return true;
+        }
         self.labels.iter().any(|l| {
             if l.last() == Some(last) && folded.ends_with(l) {
-                return true;
+                // 保洁阿姨, 维修大哥: a colleague addressed by a form, not a resident.
+                let head = &folded[..folded.len() - l.len()];
+                return !self
+                    .staff_roles
+                    .iter()
+                    .any(|w| head.windows(w.len()).any(|x| x == w.as_slice()));
             }
             if l.first() != Some(first) {
                 return false;
@@ -2538,6 +2692,36 @@ mod tests {
         assert!(!names_customer("陈", "陈"));
         assert!(!names_customer("王", "陈建国"));
         assert!(!names_customer("张三", "陈建国"));
+        // Forms of address by the surname, and the column holding such a form.
+        for (label, customer) in [
+            ("张阿姨", "张桂兰"),
+            ("老张", "张三"),
+            ("陈姐", "陈丽"),
+            ("李大爷", "李建国"),
+            ("欧阳先生", "欧阳娜娜"),
+            ("陈小明", "陈先生"),
+            ("陈 小明", "陈小明"),
+        ] {
+            assert!(names_customer(label, customer), "{label} / {customer}");
+        }
+        for (label, customer) in [
+            ("王阿姨", "张桂兰"),
+            ("老王", "张三"),
+            ("陈经理", "陈先生"),
+            ("欧先生", "欧阳娜娜"),
+            ("陈保安", "陈先生"),
+        ] {
+            assert!(!names_customer(label, customer), "{label} / {customer}");
+        }
+        assert_eq!(unknown_speaker("保安", "王芳"), UnknownSpeaker::Colleague);
+        assert_eq!(
+            unknown_speaker("维修师傅", "王芳"),
+            UnknownSpeaker::Colleague
+        );
+        assert_eq!(unknown_speaker("客服", "王芳"), UnknownSpeaker::Desk);
+        assert_eq!(unknown_speaker("答", "王芳"), UnknownSpeaker::Desk);
+        assert_eq!(unknown_speaker("前台王芳", "王芳"), UnknownSpeaker::Desk);
+        assert_eq!(unknown_speaker("李雷", "王芳"), UnknownSpeaker::Person);
     }
 
     #[test]
