@@ -765,6 +765,29 @@ M2,c,13/10/2026 09:00,咨询,E02,14/10/2026 08:00\n"
         w.contains("written both ways (line 2 \"10/13/2026 09:00\" 月/日/年, line 3 \"13/10/2026 09:00\" 日/月/年)"),
         "{w}"
     );
+    // One mistyped day-first date among forty month-first rows (03/01/2011, none past
+    // the 12th) does not turn the file: month first, the typo's row rejected, and said.
+    let mut text = header.to_string();
+    for i in 1..=40 {
+        let answered = if i == 7 {
+            "13/03/2011 10:00"
+        } else {
+            "03/01/2011 10:00"
+        };
+        text.push_str(&format!("T{i},c,03/01/2011 09:00,咨询,E01,{answered}\n"));
+    }
+    std::fs::write(&p, text).unwrap();
+    let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
+    let got = reasons(&r);
+    assert_eq!((got.len(), got[0].1), (1, 8), "{got:?}");
+    assert!(got[0].2.contains("month 13 is not 1–12"), "{got:?}");
+    // Read month first, March 1 answered within the hour: no RESP-24H anywhere.
+    assert!(verdicts(&r).is_empty(), "{:?}", verdicts(&r));
+    let w = r.input_warnings.join("\n");
+    assert!(
+        w.contains("only 1 of 80 read only day first (first line 8 \"13/03/2011 10:00\"), too few"),
+        "{w}"
+    );
     let bad = read(&root().join("rules/default.toml"))
         .replace("date_order = \"auto\"", "date_order = \"dmy\"");
     let err = rules::parse(&bad, "company.toml", "-").unwrap_err();

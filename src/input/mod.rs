@@ -1896,7 +1896,18 @@ fn read_file_split(
     if opts.date_order.is_none() {
         let ev = &part.dates;
         let show = |(line, text): &(u64, String)| format!("line {line} {text:?}");
+        let share = ev.day_first_n as f64 / (ev.day_first_n + ev.either).max(1) as f64;
         match (&ev.day_first, &ev.month_first) {
+            (Some(d), None) if share < DAY_FIRST_MIN_SHARE => {
+                table.warnings.push(format!(
+                    "{}: dates with the year last are read month first ({}): only {} of {} read only day first (first {}), too few to say the file writes the day first, so those rows are rejected; set `[input] date_order = \"day-first\"` if it does",
+                    csv.display,
+                    DateOrder::MonthFirst.pattern(),
+                    ev.day_first_n,
+                    ev.day_first_n + ev.either,
+                    show(d)
+                ));
+            }
             (Some(d), None) => {
                 let why = show(d);
                 reader.order = DateOrder::DayFirst;
@@ -2092,7 +2103,15 @@ struct DateEvidence {
     day_first: Option<(u64, String)>,
     month_first: Option<(u64, String)>,
     either: usize,
+    /// How many dates only day first reads (`13/03/2011`): a typo among a month-first
+    /// export must not turn the whole file.
+    day_first_n: usize,
 }
+
+/// The share of a file's year-last dates that must read only day first for the file to
+/// be read day first (when none reads only month first): a day-first export has days past
+/// the 12th in most of a month; one mistyped date among a hundred is a typo.
+const DAY_FIRST_MIN_SHARE: f64 = 0.05;
 
 impl DateEvidence {
     fn note(&mut self, text: &str, line: u64) {
@@ -2104,7 +2123,10 @@ impl DateEvidence {
                 self.either += 1;
                 return;
             }
-            Some(DateOrder::DayFirst) => &mut self.day_first,
+            Some(DateOrder::DayFirst) => {
+                self.day_first_n += 1;
+                &mut self.day_first
+            }
             Some(DateOrder::MonthFirst) => &mut self.month_first,
         };
         if slot.as_ref().is_none_or(|(l, _)| line < *l) {
@@ -2124,6 +2146,7 @@ impl DateEvidence {
             }
         }
         self.either += other.either;
+        self.day_first_n += other.day_first_n;
     }
 }
 
