@@ -218,6 +218,57 @@ H1,沙田服务中心,2026-10-03 09:05,投诉,E01,2026-10-03 10:00,这个不归�
     assert_eq!(r.cases.text("center").get(0), Some("沙田服务中心"));
 }
 
+/// A US or European export saved by Excel as "CSV" is Windows-1252: `DÉP`, `Señal –`,
+/// `Café` are read as written (as GBK they were `D蒔` and rejected rows), without being
+/// told, and `encoding = "windows-1252"` (or `latin1`) says it outright. A GBK file
+/// whose only Chinese is its names (rare characters) stays GBK.
+#[test]
+fn a_windows_1252_export_is_read_as_written_and_gbk_names_stay_gbk() {
+    let text = "Unique Key,Agency,Created Date,Complaint Type,Owner\n\
+1,DÉP,2026-10-03 09:05,Señal – Noise,E01\n\
+2,DÉP,2026-10-03 09:05,Café “closed”,E02\n\
+3,DOT,2026-10-03 09:05,Noise,E03\n";
+    let (bytes, _, bad) = encoding_rs::WINDOWS_1252.encode(text);
+    assert!(!bad && std::str::from_utf8(&bytes).is_err(), "the premise");
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.csv");
+    std::fs::write(&p, &bytes).unwrap();
+    let rules_with = |input: &str| {
+        let text = read(&root().join("rules/default.toml")).replace(
+            "# [input.aliases.cases]",
+            &format!("{input}[input.aliases.cases]\ncase_id = [\"Unique Key\"]\ncenter = [\"Agency\"]\nreceived_at = [\"Created Date\"]\ncategory = [\"Complaint Type\"]\nfirst_responder_id = [\"Owner\"]\n# "),
+        );
+        rules::parse(&text, "company.toml", "-").unwrap()
+    };
+    let explicit = {
+        let mut r = rules_with("");
+        r.read.encoding = shouwen::input::Encoding::parse("windows-1252").unwrap();
+        r
+    };
+    for rules in [rules_with(""), explicit] {
+        let r = audit_files(cases_only(&p), rules, AuditOptions::default());
+        assert_reconciles(&r);
+        assert!(r.rejected.is_empty(), "{:?}", reasons(&r));
+        assert_eq!(r.stats[0].encoding, "windows-1252");
+        let centers: Vec<_> = r.cases.text("center").iter().flatten().collect();
+        assert_eq!(centers, ["DÉP", "DÉP", "DOT"]);
+        let cats: Vec<_> = r.cases.text("category").iter().flatten().collect();
+        assert_eq!(cats[..2], ["Señal – Noise", "Café “closed”"]);
+    }
+    let text = read(&root().join("rules/default.toml"))
+        .replace("encoding = \"auto\"", "encoding = \"latin1\"");
+    let forced = rules::parse(&text, "company.toml", "-").unwrap();
+    assert_eq!(forced.read.encoding, shouwen::input::Encoding::Windows1252);
+    // Names alone in GBK (no character of them among the commonest): still GBK.
+    let names = "case_id,center,received_at,category,first_responder_id,customer_name\n\
+C1,bj,2026-10-03 09:05,ts,E01,张伟\nC2,bj,2026-10-03 09:05,ts,E02,欧阳娜娜\nC3,bj,2026-10-03 09:05,ts,E02,叶梅\n";
+    std::fs::write(&p, encoding_rs::GBK.encode(names).0).unwrap();
+    let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
+    assert_eq!(r.stats[0].encoding, "gb18030");
+    let got: Vec<_> = r.cases.text("customer_name").iter().flatten().collect();
+    assert_eq!(got, ["张伟", "欧阳娜娜", "叶梅"]);
+}
+
 /// 叶梅 in GBK is D2B6 C3B7, which is also well-formed UTF-8 (Ҷ÷): a field cannot tell
 /// its encoding alone; its record (GBK throughout) does.
 #[test]

@@ -22,6 +22,9 @@ pub enum Encoding {
     Gb18030,
     /// Traditional Chinese (Hong Kong, Taiwan): decoded whole on opening.
     Big5,
+    /// Western single-byte (Windows-1252, of which ISO-8859-1 is a part): what Excel on a
+    /// US or European Windows saves as "CSV". Decoded whole on opening.
+    Windows1252,
 }
 
 impl Encoding {
@@ -31,6 +34,9 @@ impl Encoding {
             "utf-8" | "utf8" => Some(Encoding::Utf8),
             "gbk" | "gb2312" | "gb18030" | "cp936" => Some(Encoding::Gb18030),
             "big5" | "big5-hkscs" | "cp950" => Some(Encoding::Big5),
+            "windows-1252" | "cp1252" | "latin1" | "latin-1" | "iso-8859-1" | "iso8859-1" => {
+                Some(Encoding::Windows1252)
+            }
             _ => None,
         }
     }
@@ -303,11 +309,24 @@ impl CsvFile {
                 bytes = Bytes::Held(text.into_owned().into_bytes());
                 nul = memchr::memchr(0, &bytes).is_some();
                 ("big5", Mode::Utf8)
+            } else if forced == Encoding::Windows1252
+                || (forced == Encoding::Auto
+                    && !is_utf8
+                    && !has_valid_utf8_multibyte(&bytes)
+                    && looks_western(&bytes))
+            {
+                // Every byte is a character of Windows-1252: nothing to refuse.
+                let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&bytes);
+                bytes = Bytes::Held(text.into_owned().into_bytes());
+                nul = memchr::memchr(0, &bytes).is_some();
+                ("windows-1252", Mode::Utf8)
             } else {
                 match forced {
                     Encoding::Utf8 => ("utf-8", Mode::Utf8Strict),
                     Encoding::Gb18030 => ("gb18030", Mode::Gb),
-                    Encoding::Big5 => unreachable!("a file read as Big5 is decoded above"),
+                    Encoding::Big5 | Encoding::Windows1252 => {
+                        unreachable!("a file read as Big5 or Windows-1252 is decoded above")
+                    }
                     Encoding::Auto => {
                         if is_utf8 {
                             ("utf-8", Mode::Utf8)
@@ -720,7 +739,7 @@ fn sniff_delimiter(data: &[u8]) -> u8 {
 /// rarely decodes as Big5 (its trail bytes 0x80–0xA0 are none), and Big5 text read as GBK
 /// is rare characters; the commonest ones are listed in both scripts.
 fn looks_like_big5(bytes: &[u8]) -> bool {
-    const COMMON: &str = "的一是不了在人有我他这這个個们們中来來上大为為和国國地到以说說时時要就出会會可也你对對生能而子那得于於着著下自之年过過发發后後作里裡用道行所然家种種事成方多经經么麼去法学學如都同现現当當没沒动動面起看定天分还還进進好小部其些主样樣理心本前开開但因只从從想实實业業物维維修投诉訴电電话話处處服务務管问問题題号號客户戶单單位楼樓室区區收费費水漏门門请請已回复復办辦结結满滿意员員工程保安洁潔环環境绿綠化停车車位报報名姓联聯系繫应應受时間间記记录錄内內容类類別别答覆访訪";
+    const COMMON: &str = COMMON_HAN;
     let sample = &bytes[..bytes.len().min(64 * 1024)];
     // A sample cut inside a character: drop its last byte or two.
     let trimmed = (0..3)
@@ -739,6 +758,44 @@ fn looks_like_big5(bytes: &[u8]) -> bool {
     let (b, g) = (score(&big5), score(&gbk));
     b >= 4 && b > 2 * g
 }
+
+/// Whether a file that is neither UTF-8 nor Big5 is Western single-byte text (a US or
+/// European export: `DÉP`, `Señal – Noise`, `Café`) rather than GBK: in its first 64 KiB
+/// most runs of high bytes are one byte long, and read as GBK it would be mostly
+/// characters no reception log uses (`D蒔`), or not GBK at all. A Chinese log read as
+/// GBK is runs of two bytes and more, mostly its commonest characters ([`COMMON_HAN`]),
+/// damaged bytes or not.
+fn looks_western(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(64 * 1024)];
+    // Western text has its accented letters one at a time between ASCII (`Señal`); GBK's
+    // characters are two bytes each, mostly both high (张伟: four high bytes in a row).
+    let (mut runs, mut single, mut run) = (0usize, 0usize, 0usize);
+    for &b in sample.iter().chain([&b' ']) {
+        if b >= 0x80 {
+            run += 1;
+        } else if run > 0 {
+            runs += 1;
+            single += usize::from(run == 1);
+            run = 0;
+        }
+    }
+    if runs == 0 || single * 2 < runs {
+        return false;
+    }
+    let gbk = encoding_rs::GB18030.decode_without_bom_handling(sample).0;
+    let (mut wide, mut common) = (0usize, 0usize);
+    for c in gbk.chars().filter(|c| !c.is_ascii() && *c != '\u{FFFD}') {
+        wide += 1;
+        common += usize::from(COMMON_HAN.contains(c));
+    }
+    let broken = gbk.contains('\u{FFFD}');
+    // No character read at all (every high byte broken), or fewer than one in five of
+    // them common: not Chinese.
+    (broken && wide == 0) || (wide > 0 && common * 5 < wide)
+}
+
+/// The commonest characters of reception logs, simplified and traditional.
+const COMMON_HAN: &str = "的一是不了在人有我他这這个個们們中来來上大为為和国國地到以说說时時要就出会會可也你对對生能而子那得于於着著下自之年过過发發后後作里裡用道行所然家种種事成方多经經么麼去法学學如都同现現当當没沒动動面起看定天分还還进進好小部其些主样樣理心本前开開但因只从從想实實业業物维維修投诉訴电電话話处處服务務管问問题題号號客户戶单單位楼樓室区區收费費水漏门門请請已回复復办辦结結满滿意员員工程保安洁潔环環境绿綠化停车車位报報名姓联聯系繫应應受时間间記记录錄内內容类類別别答覆访訪";
 
 /// GB18030, or `Err` when the bytes are not GB18030 either.
 fn decode_gb_strict(b: &[u8]) -> std::result::Result<Cow<'_, str>, NotUtf8> {

@@ -627,7 +627,7 @@ pub fn parse(text: &str, file: &str, sha256: &str) -> Result<RuleSet, Vec<Diagno
                 None => d.at(
                     e.span(),
                     format!(
-                        "unknown encoding `{}`; expected `auto`, `utf-8`, `gbk`, `gb18030` or `big5`",
+                        "unknown encoding `{}`; expected `auto`, `utf-8`, `gbk`, `gb18030`, `big5` or `windows-1252`",
                         e.get_ref()
                     ),
                 ),
