@@ -3026,8 +3026,11 @@ pub struct CenterRow {
     pub judged_by_rule: BTreeMap<String, usize>,
     /// 1 = fewest violations per 100 cases; centers with the same rate share a rank
     /// (1, 1, 3). Centers whose cases some rule group could not judge rank after all the
-    /// others: fewer findings there are no better work.
+    /// others: fewer findings there are no better work; so do centers with fewer cases
+    /// than `[scoring] min_cases` (one clean case is no rate), marked as employees are.
     pub rank: usize,
+    /// Fewer audited cases than `[scoring] min_cases`: 样本不足, ranked after the others.
+    pub few_cases: bool,
 }
 
 impl CenterRow {
@@ -3170,6 +3173,7 @@ pub fn centers(
                     .filter(|&&i| esc_error[i] && handed_off[i])
                     .count(),
                 rank: 0,
+                few_cases: center_kpis[k].cases < rules.scoring.min_cases,
             }
         })
         .collect();
@@ -3177,7 +3181,7 @@ pub fn centers(
     // one rate, whatever a float makes of them.
     let standing = |c: &CenterRow| {
         (
-            c.incomplete(),
+            (c.few_cases, c.incomplete()),
             c.violations as u128,
             c.kpis.cases.max(1) as u128,
         )

@@ -2117,7 +2117,13 @@ C2,甲中心,2026-10-30 11:05,来访,咨询,张三,13800138000,1-101,漏水,E2,�
 #[test]
 fn centers_with_the_same_rate_share_a_rank() {
     let mut cases = CASES_HEADER.to_string();
-    for (center, n, late) in [("丙中心", 20, 2), ("丁中心", 10, 1), ("甲中心", 20, 3)] {
+    // 戊中心: one clean case, fewer than min_cases (5): no rate to rank by; last, marked.
+    for (center, n, late) in [
+        ("丙中心", 20, 2),
+        ("丁中心", 10, 1),
+        ("甲中心", 20, 3),
+        ("戊中心", 1, 0),
+    ] {
         for k in 0..n {
             let resp = if k < late {
                 "2026-10-13 10:00"
@@ -2139,8 +2145,27 @@ fn centers_with_the_same_rate_share_a_rank() {
     ranks.sort();
     assert_eq!(
         ranks,
-        [("丁中心", 1, 1), ("丙中心", 2, 1), ("甲中心", 3, 3)],
+        [
+            ("丁中心", 1, 1),
+            ("丙中心", 2, 1),
+            ("戊中心", 0, 4),
+            ("甲中心", 3, 3)
+        ],
         "{ranks:?}"
+    );
+    let sheet = shouwen::report::centers_sheet(&r, &r.centers);
+    let at = sheet.header.iter().position(|h| h == "sample").unwrap();
+    let marked: Vec<String> = sheet
+        .rows
+        .iter()
+        .map(|row| match &row[at] {
+            shouwen::report::Cell::Text(t) | shouwen::report::Cell::Num(t) => t.clone(),
+        })
+        .collect();
+    assert_eq!(
+        marked.iter().filter(|m| !m.is_empty()).collect::<Vec<_>>(),
+        ["样本不足（1 件 < min_cases 5）"],
+        "{marked:?}"
     );
 }
 

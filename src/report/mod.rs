@@ -309,6 +309,7 @@ pub fn centers_sheet(r: &AuditResult, rows: &[crate::audit::CenterRow]) -> Sheet
         "followup_rate",
         "satisfaction_rate",
         "not_fully_judged",
+        "sample",
     ]));
     // The groups with at least one rule that ran: a group none of whose rules ran (not
     // selected, or a column they read is absent from every export) judged nothing, and
@@ -365,6 +366,15 @@ pub fn centers_sheet(r: &AuditResult, rows: &[crate::audit::CenterRow]) -> Sheet
                     .collect::<Vec<_>>()
                     .join(" "),
             ));
+            // Too few cases for a rate to mean anything: marked, and ranked after.
+            row.push(Cell::text(if c.few_cases {
+                format!(
+                    "样本不足（{} 件 < min_cases {}）",
+                    c.kpis.cases, r.rules.scoring.min_cases
+                )
+            } else {
+                String::new()
+            }));
             row
         })
         .collect();

@@ -125,11 +125,12 @@ pub fn render(r: &AuditResult, centers: &[CenterRow], out: &Path, outputs: &str)
         for c in ranked.iter().take(10) {
             let _ = writeln!(
                 s,
-                "    {:>3}. {} {:>7.2}  ({} cases)",
+                "    {:>3}. {} {:>7.2}  ({} cases){}",
                 c.rank,
                 pad(&c.center, 24),
                 c.per_100(),
-                c.kpis.cases
+                c.kpis.cases,
+                if c.few_cases { ", 样本不足" } else { "" }
             );
         }
         if ranked.len() > 10 {
