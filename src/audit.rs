@@ -619,6 +619,41 @@ pub fn load_as_of(
         ("followup_at", "received_at"),
         ("followup_at", "resolved_at"),
     ] {
+        // A time at 00:00:00 on the very day of a later receipt is an export writing a
+        // date without its hour as midnight (LA 311's `12:00:00 AM` closures): read as
+        // that date alone, not rejected as before the receipt, and said.
+        let midnight: Vec<usize> = {
+            let (rec, vals) = (cases.time(after), cases.time(col));
+            rec.iter()
+                .enumerate()
+                .filter_map(|(i, r)| {
+                    let (r, v) = (r?, vals.get(i)?);
+                    let (lr, lv) = (to_local(r, tz), to_local(v, tz));
+                    (keep[i]
+                        && v < r
+                        && !vals.date_only(i)
+                        && lv.time() == chrono::NaiveTime::MIN
+                        && lv.date() == lr.date())
+                    .then_some(i)
+                })
+                .collect()
+        };
+        if !midnight.is_empty() {
+            let ids: Vec<String> = midnight
+                .iter()
+                .map(|&i| cases.source(i).to_string())
+                .collect();
+            cases.warnings.push(format!(
+                "{} `{col}` ({}) at 00:00:00 on the day of the receipt, hours before it, are read as that date alone (an export writing a date without its hour as midnight): {}",
+                midnight.len(),
+                case_label(col),
+                first_five(ids)
+            ));
+            let vals = cases.time_mut(col);
+            for i in midnight {
+                vals.set_date_only(i);
+            }
+        }
         let (rec, vals) = (cases.time(after), cases.time(col));
         let (label, after_label) = (case_label(col), case_label(after));
         for (i, r) in rec.iter().enumerate() {

@@ -1781,13 +1781,21 @@ fn real_nyc311_export_maps_by_aliases_and_reconciles() {
     assert_eq!(r.stats[0].rows_read, 2000);
     // One header (Agency) feeds two canonical columns.
     assert_eq!(r.cases.text("center"), r.cases.text("first_responder_id"));
-    // The one row closed on 1900-01-01 (a placeholder date) is rejected with its reason.
-    assert_eq!(r.rejected.len(), 1);
-    assert!(
-        r.rejected[0].reason.contains("1900-01-01"),
-        "{}",
-        r.rejected[0].reason
-    );
+    // The one row closed on 01/01/1900 (a placeholder date on an open case) is audited,
+    // with no closure: nothing is rejected.
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    let raw = std::fs::read_to_string(&data).unwrap();
+    let open_ids: Vec<&str> = raw
+        .lines()
+        .filter(|l| l.contains("01/01/1900"))
+        .filter_map(|l| l.split(',').next())
+        .collect();
+    assert_eq!(open_ids.len(), 1, "the premise: one placeholder closure");
+    let ids = r.cases.text("case_id");
+    let row = (0..r.cases.len())
+        .find(|&i| ids.get(i) == Some(open_ids[0]))
+        .unwrap();
+    assert_eq!(r.cases.time("resolved_at").get(row), None);
     assert!(!r.violations.is_empty());
 }
 
@@ -2110,6 +2118,57 @@ C2,甲中心,2026-10-30 11:05,来访,咨询,张三,13800138000,1-101,漏水,E2,�
     // A year and less past the latest receipt: no warning.
     let r = audit(&cases.replace("2062-10-30 12:00", "2027-10-30 11:05"));
     assert!(r.input_warnings.is_empty(), "{:?}", r.input_warnings);
+}
+
+/// Exports' ways of writing "no time" and "no hour" (hand-judged on LA and NYC 311): a
+/// closure at 00:00:00 on the day of the receipt, hours before it, is that date alone
+/// (LA's `12:00:00 AM`), not a row rejected as closed before received; a closure dated
+/// 01/01/1900 (NYC's open cases), with or without its hour, is no closure at all. A
+/// midnight on a later day, or at the receipt's own day when the receipt is at 00:00, is
+/// a time as written.
+#[test]
+fn midnight_on_the_receipt_day_is_a_date_alone_and_1900_is_no_time() {
+    let header = "编号,服务中心,受理时间,类别,首问人工号,首次回应时间,办结时间\n";
+    let text = format!(
+        "{header}M1,c,2018-12-31 09:33:53,咨询,E01,2018-12-31 09:40,2018-12-31 00:00:00\n\
+M2,c,2018-12-30 09:00,咨询,E01,2018-12-30 09:10,01/01/1900 12:00:00 AM\n\
+M3,c,2018-12-30 09:00,咨询,E01,2018-12-30 09:10,1900-01-01\n\
+M4,c,2018-12-30 09:00,咨询,E01,2018-12-30 09:10,2018-12-29 00:00:00\n\
+M5,c,2018-12-30 09:00,咨询,E01,2018-12-30 09:10,2018-12-31 00:00:00\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cases.csv");
+    std::fs::write(&p, text).unwrap();
+    let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
+    assert_reconciles(&r);
+    // M4: the day before the receipt, whatever the hour: rejected as before it.
+    let got = reasons(&r);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].1, 5, "{got:?}");
+    assert!(got[0].2.contains("is before `received_at`"), "{got:?}");
+    let ids = r.cases.text("case_id");
+    let row = |id: &str| (0..r.cases.len()).find(|&i| ids.get(i) == Some(id)).unwrap();
+    let resolved = r.cases.time("resolved_at");
+    assert!(resolved.date_only(row("M1")));
+    assert!(resolved.get(row("M2")).is_none() && resolved.get(row("M3")).is_none());
+    assert!(!resolved.date_only(row("M5")) && resolved.get(row("M5")).is_some());
+    let w = r.input_warnings.join("\n");
+    assert!(
+        w.contains("1 `resolved_at` (办结时间) at 00:00:00 on the day of the receipt, hours before it, are read as that date alone"),
+        "{w}"
+    );
+    // A receipt written as 1900 is no receipt: rejected as required but empty.
+    std::fs::write(
+        &p,
+        format!("{header}Z1,c,01/01/1900 12:00:00 AM,咨询,E01,,\n"),
+    )
+    .unwrap();
+    let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
+    let got = reasons(&r);
+    assert!(
+        got.len() == 1 && got[0].2.contains("is required but empty (written \"01/01/1900 12:00:00 AM\", a placeholder date)"),
+        "{got:?}"
+    );
 }
 
 /// Centers with the same violations per case share a rank (1, 1, 3), compared exactly:

@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use chrono::{LocalResult, NaiveDateTime, TimeZone};
+use chrono::{Datelike, LocalResult, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 
 const SEVEN_DAYS_MS: i64 = 7 * 24 * 3_600_000;
@@ -145,8 +145,22 @@ fn expected(ex: &Export, path: &Path) -> Expected {
             e.rejected.insert(line, "no first responder (crew)");
             continue;
         }
-        let c = utc_ms(parse_local(&rec[created]).unwrap(), ex.tz);
-        let d = parse_local(&rec[closed]).map(|t| utc_ms(t, ex.tz));
+        let created_at = parse_local(&rec[created]).unwrap();
+        let c = utc_ms(created_at, ex.tz);
+        // 01/01/1900 on an open case is a placeholder: no closure.
+        let closed_at = parse_local(&rec[closed]).filter(|t| t.year() != 1900);
+        // A closure at 00:00:00 on the day of creation, hours before it, is that date
+        // alone: closed that day at an unknown hour, so its latest instant stands.
+        let d = closed_at.map(|t| {
+            let date_alone = t.time() == chrono::NaiveTime::MIN
+                && t.date() == created_at.date()
+                && t < created_at;
+            if date_alone {
+                utc_ms(t.date().and_hms_milli_opt(23, 59, 59, 999).unwrap(), ex.tz)
+            } else {
+                utc_ms(t, ex.tz)
+            }
+        });
         if d.is_some_and(|d| d < c) {
             e.rejected.insert(line, "closed before created");
             continue;

@@ -639,6 +639,17 @@ impl OptI64 {
         self.1.push(true);
     }
 
+    /// Row `i`'s time is its date alone after all (an export writing a date without its
+    /// hour as 00:00:00, seen when it falls before the day's receipt).
+    pub fn set_date_only(&mut self, i: usize) {
+        if self.1.is_empty() {
+            self.1.resize(self.0.len(), false);
+        }
+        if let Some(d) = self.1.get_mut(i) {
+            *d = true;
+        }
+    }
+
     /// Whether the time of row `i` was written as a date without a time of day.
     #[inline]
     pub fn date_only(&self, i: usize) -> bool {
@@ -870,6 +881,13 @@ impl Table {
     pub fn time(&self, name: &str) -> &OptI64 {
         match self.col(name) {
             ColData::Time(v) => v,
+            _ => panic!("{name} is not a time column"),
+        }
+    }
+
+    pub fn time_mut(&mut self, name: &str) -> &mut OptI64 {
+        match self.columns.iter_mut().find(|(c, _)| c.name == name) {
+            Some((_, ColData::Time(v))) => v,
             _ => panic!("{name} is not a time column"),
         }
     }
@@ -2452,6 +2470,16 @@ impl RowReader<'_> {
                         };
                         part.dates.note(written, r.line);
                         match parsed {
+                            // 01/01/1900 (NYC 311's open cases) or the Unix epoch: a
+                            // placeholder for no time, as an empty cell.
+                            Ok((ms, _)) if is_epoch_placeholder(ms) => {
+                                if c.required {
+                                    error.get_or_insert(format!(
+                                        "{named} is required but empty (written {written:?}, a placeholder date)"
+                                    ));
+                                }
+                                vec.push(None);
+                            }
                             Ok((ms, false)) => vec.push(Some(ms)),
                             Ok((ms, true)) => vec.push_date_only(ms),
                             Err(e) => {
@@ -2565,6 +2593,14 @@ fn spreadsheet_error(v: &str) -> Option<&str> {
         "#CALC!",
     ];
     (v.starts_with('#') && ERRORS.contains(&v)).then_some(v)
+}
+
+/// A time no reception log holds, written for "none": in 1900 (01/01/1900; earlier years
+/// are not read at all) or the Unix epoch itself.
+fn is_epoch_placeholder(ms: i64) -> bool {
+    // 1901-01-01T00:00:00Z.
+    const YEAR_1901: i64 = -2_177_452_800_000;
+    ms < YEAR_1901 || ms == 0
 }
 
 fn push_null(c: &mut ColData) {
