@@ -1950,7 +1950,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
             let outcome = match &rule.check {
                 Check::Deadline(k) => k.evaluate(&ctx, base),
                 Check::Required(k) => k.evaluate(&ctx, base),
-                Check::Expression(k) => k.evaluate(&ctx, base, day_variants),
+                Check::Expression(k) => k.evaluate(&ctx, base, day_variants, &when_cols),
                 Check::ForbiddenPhrase(k) => k.evaluate(&ctx, base),
                 Check::Escalation(k) => k.evaluate(&ctx, base),
                 Check::Inspection(k) => Ok(k.evaluate(&ctx)),

@@ -1543,6 +1543,14 @@ fn expression_deadline_and_inspection_fixture_verdicts() {
         verdicts(&r),
         [v("X02", "PROMISE-TIME", "E08", false)].into()
     );
+    // The evidence shows why the rule applied (what `when` read), not only the condition.
+    let ev = r.violations[0].evidence.to_string();
+    assert!(
+        ev.starts_with(
+            "不满足 promised_at IS NOT NULL（承诺时间 = 空；适用条件读取：首次回应时间 = "
+        ) && ev.contains("办结时间 = 空"),
+        "{ev}"
+    );
     let r = kinds("FOLLOWUP-3WD");
     // D01 followed up at 09:00 on the 调休 Saturday 10-10, within 3 working days of 09-30
     // across the National Day holiday; D02 one second after the due time; D03 never.
@@ -2147,7 +2155,11 @@ M5,c,2018-12-30 09:00,咨询,E01,2018-12-30 09:10,2018-12-31 00:00:00\n"
     assert_eq!(got[0].1, 5, "{got:?}");
     assert!(got[0].2.contains("is before `received_at`"), "{got:?}");
     let ids = r.cases.text("case_id");
-    let row = |id: &str| (0..r.cases.len()).find(|&i| ids.get(i) == Some(id)).unwrap();
+    let row = |id: &str| {
+        (0..r.cases.len())
+            .find(|&i| ids.get(i) == Some(id))
+            .unwrap()
+    };
     let resolved = r.cases.time("resolved_at");
     assert!(resolved.date_only(row("M1")));
     assert!(resolved.get(row("M2")).is_none() && resolved.get(row("M3")).is_none());
@@ -2166,7 +2178,10 @@ M5,c,2018-12-30 09:00,咨询,E01,2018-12-30 09:10,2018-12-31 00:00:00\n"
     let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
     let got = reasons(&r);
     assert!(
-        got.len() == 1 && got[0].2.contains("is required but empty (written \"01/01/1900 12:00:00 AM\", a placeholder date)"),
+        got.len() == 1
+            && got[0].2.contains(
+                "is required but empty (written \"01/01/1900 12:00:00 AM\", a placeholder date)"
+            ),
         "{got:?}"
     );
 }

@@ -65,7 +65,21 @@ impl Expression {
         ctx: &EvalCtx<'_>,
         base: LazyFrame,
         day_variants: Vec<LazyFrame>,
+        when_columns: &[String],
     ) -> PolarsResult<Outcome> {
+        // The values `when` read, beside the condition's own: why the rule applied (a
+        // case not solved on the spot: answered 09:05, solved 10:05) is what an employee
+        // asks first.
+        let when_only: Vec<String> = when_columns
+            .iter()
+            .filter(|c| !self.columns.contains(c))
+            .filter(|c| crate::input::FileKind::Cases.column(c).is_some())
+            .fold(vec![], |mut v, c| {
+                if !v.contains(c) {
+                    v.push(c.clone());
+                }
+                v
+            });
         let (judged, mut bad, unknown) = judge(base, &self.expr)?;
         for v in day_variants {
             if bad.is_empty() {
@@ -97,11 +111,20 @@ impl Expression {
             .into_iter()
             .map(|row| Hit {
                 row,
-                evidence: format!(
-                    "不满足 {}（{}）",
-                    self.require,
-                    values(ctx, row, &self.columns)
-                ),
+                evidence: if when_only.is_empty() {
+                    format!(
+                        "不满足 {}（{}）",
+                        self.require,
+                        values(ctx, row, &self.columns)
+                    )
+                } else {
+                    format!(
+                        "不满足 {}（{}；适用条件读取：{}）",
+                        self.require,
+                        values(ctx, row, &self.columns),
+                        values(ctx, row, &when_only)
+                    )
+                },
                 pending: false,
                 at: None,
                 employee: None,
