@@ -2257,9 +2257,7 @@ impl RowReader<'_> {
         }
         let kind = table.kind;
         // A column's value as written (trimmed), read for a rejected row.
-        let cell = |c: &str| {
-            let ci = cols.iter().position(|x| x.name == c)?;
-            let hi = map.iter().position(|m| m.contains(&ci))?;
+        let field = |hi: usize| {
             let b = r.field(hi)?;
             let v = match csv.decode_in_record(b, record_utf8) {
                 Ok(v) => v.into_owned(),
@@ -2267,6 +2265,11 @@ impl RowReader<'_> {
             };
             Some(v.trim().to_string())
         };
+        let column = |c: &str| {
+            let ci = cols.iter().position(|x| x.name == c)?;
+            map.iter().position(|m| m.contains(&ci))
+        };
+        let cell = |c: &str| field(column(c)?);
         let reject = |reason: String| {
             let raw = csv.decode_lossy(r.raw);
             let mut pii: Vec<(String, bool)> = PII_COLUMNS
@@ -2277,6 +2280,32 @@ impl RowReader<'_> {
             // be anywhere (or inside an unclosed quote), so whatever could be a name is.
             if kind != FileKind::Roster && (r.unclosed_quote.is_some() || r.len() != headers.len())
             {
+                // The fields a field or two too many or too few before it moved the
+                // name and phone to (`多一列,John Smith,0571 88886666`): masked too, when
+                // they look like one.
+                let shift = r.len().abs_diff(headers.len()).min(3);
+                for (c, phone) in PII_COLUMNS {
+                    let Some(hi) = column(c) else { continue };
+                    for d in 1..=shift {
+                        let at = if r.len() > headers.len() {
+                            Some(hi + d)
+                        } else {
+                            hi.checked_sub(d)
+                        };
+                        let Some(v) = at.and_then(field) else {
+                            continue;
+                        };
+                        let digits = v.chars().filter(char::is_ascii_digit).count();
+                        let fits = if *phone {
+                            digits >= 7
+                        } else {
+                            digits == 0 && (1..=40).contains(&v.chars().count())
+                        };
+                        if fits && !v.is_empty() {
+                            pii.push((v, *phone));
+                        }
+                    }
+                }
                 pii.extend(
                     crate::mask::name_like_pieces(&raw)
                         .into_iter()
