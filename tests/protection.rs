@@ -909,3 +909,45 @@ I1,2026-10-05 10:00:00,锦绣花园服务中心,E01,电话抽查,傲慢;业主�
     let text = all_text(&out, &o);
     assert!(!text.contains("5791"), "a finding's number is shown");
 }
+
+/// Warnings quote cells: a data row above the header, a first responder cell holding a
+/// resident's number, a header that is a row of data. Masked in manifest.json, the page
+/// and the terminal.
+#[test]
+fn warnings_that_quote_cells_mask_them() {
+    // a case row above the header, passed over as the title
+    let title = format!(
+        "W01,锦绣花园服务中心,2026-10-03 09:00:00,电话,报修,李雷,13957910000,3栋,漏水,E01,王芳,2026-10-03 10:00:00,王芳：好的\n{HEADER}\n{}\n",
+        case("W02", "韩梅梅", "13700137000", "漏水", "王芳：好的")
+    );
+    let (_d, out, o) = audit_files(&[("cases.csv", title), ("roster.csv", ROSTER.into())], &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = all_text(&out, &o);
+    assert!(text.contains("passed over as the export's title"), "{text}");
+    assert!(!text.contains("李雷") && !text.contains("5791"), "{text}");
+    // a first responder named with the resident's number
+    let swap = format!(
+        "{HEADER}\n{}\n",
+        case("S01", "韩梅梅", "13846820000", "漏水", "王芳：好的")
+            .replace(",E01,王芳,", ",E01,陈小明 13846820000,")
+    );
+    let (_d, out, o) = audit_files(&[("cases.csv", swap), ("roster.csv", ROSTER.into())], &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = all_text(&out, &o);
+    assert!(text.contains("name a first responder other than"), "{text}");
+    assert!(!text.contains("4682"), "{text}");
+    // no header at all: the error quotes the first row
+    let nohdr = format!(
+        "{}\n",
+        case("W01", "李雷", "13973510000", "漏水", "王芳：好的")
+    );
+    let (_d, out, o) = audit_files(&[("cases.csv", nohdr)], &[]);
+    assert!(!o.status.success());
+    let text = all_text(&out, &o);
+    assert!(text.contains("The header read was"), "{text}");
+    assert!(!text.contains("李雷") && !text.contains("7351"), "{text}");
+    assert!(
+        text.contains("锦绣花园服务中心") && text.contains("W01"),
+        "{text}"
+    );
+}

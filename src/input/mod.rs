@@ -1695,14 +1695,32 @@ const WEAK: usize = 1000;
 /// The header as read, for a message: at most 30 cells, control characters escaped.
 fn header_excerpt(headers: &[String]) -> String {
     const SHOWN: usize = 30;
+    // A row of data read as the header (the real one missing or mangled: its cells hold
+    // a number, a date or a time): what could be a customer's name is masked, a known
+    // column name not. Any phone-shaped number is, in any header.
+    let data_like = headers
+        .iter()
+        .any(|h| h.bytes().filter(u8::is_ascii_digit).count() >= 4);
     let mut s = headers
         .iter()
         .take(SHOWN)
         .map(|h| {
+            let h = if is_known_header(h) {
+                std::borrow::Cow::Borrowed(h.as_str())
+            } else if data_like
+                && crate::mask::name_like_pieces(h.trim())
+                    .first()
+                    .map(String::as_str)
+                    == Some(h.trim())
+            {
+                std::borrow::Cow::Owned(crate::mask::mask_name(h))
+            } else {
+                crate::mask::mask_phones_in_text(h)
+            };
             if h.chars().any(|c| c.is_control() || schema::is_invisible(c)) {
                 h.escape_debug().to_string()
             } else {
-                h.clone()
+                h.into_owned()
             }
         })
         .collect::<Vec<_>>()
@@ -1713,18 +1731,47 @@ fn header_excerpt(headers: &[String]) -> String {
     s
 }
 
+/// Whether a header cell names a column of some input file (its canonical name, label
+/// or an alias).
+fn is_known_header(h: &str) -> bool {
+    let h = schema::normalize_header(h);
+    FileKind::ALL.iter().any(|k| {
+        k.columns().iter().any(|c| {
+            c.name == h
+                || schema::normalize_header(c.label) == h
+                || c.aliases.iter().any(|a| schema::normalize_header(a) == h)
+        })
+    })
+}
+
 /// Records an export may put above its header row (a title, the date range, a blank
 /// line) that are passed over looking for it.
 pub const TITLE_LINES: usize = 10;
 
 /// The warning naming the records passed over above a header found on `line`.
-fn lines_above_header(display: &str, above: &[(u64, Vec<String>)], line: u64) -> String {
+/// A row passed over may be a row of data (a case above the header): its cells under the
+/// header's customer name and phone (`pii`: header index, whether a phone) are masked,
+/// as is any phone-shaped number.
+fn lines_above_header(
+    display: &str,
+    above: &[(u64, Vec<String>)],
+    line: u64,
+    pii: &[(usize, bool)],
+) -> String {
     let shown: Vec<String> = above
         .iter()
         .map(|(_, cells)| {
             cells
                 .iter()
-                .map(|c| c.trim())
+                .enumerate()
+                .map(|(j, c)| {
+                    let c = c.trim();
+                    match pii.iter().find(|p| p.0 == j) {
+                        Some((_, true)) => crate::mask::mask_phone(c),
+                        Some((_, false)) => crate::mask::mask_name(c),
+                        None => c.to_string(),
+                    }
+                })
                 .filter(|c| !c.is_empty())
                 .collect::<Vec<_>>()
                 .join(" ")
@@ -1836,9 +1883,16 @@ fn read_file_split(
             let map = map_header(kind, &headers, opts, &csv.display, &mut table.warnings)?;
             table.header_rows.push(headers.clone());
             if !above.is_empty() {
+                let pii: Vec<(usize, bool)> = PII_COLUMNS
+                    .iter()
+                    .filter_map(|(c, phone)| {
+                        let ci = cols.iter().position(|x| x.name == *c)?;
+                        Some((map.iter().position(|m| m.contains(&ci))?, *phone))
+                    })
+                    .collect();
                 table
                     .warnings
-                    .push(lines_above_header(&csv.display, &above, line));
+                    .push(lines_above_header(&csv.display, &above, line, &pii));
             }
             (headers, map)
         }
