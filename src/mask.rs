@@ -780,6 +780,34 @@ pub fn mask_own<'a>(
     out
 }
 
+/// Text for the terminal: control characters (ESC, BEL, CR, the C1 controls …) and the
+/// marks that reorder text (bidirectional overrides) written as escapes (`\u{1b}`), as a
+/// waiver's id is: a center or employee named in an export with an escape sequence would
+/// otherwise retitle the window, clear the screen (hiding the warnings above) or write
+/// the clipboard. Line breaks and tabs are kept. Borrowed when there is nothing to escape.
+pub fn terminal_safe(s: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    // ASCII text is settled byte-wise; the rest decoded only when it has a non-ASCII byte.
+    let ascii_ok = s
+        .bytes()
+        .all(|b| b >= 0x20 && b != 0x7F || b == b'\n' || b == b'\t' || b >= 0x80);
+    if ascii_ok && (s.is_ascii() || !s.chars().any(unsafe_char)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// OWASP CSV-injection advice: a text cell that starts with `=`, `+`, `-`, `@`, tab or
 /// carriage return is prefixed with `'` so no spreadsheet evaluates it. A cell that
 /// starts with `'` itself is prefixed too, so that [`restore_formula`] gives back every
@@ -1076,5 +1104,22 @@ mod tests {
             mask_name_in_text("「王芳说不知道」（王芳，第 1 行）", "王芳", Some("王芳")),
             "「王*说不知道」（王芳，第 1 行）"
         );
+    }
+
+    /// Finding 8: text from the data printed on a terminal cannot drive it.
+    #[test]
+    fn control_characters_are_escaped_for_the_terminal() {
+        let s = "中心\u{1b}]0;PWNED\u{7}\u{1b}[2J\r王芳\u{9b}1m\u{202e}x\n  next\tline";
+        let t = terminal_safe(s);
+        assert!(
+            !t.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),
+            "{t}"
+        );
+        assert!(!t.contains('\u{202e}'));
+        assert!(
+            t.contains("\\u{1b}]0;PWNED") && t.contains("\n  next\tline"),
+            "{t}"
+        );
+        assert!(matches!(terminal_safe("中心 A\n"), Cow::Borrowed(_)));
     }
 }

@@ -951,3 +951,29 @@ fn warnings_that_quote_cells_mask_them() {
         "{text}"
     );
 }
+
+/// A center or employee named with terminal escape sequences: printed escaped by the
+/// audit summary and explain-score, as a waiver's id is.
+#[test]
+fn names_from_the_data_cannot_drive_the_terminal() {
+    let cases = format!(
+        "{HEADER}\n{}\n",
+        case("A1", "陈小明", "13800138000", "漏水", "王芳：好的")
+            .replace("锦绣花园服务中心", "中心\u{1b}]0;PWNED\u{7}\u{1b}[2J")
+            .replace(",E01,王芳,", ",E1,王芳\u{1b}[5m闪,")
+            .replace("2026-10-03 10:00:00", "2026-10-05 10:00:00")
+    );
+    let (_d, out, o) = audit_files(&[("cases.csv", cases)], &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("PWNED"), "{stdout}");
+    assert!(
+        !stdout.contains('\u{1b}') && !stdout.contains('\u{7}'),
+        "{stdout:?}"
+    );
+    assert!(stdout.contains("\\u{1b}"), "{stdout}");
+    let e = shouwen(&["explain-score", "E1", "--report", s(&out)], &[]);
+    assert!(e.status.success(), "{}", String::from_utf8_lossy(&e.stderr));
+    let e = String::from_utf8_lossy(&e.stdout);
+    assert!(e.contains("PWNED") && !e.contains('\u{1b}'), "{e:?}");
+}
