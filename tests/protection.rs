@@ -977,3 +977,29 @@ fn names_from_the_data_cannot_drive_the_terminal() {
     let e = String::from_utf8_lossy(&e.stdout);
     assert!(e.contains("PWNED") && !e.contains('\u{1b}'), "{e:?}");
 }
+
+/// A report made with `--unmask` says so where it is read: the 汇总 sheet and the page.
+#[test]
+fn an_unmasked_report_says_so_on_the_summary_sheet_and_the_page() {
+    let cases = format!(
+        "{HEADER}\n{}\n",
+        case("C01", "陈小明", "13912345678", "漏水", "王芳：好的")
+    );
+    let files = [("cases.csv", cases), ("roster.csv", ROSTER.into())];
+    let said = |unmask: bool| {
+        let (_d, out, o) = audit_files(&files, if unmask { &["--unmask"] } else { &[] });
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let mut wb: Xlsx<_> = open_workbook(out.join("report.xlsx")).unwrap();
+        let sheet = wb.worksheet_range("汇总").unwrap();
+        let in_sheet = sheet
+            .used_cells()
+            .any(|(_, _, c)| matches!(c, Data::String(v) if v.contains("未脱敏")));
+        let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+        (
+            in_sheet,
+            html.contains("role=\"alert\"") && html.contains("未脱敏"),
+        )
+    };
+    assert_eq!(said(true), (true, true));
+    assert_eq!(said(false), (false, false));
+}

@@ -457,7 +457,7 @@ fn write_files_in<'s, 'r: 's>(
             write_bytes(&cdir, &format!("{}.png", c.name), &c.png)?;
         }
     }
-    let summary = people::summary_sheet(r, centers_rows);
+    let summary = people::summary_sheet(r, centers_rows, opts.unmask);
     // The workbook is the slowest output: build it on the second core while this one
     // writes the CSVs and the page.
     let build_xlsx = || -> Result<()> {
@@ -562,7 +562,7 @@ fn write_files_in<'s, 'r: 's>(
             return Ok(());
         }
         let worst = people::worst(r, opts);
-        let page = people::page(
+        let mut page = people::page(
             r,
             centers_rows,
             &summary,
@@ -571,6 +571,10 @@ fn write_files_in<'s, 'r: 's>(
             (&worst.0, worst.1),
             &json,
         );
+        // A page of names and numbers in full says so atop it.
+        if opts.unmask {
+            page.banner = Some(people::UNMASKED.to_string());
+        }
         write_bytes(dir, "report.html", html::render(&page).as_bytes())
     };
     let (xlsx, page) = std::thread::scope(|s| {
