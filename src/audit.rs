@@ -1223,6 +1223,22 @@ fn responder_names_differ(cases: &Table, roster: &Table) -> Option<String> {
         if !same(g, r) {
             n += 1;
             if examples.len() < 3 {
+                // The cell may hold anything, the resident's number too: masked as
+                // evidence is, for the warning goes into the manifest and the page.
+                let of_case = |c: &str| {
+                    cases
+                        .is_present(c)
+                        .then(|| cases.text(c).get(i))
+                        .flatten()
+                        .map(str::trim)
+                        .filter(|v| !v.is_empty())
+                };
+                let g = crate::mask::mask_personal(
+                    g,
+                    of_case("customer_name"),
+                    of_case("customer_phone"),
+                    None,
+                );
                 examples.push(format!(
                     "{} names {g}, the roster's {id} is {r}",
                     cases.source(i)

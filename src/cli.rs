@@ -155,7 +155,7 @@ pub fn main() -> ExitCode {
         } => rules::load(&rules)
             .and_then(|set| rules::explain(&set, &rule_id))
             .map(|text| {
-                print!("{text}");
+                print!("{}", crate::mask::terminal_safe(&text));
                 ExitCode::SUCCESS
             }),
         Cmd::Sample(s) => sample_cmd(&s),
@@ -165,7 +165,7 @@ pub fn main() -> ExitCode {
             out,
         } => crate::compare::compare(&report_a, &report_b).and_then(|(sheet, table)| {
             for w in crate::compare::warnings(&report_a, &report_b) {
-                eprintln!("{w}");
+                eprintln!("{}", crate::mask::terminal_safe(&w));
             }
             // Never over a report's own tables or any file that is not a comparison.
             if out.exists() && !crate::compare::is_comparison(&out) {
@@ -175,14 +175,14 @@ pub fn main() -> ExitCode {
                 ));
             }
             crate::report::write_sheet(&out, sheet)?;
-            print!("{table}");
+            print!("{}", crate::mask::terminal_safe(&table));
             Ok(ExitCode::SUCCESS)
         }),
         Cmd::ExplainScore {
             employee_id,
             report,
         } => crate::explain::explain_score(&employee_id, &report).map(|text| {
-            print!("{text}");
+            print!("{}", crate::mask::terminal_safe(&text));
             ExitCode::SUCCESS
         }),
     };
@@ -190,7 +190,7 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             let _ = std::io::stdout().flush();
-            eprintln!("{e}");
+            eprintln!("{}", crate::mask::terminal_safe(&e.to_string()));
             ExitCode::from(2)
         }
     }
@@ -399,7 +399,7 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
     if !loaded.warnings.is_empty() {
         progress.finish();
         for w in &loaded.warnings {
-            eprintln!("warning: {w}");
+            eprintln!("warning: {}", crate::mask::terminal_safe(w));
         }
     }
     progress.step("rules", 1, 3);
@@ -408,12 +408,17 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
         loaded.rejected.iter().filter(|r| !r.outside).collect();
     if a.strict && !faults.is_empty() {
         for r in faults.iter().take(20) {
-            eprintln!(
+            let line = format!(
                 "{}:{}: rejected: {}",
                 r.file,
                 r.line,
-                crate::report::mask_rejected(r, &r.reason)
+                if a.unmask {
+                    r.reason.clone()
+                } else {
+                    crate::report::mask_rejected(r, &r.reason)
+                }
             );
+            eprintln!("{}", crate::mask::terminal_safe(&line));
         }
         if faults.len() > 20 {
             eprintln!("… and {} more", faults.len() - 20);
@@ -430,7 +435,7 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
     if result.input_warnings.len() > said {
         progress.finish();
         for w in &result.input_warnings[said..] {
-            eprintln!("warning: {w}");
+            eprintln!("warning: {}", crate::mask::terminal_safe(w));
         }
     }
     peaks.push(("rules and scoring", crate::par::memory()));
@@ -450,7 +455,8 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
     written?;
     if let Some(prev) = &a.previous {
         for w in crate::compare::warnings(prev, &out) {
-            eprintln!("{w} (--previous {})", prev.display());
+            let w = format!("{w} (--previous {})", prev.display());
+            eprintln!("{}", crate::mask::terminal_safe(&w));
         }
     }
     let t_report = t2.elapsed();
@@ -466,10 +472,14 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
                 what.push(name);
             }
         }
-        print!(
-            "{}",
-            report::summary::render(&result, &result.centers, &out, &what.join(", "))
+        let summary = report::summary::render_with(
+            &result,
+            &result.centers,
+            &out,
+            &what.join(", "),
+            a.unmask,
         );
+        print!("{}", crate::mask::terminal_safe(&summary));
     }
     if a.timings {
         eprintln!(

@@ -593,3 +593,413 @@ A2,c,2026-10-03 09:05,咨询,E01,\"未闭合,上官婉儿,13912345678\n",
     let unmasked = rejected(true);
     assert!(unmasked.contains("欧阳娜娜") && unmasked.contains("上官婉儿"));
 }
+
+// ---------------------------------------------------------------------------------------
+// Masking gaps found by a black-box probe (probe 18): numbers and names in the shapes
+// people write them, and the outputs that copied data without masking it.
+
+const HEADER: &str = "case_id,center,received_at,channel,category,customer_name,customer_phone,unit,content,first_responder_id,first_responder,first_response_at,reply";
+const ROSTER: &str = "employee_id,name,role,department,center,supervisor_id,base_pay\n\
+E01,王芳,管理人员,客服部,锦绣花园服务中心,E10,3000\n\
+E02,赵强,保安员,秩序部,锦绣花园服务中心,E10,1800\n\
+E10,钱进,部门主管,客服部,锦绣花园服务中心,,5000\n";
+
+/// A case row of [`HEADER`] at 锦绣花园服务中心, answered by 王芳 (E01) an hour later.
+fn case(id: &str, name: &str, phone: &str, content: &str, reply: &str) -> String {
+    let q = |v: &str| format!("\"{}\"", v.replace('"', "\"\""));
+    format!(
+        "{id},锦绣花园服务中心,2026-10-03 09:00:00,电话,报修,{},{},3栋,{},E01,王芳,2026-10-03 10:00:00,{}",
+        q(name),
+        q(phone),
+        q(content),
+        q(reply)
+    )
+}
+
+/// Audit a dataset folder of `files` (period 2026-10); the folder, the report folder and
+/// the run.
+fn audit_files(files: &[(&str, String)], extra: &[&str]) -> (tempfile::TempDir, PathBuf, Output) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    std::fs::create_dir(&data).unwrap();
+    for (name, text) in files {
+        std::fs::write(data.join(name), text).unwrap();
+    }
+    let out = dir.path().join("r");
+    let mut args = vec!["audit", s(&data), "--period", "2026-10", "--out", s(&out)];
+    args.extend(extra);
+    let o = shouwen(&args, &[]);
+    (dir, out, o)
+}
+
+/// Every text a report folder and the run's terminal hold: files, the workbook's sheets.
+fn all_text(out: &Path, o: &Output) -> String {
+    let mut text = format!(
+        "{}\n{}\n",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    if !out.exists() {
+        return text;
+    }
+    for f in files(out) {
+        match f.extension().and_then(|e| e.to_str()) {
+            Some("png") => {}
+            Some("xlsx") => {
+                let mut wb: Xlsx<_> = open_workbook(&f).unwrap();
+                for sheet in wb.sheet_names().to_vec() {
+                    let range = wb.worksheet_range(&sheet).unwrap();
+                    for (_, _, c) in range.used_cells() {
+                        if let Data::String(v) = c {
+                            text.push_str(v);
+                            text.push('\n');
+                        }
+                    }
+                }
+            }
+            _ => {
+                text.push_str(&std::fs::read_to_string(&f).unwrap());
+                text.push('\n');
+            }
+        }
+    }
+    text
+}
+
+/// The customer's own number written with dots, in Chinese numerals, with its area code
+/// in brackets, full-width with full-width separators, cut by the evidence window, and
+/// in a waiver's reason; other people's numbers in the common shapes; the customer's
+/// name written otherwise than the cell. None is readable in any output, while dates,
+/// times, case ids and hours stay as they were.
+#[test]
+fn numbers_and_names_in_any_shape_are_masked_but_dates_and_amounts_are_not() {
+    // (name, phone column, reply): each reply holds a number whose middle digits
+    // (5791, 4682 …) are found nowhere else, before 不知道 and cut after it
+    let rows = [
+        (
+            "陈一",
+            "13857911234",
+            "王芳：138.5791.1234不知道138.5791.1234",
+        ),
+        (
+            "陈二",
+            "13846821234",
+            "王芳：一三八四六八二一二三四不知道一三八四六八二一二三四",
+        ),
+        (
+            "陈三",
+            "0571-73918642",
+            "王芳：(0571)73918642不知道(0571)73918642",
+        ),
+        (
+            "陈四",
+            "13863571234",
+            "王芳：１３８－６３５７－１２３４不知道１３８－６３５７－１２３４",
+        ),
+        (
+            "陈五",
+            "138 2468 1234",
+            "王芳：１３８　２４６８　１２３４不知道１３８　２４６８　１２３４",
+        ),
+        (
+            "陈六",
+            "13800000000",
+            "王芳：邻居(0571)97531864不知道(0571)97531864",
+        ),
+        (
+            "陈七",
+            "13800000000",
+            "王芳：邻居0571 64297777不知道0571 64297777",
+        ),
+        (
+            "陈八",
+            "13800000000",
+            "王芳：邻居013975319999不知道013975319999",
+        ),
+        (
+            "陈九",
+            "13800000000",
+            "王芳：邻居008613924689999不知道008613924689999",
+        ),
+        (
+            "陈十",
+            "13800000000",
+            "王芳：邻居139-31758888不知道139-31758888",
+        ),
+        (
+            "陈十一",
+            "13800000000",
+            "王芳：邻居139.7351.8888不知道139.7351.8888",
+        ),
+        (
+            "陈十二",
+            "13800000000",
+            "王芳：邻居１３９ ５１７３ ８８８８不知道１３９ ５１７３ ８８８８",
+        ),
+        (
+            "陈十三",
+            "13800000000",
+            "王芳：邻居一三九七一五三八八八八不知道一三九七一五三八八八八",
+        ),
+        (
+            "陈十四",
+            "13800000000",
+            "王芳：邻居1393157 8888不知道1393157 8888",
+        ),
+        // names (finding 7) and a one-letter name (finding 12)
+        ("陈 晓明", "13800000000", "王芳：陈晓明不知道，陈晓明"),
+        (
+            "林晓梅(租户)",
+            "13800000000",
+            "王芳：林晓梅不知道，租户林晓梅",
+        ),
+        (
+            "JOHN SMITH",
+            "13800000000",
+            "王芳：John Smith不知道，John Smith",
+        ),
+        (
+            "Jane Doughty",
+            "13800000000",
+            "王芳：Mrs. Doughty不知道. Mrs. Doughty",
+        ),
+        ("e", "13800000000", "王芳：please help不知道，please help"),
+        // a customer who shares the employee's name: the speaker stays readable
+        ("王芳", "13800000000", "王芳：好的不知道"),
+    ];
+    let mut cases = format!("{HEADER}\n");
+    for (i, (name, phone, reply)) in rows.iter().enumerate() {
+        cases.push_str(&case(&format!("K{:02}", i + 1), name, phone, "漏水", reply));
+        cases.push('\n');
+    }
+    // answered two days late, waived with the resident's number in the reason
+    cases.push_str(&format!(
+        "{}\n",
+        case("W01", "吴敏", "13492685555", "漏水", "王芳：好的")
+            .replace("2026-10-03 10:00:00", "2026-10-05 10:00:00")
+    ));
+    let waivers =
+        "case_id,rule_id,reason,approved_by\nW01,RESP-24H,业主吴敏出差，电话134.9268.5555,E10\n";
+    let (_d, out, o) = audit_files(
+        &[
+            ("cases.csv", cases),
+            ("roster.csv", ROSTER.into()),
+            ("waivers.csv", waivers.into()),
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let violations = std::fs::read_to_string(out.join("violations.csv")).unwrap();
+    let text = all_text(&out, &o);
+    // the evidence is there to mask …
+    assert!(violations.contains("不知道"), "{violations}");
+    assert!(violations.contains("电话134."), "{violations}");
+    // … and none of the hidden digits, in whichever script, nor a name, shows
+    for hidden in [
+        "5791",
+        "4682",
+        "四六八二",
+        "7391",
+        "６３５７",
+        "２４６８",
+        "9753",
+        "6429",
+        "7531",
+        "2468",
+        "3175",
+        "7351",
+        "５１７３",
+        "七一五三",
+        "3157",
+        "9268",
+        "晓明",
+        "晓梅",
+        "ohn",
+        "mith",
+        "MITH",
+        "oughty",
+        "Doug",
+    ] {
+        assert!(!text.contains(hidden), "{hidden} shown:\n{violations}");
+    }
+    // what is no number stays readable: the times, the hours, the case ids, the words
+    for kept in [
+        "2026-10-03 09:00",
+        "2026-10-05 10:00",
+        "49.0 小时",
+        "K01",
+        "K20",
+        "W01",
+        "lease help不知道",
+        "（王芳，第 1 行）",
+        "租户",
+    ] {
+        assert!(violations.contains(kept), "{kept} lost:\n{violations}");
+    }
+    // the staff attribution of K20, whose customer is also 王芳, names the employee
+    let k20 = violations.lines().find(|l| l.starts_with("K20,")).unwrap();
+    assert!(k20.contains("（王芳，第 1 行）"), "{k20}");
+}
+
+/// Rejected rows: a phone written full-width with full-width separators, the customer's
+/// own number with dots or in Chinese numerals, a ragged row whose extra field moved the
+/// name and phone, a short row quoting part of the name and number.
+#[test]
+fn rejected_rows_mask_numbers_and_names_however_written() {
+    let cases = format!(
+        "{HEADER}\n\
+F01,锦绣花园服务中心,坏时间,电话,报修,陈小明,０５７１－８８８８６６６６,3栋,漏水,E01,王芳,2026-10-03 10:00:00,好\n\
+F02,锦绣花园服务中心,坏时间,电话,报修,李雷,１３８－５７９１－８０００,3栋,漏水,E01,王芳,2026-10-03 10:00:00,好\n\
+F03,锦绣花园服务中心,坏时间,电话,报修,韩梅梅,13846828001,3栋,漏水,E01,王芳,2026-10-03 10:00:00,王芳：回电138.4682.8001或一三八四六八二八零零一\n\
+G01,锦绣花园服务中心,2026-10-03 09:00:00,电话,报修,多一列,John Smith,0571 73918642,3栋,漏水,E01,王芳,2026-10-03 10:00:00,好\n\
+G04,锦绣花园服务中心,2026-10-03 09:00:00,电话,报修,Maria García,+34 612345678,3栋,漏水 call Maria at 612345678,E01\n"
+    );
+    let (_d, out, o) = audit_files(
+        &[("cases.csv", cases), ("roster.csv", ROSTER.into())],
+        &["--format", "csv"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rejected = std::fs::read_to_string(out.join("rejected.csv")).unwrap();
+    assert_eq!(rejected.lines().count(), 6, "{rejected}");
+    for hidden in [
+        "８８８８６",
+        "５７９１",
+        "4682",
+        "四六八二",
+        "John",
+        "Smith",
+        "7391",
+        "Maria",
+        "García",
+        "2345",
+        "小明",
+        "梅梅",
+    ] {
+        assert!(!rejected.contains(hidden), "{hidden} shown:\n{rejected}");
+    }
+    assert!(
+        rejected.contains("坏时间") && rejected.contains("漏水"),
+        "{rejected}"
+    );
+}
+
+/// What a rule could not judge quotes an inspection's findings: masked in
+/// not_judged.csv, the workbook's sheet and the terminal, as the evidence is.
+#[test]
+fn not_judged_reasons_mask_numbers() {
+    let cases = format!(
+        "{HEADER}\n{}\n",
+        case("C01", "陈小明", "13900000000", "漏水", "王芳：好的")
+    );
+    let inspections = "inspection_id,at,center,employee_id,method,findings,note\n\
+I1,2026-10-05 10:00:00,锦绣花园服务中心,E01,电话抽查,傲慢;业主陈小明13857918000投诉未回电,无\n";
+    let (_d, out, o) = audit_files(
+        &[
+            ("cases.csv", cases),
+            ("roster.csv", ROSTER.into()),
+            ("inspections.csv", inspections.into()),
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let not_judged = std::fs::read_to_string(out.join("not_judged.csv")).unwrap();
+    assert!(not_judged.contains("138****8000"), "{not_judged}");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("could not judge"), "{stdout}");
+    let text = all_text(&out, &o);
+    assert!(!text.contains("5791"), "a finding's number is shown");
+}
+
+/// Warnings quote cells: a data row above the header, a first responder cell holding a
+/// resident's number, a header that is a row of data. Masked in manifest.json, the page
+/// and the terminal.
+#[test]
+fn warnings_that_quote_cells_mask_them() {
+    // a case row above the header, passed over as the title
+    let title = format!(
+        "W01,锦绣花园服务中心,2026-10-03 09:00:00,电话,报修,李雷,13957910000,3栋,漏水,E01,王芳,2026-10-03 10:00:00,王芳：好的\n{HEADER}\n{}\n",
+        case("W02", "韩梅梅", "13700137000", "漏水", "王芳：好的")
+    );
+    let (_d, out, o) = audit_files(&[("cases.csv", title), ("roster.csv", ROSTER.into())], &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = all_text(&out, &o);
+    assert!(text.contains("passed over as the export's title"), "{text}");
+    assert!(!text.contains("李雷") && !text.contains("5791"), "{text}");
+    // a first responder named with the resident's number
+    let swap = format!(
+        "{HEADER}\n{}\n",
+        case("S01", "韩梅梅", "13846820000", "漏水", "王芳：好的")
+            .replace(",E01,王芳,", ",E01,陈小明 13846820000,")
+    );
+    let (_d, out, o) = audit_files(&[("cases.csv", swap), ("roster.csv", ROSTER.into())], &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = all_text(&out, &o);
+    assert!(text.contains("name a first responder other than"), "{text}");
+    assert!(!text.contains("4682"), "{text}");
+    // no header at all: the error quotes the first row
+    let nohdr = format!(
+        "{}\n",
+        case("W01", "李雷", "13973510000", "漏水", "王芳：好的")
+    );
+    let (_d, out, o) = audit_files(&[("cases.csv", nohdr)], &[]);
+    assert!(!o.status.success());
+    let text = all_text(&out, &o);
+    assert!(text.contains("The header read was"), "{text}");
+    assert!(!text.contains("李雷") && !text.contains("7351"), "{text}");
+    assert!(
+        text.contains("锦绣花园服务中心") && text.contains("W01"),
+        "{text}"
+    );
+}
+
+/// A center or employee named with terminal escape sequences: printed escaped by the
+/// audit summary and explain-score, as a waiver's id is.
+#[test]
+fn names_from_the_data_cannot_drive_the_terminal() {
+    let cases = format!(
+        "{HEADER}\n{}\n",
+        case("A1", "陈小明", "13800138000", "漏水", "王芳：好的")
+            .replace("锦绣花园服务中心", "中心\u{1b}]0;PWNED\u{7}\u{1b}[2J")
+            .replace(",E01,王芳,", ",E1,王芳\u{1b}[5m闪,")
+            .replace("2026-10-03 10:00:00", "2026-10-05 10:00:00")
+    );
+    let (_d, out, o) = audit_files(&[("cases.csv", cases)], &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("PWNED"), "{stdout}");
+    assert!(
+        !stdout.contains('\u{1b}') && !stdout.contains('\u{7}'),
+        "{stdout:?}"
+    );
+    assert!(stdout.contains("\\u{1b}"), "{stdout}");
+    let e = shouwen(&["explain-score", "E1", "--report", s(&out)], &[]);
+    assert!(e.status.success(), "{}", String::from_utf8_lossy(&e.stderr));
+    let e = String::from_utf8_lossy(&e.stdout);
+    assert!(e.contains("PWNED") && !e.contains('\u{1b}'), "{e:?}");
+}
+
+/// A report made with `--unmask` says so where it is read: the 汇总 sheet and the page.
+#[test]
+fn an_unmasked_report_says_so_on_the_summary_sheet_and_the_page() {
+    let cases = format!(
+        "{HEADER}\n{}\n",
+        case("C01", "陈小明", "13912345678", "漏水", "王芳：好的")
+    );
+    let files = [("cases.csv", cases), ("roster.csv", ROSTER.into())];
+    let said = |unmask: bool| {
+        let (_d, out, o) = audit_files(&files, if unmask { &["--unmask"] } else { &[] });
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let mut wb: Xlsx<_> = open_workbook(out.join("report.xlsx")).unwrap();
+        let sheet = wb.worksheet_range("汇总").unwrap();
+        let in_sheet = sheet
+            .used_cells()
+            .any(|(_, _, c)| matches!(c, Data::String(v) if v.contains("未脱敏")));
+        let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+        (
+            in_sheet,
+            html.contains("role=\"alert\"") && html.contains("未脱敏"),
+        )
+    };
+    assert_eq!(said(true), (true, true));
+    assert_eq!(said(false), (false, false));
+}

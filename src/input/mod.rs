@@ -1713,14 +1713,32 @@ const WEAK: usize = 1000;
 /// The header as read, for a message: at most 30 cells, control characters escaped.
 fn header_excerpt(headers: &[String]) -> String {
     const SHOWN: usize = 30;
+    // A row of data read as the header (the real one missing or mangled: its cells hold
+    // a number, a date or a time): what could be a customer's name is masked, a known
+    // column name not. Any phone-shaped number is, in any header.
+    let data_like = headers
+        .iter()
+        .any(|h| h.bytes().filter(u8::is_ascii_digit).count() >= 4);
     let mut s = headers
         .iter()
         .take(SHOWN)
         .map(|h| {
+            let h = if is_known_header(h) {
+                std::borrow::Cow::Borrowed(h.as_str())
+            } else if data_like
+                && crate::mask::name_like_pieces(h.trim())
+                    .first()
+                    .map(String::as_str)
+                    == Some(h.trim())
+            {
+                std::borrow::Cow::Owned(crate::mask::mask_name(h))
+            } else {
+                crate::mask::mask_phones_in_text(h)
+            };
             if h.chars().any(|c| c.is_control() || schema::is_invisible(c)) {
                 h.escape_debug().to_string()
             } else {
-                h.clone()
+                h.into_owned()
             }
         })
         .collect::<Vec<_>>()
@@ -1731,18 +1749,47 @@ fn header_excerpt(headers: &[String]) -> String {
     s
 }
 
+/// Whether a header cell names a column of some input file (its canonical name, label
+/// or an alias).
+fn is_known_header(h: &str) -> bool {
+    let h = schema::normalize_header(h);
+    FileKind::ALL.iter().any(|k| {
+        k.columns().iter().any(|c| {
+            c.name == h
+                || schema::normalize_header(c.label) == h
+                || c.aliases.iter().any(|a| schema::normalize_header(a) == h)
+        })
+    })
+}
+
 /// Records an export may put above its header row (a title, the date range, a blank
 /// line) that are passed over looking for it.
 pub const TITLE_LINES: usize = 10;
 
 /// The warning naming the records passed over above a header found on `line`.
-fn lines_above_header(display: &str, above: &[(u64, Vec<String>)], line: u64) -> String {
+/// A row passed over may be a row of data (a case above the header): its cells under the
+/// header's customer name and phone (`pii`: header index, whether a phone) are masked,
+/// as is any phone-shaped number.
+fn lines_above_header(
+    display: &str,
+    above: &[(u64, Vec<String>)],
+    line: u64,
+    pii: &[(usize, bool)],
+) -> String {
     let shown: Vec<String> = above
         .iter()
         .map(|(_, cells)| {
             cells
                 .iter()
-                .map(|c| c.trim())
+                .enumerate()
+                .map(|(j, c)| {
+                    let c = c.trim();
+                    match pii.iter().find(|p| p.0 == j) {
+                        Some((_, true)) => crate::mask::mask_phone(c),
+                        Some((_, false)) => crate::mask::mask_name(c),
+                        None => c.to_string(),
+                    }
+                })
                 .filter(|c| !c.is_empty())
                 .collect::<Vec<_>>()
                 .join(" ")
@@ -1854,9 +1901,16 @@ fn read_file_split(
             let map = map_header(kind, &headers, opts, &csv.display, &mut table.warnings)?;
             table.header_rows.push(headers.clone());
             if !above.is_empty() {
+                let pii: Vec<(usize, bool)> = PII_COLUMNS
+                    .iter()
+                    .filter_map(|(c, phone)| {
+                        let ci = cols.iter().position(|x| x.name == *c)?;
+                        Some((map.iter().position(|m| m.contains(&ci))?, *phone))
+                    })
+                    .collect();
                 table
                     .warnings
-                    .push(lines_above_header(&csv.display, &above, line));
+                    .push(lines_above_header(&csv.display, &above, line, &pii));
             }
             (headers, map)
         }
@@ -2298,9 +2352,7 @@ impl RowReader<'_> {
         }
         let kind = table.kind;
         // A column's value as written (trimmed), read for a rejected row.
-        let cell = |c: &str| {
-            let ci = cols.iter().position(|x| x.name == c)?;
-            let hi = map.iter().position(|m| m.contains(&ci))?;
+        let field = |hi: usize| {
             let b = r.field(hi)?;
             let v = match csv.decode_in_record(b, record_utf8) {
                 Ok(v) => v.into_owned(),
@@ -2308,6 +2360,11 @@ impl RowReader<'_> {
             };
             Some(v.trim().to_string())
         };
+        let column = |c: &str| {
+            let ci = cols.iter().position(|x| x.name == c)?;
+            map.iter().position(|m| m.contains(&ci))
+        };
+        let cell = |c: &str| field(column(c)?);
         let reject = |reason: String| {
             let raw = csv.decode_lossy(r.raw);
             let mut pii: Vec<(String, bool)> = PII_COLUMNS
@@ -2318,6 +2375,32 @@ impl RowReader<'_> {
             // be anywhere (or inside an unclosed quote), so whatever could be a name is.
             if kind != FileKind::Roster && (r.unclosed_quote.is_some() || r.len() != headers.len())
             {
+                // The fields a field or two too many or too few before it moved the
+                // name and phone to (`多一列,John Smith,0571 88886666`): masked too, when
+                // they look like one.
+                let shift = r.len().abs_diff(headers.len()).min(3);
+                for (c, phone) in PII_COLUMNS {
+                    let Some(hi) = column(c) else { continue };
+                    for d in 1..=shift {
+                        let at = if r.len() > headers.len() {
+                            Some(hi + d)
+                        } else {
+                            hi.checked_sub(d)
+                        };
+                        let Some(v) = at.and_then(field) else {
+                            continue;
+                        };
+                        let digits = v.chars().filter(char::is_ascii_digit).count();
+                        let fits = if *phone {
+                            digits >= 7
+                        } else {
+                            digits == 0 && (1..=40).contains(&v.chars().count())
+                        };
+                        if fits && !v.is_empty() {
+                            pii.push((v, *phone));
+                        }
+                    }
+                }
                 pii.extend(
                     crate::mask::name_like_pieces(&raw)
                         .into_iter()

@@ -34,6 +34,8 @@ pub fn escape(s: &str) -> String {
 pub struct Page<'a> {
     pub title: String,
     pub subtitle: String,
+    /// A warning shown under the title, in red (a report made with `--unmask`).
+    pub banner: Option<String>,
     /// (label, value) headline figures.
     pub figures: Vec<(String, String)>,
     /// (title, inline SVG).
@@ -174,6 +176,13 @@ pub fn render(p: &Page<'_>) -> String {
         escape(&p.title),
         escape(&p.subtitle)
     );
+    if let Some(b) = &p.banner {
+        let _ = writeln!(
+            s,
+            "<p class=\"banner\" role=\"alert\" style=\"color:#b00020;font-weight:bold;border:2px solid #b00020;padding:.5em\">{}</p>",
+            escape(b)
+        );
+    }
     s.push_str("<nav class=\"note\">");
     let mut links = vec![
         ("summary", "概览".to_string()),
@@ -235,6 +244,7 @@ mod tests {
         let page = Page {
             title: "<b>t</b>".into(),
             subtitle: "a&b".into(),
+            banner: None,
             figures: vec![("<i>".into(), "1".into())],
             charts: vec![],
             tables: vec![("employees", "员工".into(), "".into(), &sheet)],

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::audit::AuditResult;
 use crate::error::{Error, Result};
-use crate::mask::{mask_name, mask_phone, mask_phones_in_text, neutralize_formula};
+use crate::mask::neutralize_formula;
 use crate::rules::fmt_points;
 use crate::timeparse::{format_local, to_local};
 
@@ -423,7 +423,7 @@ fn write_files_in<'s, 'r: 's>(
     let centers = centers_sheet(r, &r.centers);
     let rejected = rejected(r, opts);
     let pending = pending(r, opts);
-    let not_judged = not_judged(r);
+    let not_judged = not_judged(r, opts);
     let unmatched = unmatched_waivers(r);
     let centers_rows = &r.centers;
     let write_csvs = || -> Result<()> {
@@ -467,7 +467,7 @@ fn write_files_in<'s, 'r: 's>(
             write_bytes(&cdir, &format!("{}.png", c.name), &c.png)?;
         }
     }
-    let summary = people::summary_sheet(r, centers_rows);
+    let summary = people::summary_sheet(r, centers_rows, opts.unmask);
     // The workbook is the slowest output: build it on the second core while this one
     // writes the CSVs and the page.
     let build_xlsx = || -> Result<()> {
@@ -572,7 +572,7 @@ fn write_files_in<'s, 'r: 's>(
             return Ok(());
         }
         let worst = people::worst(r, opts);
-        let page = people::page(
+        let mut page = people::page(
             r,
             centers_rows,
             &summary,
@@ -581,6 +581,10 @@ fn write_files_in<'s, 'r: 's>(
             (&worst.0, worst.1),
             &json,
         );
+        // A page of names and numbers in full says so atop it.
+        if opts.unmask {
+            page.banner = Some(people::UNMASKED.to_string());
+        }
         write_bytes(dir, "report.html", html::render(&page).as_bytes())
     };
     let (xlsx, page) = std::thread::scope(|s| {
@@ -877,77 +881,37 @@ fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     })
 }
 
-/// A quote cut short (`「…`, `…」`) may end in part of a name or phone: a fragment of
-/// `value` touching the ellipsis (its tail after `…`, its head before `…`) is starred.
-fn mask_cut_fragments(text: &str, value: &str) -> String {
-    let v: Vec<char> = value.chars().collect();
-    let mut t: Vec<char> = text.chars().collect();
-    let min = 2;
-    for i in 0..t.len() {
-        if t[i] != '…' {
-            continue;
-        }
-        // after the ellipsis: the longest tail of the value that starts the text
-        for k in (min..v.len()).rev() {
-            let tail = &v[v.len() - k..];
-            if t.len() >= i + 1 + k && &t[i + 1..i + 1 + k] == tail {
-                t[i + 1..i + 1 + k].iter_mut().for_each(|c| *c = '*');
-                break;
-            }
-        }
-        // before the ellipsis: the longest head of the value that ends the text
-        for k in (min..v.len()).rev() {
-            let head = &v[..k];
-            if i >= k && &t[i - k..i] == head {
-                t[i - k..i].iter_mut().for_each(|c| *c = '*');
-                break;
-            }
-        }
-    }
-    t.into_iter().collect()
-}
-
 /// Evidence about one case: the case's own customer name and phone are masked wherever
-/// the text quotes them (e.g. a transcript line), then any phone-shaped number.
-fn mask_case_text(r: &AuditResult, row: Option<usize>, s: &str, opts: &ReportOptions) -> String {
+/// the text quotes them (e.g. a transcript line), however written, then any
+/// phone-shaped number. `staff`: the name of the employee the evidence is charged to,
+/// left readable where the evidence names that employee as the speaker even when the
+/// customer has the same name.
+fn mask_case_text(
+    r: &AuditResult,
+    row: Option<usize>,
+    s: &str,
+    staff: Option<&str>,
+    opts: &ReportOptions,
+) -> String {
     // Nothing to mask in nothing (the waiver reason of every finding not waived).
     if opts.unmask || s.is_empty() {
         return s.to_string();
     }
-    // Borrowed until something is masked: most evidence quotes neither name nor phone.
-    let mut out = std::borrow::Cow::Borrowed(s);
-    if let Some(row) = row {
-        for (col, phone) in [("customer_phone", true), ("customer_name", false)] {
-            if !r.cases.is_present(col) {
-                continue;
-            }
-            if let Some(v) = r.cases.text(col).get(row) {
-                let v = v.trim();
-                // a one-character "name" would mask unrelated text
-                if v.chars().nth(1).is_none() {
-                    continue;
-                }
-                if out.contains(v) {
-                    let m = if phone { mask_phone(v) } else { mask_name(v) };
-                    out = std::borrow::Cow::Owned(out.replace(v, &m));
-                }
-                // the number written another way, or cut at the evidence's edge
-                if phone {
-                    if let std::borrow::Cow::Owned(m) = crate::mask::mask_phone_digits(&out, v) {
-                        out = std::borrow::Cow::Owned(m);
-                    }
-                }
-                // fragments cut at an ellipsis (…) exist only where the text has one
-                if out.contains('…') {
-                    out = std::borrow::Cow::Owned(mask_cut_fragments(&out, v));
-                }
-            }
-        }
+    let name = row.and_then(|row| customer_cell(r, "customer_name", row));
+    let phone = row.and_then(|row| customer_cell(r, "customer_phone", row));
+    crate::mask::mask_personal(s, name, phone, staff)
+}
+
+/// The case's own value of a customer column, if it has one.
+fn customer_cell<'a>(r: &'a AuditResult, col: &str, row: usize) -> Option<&'a str> {
+    if !r.cases.is_present(col) {
+        return None;
     }
-    match mask_phones_in_text(&out) {
-        std::borrow::Cow::Owned(masked) => masked,
-        std::borrow::Cow::Borrowed(_) => out.into_owned(),
-    }
+    r.cases
+        .text(col)
+        .get(row)
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
 }
 
 fn violations_header() -> Vec<String> {
@@ -984,11 +948,17 @@ fn violation_row(r: &AuditResult, v: &crate::audit::Violation, opts: &ReportOpti
         Cell::text(&*v.employee_id),
         Cell::text(r.employee_name(&v.employee_id)),
         Cell::text(v.center(&r.cases)),
-        Cell::text(mask_case_text(r, v.row, &v.evidence.text(), opts)),
+        Cell::text(mask_case_text(
+            r,
+            v.row,
+            &v.evidence.text(),
+            Some(r.employee_name(&v.employee_id)),
+            opts,
+        )),
         Cell::text(v.source(&r.cases)),
         Cell::text(waived),
         // A waiver's reason may quote the resident (业主吴某来电要求暂缓): masked as evidence is.
-        Cell::text(mask_case_text(r, v.row, &reason, opts)),
+        Cell::text(mask_case_text(r, v.row, &reason, None, opts)),
     ]
 }
 
@@ -1007,7 +977,13 @@ pub fn pending(r: &AuditResult, opts: &ReportOptions) -> Sheet {
                 Cell::text(r.employee_name(&p.employee_id)),
                 Cell::text(r.case_center(p.row)),
                 Cell::text(p.due.map(|d| format_local(d, tz)).unwrap_or_default()),
-                Cell::text(mask_case_text(r, Some(p.row), &p.evidence, opts)),
+                Cell::text(mask_case_text(
+                    r,
+                    Some(p.row),
+                    &p.evidence,
+                    Some(r.employee_name(&p.employee_id)),
+                    opts,
+                )),
                 Cell::text(r.cases.source(p.row)),
             ]
         })
@@ -1206,16 +1182,33 @@ pub fn unmatched_waivers(r: &AuditResult) -> Sheet {
     }
 }
 
-pub fn not_judged(r: &AuditResult) -> Sheet {
+pub fn not_judged(r: &AuditResult, opts: &ReportOptions) -> Sheet {
+    // The case of each id, to mask its customer's name and phone where a reason quotes
+    // the data (an inspection's findings): looked up, never iterated.
+    let any = r.runs.iter().any(|run| !run.not_judged.is_empty());
+    let row_of: crate::idhash::IdMap<&str, usize> = if any && !opts.unmask {
+        let ids = r.cases.text("case_id");
+        (0..r.cases.len())
+            .filter_map(|i| Some((ids.get(i)?, i)))
+            .collect()
+    } else {
+        Default::default()
+    };
     let rows = r
         .rules
         .rules
         .iter()
         .zip(&r.runs)
         .flat_map(|(rule, run)| {
-            run.not_judged
-                .iter()
-                .map(move |(id, why)| vec![Cell::text(id), Cell::text(&rule.id), Cell::text(why)])
+            let row_of = &row_of;
+            run.not_judged.iter().map(move |(id, why)| {
+                let why = if opts.unmask {
+                    why.clone()
+                } else {
+                    not_judged_reason(r, row_of.get(id.as_str()).copied(), why)
+                };
+                vec![Cell::text(id), Cell::text(&rule.id), Cell::text(why)]
+            })
         })
         .collect();
     Sheet {
@@ -1224,22 +1217,36 @@ pub fn not_judged(r: &AuditResult) -> Sheet {
     }
 }
 
+/// Why a rule could not judge a case or record, as a report shows it: the reason may
+/// quote the data (an inspection's findings `业主陈小明13800138000投诉未回电`), so the
+/// case's customer name and phone (`row`, when the id is an audited case's) and any
+/// phone-shaped number are masked.
+pub fn not_judged_reason(r: &AuditResult, row: Option<usize>, why: &str) -> String {
+    let name = row.and_then(|row| customer_cell(r, "customer_name", row));
+    let phone = row.and_then(|row| customer_cell(r, "customer_phone", row));
+    crate::mask::mask_personal(why, name, phone, None)
+}
+
 /// Text about a rejected row (its raw text, or the reason, which may quote a value
-/// that could not be read): the row's customer name and phone masked, then any number.
+/// that could not be read): the row's customer names and phones masked however the text
+/// writes them, then any number.
 pub fn mask_rejected(x: &crate::input::Rejected, text: &str) -> String {
-    let mut out = text.to_string();
+    let mut out = std::borrow::Cow::Borrowed(text);
     for (value, is_phone) in &x.pii {
+        let value = value.trim();
         if value.is_empty() {
             continue;
         }
-        let m = if *is_phone {
-            mask_phone(value)
+        let (name, phone) = if *is_phone {
+            (None, Some(value))
         } else {
-            mask_name(value)
+            (Some(value), None)
         };
-        out = out.replace(value.as_str(), &m);
+        if let std::borrow::Cow::Owned(m) = crate::mask::mask_own(&out, name, phone, None) {
+            out = std::borrow::Cow::Owned(m);
+        }
     }
-    mask_phones_in_text(&out).into_owned()
+    crate::mask::mask_phones_in_text(&out).into_owned()
 }
 
 pub fn rejected(r: &AuditResult, opts: &ReportOptions) -> Sheet {
@@ -1276,7 +1283,8 @@ pub fn rejected(r: &AuditResult, opts: &ReportOptions) -> Sheet {
 #[cfg(test)]
 mod tests {
     use super::{fmt_cents, fmt_coefficient, pay_in_cents};
-    use super::{hdr, mask_cut_fragments, write_csv_blocks, write_csv_rows, Cell};
+    use super::{hdr, write_csv_blocks, write_csv_rows, Cell};
+    use crate::mask::mask_cut_fragments;
 
     /// Pay is rounded as HR rounds by hand: the decimal product, half away from zero.
     /// In binary floating point 1234.35 × 0.70 = 864.04499… and would lose a fen.

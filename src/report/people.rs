@@ -73,13 +73,21 @@ pub fn partial_note(r: &AuditResult) -> String {
 }
 
 /// The 汇总 sheet: headline figures, then one row per rule with its clause.
-pub fn summary_sheet(r: &AuditResult, centers: &[CenterRow]) -> Sheet {
+/// The wording of a report made with `--unmask`, on the 汇总 sheet and atop the page:
+/// a workbook forwarded without its manifest still says what it holds.
+pub const UNMASKED: &str =
+    "未脱敏（--unmask）：本报告含客户姓名和电话原文，仅限授权人员查阅，勿外传";
+
+pub fn summary_sheet(r: &AuditResult, centers: &[CenterRow], unmask: bool) -> Sheet {
     let sev = by_severity(r);
     let read: usize = r.stats.iter().map(|s| s.rows_read).sum();
     let t = |s: &str| Cell::text(s);
     let n = |x: usize| Cell::Num(x.to_string());
-    let mut rows = vec![
-        vec![t("期间"), t(&r.period), t("")],
+    let mut rows = vec![vec![t("期间"), t(&r.period), t("")]];
+    if unmask {
+        rows.push(vec![t("个人信息"), t("未脱敏"), t(UNMASKED)]);
+    }
+    rows.extend([
         vec![
             t("判定时点"),
             t(&super::as_of_text(r)),
@@ -111,7 +119,7 @@ pub fn summary_sheet(r: &AuditResult, centers: &[CenterRow]) -> Sheet {
                 .unwrap_or(t("")),
             Cell::text(format!("不含{TOO_FEW_CASES}")),
         ],
-    ];
+    ]);
     let left_out = r.rules_not_selected();
     if !left_out.is_empty() {
         rows.push(vec![
@@ -467,6 +475,7 @@ pub fn page<'a>(
             r.rules.path,
             env!("CARGO_PKG_VERSION")
         ),
+        banner: None,
         figures,
         charts: charts
             .iter()

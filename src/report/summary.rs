@@ -25,6 +25,18 @@ fn pad(s: &str, w: usize) -> String {
 }
 
 pub fn render(r: &AuditResult, centers: &[CenterRow], out: &Path, outputs: &str) -> String {
+    render_with(r, centers, out, outputs, false)
+}
+
+/// [`render`] for a run with `--unmask` or without: the example of what a rule could not
+/// judge quotes the data, masked as not_judged.csv has it unless `unmask`.
+pub fn render_with(
+    r: &AuditResult,
+    centers: &[CenterRow],
+    out: &Path,
+    outputs: &str,
+    unmask: bool,
+) -> String {
     let mut s = String::new();
     let sev = by_severity(r);
     // Every input file's rows, so that the line adds up: read = used + rejected.
@@ -178,13 +190,19 @@ pub fn render(r: &AuditResult, centers: &[CenterRow], out: &Path, outputs: &str)
         if let Some(why) = &run.not_run {
             let _ = writeln!(s, "  warning: {} could not run: {why}", rule.id);
         } else if run.selected && !run.not_judged.is_empty() {
+            let (id, why) = &run.not_judged[0];
+            let why = if unmask {
+                why.clone()
+            } else {
+                let ids = r.cases.text("case_id");
+                let row = (0..r.cases.len()).find(|&i| ids.get(i) == Some(id.as_str()));
+                super::not_judged_reason(r, row, why)
+            };
             let _ = writeln!(
                 s,
-                "  warning: {} could not judge {} case(s), e.g. {}: {} (see not_judged.csv)",
+                "  warning: {} could not judge {} case(s), e.g. {id}: {why} (see not_judged.csv)",
                 rule.id,
                 run.not_judged.len(),
-                run.not_judged[0].0,
-                run.not_judged[0].1
             );
         }
     }
