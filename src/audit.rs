@@ -628,13 +628,12 @@ pub fn load_as_of(
                 .enumerate()
                 .filter_map(|(i, r)| {
                     let (r, v) = (r?, vals.get(i)?);
+                    // (Local times only for the few rows before their receipt.)
+                    if !keep[i] || v >= r || vals.date_only(i) {
+                        return None;
+                    }
                     let (lr, lv) = (to_local(r, tz), to_local(v, tz));
-                    (keep[i]
-                        && v < r
-                        && !vals.date_only(i)
-                        && lv.time() == chrono::NaiveTime::MIN
-                        && lv.date() == lr.date())
-                    .then_some(i)
+                    (lv.time() == chrono::NaiveTime::MIN && lv.date() == lr.date()).then_some(i)
                 })
                 .collect()
         };
