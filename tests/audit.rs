@@ -1417,6 +1417,13 @@ fn phrase_speakers_residents_by_address_colleagues_and_denials() {
         ),
         ("D2", "李四", "王芳：并不是不归我们管，我来协调"),
         ("D3", "李四", "王芳：我们这里没有不归我管的事"),
+        // A roster employee of another center sharing the 王女士's surname is staff; a
+        // spaced label is the name it spells; the desk's posts and English labels are
+        // the desk's.
+        ("E1", "王女士", "王磊：这个不归我管"),
+        ("E2", "李四", "王 芳：不归我管"),
+        ("E3", "李四", "客服主管：没办法"),
+        ("E4", "李四", "Agent：不知道"),
     ] {
         cases.push_str(&row(id, customer, reply));
     }
@@ -1424,7 +1431,7 @@ fn phrase_speakers_residents_by_address_colleagues_and_denials() {
         ("cases.csv", cases.as_str()),
         (
             "roster.csv",
-            "employee_id,name,role,department,center,supervisor_id,base_pay\nE01,王芳,管理人员,客服部,甲中心,,3000\n",
+            "employee_id,name,role,department,center,supervisor_id,base_pay\nE01,王芳,管理人员,客服部,甲中心,,3000\nE09,王磊,管理人员,客服部,乙中心,,3000\n",
         ),
     ]);
     let r = audit_files(
@@ -1442,6 +1449,10 @@ fn phrase_speakers_residents_by_address_colleagues_and_denials() {
             v("C1", "PHRASE-BANNED", "E01", false),
             v("C2", "PHRASE-BANNED", "E01", false),
             v("C3", "PHRASE-BANNED", "E01", false),
+            v("E1", "PHRASE-BANNED", "E09", false),
+            v("E2", "PHRASE-BANNED", "E01", false),
+            v("E3", "PHRASE-BANNED", "E01", false),
+            v("E4", "PHRASE-BANNED", "E01", false),
         ]
         .into()
     );
@@ -1457,7 +1468,7 @@ fn phrase_speakers_residents_by_address_colleagues_and_denials() {
         && why.contains("「这个不归我管」（保安，第 1 行）")
         && why.contains("first responder (王芳)")));
     // Judged: every case but the three nobody can be charged for.
-    assert_eq!(run.judged, 13);
+    assert_eq!(run.judged, 17);
 }
 
 #[test]

@@ -256,11 +256,15 @@ impl ForbiddenPhrase {
                 // full name names staff: a surname alone (王：) shared by the customer
                 // (王建国) and the first responder (王芳) is the customer's, as it would be
                 // with any other first responder.
+                // A form of address by the surname (老王, 王阿姨; any 王… when the column
+                // holds 王先生) is weaker: no roster employee of the label, in any center.
                 if !self.all_speakers
                     && speaker.as_deref().is_some_and(|label| {
-                        phrase::names_customer(label, customer)
-                            && !phrase::names_in_full(label, responder)
-                            && names.resolve_in_center(label, center).is_none()
+                        !phrase::names_in_full(label, responder)
+                            && ((phrase::names_customer(label, customer)
+                                && names.resolve_in_center(label, center).is_none())
+                                || (phrase::addresses_customer(label, customer)
+                                    && names.resolve(label, center).is_none()))
                     })
                 {
                     continue;
@@ -401,7 +405,14 @@ impl<'a> NameIndex<'a> {
     /// case's center), the one roster 工号 the label holds (`客服E012`), else the one roster name of the case's center the label contains
     /// (`客服 李娜`).
     fn resolve(&self, label: &str, center: &str) -> Option<&'a str> {
-        let label = label.trim();
+        // Spaced out for alignment (王　芳), a label names whom it names together.
+        let squeezed: String;
+        let label = if label.chars().any(char::is_whitespace) {
+            squeezed = label.chars().filter(|c| !c.is_whitespace()).collect();
+            squeezed.as_str()
+        } else {
+            label
+        };
         if let Some(id) = self.ids.get(label) {
             return Some(id);
         }

@@ -1372,15 +1372,23 @@ pub fn names_customer(label: &str, customer: &str) -> bool {
         return false;
     }
     let label_len = label.chars().count();
-    if label == customer
+    label == customer
         || label.contains(customer.as_str())
         || (label_len <= 2 && label_len < name_len && customer.starts_with(label.as_str()))
-    {
-        return true;
+}
+
+/// Whether a turn's label addresses the case's customer by the surname, as staff address
+/// a resident: 老张, 张阿姨, 李大爷, 陈姐 for 张桂兰, 李建国, 陈丽; and, when the column
+/// itself holds such a form (陈先生), any 2–4 character name of that surname (the 陈小明 of
+/// the transcript). Weaker than [`names_customer`]: the caller rules out every roster
+/// employee of the label, in any center.
+pub fn addresses_customer(label: &str, customer: &str) -> bool {
+    let squeeze = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
+    let (label, customer) = (squeeze(label), squeeze(customer));
+    if customer.chars().count() < 2 || label.is_empty() {
+        return false;
     }
-    // How staff address a resident by the surname: 老张, 张阿姨, 李大爷, 陈姐 for 张桂兰,
-    // 李建国, 陈丽; and the resident recorded by such a form (陈先生) is the 陈小明 of
-    // the transcript. A roster employee of that name is ruled out by the caller.
+    let label_len = label.chars().count();
     let surname = surname_of(&customer);
     let Some(rest) = label.strip_prefix(surname) else {
         return label.strip_prefix('老') == Some(surname) && !surname.is_empty();
@@ -1458,6 +1466,12 @@ pub const RECEPTION_WORDS: &[&str] = &[
     "热线",
     "接线",
     "受理",
+    "员工",
+    "agent",
+    "staff",
+    "csr",
+    "operator",
+    "rep",
 ];
 
 /// Who an unknown speaker label (no roster employee, not the case's customer) is.
@@ -1478,6 +1492,19 @@ pub fn unknown_speaker(label: &str, responder: &str) -> UnknownSpeaker {
     if names_in_full(label, responder) || folded == "答" || folded == "a" {
         return UnknownSpeaker::Desk;
     }
+    // The desk's post first (客服主管, 值班经理 are the desk's), and 小王 for 王芳.
+    if RECEPTION_WORDS.iter().any(|w| folded.starts_with(w)) {
+        return UnknownSpeaker::Desk;
+    }
+    let responder: String = responder.chars().filter(|c| !c.is_whitespace()).collect();
+    let surname = surname_of(&responder);
+    if !surname.is_empty()
+        && ["小", "老"]
+            .iter()
+            .any(|p| folded.strip_prefix(p) == Some(surname))
+    {
+        return UnknownSpeaker::Desk;
+    }
     if COLLEAGUE_WORDS.iter().any(|w| folded.contains(w)) {
         return UnknownSpeaker::Colleague;
     }
@@ -1490,8 +1517,10 @@ pub fn unknown_speaker(label: &str, responder: &str) -> UnknownSpeaker {
 /// Whether a turn's label names `name` in full (王芳, 王芳经理, 客服王芳), not by a surname
 /// alone: how a label names a member of staff.
 pub fn names_in_full(label: &str, name: &str) -> bool {
-    let (label, name) = (label.trim(), name.trim());
-    name.chars().count() >= 2 && label.contains(name)
+    // Spaced out for alignment (王　芳) it is the same name.
+    let squeeze = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
+    let (label, name) = (squeeze(label), squeeze(name));
+    name.chars().count() >= 2 && label.contains(name.as_str())
 }
 
 fn is_stamp_char(c: char) -> bool {
@@ -2693,6 +2722,7 @@ mod tests {
         assert!(!names_customer("王", "陈建国"));
         assert!(!names_customer("张三", "陈建国"));
         // Forms of address by the surname, and the column holding such a form.
+        assert!(names_customer("陈 小明", "陈小明"));
         for (label, customer) in [
             ("张阿姨", "张桂兰"),
             ("老张", "张三"),
@@ -2700,9 +2730,9 @@ mod tests {
             ("李大爷", "李建国"),
             ("欧阳先生", "欧阳娜娜"),
             ("陈小明", "陈先生"),
-            ("陈 小明", "陈小明"),
         ] {
-            assert!(names_customer(label, customer), "{label} / {customer}");
+            assert!(addresses_customer(label, customer), "{label} / {customer}");
+            assert!(!names_customer(label, customer), "{label} / {customer}");
         }
         for (label, customer) in [
             ("王阿姨", "张桂兰"),
@@ -2711,9 +2741,14 @@ mod tests {
             ("欧先生", "欧阳娜娜"),
             ("陈保安", "陈先生"),
         ] {
-            assert!(!names_customer(label, customer), "{label} / {customer}");
+            assert!(!addresses_customer(label, customer), "{label} / {customer}");
         }
         assert_eq!(unknown_speaker("保安", "王芳"), UnknownSpeaker::Colleague);
+        assert_eq!(unknown_speaker("王 芳", "王芳"), UnknownSpeaker::Desk);
+        assert_eq!(unknown_speaker("客服主管", "王芳"), UnknownSpeaker::Desk);
+        assert_eq!(unknown_speaker("Agent", "Wang Fang"), UnknownSpeaker::Desk);
+        assert_eq!(unknown_speaker("小王", "王芳"), UnknownSpeaker::Desk);
+        assert_eq!(unknown_speaker("小李", "王芳"), UnknownSpeaker::Person);
         assert_eq!(
             unknown_speaker("维修师傅", "王芳"),
             UnknownSpeaker::Colleague
