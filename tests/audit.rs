@@ -267,6 +267,17 @@ C1,bj,2026-10-03 09:05,ts,E01,张伟\nC2,bj,2026-10-03 09:05,ts,E02,欧阳娜娜
     assert_eq!(r.stats[0].encoding, "gb18030");
     let got: Vec<_> = r.cases.text("customer_name").iter().flatten().collect();
     assert_eq!(got, ["张伟", "欧阳娜娜", "叶梅"]);
+    // GB18030 with emoji (four bytes each, as WeChat replies hold them) beside names and
+    // English headers: still GB18030, not Western.
+    let emoji = "case_id,center,received_at,category,first_responder_id,customer_name,reply\n\
+C1,bj,2026-10-03 09:05,ts,E01,王芳,好的👍🙏\nC2,bj,2026-10-03 09:05,ts,E02,陈小明,👌😊\n";
+    let (bytes, _, bad) = encoding_rs::GB18030.encode(emoji);
+    assert!(!bad, "the premise: GB18030 holds the emoji");
+    std::fs::write(&p, &bytes).unwrap();
+    let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
+    assert_eq!(r.stats[0].encoding, "gb18030");
+    let got: Vec<_> = r.cases.text("customer_name").iter().flatten().collect();
+    assert_eq!(got, ["王芳", "陈小明"]);
 }
 
 /// 叶梅 in GBK is D2B6 C3B7, which is also well-formed UTF-8 (Ҷ÷): a field cannot tell
@@ -839,6 +850,19 @@ M2,c,13/10/2026 09:00,咨询,E02,14/10/2026 08:00\n"
         w.contains("only 1 of 80 read only day first (first line 8 \"13/03/2011 10:00\"), too few"),
         "{w}"
     );
+    // A day-first export of October 1–12 with one row on the 13th (its receipt and its
+    // answer): two dates say day first, and the file is read so.
+    let mut text = header.to_string();
+    for i in 1..=30 {
+        let day = if i == 30 { 13 } else { 1 + i % 12 };
+        text.push_str(&format!(
+            "D{i},c,{day:02}/10/2026 09:00,咨询,E01,{day:02}/10/2026 10:00\n"
+        ));
+    }
+    std::fs::write(&p, text).unwrap();
+    let r = audit_files(cases_only(&p), default_rules(), AuditOptions::default());
+    assert!(r.rejected.is_empty(), "{:?}", reasons(&r));
+    assert_eq!(r.period, "2026-10");
     let bad = read(&root().join("rules/default.toml"))
         .replace("date_order = \"auto\"", "date_order = \"dmy\"");
     let err = rules::parse(&bad, "company.toml", "-").unwrap_err();
@@ -2142,7 +2166,8 @@ C2,甲中心,2026-10-30 11:05,来访,咨询,张三,13800138000,1-101,漏水,E2,�
 /// Exports' ways of writing "no time" and "no hour" (hand-judged on LA and NYC 311): a
 /// closure at 00:00:00 on the day of the receipt, hours before it, is that date alone
 /// (LA's `12:00:00 AM`), not a row rejected as closed before received; a closure dated
-/// 01/01/1900 (NYC's open cases), with or without its hour, is no closure at all. A
+/// 01/01/1900 (NYC's open cases), with or without its hour, or 1970-01-01 00:00:00, is
+/// no closure at all. A
 /// midnight on a later day, or at the receipt's own day when the receipt is at 00:00, is
 /// a time as written.
 #[test]
@@ -2153,7 +2178,8 @@ fn midnight_on_the_receipt_day_is_a_date_alone_and_1900_is_no_time() {
 M2,c,2018-12-30 09:00,咨询,E01,2018-12-30 09:10,01/01/1900 12:00:00 AM\n\
 M3,c,2018-12-30 09:00,咨询,E01,2018-12-30 09:10,1900-01-01\n\
 M4,c,2018-12-30 09:00,咨询,E01,2018-12-30 09:10,2018-12-29 00:00:00\n\
-M5,c,2018-12-30 09:00,咨询,E01,2018-12-30 09:10,2018-12-31 00:00:00\n"
+M5,c,2018-12-30 09:00,咨询,E01,2018-12-30 09:10,2018-12-31 00:00:00\n\
+M6,c,2018-12-30 09:00,咨询,E01,2018-12-30 09:10,1970-01-01 00:00:00\n"
     );
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("cases.csv");
@@ -2174,6 +2200,8 @@ M5,c,2018-12-30 09:00,咨询,E01,2018-12-30 09:10,2018-12-31 00:00:00\n"
     let resolved = r.cases.time("resolved_at");
     assert!(resolved.date_only(row("M1")));
     assert!(resolved.get(row("M2")).is_none() && resolved.get(row("M3")).is_none());
+    // The epoch's date at midnight as written (local): no time either.
+    assert!(resolved.get(row("M6")).is_none());
     assert!(!resolved.date_only(row("M5")) && resolved.get(row("M5")).is_some());
     let w = r.input_warnings.join("\n");
     assert!(

@@ -899,7 +899,7 @@ fn catalogue() -> Vec<Case> {
         ),
         case(
             "T06",
-            "far past: received 1899 → rejected, year out of range; received 1900-01-01 (311's placeholder date) → rejected, the required receipt is empty; answered 1970-01-01 08:00 (epoch zero) and 0000-00-00 00:00:00 (a database's empty date) → no answer, as an empty cell: audited, and RESP-24H finds them unanswered",
+            "far past: received 1899 → rejected, year out of range; received 1900-01-01 (311's placeholder date) → rejected, the required receipt is empty; answered 1970-01-01 08:00 (epoch zero in UTC, not a placeholder as written) → rejected, before 受理时间; answered 0000-00-00 00:00:00 (a database's empty date) → no answer, as an empty cell: audited, and RESP-24H finds it unanswered",
             vec![(
                 "cases.csv",
                 csv(&[
@@ -910,10 +910,10 @@ fn catalogue() -> Vec<Case> {
                     "P4,c,2026-10-03 09:05,咨询,E01,0000-00-00 00:00:00,1",
                 ]),
             )],
-            audited(&[("cases.csv", 4, 2, 2)])
+            audited(&[("cases.csv", 4, 1, 3)])
                 .rej("cases.csv", 2, &["received_at", "1899-12-31", "year 1899"])
                 .rej("cases.csv", 3, &["1900-01-01", "required but empty", "placeholder date"])
-                .viol("P3", "RESP-24H", "c")
+                .rej("cases.csv", 4, &["首次回应时间", "1970-01-01", "before"])
                 .viol("P4", "RESP-24H", "c")
                 .done(),
         ),

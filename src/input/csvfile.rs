@@ -761,8 +761,8 @@ fn looks_like_big5(bytes: &[u8]) -> bool {
 
 /// Whether a file that is neither UTF-8 nor Big5 is Western single-byte text (a US or
 /// European export: `DÉP`, `Señal – Noise`, `Café`) rather than GBK: in its first 64 KiB
-/// most runs of high bytes are one byte long, and read as GBK it would be mostly
-/// characters no reception log uses (`D蒔`), or not GBK at all. A Chinese log read as
+/// most runs of high bytes are one byte long, and read as GBK it is broken somewhere and
+/// mostly characters no reception log uses (`D蒔`). A Chinese log read as
 /// GBK is runs of two bytes and more, mostly its commonest characters ([`COMMON_HAN`]),
 /// damaged bytes or not.
 fn looks_western(bytes: &[u8]) -> bool {
@@ -788,10 +788,12 @@ fn looks_western(bytes: &[u8]) -> bool {
         wide += 1;
         common += usize::from(COMMON_HAN.contains(c));
     }
+    // Western text always breaks GBK somewhere in 64 KiB (an accented letter before a
+    // space or a comma: `Café,`); a GB18030 file does not, whatever its characters (its
+    // emoji are four bytes, two lone-looking pairs). Then: fewer than one character in
+    // five common, or none read at all.
     let broken = gbk.contains('\u{FFFD}');
-    // No character read at all (every high byte broken), or fewer than one in five of
-    // them common: not Chinese.
-    (broken && wide == 0) || (wide > 0 && common * 5 < wide)
+    broken && (wide == 0 || common * 5 < wide)
 }
 
 /// The commonest characters of reception logs, simplified and traditional.

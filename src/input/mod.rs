@@ -1970,7 +1970,9 @@ fn read_file_split(
         let show = |(line, text): &(u64, String)| format!("line {line} {text:?}");
         let share = ev.day_first_n as f64 / (ev.day_first_n + ev.either).max(1) as f64;
         match (&ev.day_first, &ev.month_first) {
-            (Some(d), None) if share < DAY_FIRST_MIN_SHARE => {
+            // One date alone (a typo) among many: not the file's order. Two (a row's
+            // receipt and answer on the 13th) are.
+            (Some(d), None) if ev.day_first_n < 2 && share < DAY_FIRST_MIN_SHARE => {
                 table.warnings.push(format!(
                     "{}: dates with the year last are read month first ({}): only {} of {} read only day first (first {}), too few to say the file writes the day first, so those rows are rejected; set `[input] date_order = \"day-first\"` if it does",
                     csv.display,
@@ -2181,8 +2183,9 @@ struct DateEvidence {
 }
 
 /// The share of a file's year-last dates that must read only day first for the file to
-/// be read day first (when none reads only month first): a day-first export has days past
-/// the 12th in most of a month; one mistyped date among a hundred is a typo.
+/// be read day first when only one does (and none reads only month first): a day-first
+/// export has days past the 12th in most of a month; one mistyped date among a hundred
+/// is a typo. Two such dates turn the file whatever their share.
 const DAY_FIRST_MIN_SHARE: f64 = 0.05;
 
 impl DateEvidence {
@@ -2555,7 +2558,7 @@ impl RowReader<'_> {
                         match parsed {
                             // 01/01/1900 (NYC 311's open cases) or the Unix epoch: a
                             // placeholder for no time, as an empty cell.
-                            Ok((ms, _)) if is_epoch_placeholder(ms) => {
+                            Ok((ms, _)) if is_epoch_placeholder(ms, opts.tz) => {
                                 if c.required {
                                     error.get_or_insert(format!(
                                         "{named} is required but empty (written {written:?}, a placeholder date)"
@@ -2678,12 +2681,15 @@ fn spreadsheet_error(v: &str) -> Option<&str> {
     (v.starts_with('#') && ERRORS.contains(&v)).then_some(v)
 }
 
-/// A time no reception log holds, written for "none": in 1900 (01/01/1900; earlier years
-/// are not read at all) or the Unix epoch itself.
-fn is_epoch_placeholder(ms: i64) -> bool {
-    // 1901-01-01T00:00:00Z.
-    const YEAR_1901: i64 = -2_177_452_800_000;
-    ms < YEAR_1901 || ms == 0
+/// A time no reception log holds, written for "none": a day in 1900 (01/01/1900; earlier
+/// years are not read at all), or the Unix epoch's date at midnight as the export writes
+/// it (1970-01-01 00:00:00 local).
+fn is_epoch_placeholder(ms: i64, tz: chrono_tz::Tz) -> bool {
+    use chrono::Datelike;
+    let local = crate::timeparse::to_local(ms, tz);
+    local.year() <= 1900
+        || (local.date() == chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
+            && local.time() == chrono::NaiveTime::MIN)
 }
 
 fn push_null(c: &mut ColData) {
