@@ -769,9 +769,15 @@ pub fn mask_phone_digits<'a>(s: &'a str, phone: &str) -> Cow<'a, str> {
 /// A quote cut short (`「…`, `…」`) may end in part of a name or phone: a fragment of
 /// `value` touching the ellipsis (its tail after `…`, its head before `…`) is starred.
 pub fn mask_cut_fragments(text: &str, value: &str) -> String {
+    mask_cut_fragments_from(text, value, 2)
+}
+
+/// [`mask_cut_fragments`] for fragments of at least `min` characters: a phone's pieces
+/// of two or three digits touching `…` (`10月13…` beside a 138… number) are no more than
+/// its masked form shows, and masking them starred dates and amounts.
+fn mask_cut_fragments_from(text: &str, value: &str, min: usize) -> String {
     let v: Vec<char> = value.chars().collect();
     let mut t: Vec<char> = text.chars().collect();
-    let min = 2;
     for i in 0..t.len() {
         if t[i] != '…' {
             continue;
@@ -829,7 +835,7 @@ pub fn mask_own<'a>(
             out = Cow::Owned(m);
         }
         if out.contains('…') {
-            out = Cow::Owned(mask_cut_fragments(&out, v));
+            out = Cow::Owned(mask_cut_fragments_from(&out, v, 4));
         }
     }
     if let Some(v) = name {
@@ -891,6 +897,22 @@ pub fn restore_formula(s: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two or three digits of the customer's phone touching `…` are no more than its
+    /// masked form shows: a date or an amount there stays readable; four are masked.
+    #[test]
+    fn short_pieces_of_the_phone_at_a_cut_stay_readable() {
+        let phone = Some("13812345678");
+        assert_eq!(
+            mask_personal("「改到下周10月13…」", None, phone, None),
+            "「改到下周10月13…」"
+        );
+        assert_eq!(
+            mask_personal("「…78号楼」", None, phone, None),
+            "「…78号楼」"
+        );
+        assert!(!mask_personal("「…5678不知道」", None, phone, None).contains("5678"));
+    }
 
     #[test]
     fn name_like_pieces_are_short_chinese_runs_between_delimiters() {
