@@ -1448,6 +1448,8 @@ fn phrase_speakers_residents_by_address_colleagues_and_denials() {
         ("E2", "李四", "王 芳：不归我管"),
         ("E3", "李四", "客服主管：没办法"),
         ("E4", "李四", "Agent：不知道"),
+        // A guard's words beside the first responder's own: hers charged, his listed.
+        ("E5", "李四", "保安：不归我管\n王芳：没办法"),
     ] {
         cases.push_str(&row(id, customer, reply));
     }
@@ -1477,6 +1479,7 @@ fn phrase_speakers_residents_by_address_colleagues_and_denials() {
             v("E2", "PHRASE-BANNED", "E01", false),
             v("E3", "PHRASE-BANNED", "E01", false),
             v("E4", "PHRASE-BANNED", "E01", false),
+            v("E5", "PHRASE-BANNED", "E01", false),
         ]
         .into()
     );
@@ -1487,12 +1490,16 @@ fn phrase_speakers_residents_by_address_colleagues_and_denials() {
         .position(|x| x.id == "PHRASE-BANNED")
         .unwrap()];
     let unjudged: BTreeSet<&str> = run.not_judged.iter().map(|(c, _)| c.as_str()).collect();
-    assert_eq!(unjudged, ["B1", "B2", "B3"].into());
+    assert_eq!(unjudged, ["B1", "B2", "B3", "E5"].into());
+    assert!(run.not_judged.iter().any(|(c, why)| c == "E5"
+        && why.contains("「不归我管」（保安，第 1 行）")
+        && !why.contains("没办法")));
     assert!(run.not_judged.iter().any(|(c, why)| c == "B1"
         && why.contains("「这个不归我管」（保安，第 1 行）")
         && why.contains("first responder (王芳)")));
-    // Judged: every case but the three nobody can be charged for.
-    assert_eq!(run.judged, 17);
+    // Judged: every case but the three nobody can be charged for (E5 is judged: 王芳's
+    // words are charged).
+    assert_eq!(run.judged, 18);
 }
 
 #[test]

@@ -318,12 +318,15 @@ impl ForbiddenPhrase {
                 }
                 charged.entry(emp).or_default().extend(parts);
             }
-            // Words no one can be charged with: the case is not judged by this rule when
-            // they are all it found (a finding charged to someone judges it).
-            if order.is_empty() && !unknown.is_empty() {
+            // Words no one can be charged with are listed for a person to settle; the case
+            // is not judged by this rule when they are all it found (a finding charged to
+            // someone judges it, and these words are listed beside it all the same).
+            if !unknown.is_empty() {
                 let id = ctx.cases.text("case_id").get(r).unwrap_or("").to_string();
                 not_judged.push((id, unknown.join("；")));
-                unjudged.push(row);
+                if order.is_empty() {
+                    unjudged.push(row);
+                }
             }
             for emp in order {
                 let mut parts = charged.remove(&emp).unwrap_or_default();
