@@ -739,7 +739,6 @@ fn sniff_delimiter(data: &[u8]) -> u8 {
 /// rarely decodes as Big5 (its trail bytes 0x80–0xA0 are none), and Big5 text read as GBK
 /// is rare characters; the commonest ones are listed in both scripts.
 fn looks_like_big5(bytes: &[u8]) -> bool {
-    const COMMON: &str = COMMON_HAN;
     let sample = &bytes[..bytes.len().min(64 * 1024)];
     // A sample cut inside a character: drop its last byte or two.
     let trimmed = (0..3)
@@ -752,7 +751,7 @@ fn looks_like_big5(bytes: &[u8]) -> bool {
     let Some(sample) = trimmed else {
         return false;
     };
-    let score = |text: &str| text.chars().filter(|c| COMMON.contains(*c)).count();
+    let score = |text: &str| text.chars().filter(|c| COMMON_HAN.contains(*c)).count();
     let big5 = encoding_rs::BIG5.decode_without_bom_handling(sample).0;
     let gbk = encoding_rs::GB18030.decode_without_bom_handling(sample).0;
     let (b, g) = (score(&big5), score(&gbk));

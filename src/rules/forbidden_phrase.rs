@@ -411,7 +411,7 @@ impl<'a> NameIndex<'a> {
         // Spaced out for alignment (王　芳), a label names whom it names together.
         let squeezed: String;
         let label = if label.chars().any(char::is_whitespace) {
-            squeezed = label.chars().filter(|c| !c.is_whitespace()).collect();
+            squeezed = phrase::squeeze(label);
             squeezed.as_str()
         } else {
             label

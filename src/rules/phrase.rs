@@ -1365,7 +1365,6 @@ pub fn is_phone_number(label: &str) -> bool {
 /// one-character name is too short to tell from other labels.
 pub fn names_customer(label: &str, customer: &str) -> bool {
     // Spaced out for alignment (陈 小明), as the column or the label may be.
-    let squeeze = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
     let (label, customer) = (squeeze(label), squeeze(customer));
     let name_len = customer.chars().count();
     if name_len < 2 || label.is_empty() {
@@ -1383,7 +1382,6 @@ pub fn names_customer(label: &str, customer: &str) -> bool {
 /// the transcript). Weaker than [`names_customer`]: the caller rules out every roster
 /// employee of the label, in any center.
 pub fn addresses_customer(label: &str, customer: &str) -> bool {
-    let squeeze = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
     let (label, customer) = (squeeze(label), squeeze(customer));
     if customer.chars().count() < 2 || label.is_empty() {
         return false;
@@ -1410,6 +1408,12 @@ pub fn addresses_customer(label: &str, customer: &str) -> bool {
             .chain(COLLEAGUE_WORDS)
             .chain(RECEPTION_WORDS)
             .any(|w| rest.contains(w))
+}
+
+/// `s` without its whitespace: a label or name spaced out for alignment (王　芳, 陈 小明)
+/// is the name it spells.
+pub fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// What follows a surname when staff address a resident by it (张阿姨, 李大爷, 陈姐,
@@ -1496,7 +1500,7 @@ pub fn unknown_speaker(label: &str, responder: &str) -> UnknownSpeaker {
     if RECEPTION_WORDS.iter().any(|w| folded.starts_with(w)) {
         return UnknownSpeaker::Desk;
     }
-    let responder: String = responder.chars().filter(|c| !c.is_whitespace()).collect();
+    let responder = squeeze(responder);
     let surname = surname_of(&responder);
     if !surname.is_empty()
         && ["小", "老"]
@@ -1518,7 +1522,6 @@ pub fn unknown_speaker(label: &str, responder: &str) -> UnknownSpeaker {
 /// alone: how a label names a member of staff.
 pub fn names_in_full(label: &str, name: &str) -> bool {
     // Spaced out for alignment (王　芳) it is the same name.
-    let squeeze = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
     let (label, name) = (squeeze(label), squeeze(name));
     name.chars().count() >= 2 && label.contains(name.as_str())
 }
