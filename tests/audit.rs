@@ -4474,6 +4474,57 @@ K3,甲中心,2026-10-12 09:00,来访,报修,张三,漏水,S1,2026-10-12 09:10,20
     assert!(inspect.not_judged.is_empty(), "{:?}", inspect.not_judged);
 }
 
+/// An escalation finding shows the handoff as recorded — its time, method, note, and
+/// the handoffs file's line — so that the employee sees which handoff is meant and the
+/// quality department can open it. The case row stays the finding's source.
+#[test]
+fn an_escalation_finding_quotes_the_handoff_record() {
+    let roster = "employee_id,name,role,department,center,supervisor_id,base_pay\n\
+CR1,钱丽,客户关系主管,客服部,甲中心,,5000\n\
+S1,王芳,管理人员,客服部,甲中心,CR1,4000\n";
+    let cases = "case_id,center,received_at,channel,category,customer_name,content,first_responder_id,first_response_at,resolved_at\n\
+R1,甲中心,2026-10-12 09:00,来访,咨询,张三,车位,S1,2026-10-12 09:05,2026-10-12 12:00\n";
+    let handoffs = "case_id,seq,at,from_id,to_id,to_department,method,note\n\
+R1,1,2026-10-12 09:10,S1,CR1,客服部,电话,转客户关系主管协调\n\
+R1,2,2026-10-12 09:40,CR1,S1,客服部,现场,车位事宜退回前台王芳处理\n";
+    let (_d, r) = audit_dataset(
+        &[
+            ("cases.csv", cases),
+            ("handoffs.csv", handoffs),
+            ("roster.csv", roster),
+        ],
+        &["ESC-PATH", "ESC-PINGPONG"],
+    );
+    let found: Vec<(String, String, String)> = r
+        .violations
+        .iter()
+        .map(|v| {
+            (
+                r.rules.rules[v.rule].id.clone(),
+                v.evidence.to_string(),
+                v.source(&r.cases),
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    for (id, ev, source) in &found {
+        // C R1: 钱丽 (CR1) sent it back to 王芳 at 09:40 — handoffs.csv line 3.
+        assert!(
+            ev.starts_with("第2次转交 CR1(客户关系主管, 客服部) → S1(管理人员, 客服部)（2026-10-12 09:40，现场，备注“车位事宜退回前台王芳处理”，")
+                && ev.contains("handoffs.csv:3）："),
+            "{id}: {ev}"
+        );
+        assert!(source.ends_with("cases.csv:2"), "{id}: {source}");
+    }
+    // The clause still follows the record.
+    assert!(
+        found
+            .iter()
+            .any(|(id, ev, _)| id == "ESC-PINGPONG" && ev.contains("：案件退回曾转出此案的 S1")),
+        "{found:?}"
+    );
+}
+
 /// A waiver that finds nothing to waive says why in the clerk's terms: its case is still
 /// pending (not yet due), or it has no such violation.
 #[test]

@@ -23,8 +23,8 @@ to department supervisors, and a case reaching two departments needs a 客户接
 cross-center matters go through the 管理部经理; a receiving department must not pass the
 case on again (不得再次转移); a case must not bounce back (A→B→A); at most
 `max_handoffs` handoffs, not counting an operator's to his direct supervisor or one
-管理部经理's to another's (steps of the path itself). Each violation names the handoff (seq, from, to) and is charged to
-its sender. `checks` chooses which of these findings the rule reports (path,
+管理部经理's to another's (steps of the path itself). Each violation names the handoff (seq, from, to; its time,
+method, note and line of handoffs.csv) and is charged to its sender. `checks` chooses which of these findings the rule reports (path,
 cross_center, no_retransfer, ping_pong, coordination_slip, max_handoffs), so each can have
 its own id and points. A case whose employees are missing from the roster, or have no
 role, is reported as not judged, never passed silently. Without a roster the rule cannot
@@ -224,6 +224,7 @@ impl Escalation {
                     to_id: ht.get(i).unwrap_or_default(),
                     to_department: hd.get(i),
                     method: hm.get(i),
+                    row: i as u32,
                 });
             }
         }
@@ -286,6 +287,8 @@ impl Escalation {
         // person's two wrong handoffs in one case, is one breach with all the evidence,
         // not points counted twice.
         let mut hits: Vec<Hit> = vec![];
+        // The breaches' words each hit holds (before the handoff's record is added).
+        let mut held: Vec<Vec<&str>> = vec![];
         let mut at: std::collections::HashMap<(u32, &str), usize> = Default::default();
         for v in out
             .violations
@@ -295,25 +298,29 @@ impl Escalation {
             let Some(&row) = row_of.get(v.case_id.as_str()) else {
                 continue;
             };
+            let (evidence, shared) = with_record(ctx, v);
             match at.entry((row, v.charged_to.as_str())) {
                 std::collections::hash_map::Entry::Occupied(e) => {
-                    let h = &mut hits[*e.get()];
-                    if !h.evidence.split('；').any(|x| x == v.evidence) {
+                    let k = *e.get();
+                    if !held[k].contains(&v.evidence.as_str()) {
+                        held[k].push(&v.evidence);
+                        let h = &mut hits[k];
                         h.evidence.push('；');
-                        h.evidence.push_str(&v.evidence);
+                        h.evidence.push_str(&evidence);
                         // Two breaches' words together: this finding's own.
                         h.shared_from = None;
                     }
                 }
                 std::collections::hash_map::Entry::Vacant(e) => {
                     e.insert(hits.len());
+                    held.push(vec![&v.evidence]);
                     hits.push(Hit {
                         row,
-                        evidence: v.evidence.clone(),
+                        evidence,
                         pending: false,
                         at: None,
                         employee: Some(v.charged_to.clone()),
-                        shared_from: shared_from(v),
+                        shared_from: shared,
                     });
                 }
             }
@@ -325,6 +332,60 @@ impl Escalation {
             ..Outcome::default()
         })
     }
+}
+
+/// The longest part of a handoff's 备注 quoted in a finding's evidence, in characters.
+const NOTE_CHARS: usize = 40;
+
+/// A breach's evidence with the record of the handoff it names, where its own words end
+/// (before the clause): `第2次转交 A → B（2026-09-08 09:40，电话，备注“车位事宜退回前台”，
+/// data/handoffs.csv:3）：…`. The employee is shown the handoff as recorded, and the quality
+/// department the line to open. Returns the text and where its shared words begin.
+fn with_record(ctx: &EvalCtx<'_>, v: &ec::EscViolation) -> (String, Option<usize>) {
+    let h = ctx.handoffs;
+    let i = v.handoff_row as usize;
+    let shared = shared_from(v);
+    // Before the clause: at the first `：` of the breach's words (every check writes one).
+    let Some(cut) = v.evidence.find('：').filter(|_| i < h.len()) else {
+        return (v.evidence.clone(), shared);
+    };
+    let mut record = String::with_capacity(96);
+    record.push('（');
+    let when = h.time("at").stamp_text(i, ctx.calendar.tz);
+    let mut parts: Vec<String> = vec![];
+    if !when.is_empty() {
+        parts.push(when);
+    }
+    if let Some(m) = h
+        .text("method")
+        .get(i)
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+    {
+        parts.push(m.to_string());
+    }
+    if let Some(n) = h
+        .text("note")
+        .get(i)
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
+        let n: String = n.split_whitespace().collect::<Vec<_>>().join(" ");
+        let quoted: String = if n.chars().count() > NOTE_CHARS {
+            n.chars().take(NOTE_CHARS).chain(['…']).collect()
+        } else {
+            n
+        };
+        parts.push(format!("备注“{quoted}”"));
+    }
+    parts.push(h.source(i));
+    record.push_str(&parts.join("，"));
+    record.push('）');
+    let mut text = String::with_capacity(v.evidence.len() + record.len());
+    text.push_str(&v.evidence[..cut]);
+    text.push_str(&record);
+    text.push_str(&v.evidence[cut..]);
+    (text, shared.map(|s| s + record.len()))
 }
 
 /// Where the words a breach shares with others begin in its evidence: after the

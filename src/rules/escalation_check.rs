@@ -391,6 +391,8 @@ pub struct Handoff<'s> {
     pub to_department: Option<&'s str>,
     /// 电话 / 现场 / 陪同.
     pub method: Option<&'s str>,
+    /// Its row in the handoffs table (for the finding's evidence; 0 where there is none).
+    pub row: u32,
 }
 
 /// A broken escalation path, charged to the sender of the handoff.
@@ -404,6 +406,8 @@ pub struct EscViolation {
     /// `cross_center`.
     pub check: &'static str,
     pub charged_to: String,
+    /// The handoff's row in the handoffs table ([`Handoff::row`]).
+    pub handoff_row: u32,
     /// Chinese, names the handoff, what broke and the words of the regulation.
     pub evidence: String,
 }
@@ -919,6 +923,7 @@ fn judge_case<'a>(
                 to_id: s.to.to_string(),
                 check,
                 charged_to: s.from.to_string(),
+                handoff_row: s.h.row,
                 evidence,
             },
         )
@@ -1527,6 +1532,7 @@ mod tests {
                 to_id: w[1],
                 to_department: None,
                 method: Some("电话"),
+                row: i as u32,
             })
             .collect()
     }
@@ -1540,6 +1546,7 @@ mod tests {
             to_id: to,
             to_department: None,
             method: None,
+            row: 0,
         }
     }
 
@@ -2416,6 +2423,7 @@ mod tests {
                 to_id: to,
                 to_department: None,
                 method: None,
+                row: 0,
             })
             .collect();
         let cases: Vec<CaseInfo> = cases
