@@ -1136,6 +1136,14 @@ fn join_ids_to_roster(
 
 /// The first five of `items` joined with `, `, and ` …` after them when there are more:
 /// a warning names a few examples, not every one.
+/// `s` cut to `n` characters, with `…` when cut.
+fn cut_chars(s: &str, n: usize) -> String {
+    match s.char_indices().nth(n) {
+        Some((at, _)) => format!("{}…", &s[..at]),
+        None => s.to_string(),
+    }
+}
+
 fn first_five(items: impl IntoIterator<Item = String>) -> String {
     let mut items = items.into_iter();
     let mut shown = items.by_ref().take(5).collect::<Vec<_>>().join(", ");
@@ -2139,6 +2147,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
         &rules,
         &runs,
         (&cases, &pending),
+        &mut warnings,
     );
     let followup_not_due = followup_not_due(&rules, &pending, cases.len());
     // The centers' comparison on the second core while the employees are scored.
@@ -2469,6 +2478,7 @@ fn apply_waivers(
     rules: &RuleSet,
     runs: &[RuleRun],
     (cases, pending): (&Table, &[PendingCase]),
+    warnings: &mut Vec<String>,
 ) -> Vec<UnmatchedWaiver> {
     let Some(w) = waivers else { return vec![] };
     // Each employee's name, to know an approver written by name.
@@ -2505,18 +2515,32 @@ fn apply_waivers(
     }
     let mut marks: Vec<(usize, String, String)> = vec![];
     let mut unmatched = vec![];
-    // (case, rule) → the waiver that already covers it: a second one is reported, as a
-    // stale copy or a typo for another case must not pass silently either.
-    let mut applied: HashMap<(&str, usize), usize> = HashMap::new();
-    let (cid, rid, reason, by) = (
+    // (case, rule, employee, words) → the waiver that already covers it: a second one is
+    // reported, as a stale copy or a typo for another case must not pass silently either.
+    type Key<'k> = (&'k str, usize, String, &'k str);
+    let mut applied: HashMap<Key<'_>, usize> = HashMap::new();
+    let (cid, rid, reason, by, only_emp, only_words) = (
         w.text("case_id"),
         w.text("rule_id"),
         w.text("reason"),
         w.text("approved_by"),
+        w.text("employee_id"),
+        w.text("finding"),
     );
     for i in 0..w.len() {
         let case_id = cid.get(i).unwrap_or("");
         let rule_id = rid.get(i).unwrap_or("");
+        // The waiver's narrowing, if any: one employee (id or roster name), some words.
+        let emp = bare(only_emp.get(i).unwrap_or(""));
+        let words = only_words.get(i).map(str::trim).unwrap_or("");
+        let chosen = |vi: usize| {
+            let v: &Violation = &violations[vi];
+            let charged: &str = &v.employee_id;
+            (emp.is_empty()
+                || bare(charged) == emp
+                || names.get(charged).is_some_and(|n| bare(n) == emp))
+                && (words.is_empty() || v.evidence.text().contains(words))
+        };
         let why = match rules.rules.iter().position(|r| r.id == rule_id) {
             None => Some(format!("no rule `{rule_id}` in {}", rules.path)),
             Some(ri) if !runs[ri].selected => {
@@ -2526,16 +2550,51 @@ fn apply_waivers(
                 Some(format!("rule `{rule_id}` could not run"))
             }
             Some(ri) => match index.get(&(case_id, ri)) {
-                Some(_) if applied.contains_key(&(case_id, ri)) => Some(format!(
-                    "repeats the waiver at {} for case {case_id:?} and `{rule_id}`; only that one applies",
-                    w.source(applied[&(case_id, ri)])
+                Some(all) if !all.iter().any(|&vi| chosen(vi)) => Some(format!(
+                    "case {case_id:?} has {} `{rule_id}` violation(s), none {}",
+                    all.len(),
+                    [
+                        (!emp.is_empty()).then(|| format!(
+                            "charged to {:?}",
+                            only_emp.get(i).unwrap_or("").trim()
+                        )),
+                        (!words.is_empty()).then(|| format!("whose evidence has {words:?}")),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" and ")
                 )),
-                Some(vis) => {
-                    applied.insert((case_id, ri), i);
+                Some(_) if applied.contains_key(&(case_id, ri, emp.clone(), words)) => {
+                    Some(format!(
+                        "repeats the waiver at {} for case {case_id:?} and `{rule_id}`; only that one applies",
+                        w.source(applied[&(case_id, ri, emp.clone(), words)])
+                    ))
+                }
+                Some(all) => {
+                    applied.insert((case_id, ri, emp.clone(), words), i);
+                    let vis: Vec<usize> = all.iter().copied().filter(|&vi| chosen(vi)).collect();
+                    // One row clearing several findings (a spot check's 不理睬 and 傲慢):
+                    // applied as written, but said, with how to name one of them.
+                    if vis.len() > 1 {
+                        warnings.push(format!(
+                            "the waiver at {} clears {} `{rule_id}` violations of {case_id:?}, every one: {}; to waive only one, give its employee (`employee_id`, 被豁免人工号) or words of its evidence (`finding`, 豁免内容)",
+                            w.source(i),
+                            vis.len(),
+                            vis.iter()
+                                .map(|&vi| format!(
+                                    "{} {}",
+                                    violations[vi].employee_id,
+                                    cut_chars(&violations[vi].evidence.text(), 40)
+                                ))
+                                .collect::<Vec<_>>()
+                                .join(" | ")
+                        ));
+                    }
                     let approver = by.get(i).unwrap_or("");
                     let who = bare(approver);
                     let mut own = vec![];
-                    for vi in vis {
+                    for vi in &vis {
                         // A waiver approved by the employee it would clear clears
                         // nothing of his: it is reported, not applied to him.
                         let charged: &str = &violations[*vi].employee_id;

@@ -4525,6 +4525,74 @@ R1,2,2026-10-12 09:40,CR1,S1,客服部,现场,车位事宜退回前台王芳处�
     );
 }
 
+/// A waiver names a case and a rule; a spot check (or a case) with several findings of
+/// the rule has them all cleared by it, which is said. A waiver's `finding` (words of the
+/// evidence) or `employee_id` clears only the finding it names; one naming a finding that
+/// is not there is reported, not applied.
+#[test]
+fn a_waiver_can_name_one_finding_of_a_spot_check() {
+    let roster = "employee_id,name,role,department,center,supervisor_id,base_pay\n\
+CR1,钱丽,客户关系主管,客服部,甲中心,,5000\n\
+S1,吴刚,管理人员,客服部,甲中心,CR1,4000\n";
+    let cases = "case_id,center,received_at,channel,category,customer_name,content,first_responder_id,first_response_at,resolved_at\n\
+R1,甲中心,2026-10-12 09:00,来访,咨询,张三,车位,S1,2026-10-12 09:05,2026-10-12 12:00\n";
+    let inspections = "inspection_id,at,center,employee_id,method,findings,note\n\
+JC1,2026-10-20 10:00,甲中心,S1,现场暗访,不理睬;傲慢,\n\
+JC2,2026-10-21 10:00,甲中心,S1,电话抽查,推诿;打官腔,\n\
+JC3,2026-10-22 10:00,甲中心,S1,电话抽查,斜视,\n";
+    let waivers = "case_id,rule_id,reason,approved_by,finding\n\
+JC1,INSPECT-FINDINGS,傲慢一项为误记,CR1,傲慢\n\
+JC2,INSPECT-FINDINGS,整次抽查作废,CR1,\n\
+JC3,INSPECT-FINDINGS,误记,CR1,傲慢\n";
+    let (_d, r) = audit_dataset(
+        &[
+            ("cases.csv", cases),
+            ("roster.csv", roster),
+            ("inspections.csv", inspections),
+            ("waivers.csv", waivers),
+        ],
+        &["INSPECT"],
+    );
+    let mut found: Vec<(String, bool)> = r
+        .violations
+        .iter()
+        .map(|v| {
+            let ev = v.evidence.to_string();
+            let what = ev.split("发现：").nth(1).unwrap_or("").to_string();
+            (
+                format!("{} {what}", v.case_id(&r.cases)),
+                v.waiver.is_some(),
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("JC1 不理睬".to_string(), false), // admitted: still charged
+            ("JC1 傲慢".to_string(), true),    // the waiver names it
+            ("JC2 打官腔".to_string(), true),  // the whole spot check waived …
+            ("JC2 推诿".to_string(), true),
+            ("JC3 斜视".to_string(), false), // 傲慢 is not what JC3 found
+        ]
+    );
+    // … and said to have cleared two findings, naming them.
+    let said: Vec<&String> = r
+        .input_warnings
+        .iter()
+        .filter(|w| w.contains("clears 2 `INSPECT-FINDINGS` violations"))
+        .collect();
+    assert_eq!(said.len(), 1, "{:?}", r.input_warnings);
+    assert!(
+        said[0].contains("waivers.csv:3") && said[0].contains("推诿") && said[0].contains("打官腔"),
+        "{said:?}"
+    );
+    assert_eq!(r.unmatched_waivers.len(), 1, "{:?}", r.unmatched_waivers);
+    let u = &r.unmatched_waivers[0];
+    assert!(u.source.ends_with("waivers.csv:4"), "{u:?}");
+    assert!(u.why.contains("none whose evidence has \"傲慢\""), "{u:?}");
+}
+
 /// A waiver that finds nothing to waive says why in the clerk's terms: its case is still
 /// pending (not yet due), or it has no such violation.
 #[test]

@@ -304,6 +304,23 @@ pub static WAIVERS: &[Column] = &[
     col("reason", "豁免理由", &["豁免理由", "理由"], Text, true),
     // An exemption nobody approved is not one (SPEC: "approved exemption").
     col("approved_by", "批准人", &["批准人", "审批人"], Text, true),
+    // Optional narrowing, for a case or spot check with several findings of one rule:
+    // only the one charged to this employee, only the one whose evidence has these words
+    // (a spot check's 傲慢 but not its 不理睬).
+    col(
+        "employee_id",
+        "被豁免人工号",
+        &["被豁免人工号", "被豁免人", "责任人工号"],
+        Text,
+        false,
+    ),
+    col(
+        "finding",
+        "豁免内容",
+        &["豁免内容", "违规内容", "豁免项"],
+        Text,
+        false,
+    ),
 ];
 
 /// Chinese label of a case column (`received_at` → 受理时间); empty for an unknown name.
