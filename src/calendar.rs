@@ -42,6 +42,66 @@ impl Calendar {
         self.workdays.contains(&d.weekday().number_from_monday())
     }
 
+    /// What the calendar changes between the day of `from_ms` and the day of `to_ms`, for
+    /// a working-day deadline's evidence: `其间 2026-10-01 至 2026-10-07 放假不计，
+    /// 2026-10-10 周六调休上班计入`; empty when nothing. An employee counting "Friday plus
+    /// three working days" by the week alone must see which days the deadline skipped
+    /// and which weekend days it counted.
+    pub fn exceptions_between(&self, from_ms: i64, to_ms: i64) -> String {
+        let (a, b) = (
+            to_local(from_ms, self.tz).date(),
+            to_local(to_ms, self.tz).date(),
+        );
+        if b < a {
+            return String::new();
+        }
+        let mut parts: Vec<String> = vec![];
+        // Runs of consecutive holidays, each shown as one span.
+        let mut run: Option<(NaiveDate, NaiveDate)> = None;
+        let mut spans: Vec<(NaiveDate, NaiveDate)> = vec![];
+        for &d in self.holidays.range(a..=b) {
+            run = match run {
+                Some((s, e)) if e.succ_opt() == Some(d) => Some((s, d)),
+                Some(r) => {
+                    spans.push(r);
+                    Some((d, d))
+                }
+                None => Some((d, d)),
+            };
+        }
+        spans.extend(run);
+        if !spans.is_empty() {
+            let shown: Vec<String> = spans
+                .iter()
+                .map(|(s, e)| {
+                    if s == e {
+                        s.format("%Y-%m-%d").to_string()
+                    } else {
+                        format!("{} 至 {}", s.format("%Y-%m-%d"), e.format("%Y-%m-%d"))
+                    }
+                })
+                .collect();
+            parts.push(format!("{} 放假不计", shown.join("、")));
+        }
+        let makeup: Vec<String> = self
+            .makeup_workdays
+            .range(a..=b)
+            .map(|d| {
+                const DAYS: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+                let w = DAYS[d.weekday().num_days_from_monday() as usize];
+                format!("{} {w}", d.format("%Y-%m-%d"))
+            })
+            .collect();
+        if !makeup.is_empty() {
+            parts.push(format!("{}调休上班计入", makeup.join("、")));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("其间 {}", parts.join("，"))
+        }
+    }
+
     /// The years among `years` for which the calendar lists neither a holiday nor a
     /// make-up working day: a calendar kept for 2026 but not yet for 2027 would count 元旦
     /// and 春节 2027 as working days without a word. A rules file with no holidays at all
@@ -235,6 +295,37 @@ mod tests {
         );
         assert!(c.is_working_day(NaiveDate::from_ymd_opt(2026, 9, 20).unwrap()));
         assert!(!c.is_working_day(NaiveDate::from_ymd_opt(2026, 9, 26).unwrap()));
+    }
+
+    /// A working-day deadline's evidence names what the calendar changed on the way:
+    /// holidays skipped (a run shown as one span) and make-up working days counted.
+    #[test]
+    fn the_days_a_deadline_skipped_and_counted_are_named() {
+        let c = cal_2026();
+        let from = t("2026-09-30 10:00");
+        let due = c.due(from, Limit::WorkingDays(3), false);
+        assert_eq!(f(due), "2026-10-10 10:00:00");
+        assert_eq!(
+            c.exceptions_between(from, due),
+            "其间 2026-10-01 至 2026-10-07 放假不计，2026-10-10 周六调休上班计入"
+        );
+        // Fri 18 Sep + 3 wd: Sun 20 Sep is a make-up working day, so due Tue 22 Sep.
+        let from = t("2026-09-18 10:00");
+        let due = c.due(from, Limit::WorkingDays(3), false);
+        assert_eq!(f(due), "2026-09-22 10:00:00");
+        assert_eq!(
+            c.exceptions_between(from, due),
+            "其间 2026-09-20 周日调休上班计入"
+        );
+        // Two separate holidays, and an ordinary week: nothing to say.
+        assert_eq!(
+            c.exceptions_between(t("2026-09-24 10:00"), t("2026-10-02 10:00")),
+            "其间 2026-09-25 至 2026-09-27、2026-10-01 至 2026-10-02 放假不计"
+        );
+        assert_eq!(
+            c.exceptions_between(t("2026-11-02 10:00"), t("2026-11-05 10:00")),
+            ""
+        );
     }
 
     #[test]

@@ -3792,6 +3792,19 @@ F3,甲中心,2026-10-05 09:00,来访,投诉,王建国,,,噪音,E1,王芳,2026-10
         ]
         .into()
     );
+    // F2's evidence names the make-up Saturday it counted (调休), for the employee
+    // counting "Thursday plus three working days" by the week.
+    let f2 = r
+        .violations
+        .iter()
+        .find(|v| v.case_id(&r.cases) == "F2")
+        .unwrap()
+        .evidence
+        .to_string();
+    assert!(
+        f2.contains("应于 2026-10-12 10:00 前，其间 2026-10-10 周六调休上班计入（"),
+        "{f2}"
+    );
     let pending: Vec<(&str, &str)> = r
         .pending
         .iter()

@@ -290,10 +290,17 @@ impl Deadline {
         };
         let limit = self.within.describe();
         let exact = matches!(self.within, Limit::Millis(_)) && !self.working_clock;
+        // On working days, the holidays skipped and the make-up working days counted on
+        // the way to the due time, so that the employee can count them too.
         let due_text = if exact {
             String::new()
         } else {
-            format!("，应于 {} 前", format_local_short(due, tz))
+            let skipped = ctx.calendar.exceptions_between(from, due);
+            if skipped.is_empty() {
+                format!("，应于 {} 前", format_local_short(due, tz))
+            } else {
+                format!("，应于 {} 前，{skipped}", format_local_short(due, tz))
+            }
         };
         // A date written without a time of day shows as written, and says how it counts.
         let from_col = ctx.cases.time(&self.from);
