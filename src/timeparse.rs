@@ -505,6 +505,26 @@ fn parse_time(s: &str) -> Result<(NaiveTime, Option<i32>), TimeError> {
     Ok((time, offset))
 }
 
+/// Zone abbreviations read after a time, with their offsets in hours.
+const ZONE_ABBREVIATIONS: &[(&str, i32)] = &[
+    ("GMT", 0),
+    ("EST", -5),
+    ("EDT", -4),
+    ("CDT", -5),
+    ("MST", -7),
+    ("MDT", -6),
+    ("PST", -8),
+    ("PDT", -7),
+    ("AKST", -9),
+    ("AKDT", -8),
+    ("HST", -10),
+    ("HKT", 8),
+    ("SGT", 8),
+    ("JST", 9),
+    ("KST", 9),
+    ("北京时间", 8),
+];
+
 fn parse_offset(r: &str) -> Result<Option<i32>, TimeError> {
     let r = r.trim();
     if r.is_empty() {
@@ -512,6 +532,20 @@ fn parse_offset(r: &str) -> Result<Option<i32>, TimeError> {
     }
     if r.eq_ignore_ascii_case("z") || r.eq_ignore_ascii_case("utc") {
         return Ok(Some(0));
+    }
+    // A zone's abbreviation, as US exports write it (`03/01/2011 12:34:42 PM EST`), and
+    // 北京时间: each one offset. CST is China's (+08:00) and US Central's (−06:00) alike:
+    // refused, not guessed.
+    if r.eq_ignore_ascii_case("cst") {
+        return Err(TimeError(
+            "`CST` is both China Standard Time (+08:00) and US Central Standard Time (−06:00); expected the offset written out (+08:00 / -06:00), or no zone (the rules file's [calendar] timezone)".into(),
+        ));
+    }
+    if let Some((_, hours)) = ZONE_ABBREVIATIONS
+        .iter()
+        .find(|(name, _)| r.eq_ignore_ascii_case(name))
+    {
+        return Ok(Some(hours * 3600));
     }
     let bad = || TimeError(format!("unrecognised text after the time: {r:?}"));
     let sign = match r.as_bytes()[0] {
@@ -795,6 +829,14 @@ mod tests {
         assert_eq!(p("10/03/2026 12:30:00 PM"), "2026-10-03 12:30:00");
         assert_eq!(p("10/03/2026 12:30:00 AM"), "2026-10-03 00:30:00");
         assert_eq!(p("2026-10-03"), "2026-10-03 00:00:00");
+        // Zone abbreviations of US exports, and 北京时间 (p shows Shanghai time).
+        assert_eq!(p("03/01/2011 12:34:42 PM EST"), "2011-03-02 01:34:42");
+        assert_eq!(p("07/01/2019 08:00:00 AM PDT"), "2019-07-01 23:00:00");
+        assert_eq!(p("2026-10-03 09:05 北京时间"), "2026-10-03 09:05:00");
+        assert_eq!(p("2026-10-03 01:05 GMT"), "2026-10-03 09:05:00");
+        // CST is China's and US Central's: refused, saying both.
+        let e = parse_timestamp("2026-10-03 09:05 CST", SH).unwrap_err().0;
+        assert!(e.contains("China") && e.contains("Central"), "{e}");
     }
 
     #[test]
