@@ -309,8 +309,13 @@ pub fn compare_with(
         let (x, y) = (ma.get(id), mb.get(id));
         let name = y.or(x).map(|r| r["name"].clone()).unwrap_or_default();
         let (va, vb) = (ra.get(id).unwrap_or(&empty), rb.get(id).unwrap_or(&empty));
-        let newly: Vec<&String> = vb.difference(va).collect();
-        let gone: Vec<&String> = va.difference(vb).collect();
+        // Only an employee in both reports can be newly or no longer in breach: one who
+        // is in one report alone (left, joined, another city) has no change to show.
+        let (newly, gone): (Vec<&String>, Vec<&String>) = if x.is_some() && y.is_some() {
+            (vb.difference(va).collect(), va.difference(vb).collect())
+        } else {
+            (vec![], vec![])
+        };
         let join = |v: &[&String]| v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ");
         let (score_a, score_b) = (num(x.map(|r| &r["score"])), num(y.map(|r| &r["score"])));
         let grade = |r: Option<&Row>| r.map(|r| r["grade"].clone()).unwrap_or_default();

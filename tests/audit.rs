@@ -2631,6 +2631,32 @@ fn compare_shows_score_changes_and_rules_no_longer_violated() {
         "{text}"
     );
     assert!(table.contains("-RECORD-CASE RECORD-PHONE"), "{table}");
+    // An employee absent from report B (left; another company's report) is no longer
+    // in breach of nothing: her row shows score A alone, no rule as no longer violated.
+    let without = dir.path().join("without-e03");
+    std::fs::create_dir(&without).unwrap();
+    for e in std::fs::read_dir(&b).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_file() {
+            std::fs::copy(&p, without.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let sc = read(&without.join("scorecards.csv"));
+    let kept: Vec<&str> = sc.lines().filter(|l| !l.starts_with("E03,")).collect();
+    assert!(kept.len() < sc.lines().count(), "{sc}");
+    std::fs::write(without.join("scorecards.csv"), kept.join("\n") + "\n").unwrap();
+    let (text_w, table_w, _) = compare(&a, &without);
+    let e03: Vec<&str> = text_w
+        .lines()
+        .filter(|l| l.starts_with("employee,E03,"))
+        .collect();
+    assert_eq!(e03.len(), 1, "{text_w}");
+    assert!(
+        e03[0].starts_with("employee,E03,周敏,98,,,样本不足,,,,,,,,"),
+        "{}",
+        e03[0]
+    );
+    assert!(!table_w.contains("-RECORD-CASE"), "{table_w}");
     // both "months" are audits of 2026-10: a warning says so (on stderr, not in the table)
     assert!(
         err.contains("warning: both reports are of period 2026-10"),
