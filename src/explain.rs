@@ -40,6 +40,26 @@ pub fn explain_score(employee: &str, report: &Path) -> Result<String> {
         );
     }
     let cards = read_rows(&report.join("scorecards.csv"))?;
+    // The id as the audit joins it: ０１０７ or 107 is the report's 0107 when no other
+    // employee has that number.
+    let asked = employee;
+    let employee: &str = match cards.iter().find(|c| c["employee_id"] == asked) {
+        Some(c) => &c["employee_id"],
+        None => {
+            let key = id_key(asked);
+            let same: Vec<&Row> = cards
+                .iter()
+                .filter(|c| key.is_some() && id_key(&c["employee_id"]) == key)
+                .collect();
+            match same.as_slice() {
+                [one] => {
+                    let _ = writeln!(out, "note: {asked} read as {}", one["employee_id"]);
+                    &one["employee_id"]
+                }
+                _ => asked,
+            }
+        }
+    };
     let Some(card) = cards.iter().find(|c| c["employee_id"] == employee) else {
         let ids: Vec<&str> = cards.iter().map(|c| c["employee_id"].as_str()).collect();
         return Err(Error::Usage(format!(
@@ -239,4 +259,17 @@ pub fn explain_score(employee: &str, report: &Path) -> Result<String> {
         );
     }
     Ok(out)
+}
+
+/// An employee id's letters and number, for ids written with or without leading zeros
+/// or in full-width characters: `０１０７`, `107` and `0107` are (``, 107); `E007` is
+/// (`E`, 7). `None` for an id with no number at its end.
+fn id_key(id: &str) -> Option<(String, u64)> {
+    let folded = crate::input::schema::fold_id(id);
+    let digits = folded.bytes().rev().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 18 {
+        return None;
+    }
+    let (letters, number) = folded.split_at(folded.len() - digits);
+    Some((letters.to_ascii_uppercase(), number.parse().ok()?))
 }

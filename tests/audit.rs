@@ -2373,6 +2373,24 @@ fn explain_score_traces_score_grade_pay_and_discipline_to_the_violations() {
         assert!(text.contains(want), "{want:?} missing from:\n{text}");
     }
     assert!(!text.contains("RESP-24H (not selected)"), "{text}");
+    // The id as the audit joins ids: E3 and full-width Ｅ０３ are E03, said.
+    for typed in ["E3", "Ｅ０３", "e003"] {
+        let o = shouwen(
+            &["explain-score", typed, "--report", out.to_str().unwrap()],
+            &root(),
+        );
+        assert!(
+            o.status.success(),
+            "{typed}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let t = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            t.contains(&format!("note: {typed} read as E03"))
+                && t.contains("Score: 100 − 2.00 = 98"),
+            "{typed}: {t}"
+        );
+    }
     let o = shouwen(
         &["explain-score", "E77", "--report", out.to_str().unwrap()],
         dir.path(),
@@ -4630,6 +4648,48 @@ JC3,INSPECT-FINDINGS,误记,CR1,傲慢\n";
     let u = &r.unmatched_waivers[0];
     assert!(u.source.ends_with("waivers.csv:4"), "{u:?}");
     assert!(u.why.contains("none whose evidence has \"傲慢\""), "{u:?}");
+}
+
+/// `--quiet` prints nothing but errors: the audit's warnings stay in manifest.json.
+#[test]
+fn quiet_prints_no_warnings_and_the_manifest_keeps_them() {
+    let cases = format!(
+        "{CASES_HEADER}\
+W01,甲中心,2026-10-12 09:00,来访,咨询,王建国,13812345678,,咨询,E1,王芳,2026-10-14 09:10,王芳：好的,,2026-10-14 09:30,,,,,,\n"
+    );
+    // approved by someone the roster does not know: applied, with a warning
+    let waivers = "case_id,rule_id,reason,approved_by\nW01,RESP-24H,系统故障,E99\n";
+    let d = dataset(&[
+        ("cases.csv", &cases),
+        ("roster.csv", ROSTER),
+        ("waivers.csv", waivers),
+    ]);
+    let rules = root().join("rules/default.toml");
+    let run = |out: &str, quiet: bool| {
+        let out = d.path().join(out);
+        let mut args = vec![
+            "audit",
+            d.path().to_str().unwrap(),
+            "--rules",
+            rules.to_str().unwrap(),
+            "--format",
+            "csv",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        if quiet {
+            args.push("-q");
+        }
+        let o = shouwen(&args, d.path());
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let m = read(&out.join("manifest.json"));
+        (String::from_utf8_lossy(&o.stderr).to_string(), m)
+    };
+    let (loud, m1) = run("r1", false);
+    assert!(loud.contains("warning:") && loud.contains("E99"), "{loud}");
+    let (quiet, m2) = run("r2", true);
+    assert_eq!(quiet, "", "--quiet printed: {quiet}");
+    assert!(m1.contains("E99") && m2.contains("E99"), "{m2}");
 }
 
 /// A waiver that finds nothing to waive says why in the clerk's terms: its case is still
