@@ -119,7 +119,7 @@ struct AuditArgs {
     /// Print how long each phase took
     #[arg(long)]
     timings: bool,
-    /// Print nothing but errors
+    /// Print nothing but errors (warnings stay in manifest.json and the report's summary)
     #[arg(long, short)]
     quiet: bool,
     /// Memory the audit may use (e.g. 4G); an input that needs more is refused up front
@@ -376,7 +376,7 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
     // reading any data.
     rules::select(&rules.rules, &opts.select, &opts.ignore)?;
     let disabled = rules::disabled_selected(&rules.rules, &opts.select);
-    if !disabled.is_empty() {
+    if !disabled.is_empty() && !a.quiet {
         eprintln!(
             "note: --select: {} disabled in the rules file (enabled = false), not run",
             disabled.join(", ")
@@ -396,7 +396,7 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
     )?;
     let t_load = t0.elapsed();
     peaks.push(("load", crate::par::memory()));
-    if !loaded.warnings.is_empty() {
+    if !loaded.warnings.is_empty() && !a.quiet {
         progress.finish();
         for w in &loaded.warnings {
             eprintln!("warning: {}", crate::mask::terminal_safe(w));
@@ -432,7 +432,7 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
     let result = audit::run(rules, loaded, &opts)?;
     let t_rules = t1.elapsed();
     // What the audit itself found to warn of (an as-of time far past every receipt).
-    if result.input_warnings.len() > said {
+    if result.input_warnings.len() > said && !a.quiet {
         progress.finish();
         for w in &result.input_warnings[said..] {
             eprintln!("warning: {}", crate::mask::terminal_safe(w));
@@ -453,7 +453,7 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
     let written = report::write(&result, &out, &ropts);
     progress.finish();
     written?;
-    if let Some(prev) = &a.previous {
+    if let Some(prev) = a.previous.as_ref().filter(|_| !a.quiet) {
         for w in crate::compare::warnings(prev, &out) {
             let w = format!("{w} (--previous {})", prev.display());
             eprintln!("{}", crate::mask::terminal_safe(&w));
