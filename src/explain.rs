@@ -121,6 +121,24 @@ pub fn explain_score(employee: &str, report: &Path) -> Result<String> {
     }
     if viol.is_empty() {
         let _ = writeln!(out, "  none");
+    } else {
+        // Each rule broken with the clause it cites: what is shown to the employee.
+        let _ = writeln!(out, "\nClauses (basis) of the rules broken:");
+        let ids: std::collections::BTreeSet<&str> =
+            viol.iter().map(|v| v["rule_id"].as_str()).collect();
+        for id in ids {
+            match set.rules.iter().find(|r| r.id == id) {
+                Some(r) if !r.basis.trim().is_empty() => {
+                    let _ = writeln!(out, "  {id:<22} {}：{}", r.title, r.basis.trim());
+                }
+                Some(r) => {
+                    let _ = writeln!(out, "  {id:<22} {}：(no basis in the rules file)", r.title);
+                }
+                None => {
+                    let _ = writeln!(out, "  {id:<22} (not in {rules_path})");
+                }
+            }
+        }
     }
     let _ = writeln!(out, "\nPoints per rule (non-waived):");
     let mut capped_total = 0.0;

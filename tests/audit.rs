@@ -2361,6 +2361,10 @@ fn explain_score_traces_score_grade_pay_and_discipline_to_the_violations() {
         "E03 周敏",
         "C05        RECORD-PHONE",
         "C06        RECORD-CASE",
+        // each rule broken with its clause, as the rules file cites it
+        "Clauses (basis) of the rules broken:",
+        "三.4 问题记录原则",
+        "首问责任管理制度 4.5",
         "(waived: 业主出差，约定返回后联系（批准人 E10）)",
         "total 2 × 100 / max(3 cases, 100) = 2.00 points",
         "Score: 100 − 2.00 = 98",
