@@ -283,11 +283,13 @@ pub fn build_to<W: std::io::Write + std::io::Seek + Send>(
     if let Some(dir) = tempdir {
         wb.set_tempdir(dir)?;
     }
-    // Deflate level 2 instead of the default 6: zipping the sheets is one core's work
-    // after every row is written. At a million cases (522k violation rows) it takes
-    // 1.4-1.5 s and the file is 52.4 MB; level 3, 2.1 s and 47.8 MB (round 16 of
-    // bench/RESULTS.md; earlier, level 6 cost 2.6 s more than level 3).
-    wb.set_zip_compression_level(2);
+    // Deflate level 1 instead of the default 6: zipping the sheets is one core's work
+    // after every row is written, on the audit's critical path. At a million cases
+    // (522k violation rows) level 1 takes the reports phase from about 7.4 to 6.5 s and
+    // the file from 57.7 to 71.6 MB (round 19 of bench/RESULTS.md; round 16: level 2
+    // against 3, 0.6 s for 52.4 against 47.8 MB; earlier, level 6 cost 2.6 s more than
+    // 3). A month of a real center (tens of thousands of cases) is a few MB either way.
+    wb.set_zip_compression_level(1);
     let created = ExcelDateTime::from_timestamp(created_ms.div_euclid(1000))
         .or_else(|_| ExcelDateTime::from_timestamp(0))?;
     wb.set_properties(
