@@ -1136,14 +1136,6 @@ fn join_ids_to_roster(
 
 /// The first five of `items` joined with `, `, and ` …` after them when there are more:
 /// a warning names a few examples, not every one.
-/// `s` cut to `n` characters, with `…` when cut.
-fn cut_chars(s: &str, n: usize) -> String {
-    match s.char_indices().nth(n) {
-        Some((at, _)) => format!("{}…", &s[..at]),
-        None => s.to_string(),
-    }
-}
-
 fn first_five(items: impl IntoIterator<Item = String>) -> String {
     let mut items = items.into_iter();
     let mut shown = items.by_ref().take(5).collect::<Vec<_>>().join(", ");
@@ -2472,6 +2464,13 @@ pub fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
+/// A spot check's finding as its evidence names it: `现场暗访 2026-09-10 15:00
+/// 发现：傲慢（note）` → 傲慢 (see `rules::inspection`).
+fn spot_check_finding(evidence: &str) -> Option<&str> {
+    let (_, rest) = evidence.split_once("发现：")?;
+    Some(rest.split('（').next().unwrap_or(rest).trim())
+}
+
 fn apply_waivers(
     violations: &mut [Violation],
     (waivers, roster): (Option<&Table>, Option<&Table>),
@@ -2515,10 +2514,10 @@ fn apply_waivers(
     }
     let mut marks: Vec<(usize, String, String)> = vec![];
     let mut unmatched = vec![];
-    // (case, rule, employee, words) → the waiver that already covers it: a second one is
-    // reported, as a stale copy or a typo for another case must not pass silently either.
-    type Key<'k> = (&'k str, usize, String, &'k str);
-    let mut applied: HashMap<Key<'_>, usize> = HashMap::new();
+    // Each violation cleared → the waiver row that cleared it: a later row clearing
+    // nothing new is reported as a repeat (a stale copy, or a typo for another case,
+    // must not pass silently either), however it names the violations.
+    let mut covered: HashMap<usize, usize> = HashMap::new();
     let (cid, rid, reason, by, only_emp, only_words) = (
         w.text("case_id"),
         w.text("rule_id"),
@@ -2530,16 +2529,22 @@ fn apply_waivers(
     for i in 0..w.len() {
         let case_id = cid.get(i).unwrap_or("");
         let rule_id = rid.get(i).unwrap_or("");
-        // The waiver's narrowing, if any: one employee (id or roster name), some words.
+        // The waiver's narrowing, if any: one employee (id or roster name), and for a
+        // spot check one finding by its name (傲慢), for a case words of its evidence.
         let emp = bare(only_emp.get(i).unwrap_or(""));
         let words = only_words.get(i).map(str::trim).unwrap_or("");
         let chosen = |vi: usize| {
             let v: &Violation = &violations[vi];
             let charged: &str = &v.employee_id;
+            let text = v.evidence.text();
             (emp.is_empty()
                 || bare(charged) == emp
                 || names.get(charged).is_some_and(|n| bare(n) == emp))
-                && (words.is_empty() || v.evidence.text().contains(words))
+                && (words.is_empty()
+                    || match (v.row, spot_check_finding(&text)) {
+                        (None, Some(f)) => f == words,
+                        _ => text.contains(words),
+                    })
         };
         let why = match rules.rules.iter().position(|r| r.id == rule_id) {
             None => Some(format!("no rule `{rule_id}` in {}", rules.path)),
@@ -2558,64 +2563,80 @@ fn apply_waivers(
                             "charged to {:?}",
                             only_emp.get(i).unwrap_or("").trim()
                         )),
-                        (!words.is_empty()).then(|| format!("whose evidence has {words:?}")),
+                        (!words.is_empty()).then(|| format!("with the finding {words:?}")),
                     ]
                     .into_iter()
                     .flatten()
                     .collect::<Vec<_>>()
                     .join(" and ")
                 )),
-                Some(_) if applied.contains_key(&(case_id, ri, emp.clone(), words)) => {
-                    Some(format!(
-                        "repeats the waiver at {} for case {case_id:?} and `{rule_id}`; only that one applies",
-                        w.source(applied[&(case_id, ri, emp.clone(), words)])
-                    ))
-                }
                 Some(all) => {
-                    applied.insert((case_id, ri, emp.clone(), words), i);
                     let vis: Vec<usize> = all.iter().copied().filter(|&vi| chosen(vi)).collect();
-                    // One row clearing several findings (a spot check's 不理睬 and 傲慢):
-                    // applied as written, but said, with how to name one of them.
-                    if vis.len() > 1 {
-                        warnings.push(format!(
-                            "the waiver at {} clears {} `{rule_id}` violations of {case_id:?}, every one: {}; to waive only one, give its employee (`employee_id`, 被豁免人工号) or words of its evidence (`finding`, 豁免内容)",
-                            w.source(i),
-                            vis.len(),
-                            vis.iter()
-                                .map(|&vi| format!(
-                                    "{} {}",
-                                    violations[vi].employee_id,
-                                    cut_chars(&violations[vi].evidence.text(), 40)
-                                ))
-                                .collect::<Vec<_>>()
-                                .join(" | ")
-                        ));
-                    }
-                    let approver = by.get(i).unwrap_or("");
-                    let who = bare(approver);
-                    let mut own = vec![];
-                    for vi in &vis {
-                        // A waiver approved by the employee it would clear clears
-                        // nothing of his: it is reported, not applied to him.
-                        let charged: &str = &violations[*vi].employee_id;
-                        if who == bare(charged)
-                            || names.get(charged).is_some_and(|n| bare(n) == who)
-                        {
-                            own.push(charged.to_string());
-                            continue;
+                    match vis.iter().find_map(|vi| covered.get(vi)) {
+                        Some(&first) if vis.iter().all(|vi| covered.contains_key(vi)) => {
+                            Some(format!(
+                                "repeats the waiver at {} for case {case_id:?} and `{rule_id}`; only that one applies",
+                                w.source(first)
+                            ))
                         }
-                        marks.push((
-                            *vi,
-                            reason.get(i).map(str::to_string).unwrap_or_default(),
-                            approver.to_string(),
-                        ));
+                        _ => {
+                            // One row clearing several findings (a spot check's 不理睬
+                            // and 傲慢): applied as written, and said, naming whom and
+                            // what (not the evidence: the warning is not masked).
+                            if vis.len() > 1 {
+                                let narrowed = !emp.is_empty() || !words.is_empty();
+                                warnings.push(format!(
+                                    "the waiver at {} clears {} `{rule_id}` violations of {case_id:?}, every one: {}{}",
+                                    w.source(i),
+                                    vis.len(),
+                                    vis.iter()
+                                        .map(|&vi| {
+                                            let v = &violations[vi];
+                                            match (v.row, spot_check_finding(&v.evidence.text())) {
+                                                (None, Some(f)) => format!("{} {f}", v.employee_id),
+                                                _ => v.employee_id.to_string(),
+                                            }
+                                        })
+                                        .collect::<Vec<_>>()
+                                        .join(", "),
+                                    if narrowed {
+                                        ""
+                                    } else {
+                                        "; to waive only one, give its employee (`employee_id`, 被豁免人工号) or, for a spot check, its finding (`finding`, 豁免内容)"
+                                    }
+                                ));
+                            }
+                            let approver = by.get(i).unwrap_or("");
+                            let who = bare(approver);
+                            let mut own = vec![];
+                            for &vi in &vis {
+                                if covered.contains_key(&vi) {
+                                    continue;
+                                }
+                                // A waiver approved by the employee it would clear clears
+                                // nothing of his: it is reported, not applied to him.
+                                let charged: &str = &violations[vi].employee_id;
+                                if who == bare(charged)
+                                    || names.get(charged).is_some_and(|n| bare(n) == who)
+                                {
+                                    own.push(charged.to_string());
+                                    continue;
+                                }
+                                covered.insert(vi, i);
+                                marks.push((
+                                    vi,
+                                    reason.get(i).map(str::to_string).unwrap_or_default(),
+                                    approver.to_string(),
+                                ));
+                            }
+                            (!own.is_empty()).then(|| {
+                                format!(
+                                    "approved by {approver:?}, who is charged with this violation ({}): a waiver must be approved by someone else, so it is not applied to that charge",
+                                    own.join(", ")
+                                )
+                            })
+                        }
                     }
-                    (!own.is_empty()).then(|| {
-                        format!(
-                            "approved by {approver:?}, who is charged with this violation ({}): a waiver must be approved by someone else, so it is not applied to that charge",
-                            own.join(", ")
-                        )
-                    })
                 }
                 None => Some(nothing(case_id, ri, rule_id)),
             },

@@ -48,9 +48,10 @@ impl Calendar {
     /// three working days" by the week alone must see which days the deadline skipped
     /// and which weekend days it counted.
     pub fn exceptions_between(&self, from_ms: i64, to_ms: i64) -> String {
+        // A due time at 00:00 ends the day before: that day is not counted.
         let (a, b) = (
             to_local(from_ms, self.tz).date(),
-            to_local(to_ms, self.tz).date(),
+            to_local(to_ms.saturating_sub(1).max(from_ms), self.tz).date(),
         );
         if b < a {
             return String::new();
@@ -324,6 +325,11 @@ mod tests {
         );
         assert_eq!(
             c.exceptions_between(t("2026-11-02 10:00"), t("2026-11-05 10:00")),
+            ""
+        );
+        // Due at 00:00 on a holiday: the holiday was not reached, so not named.
+        assert_eq!(
+            c.exceptions_between(t("2026-09-28 00:00"), t("2026-10-01 00:00")),
             ""
         );
     }

@@ -119,7 +119,8 @@ struct AuditArgs {
     /// Print how long each phase took
     #[arg(long)]
     timings: bool,
-    /// Print nothing but errors (warnings stay in manifest.json and the report's summary)
+    /// Print nothing but errors and --previous's warnings (the audit's warnings stay in
+    /// manifest.json)
     #[arg(long, short)]
     quiet: bool,
     /// Memory the audit may use (e.g. 4G); an input that needs more is refused up front
@@ -453,7 +454,8 @@ fn audit_cmd(a: AuditArgs) -> Result<ExitCode> {
     let written = report::write(&result, &out, &ropts);
     progress.finish();
     written?;
-    if let Some(prev) = a.previous.as_ref().filter(|_| !a.quiet) {
+    // Printed even with --quiet: these are kept nowhere else.
+    if let Some(prev) = &a.previous {
         for w in crate::compare::warnings(prev, &out) {
             let w = format!("{w} (--previous {})", prev.display());
             eprintln!("{}", crate::mask::terminal_safe(&w));

@@ -43,8 +43,18 @@ pub fn explain_score(employee: &str, report: &Path) -> Result<String> {
     // The id as the audit joins it: ０１０７ or 107 is the report's 0107 when no other
     // employee has that number.
     let asked = employee;
-    let employee: &str = match cards.iter().find(|c| c["employee_id"] == asked) {
-        Some(c) => &c["employee_id"],
+    let folded = crate::input::schema::fold_id(asked);
+    let exact = cards
+        .iter()
+        .find(|c| c["employee_id"] == asked)
+        .or_else(|| cards.iter().find(|c| c["employee_id"] == folded));
+    let employee: &str = match exact {
+        Some(c) => {
+            if c["employee_id"] != asked {
+                let _ = writeln!(out, "note: {asked} read as {}", c["employee_id"]);
+            }
+            &c["employee_id"]
+        }
         None => {
             let key = id_key(asked);
             let same: Vec<&Row> = cards
@@ -56,7 +66,15 @@ pub fn explain_score(employee: &str, report: &Path) -> Result<String> {
                     let _ = writeln!(out, "note: {asked} read as {}", one["employee_id"]);
                     &one["employee_id"]
                 }
-                _ => asked,
+                [] => asked,
+                many => {
+                    let ids: Vec<&str> = many.iter().map(|c| c["employee_id"].as_str()).collect();
+                    return Err(Error::Usage(format!(
+                        "{asked} is the number of more than one employee in {}: {}; give the id as the report writes it",
+                        report.join("scorecards.csv").display(),
+                        ids.join(", ")
+                    )));
+                }
             }
         }
     };
@@ -279,15 +297,28 @@ pub fn explain_score(employee: &str, report: &Path) -> Result<String> {
     Ok(out)
 }
 
-/// An employee id's letters and number, for ids written with or without leading zeros
-/// or in full-width characters: `０１０７`, `107` and `0107` are (``, 107); `E007` is
-/// (`E`, 7). `None` for an id with no number at its end.
-fn id_key(id: &str) -> Option<(String, u64)> {
+/// An all-digit employee id's number, as the audit joins such ids (`７`, `007` and `7`
+/// are one employee), also written in full-width digits: `０１０７`, `107` and `0107` are
+/// 107. `None` for any other id (`E3` is not `E03`: the audit does not join those either).
+fn id_key(id: &str) -> Option<u64> {
     let folded = crate::input::schema::fold_id(id);
-    let digits = folded.bytes().rev().take_while(u8::is_ascii_digit).count();
-    if digits == 0 || digits > 18 {
+    if folded.is_empty() || folded.len() > 18 || !folded.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let (letters, number) = folded.split_at(folded.len() - digits);
-    Some((letters.to_ascii_uppercase(), number.parse().ok()?))
+    folded.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_all_digit_id_is_read_by_its_number() {
+        assert_eq!(id_key("0107"), Some(107));
+        assert_eq!(id_key("107"), Some(107));
+        assert_eq!(id_key("０１０７"), Some(107));
+        assert_eq!(id_key("E03"), None);
+        assert_eq!(id_key("E3"), None);
+        assert_eq!(id_key(""), None);
+    }
 }

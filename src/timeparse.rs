@@ -535,16 +535,15 @@ fn parse_offset(r: &str) -> Result<Option<i32>, TimeError> {
     }
     // A zone's abbreviation, as US exports write it (`03/01/2011 12:34:42 PM EST`), and
     // 北京时间: each one offset. CST is China's (+08:00) and US Central's (−06:00) alike:
-    // refused, not guessed.
-    if r.eq_ignore_ascii_case("cst") {
+    // refused, not guessed. PST and MST are read as the US zones (the Philippines' and
+    // Malaysia's PST / MST are +08:00): an export from there writes its offset, or none.
+    if r == "CST" {
         return Err(TimeError(
             "`CST` is both China Standard Time (+08:00) and US Central Standard Time (−06:00); expected the offset written out (+08:00 / -06:00), or no zone (the rules file's [calendar] timezone)".into(),
         ));
     }
-    if let Some((_, hours)) = ZONE_ABBREVIATIONS
-        .iter()
-        .find(|(name, _)| r.eq_ignore_ascii_case(name))
-    {
+    // Written in capitals, as zones are: `est` or `pst` in a note is no zone.
+    if let Some((_, hours)) = ZONE_ABBREVIATIONS.iter().find(|(name, _)| r == *name) {
         return Ok(Some(hours * 3600));
     }
     let bad = || TimeError(format!("unrecognised text after the time: {r:?}"));
@@ -837,6 +836,8 @@ mod tests {
         // CST is China's and US Central's: refused, saying both.
         let e = parse_timestamp("2026-10-03 09:05 CST", SH).unwrap_err().0;
         assert!(e.contains("China") && e.contains("Central"), "{e}");
+        // A zone is written in capitals.
+        assert!(parse_timestamp("2026-10-03 09:05 est", SH).is_err());
     }
 
     #[test]

@@ -307,20 +307,16 @@ pub static WAIVERS: &[Column] = &[
     // Optional narrowing, for a case or spot check with several findings of one rule:
     // only the one charged to this employee, only the one whose evidence has these words
     // (a spot check's 傲慢 but not its 不理睬).
+    // Only names that say what they narrow: a column of another meaning (违规内容 as a
+    // note) would otherwise stop waivers that applied before.
     col(
         "employee_id",
         "被豁免人工号",
-        &["被豁免人工号", "被豁免人", "责任人工号"],
+        &["被豁免人工号"],
         Text,
         false,
     ),
-    col(
-        "finding",
-        "豁免内容",
-        &["豁免内容", "违规内容", "豁免项"],
-        Text,
-        false,
-    ),
+    col("finding", "豁免内容", &["豁免内容"], Text, false),
 ];
 
 /// Chinese label of a case column (`received_at` → 受理时间); empty for an unknown name.

@@ -287,8 +287,9 @@ impl Escalation {
         // person's two wrong handoffs in one case, is one breach with all the evidence,
         // not points counted twice.
         let mut hits: Vec<Hit> = vec![];
-        // The breaches' words each hit holds (before the handoff's record is added).
-        let mut held: Vec<Vec<&str>> = vec![];
+        // The breaches each hit holds, as (handoff row, words before the handoff's record
+        // is added): a handoff breaking two clauses quotes its record once.
+        let mut held: Vec<Vec<(u32, &str)>> = vec![];
         let mut at: std::collections::HashMap<(u32, &str), usize> = Default::default();
         for v in out
             .violations
@@ -298,22 +299,28 @@ impl Escalation {
             let Some(&row) = row_of.get(v.case_id.as_str()) else {
                 continue;
             };
-            let (evidence, shared) = with_record(ctx, v);
             match at.entry((row, v.charged_to.as_str())) {
                 std::collections::hash_map::Entry::Occupied(e) => {
                     let k = *e.get();
-                    if !held[k].contains(&v.evidence.as_str()) {
-                        held[k].push(&v.evidence);
+                    let this = (v.handoff_row, v.evidence.as_str());
+                    if !held[k].contains(&this) {
+                        let quoted = held[k].iter().any(|(r, _)| *r == v.handoff_row);
+                        held[k].push(this);
                         let h = &mut hits[k];
                         h.evidence.push('；');
-                        h.evidence.push_str(&evidence);
+                        if quoted {
+                            h.evidence.push_str(&v.evidence);
+                        } else {
+                            h.evidence.push_str(&with_record(ctx, v).0);
+                        }
                         // Two breaches' words together: this finding's own.
                         h.shared_from = None;
                     }
                 }
                 std::collections::hash_map::Entry::Vacant(e) => {
                     e.insert(hits.len());
-                    held.push(vec![&v.evidence]);
+                    held.push(vec![(v.handoff_row, v.evidence.as_str())]);
+                    let (evidence, shared) = with_record(ctx, v);
                     hits.push(Hit {
                         row,
                         evidence,
