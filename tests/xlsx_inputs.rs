@@ -565,7 +565,7 @@ fn the_command_line_warns_of_each_sheet_passed_over() {
     wb.save(data.join("cases.xlsx")).unwrap();
     let out = dir.path().join("report");
     let o = Command::new(env!("CARGO_BIN_EXE_shouwen"))
-        .args(["audit", "data", "--format", "csv", "--quiet", "--out"])
+        .args(["audit", "data", "--format", "csv", "--out"])
         .arg(&out)
         .arg("--rules")
         .arg(root().join("rules/default.toml"))
