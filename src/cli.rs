@@ -74,8 +74,9 @@ struct AuditArgs {
     cases: Vec<String>,
     #[arg(long)]
     roster: Option<PathBuf>,
+    /// Handoffs file(s); repeatable, globs allowed
     #[arg(long)]
-    handoffs: Option<PathBuf>,
+    handoffs: Vec<String>,
     #[arg(long)]
     inspections: Option<PathBuf>,
     #[arg(long)]
@@ -254,8 +255,9 @@ fn dataset_files(a: &AuditArgs) -> Result<DatasetFiles> {
     if let Some(f) = one(&a.roster, "--roster")? {
         files.roster = Some(f);
     }
-    if let Some(f) = one(&a.handoffs, "--handoffs")? {
-        files.handoffs = Some(f);
+    if !a.handoffs.is_empty() {
+        files.handoffs = crate::input::expand_globs_as(&a.handoffs, "--handoffs")?;
+        files.handoffs.sort_by(|x, y| x.path.cmp(&y.path));
     }
     if let Some(f) = one(&a.inspections, "--inspections")? {
         files.inspections = Some(f);
@@ -279,15 +281,15 @@ const FIXED_MEMORY: u64 = 128 << 20;
 /// Refuse, before reading a row, an input this machine cannot hold: a clear message
 /// instead of the kernel's OOM killer half-way through.
 fn check_memory(files: &DatasetFiles, limit: Option<&str>) -> Result<()> {
-    let mut paths: Vec<&std::path::Path> = files.cases.iter().map(|f| f.path.as_path()).collect();
-    for f in [
-        &files.handoffs,
-        &files.roster,
-        &files.inspections,
-        &files.waivers,
-    ]
-    .into_iter()
-    .flatten()
+    let mut paths: Vec<&std::path::Path> = files
+        .cases
+        .iter()
+        .chain(&files.handoffs)
+        .map(|f| f.path.as_path())
+        .collect();
+    for f in [&files.roster, &files.inspections, &files.waivers]
+        .into_iter()
+        .flatten()
     {
         paths.push(&f.path);
     }

@@ -2747,15 +2747,18 @@ fn parse_money(v: &str) -> std::result::Result<f64, &'static str> {
 #[derive(Debug, Clone, Default)]
 pub struct DatasetFiles {
     pub cases: Vec<InputFile>,
-    pub handoffs: Option<InputFile>,
+    /// One or several (`handoffs_东区.csv`, `handoffs_西区.csv`: one per center, as the
+    /// cases may be).
+    pub handoffs: Vec<InputFile>,
     pub roster: Option<InputFile>,
     pub inspections: Option<InputFile>,
     pub waivers: Option<InputFile>,
 }
 
 impl DatasetFiles {
-    /// Find the files in a dataset folder: `cases*.csv|xlsx` (several allowed, e.g. one per
-    /// center), and `handoffs`, `roster`, `inspections`, `waivers` with `.csv` or `.xlsx`.
+    /// Find the files in a dataset folder: `cases*.csv|xlsx` and `handoffs*.csv|xlsx`
+    /// (several allowed, e.g. one per center), and `roster`, `inspections`, `waivers` with
+    /// `.csv` or `.xlsx`.
     pub fn discover(dir: &Path) -> Result<DatasetFiles> {
         let disp = dir.display().to_string();
         let entries = std::fs::read_dir(dir)
@@ -2786,18 +2789,24 @@ impl DatasetFiles {
                 continue;
             }
             let s = stem(n);
-            if s == "cases" || s.starts_with("cases_") || s.starts_with("cases-") {
-                // cases.csv beside cases.xlsx: most likely one export saved twice
-                // ("save as CSV"), every case of which would be read twice.
-                if let Some(twin) = names.iter().find(|m| *m < n && data_ext(m) && stem(m) == s) {
-                    return Err(Error::input(
-                        &disp,
-                        format!(
-                            "both {twin} and {n} are present, most likely one export saved twice; keep one, or name them apart (cases_东区.csv, cases_西区.xlsx) if they hold different cases"
-                        ),
-                    ));
+            for (kind, list) in [("cases", &mut out.cases), ("handoffs", &mut out.handoffs)] {
+                if s == kind
+                    || s.starts_with(&format!("{kind}_"))
+                    || s.starts_with(&format!("{kind}-"))
+                {
+                    // cases.csv beside cases.xlsx: most likely one export saved twice
+                    // ("save as CSV"), every row of which would be read twice.
+                    if let Some(twin) = names.iter().find(|m| *m < n && data_ext(m) && stem(m) == s)
+                    {
+                        return Err(Error::input(
+                            &disp,
+                            format!(
+                                "both {twin} and {n} are present, most likely one export saved twice; keep one, or name them apart ({kind}_东区.csv, {kind}_西区.xlsx) if they hold different rows"
+                            ),
+                        ));
+                    }
+                    list.push(file(n));
                 }
-                out.cases.push(file(n));
             }
         }
         let one = |kind: &str| -> Result<Option<InputFile>> {
@@ -2820,7 +2829,6 @@ impl DatasetFiles {
             }
             Ok(found.first().map(|n| file(n)))
         };
-        out.handoffs = one("handoffs")?;
         out.roster = one("roster")?;
         out.inspections = one("inspections")?;
         out.waivers = one("waivers")?;
@@ -2838,6 +2846,11 @@ impl DatasetFiles {
 /// Office lock file a pattern matches (`~$cases.xlsx`, Excel's while the workbook is
 /// open) is passed over: it is never data.
 pub fn expand_globs(args: &[String]) -> Result<Vec<InputFile>> {
+    expand_globs_as(args, "--cases")
+}
+
+/// [`expand_globs`] for the files of another option (`--handoffs`), named in its messages.
+pub fn expand_globs_as(args: &[String], option: &str) -> Result<Vec<InputFile>> {
     let mut out = vec![];
     for a in args {
         if a.contains(['*', '?', '[']) {
@@ -2850,16 +2863,16 @@ pub fn expand_globs(args: &[String]) -> Result<Vec<InputFile>> {
             if found.is_empty() {
                 return Err(Error::Usage(if matched > 0 {
                     format!(
-                        "--cases {a:?} matches only Office lock files (~$…), which are never data"
+                        "{option} {a:?} matches only Office lock files (~$…), which are never data"
                     )
                 } else {
-                    format!("--cases {a:?} matches no file")
+                    format!("{option} {a:?} matches no file")
                 }));
             }
             out.extend(found.into_iter().map(InputFile::new));
         } else {
             let p = PathBuf::from(a);
-            check_input_file(&p, "--cases")?;
+            check_input_file(&p, option)?;
             out.push(InputFile::new(p));
         }
     }
