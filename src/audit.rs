@@ -2563,7 +2563,10 @@ fn apply_waivers(
                             "charged to {:?}",
                             only_emp.get(i).unwrap_or("").trim()
                         )),
-                        (!words.is_empty()).then(|| format!("with the finding {words:?}")),
+                        // Not quoted: the words are the clerk's, and may be the
+                        // resident's name or phone (this message is not masked).
+                        (!words.is_empty())
+                            .then(|| "with the finding its 豁免内容 (`finding`) names".to_string()),
                     ]
                     .into_iter()
                     .flatten()
@@ -2583,13 +2586,18 @@ fn apply_waivers(
                             // One row clearing several findings (a spot check's 不理睬
                             // and 傲慢): applied as written, and said, naming whom and
                             // what (not the evidence: the warning is not masked).
-                            if vis.len() > 1 {
+                            let fresh: Vec<usize> = vis
+                                .iter()
+                                .copied()
+                                .filter(|vi| !covered.contains_key(vi))
+                                .collect();
+                            if fresh.len() > 1 {
                                 let narrowed = !emp.is_empty() || !words.is_empty();
                                 warnings.push(format!(
                                     "the waiver at {} clears {} `{rule_id}` violations of {case_id:?}, every one: {}{}",
                                     w.source(i),
-                                    vis.len(),
-                                    vis.iter()
+                                    fresh.len(),
+                                    fresh.iter()
                                         .map(|&vi| {
                                             let v = &violations[vi];
                                             match (v.row, spot_check_finding(&v.evidence.text())) {
@@ -2602,7 +2610,7 @@ fn apply_waivers(
                                     if narrowed {
                                         ""
                                     } else {
-                                        "; to waive only one, give its employee (`employee_id`, 被豁免人工号) or, for a spot check, its finding (`finding`, 豁免内容)"
+                                        "; to waive only one, give its employee (`employee_id`, 被豁免人工号) or its finding (`finding`, 豁免内容: a spot check's finding, or words of a case's evidence)"
                                     }
                                 ));
                             }

@@ -530,6 +530,18 @@ fn parse_offset(r: &str) -> Result<Option<i32>, TimeError> {
     if r.is_empty() {
         return Ok(None);
     }
+    // A zone in brackets, `(北京时间)`, `（UTC+8）`: the zone.
+    for (open, close) in [('(', ')'), ('（', '）'), ('[', ']')] {
+        if let Some(inner) = r.strip_prefix(open).and_then(|x| x.strip_suffix(close)) {
+            return parse_offset(inner);
+        }
+    }
+    // `GMT+8`, `UTC+08:00`: the offset after the name.
+    for name in ["GMT", "UTC"] {
+        if let Some(rest) = r.strip_prefix(name).filter(|x| x.starts_with(['+', '-'])) {
+            return parse_offset(rest);
+        }
+    }
     if r.eq_ignore_ascii_case("z") || r.eq_ignore_ascii_case("utc") {
         return Ok(Some(0));
     }
@@ -537,7 +549,7 @@ fn parse_offset(r: &str) -> Result<Option<i32>, TimeError> {
     // 北京时间: each one offset. CST is China's (+08:00) and US Central's (−06:00) alike:
     // refused, not guessed. PST and MST are read as the US zones (the Philippines' and
     // Malaysia's PST / MST are +08:00): an export from there writes its offset, or none.
-    if r == "CST" {
+    if r.eq_ignore_ascii_case("CST") {
         return Err(TimeError(
             "`CST` is both China Standard Time (+08:00) and US Central Standard Time (−06:00); expected the offset written out (+08:00 / -06:00), or no zone (the rules file's [calendar] timezone)".into(),
         ));
@@ -554,6 +566,12 @@ fn parse_offset(r: &str) -> Result<Option<i32>, TimeError> {
     };
     let body = &r[1..];
     let digits: String = body.chars().filter(|c| *c != ':').collect();
+    // `+8` (as `GMT+8` writes it), `+08`, `+0800`, `+08:00`.
+    let digits = if digits.len() == 1 {
+        format!("0{digits}")
+    } else {
+        digits
+    };
     if !digits.bytes().all(|b| b.is_ascii_digit()) || !(digits.len() == 2 || digits.len() == 4) {
         return Err(bad());
     }
@@ -836,8 +854,15 @@ mod tests {
         // CST is China's and US Central's: refused, saying both.
         let e = parse_timestamp("2026-10-03 09:05 CST", SH).unwrap_err().0;
         assert!(e.contains("China") && e.contains("Central"), "{e}");
-        // A zone is written in capitals.
+        // A zone is written in capitals; `cst` is refused with the same reason.
         assert!(parse_timestamp("2026-10-03 09:05 est", SH).is_err());
+        let e = parse_timestamp("2026-10-03 09:05 cst", SH).unwrap_err().0;
+        assert!(e.contains("China"), "{e}");
+        // GMT+8, UTC+08:00 and a zone in brackets.
+        assert_eq!(p("2026-10-03 09:05 GMT+8"), "2026-10-03 09:05:00");
+        assert_eq!(p("2026-10-03 01:05 UTC+00:00"), "2026-10-03 09:05:00");
+        assert_eq!(p("2026-10-03 09:05 (北京时间)"), "2026-10-03 09:05:00");
+        assert_eq!(p("2026-10-03 09:05（UTC+8）"), "2026-10-03 09:05:00");
     }
 
     #[test]
