@@ -2464,6 +2464,15 @@ pub fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
+/// What a waiver's record is, for its messages: a spot check's findings have no case.
+fn record_word(violations: &[Violation], found: &[usize]) -> &'static str {
+    if found.iter().all(|&vi| violations[vi].row.is_none()) {
+        "spot check"
+    } else {
+        "case"
+    }
+}
+
 /// A spot check's finding as its evidence names it: `现场暗访 2026-09-10 15:00
 /// 发现：傲慢（note）` → 傲慢 (see `rules::inspection`).
 fn spot_check_finding(evidence: &str) -> Option<&str> {
@@ -2556,7 +2565,8 @@ fn apply_waivers(
             }
             Some(ri) => match index.get(&(case_id, ri)) {
                 Some(all) if !all.iter().any(|&vi| chosen(vi)) => Some(format!(
-                    "case {case_id:?} has {} `{rule_id}` violation(s), none {}",
+                    "{} {case_id:?} has {} `{rule_id}` violation(s), none {}",
+                    record_word(violations, all),
                     all.len(),
                     [
                         (!emp.is_empty()).then(|| format!(
@@ -2578,8 +2588,9 @@ fn apply_waivers(
                     match vis.iter().find_map(|vi| covered.get(vi)) {
                         Some(&first) if vis.iter().all(|vi| covered.contains_key(vi)) => {
                             Some(format!(
-                                "repeats the waiver at {} for case {case_id:?} and `{rule_id}`; only that one applies",
-                                w.source(first)
+                                "repeats the waiver at {} for {} {case_id:?} and `{rule_id}`; only that one applies",
+                                w.source(first),
+                                record_word(violations, all)
                             ))
                         }
                         _ => {

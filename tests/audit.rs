@@ -4723,7 +4723,9 @@ JC1,INSPECT-FINDINGS,傲慢一项为误记,CR1,傲慢,吴刚\n";
     let u = &r.unmatched_waivers[0];
     assert!(u.source.ends_with("waivers.csv:4"), "{u:?}");
     assert!(
-        u.why.contains("none with the finding its 豁免内容") && !u.why.contains("傲慢"),
+        u.why.starts_with("spot check \"JC3\" has 1")
+            && u.why.contains("none with the finding its 豁免内容")
+            && !u.why.contains("傲慢"),
         "{u:?}"
     );
     let u = &r.unmatched_waivers[1];
