@@ -2594,13 +2594,37 @@ fn apply_waivers(
                             ))
                         }
                         _ => {
+                            let approver = by.get(i).unwrap_or("");
+                            let who = bare(approver);
+                            let mut own = vec![];
+                            for &vi in &vis {
+                                if covered.contains_key(&vi) {
+                                    continue;
+                                }
+                                // A waiver approved by the employee it would clear clears
+                                // nothing of his: it is reported, not applied to him.
+                                let charged: &str = &violations[vi].employee_id;
+                                if who == bare(charged)
+                                    || names.get(charged).is_some_and(|n| bare(n) == who)
+                                {
+                                    own.push(charged.to_string());
+                                    continue;
+                                }
+                                covered.insert(vi, i);
+                                marks.push((
+                                    vi,
+                                    reason.get(i).map(str::to_string).unwrap_or_default(),
+                                    approver.to_string(),
+                                ));
+                            }
                             // One row clearing several findings (a spot check's 不理睬
                             // and 傲慢): applied as written, and said, naming whom and
-                            // what (not the evidence: the warning is not masked).
+                            // what this row cleared (not the evidence: the warning is not
+                            // masked).
                             let fresh: Vec<usize> = vis
                                 .iter()
                                 .copied()
-                                .filter(|vi| !covered.contains_key(vi))
+                                .filter(|vi| covered.get(vi) == Some(&i))
                                 .collect();
                             if fresh.len() > 1 {
                                 let narrowed = !emp.is_empty() || !words.is_empty();
@@ -2623,29 +2647,6 @@ fn apply_waivers(
                                     } else {
                                         "; to waive only one, give its employee (`employee_id`, 被豁免人工号) or its finding (`finding`, 豁免内容: a spot check's finding, or words of a case's evidence)"
                                     }
-                                ));
-                            }
-                            let approver = by.get(i).unwrap_or("");
-                            let who = bare(approver);
-                            let mut own = vec![];
-                            for &vi in &vis {
-                                if covered.contains_key(&vi) {
-                                    continue;
-                                }
-                                // A waiver approved by the employee it would clear clears
-                                // nothing of his: it is reported, not applied to him.
-                                let charged: &str = &violations[vi].employee_id;
-                                if who == bare(charged)
-                                    || names.get(charged).is_some_and(|n| bare(n) == who)
-                                {
-                                    own.push(charged.to_string());
-                                    continue;
-                                }
-                                covered.insert(vi, i);
-                                marks.push((
-                                    vi,
-                                    reason.get(i).map(str::to_string).unwrap_or_default(),
-                                    approver.to_string(),
                                 ));
                             }
                             (!own.is_empty()).then(|| {

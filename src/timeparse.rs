@@ -530,16 +530,34 @@ fn parse_offset(r: &str) -> Result<Option<i32>, TimeError> {
     if r.is_empty() {
         return Ok(None);
     }
-    // A zone in brackets, `(北京时间)`, `（UTC+8）`: the zone.
-    for (open, close) in [('(', ')'), ('（', '）'), ('[', ']')] {
+    // A zone in one pair of brackets, `(北京时间)`, `(UTC+8)` (full-width brackets are
+    // ASCII by now): the zone. Not empty, and one pair only.
+    for (open, close) in [('(', ')'), ('[', ']')] {
         if let Some(inner) = r.strip_prefix(open).and_then(|x| x.strip_suffix(close)) {
-            return parse_offset(inner);
+            let inner = inner.trim();
+            if inner.is_empty() || inner.starts_with(['(', '[']) {
+                return Err(TimeError(format!(
+                    "unrecognised text after the time: {r:?}"
+                )));
+            }
+            return parse_zone(inner);
         }
     }
-    // `GMT+8`, `UTC+08:00`: the offset after the name.
+    parse_zone(r)
+}
+
+/// [`parse_offset`] of a zone without brackets.
+fn parse_zone(r: &str) -> Result<Option<i32>, TimeError> {
+    // `GMT+8`, `UTC+08:00`: the offset after the name, its hour in one digit or two.
     for name in ["GMT", "UTC"] {
         if let Some(rest) = r.strip_prefix(name).filter(|x| x.starts_with(['+', '-'])) {
-            return parse_offset(rest);
+            let one_digit = rest.len() == 2 && rest.as_bytes()[1].is_ascii_digit();
+            let rest = if one_digit {
+                format!("{}0{}", &rest[..1], &rest[1..])
+            } else {
+                rest.to_string()
+            };
+            return parse_zone(&rest);
         }
     }
     if r.eq_ignore_ascii_case("z") || r.eq_ignore_ascii_case("utc") {
@@ -566,12 +584,6 @@ fn parse_offset(r: &str) -> Result<Option<i32>, TimeError> {
     };
     let body = &r[1..];
     let digits: String = body.chars().filter(|c| *c != ':').collect();
-    // `+8` (as `GMT+8` writes it), `+08`, `+0800`, `+08:00`.
-    let digits = if digits.len() == 1 {
-        format!("0{digits}")
-    } else {
-        digits
-    };
     if !digits.bytes().all(|b| b.is_ascii_digit()) || !(digits.len() == 2 || digits.len() == 4) {
         return Err(bad());
     }
@@ -863,6 +875,16 @@ mod tests {
         assert_eq!(p("2026-10-03 01:05 UTC+00:00"), "2026-10-03 09:05:00");
         assert_eq!(p("2026-10-03 09:05 (北京时间)"), "2026-10-03 09:05:00");
         assert_eq!(p("2026-10-03 09:05（UTC+8）"), "2026-10-03 09:05:00");
+        // A bare one-digit `+1` is no offset (in a log it may mean "next day"); nested or
+        // empty brackets are no zone.
+        for bad in [
+            "2026-10-03 23:30+1",
+            "2026-10-03 09:05 -1",
+            "2026-10-03 09:05 ((北京时间))",
+            "2026-10-03 09:05 ()",
+        ] {
+            assert!(parse_timestamp(bad, SH).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -4665,14 +4665,16 @@ R1,甲中心,2026-10-12 09:00,来访,咨询,张三,车位,S1,2026-10-12 09:05,20
     let inspections = "inspection_id,at,center,employee_id,method,findings,note\n\
 JC1,2026-10-20 10:00,甲中心,S1,现场暗访,不理睬;傲慢,业主称其态度傲慢\n\
 JC2,2026-10-21 10:00,甲中心,S1,电话抽查,推诿;打官腔,\n\
-JC3,2026-10-22 10:00,甲中心,S1,电话抽查,斜视,\n";
+JC3,2026-10-22 10:00,甲中心,S1,电话抽查,斜视,\n\
+JC4,2026-10-23 10:00,甲中心,S1,电话抽查,不理睬;傲慢,\n";
     // JC1's note says 傲慢 too: the finding is named, not looked for in the note. Row 5
     // repeats row 2 by the employee's name: nothing new cleared, so a repeat.
     let waivers = "case_id,rule_id,reason,approved_by,finding,employee_id\n\
 JC1,INSPECT-FINDINGS,傲慢一项为误记,CR1,傲慢,\n\
 JC2,INSPECT-FINDINGS,整次抽查作废,CR1,,\n\
 JC3,INSPECT-FINDINGS,误记,CR1,傲慢,\n\
-JC1,INSPECT-FINDINGS,傲慢一项为误记,CR1,傲慢,吴刚\n";
+JC1,INSPECT-FINDINGS,傲慢一项为误记,CR1,傲慢,吴刚\n\
+JC4,INSPECT-FINDINGS,本人认为误记,S1,,\n";
     let (_d, r) = audit_dataset(
         &[
             ("cases.csv", cases),
@@ -4704,7 +4706,15 @@ JC1,INSPECT-FINDINGS,傲慢一项为误记,CR1,傲慢,吴刚\n";
             ("JC2 打官腔".to_string(), true),  // the whole spot check waived …
             ("JC2 推诿".to_string(), true),
             ("JC3 斜视".to_string(), false), // 傲慢 is not what JC3 found
+            ("JC4 不理睬".to_string(), false), // approved by S1 himself: not applied
+            ("JC4 傲慢".to_string(), false),
         ]
+    );
+    // … and a row that cleared nothing is not said to clear two.
+    assert!(
+        !r.input_warnings.iter().any(|w| w.contains("\"JC4\"")),
+        "{:?}",
+        r.input_warnings
     );
     // … and said to have cleared two findings, naming them.
     let said: Vec<&String> = r
@@ -4719,7 +4729,12 @@ JC1,INSPECT-FINDINGS,傲慢一项为误记,CR1,傲慢,吴刚\n";
     );
     // The warning names whom and what, not the evidence (it is not masked).
     assert!(!said[0].contains("电话抽查"), "{said:?}");
-    assert_eq!(r.unmatched_waivers.len(), 2, "{:?}", r.unmatched_waivers);
+    assert_eq!(r.unmatched_waivers.len(), 3, "{:?}", r.unmatched_waivers);
+    assert!(
+        r.unmatched_waivers[2].why.starts_with("approved by \"S1\""),
+        "{:?}",
+        r.unmatched_waivers[2]
+    );
     let u = &r.unmatched_waivers[0];
     assert!(u.source.ends_with("waivers.csv:4"), "{u:?}");
     assert!(
