@@ -145,6 +145,8 @@ pub struct ExtHit {
     pub employee_id: String,
     pub evidence: String,
     pub points: f64,
+    /// What was found, as the rule names it (a spot check's 傲慢): a waiver names it.
+    pub finding: String,
 }
 
 /// An audited month: the period label and its bounds.
@@ -333,6 +335,8 @@ pub struct OtherRecord {
     pub source: String,
     /// (file index, line) within its table.
     pub order: (usize, u64),
+    /// What was found ([`ExtHit::finding`]).
+    pub finding: String,
 }
 
 impl Violation {
@@ -1009,11 +1013,8 @@ fn join_ids_to_roster(
         return vec![];
     }
     // Roster ids of digits by their number (007 and 7 alike); `None` when two share one.
-    let number = |id: &str| -> Option<String> {
-        (!id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| id.trim_start_matches('0').to_string())
-    };
-    let mut padded: BTreeMap<String, Option<&str>> = BTreeMap::new();
+    let number = crate::input::schema::id_number;
+    let mut padded: BTreeMap<&str, Option<&str>> = BTreeMap::new();
     for id in roster.text("employee_id").iter().flatten() {
         if let Some(n) = number(id) {
             padded
@@ -2034,6 +2035,7 @@ pub fn run(rules: RuleSet, loaded: Loaded, opts: &AuditOptions) -> Result<AuditR
                         center: x.center,
                         source: x.source,
                         order: x.order,
+                        finding: x.finding,
                     })),
                     rule: ri,
                     employee_id: x.employee_id.into(),
@@ -2473,13 +2475,6 @@ fn record_word(violations: &[Violation], found: &[usize]) -> &'static str {
     }
 }
 
-/// A spot check's finding as its evidence names it: `现场暗访 2026-09-10 15:00
-/// 发现：傲慢（note）` → 傲慢 (see `rules::inspection`).
-fn spot_check_finding(evidence: &str) -> Option<&str> {
-    let (_, rest) = evidence.split_once("发现：")?;
-    Some(rest.split('（').next().unwrap_or(rest).trim())
-}
-
 fn apply_waivers(
     violations: &mut [Violation],
     (waivers, roster): (Option<&Table>, Option<&Table>),
@@ -2545,14 +2540,13 @@ fn apply_waivers(
         let chosen = |vi: usize| {
             let v: &Violation = &violations[vi];
             let charged: &str = &v.employee_id;
-            let text = v.evidence.text();
             (emp.is_empty()
                 || bare(charged) == emp
                 || names.get(charged).is_some_and(|n| bare(n) == emp))
                 && (words.is_empty()
-                    || match (v.row, spot_check_finding(&text)) {
-                        (None, Some(f)) => f == words,
-                        _ => text.contains(words),
+                    || match &v.other {
+                        Some(o) => o.finding == words,
+                        None => v.evidence.text().contains(words),
                     })
         };
         let why = match rules.rules.iter().position(|r| r.id == rule_id) {
@@ -2635,9 +2629,9 @@ fn apply_waivers(
                                     fresh.iter()
                                         .map(|&vi| {
                                             let v = &violations[vi];
-                                            match (v.row, spot_check_finding(&v.evidence.text())) {
-                                                (None, Some(f)) => format!("{} {f}", v.employee_id),
-                                                _ => v.employee_id.to_string(),
+                                            match &v.other {
+                                                Some(o) => format!("{} {}", v.employee_id, o.finding),
+                                                None => v.employee_id.to_string(),
                                             }
                                         })
                                         .collect::<Vec<_>>()

@@ -297,15 +297,13 @@ pub fn explain_score(employee: &str, report: &Path) -> Result<String> {
     Ok(out)
 }
 
-/// An all-digit employee id's number, as the audit joins such ids (`７`, `007` and `7`
-/// are one employee), also written in full-width digits: `０１０７`, `107` and `0107` are
-/// 107. `None` for any other id (`E3` is not `E03`: the audit does not join those either).
-fn id_key(id: &str) -> Option<u64> {
+/// An all-digit employee id's number, as the audit joins such ids
+/// ([`crate::input::schema::id_number`]), also written in full-width digits: `０１０７`,
+/// `107` and `0107` are 107. `None` for any other id (`E3` is not `E03`: the audit does
+/// not join those either).
+fn id_key(id: &str) -> Option<String> {
     let folded = crate::input::schema::fold_id(id);
-    if folded.is_empty() || folded.len() > 18 || !folded.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    folded.parse().ok()
+    crate::input::schema::id_number(&folded).map(str::to_string)
 }
 
 #[cfg(test)]
@@ -314,9 +312,9 @@ mod tests {
 
     #[test]
     fn an_all_digit_id_is_read_by_its_number() {
-        assert_eq!(id_key("0107"), Some(107));
-        assert_eq!(id_key("107"), Some(107));
-        assert_eq!(id_key("０１０７"), Some(107));
+        assert_eq!(id_key("0107").as_deref(), Some("107"));
+        assert_eq!(id_key("107").as_deref(), Some("107"));
+        assert_eq!(id_key("０１０７").as_deref(), Some("107"));
         assert_eq!(id_key("E03"), None);
         assert_eq!(id_key("E3"), None);
         assert_eq!(id_key(""), None);

@@ -540,6 +540,12 @@ pub fn fold_id(v: &str) -> String {
         .to_string()
 }
 
+/// An all-digit id's number, as ids join: `007` and `7` are one employee (`7`); `None`
+/// for an id with anything but ASCII digits (fold it with [`fold_id`] first).
+pub fn id_number(id: &str) -> Option<&str> {
+    (!id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())).then(|| id.trim_start_matches('0'))
+}
+
 /// Characters that take no room on screen (a zero-width space, a BOM in mid-text, a
 /// direction mark): a header cell with one looks like the name it fails to match.
 pub fn is_invisible(c: char) -> bool {

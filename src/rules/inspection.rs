@@ -111,6 +111,7 @@ impl Inspection {
                             notes.get(i).map(|n| format!("（{n}）")).unwrap_or_default()
                         ),
                         points: *points,
+                        finding: k.clone(),
                     }),
                 }
             }
