@@ -4531,18 +4531,22 @@ K3,甲中心,2026-10-12 09:00,来访,报修,张三,漏水,S1,2026-10-12 09:10,20
     assert!(inspect.not_judged.is_empty(), "{:?}", inspect.not_judged);
 }
 
+/// A 客户关系主管 and two 管理人员 of two centers, and two cases 王芳 (S1) answered: the
+/// handoff tests' people and cases.
+const HANDOFF_ROSTER: &str = "employee_id,name,role,department,center,supervisor_id,base_pay\n\
+CR1,钱丽,客户关系主管,客服部,甲中心,,5000\n\
+S1,王芳,管理人员,客服部,甲中心,CR1,4000\n\
+S2,李娜,管理人员,客服部,乙中心,,4000\n";
+const HANDOFF_CASES: &str = "case_id,center,received_at,channel,category,customer_name,content,first_responder_id,first_response_at,resolved_at\n\
+R1,甲中心,2026-10-12 09:00,来访,咨询,张三,车位,S1,2026-10-12 09:05,2026-10-12 12:00\n\
+R2,甲中心,2026-10-12 09:00,来访,咨询,张三,车位,S1,2026-10-12 09:05,2026-10-12 12:00\n";
+
 /// An escalation finding shows the handoff as recorded — its time, method, note, and
 /// the handoffs file's line — so that the employee sees which handoff is meant and the
 /// quality department can open it. The case row stays the finding's source.
 #[test]
 fn an_escalation_finding_quotes_the_handoff_record() {
-    let roster = "employee_id,name,role,department,center,supervisor_id,base_pay\n\
-CR1,钱丽,客户关系主管,客服部,甲中心,,5000\n\
-S1,王芳,管理人员,客服部,甲中心,CR1,4000\n\
-S2,李娜,管理人员,客服部,乙中心,,4000\n";
-    let cases = "case_id,center,received_at,channel,category,customer_name,content,first_responder_id,first_response_at,resolved_at\n\
-R1,甲中心,2026-10-12 09:00,来访,咨询,张三,车位,S1,2026-10-12 09:05,2026-10-12 12:00\n\
-R2,甲中心,2026-10-12 09:00,来访,咨询,张三,车位,S1,2026-10-12 09:05,2026-10-12 12:00\n";
+    let (roster, cases) = (HANDOFF_ROSTER, HANDOFF_CASES);
     let handoffs = "case_id,seq,at,from_id,to_id,to_department,method,note\n\
 R1,1,2026-10-12 09:10,S1,CR1,客服部,电话,转客户关系主管协调\n\
 R1,2,2026-10-12 09:40,CR1,S1,客服部,现场,车位事宜退回前台王芳处理\n\
@@ -4605,13 +4609,7 @@ R2,1,2026-10-12 09:20,S1,S2,客服部,电话,转乙中心\n";
 /// rule "ran" and found nothing). The same file saved twice is refused.
 #[test]
 fn handoffs_in_several_files_are_all_read() {
-    let roster = "employee_id,name,role,department,center,supervisor_id,base_pay\n\
-CR1,钱丽,客户关系主管,客服部,甲中心,,5000\n\
-S1,王芳,管理人员,客服部,甲中心,CR1,4000\n\
-S2,李娜,管理人员,客服部,乙中心,,4000\n";
-    let cases = "case_id,center,received_at,channel,category,customer_name,content,first_responder_id,first_response_at,resolved_at\n\
-R1,甲中心,2026-10-12 09:00,来访,咨询,张三,车位,S1,2026-10-12 09:05,2026-10-12 12:00\n\
-R2,甲中心,2026-10-12 09:00,来访,咨询,张三,车位,S1,2026-10-12 09:05,2026-10-12 12:00\n";
+    let (roster, cases) = (HANDOFF_ROSTER, HANDOFF_CASES);
     let header = "case_id,seq,at,from_id,to_id,to_department,method,note\n";
     let east = format!("{header}R1,1,2026-10-12 09:10,S1,CR1,客服部,电话,\nR1,2,2026-10-12 09:40,CR1,S1,客服部,现场,\n");
     let west = format!("{header}R2,1,2026-10-12 09:20,S1,S2,客服部,电话,转乙中心\n");

@@ -290,6 +290,7 @@ impl Escalation {
         // The breaches each hit holds, as (handoff row, words before the handoff's record
         // is added): a handoff breaking two clauses quotes its record once.
         let mut held: Vec<Vec<(u32, &str)>> = vec![];
+        let files = shown_files(ctx.handoffs);
         let mut at: std::collections::HashMap<(u32, &str), usize> = Default::default();
         for v in out
             .violations
@@ -311,7 +312,7 @@ impl Escalation {
                         if quoted {
                             h.evidence.push_str(&v.evidence);
                         } else {
-                            h.evidence.push_str(&with_record(ctx, v).0);
+                            h.evidence.push_str(&with_record(ctx, &files, v).0);
                         }
                         // Two breaches' words together: this finding's own.
                         h.shared_from = None;
@@ -320,7 +321,7 @@ impl Escalation {
                 std::collections::hash_map::Entry::Vacant(e) => {
                     e.insert(hits.len());
                     held.push(vec![(v.handoff_row, v.evidence.as_str())]);
-                    let (evidence, shared) = with_record(ctx, v);
+                    let (evidence, shared) = with_record(ctx, &files, v);
                     hits.push(Hit {
                         row,
                         evidence,
@@ -348,7 +349,7 @@ const NOTE_CHARS: usize = 40;
 /// (before the clause): `第2次转交 A → B（2026-09-08 09:40，电话，备注“车位事宜退回前台”，
 /// data/handoffs.csv:3）：…`. The employee is shown the handoff as recorded, and the quality
 /// department the line to open. Returns the text and where its shared words begin.
-fn with_record(ctx: &EvalCtx<'_>, v: &ec::EscViolation) -> (String, Option<usize>) {
+fn with_record(ctx: &EvalCtx<'_>, files: &[&str], v: &ec::EscViolation) -> (String, Option<usize>) {
     let h = ctx.handoffs;
     let i = v.handoff_row as usize;
     let shared = shared_from(v);
@@ -385,7 +386,12 @@ fn with_record(ctx: &EvalCtx<'_>, v: &ec::EscViolation) -> (String, Option<usize
         };
         parts.push(format!("备注“{quoted}”"));
     }
-    parts.push(short_source(h, i));
+    let at = h.sources[i];
+    parts.push(format!(
+        "{}:{}",
+        files.get(at.file).copied().unwrap_or_default(),
+        at.line
+    ));
     record.push_str(&parts.join("，"));
     record.push('）');
     let mut text = String::with_capacity(v.evidence.len() + record.len());
@@ -395,25 +401,28 @@ fn with_record(ctx: &EvalCtx<'_>, v: &ec::EscViolation) -> (String, Option<usize
     (text, shared.map(|s| s + record.len()))
 }
 
-/// `handoffs.csv:3`: the file's name without its folder (the finding's source names the
-/// dataset's folder), unless another handoffs file read has the same name. At 10M cases
-/// two million breaches each quote their handoff: a folder in each would be 0.1 GB more.
-fn short_source(h: &Table, i: usize) -> String {
-    let s = h.sources[i];
-    let path = h.files[s.file].as_str();
+/// Each handoffs file as a record names it (`handoffs.csv` of `handoffs.csv:3`): its name
+/// without its folder (the finding's source names the dataset's folder), unless another
+/// handoffs file read has the same name. At 10M cases two million breaches each quote
+/// their handoff: a folder in each would be 0.1 GB more.
+fn shown_files(h: &Table) -> Vec<&str> {
     fn name(p: &str) -> &str {
         std::path::Path::new(p)
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or(p)
     }
-    let own = name(path);
-    let shown = if h.files.iter().filter(|f| name(f) == own).count() > 1 {
-        path
-    } else {
-        own
-    };
-    format!("{shown}:{}", s.line)
+    h.files
+        .iter()
+        .map(|path| {
+            let own = name(path);
+            if h.files.iter().filter(|f| name(f) == own).count() > 1 {
+                path.as_str()
+            } else {
+                own
+            }
+        })
+        .collect()
 }
 
 /// Where the words a breach shares with others begin in its evidence: after the
