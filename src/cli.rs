@@ -146,6 +146,7 @@ struct SampleArgs {
 }
 
 pub fn main() -> ExitCode {
+    crate::par::configure_allocator();
     let cli = Cli::parse();
     let r = match cli.cmd {
         Cmd::Audit(a) => audit_cmd(*a),
