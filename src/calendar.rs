@@ -303,20 +303,25 @@ mod tests {
     #[test]
     fn the_days_a_deadline_skipped_and_counted_are_named() {
         let c = cal_2026();
-        let from = t("2026-09-30 10:00");
-        let due = c.due(from, Limit::WorkingDays(3), false);
-        assert_eq!(f(due), "2026-10-10 10:00:00");
+        // three working days from `from`: when due, and what the evidence says of it
+        let three_days = |from: &str| {
+            let due = c.due(t(from), Limit::WorkingDays(3), false);
+            (f(due), c.exceptions_between(t(from), due))
+        };
         assert_eq!(
-            c.exceptions_between(from, due),
-            "其间 2026-10-01 至 2026-10-07 放假不计，2026-10-10 周六调休上班计入"
+            three_days("2026-09-30 10:00"),
+            (
+                "2026-10-10 10:00:00".to_string(),
+                "其间 2026-10-01 至 2026-10-07 放假不计，2026-10-10 周六调休上班计入".to_string()
+            )
         );
         // Fri 18 Sep + 3 wd: Sun 20 Sep is a make-up working day, so due Tue 22 Sep.
-        let from = t("2026-09-18 10:00");
-        let due = c.due(from, Limit::WorkingDays(3), false);
-        assert_eq!(f(due), "2026-09-22 10:00:00");
         assert_eq!(
-            c.exceptions_between(from, due),
-            "其间 2026-09-20 周日调休上班计入"
+            three_days("2026-09-18 10:00"),
+            (
+                "2026-09-22 10:00:00".to_string(),
+                "其间 2026-09-20 周日调休上班计入".to_string()
+            )
         );
         // Two separate holidays, and an ordinary week: nothing to say.
         assert_eq!(

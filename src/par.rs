@@ -91,7 +91,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_purge_delay_option_is_the_one_set() {
+    fn the_allocator_is_mimalloc_set_up_for_an_audit() {
         // SAFETY: mi_option_get takes no pointer.
         let get = || unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
         // Before it is set: options.c's default for purge_delay, 1000 ms (no other test

@@ -34,6 +34,16 @@ fn period(p: &str) -> AuditOptions {
     }
 }
 
+/// A waiver row listed as unmatched because it repeats the one at `of`: it stands at
+/// `at` (both `file:line`).
+fn assert_repeats(u: &audit::UnmatchedWaiver, at: &str, of: &str) {
+    assert!(u.source.ends_with(at), "{u:?}");
+    assert!(
+        u.why.contains("repeats the waiver at") && u.why.contains(of),
+        "{u:?}"
+    );
+}
+
 /// The basic fixture is written for the response and record-keeping rules.
 fn basic_opts() -> AuditOptions {
     AuditOptions {
@@ -3412,12 +3422,7 @@ W01,RESP-24H,系统故障,E2\n";
     );
     assert_eq!(verdicts(&r), [v("W01", "RESP-24H", "E1", true)].into());
     assert_eq!(r.unmatched_waivers.len(), 1, "{:?}", r.unmatched_waivers);
-    let u = &r.unmatched_waivers[0];
-    assert!(u.source.ends_with("waivers.csv:3"), "{u:?}");
-    assert!(
-        u.why.contains("repeats the waiver at") && u.why.contains("waivers.csv:2"),
-        "{u:?}"
-    );
+    assert_repeats(&r.unmatched_waivers[0], "waivers.csv:3", "waivers.csv:2");
 }
 
 /// An expression rule whose `require` is unknown on a case (a column it reads is empty)
@@ -4741,12 +4746,7 @@ JC4,INSPECT-FINDINGS,本人认为误记,S1,,\n";
             && !u.why.contains("傲慢"),
         "{u:?}"
     );
-    let u = &r.unmatched_waivers[1];
-    assert!(u.source.ends_with("waivers.csv:5"), "{u:?}");
-    assert!(
-        u.why.contains("repeats the waiver at") && u.why.contains("waivers.csv:2"),
-        "{u:?}"
-    );
+    assert_repeats(&r.unmatched_waivers[1], "waivers.csv:5", "waivers.csv:2");
 }
 
 /// A waiver's `employee_id` (by id or roster name) clears only the violation charged to
